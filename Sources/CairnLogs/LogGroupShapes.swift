@@ -1,0 +1,105 @@
+/// Request and response shapes of the log group operations, as in the service model.
+struct CreateLogGroupRequest: Decodable {
+    let logGroupName: String?
+    let kmsKeyId: String?
+    let tags: [String: String]?
+    let logGroupClass: String?
+    let deletionProtectionEnabled: Bool?
+}
+
+struct LogGroupNameRequest: Decodable {
+    let logGroupName: String?
+}
+
+struct DescribeLogGroupsRequest: Decodable {
+    let accountIdentifiers: [String]?
+    let logGroupNamePrefix: String?
+    let logGroupNamePattern: String?
+    let nextToken: String?
+    let limit: Int?
+    let includeLinkedAccounts: Bool?
+    let logGroupClass: String?
+    let logGroupIdentifiers: [String]?
+}
+
+struct LogGroupDescription: Encodable {
+    let logGroupName: String
+    let creationTime: Int64
+    let retentionInDays: Int?
+    let metricFilterCount: Int
+    let arn: String
+    let storedBytes: Int64
+    let kmsKeyId: String?
+    let logGroupClass: String
+    let logGroupArn: String
+    let deletionProtectionEnabled: Bool
+}
+
+struct DescribeLogGroupsResponse: Encodable {
+    let logGroups: [LogGroupDescription]
+    let nextToken: String?
+}
+
+struct PutRetentionPolicyRequest: Decodable {
+    let logGroupName: String?
+    let retentionInDays: Int?
+}
+
+struct CreateLogStreamRequest: Decodable {
+    let logGroupName: String?
+    let logStreamName: String?
+}
+
+struct DescribeLogStreamsRequest: Decodable {
+    let logGroupName: String?
+    let logGroupIdentifier: String?
+    let logStreamNamePrefix: String?
+    let orderBy: String?
+    let descending: Bool?
+    let nextToken: String?
+    let limit: Int?
+}
+
+struct LogStreamDescription: Encodable {
+    let logStreamName: String
+    let creationTime: Int64
+    let firstEventTimestamp: Int64?
+    let lastEventTimestamp: Int64?
+    let lastIngestionTime: Int64?
+    let uploadSequenceToken: String
+    let arn: String
+    let storedBytes: Int64
+}
+
+struct DescribeLogStreamsResponse: Encodable {
+    let logStreams: [LogStreamDescription]
+    let nextToken: String?
+}
+
+struct TagLogGroupRequest: Decodable {
+    let logGroupName: String?
+    let tags: [String: String]?
+}
+
+struct UntagLogGroupRequest: Decodable {
+    let logGroupName: String?
+    let tags: [String]?
+}
+
+struct TagResourceRequest: Decodable {
+    let resourceArn: String?
+    let tags: [String: String]?
+}
+
+struct UntagResourceRequest: Decodable {
+    let resourceArn: String?
+    let tagKeys: [String]?
+}
+
+struct ResourceARNRequest: Decodable {
+    let resourceArn: String?
+}
+
+struct TagsResponse: Encodable {
+    let tags: [String: String]
+}

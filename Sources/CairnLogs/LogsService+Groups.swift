@@ -1,0 +1,174 @@
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+extension LogsService {
+    func createLogGroup(_ request: CreateLogGroupRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.string(request.kmsKeyId, "kmsKeyId", max: LogsLimits.kmsKeyIdMaxLength)
+        validation.tags(request.tags)
+        validation.oneOf(request.logGroupClass, "logGroupClass", LogsLimits.logGroupClasses)
+        try validation.check()
+        guard let name = request.logGroupName else { throw AWSError.logGroupNotFound }
+        if name.lowercased().hasPrefix("aws/") { throw AWSError.reservedLogGroupName }
+        if let tags = request.tags, tags.keys.contains(where: { $0.lowercased().hasPrefix("aws:") }) {
+            throw AWSError.reservedTagKey
+        }
+        if request.kmsKeyId != nil { throw AWSError.customerKeysUnavailable }
+        let tags = String(decoding: JSONRequest.encode(request.tags ?? [:]), as: UTF8.self)
+        let rows = try await database.query(
+            """
+            INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags)
+            VALUES (\(caller.accountID), \(caller.region), \(name), \(Self.now()), \(request.logGroupClass ?? "STANDARD"),
+                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb)
+            ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.logGroupExists
+    }
+
+    func deleteLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        try validation.check()
+        let rows = try await database.query(
+            """
+            DELETE FROM log_groups WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+              AND name = \(request.logGroupName) AND NOT deletion_protection RETURNING group_id
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        _ = try await groupID(named: request.logGroupName, caller)
+        throw AWSError.deletionProtected
+    }
+
+    func describeLogGroups(_ request: DescribeLogGroupsRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupNamePrefix, "logGroupNamePrefix", required: false)
+        validation.string(request.logGroupNamePattern, "logGroupNamePattern", max: 512, pattern: .logGroupNamePattern)
+        validation.describeLimit(request.limit)
+        validation.nextToken(request.nextToken)
+        validation.oneOf(request.logGroupClass, "logGroupClass", LogsLimits.logGroupClasses)
+        validation.count(
+            request.accountIdentifiers?.count, value: "\(request.accountIdentifiers ?? [])", "accountIdentifiers",
+            max: LogsLimits.accountIdentifiersMax)
+        for (index, account) in (request.accountIdentifiers ?? []).enumerated() {
+            validation.string(account, "accountIdentifiers.\(index + 1).member", min: 12, max: 12, pattern: .accountID)
+        }
+        validation.count(
+            request.logGroupIdentifiers?.count, value: "\(request.logGroupIdentifiers ?? [])", "logGroupIdentifiers",
+            min: LogsLimits.logGroupIdentifiersCount.lowerBound, max: LogsLimits.logGroupIdentifiersCount.upperBound)
+        for (index, identifier) in (request.logGroupIdentifiers ?? []).enumerated() {
+            validation.logGroupIdentifier(identifier, "logGroupIdentifiers.\(index + 1).member")
+        }
+        try validation.check()
+        if request.logGroupNamePrefix != nil && request.logGroupNamePattern != nil { throw AWSError.prefixAndPattern }
+
+        let limit = request.limit ?? LogsLimits.describeDefaultLimit
+        let after = try request.nextToken.map { try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 1)[0] }
+        // Identifiers may be names or ARNs; only the caller's own account and region are visible here.
+        let names: [String]? = request.logGroupIdentifiers.map { identifiers in
+            identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
+                .filter { $0.accountID == caller.accountID && $0.region == caller.region }.map(\.name)
+        }
+        let ownAccountListed = request.accountIdentifiers.map { $0.isEmpty || $0.contains(caller.accountID) } ?? true
+        var groups: [LogGroupDescription] = []
+        var more = false
+        if ownAccountListed {
+            let prefixPattern = request.logGroupNamePrefix.map { Self.likeEscaped($0) + "%" }
+            let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
+            let rows = try await database.query(
+                """
+                SELECT name, creation_time, retention_days, metric_filter_count, stored_bytes, kms_key_id,
+                       log_group_class, deletion_protection
+                FROM log_groups
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                  AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
+                  AND (\(substringPattern)::text IS NULL OR name ILIKE \(substringPattern))
+                  AND (\(request.logGroupClass)::text IS NULL OR log_group_class = \(request.logGroupClass))
+                  AND (\(names)::text[] IS NULL OR name = ANY(\(names)))
+                  AND (\(after)::text IS NULL OR name COLLATE "C" > \(after))
+                ORDER BY name COLLATE "C" LIMIT \(limit + 1)
+                """)
+            for try await (name, created, retention, filters, stored, kms, groupClass, protected) in rows.decode(
+                (String, Int64, Int?, Int, Int64, String?, String, Bool).self)
+            {
+                guard groups.count < limit else {
+                    more = true
+                    break
+                }
+                let arn = ResourceName.logGroup(caller, name)
+                groups.append(
+                    LogGroupDescription(
+                        logGroupName: name, creationTime: created, retentionInDays: retention, metricFilterCount: filters,
+                        arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass, logGroupArn: arn,
+                        deletionProtectionEnabled: protected))
+            }
+        }
+        let token = more ? groups.last.map { pageToken.make([$0.logGroupName], operation: "DescribeLogGroups", caller: caller) } : nil
+        return JSONRequest.encode(DescribeLogGroupsResponse(logGroups: groups, nextToken: token))
+    }
+
+    func putRetentionPolicy(_ request: PutRetentionPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.required(request.retentionInDays, "retentionInDays")
+        if let days = request.retentionInDays, !LogsLimits.retentionDays.contains(days) {
+            validation.fail(
+                value: "\(days)", member: "retentionInDays",
+                constraint: "Member must satisfy enum value set: [\(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))]")
+        }
+        try validation.check()
+        try await setRetention(request.logGroupName, caller, days: request.retentionInDays)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func deleteRetentionPolicy(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        try validation.check()
+        try await setRetention(request.logGroupName, caller, days: nil)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    private func setRetention(_ name: String?, _ caller: Caller, days: Int?) async throws {
+        let rows = try await database.query(
+            """
+            UPDATE log_groups SET retention_days = \(days)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING 1
+            """)
+        for try await _ in rows { return }
+        throw AWSError.logGroupNotFound
+    }
+
+    /// The id of the caller's group with this name, or `ResourceNotFoundException`.
+    func groupID(named name: String?, _ caller: Caller, on connection: PostgresConnection? = nil, forUpdate: Bool = false)
+        async throws -> Int64
+    {
+        let query: PostgresQuery =
+            forUpdate
+            ? """
+            SELECT group_id FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) FOR UPDATE
+            """
+            : """
+            SELECT group_id FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+            """
+        let rows =
+            if let connection { try await connection.query(query, logger: database.logger) } else {
+                try await database.query(query)
+            }
+        for try await id in rows.decode(Int64.self) { return id }
+        throw AWSError.logGroupNotFound
+    }
+
+    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// Escapes `%`, `_` and `\` for a LIKE pattern.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+}

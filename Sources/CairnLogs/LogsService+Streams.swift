@@ -1,0 +1,128 @@
+import CairnProtocol
+import CairnStore
+import PostgresNIO
+
+extension LogsService {
+    func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.logStreamName(request.logStreamName)
+        try validation.check()
+        let groupID = try await groupID(named: request.logGroupName, caller)
+        let rows = try await database.query(
+            """
+            INSERT INTO log_streams (account_id, group_id, name, creation_time)
+            SELECT account_id, group_id, \(request.logStreamName), \(Self.now()) FROM log_groups
+            WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
+            ON CONFLICT (account_id, group_id, name) DO NOTHING RETURNING stream_id
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        // Nothing inserted: the stream exists, or the group vanished in between.
+        _ = try await self.groupID(named: request.logGroupName, caller)
+        throw AWSError.logStreamExists
+    }
+
+    func deleteLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.logStreamName(request.logStreamName)
+        try validation.check()
+        let groupID = try await groupID(named: request.logGroupName, caller)
+        let rows = try await database.query(
+            """
+            DELETE FROM log_streams WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
+              AND name = \(request.logStreamName) RETURNING stream_id
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.logStreamNotFound
+    }
+
+    func describeLogStreams(_ request: DescribeLogStreamsRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName, required: false)
+        validation.logGroupIdentifier(request.logGroupIdentifier)
+        validation.logStreamName(request.logStreamNamePrefix, "logStreamNamePrefix", required: false)
+        validation.oneOf(request.orderBy, "orderBy", LogsLimits.orderByValues)
+        validation.describeLimit(request.limit)
+        validation.nextToken(request.nextToken)
+        try validation.check()
+        let byTime = request.orderBy == "LastEventTime"
+        if byTime && request.logStreamNamePrefix != nil { throw AWSError.orderByWithPrefix }
+        let group = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        let groupID = try await groupID(named: group.name, group.owner)
+
+        let limit = request.limit ?? LogsLimits.describeDefaultLimit
+        let descending = request.descending ?? false
+        let operation = "DescribeLogStreams:\(group.name):\(byTime ? "time" : "name"):\(descending)"
+        let position = try request.nextToken.map {
+            try pageToken.read($0, operation: operation, caller: caller, fields: 2)
+        }
+        let afterTime = position.flatMap { Int64($0[0]) }
+        let afterName = position?[1]
+        let prefix = request.logStreamNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let direction = descending ? "DESC" : "ASC"
+        let comparison = descending ? "<" : ">"
+        let query: PostgresQuery =
+            byTime
+            ? """
+            SELECT name, creation_time, first_event_time, last_event_time, last_ingestion_time, next_sequence
+            FROM log_streams
+            WHERE account_id = \(group.owner.accountID) AND group_id = \(groupID)
+              AND (\(afterName)::text IS NULL
+                   OR (COALESCE(last_event_time, 0), name COLLATE "C") \(unescaped: comparison) (\(afterTime ?? 0), \(afterName)))
+            ORDER BY COALESCE(last_event_time, 0) \(unescaped: direction), name COLLATE "C" \(unescaped: direction)
+            LIMIT \(limit + 1)
+            """
+            : """
+            SELECT name, creation_time, first_event_time, last_event_time, last_ingestion_time, next_sequence
+            FROM log_streams
+            WHERE account_id = \(group.owner.accountID) AND group_id = \(groupID)
+              AND (\(prefix)::text IS NULL OR name LIKE \(prefix))
+              AND (\(afterName)::text IS NULL OR name COLLATE "C" \(unescaped: comparison) \(afterName))
+            ORDER BY name COLLATE "C" \(unescaped: direction)
+            LIMIT \(limit + 1)
+            """
+        var streams: [LogStreamDescription] = []
+        var more = false
+        for try await (name, created, first, last, ingested, sequence) in try await database.query(query).decode(
+            (String, Int64, Int64?, Int64?, Int64?, Int64).self)
+        {
+            guard streams.count < limit else {
+                more = true
+                break
+            }
+            streams.append(
+                LogStreamDescription(
+                    logStreamName: name, creationTime: created, firstEventTimestamp: first, lastEventTimestamp: last,
+                    lastIngestionTime: ingested, uploadSequenceToken: SequenceToken.make(sequence),
+                    arn: ResourceName.logStream(group.owner, group: group.name, stream: name), storedBytes: 0))
+        }
+        let token = more ? streams.last.map { last in
+            pageToken.make([String(last.lastEventTimestamp ?? 0), last.logStreamName], operation: operation, caller: caller)
+        } : nil
+        return JSONRequest.encode(DescribeLogStreamsResponse(logStreams: streams, nextToken: token))
+    }
+
+    /// The group a request names by `logGroupName` or `logGroupIdentifier` (exactly one), as seen by its owner.
+    func resolveGroup(name: String?, identifier: String?, _ caller: Caller) throws(AWSError) -> (owner: Caller, name: String) {
+        switch (name, identifier) {
+        case (.some, .some): throw .groupNameAndIdentifier
+        case (.none, .none): throw .groupNameOrIdentifierRequired
+        case (.some(let name), .none): return (caller, name)
+        case (.none, .some(let identifier)):
+            // Another account's groups are reachable only through links (a later feature); until then they do not exist.
+            guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
+                reference.accountID == caller.accountID, reference.region == caller.region
+            else { throw .logGroupNotFound }
+            return (caller, reference.name)
+        }
+    }
+}
+
+/// `uploadSequenceToken` / `nextSequenceToken`: accepted and ignored by PutLogEvents, as AWS does since 2023.
+enum SequenceToken {
+    static func make(_ sequence: Int64) -> String {
+        let digits = String(sequence)
+        return "495" + String(repeating: "0", count: max(0, 53 - digits.count)) + digits
+    }
+}

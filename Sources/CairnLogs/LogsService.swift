@@ -1,0 +1,58 @@
+public import CairnProtocol
+public import CairnStore
+import Logging
+
+/// The CloudWatch Logs API (`Logs_20140328.*`): decodes the request, runs the operation
+/// for the caller's account and region, and encodes the response.
+public struct LogsService: Sendable {
+    public static let targetPrefix = "Logs_20140328."
+    public static let signingService = "logs"
+
+    let database: Database
+    let pageToken: PageToken
+
+    public init(database: Database, pageTokenKey: [UInt8]) {
+        self.database = database
+        self.pageToken = PageToken(key: pageTokenKey)
+    }
+
+    typealias Handler = @Sendable (LogsService, [UInt8], Caller) async throws -> [UInt8]
+
+    static let operations: [String: Handler] = [
+        "CreateLogGroup": { try await $0.createLogGroup(JSONRequest.decode(CreateLogGroupRequest.self, from: $1), $2) },
+        "DeleteLogGroup": { try await $0.deleteLogGroup(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2) },
+        "DescribeLogGroups": {
+            try await $0.describeLogGroups(JSONRequest.decode(DescribeLogGroupsRequest.self, from: $1), $2)
+        },
+        "PutRetentionPolicy": {
+            try await $0.putRetentionPolicy(JSONRequest.decode(PutRetentionPolicyRequest.self, from: $1), $2)
+        },
+        "DeleteRetentionPolicy": {
+            try await $0.deleteRetentionPolicy(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2)
+        },
+        "CreateLogStream": { try await $0.createLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2) },
+        "DeleteLogStream": { try await $0.deleteLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2) },
+        "DescribeLogStreams": {
+            try await $0.describeLogStreams(JSONRequest.decode(DescribeLogStreamsRequest.self, from: $1), $2)
+        },
+        "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
+        "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },
+        "ListTagsLogGroup": { try await $0.listTagsLogGroup(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2) },
+        "TagResource": { try await $0.tagResource(JSONRequest.decode(TagResourceRequest.self, from: $1), $2) },
+        "UntagResource": { try await $0.untagResource(JSONRequest.decode(UntagResourceRequest.self, from: $1), $2) },
+        "ListTagsForResource": {
+            try await $0.listTagsForResource(JSONRequest.decode(ResourceARNRequest.self, from: $1), $2)
+        },
+    ]
+
+    public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
+
+    /// Runs one operation. Throws `AWSError` for everything a client should see.
+    public func handle(operation: String, body: [UInt8], caller: Caller) async throws -> [UInt8] {
+        guard let handler = Self.operations[operation] else {
+            throw AWSError.unknownOperation(Self.targetPrefix + operation)
+        }
+        try caller.authorize(Self.signingService, operation)
+        return try await handler(self, body, caller)
+    }
+}

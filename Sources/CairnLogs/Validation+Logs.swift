@@ -1,0 +1,55 @@
+import CairnProtocol
+
+extension Validation {
+    mutating func logGroupName(_ value: String?, _ member: String = "logGroupName", required: Bool = true) {
+        if required { self.required(value, member) }
+        string(
+            value, member, min: LogsLimits.logGroupNameLength.lowerBound, max: LogsLimits.logGroupNameLength.upperBound,
+            pattern: .logGroupName)
+    }
+
+    mutating func logStreamName(_ value: String?, _ member: String = "logStreamName", required: Bool = true) {
+        if required { self.required(value, member) }
+        string(
+            value, member, min: LogsLimits.logStreamNameLength.lowerBound, max: LogsLimits.logStreamNameLength.upperBound,
+            pattern: .logStreamName)
+    }
+
+    mutating func logGroupIdentifier(_ value: String?, _ member: String = "logGroupIdentifier") {
+        string(
+            value, member, min: LogsLimits.logGroupIdentifierLength.lowerBound,
+            max: LogsLimits.logGroupIdentifierLength.upperBound, pattern: .logGroupIdentifier)
+    }
+
+    mutating func describeLimit(_ value: Int?) {
+        number(value, "limit", min: LogsLimits.describeLimit.lowerBound, max: LogsLimits.describeLimit.upperBound)
+    }
+
+    mutating func nextToken(_ value: String?) {
+        string(value, "nextToken", min: 1)
+    }
+
+    /// A tags map: 1–50 entries, keys and values by the model's rules.
+    mutating func tags(_ tags: [String: String]?, _ member: String = "tags") {
+        guard let tags else { return }
+        count(
+            tags.count, value: "{\(tags.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: ", "))}", member,
+            min: 1, max: LogsLimits.tagsPerResource)
+        for (key, value) in tags.sorted(by: { $0.key < $1.key }) {
+            tagKey(key, "\(member).\(key).member.key")
+            string(value, "\(member).\(key).member.value", max: LogsLimits.tagValueMaxLength, pattern: .tagValue)
+        }
+    }
+
+    mutating func tagKey(_ key: String, _ member: String) {
+        string(
+            key, member, min: LogsLimits.tagKeyLength.lowerBound, max: LogsLimits.tagKeyLength.upperBound,
+            pattern: .tagKey)
+    }
+
+    mutating func tagKeys(_ keys: [String]?, _ member: String, max: Int? = nil) {
+        guard let keys else { return }
+        count(keys.count, value: "[\(keys.joined(separator: ", "))]", member, min: 1, max: max)
+        for (index, key) in keys.enumerated() { tagKey(key, "\(member).\(index + 1).member") }
+    }
+}

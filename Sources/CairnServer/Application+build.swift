@@ -1,0 +1,59 @@
+public import CairnLogs
+public import CairnStore
+import Foundation
+public import Hummingbird
+public import Logging
+import NIOCore
+public import Prometheus
+
+/// Everything the HTTP application needs, assembled by `cairn serve` and by the tests alike.
+public struct ApplicationDependencies: Sendable {
+    public let database: Database
+    public let rootKey: RootKey
+    public let migrations: [Migration]
+    public let metrics: PrometheusCollectorRegistry?
+
+    public init(database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?) {
+        self.database = database
+        self.rootKey = rootKey
+        self.migrations = migrations
+        self.metrics = metrics
+    }
+}
+
+/// Builds the Cairn HTTP application: the AWS endpoint on `POST /`, health checks and `/metrics`.
+public func buildApplication(
+    _ configuration: ServerConfiguration, _ dependencies: ApplicationDependencies, logger: Logger
+) -> Application<RouterResponder<BasicRequestContext>> {
+    let router = buildRouter(dependencies)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cairn"),
+        logger: logger)
+}
+
+public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<BasicRequestContext> {
+    let directory = AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey)
+    let endpoint = AWSEndpoint(
+        authenticator: Authenticator(directory: directory),
+        logs: LogsService(database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1")))
+    let router = Router()
+    router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
+    router.get("/health/live") { _, _ in "ok\n" }
+    router.get("/health/ready") { _, context -> Response in
+        let migrator = Migrator(database: dependencies.database)
+        let ready = (try? await migrator.isCurrent(dependencies.migrations)) ?? false
+        if !ready { context.logger.warning("not ready: database unreachable or not migrated") }
+        return Response(
+            status: ready ? .ok : .serviceUnavailable,
+            body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))
+    }
+    if let registry = dependencies.metrics {
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+        }
+    }
+    return router
+}

@@ -1,0 +1,32 @@
+import Foundation
+public import Logging
+public import ServiceLifecycle
+
+/// Supervises the embedded cluster: restarts it if it dies, stops it on graceful shutdown.
+public struct EmbeddedClusterService: Service {
+    let cluster: EmbeddedCluster
+    let ownsServer: Bool
+    let logger: Logger
+
+    public init(cluster: EmbeddedCluster, ownsServer: Bool, logger: Logger) {
+        self.cluster = cluster
+        self.ownsServer = ownsServer
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { [cluster, logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(2))
+                if Task.isCancelled { break }
+                if !cluster.isRunning() {
+                    logger.error("embedded PostgreSQL is not running; restarting it")
+                    do { try cluster.start(logger: logger) } catch {
+                        logger.error("embedded PostgreSQL failed to restart", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+        }
+        if ownsServer { cluster.stop(logger: logger) }
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import CairnServer
+import CairnStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+import UnixSignals
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run Cairn: the CloudWatch Logs API on one port, on an embedded or external PostgreSQL.")
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Address to listen on (env CAIRN_HOST, default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env CAIRN_PORT, default \(ServerConfiguration.defaultPort)).")
+    var port: Int?
+
+    @Option(help: "Region shown in the printed examples (env CAIRN_REGION, default \(ServerConfiguration.defaultRegion)).")
+    var region: String?
+
+    func run() async throws {
+        let environment = store.environment
+        let server = ServerConfiguration(
+            host: host ?? environment["CAIRN_HOST"] ?? "127.0.0.1",
+            port: try port ?? environment["CAIRN_PORT"].map(Self.parsePort) ?? ServerConfiguration.defaultPort,
+            region: region ?? environment["CAIRN_REGION"] ?? ServerConfiguration.defaultRegion)
+        let logger = store.makeLogger()
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+
+        let rootKey = try store.rootKey()
+        let opened = try store.openStore(logger: logger)
+        logger.info(
+            "starting cairn",
+            metadata: [
+                "server": "\(server)", "database": "\(opened.cluster == nil ? "external" : "embedded")",
+                "dataDir": "\(store.resolvedDataDirectory.path)", "rootKey": "\(rootKey.id)",
+            ])
+        let database = Database(configuration: opened.configuration, logger: logger)
+        let migrations = try Migration.load(from: Migration.defaultDirectory())
+        var app = buildApplication(
+            server, ApplicationDependencies(database: database, rootKey: rootKey, migrations: migrations, metrics: registry),
+            logger: logger)
+        app.beforeServerStarts {
+            try await Migrator(database: database).migrate(migrations)
+            try await FirstStart(database: database, rootKey: rootKey, server: server).run()
+        }
+        var services: [any Service] = []
+        if let cluster = opened.cluster {
+            services.append(EmbeddedClusterService(cluster: cluster, ownsServer: opened.startedCluster, logger: logger))
+        }
+        services.append(database.client)
+        services.append(app)
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    static func parsePort(_ text: String) throws -> Int {
+        guard let port = Int(text), (1...65535).contains(port) else { throw ValidationError("CAIRN_PORT must be a port number") }
+        return port
+    }
+}

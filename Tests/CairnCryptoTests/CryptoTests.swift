@@ -1,0 +1,51 @@
+import CairnCrypto
+import Testing
+
+@Suite struct CryptoTests {
+    @Test func sha256MatchesKnownVector() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func hmacMatchesRFC4231Case2() {
+        let mac = HMACSHA256.authenticate(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
+        #expect(Hex.encode(mac) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func aesGCMRoundTripsAndRejectsTampering() throws {
+        let key = SecureRandom.bytes(32)
+        let message = Array("a log line".utf8)
+        let sealed = try AESGCM.seal(message, key: key, authenticating: Array("aad".utf8))
+        #expect(sealed.count == message.count + 28)
+        #expect(try AESGCM.open(sealed, key: key, authenticating: Array("aad".utf8)) == message)
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AESGCM.open(sealed, key: key, authenticating: Array("other".utf8))
+        }
+        var tampered = sealed
+        tampered[14] ^= 1
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AESGCM.open(tampered, key: key, authenticating: Array("aad".utf8))
+        }
+        #expect(throws: CryptoError.authenticationFailed) {
+            try AESGCM.open(sealed, key: SecureRandom.bytes(32), authenticating: Array("aad".utf8))
+        }
+    }
+
+    @Test func aesGCMMatchesNISTVector() throws {
+        // NIST GCM test case 13 (AES-256, zero key, zero IV, empty plaintext): tag 530f8afbc74536b9a963b4f1c4cb738b.
+        // seal() draws a random nonce, so check open() on the known sealed value instead.
+        let key = [UInt8](repeating: 0, count: 32)
+        let sealed = [UInt8](repeating: 0, count: 12) + Hex.decode("530f8afbc74536b9a963b4f1c4cb738b")!
+        #expect(try AESGCM.open(sealed, key: key).isEmpty)
+        // Test case 14: one zero block → cea7403d4d606b6e074ec5d3baf39d18, tag d0d1c8a799996bf0265b98b5d48ab919.
+        let sealed14 =
+            [UInt8](repeating: 0, count: 12) + Hex.decode("cea7403d4d606b6e074ec5d3baf39d18")!
+            + Hex.decode("d0d1c8a799996bf0265b98b5d48ab919")!
+        #expect(try AESGCM.open(sealed14, key: key) == [UInt8](repeating: 0, count: 16))
+    }
+
+    @Test func randomBytesDiffer() {
+        #expect(SecureRandom.bytes(32) != SecureRandom.bytes(32))
+        #expect(SecureRandom.bytes(7).count == 7)
+    }
+}
