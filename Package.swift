@@ -73,6 +73,7 @@ let package = Package(
             name: "CairnStore",
             dependencies: [
                 "CairnCrypto", "CairnProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,7 @@
 public import CairnCrypto
 public import CairnProtocol
 public import Foundation
+import NIOCore
 import PostgresNIO
 
 public struct Account: Sendable, Codable, Equatable {
@@ -113,7 +114,7 @@ public struct AccountDirectory: Sendable {
         let rows = try await database.query(
             """
             INSERT INTO access_keys (account_id, access_key_id, role, secret_sealed, root_key_id)
-            VALUES (\(accountID), \(accessKeyID), \(role.rawValue), \(sealed), \(rootKey.id))
+            VALUES (\(accountID), \(accessKeyID), \(role.rawValue), \(ByteBuffer(bytes: sealed)), \(rootKey.id))
             ON CONFLICT DO NOTHING RETURNING 1
             """)
         for try await _ in rows {
@@ -147,8 +148,8 @@ public struct AccountDirectory: Sendable {
     public func credential(for accessKeyID: String) async throws -> (accountID: String, role: Role, secret: String)? {
         let rows = try await database.query(
             "SELECT account_id, role, secret_sealed FROM access_keys WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL")
-        for try await (account, role, sealed) in rows.decode((String, String, [UInt8]).self) {
-            let secret = try rootKey.open(sealed, context: accessKeyID)
+        for try await (account, role, sealed) in rows.decode((String, String, ByteBuffer).self) {
+            let secret = try rootKey.open(Array(sealed.readableBytesView), context: accessKeyID)
             return (account, Role(rawValue: role) ?? .reader, String(decoding: secret, as: UTF8.self))
         }
         return nil

@@ -1,7 +1,16 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Runs a command to completion, optionally as another system user (via `runuser`, when we are root).
-/// Output goes to a file, never a pipe: `pg_ctl start` leaves a daemon that would hold a pipe open.
+/// Uses posix_spawn and waitpid: `pg_ctl start` leaves a daemon behind, which must not keep us waiting.
+/// Output goes to a file, never a pipe, for the same reason.
 struct ProcessRunner: Sendable {
     struct Failure: Error, CustomStringConvertible {
         let command: String
@@ -15,31 +24,41 @@ struct ProcessRunner: Sendable {
 
     @discardableResult
     func run(_ executable: String, _ arguments: [String], allowFailure: Bool = false) throws -> (status: Int32, output: String) {
-        let process = Process()
-        if let user {
-            process.executableURL = URL(fileURLWithPath: ProcessRunner.runuserPath)
-            process.arguments = ["-u", user, "--", executable] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        }
-        let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outputURL) }
-        let handle = try FileHandle(forWritingTo: outputURL)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
-        if process.terminationStatus != 0 && !allowFailure {
+        let argv = user.map { [ProcessRunner.runuserPath, "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-\(UUID().uuidString).out").path
+        defer { unlink(outputPath) }
+        let status = try Self.spawnAndWait(argv, outputPath: outputPath)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        if status != 0 && !allowFailure {
             throw Failure(
-                command: ([executable] + arguments).joined(separator: " "), status: process.terminationStatus,
+                command: ([executable] + arguments).joined(separator: " "), status: status,
                 output: output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        return (process.terminationStatus, output)
+        return (status, output)
+    }
+
+    private static func spawnAndWait(_ argv: [String], outputPath: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw Failure(command: argv.joined(separator: " "), status: spawned, output: String(cString: strerror(spawned)))
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure(command: argv.joined(separator: " "), status: -1, output: "waitpid failed") }
+        }
+        // WIFEXITED / WEXITSTATUS, written out: the macros are not imported into Swift.
+        let terminatedBySignal = status & 0x7f
+        return terminatedBySignal == 0 ? (status >> 8) & 0xff : 128 + terminatedBySignal
     }
 
     static var runuserPath: String {

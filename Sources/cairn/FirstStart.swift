@@ -1,8 +1,9 @@
 import CairnProtocol
 import CairnServer
 import CairnStore
+import Foundation
 
-/// On the very first start (no accounts yet), creates an account and an admin key and prints
+/// On the very first start (no access key exists yet), creates an account and an admin key and prints
 /// them with a ready `aws` command line. The secret is printed once, to stdout, never logged.
 struct FirstStart {
     let database: Database
@@ -11,13 +12,15 @@ struct FirstStart {
 
     func run() async throws {
         let directory = AccountDirectory(database: database, rootKey: rootKey)
-        guard try await directory.listAccounts().isEmpty else {
-            print("Cairn is listening on \(server.endpointURL)")
+        guard try await directory.listKeys(account: nil).isEmpty else {
+            Self.show("Cairn is listening on \(server.endpointURL)")
             return
         }
-        let account = try await directory.createAccount(id: nil, name: "first")
+        var account = try await directory.listAccounts().first
+        if account == nil { account = try await directory.createAccount(id: nil, name: "first") }
+        guard let account else { return }
         let key = try await directory.createKey(account: account.accountID, role: .admin)
-        print(
+        Self.show(
             """
             Cairn is listening on \(server.endpointURL)
 
@@ -30,5 +33,10 @@ struct FirstStart {
               aws --endpoint-url \(server.endpointURL) logs describe-log-groups
 
             """)
+    }
+
+    /// Printed to stdout (not logged) and flushed at once, so that scripts reading it see it now.
+    static func show(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

@@ -48,8 +48,13 @@ struct Serve: AsyncParsableCommand {
             server, ApplicationDependencies(database: database, rootKey: rootKey, migrations: migrations, metrics: registry),
             logger: logger)
         app.beforeServerStarts {
-            try await Migrator(database: database).migrate(migrations)
-            try await FirstStart(database: database, rootKey: rootKey, server: server).run()
+            do {
+                try await Migrator(database: database).migrate(migrations)
+                try await FirstStart(database: database, rootKey: rootKey, server: server).run()
+            } catch {
+                logger.critical("cannot start", metadata: ["error": "\(String(reflecting: error))"])
+                throw error
+            }
         }
         var services: [any Service] = []
         if let cluster = opened.cluster {
