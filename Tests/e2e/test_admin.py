@@ -1,0 +1,54 @@
+"""`cairn admin` against a running server: accounts, keys, offboarding."""
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT_A, Key
+
+
+def test_account_and_key_listing_never_shows_secrets(server):
+    accounts = server.admin_json("account", "list")
+    ids = [a["accountID"] for a in accounts]
+    assert ACCOUNT_A in ids
+    keys = server.admin_json("key", "list", "--account", ACCOUNT_A)
+    assert {k["role"] for k in keys} >= {"admin", "writer", "reader"}
+    listing = server.admin("key", "list").stdout
+    assert "secret-a-admin" not in listing
+
+
+def test_created_key_works_once_printed(server):
+    created = server.admin_json("account", "create", "--name", "fresh")
+    assert len(created["accountID"]) == 12 and created["accountID"].isdigit()
+    key = server.admin_json("key", "create", "--account", created["accountID"], "--role", "reader")
+    client = server.client(Key(created["accountID"], key["accessKeyID"], key["secretAccessKey"], "reader"))
+    assert client.describe_log_groups()["logGroups"] == []
+    # The secret is stored sealed, never in the listing.
+    assert key["secretAccessKey"] not in server.admin("key", "list").stdout
+
+
+def test_admin_errors_are_clear(server):
+    result = server.admin("account", "create", "--id", "123", check=False)
+    assert result.returncode != 0 and "12 digits" in result.stderr
+    result = server.admin("account", "create", "--id", ACCOUNT_A, check=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    result = server.admin("key", "create", "--account", "999999999999", check=False)
+    assert result.returncode != 0 and "does not exist" in result.stderr
+
+
+def test_account_delete_offboards_everything(server):
+    account = "333333333333"
+    server.admin("account", "create", "--id", account)
+    key = Key(account, "AKIAE2EOFFBOARD00001", "secret-offboard-00000000000001", "admin")
+    server.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+    client = server.client(key)
+    client.create_log_group(logGroupName="/offboard/g")
+    client.create_log_stream(logGroupName="/offboard/g", logStreamName="s")
+    server.admin("account", "delete", "--id", account)
+    with pytest.raises(ClientError) as excinfo:
+        client.describe_log_groups()
+    assert excinfo.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    assert account not in [a["accountID"] for a in server.admin_json("account", "list")]
+    # Re-creating the account finds nothing of the old one.
+    server.admin("account", "create", "--id", account)
+    server.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+    assert server.client(key).describe_log_groups()["logGroups"] == []
