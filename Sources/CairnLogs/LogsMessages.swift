@@ -8,7 +8,8 @@ extension AWSError {
     static let logStreamExists = AWSError.resourceAlreadyExists("The specified log stream already exists")
     static let invalidNextToken = AWSError.invalidParameter("The specified nextToken is invalid.")
     static let reservedLogGroupName = AWSError.invalidParameter("Log groups starting with AWS/ are reserved for AWS.")
-    static let orderByWithPrefix = AWSError.invalidParameter("Cannot order by LastEventTime with a logStreamNamePrefix.")
+    static let orderByWithPrefix = AWSError.invalidParameter(
+        "Cannot order by LastEventTime with a logStreamNamePrefix.")
     static let groupNameAndIdentifier = AWSError.invalidParameter(
         "LogGroup name and LogGroup ARN are mutually exclusive parameters.")
     static let groupNameOrIdentifierRequired = AWSError.invalidParameter(
@@ -19,9 +20,12 @@ extension AWSError {
     static let deletionProtected = AWSError(
         "ValidationException", "Log group deletion protection is enabled. Disable it before deleting the log group.")
     static let customerKeysUnavailable = AWSError.invalidParameter(
-        "Customer managed KMS keys are not available yet on this Cairn; omit kmsKeyId to use the account's default key.")
+        "Customer managed KMS keys are not available yet on this Cairn; omit kmsKeyId to use the account's default key."
+    )
 
     static func tooManyTags(_ arn: String) -> AWSError {
-        AWSError("TooManyTagsException", "A resource can have no more than \(LogsLimits.tagsPerResource) tags. Resource: \(arn)")
+        AWSError(
+            "TooManyTagsException",
+            "A resource can have no more than \(LogsLimits.tagsPerResource) tags. Resource: \(arn)")
     }
 }

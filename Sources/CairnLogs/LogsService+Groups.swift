@@ -46,7 +46,7 @@ extension LogsService {
     func describeLogGroups(_ request: DescribeLogGroupsRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupNamePrefix, "logGroupNamePrefix", required: false)
-        validation.string(request.logGroupNamePattern, "logGroupNamePattern", max: 512, pattern: .logGroupNamePattern)
+        validation.string(request.logGroupNamePattern, "logGroupNamePattern", max: 512, pattern: .logGroupNameSubstring)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         validation.oneOf(request.logGroupClass, "logGroupClass", LogsLimits.logGroupClasses)
@@ -66,7 +66,9 @@ extension LogsService {
         if request.logGroupNamePrefix != nil && request.logGroupNamePattern != nil { throw AWSError.prefixAndPattern }
 
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
-        let after = try request.nextToken.map { try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 1)[0] }
+        let after = try request.nextToken.map {
+            try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 1)[0]
+        }
         // Identifiers may be names or ARNs; only the caller's own account and region are visible here.
         let names: [String]? = request.logGroupIdentifiers.map { identifiers in
             identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
@@ -101,12 +103,17 @@ extension LogsService {
                 let arn = ResourceName.logGroup(caller, name)
                 groups.append(
                     LogGroupDescription(
-                        logGroupName: name, creationTime: created, retentionInDays: retention, metricFilterCount: filters,
-                        arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass, logGroupArn: arn,
+                        logGroupName: name, creationTime: created, retentionInDays: retention,
+                        metricFilterCount: filters,
+                        arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass,
+                        logGroupArn: arn,
                         deletionProtectionEnabled: protected))
             }
         }
-        let token = more ? groups.last.map { pageToken.make([$0.logGroupName], operation: "DescribeLogGroups", caller: caller) } : nil
+        let token =
+            more
+            ? groups.last.map { pageToken.make([$0.logGroupName], operation: "DescribeLogGroups", caller: caller) }
+            : nil
         return JSONRequest.encode(DescribeLogGroupsResponse(logGroups: groups, nextToken: token))
     }
 
@@ -117,7 +124,9 @@ extension LogsService {
         if let days = request.retentionInDays, !LogsLimits.retentionDays.contains(days) {
             validation.fail(
                 value: "\(days)", member: "retentionInDays",
-                constraint: "Member must satisfy enum value set: [\(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))]")
+                constraint:
+                    "Member must satisfy enum value set: [\(LogsLimits.retentionDays.map(String.init).joined(separator: ", "))]"
+            )
         }
         try validation.check()
         try await setRetention(request.logGroupName, caller, days: request.retentionInDays)
@@ -143,7 +152,9 @@ extension LogsService {
     }
 
     /// The id of the caller's group with this name, or `ResourceNotFoundException`.
-    func groupID(named name: String?, _ caller: Caller, on connection: PostgresConnection? = nil, forUpdate: Bool = false)
+    func groupID(
+        named name: String?, _ caller: Caller, on connection: PostgresConnection? = nil, forUpdate: Bool = false
+    )
         async throws -> Int64
     {
         let query: PostgresQuery =

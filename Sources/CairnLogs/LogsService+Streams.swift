@@ -97,14 +97,19 @@ extension LogsService {
                     lastIngestionTime: ingested, uploadSequenceToken: SequenceToken.make(sequence),
                     arn: ResourceName.logStream(group.owner, group: group.name, stream: name), storedBytes: 0))
         }
-        let token = more ? streams.last.map { last in
-            pageToken.make([String(last.lastEventTimestamp ?? 0), last.logStreamName], operation: operation, caller: caller)
-        } : nil
+        let token =
+            more
+            ? streams.last.map { last in
+                pageToken.make(
+                    [String(last.lastEventTimestamp ?? 0), last.logStreamName], operation: operation, caller: caller)
+            } : nil
         return JSONRequest.encode(DescribeLogStreamsResponse(logStreams: streams, nextToken: token))
     }
 
     /// The group a request names by `logGroupName` or `logGroupIdentifier` (exactly one), as seen by its owner.
-    func resolveGroup(name: String?, identifier: String?, _ caller: Caller) throws(AWSError) -> (owner: Caller, name: String) {
+    func resolveGroup(
+        name: String?, identifier: String?, _ caller: Caller
+    ) throws(AWSError) -> (owner: Caller, name: String) {
         switch (name, identifier) {
         case (.some, .some): throw .groupNameAndIdentifier
         case (.none, .none): throw .groupNameOrIdentifierRequired

@@ -49,7 +49,8 @@ extension LogsService {
         validation.resourceARN(request.resourceArn)
         validation.required(request.tagKeys, "tagKeys")
         if let keys = request.tagKeys {
-            validation.count(keys.count, value: "[\(keys.joined(separator: ", "))]", "tagKeys", max: LogsLimits.tagsPerResource)
+            validation.count(
+                keys.count, value: "[\(keys.joined(separator: ", "))]", "tagKeys", max: LogsLimits.tagsPerResource)
             for (index, key) in keys.enumerated() { validation.tagKey(key, "tagKeys.\(index + 1).member") }
         }
         try validation.check()
@@ -102,7 +103,9 @@ extension LogsService {
         }
     }
 
-    private func storedTags(_ groupID: Int64, _ caller: Caller, _ connection: PostgresConnection) async throws -> [String: String] {
+    private func storedTags(
+        _ groupID: Int64, _ caller: Caller, _ connection: PostgresConnection
+    ) async throws -> [String: String] {
         let rows = try await connection.query(
             "SELECT tags::text FROM log_groups WHERE account_id = \(caller.accountID) AND group_id = \(groupID)",
             logger: database.logger)
@@ -112,7 +115,9 @@ extension LogsService {
         return [:]
     }
 
-    private func saveTags(_ tags: [String: String], _ groupID: Int64, _ caller: Caller, _ connection: PostgresConnection)
+    private func saveTags(
+        _ tags: [String: String], _ groupID: Int64, _ caller: Caller, _ connection: PostgresConnection
+    )
         async throws
     {
         let json = String(decoding: JSONRequest.encode(tags), as: UTF8.self)
@@ -126,7 +131,8 @@ extension Validation {
     mutating func resourceARN(_ value: String?) {
         required(value, "resourceArn")
         string(
-            value, "resourceArn", min: LogsLimits.resourceARNLength.lowerBound, max: LogsLimits.resourceARNLength.upperBound,
+            value, "resourceArn", min: LogsLimits.resourceARNLength.lowerBound,
+            max: LogsLimits.resourceARNLength.upperBound,
             pattern: .resourceName)
     }
 }

@@ -30,14 +30,20 @@ public struct LogsService: Sendable {
         "DeleteRetentionPolicy": {
             try await $0.deleteRetentionPolicy(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2)
         },
-        "CreateLogStream": { try await $0.createLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2) },
-        "DeleteLogStream": { try await $0.deleteLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2) },
+        "CreateLogStream": {
+            try await $0.createLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2)
+        },
+        "DeleteLogStream": {
+            try await $0.deleteLogStream(JSONRequest.decode(CreateLogStreamRequest.self, from: $1), $2)
+        },
         "DescribeLogStreams": {
             try await $0.describeLogStreams(JSONRequest.decode(DescribeLogStreamsRequest.self, from: $1), $2)
         },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },
-        "ListTagsLogGroup": { try await $0.listTagsLogGroup(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2) },
+        "ListTagsLogGroup": {
+            try await $0.listTagsLogGroup(JSONRequest.decode(LogGroupNameRequest.self, from: $1), $2)
+        },
         "TagResource": { try await $0.tagResource(JSONRequest.decode(TagResourceRequest.self, from: $1), $2) },
         "UntagResource": { try await $0.untagResource(JSONRequest.decode(UntagResourceRequest.self, from: $1), $2) },
         "ListTagsForResource": {

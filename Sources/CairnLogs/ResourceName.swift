@@ -23,7 +23,9 @@ public enum ResourceName {
             return LogGroupReference(accountID: caller.accountID, region: caller.region, name: identifier)
         }
         let parts = identifier.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 7, parts[1].hasPrefix("aws"), parts[2] == "logs", parts[5] == "log-group" else { return nil }
+        guard parts.count == 7, parts[1].hasPrefix("aws"), parts[2] == "logs", parts[5] == "log-group" else {
+            return nil
+        }
         var name = parts[6]
         if name.hasSuffix(":*") { name.removeLast(2) }
         guard !name.isEmpty, !name.contains(":") else { return nil }

@@ -11,7 +11,8 @@ extension Validation {
     mutating func logStreamName(_ value: String?, _ member: String = "logStreamName", required: Bool = true) {
         if required { self.required(value, member) }
         string(
-            value, member, min: LogsLimits.logStreamNameLength.lowerBound, max: LogsLimits.logStreamNameLength.upperBound,
+            value, member, min: LogsLimits.logStreamNameLength.lowerBound,
+            max: LogsLimits.logStreamNameLength.upperBound,
             pattern: .logStreamName)
     }
 

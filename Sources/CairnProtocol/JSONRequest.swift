@@ -4,7 +4,8 @@ import Foundation
 /// expected shape is a `SerializationException`, as AWS answers.
 public enum JSONRequest {
     public static func decode<Input: Decodable>(_ type: Input.Type, from body: [UInt8]) throws(AWSError) -> Input {
-        let data = body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) ? Data("{}".utf8) : Data(body)
+        let data =
+            body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) ? Data("{}".utf8) : Data(body)
         do {
             return try JSONDecoder().decode(Input.self, from: data)
         } catch let DecodingError.typeMismatch(_, context) {

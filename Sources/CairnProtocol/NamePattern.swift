@@ -31,7 +31,7 @@ public struct NamePattern: Sendable {
     }
 
     /// `LogGroupNamePattern`: `[\.\-_/#A-Za-z0-9]*`.
-    public static let logGroupNamePattern = NamePattern(source: #"[\.\-_/#A-Za-z0-9]*"#, allowsEmpty: true) {
+    public static let logGroupNameSubstring = NamePattern(source: #"[\.\-_/#A-Za-z0-9]*"#, allowsEmpty: true) {
         isASCIIAlphanumeric($0) || ".-_/#".unicodeScalars.contains($0)
     }
 

@@ -14,7 +14,9 @@ public enum SigV4 {
         public var headers: [(name: String, value: String)]
         public var payloadHash: String
 
-        public init(method: String, path: String, query: String, headers: [(name: String, value: String)], payloadHash: String) {
+        public init(
+            method: String, path: String, query: String, headers: [(name: String, value: String)], payloadHash: String
+        ) {
             self.method = method
             self.path = path
             self.query = query

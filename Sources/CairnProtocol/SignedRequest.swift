@@ -17,7 +17,8 @@ public struct SignedRequest: Sendable, Equatable {
         guard let header, !header.isEmpty else { throw .missingAuthenticationToken }
         let trimmed = header.trimmingCharacters(in: .whitespaces)
         guard trimmed.hasPrefix(SigV4.algorithm + " ") else {
-            throw .incompleteSignature("Authorization header must use the AWS4-HMAC-SHA256 algorithm. Authorization=\(trimmed)")
+            throw .incompleteSignature(
+                "Authorization header must use the AWS4-HMAC-SHA256 algorithm. Authorization=\(trimmed)")
         }
         var fields: [String: String] = [:]
         for part in trimmed.dropFirst(SigV4.algorithm.count + 1).split(separator: ",") {
@@ -37,7 +38,8 @@ public struct SignedRequest: Sendable, Equatable {
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request", !scope[0].isEmpty else {
             throw .incompleteSignature(
-                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'")
+                "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '\(credential)'"
+            )
         }
         self.accessKeyID = scope[0]
         self.date = scope[1]
@@ -53,7 +55,9 @@ public struct SignedRequest: Sendable, Equatable {
         amzDate: String?, expectedServices: Set<String>, now: Date, skew: TimeInterval = 15 * 60
     ) throws(AWSError) -> String {
         guard expectedServices.contains(service) else {
-            throw .invalidSignature("Credential should be scoped to correct service: '\(expectedServices.sorted().joined(separator: "' or '"))'. ")
+            throw .invalidSignature(
+                "Credential should be scoped to correct service: '\(expectedServices.sorted().joined(separator: "' or '"))'. "
+            )
         }
         guard !region.isEmpty, region.utf8.count <= 32,
             region.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" })
@@ -69,17 +73,20 @@ public struct SignedRequest: Sendable, Equatable {
         }
         guard amzDate.hasPrefix(date) else {
             throw .invalidSignature(
-                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(date)' != '\(amzDate.prefix(8))', from '\(amzDate)'.")
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '\(date)' != '\(amzDate.prefix(8))', from '\(amzDate)'."
+            )
         }
         if requestTime < now.addingTimeInterval(-skew) {
             let earliest = SignedRequest.format(now.addingTimeInterval(-skew))
             throw .invalidSignature(
-                "Signature expired: \(amzDate) is now earlier than \(earliest) (\(SignedRequest.format(now)) - 15 min.)")
+                "Signature expired: \(amzDate) is now earlier than \(earliest) (\(SignedRequest.format(now)) - 15 min.)"
+            )
         }
         if requestTime > now.addingTimeInterval(skew) {
             let latest = SignedRequest.format(now.addingTimeInterval(skew))
             throw .invalidSignature(
-                "Signature not yet current: \(amzDate) is still later than \(latest) (\(SignedRequest.format(now)) + 15 min.)")
+                "Signature not yet current: \(amzDate) is still later than \(latest) (\(SignedRequest.format(now)) + 15 min.)"
+            )
         }
         return amzDate
     }
@@ -113,7 +120,8 @@ public struct SignedRequest: Sendable, Equatable {
             let text = String(value ?? 0)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2) + pad(c.second, 2) + "Z"
+        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
+            + pad(c.second, 2) + "Z"
     }
 
     private static let utcCalendar: Calendar = {

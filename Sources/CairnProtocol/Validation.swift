@@ -24,7 +24,9 @@ public struct Validation: Sendable {
     ) {
         guard let value else { return }
         if let pattern, !pattern.matches(value) {
-            fail(value: value, member: member, constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
+            fail(
+                value: value, member: member,
+                constraint: "Member must satisfy regular expression pattern: \(pattern.source)")
         }
         let length = value.unicodeScalars.count
         if let min, length < min {
@@ -38,7 +40,8 @@ public struct Validation: Sendable {
     public mutating func number<N: BinaryInteger>(_ value: N?, _ member: String, min: N? = nil, max: N? = nil) {
         guard let value else { return }
         if let min, value < min {
-            fail(value: "\(value)", member: member, constraint: "Member must have value greater than or equal to \(min)")
+            fail(
+                value: "\(value)", member: member, constraint: "Member must have value greater than or equal to \(min)")
         }
         if let max, value > max {
             fail(value: "\(value)", member: member, constraint: "Member must have value less than or equal to \(max)")
@@ -47,7 +50,9 @@ public struct Validation: Sendable {
 
     public mutating func oneOf(_ value: String?, _ member: String, _ allowed: [String]) {
         guard let value, !allowed.contains(value) else { return }
-        fail(value: value, member: member, constraint: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
+        fail(
+            value: value, member: member,
+            constraint: "Member must satisfy enum value set: [\(allowed.joined(separator: ", "))]")
     }
 
     public mutating func count(_ count: Int?, value: String, _ member: String, min: Int? = nil, max: Int? = nil) {

@@ -23,7 +23,8 @@ struct AWSEndpoint: Sendable {
         let requestID = UUID().uuidString.lowercased()
         let started = ContinuousClock.now
         let target = request.headers[Self.targetHeader] ?? ""
-        let operation = target.hasPrefix(LogsService.targetPrefix) ? String(target.dropFirst(LogsService.targetPrefix.count)) : nil
+        let operation =
+            target.hasPrefix(LogsService.targetPrefix) ? String(target.dropFirst(LogsService.targetPrefix.count)) : nil
         var outcome = "ok"
         let response: Response
         do {
@@ -47,7 +48,8 @@ struct AWSEndpoint: Sendable {
         } catch {
             outcome = "InternalFailure"
             context.logger.error(
-                "request failed", metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "error": "\(error)"])
+                "request failed",
+                metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "error": "\(error)"])
             let failure = AWSError.serviceUnavailable(requestID: requestID)
             response = Self.response(status: .init(code: failure.status), body: failure.jsonBody, requestID: requestID)
         }
@@ -55,7 +57,9 @@ struct AWSEndpoint: Sendable {
         Counter(label: "cairn_requests_total", dimensions: dimensions).increment()
         Timer(label: "cairn_request_duration_seconds", dimensions: [("operation", operation ?? "unknown")])
             .recordInterval(since: started)
-        context.logger.debug("request", metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "outcome": "\(outcome)"])
+        context.logger.debug(
+            "request",
+            metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "outcome": "\(outcome)"])
         return response
     }
 

@@ -36,7 +36,8 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
     let directory = AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey)
     let endpoint = AWSEndpoint(
         authenticator: Authenticator(directory: directory),
-        logs: LogsService(database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1")))
+        logs: LogsService(
+            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1")))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
     router.get("/health/live") { _, _ in "ok\n" }

@@ -21,6 +21,7 @@ public struct Authenticator: Sendable {
         }
         try signed.verify(request, amzDate: date, secret: credential.secret)
         return Caller(
-            accountID: credential.accountID, region: signed.region, accessKeyID: signed.accessKeyID, role: credential.role)
+            accountID: credential.accountID, region: signed.region, accessKeyID: signed.accessKeyID,
+            role: credential.role)
     }
 }

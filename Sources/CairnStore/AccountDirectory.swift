@@ -84,8 +84,10 @@ public struct AccountDirectory: Sendable {
     /// account, in one transaction. Nothing of it remains.
     public func deleteAccount(_ accountID: String) async throws {
         let deleted = try await database.transaction { connection -> Bool in
-            try await connection.query("DELETE FROM access_keys WHERE account_id = \(accountID)", logger: database.logger)
-            try await connection.query("DELETE FROM log_groups WHERE account_id = \(accountID)", logger: database.logger)
+            try await connection.query(
+                "DELETE FROM access_keys WHERE account_id = \(accountID)", logger: database.logger)
+            try await connection.query(
+                "DELETE FROM log_groups WHERE account_id = \(accountID)", logger: database.logger)
             let rows = try await connection.query(
                 "DELETE FROM accounts WHERE account_id = \(accountID) RETURNING 1", logger: database.logger)
             for try await _ in rows { return true }
@@ -100,7 +102,9 @@ public struct AccountDirectory: Sendable {
     }
 
     /// Stores a key with a given id and secret, for reproducible setups.
-    public func importKey(account accountID: String, accessKeyID: String, secret: String, role: Role) async throws
+    public func importKey(
+        account accountID: String, accessKeyID: String, secret: String, role: Role
+    ) async throws
         -> IssuedAccessKey
     {
         guard (16...128).contains(accessKeyID.count),
@@ -109,7 +113,9 @@ public struct AccountDirectory: Sendable {
         guard (16...128).contains(secret.count), !secret.contains(where: \.isWhitespace) else {
             throw AdminError.invalid("a secret access key is 16 to 128 characters without spaces")
         }
-        guard try await accountExists(accountID) else { throw AdminError.notFound("account \(accountID) does not exist") }
+        guard try await accountExists(accountID) else {
+            throw AdminError.notFound("account \(accountID) does not exist")
+        }
         let sealed = try rootKey.seal(Array(secret.utf8), context: accessKeyID)
         let rows = try await database.query(
             """
@@ -130,16 +136,21 @@ public struct AccountDirectory: Sendable {
             SELECT access_key_id, account_id, role, created_at, revoked_at FROM access_keys
             WHERE \(accountID) :: text IS NULL OR account_id = \(accountID) ORDER BY account_id, created_at, access_key_id
             """)
-        for try await (id, account, role, createdAt, revokedAt) in rows.decode((String, String, String, Date, Date?).self) {
+        for try await (id, account, role, createdAt, revokedAt) in rows.decode(
+            (String, String, String, Date, Date?).self)
+        {
             keys.append(
-                AccessKey(accessKeyID: id, accountID: account, role: Role(rawValue: role) ?? .reader, createdAt: createdAt, revokedAt: revokedAt))
+                AccessKey(
+                    accessKeyID: id, accountID: account, role: Role(rawValue: role) ?? .reader, createdAt: createdAt,
+                    revokedAt: revokedAt))
         }
         return keys
     }
 
     public func revokeKey(_ accessKeyID: String) async throws {
         let rows = try await database.query(
-            "UPDATE access_keys SET revoked_at = now() WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL RETURNING 1")
+            "UPDATE access_keys SET revoked_at = now() WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL RETURNING 1"
+        )
         for try await _ in rows { return }
         throw AdminError.notFound("access key \(accessKeyID) does not exist or is already revoked")
     }
@@ -147,7 +158,8 @@ public struct AccountDirectory: Sendable {
     /// The account, role and secret of an active key, or nil when unknown or revoked.
     public func credential(for accessKeyID: String) async throws -> (accountID: String, role: Role, secret: String)? {
         let rows = try await database.query(
-            "SELECT account_id, role, secret_sealed FROM access_keys WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL")
+            "SELECT account_id, role, secret_sealed FROM access_keys WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL"
+        )
         for try await (account, role, sealed) in rows.decode((String, String, ByteBuffer).self) {
             let secret = try rootKey.open(Array(sealed.readableBytesView), context: accessKeyID)
             return (account, Role(rawValue: role) ?? .reader, String(decoding: secret, as: UTF8.self))
@@ -157,9 +169,10 @@ public struct AccountDirectory: Sendable {
 
     static func randomAccountID() -> String {
         let bytes = SecureRandom.bytes(12)
-        return String(bytes.enumerated().map { index, byte in
-            Character(String(index == 0 ? 1 + Int(byte) % 9 : Int(byte) % 10))
-        })
+        return String(
+            bytes.enumerated().map { index, byte in
+                Character(String(index == 0 ? 1 + Int(byte) % 9 : Int(byte) % 10))
+            })
     }
 
     static func randomAccessKeyID() -> String {

@@ -5,11 +5,15 @@ public import PostgresNIO
 public enum DatabaseURL {
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func configuration(_ text: String) throws -> PostgresClient.Configuration {
-        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? "")
-        else { throw Invalid(description: "the database URL must look like postgres://user:password@host:5432/database") }
+        guard let components = URLComponents(string: text),
+            ["postgres", "postgresql"].contains(components.scheme ?? "")
+        else {
+            throw Invalid(description: "the database URL must look like postgres://user:password@host:5432/database")
+        }
         let query = Dictionary(
             (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
         let user = components.user.flatMap { $0.removingPercentEncoding } ?? "postgres"
@@ -19,15 +23,19 @@ public enum DatabaseURL {
         let port = components.port ?? 5432
         if let socketDirectory = query["host"], socketDirectory.hasPrefix("/") {
             return PostgresClient.Configuration(
-                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password, database: database)
+                unixSocketPath: "\(socketDirectory)/.s.PGSQL.\(port)", username: user, password: password,
+                database: database)
         }
-        guard let host = components.host, !host.isEmpty else { throw Invalid(description: "the database URL has no host") }
+        guard let host = components.host, !host.isEmpty else {
+            throw Invalid(description: "the database URL has no host")
+        }
         let tls: PostgresClient.Configuration.TLS
         switch query["sslmode"] ?? "prefer" {
         case "disable": tls = .disable
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
         default: tls = .prefer(.makeClientConfiguration())
         }
-        return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
+        return PostgresClient.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 }

@@ -41,12 +41,16 @@ public struct EmbeddedCluster: Sendable {
         let files = FileManager.default
         try files.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         for directory in [clusterDirectory, socketDirectory] where !files.fileExists(atPath: directory.path) {
-            try files.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try files.createDirectory(
+                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             if let systemUser { try ProcessRunner(user: nil).run("/bin/chown", [systemUser, directory.path]) }
         }
         if let systemUser {
-            let reachable = try ProcessRunner(user: systemUser).run("/usr/bin/test", ["-w", clusterDirectory.path], allowFailure: true)
-            guard reachable.status == 0 else { throw EmbeddedClusterError.unreachable(dataDirectory.path, user: systemUser) }
+            let reachable = try ProcessRunner(user: systemUser).run(
+                "/usr/bin/test", ["-w", clusterDirectory.path], allowFailure: true)
+            guard reachable.status == 0 else {
+                throw EmbeddedClusterError.unreachable(dataDirectory.path, user: systemUser)
+            }
         }
         guard !files.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) else { return }
         logger.info("creating embedded PostgreSQL cluster", metadata: ["directory": "\(clusterDirectory.path)"])
@@ -76,7 +80,8 @@ public struct EmbeddedCluster: Sendable {
     public func isRunning() -> Bool {
         let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
         guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
-            let firstLine = text.split(separator: "\n").first, let pid = Int32(firstLine.trimmingCharacters(in: .whitespaces))
+            let firstLine = text.split(separator: "\n").first,
+            let pid = Int32(firstLine.trimmingCharacters(in: .whitespaces))
         else { return false }
         return kill(pid, 0) == 0
     }
@@ -109,7 +114,8 @@ public struct EmbeddedCluster: Sendable {
         let exists = try ProcessRunner(user: nil).run(
             psql[0], Array(psql.dropFirst()) + ["SELECT 1 FROM pg_database WHERE datname = '\(Self.databaseName)'"])
         if exists.output.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
-            try ProcessRunner(user: nil).run(psql[0], Array(psql.dropFirst()) + ["CREATE DATABASE \(Self.databaseName)"])
+            try ProcessRunner(user: nil).run(
+                psql[0], Array(psql.dropFirst()) + ["CREATE DATABASE \(Self.databaseName)"])
         }
     }
 

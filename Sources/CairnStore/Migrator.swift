@@ -87,7 +87,8 @@ public struct Migrator: Sendable {
                 // One migrator at a time, across processes.
                 try await connection.query("SELECT pg_advisory_xact_lock(7226411)", logger: database.logger)
                 let rows = try await connection.query(
-                    "SELECT checksum FROM schema_migrations WHERE version = \(migration.version)", logger: database.logger)
+                    "SELECT checksum FROM schema_migrations WHERE version = \(migration.version)",
+                    logger: database.logger)
                 for try await checksum in rows.decode(String.self) {
                     guard checksum == migration.checksum else {
                         throw MigrationError.changedAfterApplied(version: migration.version, name: migration.name)
@@ -105,7 +106,8 @@ public struct Migrator: Sendable {
                 return true
             }
             if applied {
-                database.logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                database.logger.info(
+                    "migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
                 appliedNow.append(migration.version)
             }
         }

@@ -23,9 +23,13 @@ struct ProcessRunner: Sendable {
     let user: String?
 
     @discardableResult
-    func run(_ executable: String, _ arguments: [String], allowFailure: Bool = false) throws -> (status: Int32, output: String) {
-        let argv = user.map { [ProcessRunner.runuserPath, "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-\(UUID().uuidString).out").path
+    func run(
+        _ executable: String, _ arguments: [String], allowFailure: Bool = false
+    ) throws -> (status: Int32, output: String) {
+        let argv =
+            user.map { [ProcessRunner.runuserPath, "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-\(UUID().uuidString).out")
+            .path
         defer { unlink(outputPath) }
         let status = try Self.spawnAndWait(argv, outputPath: outputPath)
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
@@ -50,11 +54,14 @@ struct ProcessRunner: Sendable {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
         guard spawned == 0 else {
-            throw Failure(command: argv.joined(separator: " "), status: spawned, output: String(cString: strerror(spawned)))
+            throw Failure(
+                command: argv.joined(separator: " "), status: spawned, output: String(cString: strerror(spawned)))
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else { throw Failure(command: argv.joined(separator: " "), status: -1, output: "waitpid failed") }
+            guard errno == EINTR else {
+                throw Failure(command: argv.joined(separator: " "), status: -1, output: "waitpid failed")
+            }
         }
         // WIFEXITED / WEXITSTATUS, written out: the macros are not imported into Swift.
         let terminatedBySignal = status & 0x7f
@@ -62,7 +69,9 @@ struct ProcessRunner: Sendable {
     }
 
     static var runuserPath: String {
-        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
             ?? "/usr/sbin/runuser"
     }
 }

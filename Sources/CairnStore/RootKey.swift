@@ -56,11 +56,15 @@ public struct RootKey: Sendable {
         if !files.fileExists(atPath: file.path) {
             try files.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             let encoded = Data(SecureRandom.bytes(32)).base64EncodedString() + "\n"
-            guard files.createFile(atPath: file.path, contents: Data(encoded.utf8), attributes: [.posixPermissions: 0o600])
+            guard
+                files.createFile(
+                    atPath: file.path, contents: Data(encoded.utf8), attributes: [.posixPermissions: 0o600])
             else { throw LoadError.malformed(file.path) }
         }
         let attributes = try files.attributesOfItem(atPath: file.path)
-        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 { throw LoadError.insecureFile(file.path) }
+        if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw LoadError.insecureFile(file.path)
+        }
         return try parse(try String(contentsOf: file, encoding: .utf8), source: file.path)
     }
 }

@@ -5,8 +5,8 @@ import Foundation
 
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Administer accounts and access keys (works while `cairn serve` is running).",
-        subcommands: [AccountCommand.self, KeyCommand.self])
+        abstract: "Administer accounts, access keys and the embedded cluster (works while `cairn serve` is running).",
+        subcommands: [AccountCommand.self, KeyCommand.self, ClusterCommand.self])
 }
 
 struct OutputOptions: ParsableArguments {
@@ -139,8 +139,10 @@ struct KeyCommand: AsyncParsableCommand {
                 try await AccountDirectory(database: database, rootKey: rootKey).listKeys(account: account)
             }
             output.emit(keys) {
-                $0.map { "\($0.accessKeyID)  \($0.accountID)  \($0.role.rawValue)\($0.revokedAt == nil ? "" : "  revoked")" }
-                    .joined(separator: "\n")
+                $0.map {
+                    "\($0.accessKeyID)  \($0.accountID)  \($0.role.rawValue)\($0.revokedAt == nil ? "" : "  revoked")"
+                }
+                .joined(separator: "\n")
             }
         }
     }

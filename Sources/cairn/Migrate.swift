@@ -15,6 +15,8 @@ struct Migrate: AsyncParsableCommand {
         let applied = try await Database.withDatabase(configuration: opened.configuration, logger: logger) { database in
             try await Migrator(database: database).migrate(migrations)
         }
-        print(applied.isEmpty ? "database is up to date (\(migrations.count) migrations)" : "applied migrations \(applied)")
+        print(
+            applied.isEmpty
+                ? "database is up to date (\(migrations.count) migrations)" : "applied migrations \(applied)")
     }
 }

@@ -21,7 +21,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CAIRN_PORT, default \(ServerConfiguration.defaultPort)).")
     var port: Int?
 
-    @Option(help: "Region shown in the printed examples (env CAIRN_REGION, default \(ServerConfiguration.defaultRegion)).")
+    @Option(
+        help: "Region shown in the printed examples (env CAIRN_REGION, default \(ServerConfiguration.defaultRegion)).")
     var region: String?
 
     func run() async throws {
@@ -45,7 +46,8 @@ struct Serve: AsyncParsableCommand {
         let database = Database(configuration: opened.configuration, logger: logger)
         let migrations = try Migration.load(from: Migration.defaultDirectory())
         var app = buildApplication(
-            server, ApplicationDependencies(database: database, rootKey: rootKey, migrations: migrations, metrics: registry),
+            server,
+            ApplicationDependencies(database: database, rootKey: rootKey, migrations: migrations, metrics: registry),
             logger: logger)
         app.beforeServerStarts {
             do {
@@ -68,7 +70,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     static func parsePort(_ text: String) throws -> Int {
-        guard let port = Int(text), (1...65535).contains(port) else { throw ValidationError("CAIRN_PORT must be a port number") }
+        guard let port = Int(text), (1...65535).contains(port) else {
+            throw ValidationError("CAIRN_PORT must be a port number")
+        }
         return port
     }
 }

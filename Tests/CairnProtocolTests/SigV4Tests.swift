@@ -116,16 +116,19 @@ import Testing
         )
         let requestTime = try #require(SignedRequest.parse(amzDate: Self.amzDate))
         #expect(
-            try signed.checkScope(amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(14 * 60))
+            try signed.checkScope(
+                amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(14 * 60))
                 == Self.amzDate)
         #expect {
-            try signed.checkScope(amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(16 * 60))
+            try signed.checkScope(
+                amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(16 * 60))
         } throws: { error in
             (error as? AWSError)?.message
                 == "Signature expired: 20150830T123600Z is now earlier than 20150830T123700Z (20150830T125200Z - 15 min.)"
         }
         #expect {
-            try signed.checkScope(amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(-16 * 60))
+            try signed.checkScope(
+                amzDate: Self.amzDate, expectedServices: ["logs"], now: requestTime.addingTimeInterval(-16 * 60))
         } throws: { ($0 as? AWSError)?.message.hasPrefix("Signature not yet current") == true }
         #expect {
             try signed.checkScope(amzDate: Self.amzDate, expectedServices: ["kms"], now: requestTime)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what Cairn needs to build and run on Debian: the Swift toolchain must already be there;
+# PostgreSQL's server, OpenSSL's and zstd's headers and pkg-config come from apt when missing.
+set -euo pipefail
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+need_packages=()
+command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
+pkg-config --exists libcrypto 2>/dev/null || need_packages+=(libssl-dev)
+[ -f /usr/include/zstd.h ] || need_packages+=(libzstd-dev)
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_config >/dev/null 2>&1; then
+    need_packages+=(postgresql)
+fi
+command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need_packages+=(util-linux)
+
+if [ ${#need_packages[@]} -gt 0 ]; then
+    say "installing Debian packages: ${need_packages[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}"
+else
+    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server)"
+fi
+
+command -v swift >/dev/null 2>&1 || { echo "Swift 6 is required (swift not on PATH)" >&2; exit 1; }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test: Swift unit tests, integration tests against a throwaway PostgreSQL cluster,
+# and the end-to-end suite (boto3 and the aws CLI against a real `cairn serve`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+bash scripts/setup.sh
+
+if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, pytest" 2>/dev/null || [ ! -x .venv/bin/aws ]; then
+    say "creating Python virtualenv .venv with boto3, awscli and pytest"
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest
+fi
+export PATH="$ROOT/.venv/bin:$PATH"
+
+say "building cairn and the tests (debug)"
+swift build --build-tests
+
+say "checking formatting (swift format lint)"
+swift format lint --strict --recursive Sources Tests Package.swift
+
+# A throwaway PostgreSQL cluster for the integration tests, created by cairn itself and removed afterwards.
+TEST_DIR=$(mktemp -d /tmp/cairn-test-XXXXXX)
+chmod 755 "$TEST_DIR"
+cleanup() {
+    .build/debug/cairn admin cluster stop --data-dir "$TEST_DIR" >/dev/null 2>&1 || true
+    rm -rf "$TEST_DIR"
+}
+trap cleanup EXIT
+say "starting a throwaway PostgreSQL for the integration tests"
+CAIRN_TEST_DATABASE_URL=$(.build/debug/cairn admin cluster start --data-dir "$TEST_DIR" --log-level warning)
+export CAIRN_TEST_DATABASE_URL
+
+say "swift test (unit and integration tests)"
+swift test --skip-build
+
+say "end-to-end tests (pytest: boto3 and the aws CLI against cairn serve)"
+cd Tests/e2e
+set +e
+CAIRN_BIN="$ROOT/.build/debug/cairn" python -m pytest -q
+status=$?
+set -e
+[ $status -eq 5 ] && { echo "no end-to-end tests were collected" >&2; exit 1; }
+exit $status
