@@ -43,6 +43,8 @@ public struct Database: Sendable {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.client.run() }
             defer { group.cancelAll() }
+            // Let the pool start before the first lease.
+            await Task.yield()
             return try await body(database)
         }
     }

@@ -121,6 +121,11 @@ public struct Migrator: Sendable {
 
     /// True when every migration is applied with its checksum (readiness).
     public func isCurrent(_ migrations: [Migration]) async throws -> Bool {
+        for try await exists in try await database.query("SELECT to_regclass('schema_migrations') IS NOT NULL")
+            .decode(Bool.self) where !exists
+        {
+            return false
+        }
         var applied: [Int: String] = [:]
         for try await (version, checksum) in try await database.query("SELECT version, checksum FROM schema_migrations")
             .decode((Int, String).self)
