@@ -66,3 +66,33 @@ def test_migrate_applies_once_and_refuses_changed_files():
         assert not os.path.exists(os.path.join(data_dir, "postgres", "postmaster.pid"))
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_serve_with_database_url_uses_that_server():
+    cluster_dir = make_data_dir()
+    state_dir = make_data_dir()
+    try:
+        started = subprocess.run(
+            [CAIRN, "admin", "cluster", "start", "--data-dir", cluster_dir, "--log-level", "warning"],
+            capture_output=True, text=True, check=True, timeout=120,
+        )
+        url = started.stdout.strip().splitlines()[-1]
+        assert url.startswith("postgres://")
+        root_key = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+        server = Server(state_dir, free_port(), extra_env={"CAIRN_ROOT_KEY": root_key})
+        server.env["CAIRN_DATABASE_URL"] = url
+        server.start()
+        # No embedded cluster and no root key file were made: the external server and CAIRN_ROOT_KEY are used.
+        assert not os.path.exists(os.path.join(state_dir, "postgres"))
+        assert not os.path.exists(os.path.join(state_dir, "root.key"))
+        assert "First start" in server.log()
+        assert server.stop() == 0
+        accounts = subprocess.run(
+            [CAIRN, "admin", "account", "list", "--json", "--database-url", url],
+            env=dict(os.environ, CAIRN_ROOT_KEY=root_key), capture_output=True, text=True, check=True, timeout=120,
+        )
+        assert len(__import__("json").loads(accounts.stdout)) == 1
+    finally:
+        subprocess.run([CAIRN, "admin", "cluster", "stop", "--data-dir", cluster_dir], capture_output=True, timeout=120)
+        shutil.rmtree(cluster_dir, ignore_errors=True)
+        shutil.rmtree(state_dir, ignore_errors=True)
