@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "cairn",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "cairn", targets: ["cairn"])
     ],
@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnProtocol", "CairnLogs", "CairnStore", "CairnCrypto",
+                "CairnProtocol", "CairnLogs", "CairnStore", "CairnCrypto", "CairnKeys",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -63,8 +63,19 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnProtocol", "CairnStore", "CairnCrypto",
+                "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnKeys",
+            dependencies: [
+                "CairnCrypto", "CairnStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -82,13 +93,18 @@ let package = Package(
         ),
         .target(
             name: "CairnCrypto",
-            dependencies: ["COpenSSL"],
+            dependencies: ["COpenSSL", "CZstd"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
         ),
         .testTarget(
             name: "CairnCryptoTests",

@@ -27,3 +27,28 @@ public enum LogsLimits {
     public static let logGroupClasses = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]
     public static let orderByValues = ["LogStreamName", "LastEventTime"]
 }
+
+/// PutLogEvents, GetLogEvents and FilterLogEvents limits.
+extension LogsLimits {
+    /// 1–10,000 events per PutLogEvents.
+    public static let eventsPerBatch = 1...10_000
+    /// Batch size: Σ(UTF-8 message bytes + 26) ≤ 1,048,576.
+    public static let maxBatchBytes = 1_048_576
+    public static let eventOverheadBytes = 26
+    /// One event, with its 26 bytes, at most 1 MB.
+    public static let maxEventBytes = 1_048_576
+    /// Events more than 2 hours in the future are rejected.
+    public static let tooNewMilliseconds: Int64 = 2 * 3_600_000
+    /// Events older than 14 days are rejected.
+    public static let tooOldMilliseconds: Int64 = 14 * 86_400_000
+    /// The accepted events of one batch span at most 24 hours.
+    public static let maxBatchSpanMilliseconds: Int64 = 24 * 3_600_000
+    /// GetLogEvents / FilterLogEvents `limit`: 1–10,000, default 10,000; a response holds at most 1 MB.
+    public static let eventsLimit = 1...10_000
+    public static let maxResponseBytes = 1_048_576
+    /// FilterLogEvents `logStreamNames`: 1–100; `filterPattern` at most 1,024 characters.
+    public static let filterStreamNames = 1...100
+    public static let filterPatternMaxLength = 1024
+    /// Chunks one FilterLogEvents call decrypts before it returns what it has with a `nextToken`.
+    public static let filterChunkBudget = 4096
+}

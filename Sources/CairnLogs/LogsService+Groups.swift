@@ -1,3 +1,4 @@
+import CairnKeys
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -38,7 +39,12 @@ extension LogsService {
             DELETE FROM log_groups WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND name = \(request.logGroupName) AND NOT deletion_protection RETURNING group_id
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        // The group's data keys went with it (ON DELETE CASCADE): its chunks are unreadable from now on,
+        // and the retention sweeper removes them.
+        for try await groupID in rows.decode(Int64.self) {
+            keyRing.forget(account: caller.accountID, group: groupID)
+            return JSONRequest.encode(EmptyResponse())
+        }
         _ = try await groupID(named: request.logGroupName, caller)
         throw AWSError.deletionProtected
     }
@@ -82,9 +88,11 @@ extension LogsService {
             let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
             let rows = try await database.query(
                 """
-                SELECT name, creation_time, retention_days, metric_filter_count, stored_bytes, kms_key_id,
-                       log_group_class, deletion_protection
-                FROM log_groups
+                SELECT name, creation_time, retention_days, metric_filter_count,
+                       (SELECT COALESCE(sum(s.stored_bytes), 0)::bigint FROM log_streams s
+                        WHERE s.account_id = g.account_id AND s.group_id = g.group_id),
+                       kms_key_id, log_group_class, deletion_protection
+                FROM log_groups g
                 WHERE account_id = \(caller.accountID) AND region = \(caller.region)
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
                   AND (\(substringPattern)::text IS NULL OR name ILIKE \(substringPattern))

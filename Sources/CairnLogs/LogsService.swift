@@ -1,3 +1,4 @@
+public import CairnKeys
 public import CairnProtocol
 public import CairnStore
 import Logging
@@ -10,10 +11,12 @@ public struct LogsService: Sendable {
 
     let database: Database
     let pageToken: PageToken
+    let keyRing: DataKeyRing
 
-    public init(database: Database, pageTokenKey: [UInt8]) {
+    public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing) {
         self.database = database
         self.pageToken = PageToken(key: pageTokenKey)
+        self.keyRing = keyRing
     }
 
     typealias Handler = @Sendable (LogsService, [UInt8], Caller) async throws -> [UInt8]
@@ -38,6 +41,11 @@ public struct LogsService: Sendable {
         },
         "DescribeLogStreams": {
             try await $0.describeLogStreams(JSONRequest.decode(DescribeLogStreamsRequest.self, from: $1), $2)
+        },
+        "PutLogEvents": { try await $0.putLogEvents($1, $2) },
+        "GetLogEvents": { try await $0.getLogEvents(JSONRequest.decode(GetLogEventsRequest.self, from: $1), $2) },
+        "FilterLogEvents": {
+            try await $0.filterLogEvents(JSONRequest.decode(FilterLogEventsRequest.self, from: $1), $2)
         },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },

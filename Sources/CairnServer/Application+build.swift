@@ -1,3 +1,4 @@
+import CairnKeys
 public import CairnLogs
 public import CairnStore
 import Foundation
@@ -37,7 +38,8 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
     let endpoint = AWSEndpoint(
         authenticator: Authenticator(directory: directory),
         logs: LogsService(
-            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1")))
+            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
+            keyRing: DataKeyRing(database: dependencies.database, rootKey: dependencies.rootKey)))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
     router.get("/health/live") { _, _ in "ok\n" }

@@ -49,3 +49,22 @@ import Testing
         #expect(SecureRandom.bytes(7).count == 7)
     }
 }
+
+@Suite struct ZstdTests {
+    @Test func roundTripsAndShrinksRepetitiveText() throws {
+        let text = Array(String(repeating: "GET /index.html HTTP/1.1 200 1043\n", count: 1000).utf8)
+        let compressed = try Zstd.compress(text)
+        #expect(compressed.count < text.count / 20)
+        #expect(try Zstd.decompress(compressed, limit: text.count) == text)
+        #expect(try Zstd.decompress(try Zstd.compress([]), limit: 0) == [])
+    }
+
+    @Test func refusesCorruptAndOversizedFrames() throws {
+        let compressed = try Zstd.compress(Array(repeating: 7, count: 4096))
+        #expect(throws: Zstd.Failure.tooLarge) { try Zstd.decompress(compressed, limit: 100) }
+        #expect(throws: Zstd.Failure.corrupt) { try Zstd.decompress([1, 2, 3, 4, 5, 6, 7, 8, 9], limit: 100) }
+        var damaged = compressed
+        damaged[damaged.count - 2] ^= 0xff
+        #expect(throws: Zstd.Failure.self) { try Zstd.decompress(damaged, limit: 4096) }
+    }
+}

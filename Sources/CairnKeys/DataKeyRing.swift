@@ -1,0 +1,201 @@
+public import CairnCrypto
+public import CairnStore
+public import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Synchronization
+
+/// A log group's data key: the version chunks record, and the 32 bytes they are sealed with.
+public struct DataKey: Sendable {
+    public let version: Int32
+    public let material: [UInt8]
+}
+
+public enum DataKeyError: Error, Equatable, Sendable {
+    /// The group was deleted: its data keys are destroyed, its chunks unreadable.
+    case destroyed
+}
+
+/// Envelope encryption for log groups: root key → the account's service default KMS key (per region)
+/// → one data key version per log group → chunks. Unwrapped keys are cached for a short time only.
+///
+/// A group's current data key rotates to a new version daily, and after `rotationChunkLimit` chunks sealed
+/// by this process (each process counts its own use, so the random-nonce bound of AES-GCM, 2^32 messages
+/// per key, holds with a wide margin across many processes).
+public final class DataKeyRing: Sendable {
+    public static let cacheLifetime: Duration = .seconds(30)
+    public static let rotationAge: TimeInterval = 24 * 3600
+    public static let rotationChunkLimit = 1 << 20
+
+    let database: Database
+    let rootKey: RootKey
+
+    private struct CachedKey {
+        let key: DataKey
+        let createdAt: Date
+        let cachedAt: ContinuousClock.Instant
+        var uses: Int
+    }
+
+    private struct GroupRef: Hashable {
+        let account: String
+        let group: Int64
+    }
+
+    private struct VersionRef: Hashable {
+        let account: String
+        let group: Int64
+        let version: Int32
+    }
+
+    private let current = Mutex<[GroupRef: CachedKey]>([:])
+    private let byVersion = Mutex<[VersionRef: (key: [UInt8], cachedAt: ContinuousClock.Instant)]>([:])
+
+    public init(database: Database, rootKey: RootKey) {
+        self.database = database
+        self.rootKey = rootKey
+    }
+
+    /// The key to seal a new chunk of this group with; creates or rotates the group's data key as needed.
+    public func sealingKey(account: String, region: String, group: Int64) async throws -> DataKey {
+        let ref = GroupRef(account: account, group: group)
+        let now = ContinuousClock.now
+        let cached: DataKey? = current.withLock { entries in
+            guard var entry = entries[ref], now - entry.cachedAt < Self.cacheLifetime,
+                entry.uses < Self.rotationChunkLimit, Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
+            else { return nil }
+            entry.uses += 1
+            entries[ref] = entry
+            return entry.key
+        }
+        if let cached { return cached }
+
+        var latest = try await latestDataKey(account: account, group: group)
+        let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= Self.rotationChunkLimit }
+        if latest == nil || exhausted || Date().timeIntervalSince(latest!.createdAt) >= Self.rotationAge {
+            try await createDataKey(
+                account: account, region: region, group: group, version: (latest?.key.version ?? 0) + 1)
+            latest = try await latestDataKey(account: account, group: group)
+        }
+        guard let latest else { throw DataKeyError.destroyed }
+        current.withLock {
+            $0[ref] = CachedKey(key: latest.key, createdAt: latest.createdAt, cachedAt: .now, uses: 1)
+        }
+        return latest.key
+    }
+
+    /// The key a chunk was sealed with, or `DataKeyError.destroyed` once the group's keys are gone.
+    public func openingKey(account: String, group: Int64, version: Int32) async throws -> [UInt8] {
+        let ref = VersionRef(account: account, group: group, version: version)
+        let now = ContinuousClock.now
+        if let hit = byVersion.withLock({ entries -> [UInt8]? in
+            guard let entry = entries[ref], now - entry.cachedAt < Self.cacheLifetime else { return nil }
+            return entry.key
+        }) {
+            return hit
+        }
+        let rows = try await database.query(
+            """
+            SELECT d.dek_sealed, d.key_id, d.key_version, v.material_sealed
+            FROM data_keys d
+            JOIN kms_key_versions v ON v.account_id = d.account_id AND v.key_id = d.key_id AND v.version = d.key_version
+            WHERE d.account_id = \(account) AND d.group_id = \(group) AND d.version = \(version)
+            """)
+        for try await (dekSealed, keyID, keyVersion, materialSealed) in rows.decode(
+            (ByteBuffer, UUID, Int32, ByteBuffer).self)
+        {
+            let material = try openKeyMaterial(materialSealed, account: account, keyID: keyID, version: keyVersion)
+            let key = try AESGCM.open(
+                Array(dekSealed.readableBytesView), key: material,
+                authenticating: Self.dataKeyContext(account: account, group: group, version: version))
+            byVersion.withLock { $0[ref] = (key, .now) }
+            return key
+        }
+        throw DataKeyError.destroyed
+    }
+
+    /// Drops cached keys of a group whose keys were destroyed.
+    public func forget(account: String, group: Int64) {
+        current.withLock { $0[GroupRef(account: account, group: group)] = nil }
+        byVersion.withLock { entries in
+            entries = entries.filter { !($0.key.account == account && $0.key.group == group) }
+        }
+    }
+
+    // MARK: storage
+
+    private func latestDataKey(account: String, group: Int64) async throws -> (key: DataKey, createdAt: Date)? {
+        let rows = try await database.query(
+            """
+            SELECT version, created_at FROM data_keys WHERE account_id = \(account) AND group_id = \(group)
+            ORDER BY version DESC LIMIT 1
+            """)
+        for try await (version, createdAt) in rows.decode((Int32, Date).self) {
+            let material = try await openingKey(account: account, group: group, version: version)
+            return (DataKey(version: version, material: material), createdAt)
+        }
+        return nil
+    }
+
+    private func createDataKey(account: String, region: String, group: Int64, version: Int32) async throws {
+        let (keyID, keyVersion, material) = try await serviceDefaultKey(account: account, region: region)
+        let dek = SecureRandom.bytes(AESGCM.keyByteCount)
+        let sealed = try AESGCM.seal(
+            dek, key: material, authenticating: Self.dataKeyContext(account: account, group: group, version: version))
+        // A concurrent creator may win the race for this version; either key is fine, the row decides.
+        try await database.query(
+            """
+            INSERT INTO data_keys (account_id, group_id, version, key_id, key_version, dek_sealed)
+            SELECT \(account), \(group), \(version), \(keyID), \(keyVersion), \(ByteBuffer(bytes: sealed))
+            WHERE EXISTS (SELECT 1 FROM log_groups WHERE account_id = \(account) AND group_id = \(group))
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    /// The account's service default key for a region (created on first use): id, version and material.
+    private func serviceDefaultKey(account: String, region: String) async throws -> (UUID, Int32, [UInt8]) {
+        for _ in 0..<2 {
+            let rows = try await database.query(
+                """
+                SELECT k.key_id, v.version, v.material_sealed FROM kms_keys k
+                JOIN kms_key_versions v ON v.account_id = k.account_id AND v.key_id = k.key_id
+                WHERE k.account_id = \(account) AND k.region = \(region) AND k.key_manager = 'SERVICE_DEFAULT'
+                ORDER BY v.version DESC LIMIT 1
+                """)
+            for try await (keyID, version, sealed) in rows.decode((UUID, Int32, ByteBuffer).self) {
+                return (keyID, version, try openKeyMaterial(sealed, account: account, keyID: keyID, version: version))
+            }
+            let keyID = UUID()
+            let material = try rootKey.seal(
+                SecureRandom.bytes(AESGCM.keyByteCount), context: Self.keyMaterialContext(account, keyID, 1))
+            try await database.transaction { connection in
+                let inserted = try await connection.query(
+                    """
+                    INSERT INTO kms_keys (account_id, region, key_id, key_manager)
+                    VALUES (\(account), \(region), \(keyID), 'SERVICE_DEFAULT') ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: database.logger)
+                for try await _ in inserted {
+                    try await connection.query(
+                        """
+                        INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id)
+                        VALUES (\(account), \(keyID), 1, \(ByteBuffer(bytes: material)), \(rootKey.id))
+                        """, logger: database.logger)
+                }
+            }
+        }
+        throw DataKeyError.destroyed
+    }
+
+    private func openKeyMaterial(_ sealed: ByteBuffer, account: String, keyID: UUID, version: Int32) throws -> [UInt8] {
+        try rootKey.open(Array(sealed.readableBytesView), context: Self.keyMaterialContext(account, keyID, version))
+    }
+
+    static func keyMaterialContext(_ account: String, _ keyID: UUID, _ version: Int32) -> String {
+        "kms-key|\(account)|\(keyID.uuidString.lowercased())|\(version)"
+    }
+
+    static func dataKeyContext(account: String, group: Int64, version: Int32) -> [UInt8] {
+        Array("data-key|\(account)|\(group)|\(version)".utf8)
+    }
+}

@@ -1,0 +1,70 @@
+import CairnProtocol
+
+/// Decides which events a filter keeps. The full filter-pattern language plugs in here later;
+/// `TermsPattern` is the unstructured subset: terms and quoted phrases that must all appear.
+protocol EventMatcher: Sendable {
+    func matches(_ message: ArraySlice<UInt8>) -> Bool
+}
+
+struct MatchEverything: EventMatcher {
+    func matches(_ message: ArraySlice<UInt8>) -> Bool { true }
+}
+
+/// `ERROR "connection reset" 503`: every term or phrase must appear in the message (case-sensitive).
+struct TermsPattern: EventMatcher {
+    let terms: [[UInt8]]
+
+    static func parse(_ pattern: String) throws(AWSError) -> any EventMatcher {
+        var terms: [[UInt8]] = []
+        var scalars = Array(pattern.unicodeScalars)[...]
+        while let first = scalars.first {
+            if first.properties.isWhitespace {
+                scalars.removeFirst()
+                continue
+            }
+            var term = ""
+            if first == "\"" {
+                scalars.removeFirst()
+                var closed = false
+                while let scalar = scalars.popFirst() {
+                    if scalar == "\\", let escaped = scalars.popFirst() {
+                        term.unicodeScalars.append(escaped)
+                    } else if scalar == "\"" {
+                        closed = true
+                        break
+                    } else {
+                        term.unicodeScalars.append(scalar)
+                    }
+                }
+                guard closed else { throw .invalidParameter("Invalid filter pattern") }
+            } else {
+                while let scalar = scalars.first, !scalar.properties.isWhitespace {
+                    term.unicodeScalars.append(scalar)
+                    scalars.removeFirst()
+                }
+            }
+            if !term.isEmpty { terms.append(Array(term.utf8)) }
+        }
+        return terms.isEmpty ? MatchEverything() : TermsPattern(terms: terms)
+    }
+
+    func matches(_ message: ArraySlice<UInt8>) -> Bool {
+        terms.allSatisfy { Self.contains(message, $0) }
+    }
+
+    static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard haystack.count >= needle.count else { return false }
+        var index = haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        while index <= last {
+            if haystack[index] == first {
+                var offset = 1
+                while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
+                if offset == needle.count { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,160 @@
+import CairnCrypto
+import CairnKeys
+import CairnProtocol
+import CairnStore
+import NIOCore
+import PostgresNIO
+
+/// Reads events of one group's streams in (timestamp, stream, sequence) order, in either direction,
+/// from the chunks whose time span overlaps the range. Chunks are decrypted and decoded a page at a time;
+/// only the `limit` events nearest the starting position are kept, so memory stays bounded.
+struct EventReader {
+    let database: Database
+    let keyRing: DataKeyRing
+
+    struct Scan {
+        let account: String
+        let group: Int64
+        let streams: [Int64]
+        /// Timestamps in `[start, end)`.
+        let start: Int64
+        let end: Int64
+        /// Exclusive bounds on the event key.
+        var after: EventKey?
+        var before: EventKey?
+        let forward: Bool
+        let limit: Int
+        var matcher: any EventMatcher = MatchEverything()
+        /// Stop after this many chunks and report how far the scan got.
+        var chunkBudget: Int = .max
+    }
+
+    struct Result {
+        /// In ascending key order.
+        var events: [LogEvent]
+        /// Nothing beyond these events exists in the scanned direction (within the range).
+        var exhausted: Bool
+        /// Set when the chunk budget ran out: every key before it (forward) was examined.
+        var frontier: Int64?
+    }
+
+    static let pageSize = 64
+
+    func read(_ scan: Scan) async throws -> Result {
+        guard !scan.streams.isEmpty, scan.start < scan.end, scan.limit > 0 else {
+            return Result(events: [], exhausted: true, frontier: nil)
+        }
+        let lowTimestamp = max(scan.start, scan.after?.timestamp ?? scan.start)
+        let highTimestamp = min(scan.end, scan.before.map { $0.timestamp + 1 } ?? scan.end)
+        var candidates: [LogEvent] = []
+        var cursor: (timestamp: Int64, chunk: Int64)?
+        var scanned = 0
+        while true {
+            let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor)
+            for row in rows {
+                for event in try await events(of: row, scan.account) where Self.keeps(event, scan) {
+                    candidates.append(event)
+                }
+            }
+            scanned += rows.count
+            candidates.sort { $0.key < $1.key }
+            if candidates.count > scan.limit {
+                candidates =
+                    scan.forward ? Array(candidates.prefix(scan.limit)) : Array(candidates.suffix(scan.limit))
+            }
+            guard rows.count == Self.pageSize, let last = rows.last else {
+                return Result(events: candidates, exhausted: true, frontier: nil)
+            }
+            let frontier = scan.forward ? last.minTimestamp : last.maxTimestamp
+            cursor = (frontier, last.chunkID)
+            if candidates.count >= scan.limit {
+                let boundary = scan.forward ? candidates[scan.limit - 1].timestamp : candidates[0].timestamp
+                if scan.forward ? boundary < frontier : boundary > frontier {
+                    return Result(events: candidates, exhausted: false, frontier: nil)
+                }
+            }
+            if scanned >= scan.chunkBudget && scan.forward {
+                // Events at the frontier's timestamp may sit in chunks not read yet: keep only what is final.
+                candidates.removeAll { $0.timestamp >= frontier }
+                return Result(events: candidates, exhausted: false, frontier: frontier)
+            }
+        }
+    }
+
+    static func keeps(_ event: LogEvent, _ scan: Scan) -> Bool {
+        guard event.timestamp >= scan.start, event.timestamp < scan.end else { return false }
+        if let after = scan.after, !(after < event.key) { return false }
+        if let before = scan.before, !(event.key < before) { return false }
+        return scan.matcher.matches(event.message)
+    }
+
+    struct ChunkRow {
+        let chunkID: Int64
+        let streamID: Int64
+        let groupID: Int64
+        let minTimestamp: Int64
+        let maxTimestamp: Int64
+        let firstSequence: Int64
+        let eventCount: Int32
+        let rawBytes: Int32
+        let ingestionTime: Int64
+        let dekVersion: Int32
+        let payload: ByteBuffer
+    }
+
+    private func page(
+        _ scan: Scan, low: Int64, high: Int64, cursor: (timestamp: Int64, chunk: Int64)?
+    ) async throws
+        -> [ChunkRow]
+    {
+        let query: PostgresQuery =
+            scan.forward
+            ? """
+            SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes, ingestion_time,
+                   dek_version, payload
+            FROM event_chunks
+            WHERE account_id = \(scan.account) AND group_id = \(scan.group) AND stream_id = ANY(\(scan.streams))
+              AND max_ts >= \(low) AND min_ts < \(high)
+              AND (\(cursor?.timestamp)::bigint IS NULL OR (min_ts, chunk_id) > (\(cursor?.timestamp), \(cursor?.chunk)))
+            ORDER BY min_ts, chunk_id LIMIT \(Self.pageSize)
+            """
+            : """
+            SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes, ingestion_time,
+                   dek_version, payload
+            FROM event_chunks
+            WHERE account_id = \(scan.account) AND group_id = \(scan.group) AND stream_id = ANY(\(scan.streams))
+              AND max_ts >= \(low) AND min_ts < \(high)
+              AND (\(cursor?.timestamp)::bigint IS NULL OR (max_ts, chunk_id) < (\(cursor?.timestamp), \(cursor?.chunk)))
+            ORDER BY max_ts DESC, chunk_id DESC LIMIT \(Self.pageSize)
+            """
+        var rows: [ChunkRow] = []
+        for try await row in try await database.query(query).decode(
+            (Int64, Int64, Int64, Int64, Int64, Int64, Int32, Int32, Int64, Int32, ByteBuffer).self)
+        {
+            rows.append(
+                ChunkRow(
+                    chunkID: row.0, streamID: row.1, groupID: row.2, minTimestamp: row.3, maxTimestamp: row.4,
+                    firstSequence: row.5, eventCount: row.6, rawBytes: row.7, ingestionTime: row.8, dekVersion: row.9,
+                    payload: row.10))
+        }
+        return rows
+    }
+
+    /// Decrypts, decompresses and decodes one chunk. A chunk that fails authentication is an internal error:
+    /// it is never silently skipped.
+    private func events(of row: ChunkRow, _ account: String) async throws -> [LogEvent] {
+        let key = try await keyRing.openingKey(account: account, group: row.groupID, version: row.dekVersion)
+        let compressed = try AESGCM.open(
+            Array(row.payload.readableBytesView), key: key,
+            authenticating: EventChunk.associatedData(
+                account: account, group: row.groupID, stream: row.streamID, chunk: row.chunkID,
+                dekVersion: row.dekVersion))
+        let limit = Int(row.rawBytes) + Int(row.eventCount) * 40 + 16
+        let plain = try Zstd.decompress(compressed, limit: limit)
+        return try EventChunk.decode(
+            plain,
+            header: .init(
+                minTimestamp: row.minTimestamp, firstSequence: row.firstSequence, ingestionTime: row.ingestionTime),
+            streamID: row.streamID, expectedCount: Int(row.eventCount))
+    }
+}

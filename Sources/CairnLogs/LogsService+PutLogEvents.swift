@@ -1,0 +1,177 @@
+import CairnCrypto
+import CairnKeys
+import CairnProtocol
+import CairnStore
+import NIOCore
+import PostgresNIO
+
+extension AWSError {
+    static let notChronological = AWSError.invalidParameter(
+        "Log events in a single PutLogEvents request must be in chronological order.")
+    static let spanTooLong = AWSError.invalidParameter(
+        "The batch of log events in a single PutLogEvents request cannot span more than 24 hours.")
+
+    static func uploadTooLarge(_ bytes: Int) -> AWSError {
+        .invalidParameter("Upload too large: \(bytes) bytes exceeds limit of \(LogsLimits.maxBatchBytes)")
+    }
+
+    static func eventTooLarge(_ bytes: Int) -> AWSError {
+        .invalidParameter("Log event too large: \(bytes) bytes exceeds limit of \(LogsLimits.maxEventBytes)")
+    }
+}
+
+extension LogsService {
+    func putLogEvents(_ body: [UInt8], _ caller: Caller) async throws -> [UInt8] {
+        let request = try PutLogEventsRequest.parse(body)
+        try Self.validate(request)
+        let now = Self.now()
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+
+        // Which events are stored: not older than 14 days or the retention, not more than 2 hours ahead.
+        let timestamps = request.timestamps
+        let tooOldEnd = timestamps.firstIndex { $0 >= now - LogsLimits.tooOldMilliseconds } ?? timestamps.count
+        let expiredEnd = group.retentionDays.map { days in
+            timestamps.firstIndex { $0 >= now - Int64(days) * 86_400_000 } ?? timestamps.count
+        }
+        let tooNewStart = timestamps.firstIndex { $0 > now + LogsLimits.tooNewMilliseconds }
+        let acceptedStart = max(tooOldEnd, expiredEnd ?? 0)
+        let acceptedEnd = max(acceptedStart, tooNewStart ?? timestamps.count)
+        let rejected =
+            tooOldEnd > 0 || (expiredEnd ?? 0) > 0 || tooNewStart != nil
+            ? RejectedLogEventsInfo(
+                tooNewLogEventStartIndex: tooNewStart, tooOldLogEventEndIndex: tooOldEnd > 0 ? tooOldEnd : nil,
+                expiredLogEventEndIndex: (expiredEnd ?? 0) > 0 ? expiredEnd : nil)
+            : nil
+        let accepted = acceptedStart..<acceptedEnd
+        if let first = accepted.first, let last = accepted.last,
+            timestamps[last] - timestamps[first] > LogsLimits.maxBatchSpanMilliseconds
+        {
+            throw AWSError.spanTooLong
+        }
+
+        let nextSequence: Int64
+        if accepted.isEmpty {
+            nextSequence = try await touchStream(request.logStreamName, group: group.id, caller)
+        } else {
+            nextSequence = try await storeChunk(request, accepted: accepted, group: group, now: now, caller)
+        }
+        return JSONRequest.encode(
+            PutLogEventsResponse(nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected))
+    }
+
+    static func validate(_ request: PutLogEventsRequest) throws(AWSError) {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.logStreamName(request.logStreamName)
+        validation.string(request.sequenceToken, "sequenceToken", min: 1)
+        if !request.hasEvents {
+            validation.required(String?.none, "logEvents")
+        } else {
+            validation.count(
+                request.count, value: request.count == 0 ? "[]" : "[...]", "logEvents",
+                min: LogsLimits.eventsPerBatch.lowerBound, max: LogsLimits.eventsPerBatch.upperBound)
+        }
+        for (index, member) in request.missing {
+            validation.required(String?.none, "logEvents.\(index + 1).member.\(member)")
+        }
+        for index in 0..<request.count where request.messageLength(index) == 0 {
+            if !request.missing.contains(where: { $0.index == index && $0.member == "message" }) {
+                validation.fail(
+                    value: "", member: "logEvents.\(index + 1).member.message",
+                    constraint: "Member must have length greater than or equal to 1")
+            }
+        }
+        for (index, timestamp) in request.timestamps.enumerated() where timestamp < 0 {
+            validation.number(timestamp, "logEvents.\(index + 1).member.timestamp", min: 0)
+        }
+        try validation.check()
+        var batchBytes = 0
+        for index in 0..<request.count {
+            let eventBytes = request.messageLength(index) + LogsLimits.eventOverheadBytes
+            if eventBytes > LogsLimits.maxEventBytes { throw AWSError.eventTooLarge(eventBytes) }
+            batchBytes += eventBytes
+        }
+        if batchBytes > LogsLimits.maxBatchBytes { throw AWSError.uploadTooLarge(batchBytes) }
+        for index in request.timestamps.indices.dropFirst()
+        where request.timestamps[index] < request.timestamps[index - 1] {
+            throw AWSError.notChronological
+        }
+    }
+
+    struct GroupForWrite {
+        let id: Int64
+        let retentionDays: Int?
+    }
+
+    func groupForWrite(named name: String?, _ caller: Caller) async throws -> GroupForWrite {
+        let rows = try await database.query(
+            """
+            SELECT group_id, retention_days FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+            """)
+        for try await (id, retention) in rows.decode((Int64, Int?).self) {
+            return GroupForWrite(id: id, retentionDays: retention)
+        }
+        throw AWSError.logGroupNotFound
+    }
+
+    /// Compresses and seals the accepted events as one chunk and commits it with the stream's counters.
+    /// The stream row is locked only for the two statements of the transaction.
+    private func storeChunk(
+        _ request: PutLogEventsRequest, accepted: Range<Int>, group: GroupForWrite, now: Int64, _ caller: Caller
+    ) async throws -> Int64 {
+        let minTimestamp = request.timestamps[accepted.lowerBound]
+        let maxTimestamp = request.timestamps[accepted.upperBound - 1]
+        let firstMessage = accepted.lowerBound == 0 ? 0 : request.messageEnds[accepted.lowerBound - 1]
+        let rawBytes = request.messageEnds[accepted.upperBound - 1] - firstMessage
+        // Sequence numbers are stored relative to the chunk's first one, so the payload can be built first.
+        let plain = EventChunk.encode(
+            timestamps: request.timestamps[accepted], messages: request.messages, messageEnds: request.messageEnds,
+            header: .init(minTimestamp: minTimestamp, firstSequence: 0, ingestionTime: now))
+        let compressed = try Zstd.compress(plain)
+        let dataKey = try await keyRing.sealingKey(account: caller.accountID, region: caller.region, group: group.id)
+        let storedBytes = compressed.count + AESGCM.nonceByteCount + AESGCM.tagByteCount
+        let count = Int64(accepted.count)
+
+        return try await database.transaction { connection in
+            let updated = try await connection.query(
+                """
+                UPDATE log_streams SET next_sequence = next_sequence + \(count),
+                    first_event_time = LEAST(COALESCE(first_event_time, \(minTimestamp)), \(minTimestamp)),
+                    last_event_time = GREATEST(COALESCE(last_event_time, \(maxTimestamp)), \(maxTimestamp)),
+                    last_ingestion_time = \(now), stored_bytes = stored_bytes + \(storedBytes)
+                WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND name = \(request.logStreamName)
+                RETURNING stream_id, next_sequence - \(count), nextval('event_chunks_chunk_id_seq')
+                """, logger: database.logger)
+            var target: (stream: Int64, firstSequence: Int64, chunk: Int64)?
+            for try await row in updated.decode((Int64, Int64, Int64).self) { target = row }
+            guard let target else { throw AWSError.logStreamNotFound }
+            let payload = try AESGCM.seal(
+                compressed, key: dataKey.material,
+                authenticating: EventChunk.associatedData(
+                    account: caller.accountID, group: group.id, stream: target.stream, chunk: target.chunk,
+                    dekVersion: dataKey.version))
+            try await connection.query(
+                """
+                INSERT INTO event_chunks (account_id, group_id, stream_id, chunk_id, day, min_ts, max_ts, first_seq,
+                    event_count, raw_bytes, ingestion_time, dek_version, payload)
+                VALUES (\(caller.accountID), \(group.id), \(target.stream), \(target.chunk),
+                    (to_timestamp(\(minTimestamp)::double precision / 1000) AT TIME ZONE 'UTC')::date,
+                    \(minTimestamp), \(maxTimestamp), \(target.firstSequence), \(Int32(accepted.count)),
+                    \(Int32(rawBytes)), \(now), \(dataKey.version), \(ByteBuffer(bytes: payload)))
+                """, logger: database.logger)
+            return target.firstSequence + count
+        }
+    }
+
+    /// A batch whose events were all rejected still needs its stream to exist.
+    private func touchStream(_ name: String?, group: Int64, _ caller: Caller) async throws -> Int64 {
+        let rows = try await database.query(
+            """
+            SELECT next_sequence FROM log_streams
+            WHERE account_id = \(caller.accountID) AND group_id = \(group) AND name = \(name)
+            """)
+        for try await sequence in rows.decode(Int64.self) { return sequence }
+        throw AWSError.logStreamNotFound
+    }
+}
