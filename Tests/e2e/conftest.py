@@ -166,4 +166,5 @@ _counter = [0]
 def name(request):
     """A log group name unique to the test."""
     _counter[0] += 1
-    return f"/e2e/{request.node.name.replace('[', '-').replace(']', '')[:80]}/{_counter[0]}"
+    safe = "".join(c if c.isalnum() or c in "._-/#" else "-" for c in request.node.name)
+    return f"/e2e/{safe[:80]}/{_counter[0]}"

@@ -52,3 +52,25 @@ def test_account_delete_offboards_everything(server):
     server.admin("account", "create", "--id", account)
     server.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
     assert server.client(key).describe_log_groups()["logGroups"] == []
+
+
+def test_account_delete_removes_its_event_chunks_and_keys(server):
+    import subprocess, os, time
+    account = "444444444444"
+    server.admin("account", "create", "--id", account)
+    key = Key(account, "AKIAE2EOFFBOARD00002", "secret-offboard-00000000000002", "admin")
+    server.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+    client = server.client(key)
+    client.create_log_group(logGroupName="/offboard/events")
+    client.create_log_stream(logGroupName="/offboard/events", logStreamName="s")
+    client.put_log_events(logGroupName="/offboard/events", logStreamName="s",
+                          logEvents=[{"timestamp": int(time.time() * 1000), "message": "bye"}])
+    server.admin("account", "delete", "--id", account)
+    socket_dir = os.path.join(server.data_dir, "run")
+    for table in ("event_chunks", "data_keys", "kms_keys", "log_streams"):
+        out = subprocess.run(
+            ["psql", "-h", socket_dir, "-U", "cairn", "-d", "cairn", "-tAc",
+             f"SELECT count(*) FROM {table} WHERE account_id = '{account}'"],
+            capture_output=True, text=True, check=True,
+        )
+        assert out.stdout.strip() == "0", table
