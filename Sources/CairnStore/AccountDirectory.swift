@@ -84,10 +84,18 @@ public struct AccountDirectory: Sendable {
     /// account, in one transaction. Nothing of it remains.
     public func deleteAccount(_ accountID: String) async throws {
         let deleted = try await database.transaction { connection -> Bool in
-            try await connection.query(
-                "DELETE FROM access_keys WHERE account_id = \(accountID)", logger: database.logger)
-            try await connection.query(
-                "DELETE FROM log_groups WHERE account_id = \(accountID)", logger: database.logger)
+            // Keys first: access keys, then every key that can open the account's data (crypto-shredding),
+            // then the data itself and every resource.
+            let statements: [PostgresQuery] = [
+                "DELETE FROM access_keys WHERE account_id = \(accountID)",
+                "DELETE FROM data_keys WHERE account_id = \(accountID)",
+                "DELETE FROM kms_keys WHERE account_id = \(accountID)",
+                "DELETE FROM event_chunks WHERE account_id = \(accountID)",
+                "DELETE FROM log_groups WHERE account_id = \(accountID)",
+            ]
+            for statement in statements {
+                try await connection.query(statement, logger: database.logger)
+            }
             let rows = try await connection.query(
                 "DELETE FROM accounts WHERE account_id = \(accountID) RETURNING 1", logger: database.logger)
             for try await _ in rows { return true }

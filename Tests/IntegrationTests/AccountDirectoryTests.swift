@@ -47,7 +47,9 @@ struct AccountDirectoryTests {
                 INSERT INTO log_groups (account_id, region, name, creation_time) VALUES ('210987654321', 'us-east-1', 'g', 0)
                 """)
             try await directory.deleteAccount("210987654321")
-            for table in ["accounts", "access_keys", "log_groups", "log_streams"] {
+            for table in [
+                "accounts", "access_keys", "log_groups", "log_streams", "kms_keys", "data_keys", "event_chunks",
+            ] {
                 let rows = try await database.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))
                 for try await count in rows.decode(Int.self) { #expect(count == 0, "\(table)") }
             }
