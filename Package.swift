@@ -65,6 +65,7 @@ let package = Package(
             dependencies: [
                 "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnLogs
 import CairnServer
 import CairnStore
 import Foundation
@@ -63,6 +64,8 @@ struct Serve: AsyncParsableCommand {
             services.append(EmbeddedClusterService(cluster: cluster, ownsServer: opened.startedCluster, logger: logger))
         }
         services.append(database.client)
+        services.append(PartitionMaintainer(database: database, logger: logger))
+        services.append(RetentionSweeper(database: database, logger: logger))
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

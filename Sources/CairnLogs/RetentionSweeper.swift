@@ -1,0 +1,62 @@
+public import CairnStore
+public import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Removes the rows of data nobody can read any more: chunks of deleted streams and groups (already
+/// invisible, and for groups already unreadable since their data keys were destroyed), and chunks entirely
+/// older than their group's retention (already never returned). Works in small batches.
+public struct RetentionSweeper: Service {
+    public static let interval: Duration = .seconds(60)
+    public static let batchSize = 1000
+
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let removed = try await sweep()
+                    if removed > 0 { logger.info("retention sweep", metadata: ["chunks": "\(removed)"]) }
+                } catch {
+                    logger.warning("retention sweep failed", metadata: ["error": "\(String(reflecting: error))"])
+                }
+                try? await Task.sleep(for: Self.interval)
+            }
+        }
+    }
+
+    /// Deletes unreadable chunks until none are left; returns how many it deleted.
+    @discardableResult
+    public func sweep(now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) async throws -> Int {
+        var total = 0
+        while !Task.isCancelled {
+            var removed = 0
+            let rows = try await database.query(
+                """
+                WITH doomed AS (
+                    SELECT c.account_id, c.chunk_id, c.day FROM event_chunks c
+                    LEFT JOIN log_streams s ON s.account_id = c.account_id AND s.stream_id = c.stream_id
+                    LEFT JOIN log_groups g ON g.account_id = c.account_id AND g.group_id = c.group_id
+                    WHERE s.stream_id IS NULL OR g.group_id IS NULL
+                       OR (g.retention_days IS NOT NULL AND c.max_ts < \(now) - g.retention_days::bigint * 86400000)
+                    LIMIT \(Self.batchSize)
+                )
+                DELETE FROM event_chunks e USING doomed d
+                WHERE e.account_id = d.account_id AND e.chunk_id = d.chunk_id AND e.day = d.day
+                RETURNING 1
+                """)
+            for try await _ in rows { removed += 1 }
+            total += removed
+            if removed < Self.batchSize { break }
+        }
+        return total
+    }
+}
