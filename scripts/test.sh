@@ -8,10 +8,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
 
-if [ ! -x .venv/bin/pytest ] || ! .venv/bin/python -c "import boto3, pytest" 2>/dev/null || [ ! -x .venv/bin/aws ]; then
-    say "creating Python virtualenv .venv with boto3, awscli and pytest"
+if ! .venv/bin/python -c "import boto3, pytest, watchtower" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
+    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower and awslogs"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 
