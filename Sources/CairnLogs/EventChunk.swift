@@ -55,6 +55,20 @@ enum EventChunk {
         return output
     }
 
+    /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
+    static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
+        var output: [UInt8] = [format]
+        output.reserveCapacity(events.reduce(1) { $0 + $1.message.count + 12 })
+        for event in events {
+            appendVarint(zigzag(event.timestamp - header.minTimestamp), to: &output)
+            appendVarint(zigzag(event.sequence - header.firstSequence), to: &output)
+            appendVarint(zigzag(event.ingestionTime - header.ingestionTime), to: &output)
+            appendVarint(UInt64(event.message.count), to: &output)
+            output.append(contentsOf: event.message)
+        }
+        return output
+    }
+
     struct Corrupt: Error {}
 
     static func decode(_ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int) throws -> [LogEvent] {

@@ -40,17 +40,27 @@ struct EventReader {
 
     static let pageSize = 64
 
+    /// Reads in one snapshot, so that a compaction committing meanwhile is seen either not at all or whole.
     func read(_ scan: Scan) async throws -> Result {
         guard !scan.streams.isEmpty, scan.start < scan.end, scan.limit > 0 else {
             return Result(events: [], exhausted: true, frontier: nil)
         }
+        do {
+            return try await database.snapshot { connection in try await read(scan, on: connection) }
+        } catch DataKeyError.destroyed {
+            // The group was deleted while we read it.
+            throw AWSError.logGroupNotFound
+        }
+    }
+
+    private func read(_ scan: Scan, on connection: PostgresConnection) async throws -> Result {
         let lowTimestamp = max(scan.start, scan.after?.timestamp ?? scan.start)
         let highTimestamp = min(scan.end, scan.before.map { $0.timestamp + 1 } ?? scan.end)
         var candidates: [LogEvent] = []
         var cursor: (timestamp: Int64, chunk: Int64)?
         var scanned = 0
         while true {
-            let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor)
+            let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor, on: connection)
             for row in rows {
                 for event in try await events(of: row, scan.account) where Self.keeps(event, scan) {
                     candidates.append(event)
@@ -100,13 +110,28 @@ struct EventReader {
         let ingestionTime: Int64
         let dekVersion: Int32
         let payload: ByteBuffer
+
+        /// Rows selected as `chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes,
+        /// ingestion_time, dek_version, payload`.
+        static func all(_ rows: PostgresRowSequence) async throws -> [ChunkRow] {
+            var chunks: [ChunkRow] = []
+            for try await row in rows.decode(
+                (Int64, Int64, Int64, Int64, Int64, Int64, Int32, Int32, Int64, Int32, ByteBuffer).self)
+            {
+                chunks.append(
+                    ChunkRow(
+                        chunkID: row.0, streamID: row.1, groupID: row.2, minTimestamp: row.3, maxTimestamp: row.4,
+                        firstSequence: row.5, eventCount: row.6, rawBytes: row.7, ingestionTime: row.8,
+                        dekVersion: row.9, payload: row.10))
+            }
+            return chunks
+        }
     }
 
     private func page(
-        _ scan: Scan, low: Int64, high: Int64, cursor: (timestamp: Int64, chunk: Int64)?
-    ) async throws
-        -> [ChunkRow]
-    {
+        _ scan: Scan, low: Int64, high: Int64, cursor: (timestamp: Int64, chunk: Int64)?,
+        on connection: PostgresConnection
+    ) async throws -> [ChunkRow] {
         let query: PostgresQuery =
             scan.forward
             ? """
@@ -127,22 +152,12 @@ struct EventReader {
               AND (\(cursor?.timestamp)::bigint IS NULL OR (max_ts, chunk_id) < (\(cursor?.timestamp), \(cursor?.chunk)))
             ORDER BY max_ts DESC, chunk_id DESC LIMIT \(Self.pageSize)
             """
-        var rows: [ChunkRow] = []
-        for try await row in try await database.query(query).decode(
-            (Int64, Int64, Int64, Int64, Int64, Int64, Int32, Int32, Int64, Int32, ByteBuffer).self)
-        {
-            rows.append(
-                ChunkRow(
-                    chunkID: row.0, streamID: row.1, groupID: row.2, minTimestamp: row.3, maxTimestamp: row.4,
-                    firstSequence: row.5, eventCount: row.6, rawBytes: row.7, ingestionTime: row.8, dekVersion: row.9,
-                    payload: row.10))
-        }
-        return rows
+        return try await ChunkRow.all(try await connection.query(query, logger: database.logger))
     }
 
     /// Decrypts, decompresses and decodes one chunk. A chunk that fails authentication is an internal error:
     /// it is never silently skipped.
-    private func events(of row: ChunkRow, _ account: String) async throws -> [LogEvent] {
+    func events(of row: ChunkRow, _ account: String) async throws -> [LogEvent] {
         let key = try await keyRing.openingKey(account: account, group: row.groupID, version: row.dekVersion)
         let compressed = try AESGCM.open(
             Array(row.payload.readableBytesView), key: key,

@@ -1,4 +1,4 @@
-import CairnKeys
+public import CairnKeys
 public import CairnLogs
 public import CairnStore
 import Foundation
@@ -13,12 +13,15 @@ public struct ApplicationDependencies: Sendable {
     public let rootKey: RootKey
     public let migrations: [Migration]
     public let metrics: PrometheusCollectorRegistry?
+    /// One per process: its cache of unwrapped keys is shared by the API and the background services.
+    public let keyRing: DataKeyRing
 
     public init(database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?) {
         self.database = database
         self.rootKey = rootKey
         self.migrations = migrations
         self.metrics = metrics
+        self.keyRing = DataKeyRing(database: database, rootKey: rootKey)
     }
 }
 
@@ -39,7 +42,7 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
         authenticator: Authenticator(directory: directory),
         logs: LogsService(
             database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
-            keyRing: DataKeyRing(database: dependencies.database, rootKey: dependencies.rootKey)))
+            keyRing: dependencies.keyRing))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
     router.get("/health/live") { _, _ in "ok\n" }

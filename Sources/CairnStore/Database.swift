@@ -16,8 +16,22 @@ public struct Database: Sendable {
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        try await transaction(begin: "BEGIN", body)
+    }
+
+    /// Runs `body` in a read-only transaction that sees one snapshot throughout, for reads made of
+    /// several queries (pages of chunks) that must not see a concurrent compaction half done.
+    public func snapshot<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    private func transaction<Result: Sendable>(
+        begin: PostgresQuery, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
+            try await connection.query(begin, logger: logger)
             do {
                 let result = try await body(connection)
                 try await connection.query("COMMIT", logger: logger)

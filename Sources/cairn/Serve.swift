@@ -46,10 +46,9 @@ struct Serve: AsyncParsableCommand {
             ])
         let database = Database(configuration: opened.configuration, logger: logger)
         let migrations = try Migration.load(from: Migration.defaultDirectory())
-        var app = buildApplication(
-            server,
-            ApplicationDependencies(database: database, rootKey: rootKey, migrations: migrations, metrics: registry),
-            logger: logger)
+        let dependencies = ApplicationDependencies(
+            database: database, rootKey: rootKey, migrations: migrations, metrics: registry)
+        var app = buildApplication(server, dependencies, logger: logger)
         app.beforeServerStarts {
             do {
                 try await Migrator(database: database).migrate(migrations)
@@ -66,6 +65,7 @@ struct Serve: AsyncParsableCommand {
         services.append(database.client)
         services.append(PartitionMaintainer(database: database, logger: logger))
         services.append(RetentionSweeper(database: database, logger: logger))
+        services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
