@@ -12,7 +12,9 @@ def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode(), hashlib.sha256).digest()
 
 
-def signed_headers(endpoint, key_id, secret, body: bytes, target: str, region="us-east-1", service="logs", when=None):
+def signed_headers(
+    endpoint, key_id, secret, body: bytes, target: str, region="us-east-1", service="logs", when=None, body_hash=None
+):
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     date = amz_date[:8]
@@ -25,7 +27,7 @@ def signed_headers(endpoint, key_id, secret, body: bytes, target: str, region="u
     }
     names = sorted(headers)
     canonical = "\n".join(
-        ["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names), hashlib.sha256(body).hexdigest()]
+        ["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names), body_hash or hashlib.sha256(body).hexdigest()]
     )
     scope = f"{date}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])

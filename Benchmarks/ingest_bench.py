@@ -1,0 +1,310 @@
+"""Ingestion and scan benchmark for Cairn.
+
+Starts `cairn serve` (release build) on a fresh embedded PostgreSQL, then, all on this machine:
+  1. ingestion: N connections send signed PutLogEvents of full batches (as many corpus lines as fit in 1 MB,
+     at most 10,000) to N streams for --duration seconds; reports events/s, MB/s, request p50/p99;
+  2. storage: stored bytes (event_chunks partitions with their indexes and TOAST) ÷ raw message bytes, against
+     zstd -3 of the same messages in 10,000-line blocks;
+  3. baseline: PostgreSQL COPY of the same events as one row per event into an indexed table, timed in the same
+     run; prints Cairn events/s ÷ COPY events/s;
+  4. latency: 1-event PutLogEvents at --rate requests/s; p50/p99;
+  5. scan: FilterLogEvents over everything ingested for a term in 0.1 % of lines; events scanned per second.
+
+Usage: python3 Benchmarks/ingest_bench.py [--duration 60] [--connections 8] [--cairn .build/release/cairn]
+"""
+
+import argparse
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, os.path.join(ROOT, "Tests", "e2e"))
+sys.path.insert(0, HERE)
+
+import sigv4  # noqa: E402
+from corpus import Corpus  # noqa: E402
+
+ACCOUNT = "999999999999"
+KEY_ID = "AKIABENCHMARK0000001"
+SECRET = "benchmark-secret-000000000000001"
+GROUP = "/bench/ingest"
+MAX_BATCH_BYTES = 1_048_576
+MAX_BATCH_EVENTS = 10_000
+
+
+class Key:
+    access_key_id = KEY_ID
+    secret = SECRET
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def full_batch(corpus, base_ts):
+    """As many lines as fit in 1 MB (message bytes + 26 each), at most 10,000."""
+    lines, size = [], 0
+    while len(lines) < MAX_BATCH_EVENTS:
+        line = corpus.line()
+        cost = len(line.encode()) + 26
+        if size + cost > MAX_BATCH_BYTES:
+            break
+        lines.append(line)
+        size += cost
+    events = [{"timestamp": base_ts + i // 10, "message": line} for i, line in enumerate(lines)]
+    return lines, events
+
+
+class Server:
+    def __init__(self, cairn):
+        self.data_dir = tempfile.mkdtemp(prefix="cairn-bench-", dir="/tmp")
+        os.chmod(self.data_dir, 0o755)
+        self.port = free_port()
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, CAIRN_DATA_DIR=self.data_dir, CAIRN_PORT=str(self.port), CAIRN_LOG_LEVEL="warning")
+        self.cairn = cairn
+        self.log = open(os.path.join(self.data_dir, "serve.log"), "wb")
+        self.process = subprocess.Popen([cairn, "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            try:
+                with urllib.request.urlopen(self.endpoint + "/health/ready", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except Exception:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("cairn serve did not start")
+        admin = lambda *a: subprocess.run([cairn, "admin", *a], env=self.env, check=True, capture_output=True)
+        admin("account", "create", "--id", ACCOUNT)
+        admin("key", "import", "--account", ACCOUNT, "--access-key-id", KEY_ID, "--secret", SECRET)
+
+    def psql(self, sql, *extra):
+        return subprocess.run(
+            ["psql", "-h", os.path.join(self.data_dir, "run"), "-U", "cairn", "-d", "cairn", "-v", "ON_ERROR_STOP=1",
+             "-tA", *extra, "-c", sql],
+            check=True, capture_output=True, text=True,
+        ).stdout.strip()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=60)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
+
+
+class Client:
+    """One keep-alive connection sending signed requests."""
+
+    def __init__(self, endpoint):
+        self.endpoint = endpoint
+        host, port = endpoint.split("://")[1].split(":")
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=60)
+
+    def call(self, target, body, body_hash=None):
+        headers = sigv4.signed_headers(self.endpoint, KEY_ID, SECRET, body, "Logs_20140328." + target,
+                                       body_hash=body_hash)
+        headers.pop("host")
+        self.connection.request("POST", "/", body=body, headers=headers)
+        response = self.connection.getresponse()
+        payload = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{target}: {response.status} {payload[:300]!r}")
+        return json.loads(payload)
+
+
+def ingest(server, connections, duration, seed):
+    setup = Client(server.endpoint)
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": GROUP}).encode())
+    now = int(time.time() * 1000)
+    corpus = Corpus(seed)
+    bodies = []
+    for index in range(connections):
+        stream = f"stream-{index}"
+        setup.call("CreateLogStream", json.dumps({"logGroupName": GROUP, "logStreamName": stream}).encode())
+        lines, events = full_batch(corpus, now - 3_600_000)
+        body = json.dumps({"logGroupName": GROUP, "logStreamName": stream, "logEvents": events}).encode()
+        bodies.append((lines, body, hashlib.sha256(body).hexdigest()))
+
+    sent = [0] * connections
+    latencies = [[] for _ in range(connections)]
+    stop_at = time.monotonic() + duration
+
+    def worker(index):
+        client = Client(server.endpoint)
+        _, body, body_hash = bodies[index]
+        while time.monotonic() < stop_at:
+            started = time.monotonic()
+            client.call("PutLogEvents", body, body_hash)
+            latencies[index].append(time.monotonic() - started)
+            sent[index] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    events = sum(sent[i] * len(bodies[i][0]) for i in range(connections))
+    raw = sum(sent[i] * sum(len(line.encode()) for line in bodies[i][0]) for i in range(connections))
+    all_latencies = [x for per in latencies for x in per]
+    return {
+        "seconds": elapsed, "requests": sum(sent), "events": events, "raw_bytes": raw,
+        "events_per_second": events / elapsed, "mb_per_second": raw / elapsed / 1e6,
+        "request_p50_ms": percentile(all_latencies, 50) * 1000, "request_p99_ms": percentile(all_latencies, 99) * 1000,
+        "bodies": bodies, "sent": sent,
+    }
+
+
+def zstd_size(lines):
+    block = ("\n".join(lines) + "\n").encode()
+    out = subprocess.run(["zstd", "-3", "-c", "-q"], input=block, capture_output=True, check=True).stdout
+    return len(out)
+
+
+def copy_baseline(server, bodies, target_events):
+    """COPY the same events, one row per event, into an indexed table; returns events/s."""
+    server.psql(
+        "CREATE TABLE bench_row_per_event (account_id text, group_id bigint, stream_id bigint, ts bigint, "
+        "seq bigint, ingestion_time bigint, message text); "
+        "CREATE INDEX ON bench_row_per_event (account_id, stream_id, ts)"
+    )
+    path = os.path.join(server.data_dir, "rows.tsv")
+    escape = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+    written, seq = 0, 0
+    with open(path, "w") as f:
+        while written < target_events:
+            for stream, (lines, _, _) in enumerate(bodies):
+                for line in lines:
+                    f.write(f"{ACCOUNT}\t1\t{stream}\t{1764072000000 + seq // 10}\t{seq}\t1764072000000\t{line.translate(escape)}\n")
+                    seq += 1
+                written += len(lines)
+                if written >= target_events:
+                    break
+    os.chmod(path, 0o644)
+    started = time.monotonic()
+    server.psql(f"\\copy bench_row_per_event FROM '{path}'")
+    elapsed = time.monotonic() - started
+    size = int(server.psql("SELECT pg_total_relation_size('bench_row_per_event')"))
+    server.psql("DROP TABLE bench_row_per_event")
+    os.remove(path)
+    return written / elapsed, written, size
+
+
+def latency(server, rate, seconds):
+    clients = 4
+    stream = "latency"
+    Client(server.endpoint).call("CreateLogStream", json.dumps({"logGroupName": GROUP, "logStreamName": stream}).encode())
+    results = [[] for _ in range(clients)]
+    stop_at = time.monotonic() + seconds
+
+    def worker(index):
+        client = Client(server.endpoint)
+        interval = clients / rate
+        next_at = time.monotonic() + index * interval / clients
+        n = 0
+        while next_at < stop_at:
+            time.sleep(max(0, next_at - time.monotonic()))
+            body = json.dumps({"logGroupName": GROUP, "logStreamName": stream,
+                               "logEvents": [{"timestamp": int(time.time() * 1000), "message": f"single {index} {n}"}]}).encode()
+            started = time.monotonic()
+            client.call("PutLogEvents", body)
+            results[index].append(time.monotonic() - started)
+            n += 1
+            next_at += interval
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    values = [x for per in results for x in per]
+    return {"requests": len(values), "achieved_rate": len(values) / seconds,
+            "p50_ms": percentile(values, 50) * 1000, "p99_ms": percentile(values, 99) * 1000}
+
+
+def scan(server, total_events):
+    client = Client(server.endpoint)
+    token, hits, calls = None, 0, 0
+    started = time.monotonic()
+    while True:
+        request = {"logGroupName": GROUP, "filterPattern": "SCANHIT"}
+        if token:
+            request["nextToken"] = token
+        reply = client.call("FilterLogEvents", json.dumps(request).encode())
+        calls += 1
+        hits += len(reply["events"])
+        token = reply.get("nextToken")
+        if not token:
+            break
+    elapsed = time.monotonic() - started
+    return {"events_scanned": total_events, "hits": hits, "calls": calls, "seconds": elapsed,
+            "events_scanned_per_second": total_events / elapsed}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cairn", default=os.path.join(ROOT, ".build", "release", "cairn"))
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--latency-seconds", type=float, default=20)
+    parser.add_argument("--copy-events", type=int, default=2_000_000)
+    parser.add_argument("--seed", type=int, default=20261125)
+    args = parser.parse_args()
+
+    server = Server(args.cairn)
+    try:
+        result = ingest(server, args.connections, args.duration, args.seed)
+        print(f"ingest: {result['events']:,} events in {result['seconds']:.1f} s over {args.connections} connections "
+              f"= {result['events_per_second']:,.0f} events/s, {result['mb_per_second']:.1f} MB/s of messages; "
+              f"request p50 {result['request_p50_ms']:.1f} ms, p99 {result['request_p99_ms']:.1f} ms", flush=True)
+
+        stored = int(server.psql(
+            "SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0) FROM pg_inherits i "
+            "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+            "WHERE p.relname = 'event_chunks'"))
+        zstd_total = sum(zstd_size(lines) * result["sent"][i] for i, (lines, _, _) in enumerate(result["bodies"]))
+        print(f"storage: {stored:,} bytes stored for {result['raw_bytes']:,} raw message bytes "
+              f"(ratio {stored / result['raw_bytes']:.3f}); zstd -3 in blocks of the batch's lines: {zstd_total:,} bytes; "
+              f"stored / zstd = {stored / zstd_total:.3f}", flush=True)
+
+        copy_rate, copied, copy_size = copy_baseline(server, result["bodies"], args.copy_events)
+        print(f"baseline: COPY one row per event into an indexed table: {copied:,} events at {copy_rate:,.0f} events/s "
+              f"({copy_size / copied:.0f} bytes/event stored); Cairn ÷ COPY = {result['events_per_second'] / copy_rate:.2f}",
+              flush=True)
+
+        lat = latency(server, args.rate, args.latency_seconds)
+        print(f"latency: 1-event PutLogEvents at {lat['achieved_rate']:.0f} requests/s: p50 {lat['p50_ms']:.2f} ms, "
+              f"p99 {lat['p99_ms']:.2f} ms ({lat['requests']} requests)", flush=True)
+
+        sc = scan(server, result["events"])
+        print(f"scan: FilterLogEvents 'SCANHIT' over {sc['events_scanned']:,} events: {sc['hits']:,} hits in "
+              f"{sc['seconds']:.1f} s ({sc['calls']} calls) = {sc['events_scanned_per_second']:,.0f} events scanned/s",
+              flush=True)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
