@@ -15,6 +15,14 @@ struct TermsPattern: EventMatcher {
     let terms: [[UInt8]]
 
     static func parse(_ pattern: String) throws(AWSError) -> any EventMatcher {
+        let trimmed = pattern.trimmingPrefix(while: \.isWhitespace)
+        // JSON ({...}) and space-delimited ([...]) patterns, ?any, -exclude and %regex% need the full
+        // language; until it lands they are refused rather than misread as plain terms.
+        if trimmed.hasPrefix("{") || trimmed.hasPrefix("[") || pattern.contains("%")
+            || pattern.split(whereSeparator: \.isWhitespace).contains(where: { $0.hasPrefix("?") || $0.hasPrefix("-") })
+        {
+            throw .invalidParameter("Invalid filter pattern: only terms and quoted phrases are supported yet")
+        }
         var terms: [[UInt8]] = []
         var scalars = Array(pattern.unicodeScalars)[...]
         while let first = scalars.first {

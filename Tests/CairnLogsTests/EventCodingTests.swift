@@ -212,5 +212,8 @@ extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
         #expect(try TermsPattern.parse("").matches(Array("anything".utf8)[...]))
         #expect(try TermsPattern.parse(#""a \"quoted\" word""#).matches(Array(#"a "quoted" word"#.utf8)[...]))
         #expect(throws: AWSError.self) { try TermsPattern.parse(#""open"#) }
+        for unsupported in [#"{ $.level = "ERROR" }"#, "[ip, user]", "?ERROR ?WARN", "ERROR -DEBUG", "%[0-9]+%"] {
+            #expect(throws: AWSError.self, "\(unsupported)") { try TermsPattern.parse(unsupported) }
+        }
     }
 }
