@@ -9,6 +9,13 @@ struct LogEvent: Sendable {
     let message: ArraySlice<UInt8>
 
     var key: EventKey { EventKey(timestamp: timestamp, streamID: streamID, sequence: sequence) }
+
+    /// The same event with its own copy of the message, so that it no longer keeps its whole chunk in memory.
+    func detached() -> LogEvent {
+        LogEvent(
+            timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestionTime,
+            message: ArraySlice(Array(message)))
+    }
 }
 
 /// The order of events in reads and the position in pagination tokens. Survives compaction:
@@ -23,12 +30,19 @@ struct EventKey: Comparable, Hashable, Sendable {
     }
 }
 
-/// The plaintext layout of a chunk payload, before zstd and AES-256-GCM:
-/// a format byte, then per event: zigzag varints of (timestamp − min_ts), (sequence − first_seq),
-/// (ingestion time − chunk ingestion time), the message length, then the message bytes.
-/// Per-event sequence and ingestion deltas let compaction merge batches without losing either.
+/// The plaintext layout of a chunk payload, before zstd and AES-256-GCM. Columnar, so that zstd sees like
+/// next to like: the messages back to back as in a plain log file, and the numbers in runs of small deltas.
+///
+///     format (1 byte) · count (varint)
+///     timestamps:  zigzag varint of (timestamp − previous timestamp), the first against min_ts
+///     sequences:   zigzag varint of (sequence − previous sequence − 1), the first against first_seq
+///     ingestion:   zigzag varint of (ingestion time − chunk ingestion time)
+///     lengths:     varint message length
+///     messages:    the message bytes, back to back
+///
+/// Per-event sequence and ingestion values let compaction merge batches without losing either.
 enum EventChunk {
-    static let format: UInt8 = 1
+    static let format: UInt8 = 2
 
     struct Header: Sendable {
         let minTimestamp: Int64
@@ -36,61 +50,104 @@ enum EventChunk {
         let ingestionTime: Int64
     }
 
+    /// Encodes the events of one PutLogEvents batch: consecutive sequence numbers, one ingestion time.
     static func encode(
         timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], header: Header
     ) -> [UInt8] {
+        let first = timestamps.startIndex
+        let messageStart = first == 0 ? 0 : messageEnds[first - 1]
+        let messageEnd = timestamps.isEmpty ? messageStart : messageEnds[timestamps.endIndex - 1]
         var output: [UInt8] = [format]
-        output.reserveCapacity(messages.count + timestamps.count * 8 + 1)
-        var sequence = header.firstSequence
+        output.reserveCapacity(messageEnd - messageStart + timestamps.count * 6 + 8)
+        appendVarint(UInt64(timestamps.count), to: &output)
+        var previous = header.minTimestamp
+        for timestamp in timestamps {
+            appendVarint(zigzag(timestamp - previous), to: &output)
+            previous = timestamp
+        }
+        output.append(contentsOf: repeatElement(0, count: timestamps.count * 2))
         for index in timestamps.indices {
             let start = index == 0 ? 0 : messageEnds[index - 1]
-            let end = messageEnds[index]
-            appendVarint(zigzag(timestamps[index] - header.minTimestamp), to: &output)
-            appendVarint(zigzag(sequence - header.firstSequence), to: &output)
-            appendVarint(0, to: &output)
-            appendVarint(UInt64(end - start), to: &output)
-            output.append(contentsOf: messages[start..<end])
-            sequence += 1
+            appendVarint(UInt64(messageEnds[index] - start), to: &output)
         }
+        output.append(contentsOf: messages[messageStart..<messageEnd])
         return output
     }
 
     /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
     static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
         var output: [UInt8] = [format]
-        output.reserveCapacity(events.reduce(1) { $0 + $1.message.count + 12 })
+        output.reserveCapacity(events.reduce(16) { $0 + $1.message.count + 6 })
+        appendVarint(UInt64(events.count), to: &output)
+        var previous = header.minTimestamp
         for event in events {
-            appendVarint(zigzag(event.timestamp - header.minTimestamp), to: &output)
-            appendVarint(zigzag(event.sequence - header.firstSequence), to: &output)
-            appendVarint(zigzag(event.ingestionTime - header.ingestionTime), to: &output)
-            appendVarint(UInt64(event.message.count), to: &output)
-            output.append(contentsOf: event.message)
+            appendVarint(zigzag(event.timestamp - previous), to: &output)
+            previous = event.timestamp
         }
+        var previousSequence = header.firstSequence - 1
+        for event in events {
+            appendVarint(zigzag(event.sequence - previousSequence - 1), to: &output)
+            previousSequence = event.sequence
+        }
+        for event in events { appendVarint(zigzag(event.ingestionTime - header.ingestionTime), to: &output) }
+        for event in events { appendVarint(UInt64(event.message.count), to: &output) }
+        for event in events { output.append(contentsOf: event.message) }
         return output
     }
 
     struct Corrupt: Error {}
 
     static func decode(_ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int) throws -> [LogEvent] {
-        guard plain.first == format else { throw Corrupt() }
         var events: [LogEvent] = []
         events.reserveCapacity(expectedCount)
-        var index = 1
-        while index < plain.count {
-            let timestamp = header.minTimestamp &+ unzigzag(try readVarint(plain, &index))
-            let sequence = header.firstSequence &+ unzigzag(try readVarint(plain, &index))
-            let ingestion = header.ingestionTime &+ unzigzag(try readVarint(plain, &index))
-            let length = try readVarint(plain, &index)
-            guard length <= UInt64(plain.count - index) else { throw Corrupt() }
-            let end = index + Int(length)
-            events.append(
-                LogEvent(
-                    timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestion,
-                    message: plain[index..<end]))
-            index = end
+        try decode(plain, header: header, streamID: streamID, expectedCount: expectedCount, where: { _ in true }) {
+            events.append($0)
         }
-        guard events.count == expectedCount else { throw Corrupt() }
         return events
+    }
+
+    /// Visits the events whose message passes `keep`, without building the others.
+    static func decode(
+        _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int,
+        where keep: (ArraySlice<UInt8>) -> Bool, _ visit: (LogEvent) -> Void
+    ) throws {
+        guard plain.first == format else { throw Corrupt() }
+        var index = 1
+        let count = Int(try readVarint(plain, &index))
+        guard count == expectedCount, count <= plain.count else { throw Corrupt() }
+        var timestamps = [Int64](repeating: 0, count: count)
+        var previous = header.minTimestamp
+        for event in 0..<count {
+            previous = previous &+ unzigzag(try readVarint(plain, &index))
+            timestamps[event] = previous
+        }
+        var sequences = [Int64](repeating: 0, count: count)
+        var previousSequence = header.firstSequence &- 1
+        for event in 0..<count {
+            previousSequence = previousSequence &+ 1 &+ unzigzag(try readVarint(plain, &index))
+            sequences[event] = previousSequence
+        }
+        var ingestion = [Int64](repeating: 0, count: count)
+        for event in 0..<count { ingestion[event] = header.ingestionTime &+ unzigzag(try readVarint(plain, &index)) }
+        var lengths = [Int](repeating: 0, count: count)
+        var total = 0
+        for event in 0..<count {
+            let length = try readVarint(plain, &index)
+            guard length <= UInt64(plain.count) else { throw Corrupt() }
+            lengths[event] = Int(length)
+            total += Int(length)
+        }
+        guard total == plain.count - index else { throw Corrupt() }
+        for event in 0..<count {
+            let message = plain[index..<(index + lengths[event])]
+            index += lengths[event]
+            if keep(message) {
+                visit(
+                    LogEvent(
+                        timestamp: timestamps[event], streamID: streamID, sequence: sequences[event],
+                        ingestionTime: ingestion[event], message: message))
+            }
+        }
     }
 
     /// AAD = account_id | group_id | stream_id | chunk_id | dek_version (DESIGN.md).

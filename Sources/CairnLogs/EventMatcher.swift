@@ -1,5 +1,11 @@
 import CairnProtocol
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Decides which events a filter keeps. The full filter-pattern language plugs in here later;
 /// `TermsPattern` is the unstructured subset: terms and quoted phrases that must all appear.
 protocol EventMatcher: Sendable {
@@ -60,19 +66,24 @@ struct TermsPattern: EventMatcher {
         terms.allSatisfy { Self.contains(message, $0) }
     }
 
+    /// Substring search: libc's memchr (vectorised) finds candidates for the first byte, memcmp confirms.
     static func contains(_ haystack: ArraySlice<UInt8>, _ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         guard haystack.count >= needle.count else { return false }
-        var index = haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var offset = 1
-                while offset < needle.count && haystack[index + offset] == needle[offset] { offset += 1 }
-                if offset == needle.count { return true }
+        return haystack.withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer { pattern in
+                guard var cursor = text.baseAddress, let patternStart = pattern.baseAddress else { return false }
+                var remaining = text.count
+                while remaining >= pattern.count {
+                    guard let found = memchr(cursor, Int32(first), remaining - pattern.count + 1) else { return false }
+                    let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(candidate, patternStart, pattern.count) == 0 { return true }
+                    let skipped = candidate - cursor + 1
+                    cursor += skipped
+                    remaining -= skipped
+                }
+                return false
             }
-            index += 1
         }
-        return false
     }
 }

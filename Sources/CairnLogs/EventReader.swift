@@ -61,17 +61,16 @@ struct EventReader {
         var scanned = 0
         while true {
             let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor, on: connection)
+            var fresh: [LogEvent] = []
             for row in rows {
-                for event in try await events(of: row, scan.account) where Self.keeps(event, scan) {
-                    candidates.append(event)
+                try await forEachEvent(of: row, scan.account, where: scan.matcher.matches) { event in
+                    if Self.inRange(event, scan) { fresh.append(event) }
                 }
             }
             scanned += rows.count
-            candidates.sort { $0.key < $1.key }
-            if candidates.count > scan.limit {
-                candidates =
-                    scan.forward ? Array(candidates.prefix(scan.limit)) : Array(candidates.suffix(scan.limit))
-            }
+            // Only the `limit` events nearest the position can be returned: keep those, copied out of their
+            // chunks so that the chunks' buffers are freed.
+            candidates = Self.nearest(candidates + Self.nearest(fresh, scan).map { $0.detached() }, scan)
             guard rows.count == Self.pageSize, let last = rows.last else {
                 return Result(events: candidates, exhausted: true, frontier: nil)
             }
@@ -91,11 +90,18 @@ struct EventReader {
         }
     }
 
-    static func keeps(_ event: LogEvent, _ scan: Scan) -> Bool {
+    static func inRange(_ event: LogEvent, _ scan: Scan) -> Bool {
         guard event.timestamp >= scan.start, event.timestamp < scan.end else { return false }
         if let after = scan.after, !(after < event.key) { return false }
         if let before = scan.before, !(event.key < before) { return false }
-        return scan.matcher.matches(event.message)
+        return true
+    }
+
+    /// Sorted, and cut to the `limit` events nearest the scan's starting position.
+    static func nearest(_ events: [LogEvent], _ scan: Scan) -> [LogEvent] {
+        let sorted = events.sorted { $0.key < $1.key }
+        guard sorted.count > scan.limit else { return sorted }
+        return scan.forward ? Array(sorted.prefix(scan.limit)) : Array(sorted.suffix(scan.limit))
     }
 
     struct ChunkRow {
@@ -158,6 +164,16 @@ struct EventReader {
     /// Decrypts, decompresses and decodes one chunk. A chunk that fails authentication is an internal error:
     /// it is never silently skipped.
     func events(of row: ChunkRow, _ account: String) async throws -> [LogEvent] {
+        var events: [LogEvent] = []
+        events.reserveCapacity(Int(row.eventCount))
+        try await forEachEvent(of: row, account, where: { _ in true }) { events.append($0) }
+        return events
+    }
+
+    /// Visits the events of a chunk whose message passes `keep`.
+    func forEachEvent(
+        of row: ChunkRow, _ account: String, where keep: (ArraySlice<UInt8>) -> Bool, _ visit: (LogEvent) -> Void
+    ) async throws {
         let key = try await keyRing.openingKey(account: account, group: row.groupID, version: row.dekVersion)
         let compressed = try AESGCM.open(
             Array(row.payload.readableBytesView), key: key,
@@ -166,10 +182,10 @@ struct EventReader {
                 dekVersion: row.dekVersion))
         let limit = Int(row.rawBytes) + Int(row.eventCount) * 40 + 16
         let plain = try Zstd.decompress(compressed, limit: limit)
-        return try EventChunk.decode(
+        try EventChunk.decode(
             plain,
             header: .init(
                 minTimestamp: row.minTimestamp, firstSequence: row.firstSequence, ingestionTime: row.ingestionTime),
-            streamID: row.streamID, expectedCount: Int(row.eventCount))
+            streamID: row.streamID, expectedCount: Int(row.eventCount), where: keep, visit)
     }
 }

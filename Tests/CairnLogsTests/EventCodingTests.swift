@@ -212,6 +212,13 @@ extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
         #expect(try TermsPattern.parse("").matches(Array("anything".utf8)[...]))
         #expect(try TermsPattern.parse(#""a \"quoted\" word""#).matches(Array(#"a "quoted" word"#.utf8)[...]))
         #expect(throws: AWSError.self) { try TermsPattern.parse(#""open"#) }
+        let text = Array("abababc xyz".utf8)[...]
+        #expect(TermsPattern.contains(text, Array("ababc".utf8)))
+        #expect(TermsPattern.contains(text, Array("xyz".utf8)))
+        #expect(!TermsPattern.contains(text, Array("xyzz".utf8)))
+        #expect(!TermsPattern.contains(text.dropLast(), Array("xyz".utf8)))
+        #expect(TermsPattern.contains(text.dropFirst(2), Array("ab".utf8)))
+        #expect(!TermsPattern.contains(text.dropFirst(5), Array("ab".utf8)))
         for unsupported in [#"{ $.level = "ERROR" }"#, "[ip, user]", "?ERROR ?WARN", "ERROR -DEBUG", "%[0-9]+%"] {
             #expect(throws: AWSError.self, "\(unsupported)") { try TermsPattern.parse(unsupported) }
         }
