@@ -257,8 +257,11 @@ def scan(server, total_events):
         request = {"logGroupName": GROUP, "filterPattern": "SCANHIT"}
         if token:
             request["nextToken"] = token
+        call_started = time.monotonic()
         reply = client.call("FilterLogEvents", json.dumps(request).encode())
         calls += 1
+        if os.environ.get("BENCH_VERBOSE"):
+            print(f"  scan call {calls}: {len(reply['events'])} hits in {time.monotonic() - call_started:.2f} s", flush=True)
         hits += len(reply["events"])
         token = reply.get("nextToken")
         if not token:

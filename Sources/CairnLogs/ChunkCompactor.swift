@@ -32,16 +32,9 @@ public struct ChunkCompactor: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let merged = try await compactOnce()
-                    if merged > 0 { logger.debug("compacted chunks", metadata: ["chunks": "\(merged)"]) }
-                } catch {
-                    logger.warning("compaction failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: Self.interval)
-            }
+        await RecurringWork.run(every: Self.interval, logger: logger, failure: "compaction failed") {
+            let merged = try await compactOnce()
+            if merged > 0 { logger.debug("compacted chunks", metadata: ["chunks": "\(merged)"]) }
         }
     }
 

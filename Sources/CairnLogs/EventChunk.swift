@@ -100,16 +100,16 @@ enum EventChunk {
     static func decode(_ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int) throws -> [LogEvent] {
         var events: [LogEvent] = []
         events.reserveCapacity(expectedCount)
-        try decode(plain, header: header, streamID: streamID, expectedCount: expectedCount, where: { _ in true }) {
-            events.append($0)
-        }
+        try decode(
+            plain, header: header, streamID: streamID, expectedCount: expectedCount, where: { _ in true },
+            visit: { events.append($0) })
         return events
     }
 
     /// Visits the events whose message passes `keep`, without building the others.
     static func decode(
         _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int,
-        where keep: (ArraySlice<UInt8>) -> Bool, _ visit: (LogEvent) -> Void
+        where keep: (ArraySlice<UInt8>) -> Bool, visit: (LogEvent) -> Void
     ) throws {
         guard plain.first == format else { throw Corrupt() }
         var index = 1

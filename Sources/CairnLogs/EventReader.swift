@@ -63,9 +63,9 @@ struct EventReader {
             let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor, on: connection)
             var fresh: [LogEvent] = []
             for row in rows {
-                try await forEachEvent(of: row, scan.account, where: scan.matcher.matches) { event in
-                    if Self.inRange(event, scan) { fresh.append(event) }
-                }
+                try await forEachEvent(
+                    of: row, scan.account, where: scan.matcher.matches,
+                    visit: { event in if Self.inRange(event, scan) { fresh.append(event) } })
             }
             scanned += rows.count
             // Only the `limit` events nearest the position can be returned: keep those, copied out of their
@@ -82,7 +82,10 @@ struct EventReader {
                     return Result(events: candidates, exhausted: false, frontier: nil)
                 }
             }
-            if scanned >= scan.chunkBudget && scan.forward {
+            // Stop on the budget only once the frontier has passed the starting timestamp, so that the
+            // token returned (just before the frontier) always lies beyond the one this call started from.
+            let progressFloor = max(scan.start, (scan.after?.timestamp).map { $0 + 1 } ?? scan.start)
+            if scanned >= scan.chunkBudget && scan.forward && frontier > progressFloor {
                 // Events at the frontier's timestamp may sit in chunks not read yet: keep only what is final.
                 candidates.removeAll { $0.timestamp >= frontier }
                 return Result(events: candidates, exhausted: false, frontier: frontier)
@@ -166,13 +169,13 @@ struct EventReader {
     func events(of row: ChunkRow, _ account: String) async throws -> [LogEvent] {
         var events: [LogEvent] = []
         events.reserveCapacity(Int(row.eventCount))
-        try await forEachEvent(of: row, account, where: { _ in true }) { events.append($0) }
+        try await forEachEvent(of: row, account, where: { _ in true }, visit: { events.append($0) })
         return events
     }
 
     /// Visits the events of a chunk whose message passes `keep`.
     func forEachEvent(
-        of row: ChunkRow, _ account: String, where keep: (ArraySlice<UInt8>) -> Bool, _ visit: (LogEvent) -> Void
+        of row: ChunkRow, _ account: String, where keep: (ArraySlice<UInt8>) -> Bool, visit: (LogEvent) -> Void
     ) async throws {
         let key = try await keyRing.openingKey(account: account, group: row.groupID, version: row.dekVersion)
         let compressed = try AESGCM.open(
@@ -186,6 +189,6 @@ struct EventReader {
             plain,
             header: .init(
                 minTimestamp: row.minTimestamp, firstSequence: row.firstSequence, ingestionTime: row.ingestionTime),
-            streamID: row.streamID, expectedCount: Int(row.eventCount), where: keep, visit)
+            streamID: row.streamID, expectedCount: Int(row.eventCount), where: keep, visit: visit)
     }
 }

@@ -21,15 +21,8 @@ public struct PartitionMaintainer: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await maintain()
-                } catch {
-                    logger.warning("partition maintenance failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: Self.interval)
-            }
+        await RecurringWork.run(every: Self.interval, logger: logger, failure: "partition maintenance failed") {
+            try await maintain()
         }
     }
 

@@ -20,16 +20,9 @@ public struct RetentionSweeper: Service {
     }
 
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let removed = try await sweep()
-                    if removed > 0 { logger.info("retention sweep", metadata: ["chunks": "\(removed)"]) }
-                } catch {
-                    logger.warning("retention sweep failed", metadata: ["error": "\(String(reflecting: error))"])
-                }
-                try? await Task.sleep(for: Self.interval)
-            }
+        await RecurringWork.run(every: Self.interval, logger: logger, failure: "retention sweep failed") {
+            let removed = try await sweep()
+            if removed > 0 { logger.info("retention sweep", metadata: ["chunks": "\(removed)"]) }
         }
     }
 

@@ -1,0 +1,69 @@
+import CairnProtocol
+import CairnServer
+import CairnStore
+import Foundation
+import HummingbirdTesting
+import NIOCore
+import PostgresNIO
+import Testing
+
+@testable import CairnLogs
+
+/// A scan that stops on its chunk budget must still make progress when many chunks share one time span.
+@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+struct ScanBudgetTests {
+    @Test func budgetedScansResumeWithoutRepeatingOrLosingEvents() async throws {
+        let rootKey = try TestDatabase.rootKey()
+        try await TestDatabase.withFreshDatabase { database in
+            let directory = AccountDirectory(database: database, rootKey: rootKey)
+            _ = try await directory.createAccount(id: "444455556666", name: "app")
+            _ = try await directory.importKey(
+                account: "444455556666", accessKeyID: ApplicationTests.accessKeyID, secret: ApplicationTests.secret,
+                role: .admin)
+            let dependencies = ApplicationDependencies(
+                database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
+            let app = buildApplication(ServerConfiguration(), dependencies, logger: TestDatabase.logger)
+            try await app.test(.router) { client in
+                _ = try await CompactionTests.call(client, "CreateLogGroup", ["logGroupName": "/budget"])
+                _ = try await CompactionTests.call(
+                    client, "CreateLogStream", ["logGroupName": "/budget", "logStreamName": "s"])
+                let now = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+                // Twenty chunks over the very same two milliseconds.
+                for batch in 0..<20 {
+                    let events: [[String: Any]] = [
+                        ["timestamp": now, "message": "b\(batch) first"],
+                        ["timestamp": now + 1, "message": "b\(batch) second"],
+                    ]
+                    _ = try await CompactionTests.call(
+                        client, "PutLogEvents", ["logGroupName": "/budget", "logStreamName": "s", "logEvents": events])
+                }
+            }
+            var streams: [Int64] = []
+            var group: Int64 = 0
+            for try await (stream, owner) in try await database.query("SELECT stream_id, group_id FROM log_streams")
+                .decode((Int64, Int64).self)
+            {
+                streams.append(stream)
+                group = owner
+            }
+            let reader = EventReader(database: database, keyRing: dependencies.keyRing)
+            var seen: [String] = []
+            var after: EventKey?
+            var calls = 0
+            while calls < 50 {
+                calls += 1
+                var scan = EventReader.Scan(
+                    account: "444455556666", group: group, streams: streams, start: 0, end: .max, forward: true,
+                    limit: 10_000, chunkBudget: 3)
+                scan.after = after
+                let result = try await reader.read(scan)
+                seen += result.events.map { String(decoding: $0.message, as: UTF8.self) }
+                guard let frontier = result.frontier else { break }
+                after = result.events.last?.key ?? EventKey(timestamp: frontier - 1, streamID: .max, sequence: .max)
+            }
+            #expect(calls < 50)
+            #expect(seen.count == 40)
+            #expect(Set(seen).count == 40)
+        }
+    }
+}
