@@ -104,7 +104,8 @@ public struct ChunkCompactor: Service {
             let header = EventChunk.Header(
                 minTimestamp: first.timestamp, firstSequence: events.map(\.sequence).min() ?? 0,
                 ingestionTime: events.map(\.ingestionTime).min() ?? 0)
-            let compressed = try Zstd.compress(EventChunk.encode(events, header: header))
+            let compressed = try Zstd.compress(
+                EventChunk.encode(events, header: header), level: EventChunk.compressionLevel)
             var chunkID: Int64 = 0
             for try await id in try await connection.query(
                 "SELECT nextval('event_chunks_chunk_id_seq')", logger: database.logger

@@ -43,6 +43,8 @@ struct EventKey: Comparable, Hashable, Sendable {
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
 enum EventChunk {
     static let format: UInt8 = 2
+    /// zstd level for chunk payloads (see Benchmarks/README.md for the throughput and size it buys).
+    static let compressionLevel: Int32 = 3
 
     struct Header: Sendable {
         let minTimestamp: Int64

@@ -128,7 +128,7 @@ extension LogsService {
         let plain = EventChunk.encode(
             timestamps: request.timestamps[accepted], messages: request.messages, messageEnds: request.messageEnds,
             header: .init(minTimestamp: minTimestamp, firstSequence: 0, ingestionTime: now))
-        let compressed = try Zstd.compress(plain)
+        let compressed = try Zstd.compress(plain, level: EventChunk.compressionLevel)
         let dataKey = try await keyRing.sealingKey(account: caller.accountID, region: caller.region, group: group.id)
         let storedBytes = compressed.count + AESGCM.nonceByteCount + AESGCM.tagByteCount
         let count = Int64(accepted.count)
