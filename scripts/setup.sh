@@ -13,6 +13,9 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_conf
     need_packages+=(postgresql)
 fi
 command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need_packages+=(util-linux)
+# Tests and benchmarks: psql to inspect the database, the zstd CLI for the plain-zstd baseline.
+command -v psql >/dev/null 2>&1 || need_packages+=(postgresql-client)
+command -v zstd >/dev/null 2>&1 || need_packages+=(zstd)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
     say "installing Debian packages: ${need_packages[*]}"
@@ -21,7 +24,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}"
 else
-    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server)"
+    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server and client, zstd)"
 fi
 
 command -v swift >/dev/null 2>&1 || { echo "Swift 6 is required (swift not on PATH)" >&2; exit 1; }

@@ -1,0 +1,19 @@
+"""The benchmark script keeps working: a short run of every phase against the debug build.
+Its figures are not checked here (benchmarks print figures; tests never time)."""
+
+import os
+import subprocess
+import sys
+
+from conftest import CAIRN, ROOT
+
+
+def test_ingest_benchmark_runs_every_phase():
+    result = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "Benchmarks", "ingest_bench.py"), "--cairn", CAIRN, "--duration", "2",
+         "--connections", "2", "--copy-events", "20000", "--latency-seconds", "1", "--rate", "20"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    for phase in ("ingest:", "storage:", "baseline:", "latency:", "scan:"):
+        assert phase in result.stdout, result.stdout
