@@ -20,16 +20,17 @@ public enum DataKeyError: Error, Equatable, Sendable {
 /// Envelope encryption for log groups: root key → the account's service default KMS key (per region)
 /// → one data key version per log group → chunks. Unwrapped keys are cached for a short time only.
 ///
-/// A group's current data key rotates to a new version daily, and after `rotationChunkLimit` chunks sealed
+/// A group's current data key rotates to a new version daily, and after `rotationChunkLimit` (default 2^20) chunks sealed
 /// by this process (each process counts its own use, so the random-nonce bound of AES-GCM, 2^32 messages
 /// per key, holds with a wide margin across many processes).
 public final class DataKeyRing: Sendable {
     public static let cacheLifetime: Duration = .seconds(30)
     public static let rotationAge: TimeInterval = 24 * 3600
-    public static let rotationChunkLimit = 1 << 20
+    public static let defaultRotationChunkLimit = 1 << 20
 
     let database: Database
     let rootKey: RootKey
+    let rotationChunkLimit: Int
 
     private struct CachedKey {
         let key: DataKey
@@ -52,9 +53,10 @@ public final class DataKeyRing: Sendable {
     private let current = Mutex<[GroupRef: CachedKey]>([:])
     private let byVersion = Mutex<[VersionRef: (key: [UInt8], cachedAt: ContinuousClock.Instant)]>([:])
 
-    public init(database: Database, rootKey: RootKey) {
+    public init(database: Database, rootKey: RootKey, rotationChunkLimit: Int = defaultRotationChunkLimit) {
         self.database = database
         self.rootKey = rootKey
+        self.rotationChunkLimit = rotationChunkLimit
     }
 
     /// The key to seal a new chunk of this group with; creates or rotates the group's data key as needed.
@@ -63,7 +65,7 @@ public final class DataKeyRing: Sendable {
         let now = ContinuousClock.now
         let cached: DataKey? = current.withLock { entries in
             guard var entry = entries[ref], now - entry.cachedAt < Self.cacheLifetime,
-                entry.uses < Self.rotationChunkLimit, Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
+                entry.uses < rotationChunkLimit, Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
             else { return nil }
             entry.uses += 1
             entries[ref] = entry
@@ -72,7 +74,7 @@ public final class DataKeyRing: Sendable {
         if let cached { return cached }
 
         var latest = try await latestDataKey(account: account, group: group)
-        let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= Self.rotationChunkLimit }
+        let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= rotationChunkLimit }
         if latest == nil || exhausted || Date().timeIntervalSince(latest!.createdAt) >= Self.rotationAge {
             try await createDataKey(
                 account: account, region: region, group: group, version: (latest?.key.version ?? 0) + 1)
