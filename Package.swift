@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "CairnKeys",
             dependencies: [
-                "CairnCrypto", "CairnStore",
+                "CairnCrypto", "CairnStore", "CairnProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

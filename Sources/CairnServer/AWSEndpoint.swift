@@ -1,4 +1,5 @@
 import CairnCrypto
+import CairnKeys
 import CairnLogs
 import CairnProtocol
 import Foundation
@@ -13,6 +14,36 @@ import NIOCore
 struct AWSEndpoint: Sendable {
     let authenticator: Authenticator
     let logs: LogsService
+    let keys: KeyService
+
+    /// Which API a request's `X-Amz-Target` names, and the service its signature must be scoped to.
+    enum Service {
+        case logs(String)
+        case kms(String)
+
+        init?(target: String) {
+            if target.hasPrefix(LogsService.targetPrefix) {
+                self = .logs(String(target.dropFirst(LogsService.targetPrefix.count)))
+            } else if target.hasPrefix(KeyService.targetPrefix) {
+                self = .kms(String(target.dropFirst(KeyService.targetPrefix.count)))
+            } else {
+                return nil
+            }
+        }
+
+        var operation: String {
+            switch self {
+            case .logs(let operation), .kms(let operation): operation
+            }
+        }
+
+        var signingName: String {
+            switch self {
+            case .logs: LogsService.signingService
+            case .kms: KeyService.signingService
+            }
+        }
+    }
 
     static let targetHeader = HTTPField.Name("X-Amz-Target")!
     static let dateHeader = HTTPField.Name("X-Amz-Date")!
@@ -23,8 +54,8 @@ struct AWSEndpoint: Sendable {
         let requestID = UUID().uuidString.lowercased()
         let started = ContinuousClock.now
         let target = request.headers[Self.targetHeader] ?? ""
-        let operation =
-            target.hasPrefix(LogsService.targetPrefix) ? String(target.dropFirst(LogsService.targetPrefix.count)) : nil
+        let service = Service(target: target)
+        let operation = service?.operation
         var outcome = "ok"
         let response: Response
         do {
@@ -38,9 +69,17 @@ struct AWSEndpoint: Sendable {
             let bytes = Array(body.readableBytesView)
             let caller = try await authenticator.authenticate(
                 Self.signingView(of: request, body: bytes), authorization: request.headers[.authorization],
-                amzDate: request.headers[Self.dateHeader], services: [LogsService.signingService])
-            guard let operation, LogsService.knows(operation) else { throw AWSError.unknownOperation(target) }
-            let output = try await logs.handle(operation: operation, body: bytes, caller: caller)
+                amzDate: request.headers[Self.dateHeader],
+                services: [service?.signingName ?? LogsService.signingService])
+            let output: [UInt8]
+            switch service {
+            case .logs(let operation) where LogsService.knows(operation):
+                output = try await logs.handle(operation: operation, body: bytes, caller: caller)
+            case .kms(let operation) where KeyService.knows(operation):
+                output = try await keys.handle(operation: operation, body: bytes, caller: caller)
+            default:
+                throw AWSError.unknownOperation(target)
+            }
             response = Self.response(status: .ok, body: output, requestID: requestID)
         } catch let error as AWSError {
             outcome = error.code

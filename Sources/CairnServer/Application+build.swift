@@ -42,7 +42,8 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
         authenticator: Authenticator(directory: directory),
         logs: LogsService(
             database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
-            keyRing: dependencies.keyRing))
+            keyRing: dependencies.keyRing),
+        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
     router.get("/health/live") { _, _ in "ok\n" }

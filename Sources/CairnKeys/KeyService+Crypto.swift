@@ -1,0 +1,173 @@
+import CairnCrypto
+import CairnProtocol
+import CairnStore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// Encrypt, Decrypt, GenerateDataKey and GenerateRandom. A ciphertext blob names its key and key version,
+/// so Decrypt needs no KeyId; the encryption context is bound as AAD.
+///
+///     blob = 0x01 · key id (16 bytes) · key version (4 bytes, big endian) · AES-256-GCM(nonce · ciphertext · tag)
+extension KeyService {
+    static let blobFormat: UInt8 = 1
+    static let blobHeaderBytes = 1 + 16 + 4
+
+    func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.required(request.Plaintext, "plaintext")
+        validation.count(
+            request.Plaintext?.count, value: "***", "plaintext", min: Limits.plaintextBytes.lowerBound,
+            max: Limits.plaintextBytes.upperBound)
+        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
+        try validation.check()
+        let key = try await usableKey(request.KeyId ?? "", caller)
+        let blob = try await seal(
+            Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
+        return JSONRequest.encode(
+            EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
+    }
+
+    func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.CiphertextBlob, "ciphertextBlob")
+        validation.count(request.CiphertextBlob?.count, value: "***", "ciphertextBlob", min: 1, max: 6144)
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
+        try validation.check()
+        let blob = Array(request.CiphertextBlob ?? Data())
+        guard blob.count > Self.blobHeaderBytes + AESGCM.nonceByteCount + AESGCM.tagByteCount,
+            blob[0] == Self.blobFormat
+        else { throw AWSError.invalidCiphertext }
+        let keyID = UUID(
+            uuid: (
+                blob[1], blob[2], blob[3], blob[4], blob[5], blob[6], blob[7], blob[8],
+                blob[9], blob[10], blob[11], blob[12], blob[13], blob[14], blob[15], blob[16]
+            ))
+        let version = Int32(
+            bitPattern: UInt32(blob[17]) << 24 | UInt32(blob[18]) << 16 | UInt32(blob[19]) << 8 | UInt32(blob[20]))
+        let key = try await usableKey(keyID.uuidString, caller)
+        if let named = request.KeyId {
+            let wanted = try await customerKey(named, caller)
+            guard wanted.id == key.id else { throw AWSError.incorrectKey }
+        }
+        let material = try await keyMaterial(key.id, version: version, caller)
+        guard
+            let plaintext = try? AESGCM.open(
+                blob[Self.blobHeaderBytes...], key: material,
+                authenticating: Self.associatedData(caller, key.id, version, request.EncryptionContext))
+        else { throw AWSError.invalidCiphertext }
+        return JSONRequest.encode(
+            DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
+    }
+
+    func generateDataKey(_ request: GenerateDataKeyRequest, _ caller: Caller, plaintext: Bool) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.number(
+            request.NumberOfBytes, "numberOfBytes", min: Limits.numberOfBytes.lowerBound,
+            max: Limits.numberOfBytes.upperBound)
+        validation.oneOf(request.KeySpec, "keySpec", ["AES_256", "AES_128"])
+        try validation.check()
+        let size: Int
+        switch (request.KeySpec, request.NumberOfBytes) {
+        case (.some, .some):
+            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
+        case (.none, .none):
+            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
+        case (.some(let spec), .none): size = spec == "AES_128" ? 16 : 32
+        case (.none, .some(let bytes)): size = bytes
+        }
+        let key = try await usableKey(request.KeyId ?? "", caller)
+        let dataKey = SecureRandom.bytes(size)
+        let blob = try await seal(dataKey, key: key, context: request.EncryptionContext, caller)
+        return JSONRequest.encode(
+            GenerateDataKeyResponse(
+                CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn))
+    }
+
+    func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.number(
+            request.NumberOfBytes, "numberOfBytes", min: Limits.numberOfBytes.lowerBound,
+            max: Limits.numberOfBytes.upperBound)
+        try validation.check()
+        return JSONRequest.encode(
+            GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32))))
+    }
+
+    // MARK: pieces
+
+    static func validateAlgorithm(_ algorithm: String?, _ validation: inout Validation) {
+        validation.oneOf(
+            algorithm, "encryptionAlgorithm", ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])
+    }
+
+    /// A key that may be used for cryptography now: enabled, not pending deletion.
+    func usableKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
+        let key = try await customerKey(reference, caller)
+        switch key.state {
+        case "Enabled": return key
+        case "PendingDeletion": throw AWSError.kmsPendingDeletion(key.arn)
+        default: throw AWSError.kmsDisabled(key.arn)
+        }
+    }
+
+    private func seal(
+        _ plaintext: [UInt8], key: CustomerKey, context: [String: String]?, _ caller: Caller
+    ) async throws
+        -> [UInt8]
+    {
+        let (version, material) = try await latestKeyMaterial(key.id, caller)
+        var blob: [UInt8] = [Self.blobFormat]
+        withUnsafeBytes(of: key.id.uuid) { blob.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt32(bitPattern: version).bigEndian) { blob.append(contentsOf: $0) }
+        blob += try AESGCM.seal(
+            plaintext, key: material, authenticating: Self.associatedData(caller, key.id, version, context))
+        return blob
+    }
+
+    /// The encryption context is bound in a canonical form: keys sorted, each pair length-prefixed.
+    static func associatedData(
+        _ caller: Caller, _ keyID: UUID, _ version: Int32, _ context: [String: String]?
+    ) -> [UInt8] {
+        var aad = Array("kms-ciphertext|\(caller.accountID)|\(keyID.uuidString.lowercased())|\(version)|".utf8)
+        for (name, value) in (context ?? [:]).sorted(by: { $0.key < $1.key }) {
+            for part in [name, value] {
+                let bytes = Array(part.utf8)
+                aad += Array("\(bytes.count):".utf8) + bytes
+            }
+        }
+        return aad
+    }
+
+    private func latestKeyMaterial(_ keyID: UUID, _ caller: Caller) async throws -> (Int32, [UInt8]) {
+        let rows = try await database.query(
+            """
+            SELECT version, material_sealed FROM kms_key_versions
+            WHERE account_id = \(caller.accountID) AND key_id = \(keyID) ORDER BY version DESC LIMIT 1
+            """)
+        for try await (version, sealed) in rows.decode((Int32, ByteBuffer).self) {
+            return (version, try open(sealed, keyID, version, caller))
+        }
+        throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
+    }
+
+    private func keyMaterial(_ keyID: UUID, version: Int32, _ caller: Caller) async throws -> [UInt8] {
+        let rows = try await database.query(
+            """
+            SELECT material_sealed FROM kms_key_versions
+            WHERE account_id = \(caller.accountID) AND key_id = \(keyID) AND version = \(version)
+            """)
+        for try await sealed in rows.decode(ByteBuffer.self) { return try open(sealed, keyID, version, caller) }
+        throw AWSError.invalidCiphertext
+    }
+
+    private func open(_ sealed: ByteBuffer, _ keyID: UUID, _ version: Int32, _ caller: Caller) throws -> [UInt8] {
+        try rootKey.open(
+            Array(sealed.readableBytesView), context: DataKeyRing.keyMaterialContext(caller.accountID, keyID, version))
+    }
+}

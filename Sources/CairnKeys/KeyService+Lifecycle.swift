@@ -1,0 +1,209 @@
+import CairnCrypto
+import CairnProtocol
+import CairnStore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// A customer key as stored.
+struct CustomerKey {
+    let id: UUID
+    let arn: String
+    let state: String
+    let description: String
+    let keyUsage: String
+    let createdAt: Date
+    let deletionDate: Date?
+    let pendingWindowDays: Int?
+
+    func metadata(_ caller: Caller) -> KeyMetadata {
+        KeyMetadata(
+            AWSAccountId: caller.accountID, KeyId: id.uuidString.lowercased(), Arn: arn,
+            CreationDate: createdAt.timeIntervalSince1970, Enabled: state == "Enabled", Description: description,
+            KeyUsage: keyUsage, KeyState: state, DeletionDate: deletionDate?.timeIntervalSince1970,
+            PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS", KeyManager: "CUSTOMER",
+            CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", KeySpec: "SYMMETRIC_DEFAULT",
+            EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"], MultiRegion: false)
+    }
+}
+
+extension KeyService {
+    /// KMS limits, each next to AWS's value.
+    enum Limits {
+        /// ScheduleKeyDeletion: 7–30 days, default 30.
+        static let pendingWindowDays = 7...30
+        static let defaultPendingWindowDays = 30
+        /// Description: at most 8,192 characters; ListKeys `Limit` 1–1,000 (default 100).
+        static let descriptionMaxLength = 8192
+        static let listLimit = 1...1000
+        static let defaultListLimit = 100
+        /// Encrypt plaintext 1–4,096 bytes; GenerateDataKey / GenerateRandom `NumberOfBytes` 1–1,024.
+        static let plaintextBytes = 1...4096
+        static let numberOfBytes = 1...1024
+    }
+
+    func createKey(_ request: CreateKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.string(request.Description, "description", max: Limits.descriptionMaxLength)
+        validation.oneOf(
+            request.KeyUsage, "keyUsage", ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"])
+        try validation.check()
+        if let usage = request.KeyUsage, usage != "ENCRYPT_DECRYPT" {
+            throw AWSError.unsupported("Only symmetric ENCRYPT_DECRYPT keys are supported; KeyUsage \(usage) is not.")
+        }
+        for spec in [request.KeySpec, request.CustomerMasterKeySpec].compactMap({ $0 })
+        where spec != "SYMMETRIC_DEFAULT" {
+            throw AWSError.unsupported("Only SYMMETRIC_DEFAULT keys are supported; KeySpec \(spec) is not.")
+        }
+        if let origin = request.Origin, origin != "AWS_KMS" {
+            throw AWSError.unsupported("Only keys with origin AWS_KMS are supported.")
+        }
+        let keyID = UUID()
+        let material = try rootKey.seal(
+            SecureRandom.bytes(AESGCM.keyByteCount), context: DataKeyRing.keyMaterialContext(caller.accountID, keyID, 1)
+        )
+        try await database.transaction { connection in
+            try await connection.query(
+                """
+                INSERT INTO kms_keys (account_id, region, key_id, key_manager, description)
+                VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""))
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id)
+                VALUES (\(caller.accountID), \(keyID), 1, \(ByteBuffer(bytes: material)), \(rootKey.id))
+                """, logger: database.logger)
+        }
+        let key = try await customerKey(keyID.uuidString, caller)
+        return JSONRequest.encode(KeyMetadataResponse(KeyMetadata: key.metadata(caller)))
+    }
+
+    func describeKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        return JSONRequest.encode(KeyMetadataResponse(KeyMetadata: key.metadata(caller)))
+    }
+
+    func listKeys(_ request: ListKeysRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
+        validation.string(request.Marker, "marker", min: 1, max: 1024)
+        try validation.check()
+        let limit = request.Limit ?? Limits.defaultListLimit
+        let after = try request.Marker.map { marker throws(AWSError) -> String in
+            guard UUID(uuidString: marker) != nil else { throw AWSError("InvalidMarkerException", "Invalid marker") }
+            return marker.lowercased()
+        }
+        let rows = try await database.query(
+            """
+            SELECT key_id FROM kms_keys
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'CUSTOMER'
+              AND (\(after)::uuid IS NULL OR key_id > \(after)::uuid)
+            ORDER BY key_id LIMIT \(limit + 1)
+            """)
+        var keys: [KeyListEntry] = []
+        var truncated = false
+        for try await id in rows.decode(UUID.self) {
+            guard keys.count < limit else {
+                truncated = true
+                break
+            }
+            keys.append(KeyListEntry(KeyId: id.uuidString.lowercased(), KeyArn: Self.keyARN(caller, id)))
+        }
+        return JSONRequest.encode(
+            ListKeysResponse(Keys: keys, NextMarker: truncated ? keys.last?.KeyId : nil, Truncated: truncated))
+    }
+
+    func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        try await setState(key, "Enabled", caller)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        try await setState(key, "Disabled", caller)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func scheduleKeyDeletion(_ request: ScheduleKeyDeletionRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.number(
+            request.PendingWindowInDays, "pendingWindowInDays", min: Limits.pendingWindowDays.lowerBound,
+            max: Limits.pendingWindowDays.upperBound)
+        try validation.check()
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        let days = request.PendingWindowInDays ?? Limits.defaultPendingWindowDays
+        let rows = try await database.query(
+            """
+            UPDATE kms_keys SET key_state = 'PendingDeletion', pending_window_days = \(days),
+                deletion_date = date_trunc('day', now()) + make_interval(days => \(days)::integer + 1)
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id) RETURNING deletion_date
+            """)
+        var deletionDate = Date()
+        for try await date in rows.decode(Date.self) { deletionDate = date }
+        return JSONRequest.encode(
+            ScheduleKeyDeletionResponse(
+                KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
+                PendingWindowInDays: days))
+    }
+
+    func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        guard key.state == "PendingDeletion" else { throw AWSError.kmsNotPendingDeletion(key.arn) }
+        // After cancelling, a key is Disabled, as in AWS.
+        try await database.query(
+            """
+            UPDATE kms_keys SET key_state = 'Disabled', deletion_date = NULL, pending_window_days = NULL
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        return JSONRequest.encode(KeyIDResponse(KeyId: key.arn))
+    }
+
+    private func setState(_ key: CustomerKey, _ state: String, _ caller: Caller) async throws {
+        try await database.query(
+            "UPDATE kms_keys SET key_state = \(state) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
+    }
+
+    static func validateKeyID(_ keyID: String?) throws(AWSError) {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(keyID, "keyId")
+        validation.string(keyID, "keyId", min: 1, max: 2048)
+        try validation.check()
+    }
+
+    /// The caller's customer key named by id or key ARN. Aliases come with their own change.
+    func customerKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
+        var idText = reference
+        if reference.hasPrefix("arn:") {
+            let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4] == caller.accountID,
+                parts[5].hasPrefix("key/")
+            else { throw AWSError.kmsNotFound(reference) }
+            idText = String(parts[5].dropFirst(4))
+        }
+        guard let keyID = UUID(uuidString: idText) else { throw AWSError.kmsNotFound(reference) }
+        let rows = try await database.query(
+            """
+            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days FROM kms_keys
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_id = \(keyID)
+              AND key_manager = 'CUSTOMER'
+            """)
+        for try await (state, description, usage, created, deletion, window) in rows.decode(
+            (String, String, String, Date, Date?, Int?).self)
+        {
+            return CustomerKey(
+                id: keyID, arn: Self.keyARN(caller, keyID), state: state, description: description, keyUsage: usage,
+                createdAt: created, deletionDate: deletion, pendingWindowDays: window)
+        }
+        throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
+    }
+}

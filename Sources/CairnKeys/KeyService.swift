@@ -1,0 +1,83 @@
+public import CairnProtocol
+public import CairnStore
+import Foundation
+
+/// The KMS-compatible key service (`TrentService.*`, signed for `kms`): customer managed symmetric keys,
+/// their lifecycle, and envelope encryption with them.
+public struct KeyService: Sendable {
+    public static let targetPrefix = "TrentService."
+    public static let signingService = "kms"
+
+    let database: Database
+    let rootKey: RootKey
+
+    public init(database: Database, rootKey: RootKey) {
+        self.database = database
+        self.rootKey = rootKey
+    }
+
+    typealias Handler = @Sendable (KeyService, [UInt8], Caller) async throws -> [UInt8]
+
+    static let operations: [String: Handler] = [
+        "CreateKey": { try await $0.createKey(JSONRequest.decode(CreateKeyRequest.self, from: $1), $2) },
+        "DescribeKey": { try await $0.describeKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "ListKeys": { try await $0.listKeys(JSONRequest.decode(ListKeysRequest.self, from: $1), $2) },
+        "EnableKey": { try await $0.enableKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "DisableKey": { try await $0.disableKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "ScheduleKeyDeletion": {
+            try await $0.scheduleKeyDeletion(JSONRequest.decode(ScheduleKeyDeletionRequest.self, from: $1), $2)
+        },
+        "CancelKeyDeletion": { try await $0.cancelKeyDeletion(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "Encrypt": { try await $0.encrypt(JSONRequest.decode(EncryptRequest.self, from: $1), $2) },
+        "Decrypt": { try await $0.decrypt(JSONRequest.decode(DecryptRequest.self, from: $1), $2) },
+        "GenerateDataKey": {
+            try await $0.generateDataKey(JSONRequest.decode(GenerateDataKeyRequest.self, from: $1), $2, plaintext: true)
+        },
+        "GenerateDataKeyWithoutPlaintext": {
+            try await $0.generateDataKey(
+                JSONRequest.decode(GenerateDataKeyRequest.self, from: $1), $2, plaintext: false)
+        },
+        "GenerateRandom": { try await $0.generateRandom(JSONRequest.decode(GenerateRandomRequest.self, from: $1), $2) },
+    ]
+
+    public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
+
+    public func handle(operation: String, body: [UInt8], caller: Caller) async throws -> [UInt8] {
+        guard let handler = Self.operations[operation] else {
+            throw AWSError.unknownOperation(Self.targetPrefix + operation)
+        }
+        try caller.authorize(Self.signingService, operation)
+        return try await handler(self, body, caller)
+    }
+
+    static func keyARN(_ caller: Caller, _ keyID: UUID) -> String {
+        "arn:aws:kms:\(caller.region):\(caller.accountID):key/\(keyID.uuidString.lowercased())"
+    }
+}
+
+/// KMS's own error texts.
+extension AWSError {
+    static func kmsNotFound(_ reference: String) -> AWSError {
+        AWSError("NotFoundException", "Key '\(reference)' does not exist")
+    }
+
+    static func kmsDisabled(_ arn: String) -> AWSError { AWSError("DisabledException", "\(arn) is disabled.") }
+
+    static func kmsPendingDeletion(_ arn: String) -> AWSError {
+        AWSError("KMSInvalidStateException", "\(arn) is pending deletion.")
+    }
+
+    static func kmsNotPendingDeletion(_ arn: String) -> AWSError {
+        AWSError("KMSInvalidStateException", "\(arn) is not pending deletion.")
+    }
+
+    static let invalidCiphertext = AWSError("InvalidCiphertextException", "")
+    static let incorrectKey = AWSError(
+        "IncorrectKeyException", "The key ID in the request does not identify a CMK that can perform this operation.")
+
+    static func kmsValidation(_ validation: Validation) -> AWSError? {
+        validation.error.map { AWSError("ValidationException", $0.message) }
+    }
+
+    static func unsupported(_ message: String) -> AWSError { AWSError("UnsupportedOperationException", message) }
+}

@@ -1,0 +1,155 @@
+"""The KMS-compatible key service through boto3 and the aws CLI: key lifecycle and envelope encryption."""
+
+import base64
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT_A, KEYS
+
+
+def code_of(excinfo):
+    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
+
+
+@pytest.fixture
+def kms_a(server):
+    return server.client(KEYS["a_admin"], service="kms")
+
+
+@pytest.fixture
+def kms_b(server):
+    return server.client(KEYS["b_admin"], service="kms")
+
+
+def test_key_lifecycle(kms_a):
+    meta = kms_a.create_key(Description="team a logs")["KeyMetadata"]
+    key_id = meta["KeyId"]
+    assert meta["Arn"] == f"arn:aws:kms:us-east-1:{ACCOUNT_A}:key/{key_id}"
+    assert meta["KeyState"] == "Enabled" and meta["Enabled"] is True
+    assert meta["KeyManager"] == "CUSTOMER" and meta["KeySpec"] == "SYMMETRIC_DEFAULT"
+    assert meta["KeyUsage"] == "ENCRYPT_DECRYPT" and meta["Description"] == "team a logs"
+    assert kms_a.describe_key(KeyId=meta["Arn"])["KeyMetadata"]["KeyId"] == key_id
+
+    listed = [k["KeyId"] for p in kms_a.get_paginator("list_keys").paginate(PaginationConfig={"PageSize": 1}) for k in p["Keys"]]
+    assert key_id in listed
+
+    kms_a.disable_key(KeyId=key_id)
+    assert kms_a.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.encrypt(KeyId=key_id, Plaintext=b"x")
+    assert code_of(excinfo) == ("DisabledException", f"{meta['Arn']} is disabled.")
+    kms_a.enable_key(KeyId=key_id)
+
+    scheduled = kms_a.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    assert scheduled["KeyState"] == "PendingDeletion" and scheduled["PendingWindowInDays"] == 7
+    assert kms_a.describe_key(KeyId=key_id)["KeyMetadata"]["DeletionDate"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.encrypt(KeyId=key_id, Plaintext=b"x")
+    assert code_of(excinfo) == ("KMSInvalidStateException", f"{meta['Arn']} is pending deletion.")
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.enable_key(KeyId=key_id)
+    assert code_of(excinfo)[0] == "KMSInvalidStateException"
+    kms_a.cancel_key_deletion(KeyId=key_id)
+    assert kms_a.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.cancel_key_deletion(KeyId=key_id)
+    assert code_of(excinfo)[0] == "KMSInvalidStateException"
+
+
+def test_encrypt_decrypt_with_context(kms_a):
+    key_id = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    context = {"purpose": "e2e", "tenant": "a"}
+    blob = kms_a.encrypt(KeyId=key_id, Plaintext=b"attack at dawn", EncryptionContext=context)["CiphertextBlob"]
+    assert b"attack at dawn" not in blob
+    # The blob names its key: Decrypt needs no KeyId.
+    out = kms_a.decrypt(CiphertextBlob=blob, EncryptionContext=context)
+    assert out["Plaintext"] == b"attack at dawn" and out["KeyId"].endswith(key_id)
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=blob, EncryptionContext={"purpose": "other", "tenant": "a"})
+    assert code_of(excinfo)[0] == "InvalidCiphertextException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=blob)
+    assert code_of(excinfo)[0] == "InvalidCiphertextException"
+    tampered = bytearray(blob)
+    tampered[-1] ^= 1
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=bytes(tampered), EncryptionContext=context)
+    assert code_of(excinfo)[0] == "InvalidCiphertextException"
+    other = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=blob, EncryptionContext=context, KeyId=other)
+    assert code_of(excinfo)[0] == "IncorrectKeyException"
+    # Disabling the key stops decryption; enabling brings it back.
+    kms_a.disable_key(KeyId=key_id)
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=blob, EncryptionContext=context)
+    assert code_of(excinfo)[0] == "DisabledException"
+    kms_a.enable_key(KeyId=key_id)
+    assert kms_a.decrypt(CiphertextBlob=blob, EncryptionContext=context)["Plaintext"] == b"attack at dawn"
+
+
+def test_generate_data_key_and_random(kms_a):
+    key_id = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    data_key = kms_a.generate_data_key(KeyId=key_id, KeySpec="AES_256")
+    assert len(data_key["Plaintext"]) == 32
+    assert kms_a.decrypt(CiphertextBlob=data_key["CiphertextBlob"])["Plaintext"] == data_key["Plaintext"]
+    short = kms_a.generate_data_key(KeyId=key_id, NumberOfBytes=16)
+    assert len(short["Plaintext"]) == 16
+    without = kms_a.generate_data_key_without_plaintext(KeyId=key_id, KeySpec="AES_128")
+    assert "Plaintext" not in without
+    assert len(kms_a.decrypt(CiphertextBlob=without["CiphertextBlob"])["Plaintext"]) == 16
+    random_bytes = kms_a.generate_random(NumberOfBytes=64)["Plaintext"]
+    assert len(random_bytes) == 64 and random_bytes != kms_a.generate_random(NumberOfBytes=64)["Plaintext"]
+
+
+def test_errors_and_isolation(server, kms_a, kms_b):
+    key = kms_a.create_key()["KeyMetadata"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.describe_key(KeyId=key["KeyId"])
+    assert code_of(excinfo)[0] == "NotFoundException"
+    blob = kms_a.encrypt(KeyId=key["KeyId"], Plaintext=b"mine")["CiphertextBlob"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.decrypt(CiphertextBlob=blob)
+    assert code_of(excinfo)[0] == "NotFoundException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.describe_key(KeyId="00000000-0000-0000-0000-000000000000")
+    assert code_of(excinfo)[0] == "NotFoundException"
+    raw = server.client(KEYS["a_admin"], service="kms", validate=False)
+    with pytest.raises(ClientError) as excinfo:
+        raw.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=5)
+    assert code_of(excinfo) == (
+        "ValidationException",
+        "1 validation error detected: Value '5' at 'pendingWindowInDays' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 7",
+    )
+    with pytest.raises(ClientError) as excinfo:
+        raw.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256", NumberOfBytes=32)
+    assert code_of(excinfo)[0] == "ValidationException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.create_key(KeySpec="RSA_2048", KeyUsage="SIGN_VERIFY")
+    assert code_of(excinfo)[0] == "UnsupportedOperationException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.decrypt(CiphertextBlob=b"\x01not a real blob at all, too short")
+    assert code_of(excinfo)[0] == "InvalidCiphertextException"
+    reader = server.client(KEYS["a_reader"], service="kms")
+    assert reader.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyId"] == key["KeyId"]
+    with pytest.raises(ClientError) as excinfo:
+        reader.decrypt(CiphertextBlob=blob)
+    assert code_of(excinfo)[0] == "AccessDeniedException"
+
+
+def test_aws_kms_cli_round_trip(server, tmp_path):
+    key = KEYS["a_admin"]
+    created = json.loads(server.aws(key, "kms", "create-key", "--description", "cli").stdout)["KeyMetadata"]
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(b"from the cli")
+    out = json.loads(server.aws(key, "kms", "encrypt", "--key-id", created["KeyId"], "--plaintext", f"fileb://{plain}").stdout)
+    blob = tmp_path / "blob.bin"
+    blob.write_bytes(base64.b64decode(out["CiphertextBlob"]))
+    back = json.loads(server.aws(key, "kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}").stdout)
+    assert base64.b64decode(back["Plaintext"]) == b"from the cli"
+    server.aws(key, "kms", "disable-key", "--key-id", created["KeyId"])
+    failed = server.aws(key, "kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}", check=False)
+    assert failed.returncode != 0 and "DisabledException" in failed.stderr
