@@ -155,6 +155,11 @@ public final class DataKeyRing: Sendable {
             """)
     }
 
+    /// The id of the account's service default key for a region (`alias/aws/logs`), created on first use.
+    public func serviceDefaultKeyID(account: String, region: String) async throws -> UUID {
+        try await serviceDefaultKey(account: account, region: region).0
+    }
+
     /// The account's service default key for a region (created on first use): id, version and material.
     private func serviceDefaultKey(account: String, region: String) async throws -> (UUID, Int32, [UInt8]) {
         for _ in 0..<2 {

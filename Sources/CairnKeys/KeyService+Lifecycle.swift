@@ -15,13 +15,15 @@ struct CustomerKey {
     let createdAt: Date
     let deletionDate: Date?
     let pendingWindowDays: Int?
+    let managedByAWS: Bool
 
     func metadata(_ caller: Caller) -> KeyMetadata {
         KeyMetadata(
             AWSAccountId: caller.accountID, KeyId: id.uuidString.lowercased(), Arn: arn,
             CreationDate: createdAt.timeIntervalSince1970, Enabled: state == "Enabled", Description: description,
             KeyUsage: keyUsage, KeyState: state, DeletionDate: deletionDate?.timeIntervalSince1970,
-            PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS", KeyManager: "CUSTOMER",
+            PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
+            KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", KeySpec: "SYMMETRIC_DEFAULT",
             EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"], MultiRegion: false)
     }
@@ -97,7 +99,7 @@ extension KeyService {
         let rows = try await database.query(
             """
             SELECT key_id FROM kms_keys
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'CUSTOMER'
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(after)::uuid IS NULL OR key_id > \(after)::uuid)
             ORDER BY key_id LIMIT \(limit + 1)
             """)
@@ -116,7 +118,7 @@ extension KeyService {
 
     func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, "Enabled", caller)
         return JSONRequest.encode(EmptyResponse())
@@ -124,7 +126,7 @@ extension KeyService {
 
     func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, "Disabled", caller)
         return JSONRequest.encode(EmptyResponse())
@@ -138,7 +140,7 @@ extension KeyService {
             request.PendingWindowInDays, "pendingWindowInDays", min: Limits.pendingWindowDays.lowerBound,
             max: Limits.pendingWindowDays.upperBound)
         try validation.check()
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
         let days = request.PendingWindowInDays ?? Limits.defaultPendingWindowDays
         let rows = try await database.query(
@@ -157,7 +159,7 @@ extension KeyService {
 
     func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller)
         guard key.state == "PendingDeletion" else { throw AWSError.kmsNotPendingDeletion(key.arn) }
         // After cancelling, a key is Disabled, as in AWS.
         try await database.query(
@@ -180,30 +182,33 @@ extension KeyService {
         try validation.check()
     }
 
-    /// The caller's customer key named by id or key ARN. Aliases come with their own change.
-    func customerKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
-        var idText = reference
-        if reference.hasPrefix("arn:") {
-            let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4] == caller.accountID,
-                parts[5].hasPrefix("key/")
-            else { throw AWSError.kmsNotFound(reference) }
-            idText = String(parts[5].dropFirst(4))
-        }
-        guard let keyID = UUID(uuidString: idText) else { throw AWSError.kmsNotFound(reference) }
+    /// The caller's key named by any reference (id, key ARN, alias, alias ARN): a customer key, or the
+    /// AWS managed key for CloudWatch Logs.
+    func customerKey(_ reference: String, _ caller: Caller, allowAliases: Bool = true) async throws -> CustomerKey {
+        let keyID = try await resolveKeyID(reference, caller, allowAliases: allowAliases)
         let rows = try await database.query(
             """
-            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days FROM kms_keys
+            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days, key_manager
+            FROM kms_keys
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_id = \(keyID)
-              AND key_manager = 'CUSTOMER'
             """)
-        for try await (state, description, usage, created, deletion, window) in rows.decode(
-            (String, String, String, Date, Date?, Int?).self)
+        for try await (state, description, usage, created, deletion, window, manager) in rows.decode(
+            (String, String, String, Date, Date?, Int?, String).self)
         {
             return CustomerKey(
-                id: keyID, arn: Self.keyARN(caller, keyID), state: state, description: description, keyUsage: usage,
-                createdAt: created, deletionDate: deletion, pendingWindowDays: window)
+                id: keyID, arn: Self.keyARN(caller, keyID), state: state,
+                description: manager == "CUSTOMER"
+                    ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
+                keyUsage: usage, createdAt: created, deletionDate: deletion, pendingWindowDays: window,
+                managedByAWS: manager != "CUSTOMER")
         }
         throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
+    }
+
+    /// A key whose state or settings the account may change: not an AWS managed one.
+    func changeableKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
+        let key = try await customerKey(reference, caller)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        return key
     }
 }

@@ -10,10 +10,12 @@ public struct KeyService: Sendable {
 
     let database: Database
     let rootKey: RootKey
+    let keyRing: DataKeyRing
 
-    public init(database: Database, rootKey: RootKey) {
+    public init(database: Database, rootKey: RootKey, keyRing: DataKeyRing) {
         self.database = database
         self.rootKey = rootKey
+        self.keyRing = keyRing
     }
 
     typealias Handler = @Sendable (KeyService, [UInt8], Caller) async throws -> [UInt8]
@@ -37,6 +39,10 @@ public struct KeyService: Sendable {
             try await $0.generateDataKey(
                 JSONRequest.decode(GenerateDataKeyRequest.self, from: $1), $2, plaintext: false)
         },
+        "CreateAlias": { try await $0.createAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
+        "UpdateAlias": { try await $0.updateAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
+        "DeleteAlias": { try await $0.deleteAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
+        "ListAliases": { try await $0.listAliases(JSONRequest.decode(ListAliasesRequest.self, from: $1), $2) },
         "GenerateRandom": { try await $0.generateRandom(JSONRequest.decode(GenerateRandomRequest.self, from: $1), $2) },
     ]
 
@@ -80,4 +86,8 @@ extension AWSError {
     }
 
     static func unsupported(_ message: String) -> AWSError { AWSError("UnsupportedOperationException", message) }
+
+    static func awsManaged(_ arn: String) -> AWSError {
+        AWSError("UnsupportedOperationException", "\(arn) is an AWS managed key; it cannot be changed by its account.")
+    }
 }

@@ -43,7 +43,7 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
         logs: LogsService(
             database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
             keyRing: dependencies.keyRing),
-        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey))
+        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
     router.get("/health/live") { _, _ in "ok\n" }

@@ -153,3 +153,55 @@ def test_aws_kms_cli_round_trip(server, tmp_path):
     server.aws(key, "kms", "disable-key", "--key-id", created["KeyId"])
     failed = server.aws(key, "kms", "decrypt", "--ciphertext-blob", f"fileb://{blob}", check=False)
     assert failed.returncode != 0 and "DisabledException" in failed.stderr
+
+
+def test_aliases(kms_a, kms_b):
+    first = kms_a.create_key()["KeyMetadata"]
+    second = kms_a.create_key()["KeyMetadata"]
+    kms_a.create_alias(AliasName="alias/e2e-app", TargetKeyId=first["KeyId"])
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.create_alias(AliasName="alias/e2e-app", TargetKeyId=second["KeyId"])
+    assert code_of(excinfo) == (
+        "AlreadyExistsException", f"An alias with the name arn:aws:kms:us-east-1:{ACCOUNT_A}:alias/e2e-app already exists"
+    )
+    # Every reference form names the key.
+    for reference in ("alias/e2e-app", f"arn:aws:kms:us-east-1:{ACCOUNT_A}:alias/e2e-app", first["Arn"], first["KeyId"]):
+        assert kms_a.describe_key(KeyId=reference)["KeyMetadata"]["KeyId"] == first["KeyId"]
+    blob = kms_a.encrypt(KeyId="alias/e2e-app", Plaintext=b"by alias")["CiphertextBlob"]
+    kms_a.update_alias(AliasName="alias/e2e-app", TargetKeyId=second["KeyId"])
+    assert kms_a.describe_key(KeyId="alias/e2e-app")["KeyMetadata"]["KeyId"] == second["KeyId"]
+    # Old ciphertext still names its own key.
+    assert kms_a.decrypt(CiphertextBlob=blob)["KeyId"] == first["Arn"]
+    listed = {a["AliasName"]: a for a in kms_a.list_aliases()["Aliases"]}
+    assert listed["alias/e2e-app"]["TargetKeyId"] == second["KeyId"]
+    assert listed["alias/e2e-app"]["AliasArn"] == f"arn:aws:kms:us-east-1:{ACCOUNT_A}:alias/e2e-app"
+    assert "alias/aws/logs" in listed
+    assert [a["AliasName"] for a in kms_a.list_aliases(KeyId=second["KeyId"])["Aliases"]] == ["alias/e2e-app"]
+    # Other accounts do not see it.
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.describe_key(KeyId="alias/e2e-app")
+    assert code_of(excinfo)[0] == "NotFoundException"
+    kms_a.delete_alias(AliasName="alias/e2e-app")
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.delete_alias(AliasName="alias/e2e-app")
+    assert code_of(excinfo) == ("NotFoundException", f"Alias arn:aws:kms:us-east-1:{ACCOUNT_A}:alias/e2e-app is not found.")
+    for bad in ("alias/aws/mine", "no-prefix"):
+        with pytest.raises(ClientError) as excinfo:
+            kms_a.create_alias(AliasName=bad, TargetKeyId=first["KeyId"])
+        assert code_of(excinfo)[0] == "InvalidAliasNameException"
+
+
+def test_aws_managed_logs_key(kms_a):
+    meta = kms_a.describe_key(KeyId="alias/aws/logs")["KeyMetadata"]
+    assert meta["KeyManager"] == "AWS" and meta["KeyState"] == "Enabled"
+    assert meta["KeyId"] in [k["KeyId"] for p in kms_a.get_paginator("list_keys").paginate() for k in p["Keys"]]
+    for change in (
+        lambda: kms_a.disable_key(KeyId="alias/aws/logs"),
+        lambda: kms_a.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=7),
+    ):
+        with pytest.raises(ClientError) as excinfo:
+            change()
+        assert code_of(excinfo)[0] == "UnsupportedOperationException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.create_alias(AliasName="alias/points-at-managed", TargetKeyId="alias/aws/logs")
+    assert code_of(excinfo)[0] == "NotFoundException"

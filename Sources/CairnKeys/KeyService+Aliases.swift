@@ -1,0 +1,187 @@
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+struct AliasRequest: Decodable {
+    let AliasName: String?
+    let TargetKeyId: String?
+}
+
+struct ListAliasesRequest: Decodable {
+    let KeyId: String?
+    let Limit: Int?
+    let Marker: String?
+}
+
+struct AliasListEntry: Encodable {
+    let AliasName: String
+    let AliasArn: String
+    let TargetKeyId: String?
+    let CreationDate: Double?
+    let LastUpdatedDate: Double?
+}
+
+struct ListAliasesResponse: Encodable {
+    let Aliases: [AliasListEntry]
+    let NextMarker: String?
+    let Truncated: Bool
+}
+
+extension AWSError {
+    static func aliasExists(_ arn: String) -> AWSError {
+        AWSError("AlreadyExistsException", "An alias with the name \(arn) already exists")
+    }
+
+    static func aliasNotFound(_ arn: String) -> AWSError { AWSError("NotFoundException", "Alias \(arn) is not found.") }
+
+    static let aliasPrefix = AWSError("InvalidAliasNameException", "Alias must start with the prefix \"alias/\".")
+    static let aliasReserved = AWSError(
+        "InvalidAliasNameException", "Alias names that begin with \"alias/aws/\" are reserved for AWS managed keys.")
+}
+
+/// Aliases, and resolving any key reference AWS allows: key id, key ARN, alias name, alias ARN.
+extension KeyService {
+    /// The AWS managed key for CloudWatch Logs: the account's service default key.
+    static let logsManagedAlias = "alias/aws/logs"
+    static let aliasPattern = NamePattern(source: "^[a-zA-Z0-9:/_-]+$", allowsEmpty: false) { scalar in
+        NamePattern.isASCIIAlphanumericScalar(scalar) || ":/_-".unicodeScalars.contains(scalar)
+    }
+
+    static func aliasARN(_ caller: Caller, _ name: String) -> String {
+        "arn:aws:kms:\(caller.region):\(caller.accountID):\(name)"
+    }
+
+    func createAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
+        let name = request.AliasName ?? ""
+        let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        let rows = try await database.query(
+            """
+            INSERT INTO kms_aliases (account_id, region, alias_name, key_id)
+            VALUES (\(caller.accountID), \(caller.region), \(name), \(key.id)) ON CONFLICT DO NOTHING RETURNING 1
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.aliasExists(Self.aliasARN(caller, name))
+    }
+
+    func updateAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
+        let name = request.AliasName ?? ""
+        let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        let rows = try await database.query(
+            """
+            UPDATE kms_aliases SET key_id = \(key.id), updated_at = now()
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(name) RETURNING 1
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.aliasNotFound(Self.aliasARN(caller, name))
+    }
+
+    func deleteAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateAlias(request.AliasName, target: nil, targetRequired: false)
+        let name = request.AliasName ?? ""
+        let rows = try await database.query(
+            """
+            DELETE FROM kms_aliases
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(name) RETURNING 1
+            """)
+        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.aliasNotFound(Self.aliasARN(caller, name))
+    }
+
+    func listAliases(_ request: ListAliasesRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
+        validation.string(request.Marker, "marker", min: 1, max: 1024)
+        try validation.check()
+        var keyID: UUID?
+        if let reference = request.KeyId { keyID = try await customerKey(reference, caller).id }
+        let limit = request.Limit ?? Limits.defaultListLimit
+        var aliases: [AliasListEntry] = []
+        let rows = try await database.query(
+            """
+            SELECT alias_name, key_id, created_at, updated_at FROM kms_aliases
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+              AND (\(keyID)::uuid IS NULL OR key_id = \(keyID)::uuid)
+            ORDER BY alias_name
+            """)
+        for try await (name, target, created, updated) in rows.decode((String, UUID, Date, Date).self) {
+            aliases.append(
+                AliasListEntry(
+                    AliasName: name, AliasArn: Self.aliasARN(caller, name), TargetKeyId: target.uuidString.lowercased(),
+                    CreationDate: created.timeIntervalSince1970, LastUpdatedDate: updated.timeIntervalSince1970))
+        }
+        // The AWS managed alias is always listed; it names a key once the account has used it.
+        let managed = try await managedKeyID(caller, create: false)
+        if keyID == nil || keyID == managed {
+            aliases.append(
+                AliasListEntry(
+                    AliasName: Self.logsManagedAlias, AliasArn: Self.aliasARN(caller, Self.logsManagedAlias),
+                    TargetKeyId: managed?.uuidString.lowercased(), CreationDate: nil, LastUpdatedDate: nil))
+        }
+        aliases.sort { $0.AliasName < $1.AliasName }
+        let start =
+            request.Marker.flatMap { marker in aliases.firstIndex { $0.AliasName > marker } }
+            ?? (request.Marker == nil ? 0 : aliases.count)
+        let page = Array(aliases[start...].prefix(limit))
+        let truncated = start + page.count < aliases.count
+        return JSONRequest.encode(
+            ListAliasesResponse(Aliases: page, NextMarker: truncated ? page.last?.AliasName : nil, Truncated: truncated)
+        )
+    }
+
+    static func validateAlias(_ name: String?, target: String?, targetRequired: Bool) throws(AWSError) {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(name, "aliasName")
+        validation.string(name, "aliasName", min: 1, max: 256, pattern: aliasPattern)
+        if targetRequired { validation.required(target, "targetKeyId") }
+        validation.string(target, "targetKeyId", min: 1, max: 2048)
+        try validation.check()
+        guard let name, name.hasPrefix("alias/"), name.count > "alias/".count else { throw AWSError.aliasPrefix }
+        if name.hasPrefix("alias/aws/") { throw AWSError.aliasReserved }
+    }
+
+    /// The key a reference names, in the caller's account and region: a key id, a key ARN, an alias name
+    /// (`alias/...`) or an alias ARN.
+    func resolveKeyID(_ reference: String, _ caller: Caller, allowAliases: Bool = true) async throws -> UUID {
+        var local = reference
+        if reference.hasPrefix("arn:") {
+            let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4] == caller.accountID
+            else { throw AWSError.kmsNotFound(reference) }
+            local = String(parts[5])
+        }
+        if local.hasPrefix("key/") { local.removeFirst(4) }
+        if local.hasPrefix("alias/") {
+            guard allowAliases else { throw AWSError.kmsNotFound(reference) }
+            if local == Self.logsManagedAlias, let managed = try await managedKeyID(caller, create: true) {
+                return managed
+            }
+            let rows = try await database.query(
+                """
+                SELECT key_id FROM kms_aliases
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(local)
+                """)
+            for try await keyID in rows.decode(UUID.self) { return keyID }
+            throw AWSError.aliasNotFound(Self.aliasARN(caller, local))
+        }
+        guard let keyID = UUID(uuidString: local) else { throw AWSError.kmsNotFound(reference) }
+        return keyID
+    }
+
+    /// The account's AWS managed key for CloudWatch Logs in this region (its service default key).
+    func managedKeyID(_ caller: Caller, create: Bool) async throws -> UUID? {
+        if create { return try await keyRing.serviceDefaultKeyID(account: caller.accountID, region: caller.region) }
+        let rows = try await database.query(
+            """
+            SELECT key_id FROM kms_keys
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'SERVICE_DEFAULT'
+            """)
+        for try await keyID in rows.decode(UUID.self) { return keyID }
+        return nil
+    }
+}
