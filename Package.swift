@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol",
+                "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +75,7 @@ let package = Package(
             name: "CairnKeys",
             dependencies: [
                 "CairnCrypto", "CairnStore", "CairnProtocol",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

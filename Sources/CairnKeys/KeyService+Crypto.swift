@@ -37,28 +37,10 @@ extension KeyService {
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
-        let blob = Array(request.CiphertextBlob ?? Data())
-        guard blob.count > Self.blobHeaderBytes + AESGCM.nonceByteCount + AESGCM.tagByteCount,
-            blob[0] == Self.blobFormat
-        else { throw AWSError.invalidCiphertext }
-        let keyID = UUID(
-            uuid: (
-                blob[1], blob[2], blob[3], blob[4], blob[5], blob[6], blob[7], blob[8],
-                blob[9], blob[10], blob[11], blob[12], blob[13], blob[14], blob[15], blob[16]
-            ))
-        let version = Int32(
-            bitPattern: UInt32(blob[17]) << 24 | UInt32(blob[18]) << 16 | UInt32(blob[19]) << 8 | UInt32(blob[20]))
-        let key = try await usableKey(keyID.uuidString, caller)
-        if let named = request.KeyId {
-            let wanted = try await customerKey(named, caller)
-            guard wanted.id == key.id else { throw AWSError.incorrectKey }
-        }
-        let material = try await keyMaterial(key.id, version: version, caller)
-        guard
-            let plaintext = try? AESGCM.open(
-                blob[Self.blobHeaderBytes...], key: material,
-                authenticating: Self.associatedData(caller, key.id, version, request.EncryptionContext))
-        else { throw AWSError.invalidCiphertext }
+        let opened = try await openBlob(
+            Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller)
+        let key = opened.key
+        let plaintext = opened.plaintext
         return JSONRequest.encode(
             DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
     }
@@ -101,6 +83,31 @@ extension KeyService {
 
     // MARK: pieces
 
+    /// Opens a ciphertext blob: its key must be usable, and match `named` when a key is named.
+    func openBlob(
+        _ blob: [UInt8], context: [String: String]?, named: String?, _ caller: Caller
+    ) async throws
+        -> (key: CustomerKey, plaintext: [UInt8])
+    {
+        guard blob.count > Self.blobHeaderBytes + AESGCM.nonceByteCount + AESGCM.tagByteCount,
+            blob[0] == Self.blobFormat
+        else { throw AWSError.invalidCiphertext }
+        let keyID = blob[1..<17].withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
+        let version = blob[17..<21].reduce(Int32(0)) { $0 << 8 | Int32($1) }
+        let key = try await usableKey(keyID.uuidString, caller)
+        if let named {
+            let wanted = try await customerKey(named, caller)
+            guard wanted.id == key.id else { throw AWSError.incorrectKey }
+        }
+        let material = try await keyMaterial(key.id, version: version, caller)
+        guard
+            let plaintext = try? AESGCM.open(
+                blob[Self.blobHeaderBytes...], key: material,
+                authenticating: Self.associatedData(caller, key.id, version, context))
+        else { throw AWSError.invalidCiphertext }
+        return (key, plaintext)
+    }
+
     static func validateAlgorithm(_ algorithm: String?, _ validation: inout Validation) {
         validation.oneOf(
             algorithm, "encryptionAlgorithm", ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])
@@ -116,7 +123,7 @@ extension KeyService {
         }
     }
 
-    private func seal(
+    func seal(
         _ plaintext: [UInt8], key: CustomerKey, context: [String: String]?, _ caller: Caller
     ) async throws
         -> [UInt8]

@@ -43,6 +43,26 @@ public struct KeyService: Sendable {
         "UpdateAlias": { try await $0.updateAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
         "DeleteAlias": { try await $0.deleteAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
         "ListAliases": { try await $0.listAliases(JSONRequest.decode(ListAliasesRequest.self, from: $1), $2) },
+        "EnableKeyRotation": {
+            try await $0.enableKeyRotation(JSONRequest.decode(EnableKeyRotationRequest.self, from: $1), $2)
+        },
+        "DisableKeyRotation": { try await $0.disableKeyRotation(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "GetKeyRotationStatus": {
+            try await $0.getKeyRotationStatus(JSONRequest.decode(KeyIDRequest.self, from: $1), $2)
+        },
+        "RotateKeyOnDemand": { try await $0.rotateKeyOnDemand(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "ListKeyRotations": {
+            try await $0.listKeyRotations(JSONRequest.decode(ListKeyRotationsRequest.self, from: $1), $2)
+        },
+        "TagResource": { try await $0.tagResource(JSONRequest.decode(TagKeyRequest.self, from: $1), $2) },
+        "UntagResource": { try await $0.untagResource(JSONRequest.decode(UntagKeyRequest.self, from: $1), $2) },
+        "ListResourceTags": {
+            try await $0.listResourceTags(JSONRequest.decode(ListResourceTagsRequest.self, from: $1), $2)
+        },
+        "GetKeyPolicy": { try await $0.getKeyPolicy(JSONRequest.decode(KeyPolicyRequest.self, from: $1), $2) },
+        "PutKeyPolicy": { try await $0.putKeyPolicy(JSONRequest.decode(KeyPolicyRequest.self, from: $1), $2) },
+        "ListKeyPolicies": { try await $0.listKeyPolicies(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
+        "ReEncrypt": { try await $0.reEncrypt(JSONRequest.decode(ReEncryptRequest.self, from: $1), $2) },
         "GenerateRandom": { try await $0.generateRandom(JSONRequest.decode(GenerateRandomRequest.self, from: $1), $2) },
     ]
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnKeys
 import CairnLogs
 import CairnServer
 import CairnStore
@@ -66,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         services.append(PartitionMaintainer(database: database, logger: logger))
         services.append(RetentionSweeper(database: database, logger: logger))
         services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
+        services.append(KeyLifecycle(database: database, rootKey: rootKey, logger: logger))
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

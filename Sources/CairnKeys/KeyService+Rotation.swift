@@ -1,0 +1,160 @@
+import CairnCrypto
+import CairnProtocol
+import CairnStore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+struct EnableKeyRotationRequest: Decodable {
+    let KeyId: String?
+    let RotationPeriodInDays: Int?
+}
+
+struct KeyRotationStatusResponse: Encodable {
+    let KeyRotationEnabled: Bool
+    let KeyId: String
+    let RotationPeriodInDays: Int?
+    let NextRotationDate: Double?
+}
+
+struct ListKeyRotationsRequest: Decodable {
+    let KeyId: String?
+    let Limit: Int?
+    let Marker: String?
+}
+
+struct RotationsListEntry: Encodable {
+    let KeyId: String
+    let RotationDate: Double
+    let RotationType: String
+}
+
+struct ListKeyRotationsResponse: Encodable {
+    let Rotations: [RotationsListEntry]
+    let NextMarker: String?
+    let Truncated: Bool
+}
+
+/// Key rotation: a new version of key material; earlier versions stay to decrypt what they encrypted.
+extension KeyService {
+    /// EnableKeyRotation `RotationPeriodInDays`: 90–2,560, default 365.
+    static let rotationPeriodDays = 90...2560
+    static let defaultRotationPeriodDays = 365
+
+    func enableKeyRotation(_ request: EnableKeyRotationRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.number(
+            request.RotationPeriodInDays, "rotationPeriodInDays", min: Self.rotationPeriodDays.lowerBound,
+            max: Self.rotationPeriodDays.upperBound)
+        try validation.check()
+        let key = try await usableKey(request.KeyId ?? "", caller)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        let days = request.RotationPeriodInDays ?? Self.defaultRotationPeriodDays
+        try await database.query(
+            """
+            UPDATE kms_keys SET rotation_period_days = \(days),
+                next_rotation_date = now() + make_interval(days => \(days)::integer)
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func disableKeyRotation(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await usableKey(request.KeyId ?? "", caller)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try await database.query(
+            """
+            UPDATE kms_keys SET rotation_period_days = NULL, next_rotation_date = NULL
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        let rows = try await database.query(
+            """
+            SELECT rotation_period_days, next_rotation_date FROM kms_keys
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        var status = KeyRotationStatusResponse(
+            KeyRotationEnabled: false, KeyId: key.arn, RotationPeriodInDays: nil, NextRotationDate: nil)
+        for try await (period, next) in rows.decode((Int?, Date?).self) {
+            status = KeyRotationStatusResponse(
+                KeyRotationEnabled: period != nil, KeyId: key.arn, RotationPeriodInDays: period,
+                NextRotationDate: next?.timeIntervalSince1970)
+        }
+        return JSONRequest.encode(status)
+    }
+
+    func rotateKeyOnDemand(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+        try Self.validateKeyID(request.KeyId)
+        let key = try await usableKey(request.KeyId ?? "", caller)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try await Self.rotate(
+            keyID: key.id, account: caller.accountID, type: "ON_DEMAND", database: database, rootKey: rootKey)
+        return JSONRequest.encode(KeyIDResponse(KeyId: key.arn))
+    }
+
+    func listKeyRotations(_ request: ListKeyRotationsRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
+        try validation.check()
+        let key = try await customerKey(request.KeyId ?? "", caller)
+        let after = Int32(request.Marker ?? "") ?? 1
+        let limit = request.Limit ?? Limits.defaultListLimit
+        let rows = try await database.query(
+            """
+            SELECT version, created_at, rotation_type FROM kms_key_versions
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id) AND version > \(after)
+            ORDER BY version LIMIT \(limit + 1)
+            """)
+        var rotations: [(Int32, RotationsListEntry)] = []
+        for try await (version, created, type) in rows.decode((Int32, Date, String?).self) {
+            rotations.append(
+                (
+                    version,
+                    RotationsListEntry(
+                        KeyId: key.arn, RotationDate: created.timeIntervalSince1970, RotationType: type ?? "AUTOMATIC")
+                ))
+        }
+        let truncated = rotations.count > limit
+        let page = Array(rotations.prefix(limit))
+        return JSONRequest.encode(
+            ListKeyRotationsResponse(
+                Rotations: page.map(\.1), NextMarker: truncated ? page.last.map { String($0.0) } : nil,
+                Truncated: truncated))
+    }
+
+    /// Adds a new version of key material (sealed by the root key); new encryptions use it.
+    static func rotate(keyID: UUID, account: String, type: String, database: Database, rootKey: RootKey) async throws {
+        try await database.transaction { connection in
+            // One rotation of a key at a time.
+            try await connection.query(
+                "SELECT 1 FROM kms_keys WHERE account_id = \(account) AND key_id = \(keyID) FOR UPDATE",
+                logger: database.logger)
+            var next: Int32 = 1
+            for try await latest in try await connection.query(
+                """
+                SELECT max(version) FROM kms_key_versions WHERE account_id = \(account) AND key_id = \(keyID)
+                """, logger: database.logger
+            ).decode(Int32?.self) {
+                next = (latest ?? 0) + 1
+            }
+            let material = try rootKey.seal(
+                SecureRandom.bytes(AESGCM.keyByteCount), context: DataKeyRing.keyMaterialContext(account, keyID, next))
+            try await connection.query(
+                """
+                INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id, rotation_type)
+                VALUES (\(account), \(keyID), \(next), \(ByteBuffer(bytes: material)), \(rootKey.id), \(type))
+                """, logger: database.logger)
+        }
+    }
+}
