@@ -15,6 +15,10 @@ public struct DataKey: Sendable {
 public enum DataKeyError: Error, Equatable, Sendable {
     /// The group was deleted: its data keys are destroyed, its chunks unreadable.
     case destroyed
+    /// The KMS key that wraps the data key is disabled, or pending deletion (its ARN and state).
+    case keyUnusable(keyARN: String, state: String)
+    /// The KMS key that wrapped the data key was deleted: the data can never be decrypted again.
+    case keyMaterialDestroyed(keyID: UUID)
 }
 
 /// Envelope encryption for log groups: root key → the account's service default KMS key (per region)
@@ -24,7 +28,9 @@ public enum DataKeyError: Error, Equatable, Sendable {
 /// by this process (each process counts its own use, so the random-nonce bound of AES-GCM, 2^32 messages
 /// per key, holds with a wide margin across many processes).
 public final class DataKeyRing: Sendable {
-    public static let cacheLifetime: Duration = .seconds(30)
+    /// Unwrapped keys are kept this long at most, so that disabling a KMS key takes effect on every process
+    /// within this time even without a notification.
+    public static let cacheLifetime: Duration = .seconds(5)
     public static let rotationAge: TimeInterval = 24 * 3600
     public static let defaultRotationChunkLimit = 1 << 20
 
@@ -73,18 +79,23 @@ public final class DataKeyRing: Sendable {
         }
         if let cached { return cached }
 
-        var latest = try await latestDataKey(account: account, group: group)
+        let wrapping = try await wrappingKey(account: account, region: region, group: group)
+        var latest = try await latestDataKeyRow(account: account, group: group)
         let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= rotationChunkLimit }
-        if latest == nil || exhausted || Date().timeIntervalSince(latest!.createdAt) >= Self.rotationAge {
+        if latest == nil || exhausted || latest?.keyID != wrapping
+            || Date().timeIntervalSince(latest?.createdAt ?? .distantPast) >= Self.rotationAge
+        {
             try await createDataKey(
-                account: account, region: region, group: group, version: (latest?.key.version ?? 0) + 1)
-            latest = try await latestDataKey(account: account, group: group)
+                account: account, group: group, version: (latest?.version ?? 0) + 1, wrappingKey: wrapping)
+            latest = try await latestDataKeyRow(account: account, group: group)
         }
         guard let latest else { throw DataKeyError.destroyed }
+        let material = try await openingKey(account: account, group: group, version: latest.version)
+        let key = DataKey(version: latest.version, material: material)
         current.withLock {
-            $0[ref] = CachedKey(key: latest.key, createdAt: latest.createdAt, cachedAt: .now, uses: 1)
+            $0[ref] = CachedKey(key: key, createdAt: latest.createdAt, cachedAt: .now, uses: 1)
         }
-        return latest.key
+        return key
     }
 
     /// The key a chunk was sealed with, or `DataKeyError.destroyed` once the group's keys are gone.
@@ -99,14 +110,23 @@ public final class DataKeyRing: Sendable {
         }
         let rows = try await database.query(
             """
-            SELECT d.dek_sealed, d.key_id, d.key_version, v.material_sealed
+            SELECT d.dek_sealed, d.key_id, d.key_version, v.material_sealed, k.key_state, k.region
             FROM data_keys d
-            JOIN kms_key_versions v ON v.account_id = d.account_id AND v.key_id = d.key_id AND v.version = d.key_version
+            LEFT JOIN kms_key_versions v
+              ON v.account_id = d.account_id AND v.key_id = d.key_id AND v.version = d.key_version
+            LEFT JOIN kms_keys k ON k.account_id = d.account_id AND k.key_id = d.key_id
             WHERE d.account_id = \(account) AND d.group_id = \(group) AND d.version = \(version)
             """)
-        for try await (dekSealed, keyID, keyVersion, materialSealed) in rows.decode(
-            (ByteBuffer, UUID, Int32, ByteBuffer).self)
+        for try await (dekSealed, keyID, keyVersion, materialSealed, state, region) in rows.decode(
+            (ByteBuffer, UUID, Int32, ByteBuffer?, String?, String?).self)
         {
+            guard let materialSealed, let state, let region else {
+                throw DataKeyError.keyMaterialDestroyed(keyID: keyID)
+            }
+            guard state == "Enabled" else {
+                throw DataKeyError.keyUnusable(
+                    keyARN: "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())", state: state)
+            }
             let material = try openKeyMaterial(materialSealed, account: account, keyID: keyID, version: keyVersion)
             let key = try AESGCM.open(
                 Array(dekSealed.readableBytesView), key: material,
@@ -115,6 +135,13 @@ public final class DataKeyRing: Sendable {
             return key
         }
         throw DataKeyError.destroyed
+    }
+
+    /// Drops every cached key, after a KMS key changed state, so that this process sees the change at once
+    /// (others within `cacheLifetime`).
+    public func forgetAll() {
+        current.withLock { $0.removeAll() }
+        byVersion.withLock { $0.removeAll() }
     }
 
     /// Drops cached keys of a group whose keys were destroyed.
@@ -127,21 +154,51 @@ public final class DataKeyRing: Sendable {
 
     // MARK: storage
 
-    private func latestDataKey(account: String, group: Int64) async throws -> (key: DataKey, createdAt: Date)? {
+    private struct DataKeyRow {
+        let version: Int32
+        let createdAt: Date
+        let keyID: UUID
+    }
+
+    private func latestDataKeyRow(account: String, group: Int64) async throws -> DataKeyRow? {
         let rows = try await database.query(
             """
-            SELECT version, created_at FROM data_keys WHERE account_id = \(account) AND group_id = \(group)
+            SELECT version, created_at, key_id FROM data_keys WHERE account_id = \(account) AND group_id = \(group)
             ORDER BY version DESC LIMIT 1
             """)
-        for try await (version, createdAt) in rows.decode((Int32, Date).self) {
-            let material = try await openingKey(account: account, group: group, version: version)
-            return (DataKey(version: version, material: material), createdAt)
+        for try await (version, createdAt, keyID) in rows.decode((Int32, Date, UUID).self) {
+            return DataKeyRow(version: version, createdAt: createdAt, keyID: keyID)
         }
         return nil
     }
 
-    private func createDataKey(account: String, region: String, group: Int64, version: Int32) async throws {
-        let (keyID, keyVersion, material) = try await serviceDefaultKey(account: account, region: region)
+    /// The KMS key new data keys of the group are wrapped with: its customer key, or the service default key.
+    private func wrappingKey(account: String, region: String, group: Int64) async throws -> UUID {
+        let rows = try await database.query(
+            "SELECT kms_key_uuid FROM log_groups WHERE account_id = \(account) AND group_id = \(group)")
+        for try await keyID in rows.decode(UUID?.self) {
+            if let keyID { return keyID }
+            return try await serviceDefaultKey(account: account, region: region).0
+        }
+        throw DataKeyError.destroyed
+    }
+
+    private func createDataKey(account: String, group: Int64, version: Int32, wrappingKey keyID: UUID) async throws {
+        let rows = try await database.query(
+            """
+            SELECT v.version, v.material_sealed, k.key_state, k.region FROM kms_keys k
+            JOIN kms_key_versions v ON v.account_id = k.account_id AND v.key_id = k.key_id
+            WHERE k.account_id = \(account) AND k.key_id = \(keyID) ORDER BY v.version DESC LIMIT 1
+            """)
+        var wrapping: (Int32, [UInt8])?
+        for try await (keyVersion, sealed, state, region) in rows.decode((Int32, ByteBuffer, String, String).self) {
+            guard state == "Enabled" else {
+                throw DataKeyError.keyUnusable(
+                    keyARN: "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())", state: state)
+            }
+            wrapping = (keyVersion, try openKeyMaterial(sealed, account: account, keyID: keyID, version: keyVersion))
+        }
+        guard let (keyVersion, material) = wrapping else { throw DataKeyError.keyMaterialDestroyed(keyID: keyID) }
         let dek = SecureRandom.bytes(AESGCM.keyByteCount)
         let sealed = try AESGCM.seal(
             dek, key: material, authenticating: Self.dataKeyContext(account: account, group: group, version: version))

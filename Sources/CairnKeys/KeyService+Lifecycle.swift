@@ -151,6 +151,7 @@ extension KeyService {
             """)
         var deletionDate = Date()
         for try await date in rows.decode(Date.self) { deletionDate = date }
+        keyRing.forgetAll()
         return JSONRequest.encode(
             ScheduleKeyDeletionResponse(
                 KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
@@ -173,6 +174,7 @@ extension KeyService {
     private func setState(_ key: CustomerKey, _ state: String, _ caller: Caller) async throws {
         try await database.query(
             "UPDATE kms_keys SET key_state = \(state) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
+        keyRing.forgetAll()
     }
 
     static func validateKeyID(_ keyID: String?) throws(AWSError) {

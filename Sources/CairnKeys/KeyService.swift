@@ -1,6 +1,6 @@
 public import CairnProtocol
 public import CairnStore
-import Foundation
+public import Foundation
 
 /// The KMS-compatible key service (`TrentService.*`, signed for `kms`): customer managed symmetric keys,
 /// their lifecycle, and envelope encryption with them.
@@ -66,7 +66,21 @@ public struct KeyService: Sendable {
         "GenerateRandom": { try await $0.generateRandom(JSONRequest.decode(GenerateRandomRequest.self, from: $1), $2) },
     ]
 
+    /// The key service as seen from a key ring (the same database, root key and caches).
+    public init(keyRing: DataKeyRing) {
+        self.init(database: keyRing.database, rootKey: keyRing.rootKey, keyRing: keyRing)
+    }
+
     public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
+
+    /// A key that a log group of the caller may be encrypted with: any reference form, enabled, in the
+    /// caller's account and region. Returns its ARN and id, or nil when there is no such key.
+    public func keyForLogGroup(_ reference: String, _ caller: Caller) async throws -> (arn: String, id: UUID)? {
+        guard let key = try? await customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS else {
+            return nil
+        }
+        return (key.arn, key.id)
+    }
 
     public func handle(operation: String, body: [UInt8], caller: Caller) async throws -> [UInt8] {
         guard let handler = Self.operations[operation] else {

@@ -19,10 +19,6 @@ extension AWSError {
     static let reservedTagKey = AWSError.invalidParameter("Tag keys starting with 'aws:' are reserved for AWS.")
     static let deletionProtected = AWSError(
         "ValidationException", "Log group deletion protection is enabled. Disable it before deleting the log group.")
-    static let customerKeysUnavailable = AWSError.invalidParameter(
-        "Customer managed KMS keys are not available yet on this Cairn; omit kmsKeyId to use the account's default key."
-    )
-
     static func tooManyTags(_ arn: String) -> AWSError {
         AWSError(
             "TooManyTagsException",

@@ -17,13 +17,15 @@ extension LogsService {
         if let tags = request.tags, tags.keys.contains(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw AWSError.reservedTagKey
         }
-        if request.kmsKeyId != nil { throw AWSError.customerKeysUnavailable }
+        var key: (arn: String, id: UUID)?
+        if let reference = request.kmsKeyId { key = try await customerKey(reference, forGroup: name, caller) }
         let tags = String(decoding: JSONRequest.encode(request.tags ?? [:]), as: UTF8.self)
         let rows = try await database.query(
             """
-            INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags)
+            INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags,
+                                    kms_key_id, kms_key_uuid)
             VALUES (\(caller.accountID), \(caller.region), \(name), \(Self.now()), \(request.logGroupClass ?? "STANDARD"),
-                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb)
+                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb, \(key?.arn), \(key?.id))
             ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
             """)
         for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }

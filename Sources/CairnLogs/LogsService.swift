@@ -47,6 +47,12 @@ public struct LogsService: Sendable {
         "FilterLogEvents": {
             try await $0.filterLogEvents(JSONRequest.decode(FilterLogEventsRequest.self, from: $1), $2)
         },
+        "AssociateKmsKey": {
+            try await $0.associateKmsKey(JSONRequest.decode(AssociateKmsKeyRequest.self, from: $1), $2)
+        },
+        "DisassociateKmsKey": {
+            try await $0.disassociateKmsKey(JSONRequest.decode(AssociateKmsKeyRequest.self, from: $1), $2)
+        },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },
         "ListTagsLogGroup": {
@@ -67,6 +73,10 @@ public struct LogsService: Sendable {
             throw AWSError.unknownOperation(Self.targetPrefix + operation)
         }
         try caller.authorize(Self.signingService, operation)
-        return try await handler(self, body, caller)
+        do {
+            return try await handler(self, body, caller)
+        } catch let error as DataKeyError {
+            throw error.awsError
+        }
     }
 }

@@ -1,0 +1,92 @@
+import CairnKeys
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+struct AssociateKmsKeyRequest: Decodable {
+    let logGroupName: String?
+    let kmsKeyId: String?
+    let resourceIdentifier: String?
+}
+
+extension AWSError {
+    static func kmsKeyNotAllowed(_ groupARN: String) -> AWSError {
+        .accessDenied("The specified KMS key does not exist or is not allowed to be used with Arn '\(groupARN)'")
+    }
+}
+
+extension DataKeyError {
+    /// What a client sees when a log group's data cannot be opened.
+    var awsError: AWSError {
+        switch self {
+        case .destroyed: .logGroupNotFound
+        case .keyUnusable(let arn, let state):
+            .accessDenied(
+                "The KMS key \(arn) that protects this log group is \(state == "Disabled" ? "disabled" : "pending deletion"); "
+                    + "its data cannot be read or written until the key is enabled.")
+        case .keyMaterialDestroyed(let keyID):
+            .accessDenied(
+                "The KMS key \(keyID.uuidString.lowercased()) that protected this log group's data was deleted; "
+                    + "that data can never be decrypted again.")
+        }
+    }
+}
+
+/// Log groups under customer managed keys: kmsKeyId at creation, AssociateKmsKey, DisassociateKmsKey.
+/// A change of key starts a new data key version wrapped by the new key; older chunks stay readable while
+/// the keys that wrap their data keys are usable.
+extension LogsService {
+    /// Checks a `kmsKeyId` for a group: an enabled customer key of the caller. Returns its ARN and id.
+    func customerKey(
+        _ reference: String, forGroup name: String, _ caller: Caller
+    ) async throws -> (arn: String, id: UUID) {
+        guard let key = try await KeyService(keyRing: keyRing).keyForLogGroup(reference, caller) else {
+            throw AWSError.kmsKeyNotAllowed(ResourceName.logGroup(caller, name))
+        }
+        return key
+    }
+
+    func associateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName, required: request.resourceIdentifier == nil)
+        validation.required(request.kmsKeyId, "kmsKeyId")
+        validation.string(request.kmsKeyId, "kmsKeyId", max: LogsLimits.kmsKeyIdMaxLength)
+        try validation.check()
+        let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
+        _ = try await groupID(named: name, caller)
+        let key = try await customerKey(request.kmsKeyId ?? "", forGroup: name, caller)
+        try await setGroupKey(name, arn: key.arn, id: key.id, caller)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func disassociateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName, required: request.resourceIdentifier == nil)
+        try validation.check()
+        let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
+        try await setGroupKey(name, arn: nil, id: nil, caller)
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    private func groupName(_ name: String?, _ identifier: String?, _ caller: Caller) throws(AWSError) -> String {
+        if let name { return name }
+        guard let identifier, let reference = ResourceName.logGroupReference(identifier, caller: caller),
+            reference.accountID == caller.accountID, reference.region == caller.region
+        else { throw AWSError.logGroupNotFound }
+        return reference.name
+    }
+
+    private func setGroupKey(_ name: String, arn: String?, id: UUID?, _ caller: Caller) async throws {
+        let rows = try await database.query(
+            """
+            UPDATE log_groups SET kms_key_id = \(arn), kms_key_uuid = \(id)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING group_id
+            """)
+        for try await groupID in rows.decode(Int64.self) {
+            keyRing.forget(account: caller.accountID, group: groupID)
+            return
+        }
+        throw AWSError.logGroupNotFound
+    }
+}
