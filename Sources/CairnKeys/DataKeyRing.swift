@@ -124,14 +124,16 @@ public final class DataKeyRing: Sendable {
                 throw DataKeyError.keyMaterialDestroyed(keyID: keyID)
             }
             guard state == "Enabled" else {
-                throw DataKeyError.keyUnusable(
-                    keyARN: "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())", state: state)
+                throw DataKeyError.keyUnusable(keyARN: Self.keyARN(account, region, keyID), state: state)
             }
             let material = try openKeyMaterial(materialSealed, account: account, keyID: keyID, version: keyVersion)
             let key = try AESGCM.open(
                 Array(dekSealed.readableBytesView), key: material,
                 authenticating: Self.dataKeyContext(account: account, group: group, version: version))
             byVersion.withLock { $0[ref] = (key, .now) }
+            await AuditTrail(database: database).record(
+                account: account, region: region, principal: AuditTrail.logsPrincipal, operation: "Decrypt",
+                keyARN: Self.keyARN(account, region, keyID), outcome: "Success")
             return key
         }
         throw DataKeyError.destroyed
@@ -191,14 +193,17 @@ public final class DataKeyRing: Sendable {
             WHERE k.account_id = \(account) AND k.key_id = \(keyID) ORDER BY v.version DESC LIMIT 1
             """)
         var wrapping: (Int32, [UInt8])?
+        var wrappingRegion: String?
         for try await (keyVersion, sealed, state, region) in rows.decode((Int32, ByteBuffer, String, String).self) {
+            wrappingRegion = region
             guard state == "Enabled" else {
-                throw DataKeyError.keyUnusable(
-                    keyARN: "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())", state: state)
+                throw DataKeyError.keyUnusable(keyARN: Self.keyARN(account, region, keyID), state: state)
             }
             wrapping = (keyVersion, try openKeyMaterial(sealed, account: account, keyID: keyID, version: keyVersion))
         }
-        guard let (keyVersion, material) = wrapping else { throw DataKeyError.keyMaterialDestroyed(keyID: keyID) }
+        guard let (keyVersion, material) = wrapping, let region = wrappingRegion else {
+            throw DataKeyError.keyMaterialDestroyed(keyID: keyID)
+        }
         let dek = SecureRandom.bytes(AESGCM.keyByteCount)
         let sealed = try AESGCM.seal(
             dek, key: material, authenticating: Self.dataKeyContext(account: account, group: group, version: version))
@@ -210,6 +215,13 @@ public final class DataKeyRing: Sendable {
             WHERE EXISTS (SELECT 1 FROM log_groups WHERE account_id = \(account) AND group_id = \(group))
             ON CONFLICT DO NOTHING
             """)
+        await AuditTrail(database: database).record(
+            account: account, region: region, principal: AuditTrail.logsPrincipal, operation: "GenerateDataKey",
+            keyARN: Self.keyARN(account, region, keyID), outcome: "Success")
+    }
+
+    static func keyARN(_ account: String, _ region: String, _ keyID: UUID) -> String {
+        "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())"
     }
 
     /// The id of the account's service default key for a region (`alias/aws/logs`), created on first use.

@@ -9,6 +9,8 @@ public import ServiceLifecycle
 /// it protected can never be decrypted again (crypto-shredding).
 public struct KeyLifecycle: Service {
     public static let interval: Duration = .seconds(60)
+    /// The principal recorded for what the key service does by itself (rotation, destruction).
+    static let principal = "cairn:kms"
 
     let database: Database
     let rootKey: RootKey
@@ -30,12 +32,12 @@ public struct KeyLifecycle: Service {
     public func rotateDueKeys() async throws {
         let rows = try await database.query(
             """
-            SELECT account_id, key_id FROM kms_keys
+            SELECT account_id, key_id, region FROM kms_keys
             WHERE next_rotation_date <= now() AND key_state = 'Enabled' AND key_manager = 'CUSTOMER'
             """)
-        var due: [(String, UUID)] = []
-        for try await row in rows.decode((String, UUID).self) { due.append(row) }
-        for (account, keyID) in due {
+        var due: [(String, UUID, String)] = []
+        for try await row in rows.decode((String, UUID, String).self) { due.append(row) }
+        for (account, keyID, region) in due {
             try await KeyService.rotate(
                 keyID: keyID, account: account, type: "AUTOMATIC", database: database, rootKey: rootKey)
             try await database.query(
@@ -44,6 +46,9 @@ public struct KeyLifecycle: Service {
                 WHERE account_id = \(account) AND key_id = \(keyID)
                 """)
             logger.info("key rotated", metadata: ["account": "\(account)", "key": "\(keyID)"])
+            await AuditTrail(database: database).record(
+                account: account, region: region, principal: Self.principal, operation: "RotateKey",
+                keyARN: DataKeyRing.keyARN(account, region, keyID), outcome: "Success")
         }
     }
 
@@ -53,14 +58,17 @@ public struct KeyLifecycle: Service {
         let rows = try await database.query(
             """
             DELETE FROM kms_keys WHERE key_state = 'PendingDeletion' AND deletion_date <= now()
-            RETURNING account_id, key_id
+            RETURNING account_id, key_id, region
             """)
-        var destroyed = 0
-        for try await (account, keyID) in rows.decode((String, UUID).self) {
-            destroyed += 1
+        var destroyed: [(String, UUID, String)] = []
+        for try await row in rows.decode((String, UUID, String).self) { destroyed.append(row) }
+        for (account, keyID, region) in destroyed {
             logger.notice("key destroyed", metadata: ["account": "\(account)", "key": "\(keyID)"])
+            await AuditTrail(database: database).record(
+                account: account, region: region, principal: Self.principal, operation: "DeleteKey",
+                keyARN: DataKeyRing.keyARN(account, region, keyID), outcome: "Success")
         }
-        return destroyed
+        return destroyed.count
     }
 
     /// Brings a pending deletion forward to now (for tests and for administrators who must not wait).

@@ -87,7 +87,51 @@ public struct KeyService: Sendable {
             throw AWSError.unknownOperation(Self.targetPrefix + operation)
         }
         try caller.authorize(Self.signingService, operation)
-        return try await handler(self, body, caller)
+        guard Self.auditedOperations.contains(operation) else { return try await handler(self, body, caller) }
+        let audit = AuditTrail(database: database)
+        do {
+            let output = try await handler(self, body, caller)
+            await audit.record(
+                account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: operation,
+                keyARN: Self.keyARN(in: output) ?? Self.keyReference(in: body, caller), outcome: "Success")
+            return output
+        } catch let error as AWSError {
+            await audit.record(
+                account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: operation,
+                keyARN: Self.keyReference(in: body, caller), outcome: error.code)
+            throw error
+        }
+    }
+
+    /// Key operations and cryptographic uses go to the audit trail; listings and reads of metadata do not.
+    static let auditedOperations: Set<String> = [
+        "CreateKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "Encrypt", "Decrypt",
+        "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "EnableKeyRotation", "DisableKeyRotation",
+        "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
+        "UntagResource",
+    ]
+
+    /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).
+    static func keyARN(in output: [UInt8]) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(output)) as? [String: Any] else { return nil }
+        if let arn = (object["KeyMetadata"] as? [String: Any])?["Arn"] as? String { return arn }
+        return object["KeyId"] as? String
+    }
+
+    /// The key a request names, as given (an id, ARN or alias: never a secret), or the key a ciphertext blob
+    /// names in its header.
+    static func keyReference(in body: [UInt8], _ caller: Caller) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        if let named = ["KeyId", "TargetKeyId", "DestinationKeyId"].lazy.compactMap({ object[$0] as? String }).first {
+            return named
+        }
+        guard let text = object["CiphertextBlob"] as? String, let blob = Data(base64Encoded: text),
+            blob.count >= blobHeaderBytes, blob.first == blobFormat
+        else { return nil }
+        let keyID = Array(blob[blob.startIndex + 1..<blob.startIndex + 17]).withUnsafeBytes {
+            UUID(uuid: $0.loadUnaligned(as: uuid_t.self))
+        }
+        return keyARN(caller, keyID)
     }
 
     static func keyARN(_ caller: Caller, _ keyID: UUID) -> String {

@@ -91,6 +91,7 @@ public struct AccountDirectory: Sendable {
                 "DELETE FROM data_keys WHERE account_id = \(accountID)",
                 "DELETE FROM kms_keys WHERE account_id = \(accountID)",
                 "DELETE FROM event_chunks WHERE account_id = \(accountID)",
+                "DELETE FROM kms_audit WHERE account_id = \(accountID)",
                 "DELETE FROM log_groups WHERE account_id = \(accountID)",
             ]
             for statement in statements {

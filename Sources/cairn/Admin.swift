@@ -6,7 +6,7 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer accounts, access keys and the embedded cluster (works while `cairn serve` is running).",
-        subcommands: [AccountCommand.self, KeyCommand.self, ClusterCommand.self, KMSCommand.self])
+        subcommands: [AccountCommand.self, KeyCommand.self, ClusterCommand.self, KMSCommand.self, AuditCommand.self])
 }
 
 struct OutputOptions: ParsableArguments {
