@@ -8,10 +8,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
 
-if ! .venv/bin/python -c "import boto3, pytest, watchtower" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
-    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower and awslogs"
+if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
+    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs and aws-encryption-sdk"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs aws-encryption-sdk
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 
