@@ -145,32 +145,50 @@ extension KeyService {
         if name.hasPrefix("alias/aws/") { throw AWSError.aliasReserved }
     }
 
-    /// The key a reference names, in the caller's account and region: a key id, a key ARN, an alias name
-    /// (`alias/...`) or an alias ARN.
-    func resolveKeyID(_ reference: String, _ caller: Caller, allowAliases: Bool = true) async throws -> UUID {
+    /// The key a reference names: a key id or alias name in the caller's account, or a key ARN or alias ARN
+    /// (which may name another account's key in the same region). Returns the owning account and the key id.
+    func resolveKeyID(
+        _ reference: String, _ caller: Caller, allowAliases: Bool = true
+    ) async throws
+        -> (owner: String, id: UUID)
+    {
         var local = reference
+        var owner = caller.accountID
         if reference.hasPrefix("arn:") {
             let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4] == caller.accountID
+            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4].count == 12,
+                parts[4].allSatisfy(\.isNumber)
             else { throw AWSError.kmsNotFound(reference) }
+            owner = String(parts[4])
             local = String(parts[5])
         }
         if local.hasPrefix("key/") { local.removeFirst(4) }
         if local.hasPrefix("alias/") {
             guard allowAliases else { throw AWSError.kmsNotFound(reference) }
-            if local == Self.logsManagedAlias, let managed = try await managedKeyID(caller, create: true) {
-                return managed
+            let ownerView = caller.acting(for: owner)
+            if local == Self.logsManagedAlias, owner == caller.accountID,
+                let managed = try await managedKeyID(caller, create: true)
+            {
+                return (owner, managed)
             }
             let rows = try await database.query(
                 """
                 SELECT key_id FROM kms_aliases
-                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(local)
+                WHERE account_id = \(owner) AND region = \(caller.region) AND alias_name = \(local)
                 """)
-            for try await keyID in rows.decode(UUID.self) { return keyID }
-            throw AWSError.aliasNotFound(Self.aliasARN(caller, local))
+            for try await keyID in rows.decode(UUID.self) { return (owner, keyID) }
+            throw AWSError.aliasNotFound(Self.aliasARN(ownerView, local))
         }
         guard let keyID = UUID(uuidString: local) else { throw AWSError.kmsNotFound(reference) }
-        return keyID
+        return (owner, keyID)
+    }
+
+    /// The account that owns a key id in this region, wherever it is (key ids are unique): for ciphertext blobs.
+    func owner(ofKey keyID: UUID, _ caller: Caller) async throws -> String? {
+        let rows = try await database.query(
+            "SELECT account_id FROM kms_keys WHERE key_id = \(keyID) AND region = \(caller.region)")
+        for try await account in rows.decode(String.self) { return account }
+        return nil
     }
 
     /// The account's AWS managed key for CloudWatch Logs in this region (its service default key).

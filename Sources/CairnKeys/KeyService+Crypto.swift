@@ -94,16 +94,20 @@ extension KeyService {
         else { throw AWSError.invalidCiphertext }
         let keyID = blob[1..<17].withUnsafeBytes { UUID(uuid: $0.loadUnaligned(as: uuid_t.self)) }
         let version = blob[17..<21].reduce(Int32(0)) { $0 << 8 | Int32($1) }
-        let key = try await usableKey(keyID.uuidString, caller)
+        guard let owner = try await owner(ofKey: keyID, caller) else {
+            throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
+        }
+        let key = try await usableKey(owner: owner, id: keyID, caller)
         if let named {
             let wanted = try await customerKey(named, caller)
             guard wanted.id == key.id else { throw AWSError.incorrectKey }
         }
-        let material = try await keyMaterial(key.id, version: version, caller)
+        let ownerView = caller.acting(for: key.owner)
+        let material = try await keyMaterial(key.id, version: version, ownerView)
         guard
             let plaintext = try? AESGCM.open(
                 blob[Self.blobHeaderBytes...], key: material,
-                authenticating: Self.associatedData(caller, key.id, version, context))
+                authenticating: Self.associatedData(ownerView, key.id, version, context))
         else { throw AWSError.invalidCiphertext }
         return (key, plaintext)
     }
@@ -115,7 +119,14 @@ extension KeyService {
 
     /// A key that may be used for cryptography now: enabled, not pending deletion.
     func usableKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
-        let key = try await customerKey(reference, caller)
+        try Self.checkUsable(try await customerKey(reference, caller))
+    }
+
+    func usableKey(owner: String, id: UUID, _ caller: Caller) async throws -> CustomerKey {
+        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller))
+    }
+
+    static func checkUsable(_ key: CustomerKey) throws(AWSError) -> CustomerKey {
         switch key.state {
         case "Enabled": return key
         case "PendingDeletion": throw AWSError.kmsPendingDeletion(key.arn)
@@ -128,12 +139,13 @@ extension KeyService {
     ) async throws
         -> [UInt8]
     {
-        let (version, material) = try await latestKeyMaterial(key.id, caller)
+        let ownerView = caller.acting(for: key.owner)
+        let (version, material) = try await latestKeyMaterial(key.id, ownerView)
         var blob: [UInt8] = [Self.blobFormat]
         withUnsafeBytes(of: key.id.uuid) { blob.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(bitPattern: version).bigEndian) { blob.append(contentsOf: $0) }
         blob += try AESGCM.seal(
-            plaintext, key: material, authenticating: Self.associatedData(caller, key.id, version, context))
+            plaintext, key: material, authenticating: Self.associatedData(ownerView, key.id, version, context))
         return blob
     }
 

@@ -11,6 +11,8 @@ public struct KeyService: Sendable {
     let database: Database
     let rootKey: RootKey
     let keyRing: DataKeyRing
+    /// The operation being served, for key policy checks on other accounts' keys.
+    var operation: String?
 
     public init(database: Database, rootKey: RootKey, keyRing: DataKeyRing) {
         self.database = database
@@ -76,7 +78,9 @@ public struct KeyService: Sendable {
     /// A key that a log group of the caller may be encrypted with: any reference form, enabled, in the
     /// caller's account and region. Returns its ARN and id, or nil when there is no such key.
     public func keyForLogGroup(_ reference: String, _ caller: Caller) async throws -> (arn: String, id: UUID)? {
-        guard let key = try? await customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS else {
+        guard let key = try? await customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS,
+            key.owner == caller.accountID
+        else {
             return nil
         }
         return (key.arn, key.id)
@@ -87,10 +91,12 @@ public struct KeyService: Sendable {
             throw AWSError.unknownOperation(Self.targetPrefix + operation)
         }
         try caller.authorize(Self.signingService, operation)
-        guard Self.auditedOperations.contains(operation) else { return try await handler(self, body, caller) }
+        var service = self
+        service.operation = operation
+        guard Self.auditedOperations.contains(operation) else { return try await handler(service, body, caller) }
         let audit = AuditTrail(database: database)
         do {
-            let output = try await handler(self, body, caller)
+            let output = try await handler(service, body, caller)
             await audit.record(
                 account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: operation,
                 keyARN: Self.keyARN(in: output) ?? Self.keyReference(in: body, caller), outcome: "Success")

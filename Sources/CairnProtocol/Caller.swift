@@ -37,6 +37,11 @@ public struct Caller: Sendable, Equatable {
         self.role = role
     }
 
+    /// The same caller seen from another account's resources (e.g. a key it may use by policy).
+    public func acting(for account: String) -> Caller {
+        Caller(accountID: account, region: region, accessKeyID: accessKeyID, role: role)
+    }
+
     /// The principal ARN shown in access-denied messages.
     public var userARN: String { "arn:aws:iam::\(accountID):user/\(accessKeyID)" }
 

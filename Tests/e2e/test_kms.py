@@ -113,7 +113,7 @@ def test_errors_and_isolation(server, kms_a, kms_b):
     blob = kms_a.encrypt(KeyId=key["KeyId"], Plaintext=b"mine")["CiphertextBlob"]
     with pytest.raises(ClientError) as excinfo:
         kms_b.decrypt(CiphertextBlob=blob)
-    assert code_of(excinfo)[0] == "NotFoundException"
+    assert code_of(excinfo)[0] == "AccessDeniedException"
     with pytest.raises(ClientError) as excinfo:
         kms_a.describe_key(KeyId="00000000-0000-0000-0000-000000000000")
     assert code_of(excinfo)[0] == "NotFoundException"
@@ -305,3 +305,43 @@ def test_data_key_plaintext_never_reaches_postgresql(server, kms_a):
         assert files_containing(server.data_dir, needle) == []
     # The search itself works: the key's description is stored in the clear (in the WAL at least).
     assert files_containing(os.path.join(server.data_dir, "postgres"), visible.encode()) != []
+
+
+def test_cross_account_use_needs_the_key_policy(kms_a, kms_b):
+    key = kms_a.create_key()["KeyMetadata"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.encrypt(KeyId=key["Arn"], Plaintext=b"not allowed yet")
+    code, message = code_of(excinfo)
+    assert code == "AccessDeniedException" and "kms:Encrypt" in message and key["Arn"] in message
+    blob_from_a = kms_a.encrypt(KeyId=key["KeyId"], Plaintext=b"from a")["CiphertextBlob"]
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.decrypt(CiphertextBlob=blob_from_a)
+    assert code_of(excinfo)[0] == "AccessDeniedException"
+
+    policy = json.loads(kms_a.get_key_policy(KeyId=key["KeyId"])["Policy"])
+    policy["Statement"].append({
+        "Sid": "AllowB", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::222222222222:root"},
+        "Action": ["kms:Encrypt", "kms:Decrypt"], "Resource": "*",
+    })
+    kms_a.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    blob = kms_b.encrypt(KeyId=key["Arn"], Plaintext=b"b uses a's key")["CiphertextBlob"]
+    assert kms_b.decrypt(CiphertextBlob=blob)["Plaintext"] == b"b uses a's key"
+    assert kms_a.decrypt(CiphertextBlob=blob)["Plaintext"] == b"b uses a's key"
+    assert kms_b.decrypt(CiphertextBlob=blob_from_a)["Plaintext"] == b"from a"
+    # Only what the policy names: not GenerateDataKey, not management.
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.generate_data_key(KeyId=key["Arn"], KeySpec="AES_256")
+    assert code_of(excinfo)[0] == "AccessDeniedException"
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.disable_key(KeyId=key["Arn"])
+    assert code_of(excinfo)[0] in ("AccessDeniedException", "NotFoundException")
+    assert kms_a.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+
+    # An explicit Deny wins.
+    policy["Statement"].append({
+        "Sid": "DenyB", "Effect": "Deny", "Principal": {"AWS": "222222222222"}, "Action": "kms:*", "Resource": "*",
+    })
+    kms_a.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.decrypt(CiphertextBlob=blob)
+    assert code_of(excinfo)[0] == "AccessDeniedException"

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Evaluates a key policy for a caller from another account (the owner's own principals are always
+/// allowed, as AWS's default policy does through the account's root). Deny beats Allow; nothing allowed
+/// means denied. Principals: `*`, an account id, `arn:aws:iam::<account>:root`, or a user ARN of that account.
+/// Actions: `kms:*`, an exact action, or a prefix with a trailing `*` (`kms:Encrypt*`).
+enum KeyPolicy {
+    static func allows(_ document: String?, account: String, principal: String, action: String) -> Bool {
+        guard let document, let data = document.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return false }
+        let statements: [[String: Any]] =
+            (object["Statement"] as? [[String: Any]]) ?? ((object["Statement"] as? [String: Any]).map { [$0] } ?? [])
+        var allowed = false
+        for statement in statements
+        where matchesPrincipal(statement["Principal"], account: account, principal: principal)
+            && matchesAction(statement["Action"], action)
+        {
+            switch statement["Effect"] as? String {
+            case "Deny": return false
+            case "Allow": allowed = true
+            default: continue
+            }
+        }
+        return allowed
+    }
+
+    static func strings(_ value: Any?) -> [String] {
+        if let single = value as? String { return [single] }
+        return (value as? [Any])?.compactMap { $0 as? String } ?? []
+    }
+
+    static func matchesPrincipal(_ value: Any?, account: String, principal: String) -> Bool {
+        let names: [String] = (value as? String).map { [$0] } ?? strings((value as? [String: Any])?["AWS"])
+        return names.contains { name in
+            name == "*" || name == account || name == "arn:aws:iam::\(account):root" || name == principal
+        }
+    }
+
+    static func matchesAction(_ value: Any?, _ action: String) -> Bool {
+        strings(value).contains { pattern in
+            pattern == "*" || pattern == action || (pattern.hasSuffix("*") && action.hasPrefix(pattern.dropLast()))
+        }
+    }
+}
