@@ -81,11 +81,11 @@ class BatchBody:
 
     SPAN = 1000  # milliseconds covered by one batch
 
-    def __init__(self, stream, lines, start_ts):
+    def __init__(self, stream, lines, start_ts, group=GROUP):
         self.lines = lines
         self.start_ts = start_ts
         self.pieces = []
-        head = json.dumps({"logGroupName": GROUP, "logStreamName": stream})[:-1] + ', "logEvents": ['
+        head = json.dumps({"logGroupName": group, "logStreamName": stream})[:-1] + ', "logEvents": ['
         for i, line in enumerate(lines):
             self.pieces.append((head if i == 0 else "}, ") + '{"timestamp": ')
             self.pieces.append(', "message": ' + json.dumps(line))
@@ -147,9 +147,12 @@ class Client:
         host, port = endpoint.split("://")[1].split(":")
         self.connection = http.client.HTTPConnection(host, int(port), timeout=60)
 
-    def call(self, target, body, body_hash=None):
-        headers = sigv4.signed_headers(self.endpoint, KEY_ID, SECRET, body, "Logs_20140328." + target,
-                                       body_hash=body_hash)
+    def call(self, target, body, body_hash=None, service="logs"):
+        prefix = "TrentService." if service == "kms" else "Logs_20140328."
+        headers = sigv4.signed_headers(self.endpoint, KEY_ID, SECRET, body, prefix + target,
+                                       body_hash=body_hash, service=service)
+        if service == "kms":
+            headers["content-type"] = "application/x-amz-json-1.1"
         headers.pop("host")
         self.connection.request("POST", "/", body=body, headers=headers)
         response = self.connection.getresponse()
@@ -159,18 +162,21 @@ class Client:
         return json.loads(payload)
 
 
-def ingest(server, connections, duration, seed):
+def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None):
     setup = Client(server.endpoint)
-    setup.call("CreateLogGroup", json.dumps({"logGroupName": GROUP}).encode())
+    create = {"logGroupName": group}
+    if kms_key_id:
+        create["kmsKeyId"] = kms_key_id
+    setup.call("CreateLogGroup", json.dumps(create).encode())
     # Start 13 days back: one batch per second of event time leaves room for a long run.
     start_ts = int(time.time() * 1000) - 13 * 86_400_000
     corpus = Corpus(seed)
     bodies = []
     for index in range(connections):
         stream = f"stream-{index}"
-        setup.call("CreateLogStream", json.dumps({"logGroupName": GROUP, "logStreamName": stream}).encode())
+        setup.call("CreateLogStream", json.dumps({"logGroupName": group, "logStreamName": stream}).encode())
         lines = full_batch(corpus)
-        bodies.append((lines, BatchBody(stream, lines, start_ts)))
+        bodies.append((lines, BatchBody(stream, lines, start_ts, group)))
 
     sent = [0] * connections
     latencies = [[] for _ in range(connections)]
@@ -300,6 +306,39 @@ def scan(server, total_events):
             "events_scanned_per_second": total_events / elapsed}
 
 
+def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
+    """GenerateDataKey and Decrypt requests/s through the API; ingestion under a customer key vs the default key."""
+    setup = Client(server.endpoint)
+    key = setup.call("CreateKey", b"{}", service="kms")["KeyMetadata"]
+    request = json.dumps({"KeyId": key["KeyId"], "KeySpec": "AES_256"}).encode()
+    blob = setup.call("GenerateDataKey", request, service="kms")["CiphertextBlob"]
+    decrypt_request = json.dumps({"CiphertextBlob": blob}).encode()
+
+    def rate(target, body):
+        counts = [0] * connections
+        stop_at = time.monotonic() + seconds
+
+        def worker(index):
+            client = Client(server.endpoint)
+            while time.monotonic() < stop_at:
+                client.call(target, body, service="kms")
+                counts[index] += 1
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return sum(counts) / seconds
+
+    generate_rate = rate("GenerateDataKey", request)
+    decrypt_rate = rate("Decrypt", decrypt_request)
+    # The same load, one group under the default key and one under the customer key, in the same run.
+    default = ingest(server, 4, ingest_seconds, seed, group="/bench/default-key")
+    customer = ingest(server, 4, ingest_seconds, seed, group="/bench/customer-key", kms_key_id=key["Arn"])
+    return generate_rate, decrypt_rate, default["events_per_second"], customer["events_per_second"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cairn", default=os.path.join(ROOT, ".build", "release", "cairn"))
@@ -309,7 +348,9 @@ def main():
     parser.add_argument("--latency-seconds", type=float, default=20)
     parser.add_argument("--copy-events", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--phases", default="ingest,storage,copy,latency,scan")
+    parser.add_argument("--phases", default="ingest,storage,copy,latency,scan,kms")
+    parser.add_argument("--kms-seconds", type=float, default=10)
+    parser.add_argument("--kms-ingest-seconds", type=float, default=20)
     args = parser.parse_args()
 
     phases = set(args.phases.split(","))
@@ -347,6 +388,12 @@ def main():
             print(f"scan: FilterLogEvents 'SCANHIT' over {sc['events_scanned']:,} events: {sc['hits']:,} hits in "
                   f"{sc['seconds']:.1f} s ({sc['calls']} calls) = {sc['events_scanned_per_second']:,.0f} events scanned/s",
                   flush=True)
+        if "kms" in phases:
+            generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
+                server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)
+            print(f"kms: GenerateDataKey {generate_rate:,.0f} requests/s, Decrypt {decrypt_rate:,.0f} requests/s "
+                  f"(4 connections); ingestion under the default key {default_eps:,.0f} events/s, under a customer "
+                  f"key {customer_eps:,.0f} events/s: ratio {customer_eps / default_eps:.3f}", flush=True)
     finally:
         server.stop()
 
