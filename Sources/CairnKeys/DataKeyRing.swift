@@ -29,8 +29,12 @@ public enum DataKeyError: Error, Equatable, Sendable {
 /// per key, holds with a wide margin across many processes).
 public final class DataKeyRing: Sendable {
     /// Unwrapped keys are kept this long at most, so that disabling a KMS key takes effect on every process
-    /// within this time even without a notification.
-    public static let cacheLifetime: Duration = .seconds(5)
+    /// within this time even if a notification is lost. Notifications (`KeyCacheInvalidation`) act at once.
+    public static let defaultCacheLifetime: Duration = .seconds(5)
+    /// The channel on which key state changes are announced to every process.
+    public static let notificationChannel = "cairn_keys"
+
+    let cacheLifetime: Duration
     public static let rotationAge: TimeInterval = 24 * 3600
     public static let defaultRotationChunkLimit = 1 << 20
 
@@ -59,10 +63,24 @@ public final class DataKeyRing: Sendable {
     private let current = Mutex<[GroupRef: CachedKey]>([:])
     private let byVersion = Mutex<[VersionRef: (key: [UInt8], cachedAt: ContinuousClock.Instant)]>([:])
 
-    public init(database: Database, rootKey: RootKey, rotationChunkLimit: Int = defaultRotationChunkLimit) {
+    public init(
+        database: Database, rootKey: RootKey, rotationChunkLimit: Int = defaultRotationChunkLimit,
+        cacheLifetime: Duration = defaultCacheLifetime
+    ) {
         self.database = database
         self.rootKey = rootKey
         self.rotationChunkLimit = rotationChunkLimit
+        self.cacheLifetime = cacheLifetime
+    }
+
+    /// Tells every process (this one at once) that a key changed state, so that they drop their caches.
+    public func announceKeyChange() async {
+        forgetAll()
+        do {
+            try await database.query("SELECT pg_notify(\(Self.notificationChannel), 'changed')")
+        } catch {
+            database.logger.warning("key change notification failed", metadata: ["error": "\(error)"])
+        }
     }
 
     /// The key to seal a new chunk of this group with; creates or rotates the group's data key as needed.
@@ -70,7 +88,7 @@ public final class DataKeyRing: Sendable {
         let ref = GroupRef(account: account, group: group)
         let now = ContinuousClock.now
         let cached: DataKey? = current.withLock { entries in
-            guard var entry = entries[ref], now - entry.cachedAt < Self.cacheLifetime,
+            guard var entry = entries[ref], now - entry.cachedAt < cacheLifetime,
                 entry.uses < rotationChunkLimit, Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
             else { return nil }
             entry.uses += 1
@@ -103,7 +121,7 @@ public final class DataKeyRing: Sendable {
         let ref = VersionRef(account: account, group: group, version: version)
         let now = ContinuousClock.now
         if let hit = byVersion.withLock({ entries -> [UInt8]? in
-            guard let entry = entries[ref], now - entry.cachedAt < Self.cacheLifetime else { return nil }
+            guard let entry = entries[ref], now - entry.cachedAt < cacheLifetime else { return nil }
             return entry.key
         }) {
             return hit

@@ -68,6 +68,9 @@ public struct KeyLifecycle: Service {
                 account: account, region: region, principal: Self.principal, operation: "DeleteKey",
                 keyARN: DataKeyRing.keyARN(account, region, keyID), outcome: "Success")
         }
+        if !destroyed.isEmpty {
+            try await database.query("SELECT pg_notify(\(DataKeyRing.notificationChannel), 'destroyed')")
+        }
         return destroyed.count
     }
 

@@ -153,7 +153,7 @@ extension KeyService {
             """)
         var deletionDate = Date()
         for try await date in rows.decode(Date.self) { deletionDate = date }
-        keyRing.forgetAll()
+        await keyRing.announceKeyChange()
         return JSONRequest.encode(
             ScheduleKeyDeletionResponse(
                 KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
@@ -170,13 +170,14 @@ extension KeyService {
             UPDATE kms_keys SET key_state = 'Disabled', deletion_date = NULL, pending_window_days = NULL
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
             """)
+        await keyRing.announceKeyChange()
         return JSONRequest.encode(KeyIDResponse(KeyId: key.arn))
     }
 
     private func setState(_ key: CustomerKey, _ state: String, _ caller: Caller) async throws {
         try await database.query(
             "UPDATE kms_keys SET key_state = \(state) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
-        keyRing.forgetAll()
+        await keyRing.announceKeyChange()
     }
 
     static func validateKeyID(_ keyID: String?) throws(AWSError) {

@@ -83,8 +83,8 @@ extension LogsService {
             UPDATE log_groups SET kms_key_id = \(arn), kms_key_uuid = \(id)
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING group_id
             """)
-        for try await groupID in rows.decode(Int64.self) {
-            keyRing.forget(account: caller.accountID, group: groupID)
+        for try await _ in rows.decode(Int64.self) {
+            await keyRing.announceKeyChange()
             return
         }
         throw AWSError.logGroupNotFound

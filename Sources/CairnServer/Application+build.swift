@@ -16,12 +16,15 @@ public struct ApplicationDependencies: Sendable {
     /// One per process: its cache of unwrapped keys is shared by the API and the background services.
     public let keyRing: DataKeyRing
 
-    public init(database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?) {
+    public init(
+        database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?,
+        keyCacheLifetime: Duration = DataKeyRing.defaultCacheLifetime
+    ) {
         self.database = database
         self.rootKey = rootKey
         self.migrations = migrations
         self.metrics = metrics
-        self.keyRing = DataKeyRing(database: database, rootKey: rootKey)
+        self.keyRing = DataKeyRing(database: database, rootKey: rootKey, cacheLifetime: keyCacheLifetime)
     }
 }
 

@@ -47,8 +47,11 @@ struct Serve: AsyncParsableCommand {
             ])
         let database = Database(configuration: opened.configuration, logger: logger)
         let migrations = try Migration.load(from: Migration.defaultDirectory())
+        // CAIRN_KEY_CACHE_SECONDS: how long unwrapped keys are cached at most (default 5).
+        let cacheSeconds = environment["CAIRN_KEY_CACHE_SECONDS"].flatMap(Int.init) ?? 5
         let dependencies = ApplicationDependencies(
-            database: database, rootKey: rootKey, migrations: migrations, metrics: registry)
+            database: database, rootKey: rootKey, migrations: migrations, metrics: registry,
+            keyCacheLifetime: .seconds(cacheSeconds))
         var app = buildApplication(server, dependencies, logger: logger)
         app.beforeServerStarts {
             do {
@@ -68,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         services.append(RetentionSweeper(database: database, logger: logger))
         services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
         services.append(KeyLifecycle(database: database, rootKey: rootKey, logger: logger))
+        services.append(KeyCacheInvalidation(database: database, keyRing: dependencies.keyRing, logger: logger))
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
