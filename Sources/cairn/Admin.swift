@@ -6,7 +6,10 @@ import Foundation
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Administer accounts, access keys and the embedded cluster (works while `cairn serve` is running).",
-        subcommands: [AccountCommand.self, KeyCommand.self, ClusterCommand.self, KMSCommand.self, AuditCommand.self])
+        subcommands: [
+            AccountCommand.self, KeyCommand.self, ClusterCommand.self, KMSCommand.self, AuditCommand.self,
+            RootKeyCommand.self,
+        ])
 }
 
 struct OutputOptions: ParsableArguments {

@@ -1,0 +1,60 @@
+public import CairnStore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// Rewraps everything the root key seals — access key secrets and KMS key material — under the current
+/// root key. Running servers keep working throughout: a value sealed by a key they do not know yet makes
+/// them read the root key file again.
+public struct RootKeyRotation: Sendable {
+    let database: Database
+    let rootKey: RootKey
+
+    public init(database: Database, rootKey: RootKey) {
+        self.database = database
+        self.rootKey = rootKey
+    }
+
+    /// Returns how many sealed values were rewrapped.
+    @discardableResult
+    public func rewrap() async throws -> Int {
+        var count = 0
+        try await database.transaction { connection in
+            var secrets: [(String, [UInt8])] = []
+            for try await (id, sealed) in try await connection.query(
+                "SELECT access_key_id, secret_sealed FROM access_keys FOR UPDATE", logger: database.logger
+            ).decode((String, ByteBuffer).self) {
+                secrets.append((id, Array(sealed.readableBytesView)))
+            }
+            for (id, sealed) in secrets where !rootKey.isCurrent(sealed) {
+                let resealed = try rootKey.seal(try rootKey.open(sealed, context: id), context: id)
+                try await connection.query(
+                    """
+                    UPDATE access_keys SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
+                    WHERE access_key_id = \(id)
+                    """, logger: database.logger)
+                count += 1
+            }
+        }
+        try await database.transaction { connection in
+            var materials: [(String, UUID, Int32, [UInt8])] = []
+            for try await (account, keyID, version, sealed) in try await connection.query(
+                "SELECT account_id, key_id, version, material_sealed FROM kms_key_versions FOR UPDATE",
+                logger: database.logger
+            ).decode((String, UUID, Int32, ByteBuffer).self) {
+                materials.append((account, keyID, version, Array(sealed.readableBytesView)))
+            }
+            for (account, keyID, version, sealed) in materials where !rootKey.isCurrent(sealed) {
+                let context = DataKeyRing.keyMaterialContext(account, keyID, version)
+                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
+                try await connection.query(
+                    """
+                    UPDATE kms_key_versions SET material_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
+                    WHERE account_id = \(account) AND key_id = \(keyID) AND version = \(version)
+                    """, logger: database.logger)
+                count += 1
+            }
+        }
+        return count
+    }
+}
