@@ -37,18 +37,23 @@ struct ApplicationTests {
 
     static func withApplication(_ body: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws
     {
+        try await withApplication { client, _, _ in try await body(client) }
+    }
+
+    /// The application on a fresh database with one admin key; the body also gets what the app was built from.
+    static func withApplication(
+        _ body: @Sendable @escaping (any TestClientProtocol, ApplicationDependencies, Database) async throws -> Void
+    ) async throws {
         let rootKey = try TestDatabase.rootKey()
         try await TestDatabase.withFreshDatabase { database in
             let directory = AccountDirectory(database: database, rootKey: rootKey)
             _ = try await directory.createAccount(id: "444455556666", name: "app")
             _ = try await directory.importKey(
                 account: "444455556666", accessKeyID: accessKeyID, secret: secret, role: .admin)
-            let app = buildApplication(
-                ServerConfiguration(),
-                ApplicationDependencies(
-                    database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil),
-                logger: TestDatabase.logger)
-            try await app.test(.router) { client in try await body(client) }
+            let dependencies = ApplicationDependencies(
+                database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
+            let app = buildApplication(ServerConfiguration(), dependencies, logger: TestDatabase.logger)
+            try await app.test(.router) { client in try await body(client, dependencies, database) }
         }
     }
 

@@ -32,70 +32,59 @@ struct CompactionTests {
     }
 
     @Test func mergesSmallChunksWithoutChangingWhatReadsSee() async throws {
-        let rootKey = try TestDatabase.rootKey()
-        try await TestDatabase.withFreshDatabase { database in
-            let directory = AccountDirectory(database: database, rootKey: rootKey)
-            _ = try await directory.createAccount(id: "444455556666", name: "app")
-            _ = try await directory.importKey(
-                account: "444455556666", accessKeyID: ApplicationTests.accessKeyID, secret: ApplicationTests.secret,
-                role: .admin)
-            let dependencies = ApplicationDependencies(
-                database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
-            let app = buildApplication(ServerConfiguration(), dependencies, logger: TestDatabase.logger)
-            try await app.test(.router) { client in
-                _ = try await Self.call(client, "CreateLogGroup", ["logGroupName": "/compact"])
-                _ = try await Self.call(client, "CreateLogStream", ["logGroupName": "/compact", "logStreamName": "s"])
-                let now = Int64(Date().timeIntervalSince1970 * 1000)
-                // Twelve batches, interleaved in time, so the merge must reorder.
-                for batch in 0..<12 {
-                    let events = (0..<5).map { index -> [String: Any] in
-                        ["timestamp": now - 60_000 + Int64(index * 12 + batch), "message": "b\(batch) e\(index)"]
-                    }
-                    _ = try await Self.call(
-                        client, "PutLogEvents", ["logGroupName": "/compact", "logStreamName": "s", "logEvents": events])
+        try await ApplicationTests.withApplication { client, dependencies, database in
+            _ = try await Self.call(client, "CreateLogGroup", ["logGroupName": "/compact"])
+            _ = try await Self.call(client, "CreateLogStream", ["logGroupName": "/compact", "logStreamName": "s"])
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            // Twelve batches, interleaved in time, so the merge must reorder.
+            for batch in 0..<12 {
+                let events = (0..<5).map { index -> [String: Any] in
+                    ["timestamp": now - 60_000 + Int64(index * 12 + batch), "message": "b\(batch) e\(index)"]
                 }
-                let filter: [String: Any] = ["logGroupName": "/compact", "limit": 7]
-                let before = try await Self.call(client, "FilterLogEvents", ["logGroupName": "/compact"])
-                let firstPage = try await Self.call(client, "FilterLogEvents", filter)
-                let token = try #require(firstPage["nextToken"] as? String)
-                let getFirst = try await Self.call(
-                    client, "GetLogEvents",
-                    ["logGroupName": "/compact", "logStreamName": "s", "startFromHead": true, "limit": 10])
-
-                let compactor = ChunkCompactor(
-                    database: database, keyRing: dependencies.keyRing, logger: TestDatabase.logger)
-                #expect(try await compactor.compactOnce() == 12)
-                for try await count in try await database.query("SELECT count(*) FROM event_chunks").decode(Int.self) {
-                    #expect(count == 1)
-                }
-
-                let after = try await Self.call(client, "FilterLogEvents", ["logGroupName": "/compact"])
-                let eventsBefore = try #require(before["events"] as? [[String: Any]])
-                let eventsAfter = try #require(after["events"] as? [[String: Any]])
-                #expect(eventsBefore.count == 60)
-                #expect(eventsAfter.map { $0["eventId"] as? String } == eventsBefore.map { $0["eventId"] as? String })
-                #expect(eventsAfter.map { $0["message"] as? String } == eventsBefore.map { $0["message"] as? String })
-                #expect(
-                    eventsAfter.map { $0["ingestionTime"] as? Int64 }
-                        == eventsBefore.map { $0["ingestionTime"] as? Int64 })
-                let timestamps = eventsAfter.compactMap { $0["timestamp"] as? Int64 }
-                #expect(timestamps == timestamps.sorted())
-
-                // Tokens taken before the merge continue exactly where they stopped.
-                var rest = filter
-                rest["nextToken"] = token
-                rest["limit"] = 100
-                let secondPage = try await Self.call(client, "FilterLogEvents", rest)
-                let resumed =
-                    (firstPage["events"] as? [[String: Any]] ?? []) + (secondPage["events"] as? [[String: Any]] ?? [])
-                #expect(resumed.map { $0["eventId"] as? String } == eventsBefore.map { $0["eventId"] as? String })
-                let forward = try #require(getFirst["nextForwardToken"] as? String)
-                let getNext = try await Self.call(
-                    client, "GetLogEvents",
-                    ["logGroupName": "/compact", "logStreamName": "s", "nextToken": forward, "limit": 10])
-                let nextMessages = (getNext["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
-                #expect(nextMessages == eventsBefore[10..<20].compactMap { $0["message"] as? String })
+                _ = try await Self.call(
+                    client, "PutLogEvents", ["logGroupName": "/compact", "logStreamName": "s", "logEvents": events])
             }
+            let filter: [String: Any] = ["logGroupName": "/compact", "limit": 7]
+            let before = try await Self.call(client, "FilterLogEvents", ["logGroupName": "/compact"])
+            let firstPage = try await Self.call(client, "FilterLogEvents", filter)
+            let token = try #require(firstPage["nextToken"] as? String)
+            let getFirst = try await Self.call(
+                client, "GetLogEvents",
+                ["logGroupName": "/compact", "logStreamName": "s", "startFromHead": true, "limit": 10])
+
+            let compactor = ChunkCompactor(
+                database: database, keyRing: dependencies.keyRing, logger: TestDatabase.logger)
+            #expect(try await compactor.compactOnce() == 12)
+            for try await count in try await database.query("SELECT count(*) FROM event_chunks").decode(Int.self) {
+                #expect(count == 1)
+            }
+
+            let after = try await Self.call(client, "FilterLogEvents", ["logGroupName": "/compact"])
+            let eventsBefore = try #require(before["events"] as? [[String: Any]])
+            let eventsAfter = try #require(after["events"] as? [[String: Any]])
+            #expect(eventsBefore.count == 60)
+            #expect(eventsAfter.map { $0["eventId"] as? String } == eventsBefore.map { $0["eventId"] as? String })
+            #expect(eventsAfter.map { $0["message"] as? String } == eventsBefore.map { $0["message"] as? String })
+            #expect(
+                eventsAfter.map { $0["ingestionTime"] as? Int64 }
+                    == eventsBefore.map { $0["ingestionTime"] as? Int64 })
+            let timestamps = eventsAfter.compactMap { $0["timestamp"] as? Int64 }
+            #expect(timestamps == timestamps.sorted())
+
+            // Tokens taken before the merge continue exactly where they stopped.
+            var rest = filter
+            rest["nextToken"] = token
+            rest["limit"] = 100
+            let secondPage = try await Self.call(client, "FilterLogEvents", rest)
+            let resumed =
+                (firstPage["events"] as? [[String: Any]] ?? []) + (secondPage["events"] as? [[String: Any]] ?? [])
+            #expect(resumed.map { $0["eventId"] as? String } == eventsBefore.map { $0["eventId"] as? String })
+            let forward = try #require(getFirst["nextForwardToken"] as? String)
+            let getNext = try await Self.call(
+                client, "GetLogEvents",
+                ["logGroupName": "/compact", "logStreamName": "s", "nextToken": forward, "limit": 10])
+            let nextMessages = (getNext["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+            #expect(nextMessages == eventsBefore[10..<20].compactMap { $0["message"] as? String })
         }
     }
 }

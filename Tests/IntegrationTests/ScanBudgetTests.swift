@@ -13,30 +13,19 @@ import Testing
 @Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
 struct ScanBudgetTests {
     @Test func budgetedScansResumeWithoutRepeatingOrLosingEvents() async throws {
-        let rootKey = try TestDatabase.rootKey()
-        try await TestDatabase.withFreshDatabase { database in
-            let directory = AccountDirectory(database: database, rootKey: rootKey)
-            _ = try await directory.createAccount(id: "444455556666", name: "app")
-            _ = try await directory.importKey(
-                account: "444455556666", accessKeyID: ApplicationTests.accessKeyID, secret: ApplicationTests.secret,
-                role: .admin)
-            let dependencies = ApplicationDependencies(
-                database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
-            let app = buildApplication(ServerConfiguration(), dependencies, logger: TestDatabase.logger)
-            try await app.test(.router) { client in
-                _ = try await CompactionTests.call(client, "CreateLogGroup", ["logGroupName": "/budget"])
+        try await ApplicationTests.withApplication { client, dependencies, database in
+            _ = try await CompactionTests.call(client, "CreateLogGroup", ["logGroupName": "/budget"])
+            _ = try await CompactionTests.call(
+                client, "CreateLogStream", ["logGroupName": "/budget", "logStreamName": "s"])
+            let now = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
+            // Twenty chunks over the very same two milliseconds.
+            for batch in 0..<20 {
+                let events: [[String: Any]] = [
+                    ["timestamp": now, "message": "b\(batch) first"],
+                    ["timestamp": now + 1, "message": "b\(batch) second"],
+                ]
                 _ = try await CompactionTests.call(
-                    client, "CreateLogStream", ["logGroupName": "/budget", "logStreamName": "s"])
-                let now = Int64(Date().timeIntervalSince1970 * 1000) - 60_000
-                // Twenty chunks over the very same two milliseconds.
-                for batch in 0..<20 {
-                    let events: [[String: Any]] = [
-                        ["timestamp": now, "message": "b\(batch) first"],
-                        ["timestamp": now + 1, "message": "b\(batch) second"],
-                    ]
-                    _ = try await CompactionTests.call(
-                        client, "PutLogEvents", ["logGroupName": "/budget", "logStreamName": "s", "logEvents": events])
-                }
+                    client, "PutLogEvents", ["logGroupName": "/budget", "logStreamName": "s", "logEvents": events])
             }
             var streams: [Int64] = []
             var group: Int64 = 0
