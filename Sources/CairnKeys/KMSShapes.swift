@@ -12,6 +12,7 @@ struct CreateKeyRequest: Decodable {
     let CustomerMasterKeySpec: String?
     let Origin: String?
     let Policy: String?
+    let Tags: [KMSTag]?
 }
 
 struct KeyMetadata: Encodable {

@@ -62,6 +62,12 @@ extension KeyService {
         if let origin = request.Origin, origin != "AWS_KMS" {
             throw AWSError.unsupported("Only keys with origin AWS_KMS are supported.")
         }
+        if let policy = request.Policy { try Self.checkPolicyDocument(policy) }
+        let tags = request.Tags ?? []
+        try Self.checkTags(tags)
+        let tagsJSON = String(
+            decoding: JSONRequest.encode(Dictionary(tags.map { ($0.TagKey, $0.TagValue) }, uniquingKeysWith: { $1 })),
+            as: UTF8.self)
         let keyID = UUID()
         let material = try rootKey.seal(
             SecureRandom.bytes(AESGCM.keyByteCount), context: DataKeyRing.keyMaterialContext(caller.accountID, keyID, 1)
@@ -69,8 +75,9 @@ extension KeyService {
         try await database.transaction { connection in
             try await connection.query(
                 """
-                INSERT INTO kms_keys (account_id, region, key_id, key_manager, description)
-                VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""))
+                INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags)
+                VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""),
+                        \(request.Policy), \(tagsJSON)::jsonb)
                 """, logger: database.logger)
             try await connection.query(
                 """

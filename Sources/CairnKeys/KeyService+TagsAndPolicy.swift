@@ -76,9 +76,7 @@ extension KeyService {
         }
         try validation.check()
         let tags = request.Tags ?? []
-        if tags.contains(where: { $0.TagKey.lowercased().hasPrefix("aws:") }) {
-            throw AWSError("TagException", "Tag keys beginning with \"aws:\" are reserved.")
-        }
+        try Self.checkTags(tags)
         let key = try await changeableKey(request.KeyId ?? "", caller)
         try await updateTags(key, caller) { current in
             for tag in tags { current[tag.TagKey] = tag.TagValue }
@@ -186,11 +184,7 @@ extension KeyService {
         try validation.check()
         try Self.checkPolicyName(request.PolicyName)
         let policy = request.Policy ?? ""
-        guard let document = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any],
-            document["Statement"] != nil
-        else {
-            throw AWSError("MalformedPolicyDocumentException", "The new key policy is not valid JSON with a Statement.")
-        }
+        try Self.checkPolicyDocument(policy)
         let key = try await changeableKey(request.KeyId ?? "", caller)
         try await database.query(
             "UPDATE kms_keys SET policy = \(policy) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
@@ -201,6 +195,21 @@ extension KeyService {
         try Self.validateKeyID(request.KeyId)
         _ = try await customerKey(request.KeyId ?? "", caller)
         return JSONRequest.encode(ListKeyPoliciesResponse(PolicyNames: [Self.policyName], Truncated: false))
+    }
+
+    static func checkPolicyDocument(_ policy: String) throws(AWSError) {
+        guard let document = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any],
+            document["Statement"] != nil
+        else {
+            throw AWSError("MalformedPolicyDocumentException", "The new key policy is not valid JSON with a Statement.")
+        }
+    }
+
+    static func checkTags(_ tags: [KMSTag]) throws(AWSError) {
+        if tags.contains(where: { $0.TagKey.lowercased().hasPrefix("aws:") }) {
+            throw AWSError("TagException", "Tag keys beginning with \"aws:\" are reserved.")
+        }
+        if tags.count > tagsPerKey { throw AWSError("TagException", "A key can have at most \(tagsPerKey) tags.") }
     }
 
     static func checkPolicyName(_ name: String?) throws(AWSError) {

@@ -345,3 +345,15 @@ def test_cross_account_use_needs_the_key_policy(kms_a, kms_b):
     with pytest.raises(ClientError) as excinfo:
         kms_b.decrypt(CiphertextBlob=blob)
     assert code_of(excinfo)[0] == "AccessDeniedException"
+
+
+def test_create_key_with_policy_and_tags(kms_a):
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_A}:root"}, "Action": "kms:*",
+         "Resource": "*"}]}
+    key = kms_a.create_key(Policy=json.dumps(policy), Tags=[{"TagKey": "owner", "TagValue": "compliance"}])["KeyMetadata"]
+    assert json.loads(kms_a.get_key_policy(KeyId=key["KeyId"])["Policy"])["Statement"][0]["Sid"] == "Root"
+    assert kms_a.list_resource_tags(KeyId=key["KeyId"])["Tags"] == [{"TagKey": "owner", "TagValue": "compliance"}]
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.create_key(Policy="not json")
+    assert code_of(excinfo)[0] == "MalformedPolicyDocumentException"
