@@ -100,7 +100,7 @@ public final class DataKeyRing: Sendable {
         let wrapping = try await wrappingKey(account: account, region: region, group: group)
         var latest = try await latestDataKeyRow(account: account, group: group)
         let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= rotationChunkLimit }
-        if latest == nil || exhausted || latest?.keyID != wrapping
+        if latest == nil || exhausted || latest?.keyID != wrapping.id || latest?.keyAccount != wrapping.owner
             || Date().timeIntervalSince(latest?.createdAt ?? .distantPast) >= Self.rotationAge
         {
             try await createDataKey(
@@ -128,30 +128,33 @@ public final class DataKeyRing: Sendable {
         }
         let rows = try await database.query(
             """
-            SELECT d.dek_sealed, d.key_id, d.key_version, v.material_sealed, k.key_state, k.region
+            SELECT d.dek_sealed, d.key_id, d.key_version, COALESCE(d.key_account, d.account_id),
+                   v.material_sealed, k.key_state, k.region, k.policy
             FROM data_keys d
             LEFT JOIN kms_key_versions v
-              ON v.account_id = d.account_id AND v.key_id = d.key_id AND v.version = d.key_version
-            LEFT JOIN kms_keys k ON k.account_id = d.account_id AND k.key_id = d.key_id
+              ON v.account_id = COALESCE(d.key_account, d.account_id) AND v.key_id = d.key_id
+             AND v.version = d.key_version
+            LEFT JOIN kms_keys k ON k.account_id = COALESCE(d.key_account, d.account_id) AND k.key_id = d.key_id
             WHERE d.account_id = \(account) AND d.group_id = \(group) AND d.version = \(version)
             """)
-        for try await (dekSealed, keyID, keyVersion, materialSealed, state, region) in rows.decode(
-            (ByteBuffer, UUID, Int32, ByteBuffer?, String?, String?).self)
+        for try await (dekSealed, keyID, keyVersion, owner, materialSealed, state, region, policy) in rows.decode(
+            (ByteBuffer, UUID, Int32, String, ByteBuffer?, String?, String?, String?).self)
         {
             guard let materialSealed, let state, let region else {
                 throw DataKeyError.keyMaterialDestroyed(keyID: keyID)
             }
-            guard state == "Enabled" else {
-                throw DataKeyError.keyUnusable(keyARN: Self.keyARN(account, region, keyID), state: state)
-            }
-            let material = try openKeyMaterial(materialSealed, account: account, keyID: keyID, version: keyVersion)
+            try Self.checkUse(
+                owner: owner, region: region, keyID: keyID, state: state, policy: policy, user: account,
+                action: "kms:Decrypt")
+            let material = try openKeyMaterial(materialSealed, account: owner, keyID: keyID, version: keyVersion)
             let key = try AESGCM.open(
                 Array(dekSealed.readableBytesView), key: material,
                 authenticating: Self.dataKeyContext(account: account, group: group, version: version))
             byVersion.withLock { $0[ref] = (key, .now) }
             await AuditTrail(database: database).record(
-                account: account, region: region, principal: AuditTrail.logsPrincipal, operation: "Decrypt",
-                keyARN: Self.keyARN(account, region, keyID), outcome: "Success")
+                account: owner, region: region, principal: Self.principal(for: account, owner: owner),
+                operation: "Decrypt",
+                keyARN: Self.keyARN(owner, region, keyID), outcome: "Success")
             return key
         }
         throw DataKeyError.destroyed
@@ -178,46 +181,76 @@ public final class DataKeyRing: Sendable {
         let version: Int32
         let createdAt: Date
         let keyID: UUID
+        let keyAccount: String
     }
 
     private func latestDataKeyRow(account: String, group: Int64) async throws -> DataKeyRow? {
         let rows = try await database.query(
             """
-            SELECT version, created_at, key_id FROM data_keys WHERE account_id = \(account) AND group_id = \(group)
+            SELECT version, created_at, key_id, COALESCE(key_account, account_id) FROM data_keys
+            WHERE account_id = \(account) AND group_id = \(group)
             ORDER BY version DESC LIMIT 1
             """)
-        for try await (version, createdAt, keyID) in rows.decode((Int32, Date, UUID).self) {
-            return DataKeyRow(version: version, createdAt: createdAt, keyID: keyID)
+        for try await (version, createdAt, keyID, keyAccount) in rows.decode((Int32, Date, UUID, String).self) {
+            return DataKeyRow(version: version, createdAt: createdAt, keyID: keyID, keyAccount: keyAccount)
         }
         return nil
     }
 
-    /// The KMS key new data keys of the group are wrapped with: its customer key, or the service default key.
-    private func wrappingKey(account: String, region: String, group: Int64) async throws -> UUID {
+    /// The KMS key new data keys of the group are wrapped with: its customer key (possibly another account's),
+    /// or the service default key.
+    private func wrappingKey(account: String, region: String, group: Int64) async throws -> (owner: String, id: UUID) {
         let rows = try await database.query(
-            "SELECT kms_key_uuid FROM log_groups WHERE account_id = \(account) AND group_id = \(group)")
-        for try await keyID in rows.decode(UUID?.self) {
-            if let keyID { return keyID }
-            return try await serviceDefaultKey(account: account, region: region).0
+            """
+            SELECT kms_key_uuid, COALESCE(kms_key_account, account_id) FROM log_groups
+            WHERE account_id = \(account) AND group_id = \(group)
+            """)
+        for try await (keyID, owner) in rows.decode((UUID?, String).self) {
+            if let keyID { return (owner, keyID) }
+            return (account, try await serviceDefaultKey(account: account, region: region).0)
         }
         throw DataKeyError.destroyed
     }
 
-    private func createDataKey(account: String, group: Int64, version: Int32, wrappingKey keyID: UUID) async throws {
+    /// A key may wrap or unwrap a group's data keys while enabled, and — when it belongs to another account —
+    /// while its policy allows the group's account the action.
+    static func checkUse(
+        owner: String, region: String, keyID: UUID, state: String, policy: String?, user: String, action: String
+    ) throws {
+        let arn = keyARN(owner, region, keyID)
+        guard state == "Enabled" else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
+        if owner != user,
+            !KeyPolicy.allows(policy, account: user, principal: "arn:aws:iam::\(user):root", action: action)
+        {
+            throw DataKeyError.keyUnusable(keyARN: arn, state: "NotAllowedByKeyPolicy")
+        }
+    }
+
+    /// Who used a key, as the audit trail shows it: the log service, on behalf of another account if so.
+    static func principal(for account: String, owner: String) -> String {
+        owner == account ? AuditTrail.logsPrincipal : "\(AuditTrail.logsPrincipal)/\(account)"
+    }
+
+    private func createDataKey(
+        account: String, group: Int64, version: Int32, wrappingKey: (owner: String, id: UUID)
+    ) async throws {
+        let (owner, keyID) = wrappingKey
         let rows = try await database.query(
             """
-            SELECT v.version, v.material_sealed, k.key_state, k.region FROM kms_keys k
+            SELECT v.version, v.material_sealed, k.key_state, k.region, k.policy FROM kms_keys k
             JOIN kms_key_versions v ON v.account_id = k.account_id AND v.key_id = k.key_id
-            WHERE k.account_id = \(account) AND k.key_id = \(keyID) ORDER BY v.version DESC LIMIT 1
+            WHERE k.account_id = \(owner) AND k.key_id = \(keyID) ORDER BY v.version DESC LIMIT 1
             """)
         var wrapping: (Int32, [UInt8])?
         var wrappingRegion: String?
-        for try await (keyVersion, sealed, state, region) in rows.decode((Int32, ByteBuffer, String, String).self) {
+        for try await (keyVersion, sealed, state, region, policy) in rows.decode(
+            (Int32, ByteBuffer, String, String, String?).self)
+        {
             wrappingRegion = region
-            guard state == "Enabled" else {
-                throw DataKeyError.keyUnusable(keyARN: Self.keyARN(account, region, keyID), state: state)
-            }
-            wrapping = (keyVersion, try openKeyMaterial(sealed, account: account, keyID: keyID, version: keyVersion))
+            try Self.checkUse(
+                owner: owner, region: region, keyID: keyID, state: state, policy: policy, user: account,
+                action: "kms:GenerateDataKey")
+            wrapping = (keyVersion, try openKeyMaterial(sealed, account: owner, keyID: keyID, version: keyVersion))
         }
         guard let (keyVersion, material) = wrapping, let region = wrappingRegion else {
             throw DataKeyError.keyMaterialDestroyed(keyID: keyID)
@@ -228,14 +261,14 @@ public final class DataKeyRing: Sendable {
         // A concurrent creator may win the race for this version; either key is fine, the row decides.
         try await database.query(
             """
-            INSERT INTO data_keys (account_id, group_id, version, key_id, key_version, dek_sealed)
-            SELECT \(account), \(group), \(version), \(keyID), \(keyVersion), \(ByteBuffer(bytes: sealed))
+            INSERT INTO data_keys (account_id, group_id, version, key_id, key_version, dek_sealed, key_account)
+            SELECT \(account), \(group), \(version), \(keyID), \(keyVersion), \(ByteBuffer(bytes: sealed)), \(owner)
             WHERE EXISTS (SELECT 1 FROM log_groups WHERE account_id = \(account) AND group_id = \(group))
             ON CONFLICT DO NOTHING
             """)
         await AuditTrail(database: database).record(
-            account: account, region: region, principal: AuditTrail.logsPrincipal, operation: "GenerateDataKey",
-            keyARN: Self.keyARN(account, region, keyID), outcome: "Success")
+            account: owner, region: region, principal: Self.principal(for: account, owner: owner),
+            operation: "GenerateDataKey", keyARN: Self.keyARN(owner, region, keyID), outcome: "Success")
     }
 
     static func keyARN(_ account: String, _ region: String, _ keyID: UUID) -> String {

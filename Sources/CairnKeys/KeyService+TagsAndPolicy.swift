@@ -188,6 +188,7 @@ extension KeyService {
         let key = try await changeableKey(request.KeyId ?? "", caller)
         try await database.query(
             "UPDATE kms_keys SET policy = \(policy) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
+        await keyRing.announceKeyChange()
         return JSONRequest.encode(EmptyResponse())
     }
 

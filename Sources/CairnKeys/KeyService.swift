@@ -75,15 +75,23 @@ public struct KeyService: Sendable {
 
     public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
 
-    /// A key that a log group of the caller may be encrypted with: any reference form, enabled, in the
-    /// caller's account and region. Returns its ARN and id, or nil when there is no such key.
-    public func keyForLogGroup(_ reference: String, _ caller: Caller) async throws -> (arn: String, id: UUID)? {
-        guard let key = try? await customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS,
-            key.owner == caller.accountID
-        else {
-            return nil
+    /// A key that a log group of the caller may be encrypted with: any reference form, enabled; another
+    /// account's key only where its policy allows the caller kms:GenerateDataKey and kms:Decrypt.
+    /// Returns its ARN, id and owning account, or nil when there is no such key.
+    public func keyForLogGroup(
+        _ reference: String, _ caller: Caller
+    ) async throws
+        -> (arn: String, id: UUID, owner: String)?
+    {
+        var service = self
+        service.operation = "GenerateDataKey"
+        guard let key = try? await service.customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS
+        else { return nil }
+        if key.owner != caller.accountID {
+            service.operation = "Decrypt"
+            guard (try? await service.customerKey(owner: key.owner, id: key.id, caller)) != nil else { return nil }
         }
-        return (key.arn, key.id)
+        return (key.arn, key.id, key.owner)
     }
 
     public func handle(operation: String, body: [UInt8], caller: Caller) async throws -> [UInt8] {

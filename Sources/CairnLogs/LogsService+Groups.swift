@@ -17,15 +17,16 @@ extension LogsService {
         if let tags = request.tags, tags.keys.contains(where: { $0.lowercased().hasPrefix("aws:") }) {
             throw AWSError.reservedTagKey
         }
-        var key: (arn: String, id: UUID)?
+        var key: (arn: String, id: UUID, owner: String)?
         if let reference = request.kmsKeyId { key = try await customerKey(reference, forGroup: name, caller) }
         let tags = String(decoding: JSONRequest.encode(request.tags ?? [:]), as: UTF8.self)
         let rows = try await database.query(
             """
             INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags,
-                                    kms_key_id, kms_key_uuid)
+                                    kms_key_id, kms_key_uuid, kms_key_account)
             VALUES (\(caller.accountID), \(caller.region), \(name), \(Self.now()), \(request.logGroupClass ?? "STANDARD"),
-                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb, \(key?.arn), \(key?.id))
+                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb, \(key?.arn), \(key?.id),
+                    \(key.flatMap { $0.owner == caller.accountID ? nil : $0.owner }))
             ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
             """)
         for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }

@@ -21,10 +21,15 @@ extension DataKeyError {
     var awsError: AWSError {
         switch self {
         case .destroyed: .logGroupNotFound
+        case .keyUnusable(let arn, "NotAllowedByKeyPolicy"):
+            .accessDenied(
+                "The KMS key \(arn) that protects this log group does not allow this account to use it "
+                    + "(its key policy); the group's data cannot be read or written.")
         case .keyUnusable(let arn, let state):
             .accessDenied(
                 "The KMS key \(arn) that protects this log group is \(state == "Disabled" ? "disabled" : "pending deletion"); "
                     + "its data cannot be read or written until the key is enabled.")
+
         case .keyMaterialDestroyed(let keyID):
             .accessDenied(
                 "The KMS key \(keyID.uuidString.lowercased()) that protected this log group's data was deleted; "
@@ -40,7 +45,7 @@ extension LogsService {
     /// Checks a `kmsKeyId` for a group: an enabled customer key of the caller. Returns its ARN and id.
     func customerKey(
         _ reference: String, forGroup name: String, _ caller: Caller
-    ) async throws -> (arn: String, id: UUID) {
+    ) async throws -> (arn: String, id: UUID, owner: String) {
         guard let key = try await KeyService(keyRing: keyRing).keyForLogGroup(reference, caller) else {
             throw AWSError.kmsKeyNotAllowed(ResourceName.logGroup(caller, name))
         }
@@ -56,7 +61,7 @@ extension LogsService {
         let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
         _ = try await groupID(named: name, caller)
         let key = try await customerKey(request.kmsKeyId ?? "", forGroup: name, caller)
-        try await setGroupKey(name, arn: key.arn, id: key.id, caller)
+        try await setGroupKey(name, key: key, caller)
         return JSONRequest.encode(EmptyResponse())
     }
 
@@ -65,7 +70,7 @@ extension LogsService {
         validation.logGroupName(request.logGroupName, required: request.resourceIdentifier == nil)
         try validation.check()
         let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
-        try await setGroupKey(name, arn: nil, id: nil, caller)
+        try await setGroupKey(name, key: nil, caller)
         return JSONRequest.encode(EmptyResponse())
     }
 
@@ -77,10 +82,15 @@ extension LogsService {
         return reference.name
     }
 
-    private func setGroupKey(_ name: String, arn: String?, id: UUID?, _ caller: Caller) async throws {
+    private func setGroupKey(
+        _ name: String, key: (arn: String, id: UUID, owner: String)?, _ caller: Caller
+    )
+        async throws
+    {
+        let owner = key.map { $0.owner == caller.accountID ? nil : $0.owner } ?? nil
         let rows = try await database.query(
             """
-            UPDATE log_groups SET kms_key_id = \(arn), kms_key_uuid = \(id)
+            UPDATE log_groups SET kms_key_id = \(key?.arn), kms_key_uuid = \(key?.id), kms_key_account = \(owner)
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING group_id
             """)
         for try await _ in rows.decode(Int64.self) {

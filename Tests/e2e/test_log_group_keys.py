@@ -1,6 +1,7 @@
 """Log groups under customer managed keys: disable stops reads and writes, enable brings everything back,
 a destroyed key shreds the data it protected."""
 
+import json
 import time
 
 import pytest
@@ -117,3 +118,35 @@ def test_destroyed_key_shreds_the_data(server, logs_a, kms_a, name):
     error = fails_within(5, lambda: messages(logs_a, name))
     assert error.response["Error"]["Code"] == "AccessDeniedException"
     assert "can never be decrypted again" in error.response["Error"]["Message"]
+
+
+def test_group_under_another_accounts_key_needs_its_policy(server, logs_b, kms_a, name):
+    key = kms_a.create_key(Description="shared with b")["KeyMetadata"]
+    with pytest.raises(ClientError) as excinfo:
+        logs_b.create_log_group(logGroupName=name, kmsKeyId=key["Arn"])
+    assert code_of(excinfo)[0] == "AccessDeniedException"
+
+    policy = json.loads(kms_a.get_key_policy(KeyId=key["KeyId"])["Policy"])
+    allow_b = {"Sid": "LogsOfB", "Effect": "Allow", "Principal": {"AWS": "222222222222"},
+               "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
+    policy["Statement"].append(allow_b)
+    kms_a.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    logs_b.create_log_group(logGroupName=name, kmsKeyId=key["Arn"])
+    logs_b.create_log_stream(logGroupName=name, logStreamName="s")
+    put(logs_b, name, "b's data under a's key")
+    assert messages(logs_b, name) == ["b's data under a's key"]
+
+    # A withdraws the permission: B can neither read nor write, at once.
+    policy["Statement"].remove(allow_b)
+    kms_a.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    error = fails_within(5, lambda: messages(logs_b, name))
+    assert error.response["Error"]["Code"] == "AccessDeniedException"
+    assert "key policy" in error.response["Error"]["Message"]
+    # A grants it again: everything is back.
+    policy["Statement"].append(allow_b)
+    kms_a.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    assert messages(logs_b, name) == ["b's data under a's key"]
+    # A's audit trail shows B's use of A's key.
+    trail = [json.loads(e["message"]) for e in
+             server.client(KEYS["a_admin"]).filter_log_events(logGroupName="aws/cairn/kms-audit")["events"]]
+    assert any(r["principal"] == "cairn:logs/222222222222" and key["KeyId"] in r.get("keyARN", "") for r in trail)
