@@ -75,3 +75,12 @@ struct PutLogEventsRequest {
         .serialization("Unexpected value type at '\(member)'.")
     }
 }
+
+extension LogsService {
+    /// Parses a PutLogEvents body as the service does, for the parse benchmark: the number of events and
+    /// message bytes read.
+    public static func scanPutLogEvents(_ body: [UInt8]) throws -> (events: Int, messageBytes: Int) {
+        let request = try PutLogEventsRequest.parse(body)
+        return (request.count, request.messages.count)
+    }
+}
