@@ -294,8 +294,6 @@ public final class DataKeyRing: Sendable {
                 return (keyID, version, try openKeyMaterial(sealed, account: account, keyID: keyID, version: version))
             }
             let keyID = UUID()
-            let material = try rootKey.seal(
-                SecureRandom.bytes(AESGCM.keyByteCount), context: Self.keyMaterialContext(account, keyID, 1))
             try await database.transaction { connection in
                 let inserted = try await connection.query(
                     """
@@ -303,11 +301,9 @@ public final class DataKeyRing: Sendable {
                     VALUES (\(account), \(region), \(keyID), 'SERVICE_DEFAULT') ON CONFLICT DO NOTHING RETURNING 1
                     """, logger: database.logger)
                 for try await _ in inserted {
-                    try await connection.query(
-                        """
-                        INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id)
-                        VALUES (\(account), \(keyID), 1, \(ByteBuffer(bytes: material)), \(rootKey.id))
-                        """, logger: database.logger)
+                    try await KeyMaterial.insertNewVersion(
+                        account: account, keyID: keyID, version: 1, rootKey: rootKey, on: connection,
+                        logger: database.logger)
                 }
             }
         }
@@ -315,11 +311,7 @@ public final class DataKeyRing: Sendable {
     }
 
     private func openKeyMaterial(_ sealed: ByteBuffer, account: String, keyID: UUID, version: Int32) throws -> [UInt8] {
-        try rootKey.open(Array(sealed.readableBytesView), context: Self.keyMaterialContext(account, keyID, version))
-    }
-
-    static func keyMaterialContext(_ account: String, _ keyID: UUID, _ version: Int32) -> String {
-        "kms-key|\(account)|\(keyID.uuidString.lowercased())|\(version)"
+        try KeyMaterial.open(sealed, account: account, keyID: keyID, version: version, rootKey: rootKey)
     }
 
     static func dataKeyContext(account: String, group: Int64, version: Int32) -> [UInt8] {

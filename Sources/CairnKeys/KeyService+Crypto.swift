@@ -186,7 +186,6 @@ extension KeyService {
     }
 
     private func open(_ sealed: ByteBuffer, _ keyID: UUID, _ version: Int32, _ caller: Caller) throws -> [UInt8] {
-        try rootKey.open(
-            Array(sealed.readableBytesView), context: DataKeyRing.keyMaterialContext(caller.accountID, keyID, version))
+        try KeyMaterial.open(sealed, account: caller.accountID, keyID: keyID, version: version, rootKey: rootKey)
     }
 }

@@ -1,8 +1,6 @@
-import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Foundation
-import NIOCore
 import PostgresNIO
 
 /// A customer key as stored.
@@ -69,9 +67,6 @@ extension KeyService {
             decoding: JSONRequest.encode(Dictionary(tags.map { ($0.TagKey, $0.TagValue) }, uniquingKeysWith: { $1 })),
             as: UTF8.self)
         let keyID = UUID()
-        let material = try rootKey.seal(
-            SecureRandom.bytes(AESGCM.keyByteCount), context: DataKeyRing.keyMaterialContext(caller.accountID, keyID, 1)
-        )
         try await database.transaction { connection in
             try await connection.query(
                 """
@@ -79,11 +74,9 @@ extension KeyService {
                 VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""),
                         \(request.Policy), \(tagsJSON)::jsonb)
                 """, logger: database.logger)
-            try await connection.query(
-                """
-                INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id)
-                VALUES (\(caller.accountID), \(keyID), 1, \(ByteBuffer(bytes: material)), \(rootKey.id))
-                """, logger: database.logger)
+            try await KeyMaterial.insertNewVersion(
+                account: caller.accountID, keyID: keyID, version: 1, rootKey: rootKey, on: connection,
+                logger: database.logger)
         }
         let key = try await customerKey(keyID.uuidString, caller)
         return JSONRequest.encode(KeyMetadataResponse(KeyMetadata: key.metadata(caller)))

@@ -1,8 +1,6 @@
-import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Foundation
-import NIOCore
 import PostgresNIO
 
 struct EnableKeyRotationRequest: Decodable {
@@ -148,13 +146,9 @@ extension KeyService {
             ).decode(Int32?.self) {
                 next = (latest ?? 0) + 1
             }
-            let material = try rootKey.seal(
-                SecureRandom.bytes(AESGCM.keyByteCount), context: DataKeyRing.keyMaterialContext(account, keyID, next))
-            try await connection.query(
-                """
-                INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id, rotation_type)
-                VALUES (\(account), \(keyID), \(next), \(ByteBuffer(bytes: material)), \(rootKey.id), \(type))
-                """, logger: database.logger)
+            try await KeyMaterial.insertNewVersion(
+                account: account, keyID: keyID, version: next, rotationType: type, rootKey: rootKey, on: connection,
+                logger: database.logger)
         }
     }
 }

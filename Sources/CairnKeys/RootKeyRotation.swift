@@ -45,7 +45,7 @@ public struct RootKeyRotation: Sendable {
                 materials.append((account, keyID, version, Array(sealed.readableBytesView)))
             }
             for (account, keyID, version, sealed) in materials where !rootKey.isCurrent(sealed) {
-                let context = DataKeyRing.keyMaterialContext(account, keyID, version)
+                let context = KeyMaterial.context(account, keyID, version)
                 let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
                 try await connection.query(
                     """

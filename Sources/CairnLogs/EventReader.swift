@@ -41,16 +41,12 @@ struct EventReader {
     static let pageSize = 64
 
     /// Reads in one snapshot, so that a compaction committing meanwhile is seen either not at all or whole.
+    /// Key errors (a group deleted meanwhile, an unusable KMS key) reach the caller as `DataKeyError`.
     func read(_ scan: Scan) async throws -> Result {
         guard !scan.streams.isEmpty, scan.start < scan.end, scan.limit > 0 else {
             return Result(events: [], exhausted: true, frontier: nil)
         }
-        do {
-            return try await database.snapshot { connection in try await read(scan, on: connection) }
-        } catch DataKeyError.destroyed {
-            // The group was deleted while we read it.
-            throw AWSError.logGroupNotFound
-        }
+        return try await database.snapshot { connection in try await read(scan, on: connection) }
     }
 
     private func read(_ scan: Scan, on connection: PostgresConnection) async throws -> Result {

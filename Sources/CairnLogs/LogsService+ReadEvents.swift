@@ -44,7 +44,7 @@ extension LogsService {
         validation.nextToken(request.nextToken)
         try validation.check()
         let reference = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
-        if isAuditGroup(reference.name, caller) { return try await getAuditEvents(request, caller) }
+        if isAuditGroup(reference.name) { return try await getAuditEvents(request, caller) }
         let group = try await groupForWrite(named: reference.name, reference.owner)
         let streamID = try await streamID(named: request.logStreamName, group: group.id, reference.owner)
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: group.retentionDays)
@@ -99,7 +99,7 @@ extension LogsService {
         if request.logStreamNames != nil && request.logStreamNamePrefix != nil { throw AWSError.streamNamesAndPrefix }
         let matcher = try TermsPattern.parse(request.filterPattern ?? "")
         let reference = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
-        if isAuditGroup(reference.name, caller) {
+        if isAuditGroup(reference.name) {
             return try await filterAuditEvents(request, matcher: matcher, caller)
         }
         let group = try await groupForWrite(named: reference.name, reference.owner)
