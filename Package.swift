@@ -63,12 +63,16 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
+                "CairnFilter", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnFilter",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -119,8 +123,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CairnFilterTests",
+            dependencies: ["CairnFilter"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CairnLogsTests",
-            dependencies: ["CairnLogs", "CairnProtocol"],
+            dependencies: ["CairnLogs", "CairnProtocol", "CairnFilter"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import CairnFilter
 import CairnCrypto
 import CairnKeys
 import CairnProtocol
@@ -24,7 +25,7 @@ struct EventReader {
         var before: EventKey?
         let forward: Bool
         let limit: Int
-        var matcher: any EventMatcher = MatchEverything()
+        var matcher: FilterPattern = .everything
         /// Stop after this many chunks and report how far the scan got.
         var chunkBudget: Int = .max
     }

@@ -1,3 +1,4 @@
+import CairnFilter
 import CairnKeys
 import CairnProtocol
 import CairnStore
@@ -8,7 +9,7 @@ extension LogsService {
     func isAuditGroup(_ name: String) -> Bool { name == AuditTrail.logGroupName }
 
     func auditEvents(
-        _ caller: Caller, start: Int64, end: Int64, afterID: Int64, limit: Int, matcher: any EventMatcher
+        _ caller: Caller, start: Int64, end: Int64, afterID: Int64, limit: Int, matcher: FilterPattern
     ) async throws -> [(id: Int64, record: AuditRecord)] {
         var kept: [(id: Int64, record: AuditRecord)] = []
         var cursor = afterID
@@ -37,7 +38,7 @@ extension LogsService {
             : try await auditEvents(
                 caller, start: start, end: end, afterID: afterID,
                 limit: request.limit ?? LogsLimits.eventsLimit.upperBound,
-                matcher: MatchEverything())
+                matcher: .everything)
         let keys = records.map { EventKey(timestamp: $0.record.eventTime, streamID: 0, sequence: $0.id) }
         let position = token?.key ?? EventKey(timestamp: start - 1, streamID: 0, sequence: 0)
         return JSONRequest.encode(
@@ -51,7 +52,7 @@ extension LogsService {
     }
 
     func filterAuditEvents(
-        _ request: FilterLogEventsRequest, matcher: any EventMatcher, _ caller: Caller
+        _ request: FilterLogEventsRequest, matcher: FilterPattern, _ caller: Caller
     ) async throws
         -> [UInt8]
     {

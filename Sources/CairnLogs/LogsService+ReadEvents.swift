@@ -1,3 +1,4 @@
+import CairnFilter
 import CairnProtocol
 import CairnStore
 import PostgresNIO
@@ -97,7 +98,7 @@ extension LogsService {
         validation.nextToken(request.nextToken)
         try validation.check()
         if request.logStreamNames != nil && request.logStreamNamePrefix != nil { throw AWSError.streamNamesAndPrefix }
-        let matcher = try TermsPattern.parse(request.filterPattern ?? "")
+        let matcher = try FilterPattern.parsing(request.filterPattern)
         let reference = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
         if isAuditGroup(reference.name) {
             return try await filterAuditEvents(request, matcher: matcher, caller)

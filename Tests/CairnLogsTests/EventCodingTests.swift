@@ -1,3 +1,4 @@
+import CairnFilter
 import CairnProtocol
 import Foundation
 import Testing
@@ -204,23 +205,11 @@ extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
         #expect(throws: AWSError.invalidNextToken) { try StreamToken.read("x/123", stream: 3) }
     }
 
-    @Test func termsPatternMatchesAllTermsAndPhrases() throws {
-        let pattern = try TermsPattern.parse(#"ERROR "reset by" 503"#)
-        #expect(pattern.matches(Array("ERROR: connection reset by peer (503)".utf8)[...]))
-        #expect(!pattern.matches(Array("ERROR: connection reset (503)".utf8)[...]))
-        #expect(!pattern.matches(Array("error: connection reset by peer (503)".utf8)[...]))
-        #expect(try TermsPattern.parse("").matches(Array("anything".utf8)[...]))
-        #expect(try TermsPattern.parse(#""a \"quoted\" word""#).matches(Array(#"a "quoted" word"#.utf8)[...]))
-        #expect(throws: AWSError.self) { try TermsPattern.parse(#""open"#) }
-        let text = Array("abababc xyz".utf8)[...]
-        #expect(TermsPattern.contains(text, Array("ababc".utf8)))
-        #expect(TermsPattern.contains(text, Array("xyz".utf8)))
-        #expect(!TermsPattern.contains(text, Array("xyzz".utf8)))
-        #expect(!TermsPattern.contains(text.dropLast(), Array("xyz".utf8)))
-        #expect(TermsPattern.contains(text.dropFirst(2), Array("ab".utf8)))
-        #expect(!TermsPattern.contains(text.dropFirst(5), Array("ab".utf8)))
-        for unsupported in [#"{ $.level = "ERROR" }"#, "[ip, user]", "?ERROR ?WARN", "ERROR -DEBUG", "%[0-9]+%"] {
-            #expect(throws: AWSError.self, "\(unsupported)") { try TermsPattern.parse(unsupported) }
+    @Test func filterPatternErrorsAreInvalidParameter() throws {
+        #expect(try FilterPattern.parsing(nil).matches(Array("anything".utf8)[...]))
+        #expect(throws: AWSError.invalidParameter("Invalid filter pattern")) { try FilterPattern.parsing(#""open"#) }
+        #expect(throws: AWSError.invalidParameter("Invalid character(s) in term ':'")) {
+            try FilterPattern.parsing("ERROR:")
         }
     }
 }

@@ -1,0 +1,100 @@
+/// `{ $.latency > 500 && ($.level = "ERROR" || $.retry IS TRUE) }`: conditions on the values of a JSON event.
+/// An event that is not JSON never matches.
+struct JSONPattern: Sendable {
+    indirect enum Expression: Sendable {
+        case all(Expression, Expression)
+        case any(Expression, Expression)
+        case test(JSONSelector, Test)
+    }
+
+    enum Test: Sendable {
+        case condition(ValueCondition)
+        case isNull, isTrue, isFalse, notExists, exists
+    }
+
+    let expression: Expression
+    let selectors: [JSONSelector]
+
+    static let valueStops = Set("&|()}".utf8)
+
+    /// Parses a pattern starting with `{`.
+    init(_ cursor: inout PatternCursor, regexCount: inout Int) throws(FilterPatternError) {
+        guard cursor.consume("{") else { throw .invalid }
+        var selectors: [JSONSelector] = []
+        expression = try Self.parseAny(&cursor, &selectors, &regexCount)
+        guard cursor.consume("}") else { throw .invalid }
+        cursor.skipSpaces()
+        guard cursor.isAtEnd else { throw .invalid }
+        self.selectors = selectors
+    }
+
+    private static func parseAny(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+        var expression = try parseAll(&cursor, &selectors, &regexCount)
+        while cursor.consume("||") {
+            expression = .any(expression, try parseAll(&cursor, &selectors, &regexCount))
+        }
+        return expression
+    }
+
+    private static func parseAll(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+        var expression = try parsePrimary(&cursor, &selectors, &regexCount)
+        while cursor.consume("&&") {
+            expression = .all(expression, try parsePrimary(&cursor, &selectors, &regexCount))
+        }
+        return expression
+    }
+
+    private static func parsePrimary(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+        if cursor.consume("(") {
+            let inner = try parseAny(&cursor, &selectors, &regexCount)
+            guard cursor.consume(")") else { throw .invalid }
+            return inner
+        }
+        cursor.skipSpaces()
+        let selector = try JSONSelector.parse(&cursor)
+        selectors.append(selector)
+        if cursor.consumeKeyword("IS") {
+            if cursor.consumeKeyword("NULL") { return .test(selector, .isNull) }
+            if cursor.consumeKeyword("TRUE") { return .test(selector, .isTrue) }
+            if cursor.consumeKeyword("FALSE") { return .test(selector, .isFalse) }
+            throw .invalid
+        }
+        if cursor.consumeKeyword("NOT") {
+            guard cursor.consumeKeyword("EXISTS") else { throw .invalid }
+            return .test(selector, .notExists)
+        }
+        if cursor.consumeKeyword("EXISTS") { return .test(selector, .exists) }
+        guard let condition = try ValueCondition.parse(&cursor, valueStops: valueStops, regexCount: &regexCount)
+        else {
+            cursor.skipSpaces()
+            throw .invalidCharacters(cursor.readBare(stoppingAt: []))
+        }
+        return .test(selector, .condition(condition))
+    }
+
+    func matches(_ message: ArraySlice<UInt8>) -> Bool {
+        guard JSONReader(bytes: message).looksLikeJSON else { return false }
+        return Self.evaluate(expression, message)
+    }
+
+    private static func evaluate(_ expression: Expression, _ message: ArraySlice<UInt8>) -> Bool {
+        switch expression {
+        case .all(let left, let right):
+            return evaluate(left, message) && evaluate(right, message)
+        case .any(let left, let right):
+            return evaluate(left, message) || evaluate(right, message)
+        case .test(let selector, let test):
+            let value = selector.value(in: message)
+            switch test {
+            case .notExists: return value == nil
+            case .exists: return value != nil
+            case .isNull: if case .null? = value { return true } else { return false }
+            case .isTrue: if case .boolean(true)? = value { return true } else { return false }
+            case .isFalse: if case .boolean(false)? = value { return true } else { return false }
+            case .condition(let condition):
+                guard let value else { return false }
+                return condition.holds(for: value)
+            }
+        }
+    }
+}
