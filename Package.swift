@@ -42,7 +42,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnProtocol", "CairnLogs", "CairnStore", "CairnCrypto", "CairnKeys",
+                "CairnProtocol", "CairnLogs", "CairnMetrics", "CairnStore", "CairnCrypto", "CairnKeys",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -63,9 +63,18 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnFilter", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
+                "CairnFilter", "CairnMetrics", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnMetrics",
+            dependencies: [
+                "CairnProtocol", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

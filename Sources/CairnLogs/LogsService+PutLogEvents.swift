@@ -1,5 +1,6 @@
 import CairnCrypto
 import CairnKeys
+import CairnMetrics
 import CairnProtocol
 import CairnStore
 import NIOCore
@@ -101,16 +102,17 @@ extension LogsService {
     struct GroupForWrite {
         let id: Int64
         let retentionDays: Int?
+        let metricFilterCount: Int
     }
 
     func groupForWrite(named name: String?, _ caller: Caller) async throws -> GroupForWrite {
         let rows = try await database.query(
             """
-            SELECT group_id, retention_days FROM log_groups
+            SELECT group_id, retention_days, metric_filter_count FROM log_groups
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
             """)
-        for try await (id, retention) in rows.decode((Int64, Int?).self) {
-            return GroupForWrite(id: id, retentionDays: retention)
+        for try await (id, retention, filters) in rows.decode((Int64, Int?, Int).self) {
+            return GroupForWrite(id: id, retentionDays: retention, metricFilterCount: filters)
         }
         throw AWSError.logGroupNotFound
     }
@@ -132,6 +134,13 @@ extension LogsService {
         let dataKey = try await keyRing.sealingKey(account: caller.accountID, region: caller.region, group: group.id)
         let storedBytes = compressed.count + AESGCM.nonceByteCount + AESGCM.tagByteCount
         let count = Int64(accepted.count)
+        // Metric filters read the plaintext here; their points commit with the chunk, so each event counts once.
+        let points =
+            group.metricFilterCount == 0
+            ? []
+            : try await metricFilters(group: group.id, caller).points(
+                timestamps: request.timestamps[accepted], messages: request.messages,
+                messageEnds: request.messageEnds)
 
         return try await database.transaction { connection in
             let updated = try await connection.query(
@@ -160,6 +169,9 @@ extension LogsService {
                     \(minTimestamp), \(maxTimestamp), \(target.firstSequence), \(Int32(accepted.count)),
                     \(Int32(rawBytes)), \(now), \(dataKey.version), \(ByteBuffer(bytes: payload)))
                 """, logger: database.logger)
+            try await MetricStore.record(
+                points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
+                logger: database.logger)
             return target.firstSequence + count
         }
     }

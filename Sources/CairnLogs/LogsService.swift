@@ -53,6 +53,18 @@ public struct LogsService: Sendable {
         "DisassociateKmsKey": {
             try await $0.disassociateKmsKey(JSONRequest.decode(AssociateKmsKeyRequest.self, from: $1), $2)
         },
+        "PutMetricFilter": {
+            try await $0.putMetricFilter(JSONRequest.decode(PutMetricFilterRequest.self, from: $1), $2)
+        },
+        "DeleteMetricFilter": {
+            try await $0.deleteMetricFilter(JSONRequest.decode(DeleteMetricFilterRequest.self, from: $1), $2)
+        },
+        "DescribeMetricFilters": {
+            try await $0.describeMetricFilters(JSONRequest.decode(DescribeMetricFiltersRequest.self, from: $1), $2)
+        },
+        "TestMetricFilter": {
+            try await $0.testMetricFilter(JSONRequest.decode(TestMetricFilterRequest.self, from: $1), $2)
+        },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },
         "ListTagsLogGroup": {

@@ -8,7 +8,7 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case reader
 
     private static let writerOperations: Set<String> = [
-        "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogGroups", "DescribeLogStreams",
+        "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogGroups", "DescribeLogStreams", "PutMetricData",
     ]
     private static let readerPrefixes = ["Describe", "Get", "Filter", "List", "Test"]
     private static let readerOperations: Set<String> = ["StartQuery", "StopQuery", "StartLiveTail"]

@@ -1,5 +1,6 @@
 public import CairnKeys
 public import CairnLogs
+import CairnMetrics
 public import CairnStore
 import Foundation
 public import Hummingbird
@@ -28,7 +29,8 @@ public struct ApplicationDependencies: Sendable {
     }
 }
 
-/// Builds the Cairn HTTP application: the AWS endpoint on `POST /`, health checks and `/metrics`.
+/// Builds the Cairn HTTP application: the AWS endpoints (`POST /` and the CBOR `POST /service/…`), health checks
+/// and `/metrics`.
 public func buildApplication(
     _ configuration: ServerConfiguration, _ dependencies: ApplicationDependencies, logger: Logger
 ) -> Application<RouterResponder<BasicRequestContext>> {
@@ -46,9 +48,13 @@ public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<Basic
         logs: LogsService(
             database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
             keyRing: dependencies.keyRing),
-        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing))
+        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing),
+        metrics: MetricsService(database: dependencies.database))
     let router = Router()
     router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
+    router.post("/service/:service/operation/:operation") { request, context in
+        await endpoint.respond(to: request, context: context)
+    }
     router.get("/health/live") { _, _ in "ok\n" }
     router.get("/health/ready") { _, context -> Response in
         let migrator = Migrator(database: dependencies.database)

@@ -13,14 +13,15 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 def signed_headers(
-    endpoint, key_id, secret, body: bytes, target: str, region="us-east-1", service="logs", when=None, body_hash=None
+    endpoint, key_id, secret, body: bytes, target: str, region="us-east-1", service="logs", when=None, body_hash=None,
+    content_type="application/x-amz-json-1.1",
 ):
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
     date = amz_date[:8]
     host = endpoint.split("://", 1)[1]
     headers = {
-        "content-type": "application/x-amz-json-1.1",
+        "content-type": content_type,
         "host": host,
         "x-amz-date": amz_date,
         "x-amz-target": target,

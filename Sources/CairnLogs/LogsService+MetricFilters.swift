@@ -1,0 +1,245 @@
+import CairnFilter
+import CairnMetrics
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+extension AWSError {
+    static let metricFilterNotFound = AWSError.resourceNotFound("The specified metric filter does not exist.")
+    static let metricNameWithoutNamespace = AWSError.invalidParameter(
+        "metricName and metricNamespace must be specified together.")
+    static let filterPrefixWithoutGroup = AWSError.invalidParameter(
+        "logGroupName is required when filterNamePrefix is specified.")
+    static let defaultValueWithDimensions = AWSError.invalidParameter(
+        "defaultValue cannot be specified when dimensions are specified.")
+}
+
+extension LogsLimits {
+    /// Metric filters per log group.
+    public static let metricFiltersPerGroup = 100
+    /// FilterName: 1–512 characters, no `:` or `*`.
+    public static let filterNameLength = 1...512
+    /// MetricName / MetricNamespace: at most 255 characters, no `:`, `*` or `$`; MetricValue at most 100.
+    public static let metricNameMaxLength = 255
+    public static let metricValueMaxLength = 100
+    /// TestMetricFilter: 1–50 messages.
+    public static let testMessages = 1...50
+}
+
+extension NamePattern {
+    static let filterName = NamePattern(source: "[^:*]*", allowsEmpty: true) { $0 != ":" && $0 != "*" }
+    static let metricName = NamePattern(source: "[^:*$]*", allowsEmpty: true) { $0 != ":" && $0 != "*" && $0 != "$" }
+}
+
+extension LogsService {
+    func putMetricFilter(_ request: PutMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.required(request.filterName, "filterName")
+        validation.string(
+            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.required(request.filterPattern, "filterPattern")
+        validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
+        validation.required(request.metricTransformations, "metricTransformations")
+        validation.count(
+            request.metricTransformations?.count, value: "[...]", "metricTransformations", min: 1, max: 1)
+        for (index, transformation) in (request.metricTransformations ?? []).enumerated() {
+            let member = "metricTransformations.\(index + 1).member"
+            validation.required(transformation.metricName, "\(member).metricName")
+            validation.string(
+                transformation.metricName, "\(member).metricName", max: LogsLimits.metricNameMaxLength,
+                pattern: .metricName)
+            validation.required(transformation.metricNamespace, "\(member).metricNamespace")
+            validation.string(
+                transformation.metricNamespace, "\(member).metricNamespace", max: LogsLimits.metricNameMaxLength,
+                pattern: .metricName)
+            validation.required(transformation.metricValue, "\(member).metricValue")
+            validation.string(transformation.metricValue, "\(member).metricValue", max: LogsLimits.metricValueMaxLength)
+            validation.oneOf(transformation.unit, "\(member).unit", MetricsLimits.standardUnits)
+        }
+        try validation.check()
+        let transformation = request.metricTransformations![0]
+        if !(transformation.dimensions ?? [:]).isEmpty, transformation.defaultValue != nil {
+            throw AWSError.defaultValueWithDimensions
+        }
+        if (transformation.dimensions ?? [:]).count > MetricsLimits.dimensionsPerMetricFilter {
+            throw AWSError.invalidParameter(
+                "A metric filter can have at most \(MetricsLimits.dimensionsPerMetricFilter) dimensions.")
+        }
+        _ = try MetricFilter(pattern: request.filterPattern ?? "", transformation: transformation)
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let dimensions = String(decoding: try JSONEncoder().encode(transformation.dimensions ?? [:]), as: UTF8.self)
+        let now = Self.now()
+        try await database.transaction { connection in
+            // The group row is the lock that keeps the count of filters exact.
+            let counted = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM metric_filters f
+                        WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
+                       EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id
+                               AND f.group_id = g.group_id AND f.filter_name = \(request.filterName))
+                FROM log_groups g WHERE account_id = \(caller.accountID) AND group_id = \(group.id) FOR UPDATE
+                """, logger: database.logger)
+            var state: (count: Int, exists: Bool)?
+            for try await row in counted.decode((Int, Bool).self) { state = row }
+            guard let state else { throw AWSError.logGroupNotFound }
+            if !state.exists, state.count >= LogsLimits.metricFiltersPerGroup { throw AWSError.limitExceeded() }
+            try await connection.query(
+                """
+                INSERT INTO metric_filters (account_id, group_id, filter_name, filter_pattern, metric_name,
+                    metric_namespace, metric_value, default_value, dimensions, unit, creation_time)
+                VALUES (\(caller.accountID), \(group.id), \(request.filterName), \(request.filterPattern),
+                    \(transformation.metricName), \(transformation.metricNamespace), \(transformation.metricValue),
+                    \(transformation.defaultValue), \(dimensions)::jsonb, \(transformation.unit), \(now))
+                ON CONFLICT (account_id, group_id, filter_name) DO UPDATE SET
+                    filter_pattern = excluded.filter_pattern, metric_name = excluded.metric_name,
+                    metric_namespace = excluded.metric_namespace, metric_value = excluded.metric_value,
+                    default_value = excluded.default_value, dimensions = excluded.dimensions, unit = excluded.unit
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                UPDATE log_groups SET metric_filter_count = \(state.count + (state.exists ? 0 : 1))
+                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                """, logger: database.logger)
+        }
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func deleteMetricFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.required(request.filterName, "filterName")
+        validation.string(
+            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        try validation.check()
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+        try await database.transaction { connection in
+            let deleted = try await connection.query(
+                """
+                WITH gone AS (
+                    DELETE FROM metric_filters
+                    WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                      AND filter_name = \(request.filterName)
+                    RETURNING 1)
+                UPDATE log_groups SET metric_filter_count = metric_filter_count - (SELECT count(*) FROM gone)
+                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                RETURNING (SELECT count(*) FROM gone)::integer
+                """, logger: database.logger)
+            var count = 0
+            for try await value in deleted.decode(Int.self) { count = value }
+            if count == 0 { throw AWSError.metricFilterNotFound }
+        }
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func describeMetricFilters(_ request: DescribeMetricFiltersRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName, required: false)
+        validation.string(
+            request.filterNamePrefix, "filterNamePrefix", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.describeLimit(request.limit)
+        validation.nextToken(request.nextToken)
+        validation.string(request.metricName, "metricName", max: LogsLimits.metricNameMaxLength, pattern: .metricName)
+        validation.string(
+            request.metricNamespace, "metricNamespace", max: LogsLimits.metricNameMaxLength, pattern: .metricName)
+        try validation.check()
+        if request.filterNamePrefix != nil, request.logGroupName == nil { throw AWSError.filterPrefixWithoutGroup }
+        if (request.metricName == nil) != (request.metricNamespace == nil) { throw AWSError.metricNameWithoutNamespace }
+        if let name = request.logGroupName { _ = try await groupForWrite(named: name, caller) }
+        let limit = request.limit ?? LogsLimits.describeDefaultLimit
+        let after = try request.nextToken.map {
+            try pageToken.read($0, operation: "DescribeMetricFilters", caller: caller, fields: 2)
+        }
+        let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let rows = try await database.query(
+            """
+            SELECT g.name, f.filter_name, f.filter_pattern, f.metric_name, f.metric_namespace, f.metric_value,
+                   f.default_value, f.dimensions::text, f.unit, f.creation_time
+            FROM metric_filters f JOIN log_groups g ON g.account_id = f.account_id AND g.group_id = f.group_id
+            WHERE f.account_id = \(caller.accountID) AND g.region = \(caller.region)
+              AND (\(request.logGroupName)::text IS NULL OR g.name = \(request.logGroupName))
+              AND (\(prefix)::text IS NULL OR f.filter_name LIKE \(prefix))
+              AND (\(request.metricName)::text IS NULL OR f.metric_name = \(request.metricName))
+              AND (\(request.metricNamespace)::text IS NULL OR f.metric_namespace = \(request.metricNamespace))
+              AND (\(after?[0])::text IS NULL
+                   OR (g.name COLLATE "C", f.filter_name COLLATE "C") > (\(after?[0]), \(after?[1] ?? "")))
+            ORDER BY g.name COLLATE "C", f.filter_name COLLATE "C" LIMIT \(limit + 1)
+            """)
+        var filters: [MetricFilterDescription] = []
+        var more = false
+        for try await (group, name, pattern, metric, namespace, value, defaultValue, dimensions, unit, created)
+            in rows.decode((String, String, String, String, String, String, Double?, String, String?, Int64).self)
+        {
+            guard filters.count < limit else {
+                more = true
+                break
+            }
+            let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
+            filters.append(
+                MetricFilterDescription(
+                    filterName: name, filterPattern: pattern,
+                    metricTransformations: [
+                        MetricTransformation(
+                            metricName: metric, metricNamespace: namespace, metricValue: value,
+                            defaultValue: defaultValue, dimensions: decoded.isEmpty ? nil : decoded, unit: unit)
+                    ], creationTime: created, logGroupName: group))
+        }
+        let token =
+            more
+            ? filters.last.map {
+                pageToken.make([$0.logGroupName, $0.filterName], operation: "DescribeMetricFilters", caller: caller)
+            } : nil
+        return JSONRequest.encode(DescribeMetricFiltersResponse(metricFilters: filters, nextToken: token))
+    }
+
+    func testMetricFilter(_ request: TestMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.required(request.filterPattern, "filterPattern")
+        validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
+        validation.required(request.logEventMessages, "logEventMessages")
+        validation.count(
+            request.logEventMessages?.count, value: "[...]", "logEventMessages",
+            min: LogsLimits.testMessages.lowerBound, max: LogsLimits.testMessages.upperBound)
+        for (index, message) in (request.logEventMessages ?? []).enumerated() {
+            validation.string(message, "logEventMessages.\(index + 1).member", min: 1)
+        }
+        try validation.check()
+        let pattern = try FilterPattern.parsing(request.filterPattern)
+        var matches: [MetricFilterMatchRecord] = []
+        for (index, message) in (request.logEventMessages ?? []).enumerated() {
+            guard let match = pattern.match(ArraySlice(message.utf8)) else { continue }
+            matches.append(
+                MetricFilterMatchRecord(
+                    eventNumber: index + 1, eventMessage: message,
+                    extractedValues: Dictionary(match.fields.map { ($0.name, $0.value) }) { first, _ in first }))
+        }
+        return JSONRequest.encode(TestMetricFilterResponse(matches: matches))
+    }
+
+    /// The group's metric filters, compiled for ingestion.
+    func metricFilters(group: Int64, _ caller: Caller) async throws -> [MetricFilter] {
+        let rows = try await database.query(
+            """
+            SELECT filter_pattern, metric_name, metric_namespace, metric_value, default_value, dimensions::text, unit
+            FROM metric_filters WHERE account_id = \(caller.accountID) AND group_id = \(group)
+            ORDER BY filter_name
+            """)
+        var filters: [MetricFilter] = []
+        for try await (pattern, metric, namespace, value, defaultValue, dimensions, unit) in rows.decode(
+            (String, String, String, String, Double?, String, String?).self)
+        {
+            let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
+            filters.append(
+                try MetricFilter(
+                    pattern: pattern,
+                    transformation: MetricTransformation(
+                        metricName: metric, metricNamespace: namespace, metricValue: value, defaultValue: defaultValue,
+                        dimensions: decoded, unit: unit)))
+        }
+        return filters
+    }
+}

@@ -1,0 +1,124 @@
+import CairnFilter
+import CairnMetrics
+import CairnProtocol
+
+/// A metric filter ready to run on ingested events: its pattern compiled, its value and dimensions resolved.
+struct MetricFilter: Sendable {
+    enum Value: Sendable {
+        case literal(Double)
+        case field(FieldSelector)
+    }
+
+    let pattern: FilterPattern
+    let metricName: String
+    let namespace: String
+    let value: Value
+    let defaultValue: Double?
+    let dimensions: [(name: String, source: FieldSelector)]
+    let unit: String?
+
+    /// Compiles a stored or requested filter; `InvalidParameterException` with AWS's wording when it cannot run.
+    init(pattern text: String, transformation: MetricTransformation) throws(AWSError) {
+        pattern = try FilterPattern.parsing(text)
+        metricName = transformation.metricName ?? ""
+        namespace = transformation.metricNamespace ?? ""
+        let valueText = transformation.metricValue ?? ""
+        if let number = Double(valueText), number.isFinite {
+            value = .literal(number)
+        } else if let selector = FieldSelector(valueText) {
+            try Self.check(selector, usableWith: pattern, role: "metric value")
+            value = .field(selector)
+        } else {
+            throw AWSError.invalidParameter("Invalid metric value: \(valueText)")
+        }
+        defaultValue = transformation.defaultValue
+        var dimensions: [(String, FieldSelector)] = []
+        for (name, source) in (transformation.dimensions ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let selector = FieldSelector(source) else {
+                throw AWSError.invalidParameter("Invalid dimension value: \(source)")
+            }
+            try Self.check(selector, usableWith: pattern, role: "dimension")
+            dimensions.append((name, selector))
+        }
+        self.dimensions = dimensions
+        unit = transformation.unit
+    }
+
+    /// `$.field` needs a JSON pattern; `$name` needs a space-delimited pattern that names that field.
+    private static func check(_ selector: FieldSelector, usableWith pattern: FilterPattern, role: String) throws(AWSError) {
+        switch selector {
+        case .json where !pattern.isJSON:
+            throw AWSError.invalidParameter("Invalid \(role): a JSON selector needs a JSON filter pattern")
+        case .field(let name) where !pattern.fieldNames.contains(name):
+            throw AWSError.invalidParameter("Invalid \(role): $\(name) is not a field of the filter pattern")
+        default:
+            break
+        }
+    }
+
+    /// What the filter contributes for one event: the metric and value, or nil when it does not match or
+    /// the event lacks a numeric value or a dimension.
+    func observe(_ message: ArraySlice<UInt8>) -> (MetricIdentity, Double)? {
+        guard let match = pattern.match(message) else { return nil }
+        let observed: Double
+        switch value {
+        case .literal(let number):
+            observed = number
+        case .field(let selector):
+            guard let text = match.value(of: selector), let number = Double(text), number.isFinite else { return nil }
+            observed = number
+        }
+        var values: [MetricIdentity.Dimension] = []
+        for (name, source) in dimensions {
+            guard let text = match.value(of: source), !text.isEmpty else { return nil }
+            values.append(.init(name: name, value: text))
+        }
+        return (MetricIdentity(namespace: namespace, name: metricName, dimensions: values), observed)
+    }
+
+    var bareMetric: MetricIdentity { MetricIdentity(namespace: namespace, name: metricName, dimensions: []) }
+}
+
+extension [MetricFilter] {
+    /// Runs the filters over a batch's accepted events and aggregates per minute of event time.
+    /// A filter with a default value reports it once for each minute that had events but no match.
+    func points(
+        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int]
+    ) -> [MetricPoint] {
+        guard !isEmpty else { return [] }
+        var aggregator = MetricAggregator()
+        for filter in self {
+            var minutesWithEvents: Set<Int64> = []
+            var minutesWithMatches: Set<Int64> = []
+            for index in timestamps.indices {
+                let start = index == 0 ? 0 : messageEnds[index - 1]
+                let message = messages[start..<messageEnds[index]]
+                let seconds = Self.floorDivide(timestamps[index], 1000)
+                let minute = seconds - Self.floorModulo(seconds, 60)
+                minutesWithEvents.insert(minute)
+                guard let (metric, value) = filter.observe(message) else { continue }
+                minutesWithMatches.insert(minute)
+                aggregator.withPoint(
+                    metric, timestamp: seconds, resolution: MetricsLimits.standardResolution, unit: filter.unit
+                ) { $0.add(value) }
+            }
+            if let defaultValue = filter.defaultValue {
+                for minute in minutesWithEvents.subtracting(minutesWithMatches) {
+                    aggregator.withPoint(
+                        filter.bareMetric, timestamp: minute, resolution: MetricsLimits.standardResolution,
+                        unit: filter.unit
+                    ) { $0.add(defaultValue) }
+                }
+            }
+        }
+        return aggregator.collected
+    }
+
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
+    }
+
+    private static func floorModulo(_ value: Int64, _ divisor: Int64) -> Int64 {
+        ((value % divisor) + divisor) % divisor
+    }
+}

@@ -1,0 +1,226 @@
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+extension MetricsLimits {
+    /// GetMetricStatistics returns at most 1,440 data points per call.
+    public static let datapointsPerStatisticsCall = 1440
+    /// GetMetricData: at most 500 queries, 100,800 data points by default.
+    public static let queriesPerDataCall = 500
+    public static let defaultMaxDatapoints = 100_800
+    /// ListMetrics pages hold 500 metrics.
+    public static let metricsPerPage = 500
+}
+
+extension MetricsService {
+    func getMetricStatistics(_ document: Document, _ caller: Caller) async throws -> Document? {
+        let request = MetricRequest(document)
+        let namespace = try request.string("Namespace", required: true, length: 1...255)!
+        let name = try request.string("MetricName", required: true, length: 1...255)!
+        let metric = MetricIdentity(namespace: namespace, name: name, dimensions: try request.dimensions())
+        let (start, end) = try Self.timeRange(request)
+        let period = try Self.period(request, "Period")!
+        let statistics = try request.list("Statistics", max: 5).map { entry throws(AWSError) -> (String, Statistic) in
+            guard let text = entry.text, let statistic = Statistic(text), !statistic.isPercentile else {
+                throw AWSError.invalidValue("\(entry.text ?? "")", entry.path)
+            }
+            return (text, statistic)
+        }
+        let extended = try request.list("ExtendedStatistics", max: 10).map {
+            entry throws(AWSError) -> (String, Statistic) in
+            guard let text = entry.text, let statistic = Statistic(text), statistic.isPercentile else {
+                throw AWSError.invalidValue("\(entry.text ?? "")", entry.path)
+            }
+            return (text, statistic)
+        }
+        if statistics.isEmpty == extended.isEmpty {
+            throw AWSError.invalidParameterCombination("Must specify either Statistics or ExtendedStatistics, but not both.")
+        }
+        let requested = (end - start + Int64(period) - 1) / Int64(period)
+        if requested > MetricsLimits.datapointsPerStatisticsCall {
+            throw AWSError.invalidParameterCombination(
+                "You have requested up to \(requested) datapoints, which exceeds the limit of \(MetricsLimits.datapointsPerStatisticsCall). You may reduce the datapoints requested by increasing Period, or decreasing the time range."
+            )
+        }
+        let buckets = try await self.buckets(
+            metric, caller, start: start, end: end, period: period, unit: try request.unit(),
+            withSamples: !extended.isEmpty)
+        let datapoints = buckets.map { bucket -> Document in
+            var members: [String: Document] = ["Timestamp": .timestamp(Double(bucket.start)), "Unit": .string(bucket.unit)]
+            for (text, statistic) in statistics {
+                if let value = bucket.value(of: statistic) { members[text] = .double(value) }
+            }
+            if !extended.isEmpty {
+                var values: [String: Document] = [:]
+                for (text, statistic) in extended {
+                    if let value = bucket.value(of: statistic) { values[text] = .double(value) }
+                }
+                members["ExtendedStatistics"] = .map(values)
+            }
+            return .map(members)
+        }
+        return .map(["Label": .string(name), "Datapoints": .list(datapoints)])
+    }
+
+    func getMetricData(_ document: Document, _ caller: Caller) async throws -> Document? {
+        let request = MetricRequest(document)
+        let queries = try request.list("MetricDataQueries", required: true, max: MetricsLimits.queriesPerDataCall)
+        if queries.isEmpty { throw AWSError.missingParameter("MetricDataQueries") }
+        let (start, end) = try Self.timeRange(request)
+        let scanBy = try request.string("ScanBy") ?? "TimestampDescending"
+        guard scanBy == "TimestampDescending" || scanBy == "TimestampAscending" else {
+            throw AWSError.invalidValue(scanBy, "ScanBy")
+        }
+        var seen: Set<String> = []
+        var results: [Document] = []
+        for query in queries {
+            let id = try query.string("Id", required: true, length: 1...255)!
+            guard let first = id.unicodeScalars.first, ("a"..."z").contains(first),
+                id.unicodeScalars.allSatisfy({ NamePattern.isASCIIAlphanumericScalar($0) || $0 == "_" })
+            else {
+                throw AWSError.invalidParameterValue(
+                    "The value \(id) for parameter \(query.member("Id")) is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores."
+                )
+            }
+            guard seen.insert(id).inserted else {
+                throw AWSError.invalidParameterValue("The values for parameter id in MetricDataQueries are not unique.")
+            }
+            if query.optional("Expression") != nil {
+                throw AWSError.invalidParameterValue(
+                    "Metric math expressions are not supported: \(query.member("Expression")).")
+            }
+            guard let stat = query.optional("MetricStat").map({ MetricRequest($0, path: query.member("MetricStat")) })
+            else { throw AWSError.missingParameter(query.member("MetricStat")) }
+            guard let metricDocument = stat.optional("Metric") else { throw AWSError.missingParameter(stat.member("Metric")) }
+            let metricRequest = MetricRequest(metricDocument, path: stat.member("Metric"))
+            let namespace = try metricRequest.string("Namespace", required: true, length: 1...255)!
+            let name = try metricRequest.string("MetricName", required: true, length: 1...255)!
+            let metric = MetricIdentity(namespace: namespace, name: name, dimensions: try metricRequest.dimensions())
+            let period = try Self.period(stat, "Period")!
+            let statText = try stat.string("Stat", required: true)!
+            guard let statistic = Statistic(statText) else { throw AWSError.invalidValue(statText, stat.member("Stat")) }
+            let buckets = try await self.buckets(
+                metric, caller, start: start, end: end, period: period, unit: try stat.unit(),
+                withSamples: statistic.isPercentile)
+            if query.optional("ReturnData")?.boolean == false { continue }
+            var points = buckets.compactMap { bucket in bucket.value(of: statistic).map { (bucket.start, $0) } }
+            if scanBy == "TimestampDescending" { points.reverse() }
+            results.append(
+                .map([
+                    "Id": .string(id), "Label": .string(try query.string("Label") ?? name),
+                    "Timestamps": .list(points.map { .timestamp(Double($0.0)) }),
+                    "Values": .list(points.map { .double($0.1) }), "StatusCode": .string("Complete"),
+                ]))
+        }
+        return .map(["MetricDataResults": .list(results), "Messages": .list([])])
+    }
+
+    func listMetrics(_ document: Document, _ caller: Caller) async throws -> Document? {
+        let request = MetricRequest(document)
+        let namespace = try request.string("Namespace", length: 1...255)
+        let name = try request.string("MetricName", length: 1...255)
+        var filters: [String] = []
+        for entry in try request.list("Dimensions", max: 10) {
+            let dimensionName = try entry.string("Name", required: true, length: 1...255)!
+            let value = try entry.string("Value", length: 1...1024)
+            filters.append(
+                #"[{"Name":""# + JSONText.escape(dimensionName) + "\""
+                    + (value.map { #","Value":""# + JSONText.escape($0) + "\"" } ?? "") + "}]")
+        }
+        let recent = try request.string("RecentlyActive")
+        if let recent, recent != "PT3H" { throw AWSError.invalidValue(recent, "RecentlyActive") }
+        let activeSince: Int64? = recent == nil ? nil : Int64(Date().timeIntervalSince1970) - 3 * 3600
+        var after: Int64 = 0
+        if let token = try request.string("NextToken") {
+            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
+                text.hasPrefix("series:"), let id = Int64(text.dropFirst(7))
+            else { throw AWSError("InvalidNextToken", "The service couldn't process the provided NextToken.") }
+            after = id
+        }
+        let rows = try await database.query(
+            """
+            SELECT s.series_id, s.namespace, s.metric_name, s.dimensions::text FROM metric_series s
+            WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region) AND s.series_id > \(after)
+              AND (\(namespace)::text IS NULL OR s.namespace = \(namespace))
+              AND (\(name)::text IS NULL OR s.metric_name = \(name))
+              AND s.dimensions @> ALL (\(filters)::jsonb[])
+              AND (\(activeSince)::bigint IS NULL OR EXISTS (
+                  SELECT 1 FROM metric_points p WHERE p.series_id = s.series_id AND p.period_start >= \(activeSince)))
+            ORDER BY s.series_id LIMIT \(MetricsLimits.metricsPerPage + 1)
+            """)
+        var metrics: [Document] = []
+        var last: Int64?
+        var more = false
+        for try await (id, namespace, name, dimensions) in rows.decode((Int64, String, String, String).self) {
+            guard metrics.count < MetricsLimits.metricsPerPage else {
+                more = true
+                break
+            }
+            metrics.append(
+                .map([
+                    "Namespace": .string(namespace), "MetricName": .string(name),
+                    "Dimensions": try Document.fromJSON(Array(dimensions.utf8)),
+                ]))
+            last = id
+        }
+        var response: [String: Document] = ["Metrics": .list(metrics)]
+        if more, let last { response["NextToken"] = .string(Data("series:\(last)".utf8).base64EncodedString()) }
+        return .map(response)
+    }
+
+    /// `StartTime` < `EndTime`, in whole seconds.
+    static func timeRange(_ request: MetricRequest) throws(AWSError) -> (Int64, Int64) {
+        let start = try request.timestamp("StartTime", required: true)!
+        let end = try request.timestamp("EndTime", required: true)!
+        guard start < end else {
+            throw AWSError.invalidParameterValue("The parameter StartTime must be less than the parameter EndTime.")
+        }
+        return (Int64(start.rounded(.down)), Int64(end.rounded(.up)))
+    }
+
+    /// Periods of 1, 5, 10, 30 seconds or any multiple of 60.
+    static func period(_ request: MetricRequest, _ name: String) throws(AWSError) -> Int? {
+        guard let period = try request.integer(name, required: true) else { return nil }
+        guard period >= 1, [1, 5, 10, 30].contains(period) || period % 60 == 0 else {
+            throw AWSError.invalidParameterValue("The parameter \(request.member(name)) must be a multiple of 60.")
+        }
+        return period
+    }
+
+    /// The metric's points in `[start, end)`, merged per period (aligned to multiples of the period).
+    func buckets(
+        _ metric: MetricIdentity, _ caller: Caller, start: Int64, end: Int64, period: Int, unit: String?,
+        withSamples: Bool
+    ) async throws -> [MetricBucket] {
+        let width = Int64(period)
+        let rows = try await database.query(
+            """
+            SELECT (p.period_start / \(width)) * \(width) AS bucket, sum(p.sample_count), sum(p.sum),
+                   min(p.minimum), max(p.maximum), min(p.unit),
+                   CASE WHEN \(withSamples) THEN (
+                       SELECT COALESCE(array_agg(v), '{}') FROM metric_points q, unnest(q.samples) AS v
+                       WHERE q.series_id = s.series_id AND q.period_start >= \(start) AND q.period_start < \(end)
+                         AND (q.period_start / \(width)) * \(width) = (p.period_start / \(width)) * \(width)
+                         AND (\(unit)::text IS NULL OR q.unit = \(unit)))
+                   ELSE '{}'::double precision[] END
+            FROM metric_points p JOIN metric_series s ON s.series_id = p.series_id
+            WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region)
+              AND s.namespace = \(metric.namespace) AND s.metric_name = \(metric.name)
+              AND s.dimensions_key = \(metric.dimensionsKey)
+              AND p.period_start >= \(start) AND p.period_start < \(end)
+              AND (\(unit)::text IS NULL OR p.unit = \(unit))
+            GROUP BY s.series_id, bucket ORDER BY bucket
+            """)
+        var buckets: [MetricBucket] = []
+        for try await (bucket, count, sum, minimum, maximum, unit, samples) in rows.decode(
+            (Int64, Double, Double, Double, Double, String, [Double]).self)
+        {
+            buckets.append(
+                MetricBucket(
+                    start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit,
+                    samples: samples))
+        }
+        return buckets
+    }
+}
