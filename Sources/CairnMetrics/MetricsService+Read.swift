@@ -188,39 +188,48 @@ extension MetricsService {
         return period
     }
 
-    /// The metric's points in `[start, end)`, merged per period (aligned to multiples of the period).
+    /// The metric's points in `[start, end)`, merged per period. Periods count from the start time rounded down to
+    /// the minute (to the period below a minute), as CloudWatch rounds it.
     func buckets(
         _ metric: MetricIdentity, _ caller: Caller, start: Int64, end: Int64, period: Int, unit: String?,
         withSamples: Bool
     ) async throws -> [MetricBucket] {
         let width = Int64(period)
+        let origin = start - start % min(width, 60)
         let rows = try await database.query(
             """
-            SELECT (p.period_start / \(width)) * \(width) AS bucket, sum(p.sample_count), sum(p.sum),
-                   min(p.minimum), max(p.maximum), min(p.unit),
-                   CASE WHEN \(withSamples) THEN (
-                       SELECT COALESCE(array_agg(v), '{}') FROM metric_points q, unnest(q.samples) AS v
-                       WHERE q.series_id = s.series_id AND q.period_start >= \(start) AND q.period_start < \(end)
-                         AND (q.period_start / \(width)) * \(width) = (p.period_start / \(width)) * \(width)
-                         AND (\(unit)::text IS NULL OR q.unit = \(unit)))
-                   ELSE '{}'::double precision[] END
+            SELECT \(origin) + ((p.period_start - \(origin)) / \(width)) * \(width) AS bucket, sum(p.sample_count), sum(p.sum),
+                   min(p.minimum), max(p.maximum), min(p.unit)
             FROM metric_points p JOIN metric_series s ON s.series_id = p.series_id
             WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region)
               AND s.namespace = \(metric.namespace) AND s.metric_name = \(metric.name)
               AND s.dimensions_key = \(metric.dimensionsKey)
-              AND p.period_start >= \(start) AND p.period_start < \(end)
+              AND p.period_start >= \(origin) AND p.period_start < \(end)
               AND (\(unit)::text IS NULL OR p.unit = \(unit))
-            GROUP BY s.series_id, bucket ORDER BY bucket
+            GROUP BY bucket ORDER BY bucket
             """)
         var buckets: [MetricBucket] = []
-        for try await (bucket, count, sum, minimum, maximum, unit, samples) in rows.decode(
-            (Int64, Double, Double, Double, Double, String, [Double]).self)
+        for try await (bucket, count, sum, minimum, maximum, unit) in rows.decode(
+            (Int64, Double, Double, Double, Double, String).self)
         {
             buckets.append(
-                MetricBucket(
-                    start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit,
-                    samples: samples))
+                MetricBucket(start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit))
         }
+        guard withSamples, !buckets.isEmpty else { return buckets }
+        let samples = try await database.query(
+            """
+            SELECT \(origin) + ((p.period_start - \(origin)) / \(width)) * \(width) AS bucket, array_agg(v)
+            FROM metric_points p JOIN metric_series s ON s.series_id = p.series_id, unnest(p.samples) AS v
+            WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region)
+              AND s.namespace = \(metric.namespace) AND s.metric_name = \(metric.name)
+              AND s.dimensions_key = \(metric.dimensionsKey)
+              AND p.period_start >= \(origin) AND p.period_start < \(end)
+              AND (\(unit)::text IS NULL OR p.unit = \(unit))
+            GROUP BY bucket
+            """)
+        var byBucket: [Int64: [Double]] = [:]
+        for try await (bucket, values) in samples.decode((Int64, [Double]).self) { byBucket[bucket] = values }
+        for index in buckets.indices { buckets[index].samples = byBucket[buckets[index].start] ?? [] }
         return buckets
     }
 }
