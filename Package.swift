@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnLogsTests",
-            dependencies: ["CairnLogs", "CairnProtocol", "CairnFilter"],
+            dependencies: ["CairnLogs", "CairnProtocol", "CairnFilter", "CairnMetrics"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -262,3 +262,34 @@ def test_json_1_0_protocol_serves_the_same_api(server):
     status, headers, reply = call("GetMetricStatistics", {"Namespace": namespace})
     assert status == 400 and reply["__type"] == "MissingRequiredParameterException"
     assert headers["x-amzn-query-error"] == "MissingParameter;Sender"
+
+
+def test_concurrent_writers_are_counted_exactly_once(server, logs_a, cloudwatch_a, name):
+    import concurrent.futures
+
+    namespace = f"E2E/{name.replace('/', '-')}"
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.put_metric_filter(
+        logGroupName=name, filterName="all", filterPattern="",
+        metricTransformations=[{"metricName": "Events", "metricNamespace": namespace, "metricValue": "1"}],
+    )
+    minute = minute_start(time.time()) - 60
+    writers, batches, per_batch = 6, 15, 40
+
+    def write(writer):
+        client = server.client(KEYS["a_admin"])
+        client.create_log_stream(logGroupName=name, logStreamName=f"w{writer}")
+        for b in range(batches):
+            client.put_log_events(
+                logGroupName=name, logStreamName=f"w{writer}",
+                logEvents=[{"timestamp": (minute + b) * 1000 + i, "message": f"w{writer} b{b} e{i}"}
+                           for i in range(per_batch)],
+            )
+
+    with concurrent.futures.ThreadPoolExecutor(writers) as pool:
+        list(pool.map(write, range(writers)))
+    points = cloudwatch_a.get_metric_statistics(
+        Namespace=namespace, MetricName="Events", StartTime=minute, EndTime=minute + 60, Period=60,
+        Statistics=["SampleCount", "Sum"],
+    )["Datapoints"]
+    assert [(p["SampleCount"], p["Sum"]) for p in points] == [(writers * batches * per_batch,) * 2]
