@@ -27,7 +27,7 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys",
+                "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys", "CairnFilter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -162,12 +162,13 @@ class Client:
         return json.loads(payload)
 
 
-def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None):
+def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None, create=True):
     setup = Client(server.endpoint)
-    create = {"logGroupName": group}
+    request = {"logGroupName": group}
     if kms_key_id:
-        create["kmsKeyId"] = kms_key_id
-    setup.call("CreateLogGroup", json.dumps(create).encode())
+        request["kmsKeyId"] = kms_key_id
+    if create:
+        setup.call("CreateLogGroup", json.dumps(request).encode())
     # Start 13 days back: one batch per second of event time leaves room for a long run.
     start_ts = int(time.time() * 1000) - 13 * 86_400_000
     corpus = Corpus(seed)
@@ -284,12 +285,12 @@ def latency(server, rate, seconds):
             "p50_ms": percentile(values, 50) * 1000, "p99_ms": percentile(values, 99) * 1000}
 
 
-def scan(server, total_events):
+def scan(server, total_events, pattern="SCANHIT"):
     client = Client(server.endpoint)
     token, hits, calls = None, 0, 0
     started = time.monotonic()
     while True:
-        request = {"logGroupName": GROUP, "filterPattern": "SCANHIT"}
+        request = {"logGroupName": GROUP, "filterPattern": pattern}
         if token:
             request["nextToken"] = token
         call_started = time.monotonic()
@@ -304,6 +305,34 @@ def scan(server, total_events):
     elapsed = time.monotonic() - started
     return {"events_scanned": total_events, "hits": hits, "calls": calls, "seconds": elapsed,
             "events_scanned_per_second": total_events / elapsed}
+
+
+# Five metric filters of the kinds users write: JSON conditions with values and dimensions, terms, space-delimited.
+METRIC_FILTERS = [
+    ("errors", '{ $.level = "ERROR" }', "1", None),
+    ("latency", "{ $.latency_ms > 100 }", "$.latency_ms", {"Service": "$.service"}),
+    ("server-errors", "[ip, id, user, timestamp, request, status = 5*, bytes, referrer, agent]", "1", None),
+    ("bytes", "[ip, id, user, timestamp, request, status, bytes > 0, referrer, agent]", "$bytes", None),
+    ("ssh", '"Failed password"', "1", None),
+]
+
+
+def metric_filter_benchmark(server, seconds, connections, seed):
+    """Ingestion into a group with five metric filters vs a group with none, the same load, one after the other."""
+    plain = ingest(server, connections, seconds, seed, group="/bench/no-filters")
+    setup = Client(server.endpoint)
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": "/bench/metric-filters"}).encode())
+    for name, pattern, value, dimensions in METRIC_FILTERS:
+        transformation = {"metricName": name, "metricNamespace": "Bench", "metricValue": value}
+        if dimensions:
+            transformation["dimensions"] = dimensions
+        setup.call("PutMetricFilter", json.dumps({
+            "logGroupName": "/bench/metric-filters", "filterName": name, "filterPattern": pattern,
+            "metricTransformations": [transformation]}).encode())
+    filtered = ingest(server, connections, seconds, seed, group="/bench/metric-filters", create=False)
+    points = int(server.psql("SELECT count(*) FROM metric_points"))
+    samples = float(server.psql("SELECT COALESCE(sum(sample_count), 0) FROM metric_points"))
+    return plain["events_per_second"], filtered["events_per_second"], points, samples, filtered["events"]
 
 
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
@@ -348,7 +377,8 @@ def main():
     parser.add_argument("--latency-seconds", type=float, default=20)
     parser.add_argument("--copy-events", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--phases", default="ingest,storage,copy,latency,scan,kms")
+    parser.add_argument("--phases", default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters")
+    parser.add_argument("--metric-filter-seconds", type=float, default=20)
     parser.add_argument("--kms-seconds", type=float, default=10)
     parser.add_argument("--kms-ingest-seconds", type=float, default=20)
     args = parser.parse_args()
@@ -388,6 +418,19 @@ def main():
             print(f"scan: FilterLogEvents 'SCANHIT' over {sc['events_scanned']:,} events: {sc['hits']:,} hits in "
                   f"{sc['seconds']:.1f} s ({sc['calls']} calls) = {sc['events_scanned_per_second']:,.0f} events scanned/s",
                   flush=True)
+        if "scanjson" in phases:
+            terms = scan(server, result["events"])
+            structured = scan(server, result["events"], pattern='{ $.level = "ERROR" && $.latency_ms > 50 }')
+            print(f"scan: JSON pattern over {structured['events_scanned']:,} events: {structured['hits']:,} hits, "
+                  f"{structured['events_scanned_per_second']:,.0f} events scanned/s; terms pattern in the same run "
+                  f"{terms['events_scanned_per_second']:,.0f} events/s; JSON ÷ terms = "
+                  f"{structured['events_scanned_per_second'] / terms['events_scanned_per_second']:.3f}", flush=True)
+        if "metricfilters" in phases:
+            plain_eps, filtered_eps, points, samples, filtered_events = metric_filter_benchmark(
+                server, args.metric_filter_seconds, args.connections, args.seed)
+            print(f"metric filters: ingestion with none {plain_eps:,.0f} events/s, with 5 filters {filtered_eps:,.0f} "
+                  f"events/s: ratio {filtered_eps / plain_eps:.3f}; {points:,} metric points holding {samples:,.0f} "
+                  f"samples from {filtered_events:,} events", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

@@ -14,6 +14,8 @@ struct RegexPattern: Sendable {
     struct Branch: Sendable {
         var program: [Instruction]
         var anchoredAtStart: Bool
+        /// The same branch as a DFA, when it is small enough to build.
+        var automaton: RegexDFA? = nil
     }
 
     let branches: [Branch]
@@ -31,7 +33,8 @@ struct RegexPattern: Sendable {
         var branches: [Branch] = []
         var size = 0
         for part in bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false) {
-            let branch = try Self.compile(Array(part))
+            var branch = try Self.compile(Array(part))
+            branch.automaton = RegexDFA(branch)
             size += branch.program.count
             guard size <= FilterPatternLimits.maximumRegexProgram else { throw .invalid }
             branches.append(branch)
@@ -45,7 +48,7 @@ struct RegexPattern: Sendable {
 
     func matches(_ text: ArraySlice<UInt8>) -> Bool {
         text.withUnsafeBufferPointer { buffer in
-            branches.contains { Self.run($0, buffer) }
+            branches.contains { branch in branch.automaton?.matches(buffer) ?? Self.run(branch, buffer) }
         }
     }
 
@@ -223,7 +226,7 @@ struct RegexPattern: Sendable {
     // MARK: running
 
     /// Pike VM without captures: the set of live program counters advances one byte at a time.
-    private static func run(_ branch: Branch, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func run(_ branch: Branch, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let program = branch.program
         var current: [Int] = []
         var next: [Int] = []

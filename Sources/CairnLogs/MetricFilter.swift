@@ -19,7 +19,7 @@ struct MetricFilter: Sendable {
 
     /// Compiles a stored or requested filter; `InvalidParameterException` with AWS's wording when it cannot run.
     init(pattern text: String, transformation: MetricTransformation) throws(AWSError) {
-        pattern = try FilterPattern.parsing(text)
+        pattern = try FilterPatternCache.shared.pattern(text)
         metricName = transformation.metricName ?? ""
         namespace = transformation.metricNamespace ?? ""
         let valueText = transformation.metricValue ?? ""

@@ -51,7 +51,7 @@ struct PatternPropertyTests {
     static let regexAtoms = ["a", "b", "c", ".", "[ab]", "[^a]", "[a-c]", "\\d", "\\w", "\\s", "\\.", "1", "-", ":"]
     static let regexQuantifiers = ["", "", "", "?", "*", "+", "{2}", "{1,3}", "{0,2}", "{2,}"]
 
-    /// The Pike VM agrees with Foundation's backtracking engine on random regexes of the supported subset.
+    /// The DFA and the Pike VM agree with Foundation's backtracking engine on random regexes of the supported subset.
     @Test func regexAgreesWithFoundation() throws {
         var random = SplitMix64(state: 42)
         let alphabet = Array("abc1. -:\t").map { String($0) }
@@ -76,6 +76,11 @@ struct PatternPropertyTests {
                 let expected =
                     theirs.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 #expect(ours.matches(ArraySlice(text.utf8)) == expected, "regex \(source) on \(text.debugDescription)")
+                // The Pike VM (used when a DFA would be too big) agrees too.
+                let machine = Array(text.utf8).withUnsafeBufferPointer { buffer in
+                    ours.branches.contains { RegexPattern.run($0, buffer) }
+                }
+                #expect(machine == expected, "Pike VM: regex \(source) on \(text.debugDescription)")
                 compared += 1
             }
         }
