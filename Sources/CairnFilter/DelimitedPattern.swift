@@ -10,6 +10,8 @@ struct DelimitedPattern: Sendable {
 
     let columns: [Column]
     let ellipsisCount: Int
+    /// `$name` of each named column, in order: the names TestMetricFilter reports.
+    let boundNames: [String]
 
     static let nameStops = Set(",]=!<>&|\"%".utf8)
     static let valueStops = Set(",]&|".utf8)
@@ -33,6 +35,7 @@ struct DelimitedPattern: Sendable {
         guard cursor.isAtEnd else { throw .invalid }
         self.columns = columns
         ellipsisCount = columns.count { if case .ellipsis = $0 { true } else { false } }
+        boundNames = columns.compactMap { if case .field(let name, _) = $0 { "$" + name } else { nil } }
     }
 
     private static func parseColumn(_ cursor: inout PatternCursor, regexCount: inout Int) throws(FilterPatternError) -> Column {
@@ -73,15 +76,16 @@ struct DelimitedPattern: Sendable {
         return .field(name: String(decoding: name, as: UTF8.self), alternatives: alternatives)
     }
 
-    /// The event's fields when the pattern matches it, bound to the pattern's names.
-    func match(_ message: ArraySlice<UInt8>) -> [(name: String, value: ArraySlice<UInt8>)]? {
-        let fields = Self.fields(of: message)
+    /// The values of the named columns (in `boundNames` order) when the pattern matches the event.
+    func match(_ message: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
+        guard let fields = Self.fields(of: message) else { return nil }
         var assignment = [Int](repeating: -1, count: columns.count)
         var failed = Set<Int>()
         guard place(column: 0, field: 0, fields, &assignment, &failed) else { return nil }
-        var bound: [(name: String, value: ArraySlice<UInt8>)] = []
+        var bound: [ArraySlice<UInt8>] = []
+        bound.reserveCapacity(boundNames.count)
         for (column, field) in zip(columns, assignment) {
-            if case .field(let name, _) = column { bound.append((name, fields[field])) }
+            if case .field = column { bound.append(fields[field]) }
         }
         return bound
     }
@@ -115,8 +119,24 @@ struct DelimitedPattern: Sendable {
     }
 
     /// Splits an event on spaces; `"…"` and `[…]` enclose one field each (without their delimiters).
-    static func fields(of message: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
+    /// Nil when the event has more than `limit` fields.
+    static func fields(of message: ArraySlice<UInt8>, limit: Int? = nil) -> [ArraySlice<UInt8>]? {
         var fields: [ArraySlice<UInt8>] = []
+        fields.reserveCapacity((limit ?? 15) + 1)
+        var tooMany = false
+        forEachField(of: message) { field in
+            if let limit, fields.count == limit {
+                tooMany = true
+                return false
+            }
+            fields.append(field)
+            return true
+        }
+        return tooMany ? nil : fields
+    }
+
+    /// Calls `body` with each field in order until it returns false.
+    static func forEachField(of message: ArraySlice<UInt8>, _ body: (ArraySlice<UInt8>) -> Bool) {
         var index = message.startIndex
         let end = message.endIndex
         while index < end {
@@ -128,14 +148,51 @@ struct DelimitedPattern: Sendable {
             let closing: UInt8? =
                 byte == UInt8(ascii: "\"") ? UInt8(ascii: "\"") : byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : nil
             if let closing, let close = message[(index + 1)...].firstIndex(of: closing) {
-                fields.append(message[(index + 1)..<close])
+                guard body(message[(index + 1)..<close]) else { return }
                 index = close + 1
                 continue
             }
             let start = index
             while index < end, !PatternCursor.isSpace(message[index]) { index += 1 }
-            fields.append(message[start..<index])
+            guard body(message[start..<index]) else { return }
         }
-        return fields
+    }
+
+    /// Without `...`: checks each field against its column as the event is read, with no allocation,
+    /// stopping at the first field that fails.
+    func matchesInPlace(_ message: ArraySlice<UInt8>) -> Bool {
+        var column = 0
+        var failed = false
+        Self.forEachField(of: message) { field in
+            guard column < columns.count else {
+                failed = true
+                return false
+            }
+            if case .field(_, let alternatives) = columns[column], !Self.holds(alternatives, .word(field)) {
+                failed = true
+                return false
+            }
+            column += 1
+            return true
+        }
+        return !failed && column == columns.count
+    }
+
+    /// Without `...`: the field under the named column of a matching event.
+    func field(named name: String, in message: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
+        guard let column = columns.firstIndex(where: { if case .field(name, _) = $0 { true } else { false } }) else {
+            return nil
+        }
+        var position = 0
+        var found: ArraySlice<UInt8>?
+        Self.forEachField(of: message) { field in
+            if position == column {
+                found = field
+                return false
+            }
+            position += 1
+            return true
+        }
+        return found
     }
 }

@@ -46,33 +46,80 @@ public struct FilterPattern: Sendable {
         case .everything: true
         case .terms(let pattern): pattern.matches(message)
         case .json(let pattern): pattern.matches(message)
-        case .delimited(let pattern): pattern.match(message) != nil
+        case .delimited(let pattern):
+            pattern.ellipsisCount == 0 ? pattern.matchesInPlace(message) : pattern.match(message) != nil
         }
     }
 
     /// The match with what it extracted (`$ip` → `127.0.0.1` for space-delimited patterns), or nil.
     public func match(_ message: ArraySlice<UInt8>) -> FilterMatch? {
         switch body {
+        case .delimited(let pattern) where pattern.ellipsisCount == 0:
+            // Fields are found again on demand: most metric filters read one or two of them.
+            return pattern.matchesInPlace(message) ? FilterMatch(message: message, fields: .positional(pattern)) : nil
         case .delimited(let pattern):
-            guard let fields = pattern.match(message) else { return nil }
-            return FilterMatch(message: message, fields: fields.map { ("$" + $0.name, String(decoding: $0.value, as: UTF8.self)) })
+            guard let values = pattern.match(message) else { return nil }
+            return FilterMatch(message: message, fields: .bound(names: pattern.boundNames, values: values))
         default:
-            return matches(message) ? FilterMatch(message: message, fields: []) : nil
+            return matches(message) ? FilterMatch(message: message, fields: .bound(names: [], values: [])) : nil
         }
     }
 }
 
 /// One matching event and the values a metric filter can take from it.
 public struct FilterMatch: Sendable {
+    enum Fields: Sendable {
+        case bound(names: [String], values: [ArraySlice<UInt8>])
+        case positional(DelimitedPattern)
+    }
+
     public let message: ArraySlice<UInt8>
+    let fieldValues: Fields
+
+    init(message: ArraySlice<UInt8>, fields: Fields) {
+        self.message = message
+        self.fieldValues = fields
+    }
+
     /// `$name` → value for each named field of a space-delimited pattern, in pattern order.
-    public let fields: [(name: String, value: String)]
+    public var fields: [(name: String, value: String)] {
+        switch fieldValues {
+        case .bound(let names, let values):
+            return zip(names, values).map { ($0, String(decoding: $1, as: UTF8.self)) }
+        case .positional(let pattern):
+            let values = DelimitedPattern.fields(of: message) ?? []
+            return zip(pattern.columns, values).compactMap { column, value in
+                if case .field(let name, _) = column { ("$" + name, String(decoding: value, as: UTF8.self)) } else { nil }
+            }
+        }
+    }
+
+    private func field(_ name: String) -> ArraySlice<UInt8>? {
+        switch fieldValues {
+        case .bound(let names, let values):
+            names.firstIndex { $0.utf8.dropFirst().elementsEqual(name.utf8) }.map { values[$0] }
+        case .positional(let pattern):
+            pattern.field(named: name, in: message)
+        }
+    }
 
     /// The text a metric value or dimension (`$.latency`, `$bytes`) names in this event.
     public func value(of selector: FieldSelector) -> String? {
         switch selector {
         case .json(let path): path.text(in: message)
-        case .field(let name): fields.first { $0.name == "$" + name }?.value
+        case .field(let name): field(name).map { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+
+    /// The number a metric value names in this event, read without building strings.
+    public func number(of selector: FieldSelector) -> Double? {
+        switch selector {
+        case .json(let path):
+            switch path.value(in: message, knownJSON: true) {
+            case .number(let bytes)?, .string(let bytes)?: NumberText.parse(bytes)
+            default: nil
+            }
+        case .field(let name): field(name).flatMap(NumberText.parse)
         }
     }
 }

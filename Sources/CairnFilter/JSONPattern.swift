@@ -14,6 +14,11 @@ struct JSONPattern: Sendable {
 
     let expression: Expression
     let selectors: [JSONSelector]
+    /// Byte strings every matching event contains when it has no escape sequence: the quoted last key of each
+    /// selector the pattern needs, and literal values it compares for equality. A quick search rules most
+    /// events out before any JSON is walked; with a backslash in the event the check is skipped, so an
+    /// escaped spelling can never hide a match.
+    let required: [[UInt8]]
 
     static let valueStops = Set("&|()}".utf8)
 
@@ -26,6 +31,28 @@ struct JSONPattern: Sendable {
         cursor.skipSpaces()
         guard cursor.isAtEnd else { throw .invalid }
         self.selectors = selectors
+        required = Self.requiredBytes(expression)
+    }
+
+    private static func requiredBytes(_ expression: Expression) -> [[UInt8]] {
+        switch expression {
+        case .all(let left, let right):
+            return requiredBytes(left) + requiredBytes(right)
+        case .any:
+            return []
+        case .test(let selector, let test):
+            if case .notExists = test { return [] }
+            var bytes: [[UInt8]] = []
+            if case .key(let key)? = selector.steps.last {
+                bytes.append([UInt8(ascii: "\"")] + key + [UInt8(ascii: "\"")])
+            }
+            if case .condition(let condition) = test, condition.comparison == .equal, case .text(let glob) = condition.value,
+                !glob.hasWildcard, !glob.text.isEmpty
+            {
+                bytes.append(glob.text)
+            }
+            return bytes
+        }
     }
 
     private static func parseAny(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
@@ -74,6 +101,9 @@ struct JSONPattern: Sendable {
 
     func matches(_ message: ArraySlice<UInt8>) -> Bool {
         guard JSONReader(bytes: message).looksLikeJSON else { return false }
+        if !required.isEmpty, !TermsPattern.contains(message, [UInt8(ascii: "\\")]) {
+            for bytes in required where !TermsPattern.contains(message, bytes) { return false }
+        }
         return Self.evaluate(expression, message)
     }
 
@@ -84,7 +114,7 @@ struct JSONPattern: Sendable {
         case .any(let left, let right):
             return evaluate(left, message) || evaluate(right, message)
         case .test(let selector, let test):
-            let value = selector.value(in: message)
+            let value = selector.value(in: message, knownJSON: true)
             switch test {
             case .notExists: return value == nil
             case .exists: return value != nil

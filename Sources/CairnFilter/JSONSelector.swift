@@ -60,9 +60,9 @@ public struct JSONSelector: Sendable, Hashable {
     }
 
     /// The value at this path, or nil when the event is not JSON or the path does not exist.
-    func value(in message: ArraySlice<UInt8>) -> FieldValue? {
+    func value(in message: ArraySlice<UInt8>, knownJSON: Bool = false) -> FieldValue? {
         var reader = JSONReader(bytes: message)
-        guard reader.looksLikeJSON else { return nil }
+        guard knownJSON || reader.looksLikeJSON else { return nil }
         for step in steps {
             switch step {
             case .key(let key):

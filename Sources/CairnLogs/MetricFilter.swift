@@ -56,27 +56,37 @@ struct MetricFilter: Sendable {
         }
     }
 
-    /// What the filter contributes for one event: the metric and value, or nil when it does not match or
-    /// the event lacks a numeric value or a dimension.
-    func observe(_ message: ArraySlice<UInt8>) -> (MetricIdentity, Double)? {
+    /// What the filter contributes for one event: the dimension values and the value, or nil when it does not
+    /// match or the event lacks a numeric value or a dimension.
+    func observe(_ message: ArraySlice<UInt8>) -> (dimensions: [String], value: Double)? {
         guard let match = pattern.match(message) else { return nil }
         let observed: Double
         switch value {
         case .literal(let number):
             observed = number
         case .field(let selector):
-            guard let text = match.value(of: selector), let number = Double(text), number.isFinite else { return nil }
+            guard let number = match.number(of: selector), number.isFinite else { return nil }
             observed = number
         }
-        var values: [MetricIdentity.Dimension] = []
-        for (name, source) in dimensions {
+        var values: [String] = []
+        for (_, source) in dimensions {
             guard let text = match.value(of: source), !text.isEmpty else { return nil }
-            values.append(.init(name: name, value: text))
+            values.append(text)
         }
-        return (MetricIdentity(namespace: namespace, name: metricName, dimensions: values), observed)
+        return (values, observed)
     }
 
-    var bareMetric: MetricIdentity { MetricIdentity(namespace: namespace, name: metricName, dimensions: []) }
+    func metric(_ dimensionValues: [String]) -> MetricIdentity {
+        MetricIdentity(
+            namespace: namespace, name: metricName,
+            dimensions: zip(dimensions, dimensionValues).map { .init(name: $0.name, value: $1) })
+    }
+}
+
+/// A metric filter's point within one batch: its minute and dimension values.
+struct MetricPointKey: Hashable {
+    let minute: Int64
+    let dimensions: [String]
 }
 
 extension [MetricFilter] {
@@ -88,27 +98,32 @@ extension [MetricFilter] {
         guard !isEmpty else { return [] }
         var aggregator = MetricAggregator()
         for filter in self {
+            // Per filter, points are keyed by minute and dimension values only; the metric is named once at the end.
+            var points: [MetricPointKey: MetricPoint] = [:]
             var minutesWithEvents: Set<Int64> = []
-            var minutesWithMatches: Set<Int64> = []
+            let placeholder = filter.metric([])
             for index in timestamps.indices {
                 let start = index == 0 ? 0 : messageEnds[index - 1]
                 let message = messages[start..<messageEnds[index]]
                 let seconds = Self.floorDivide(timestamps[index], 1000)
                 let minute = seconds - Self.floorModulo(seconds, 60)
-                minutesWithEvents.insert(minute)
-                guard let (metric, value) = filter.observe(message) else { continue }
-                minutesWithMatches.insert(minute)
-                aggregator.withPoint(
-                    metric, timestamp: seconds, resolution: MetricsLimits.standardResolution, unit: filter.unit
-                ) { $0.add(value) }
+                if filter.defaultValue != nil { minutesWithEvents.insert(minute) }
+                guard let (dimensions, value) = filter.observe(message) else { continue }
+                let key = MetricPointKey(minute: minute, dimensions: dimensions)
+                points[key, default: MetricPoint(metric: placeholder, periodStart: minute, resolution: 60, unit: "")]
+                    .add(value)
             }
             if let defaultValue = filter.defaultValue {
-                for minute in minutesWithEvents.subtracting(minutesWithMatches) {
-                    aggregator.withPoint(
-                        filter.bareMetric, timestamp: minute, resolution: MetricsLimits.standardResolution,
-                        unit: filter.unit
-                    ) { $0.add(defaultValue) }
+                for minute in minutesWithEvents where points[MetricPointKey(minute: minute, dimensions: [])] == nil {
+                    points[MetricPointKey(minute: minute, dimensions: []), default: MetricPoint(metric: placeholder, periodStart: minute, resolution: 60, unit: "")]
+                        .add(defaultValue)
                 }
+            }
+            for (key, point) in points {
+                aggregator.withPoint(
+                    filter.metric(key.dimensions), timestamp: key.minute, resolution: MetricsLimits.standardResolution,
+                    unit: filter.unit
+                ) { $0.merge(point) }
             }
         }
         return aggregator.collected

@@ -82,6 +82,15 @@ public struct MetricPoint: Sendable {
         }
     }
 
+    /// Adds another point's values (same metric and period) to this one.
+    public mutating func merge(_ other: MetricPoint) {
+        sampleCount += other.sampleCount
+        sum += other.sum
+        minimum = min(minimum, other.minimum)
+        maximum = max(maximum, other.maximum)
+        samples += other.samples.prefix(MetricsLimits.samplesPerPoint - samples.count)
+    }
+
     /// Adds a pre-aggregated statistic set (PutMetricData `StatisticValues`).
     public mutating func add(sampleCount: Double, sum: Double, minimum: Double, maximum: Double) {
         self.sampleCount += sampleCount

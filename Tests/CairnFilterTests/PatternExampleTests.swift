@@ -118,6 +118,17 @@ struct PatternExampleTests {
         #expect(!pattern.matches(ArraySlice(#"{"nested": {"level": "ERROR"}}"#.utf8)))
     }
 
+    /// The quick byte search that rules events out must never hide a match spelled with escapes.
+    @Test func escapedKeysAndValuesStillMatch() throws {
+        let pattern = try FilterPattern(#"{ $.level = "ERROR" && $.ms > 5 }"#)
+        #expect(pattern.matches(ArraySlice(#"{"lev\u0065l": "\u0045RROR", "ms": 9}"#.utf8)))
+        #expect(pattern.matches(ArraySlice(#"{"level": "ERROR", "ms": 9}"#.utf8)))
+        #expect(!pattern.matches(ArraySlice(#"{"level": "ERRORS", "ms": 9}"#.utf8)))
+        #expect(!pattern.matches(ArraySlice(#"{"level": "ERROR", "msec": 9}"#.utf8)))
+        #expect(try FilterPattern(#"{ $.a NOT EXISTS && $.b = 1 }"#).matches(ArraySlice(#"{"b": 1}"#.utf8)))
+        #expect(try FilterPattern(#"{ $.a = "x" || $.b = 1 }"#).matches(ArraySlice(#"{"b": 1}"#.utf8)))
+    }
+
     static let access = #"127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534"#
 
     static let delimitedCases: [(String, Bool)] = [

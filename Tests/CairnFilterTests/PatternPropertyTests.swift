@@ -87,6 +87,27 @@ struct PatternPropertyTests {
         #expect(compared == 15_000)
     }
 
+    /// The allocation-free path for patterns without `...` agrees with the general placement, fields included.
+    @Test func delimitedFastPathAgreesWithGeneralMatching() throws {
+        var random = SplitMix64(state: 99)
+        let words = ["a", "b", "404", "500", "12", "\"x y\"", "[1 2]", "GET", "5xx", "-"]
+        let patterns = ["[f1, f2, f3]", "[f1 = a, f2, f3 > 10]", "[f1, f2 = 5* || f2 = GET, f3, f4]", "[f1 != b, f2]"]
+        for text in patterns {
+            let pattern = try FilterPattern(text)
+            guard case .delimited(let delimited) = pattern.body else { Issue.record("not delimited"); continue }
+            for _ in 0..<2_000 {
+                let event = (0..<Int.random(in: 0...5, using: &random)).map { _ in words.randomElement(using: &random)! }
+                    .joined(separator: Bool.random(using: &random) ? " " : "  ")
+                let bytes = ArraySlice(event.utf8)
+                let general = delimited.match(bytes)
+                #expect(delimited.matchesInPlace(bytes) == (general != nil), "\(text) on \(event)")
+                if let general, let match = pattern.match(bytes) {
+                    #expect(match.fields.map(\.value) == general.map { String(decoding: $0, as: UTF8.self) })
+                }
+            }
+        }
+    }
+
     /// A pathological regex on a long event finishes quickly: the VM is linear, there is no backtracking.
     @Test func regexHasNoCatastrophicBacktracking() throws {
         let pattern = try FilterPattern("%a*a*a*a*a*a*a*b%")
