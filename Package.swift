@@ -28,6 +28,7 @@ let package = Package(
             name: "cairn",
             dependencies: [
                 "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys", "CairnFilter",
+                "CairnMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -76,6 +77,7 @@ let package = Package(
             dependencies: [
                 "CairnProtocol", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
@@ -144,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto",
+                "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto", "CairnMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

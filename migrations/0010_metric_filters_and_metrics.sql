@@ -33,6 +33,8 @@ CREATE TABLE metric_series (
     UNIQUE (account_id, region, namespace, metric_name, dimensions_key)
 );
 
+-- Writers only append (one row per series, period and unit per batch), so concurrent PutLogEvents never
+-- wait for each other here; MetricRollup later merges the rows of a period into one.
 CREATE TABLE metric_points (
     series_id     bigint NOT NULL REFERENCES metric_series (series_id) ON DELETE CASCADE,
     period_start  bigint NOT NULL,            -- epoch seconds
@@ -42,9 +44,9 @@ CREATE TABLE metric_points (
     sum           double precision NOT NULL,
     minimum       double precision NOT NULL,
     maximum       double precision NOT NULL,
-    samples       double precision[] NOT NULL,
-    PRIMARY KEY (series_id, period_start, unit)
+    samples       double precision[] NOT NULL
 );
+CREATE INDEX metric_points_by_period ON metric_points (series_id, period_start);
 
 -- The id of a series, created on first use. Safe under concurrency: a racing insert waits for the
 -- other transaction and then finds its row.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnKeys
 import CairnLogs
+import CairnMetrics
 import CairnServer
 import CairnStore
 import Foundation
@@ -69,6 +70,7 @@ struct Serve: AsyncParsableCommand {
         services.append(database.client)
         services.append(PartitionMaintainer(database: database, logger: logger))
         services.append(RetentionSweeper(database: database, logger: logger))
+        services.append(MetricRollup(database: database, logger: logger))
         services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
         services.append(KeyLifecycle(database: database, rootKey: rootKey, logger: logger))
         services.append(KeyCacheInvalidation(database: database, keyRing: dependencies.keyRing, logger: logger))
