@@ -38,7 +38,9 @@ struct DelimitedPattern: Sendable {
         boundNames = columns.compactMap { if case .field(let name, _) = $0 { "$" + name } else { nil } }
     }
 
-    private static func parseColumn(_ cursor: inout PatternCursor, regexCount: inout Int) throws(FilterPatternError) -> Column {
+    private static func parseColumn(
+        _ cursor: inout PatternCursor, regexCount: inout Int
+    ) throws(FilterPatternError) -> Column {
         if cursor.consume("...") { return .ellipsis }
         cursor.skipSpaces()
         let name = cursor.readBare(stoppingAt: nameStops)
@@ -91,14 +93,17 @@ struct DelimitedPattern: Sendable {
     }
 
     /// Places columns from `column` on fields from `field`; remembers dead ends so several `...` stay polynomial.
-    private func place(column: Int, field: Int, _ fields: [ArraySlice<UInt8>], _ assignment: inout [Int], _ failed: inout Set<Int>) -> Bool {
+    private func place(
+        column: Int, field: Int, _ fields: [ArraySlice<UInt8>], _ assignment: inout [Int], _ failed: inout Set<Int>
+    ) -> Bool {
         if column == columns.count { return field == fields.count }
         let key = column * (fields.count + 1) + field
         if ellipsisCount > 1, failed.contains(key) { return false }
         var placed = false
         switch columns[column] {
         case .ellipsis:
-            for next in field...fields.count where place(column: column + 1, field: next, fields, &assignment, &failed) {
+            for next in field...fields.count where place(column: column + 1, field: next, fields, &assignment, &failed)
+            {
                 placed = true
                 break
             }

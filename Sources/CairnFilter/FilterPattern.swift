@@ -89,7 +89,11 @@ public struct FilterMatch: Sendable {
         case .positional(let pattern):
             let values = DelimitedPattern.fields(of: message) ?? []
             return zip(pattern.columns, values).compactMap { column, value in
-                if case .field(let name, _) = column { ("$" + name, String(decoding: value, as: UTF8.self)) } else { nil }
+                if case .field(let name, _) = column {
+                    ("$" + name, String(decoding: value, as: UTF8.self))
+                } else {
+                    nil
+                }
             }
         }
     }

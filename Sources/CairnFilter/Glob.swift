@@ -29,7 +29,9 @@ struct Glob: Sendable {
         guard needle.count <= haystack.count else { return nil }
         var start = haystack.startIndex
         while start + needle.count <= haystack.endIndex {
-            if haystack[start] == needle[0], haystack[start..<start + needle.count].elementsEqual(needle) { return start }
+            if haystack[start] == needle[0], haystack[start..<start + needle.count].elementsEqual(needle) {
+                return start
+            }
             start += 1
         }
         return nil

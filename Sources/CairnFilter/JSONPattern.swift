@@ -46,7 +46,8 @@ struct JSONPattern: Sendable {
             if case .key(let key)? = selector.steps.last {
                 bytes.append([UInt8(ascii: "\"")] + key + [UInt8(ascii: "\"")])
             }
-            if case .condition(let condition) = test, condition.comparison == .equal, case .text(let glob) = condition.value,
+            if case .condition(let condition) = test, condition.comparison == .equal,
+                case .text(let glob) = condition.value,
                 !glob.hasWildcard, !glob.text.isEmpty
             {
                 bytes.append(glob.text)
@@ -55,7 +56,9 @@ struct JSONPattern: Sendable {
         }
     }
 
-    private static func parseAny(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+    private static func parseAny(
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+    ) throws(FilterPatternError) -> Expression {
         var expression = try parseAll(&cursor, &selectors, &regexCount)
         while cursor.consume("||") {
             expression = .any(expression, try parseAll(&cursor, &selectors, &regexCount))
@@ -63,7 +66,9 @@ struct JSONPattern: Sendable {
         return expression
     }
 
-    private static func parseAll(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+    private static func parseAll(
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+    ) throws(FilterPatternError) -> Expression {
         var expression = try parsePrimary(&cursor, &selectors, &regexCount)
         while cursor.consume("&&") {
             expression = .all(expression, try parsePrimary(&cursor, &selectors, &regexCount))
@@ -71,7 +76,9 @@ struct JSONPattern: Sendable {
         return expression
     }
 
-    private static func parsePrimary(_ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int) throws(FilterPatternError) -> Expression {
+    private static func parsePrimary(
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+    ) throws(FilterPatternError) -> Expression {
         if cursor.consume("(") {
             let inner = try parseAny(&cursor, &selectors, &regexCount)
             guard cursor.consume(")") else { throw .invalid }

@@ -27,7 +27,8 @@ struct RegexPattern: Sendable {
     init(_ source: some Collection<UInt8>) throws(FilterPatternError) {
         let bytes = Array(source)
         guard !bytes.isEmpty else { throw .invalid }
-        for byte in bytes where !(Self.isAlphanumeric(byte) || Self.plainSymbols.contains(byte) || Self.operators.contains(byte)) {
+        for byte in bytes
+        where !(Self.isAlphanumeric(byte) || Self.plainSymbols.contains(byte) || Self.operators.contains(byte)) {
             throw .invalidCharacters([byte])
         }
         var branches: [Branch] = []
@@ -94,7 +95,9 @@ struct RegexPattern: Sendable {
         return Branch(program: program, anchoredAtStart: anchoredAtStart)
     }
 
-    private static func parseAtom(_ bytes: [UInt8], _ index: inout Int, _ end: Int) throws(FilterPatternError) -> ByteSet {
+    private static func parseAtom(
+        _ bytes: [UInt8], _ index: inout Int, _ end: Int
+    ) throws(FilterPatternError) -> ByteSet {
         let byte = bytes[index]
         index += 1
         switch byte {
@@ -139,7 +142,9 @@ struct RegexPattern: Sendable {
         }
     }
 
-    private static func parseClass(_ bytes: [UInt8], _ index: inout Int, _ end: Int) throws(FilterPatternError) -> ByteSet {
+    private static func parseClass(
+        _ bytes: [UInt8], _ index: inout Int, _ end: Int
+    ) throws(FilterPatternError) -> ByteSet {
         var set = ByteSet()
         var negated = false
         if index < end, bytes[index] == UInt8(ascii: "^") {
@@ -181,7 +186,9 @@ struct RegexPattern: Sendable {
         return negated ? set.inverted : set
     }
 
-    private static func parseQuantifier(_ bytes: [UInt8], _ index: inout Int, _ end: Int) throws(FilterPatternError) -> (Int, Int?) {
+    private static func parseQuantifier(
+        _ bytes: [UInt8], _ index: inout Int, _ end: Int
+    ) throws(FilterPatternError) -> (Int, Int?) {
         guard index < end else { return (1, 1) }
         switch bytes[index] {
         case UInt8(ascii: "?"):

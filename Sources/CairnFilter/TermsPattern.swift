@@ -49,8 +49,11 @@ struct TermsPattern: Sendable {
             default:
                 let word = cursor.readBare(stoppingAt: [])
                 guard !word.isEmpty else { throw .invalid }
-                if let bad = word.firstIndex(where: { !(RegexPattern.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 >= 0x80) }) {
-                    throw .invalidCharacters(word[bad...].prefix { !RegexPattern.isAlphanumeric($0) && $0 != UInt8(ascii: "_") })
+                if let bad = word.firstIndex(where: {
+                    !(RegexPattern.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 >= 0x80)
+                }) {
+                    throw .invalidCharacters(
+                        word[bad...].prefix { !RegexPattern.isAlphanumeric($0) && $0 != UInt8(ascii: "_") })
                 }
                 term = .text(Array(word))
             }

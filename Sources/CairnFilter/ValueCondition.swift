@@ -70,7 +70,9 @@ struct ValueCondition: Sendable {
     }
 
     /// Reads `= value`, `!= value`, `< 5` … at the cursor; nil when no operator is next.
-    static func parse(_ cursor: inout PatternCursor, valueStops: Set<UInt8>, regexCount: inout Int) throws(FilterPatternError) -> ValueCondition? {
+    static func parse(
+        _ cursor: inout PatternCursor, valueStops: Set<UInt8>, regexCount: inout Int
+    ) throws(FilterPatternError) -> ValueCondition? {
         cursor.skipSpaces()
         let comparison: Comparison
         if cursor.consume("!=") {

@@ -1,5 +1,5 @@
-import CairnFilter
 import CairnCrypto
+import CairnFilter
 import CairnKeys
 import CairnProtocol
 import CairnStore

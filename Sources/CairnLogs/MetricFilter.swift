@@ -45,7 +45,9 @@ struct MetricFilter: Sendable {
     }
 
     /// `$.field` needs a JSON pattern; `$name` needs a space-delimited pattern that names that field.
-    private static func check(_ selector: FieldSelector, usableWith pattern: FilterPattern, role: String) throws(AWSError) {
+    private static func check(
+        _ selector: FieldSelector, usableWith pattern: FilterPattern, role: String
+    ) throws(AWSError) {
         switch selector {
         case .json where !pattern.isJSON:
             throw AWSError.invalidParameter("Invalid \(role): a JSON selector needs a JSON filter pattern")
@@ -115,8 +117,11 @@ extension [MetricFilter] {
             }
             if let defaultValue = filter.defaultValue {
                 for minute in minutesWithEvents where points[MetricPointKey(minute: minute, dimensions: [])] == nil {
-                    points[MetricPointKey(minute: minute, dimensions: []), default: MetricPoint(metric: placeholder, periodStart: minute, resolution: 60, unit: "")]
-                        .add(defaultValue)
+                    points[
+                        MetricPointKey(minute: minute, dimensions: []),
+                        default: MetricPoint(metric: placeholder, periodStart: minute, resolution: 60, unit: "")
+                    ]
+                    .add(defaultValue)
                 }
             }
             for (key, point) in points {

@@ -41,7 +41,10 @@ public struct MetricIdentity: Hashable, Sendable {
     }
 
     var dimensionsJSON: String {
-        "[" + dimensions.map { #"{"Name":""# + JSONText.escape($0.name) + #"","Value":""# + JSONText.escape($0.value) + #""}"# }
+        "["
+            + dimensions.map {
+                #"{"Name":""# + JSONText.escape($0.name) + #"","Value":""# + JSONText.escape($0.value) + #""}"#
+            }
             .joined(separator: ",") + "]"
     }
 
@@ -117,7 +120,8 @@ public struct MetricAggregator: Sendable {
 
     /// The point for `metric` at `timestamp` (epoch seconds), created on first use.
     public mutating func withPoint(
-        _ metric: MetricIdentity, timestamp: Int64, resolution: Int, unit: String?, _ update: (inout MetricPoint) -> Void
+        _ metric: MetricIdentity, timestamp: Int64, resolution: Int, unit: String?,
+        _ update: (inout MetricPoint) -> Void
     ) {
         let start = timestamp - ((timestamp % Int64(resolution)) + Int64(resolution)) % Int64(resolution)
         let key = Key(metric: metric, periodStart: start, unit: unit ?? "None")

@@ -42,7 +42,9 @@ extension MetricsService {
             let value = try datum.double("Value")
             let values = try datum.list("Values", max: MetricsLimits.valuesPerMetric)
             let counts = try datum.list("Counts", max: MetricsLimits.valuesPerMetric)
-            let statistics = datum.optional("StatisticValues").map { MetricRequest($0, path: datum.member("StatisticValues")) }
+            let statistics = datum.optional("StatisticValues").map {
+                MetricRequest($0, path: datum.member("StatisticValues"))
+            }
             let forms = [value != nil, !values.isEmpty, statistics != nil].filter { $0 }.count
             if forms == 0 {
                 throw AWSError.invalidParameterCombination(
@@ -71,7 +73,8 @@ extension MetricsService {
             let statisticSet = try statistics.map { set throws(AWSError) in
                 (
                     count: try set.double("SampleCount", required: true)!, sum: try set.double("Sum", required: true)!,
-                    minimum: try set.double("Minimum", required: true)!, maximum: try set.double("Maximum", required: true)!
+                    minimum: try set.double("Minimum", required: true)!,
+                    maximum: try set.double("Maximum", required: true)!
                 )
             }
             if let statisticSet, statisticSet.count <= 0 || statisticSet.minimum > statisticSet.maximum {
@@ -79,7 +82,8 @@ extension MetricsService {
                     "The parameter \(datum.member("StatisticValues")) must have a positive SampleCount and Minimum no greater than Maximum."
                 )
             }
-            aggregator.withPoint(metric, timestamp: Int64(timestamp.rounded(.down)), resolution: resolution, unit: unit) {
+            aggregator.withPoint(metric, timestamp: Int64(timestamp.rounded(.down)), resolution: resolution, unit: unit)
+            {
                 point in
                 for observation in observations where observation.count > 0 {
                     point.add(observation.value, count: observation.count)

@@ -35,7 +35,8 @@ extension MetricsService {
             return (text, statistic)
         }
         if statistics.isEmpty == extended.isEmpty {
-            throw AWSError.invalidParameterCombination("Must specify either Statistics or ExtendedStatistics, but not both.")
+            throw AWSError.invalidParameterCombination(
+                "Must specify either Statistics or ExtendedStatistics, but not both.")
         }
         let requested = (end - start + Int64(period) - 1) / Int64(period)
         if requested > MetricsLimits.datapointsPerStatisticsCall {
@@ -47,7 +48,9 @@ extension MetricsService {
             metric, caller, start: start, end: end, period: period, unit: try request.unit(),
             withSamples: !extended.isEmpty)
         let datapoints = buckets.map { bucket -> Document in
-            var members: [String: Document] = ["Timestamp": .timestamp(Double(bucket.start)), "Unit": .string(bucket.unit)]
+            var members: [String: Document] = [
+                "Timestamp": .timestamp(Double(bucket.start)), "Unit": .string(bucket.unit),
+            ]
             for (text, statistic) in statistics {
                 if let value = bucket.value(of: statistic) { members[text] = .double(value) }
             }
@@ -92,14 +95,18 @@ extension MetricsService {
             }
             guard let stat = query.optional("MetricStat").map({ MetricRequest($0, path: query.member("MetricStat")) })
             else { throw AWSError.missingParameter(query.member("MetricStat")) }
-            guard let metricDocument = stat.optional("Metric") else { throw AWSError.missingParameter(stat.member("Metric")) }
+            guard let metricDocument = stat.optional("Metric") else {
+                throw AWSError.missingParameter(stat.member("Metric"))
+            }
             let metricRequest = MetricRequest(metricDocument, path: stat.member("Metric"))
             let namespace = try metricRequest.string("Namespace", required: true, length: 1...255)!
             let name = try metricRequest.string("MetricName", required: true, length: 1...255)!
             let metric = MetricIdentity(namespace: namespace, name: name, dimensions: try metricRequest.dimensions())
             let period = try Self.period(stat, "Period")!
             let statText = try stat.string("Stat", required: true)!
-            guard let statistic = Statistic(statText) else { throw AWSError.invalidValue(statText, stat.member("Stat")) }
+            guard let statistic = Statistic(statText) else {
+                throw AWSError.invalidValue(statText, stat.member("Stat"))
+            }
             let buckets = try await self.buckets(
                 metric, caller, start: start, end: end, period: period, unit: try stat.unit(),
                 withSamples: statistic.isPercentile)
@@ -213,7 +220,8 @@ extension MetricsService {
             (Int64, Double, Double, Double, Double, String).self)
         {
             buckets.append(
-                MetricBucket(start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit))
+                MetricBucket(
+                    start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit))
         }
         guard withSamples, !buckets.isEmpty else { return buckets }
         let samples = try await database.query(

@@ -30,10 +30,14 @@ public enum CBOR {
             output.append(contentsOf: [UInt8(argument >> 8), UInt8(argument & 0xFF)])
         case 0x10000..<0x1_0000_0000:
             output.append(type | 26)
-            for shift in stride(from: 24, through: 0, by: -8) { output.append(UInt8((argument >> UInt64(shift)) & 0xFF)) }
+            for shift in stride(from: 24, through: 0, by: -8) {
+                output.append(UInt8((argument >> UInt64(shift)) & 0xFF))
+            }
         default:
             output.append(type | 27)
-            for shift in stride(from: 56, through: 0, by: -8) { output.append(UInt8((argument >> UInt64(shift)) & 0xFF)) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                output.append(UInt8((argument >> UInt64(shift)) & 0xFF))
+            }
         }
     }
 
@@ -165,7 +169,9 @@ public enum CBOR {
             case 4:
                 var items: [Document] = []
                 if let count = try argument(info) {
-                    guard count <= UInt64(bytes.count - index) else { throw DecodingError(reason: "length beyond the input") }
+                    guard count <= UInt64(bytes.count - index) else {
+                        throw DecodingError(reason: "length beyond the input")
+                    }
                     for _ in 0..<count { items.append(try item(depth: depth + 1)) }
                 } else {
                     while !(try atBreak()) { items.append(try item(depth: depth + 1)) }
@@ -180,7 +186,9 @@ public enum CBOR {
                     members[key] = try reader.item(depth: depth + 1)
                 }
                 if let count = try argument(info) {
-                    guard count <= UInt64(bytes.count - index) else { throw DecodingError(reason: "length beyond the input") }
+                    guard count <= UInt64(bytes.count - index) else {
+                        throw DecodingError(reason: "length beyond the input")
+                    }
                     for _ in 0..<count { try member(&self) }
                 } else {
                     while !(try atBreak()) { try member(&self) }
@@ -201,7 +209,8 @@ public enum CBOR {
                 case 22, 23: return .null
                 case 25:
                     let raw = try take(2)
-                    return .double(Double(Float16Bits.decode(UInt16(raw[raw.startIndex]) << 8 | UInt16(raw[raw.startIndex + 1]))))
+                    return .double(
+                        Double(Float16Bits.decode(UInt16(raw[raw.startIndex]) << 8 | UInt16(raw[raw.startIndex + 1]))))
                 case 26:
                     var bits: UInt32 = 0
                     for byte in try take(4) { bits = bits << 8 | UInt32(byte) }

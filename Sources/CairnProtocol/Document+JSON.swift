@@ -40,7 +40,9 @@ extension Document {
         case .boolean(let flag): output += flag ? "true" : "false"
         case .integer(let number): output += String(number)
         case .double(let number), .timestamp(let number):
-            output += number.isFinite ? (number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : "\(number)") : "null"
+            output +=
+                number.isFinite
+                ? (number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : "\(number)") : "null"
         case .string(let text): output += "\"" + JSONText.escape(text) + "\""
         case .bytes(let bytes): output += "\"" + Data(bytes).base64EncodedString() + "\""
         case .list(let items):

@@ -122,7 +122,8 @@ struct AWSEndpoint: Sendable {
             context.logger.error(
                 "request failed",
                 metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "error": "\(error)"])
-            response = Self.errorResponse(.serviceUnavailable(requestID: requestID), format: format, requestID: requestID)
+            response = Self.errorResponse(
+                .serviceUnavailable(requestID: requestID), format: format, requestID: requestID)
         }
         let dimensions = [("operation", operation ?? "unknown"), ("outcome", outcome)]
         Counter(label: "cairn_requests_total", dimensions: dimensions).increment()
@@ -146,7 +147,8 @@ struct AWSEndpoint: Sendable {
             method: request.method.rawValue, path: path, query: query, headers: headers, payloadHash: SHA256.hex(body))
     }
 
-    static func response(status: HTTPResponse.Status, body: [UInt8], format: WireFormat, requestID: String) -> Response {
+    static func response(status: HTTPResponse.Status, body: [UInt8], format: WireFormat, requestID: String) -> Response
+    {
         var headers = HTTPFields()
         headers[.contentType] = format.contentType
         headers[requestIDHeader] = requestID
@@ -169,7 +171,9 @@ struct AWSEndpoint: Sendable {
     }
 
     /// Decodes the metrics request from CBOR or JSON 1.0 and encodes the answer the same way.
-    private func handleMetrics(_ operation: String, _ bytes: [UInt8], _ format: WireFormat, _ caller: Caller)
+    private func handleMetrics(
+        _ operation: String, _ bytes: [UInt8], _ format: WireFormat, _ caller: Caller
+    )
         async throws -> [UInt8]
     {
         let document: Document

@@ -6,7 +6,8 @@ import Foundation
 /// on the same full-size bodies (as many realistic lines as fit in 1 MB).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Micro-benchmarks that print figures.", subcommands: [Parse.self, FilterBenchCommand.self])
+        commandName: "bench", abstract: "Micro-benchmarks that print figures.",
+        subcommands: [Parse.self, FilterBenchCommand.self])
 
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

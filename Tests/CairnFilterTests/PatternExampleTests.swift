@@ -99,8 +99,14 @@ struct PatternExampleTests {
     static let compoundCases: [(String, Bool)] = [
         (#"{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }"#, true),
         (#"{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }"#, false),
-        (#"{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }"#, true),
-        (#"{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }"#, false),
+        (
+            #"{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }"#,
+            true
+        ),
+        (
+            #"{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }"#,
+            false
+        ),
         (#"{ $.coordinates[1][0] = 2 }"#, true),
         (#"{ $.users[1].email = "Jane*" }"#, true),
     ]
@@ -157,7 +163,10 @@ struct PatternExampleTests {
     @Test func spaceDelimitedExtraction() throws {
         let pattern = try FilterPattern("[ip, user, username, timestamp, request, status_code, bytes]")
         let match = try #require(pattern.match(ArraySlice(Self.access.utf8)))
-        #expect(match.fields.map(\.name) == ["$ip", "$user", "$username", "$timestamp", "$request", "$status_code", "$bytes"])
+        #expect(
+            match.fields.map(\.name) == [
+                "$ip", "$user", "$username", "$timestamp", "$request", "$status_code", "$bytes",
+            ])
         #expect(match.fields[3].value == "10/Oct/2000:13:25:15 -0700")
         #expect(match.fields[4].value == "GET /index.html HTTP/1.0")
         #expect(match.value(of: try #require(FieldSelector("$bytes"))) == "1534")

@@ -17,7 +17,8 @@ struct SplitMix64: RandomNumberGenerator {
 
 @Suite("Filter patterns: properties over generated input")
 struct PatternPropertyTests {
-    static let patternAlphabet = Array(#"{}[]()$.=!<>&|"%?-*,\ aZ09_:ISNULTRUEFXOe"#).map(String.init)
+    static let patternAlphabet =
+        Array(#"{}[]()$.=!<>&|"%?-*,\ aZ09_:ISNULTRUEFXOe"#).map(String.init)
         + ["$.a", "$.b[0]", "...", "&&", "||", " IS NULL", " NOT EXISTS", "\"x\"", "%a+%", "ERROR", "4*"]
 
     /// The parser answers every input with a pattern or an error: no crash, no hang.
@@ -42,7 +43,9 @@ struct PatternPropertyTests {
     @Test func parserNeverCrashesOnRandomBytes() {
         var random = SplitMix64(state: 7)
         for _ in 0..<20_000 {
-            let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                UInt8.random(in: 0...255, using: &random)
+            }
             _ = try? FilterPattern(String(decoding: bytes, as: UTF8.self))
         }
         #expect(throws: FilterPatternError.self) { try FilterPattern("%a{4000}b{4000}%") }
@@ -71,8 +74,10 @@ struct PatternPropertyTests {
             let ours = try RegexPattern(Array(source.utf8))
             let theirs = try NSRegularExpression(pattern: branches.map { "(?:\($0))" }.joined(separator: "|"))
             for _ in 0..<10 {
-                let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in alphabet.randomElement(using: &random)! }
-                    .joined()
+                let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in
+                    alphabet.randomElement(using: &random)!
+                }
+                .joined()
                 let expected =
                     theirs.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
                 #expect(ours.matches(ArraySlice(text.utf8)) == expected, "regex \(source) on \(text.debugDescription)")
@@ -94,10 +99,14 @@ struct PatternPropertyTests {
         let patterns = ["[f1, f2, f3]", "[f1 = a, f2, f3 > 10]", "[f1, f2 = 5* || f2 = GET, f3, f4]", "[f1 != b, f2]"]
         for text in patterns {
             let pattern = try FilterPattern(text)
-            guard case .delimited(let delimited) = pattern.body else { Issue.record("not delimited"); continue }
+            guard case .delimited(let delimited) = pattern.body else {
+                Issue.record("not delimited")
+                continue
+            }
             for _ in 0..<2_000 {
-                let event = (0..<Int.random(in: 0...5, using: &random)).map { _ in words.randomElement(using: &random)! }
-                    .joined(separator: Bool.random(using: &random) ? " " : "  ")
+                let event = (0..<Int.random(in: 0...5, using: &random)).map { _ in words.randomElement(using: &random)!
+                }
+                .joined(separator: Bool.random(using: &random) ? " " : "  ")
                 let bytes = ArraySlice(event.utf8)
                 let general = delimited.match(bytes)
                 #expect(delimited.matchesInPlace(bytes) == (general != nil), "\(text) on \(event)")

@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func defaultValueFillsMinutesWithoutMatches() throws {
-        let filter = try MetricFilter(pattern: "ERROR", transformation: Self.transformation(value: "1", defaultValue: 0))
+        let filter = try MetricFilter(
+            pattern: "ERROR", transformation: Self.transformation(value: "1", defaultValue: 0))
         let (timestamps, messages, ends) = Self.batch([(0, "ok"), (1000, "ok"), (60_000, "ERROR x"), (60_001, "ok")])
         let points = [filter].points(timestamps: timestamps, messages: messages, messageEnds: ends)
         #expect(points.map { [$0.periodStart, Int64($0.sampleCount), Int64($0.sum)] } == [[0, 1, 0], [60, 1, 1]])
@@ -48,18 +49,27 @@ import Testing
         let filter = try MetricFilter(
             pattern: "[host, status, bytes]",
             transformation: Self.transformation(value: "$bytes", dimensions: ["Status": "$status"]))
-        let (timestamps, messages, ends) = Self.batch([(0, "a 200 10"), (1, "b 500 5"), (2, "c 200 1"), (3, "two fields")])
+        let (timestamps, messages, ends) = Self.batch([
+            (0, "a 200 10"), (1, "b 500 5"), (2, "c 200 1"), (3, "two fields"),
+        ])
         let points = [filter].points(timestamps: timestamps, messages: messages, messageEnds: ends)
         #expect(points.map { $0.metric.dimensions.map(\.value) } == [["200"], ["500"]])
         #expect(points.map(\.sum) == [11, 5])
     }
 
     @Test func valuesAndDimensionsMustFitThePattern() {
-        #expect(throws: AWSError.self) { try MetricFilter(pattern: "ERROR", transformation: Self.transformation(value: "$.x")) }
-        #expect(throws: AWSError.self) { try MetricFilter(pattern: "[a, b]", transformation: Self.transformation(value: "$c")) }
-        #expect(throws: AWSError.self) { try MetricFilter(pattern: "[a, b]", transformation: Self.transformation(value: "x1")) }
         #expect(throws: AWSError.self) {
-            try MetricFilter(pattern: "{ $.a = 1 }", transformation: Self.transformation(value: "1", dimensions: ["D": "$d"]))
+            try MetricFilter(pattern: "ERROR", transformation: Self.transformation(value: "$.x"))
+        }
+        #expect(throws: AWSError.self) {
+            try MetricFilter(pattern: "[a, b]", transformation: Self.transformation(value: "$c"))
+        }
+        #expect(throws: AWSError.self) {
+            try MetricFilter(pattern: "[a, b]", transformation: Self.transformation(value: "x1"))
+        }
+        #expect(throws: AWSError.self) {
+            try MetricFilter(
+                pattern: "{ $.a = 1 }", transformation: Self.transformation(value: "1", dimensions: ["D": "$d"]))
         }
     }
 }

@@ -23,7 +23,11 @@ import Testing
         ("83010203", .list([.integer(1), .integer(2), .integer(3)])),
         ("a26161016162820203", .map(["a": .integer(1), "b": .list([.integer(2), .integer(3)])])),
         ("5f42010243030405ff", .bytes([1, 2, 3, 4, 5])), ("7f657374726561646d696e67ff", .string("streaming")),
-        ("9fff", .list([])), ("9f018202039f0405ffff", .list([.integer(1), .list([.integer(2), .integer(3)]), .list([.integer(4), .integer(5)])])),
+        ("9fff", .list([])),
+        (
+            "9f018202039f0405ffff",
+            .list([.integer(1), .list([.integer(2), .integer(3)]), .list([.integer(4), .integer(5)])])
+        ),
         ("bf61610161629f0203ffff", .map(["a": .integer(1), "b": .list([.integer(2), .integer(3)])])),
     ]
 
@@ -37,9 +41,10 @@ import Testing
     /// Truncated items, integer map keys, stray breaks, non-UTF-8 text, a timestamp that is not a number,
     /// out-of-range integers, lengths beyond the input, and nesting past the depth bound.
     @Test func refusesMalformedInput() {
-        for hex in ["", "18", "a201020304", "5f4201ff00", "7f6161", "1c", "62c3", "ff", "830102", "9f01", "0000",
-            "c16161", "1bffffffffffffffff", "5b0000000100000000"]
-        {
+        for hex in [
+            "", "18", "a201020304", "5f4201ff00", "7f6161", "1c", "62c3", "ff", "830102", "9f01", "0000",
+            "c16161", "1bffffffffffffffff", "5b0000000100000000",
+        ] {
             #expect(throws: CBOR.DecodingError.self, "\(hex)") { try CBOR.decode(Self.bytes(hex)) }
         }
         let deep = [UInt8](repeating: 0x81, count: 1000) + [0x00]
