@@ -83,6 +83,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CairnQueue",
+            dependencies: [
+                "CairnStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CairnFilter",
             swiftSettings: swiftSettings
         ),
@@ -134,6 +145,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CairnQueueTests",
+            dependencies: ["CairnQueue"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CairnFilterTests",
             dependencies: ["CairnFilter"],
             swiftSettings: swiftSettings
@@ -146,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto", "CairnMetrics",
+                "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto", "CairnMetrics", "CairnQueue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -1,0 +1,121 @@
+public import CairnStore
+import Foundation
+public import PostgresNIO
+
+/// A job as a worker receives it.
+public struct Job: Sendable {
+    public let id: Int64
+    public let queue: String
+    /// JSON text, as enqueued.
+    public let payload: String
+    /// This attempt's number, from 1.
+    public let attempt: Int
+    public let maxAttempts: Int
+    /// When the job became claimable for this attempt (epoch ms): pickup latency is measured from it.
+    public let availableAt: Int64
+}
+
+/// The PostgreSQL job queue: `jobs` and `dead_jobs`, with the transitions of `JobState`.
+public struct JobQueue: Sendable {
+    /// Enqueueing notifies this channel with the queue's name; committed jobs wake listening workers.
+    public static let channel = "cairn_jobs"
+
+    public let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Enqueues in the caller's transaction: the job exists exactly when the data it concerns does.
+    public static func enqueue(
+        _ queue: String, payloads: [String], policy: RetryPolicy, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        guard !payloads.isEmpty else { return }
+        let now = Self.now()
+        try await connection.query(
+            """
+            INSERT INTO jobs (queue, payload, max_attempts, created_at, available_at, visible_at)
+            SELECT \(queue), p::jsonb, \(Int32(policy.maxAttempts)), \(now), \(now), \(now) FROM unnest(\(payloads)) AS p
+            """, logger: logger)
+        try await connection.query("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
+    }
+
+    public func enqueue(_ queue: String, payloads: [String], policy: RetryPolicy) async throws {
+        try await database.transaction { connection in
+            try await Self.enqueue(queue, payloads: payloads, policy: policy, on: connection, logger: database.logger)
+        }
+    }
+
+    /// Claims up to `limit` due jobs for `worker` (skipping rows other workers hold) and hides them for the
+    /// visibility timeout. Jobs whose last attempt ran out of time go to the dead letters first.
+    public func claim(_ queue: String, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
+        let now = Self.now()
+        try await buryExpired(queue, now: now)
+        let rows = try await database.query(
+            """
+            UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
+                visible_at = \(now) + \(policy.visibilityMilliseconds)
+            FROM (SELECT job_id FROM jobs
+                  WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
+                  ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
+            WHERE j.job_id = c.job_id
+            RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
+            """)
+        var jobs: [Job] = []
+        for try await (id, payload, attempt, maxAttempts, availableAt) in rows.decode(
+            (Int64, String, Int, Int, Int64).self)
+        {
+            jobs.append(
+                Job(
+                    id: id, queue: queue, payload: payload, attempt: attempt, maxAttempts: maxAttempts,
+                    availableAt: availableAt))
+        }
+        return jobs.sorted { $0.id < $1.id }
+    }
+
+    /// Done: the job is deleted, unless another worker has claimed it since (its claim then stands).
+    public func complete(_ job: Job, worker: String) async throws {
+        try await database.query(
+            """
+            DELETE FROM jobs WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
+            """)
+    }
+
+    /// A failed attempt: back in the queue after the backoff, or into the dead letters after the last attempt.
+    public func fail(_ job: Job, worker: String, error: String, policy: RetryPolicy, jitter: Double) async throws {
+        let now = Self.now()
+        if job.attempt >= job.maxAttempts {
+            try await database.query(
+                """
+                WITH gone AS (
+                    DELETE FROM jobs WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
+                    RETURNING *)
+                INSERT INTO dead_jobs (job_id, queue, payload, attempts, max_attempts, created_at, failed_at, last_error)
+                SELECT job_id, queue, payload, attempts, max_attempts, created_at, \(now), \(error) FROM gone
+                """)
+        } else {
+            let retryAt = now + policy.delay(afterAttempt: job.attempt, jitter: jitter)
+            try await database.query(
+                """
+                UPDATE jobs SET visible_at = \(retryAt), available_at = \(retryAt), claimed_by = NULL,
+                    last_error = \(error)
+                WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
+                """)
+        }
+    }
+
+    /// Jobs whose final attempt outlived its visibility timeout (the worker died) are dead.
+    func buryExpired(_ queue: String, now: Int64) async throws {
+        try await database.query(
+            """
+            WITH gone AS (
+                DELETE FROM jobs WHERE queue = \(queue) AND attempts >= max_attempts AND visible_at <= \(now)
+                RETURNING *)
+            INSERT INTO dead_jobs (job_id, queue, payload, attempts, max_attempts, created_at, failed_at, last_error)
+            SELECT job_id, queue, payload, attempts, max_attempts, created_at, \(now),
+                   COALESCE(last_error || '; ', '') || 'last attempt timed out' FROM gone
+            """)
+    }
+}

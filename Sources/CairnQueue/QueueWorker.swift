@@ -1,0 +1,108 @@
+public import CairnStore
+import Foundation
+public import Logging
+import Metrics
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Works one queue: `concurrency` loops claim jobs in batches and run `handler` on each; a listener on
+/// `cairn_jobs` wakes them as soon as jobs commit, and they look again every `pollInterval` regardless.
+/// A job whose handler throws is retried after a backoff, then dead-lettered. On graceful shutdown the
+/// loops finish the job in hand and stop; a job a killed worker held runs again after its visibility timeout.
+public struct QueueWorker: Service {
+    public typealias Handler = @Sendable (Job) async throws -> Void
+
+    let queue: JobQueue
+    let name: String
+    let policy: RetryPolicy
+    let concurrency: Int
+    let batchSize: Int
+    let pollInterval: Duration
+    let workerID: String
+    let handler: Handler
+    let logger: Logger
+
+    public init(
+        database: Database, queue name: String, policy: RetryPolicy = RetryPolicy(), concurrency: Int = 4,
+        batchSize: Int = 16, pollInterval: Duration = .seconds(1), logger: Logger, handler: @escaping Handler
+    ) {
+        self.queue = JobQueue(database: database)
+        self.name = name
+        self.policy = policy
+        self.concurrency = concurrency
+        self.batchSize = batchSize
+        self.pollInterval = pollInterval
+        self.workerID = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8))"
+        self.handler = handler
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let doorbell = Doorbell()
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await listen(doorbell) }
+                for index in 0..<concurrency {
+                    group.addTask { await work(loop: index, doorbell) }
+                }
+            }
+        }
+    }
+
+    /// Rings the doorbell for every notification naming this queue; reconnects when the connection drops.
+    private func listen(_ doorbell: Doorbell) async {
+        while !Task.isCancelled {
+            do {
+                try await queue.database.client.withConnection { connection in
+                    let notifications = try await connection.listen(JobQueue.channel)
+                    doorbell.ring()
+                    for try await notification in notifications where notification.payload == name {
+                        doorbell.ring()
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("job notifications lost; listening again", metadata: ["queue": "\(name)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    private func work(loop: Int, _ doorbell: Doorbell) async {
+        let pickup = Timer(label: "cairn_queue_pickup_latency_seconds", dimensions: [("queue", name)])
+        let attempts = Counter(label: "cairn_queue_attempts_total", dimensions: [("queue", name)])
+        let failures = Counter(label: "cairn_queue_failures_total", dimensions: [("queue", name)])
+        while !Task.isCancelled {
+            let generation = doorbell.generation
+            let jobs: [Job]
+            do {
+                jobs = try await queue.claim(name, worker: workerID, limit: batchSize, policy: policy)
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("claiming jobs failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                try? await Task.sleep(for: pollInterval)
+                continue
+            }
+            if jobs.isEmpty {
+                await doorbell.wait(after: generation, timeout: pollInterval)
+                continue
+            }
+            for job in jobs {
+                pickup.recordNanoseconds(max(0, JobQueue.now() - job.availableAt) * 1_000_000)
+                attempts.increment()
+                do {
+                    try await handler(job)
+                    try await queue.complete(job, worker: workerID)
+                } catch {
+                    failures.increment()
+                    let reason = String(describing: error)
+                    logger.info(
+                        "job attempt failed",
+                        metadata: ["queue": "\(name)", "job": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(reason)"])
+                    try? await queue.fail(
+                        job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import CairnQueue
+import CairnStore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+struct JobQueueTests {
+    static let fast = RetryPolicy(
+        maxAttempts: 2, baseDelayMilliseconds: 1, maxDelayMilliseconds: 1, visibilityMilliseconds: 200)
+
+    @Test func concurrentClaimsNeverShareAJob() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue("q", payloads: (0..<200).map { #"{"n": \#($0)}"# }, policy: Self.fast)
+            let claimed = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for worker in 0..<4 {
+                    group.addTask {
+                        var mine: [Int64] = []
+                        while true {
+                            let jobs = try await queue.claim("q", worker: "w\(worker)", limit: 7, policy: Self.fast)
+                            if jobs.isEmpty { return mine }
+                            for job in jobs {
+                                mine.append(job.id)
+                                try await queue.complete(job, worker: "w\(worker)")
+                            }
+                        }
+                    }
+                }
+                var all: [Int64] = []
+                for try await ids in group { all += ids }
+                return all
+            }
+            #expect(claimed.count == 200 && Set(claimed).count == 200)
+            #expect(try await queue.statistics().first?.depth ?? 0 == 0)
+        }
+    }
+
+    @Test func failedJobsRetryThenDeadLetterAndCanBeRevived() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue("q", payloads: [#"{"x": 1}"#], policy: Self.fast)
+            let first = try #require(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).first)
+            #expect(first.attempt == 1 && first.payload == #"{"x": 1}"#)
+            try await queue.fail(first, worker: "w", error: "HTTP 503", policy: Self.fast, jitter: 0)
+            try await Task.sleep(for: .milliseconds(5))
+            let second = try #require(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).first)
+            #expect(second.attempt == 2 && second.id == first.id)
+            try await queue.fail(second, worker: "w", error: "HTTP 500", policy: Self.fast, jitter: 0)
+            #expect(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).isEmpty)
+            let dead = try await queue.deadJobs(queue: "q")
+            #expect(dead.map(\.lastError) == ["HTTP 500"] && dead[0].attempts == 2)
+            #expect(try await queue.statistics() == [
+                QueueStatistics(queue: "q", depth: 0, running: 0, oldestAgeMilliseconds: 0, attempts: 0, deadLetters: 1)
+            ])
+            #expect(try await queue.retryDead(queue: "q", job: nil) == 1)
+            let revived = try #require(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).first)
+            #expect(revived.attempt == 1 && revived.id == first.id)
+        }
+    }
+
+    @Test func aJobHeldByADeadWorkerRunsAgainAfterItsVisibilityTimeout() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let queue = JobQueue(database: database)
+            try await queue.enqueue("q", payloads: ["{}"], policy: Self.fast)
+            let lost = try #require(try await queue.claim("q", worker: "killed", limit: 1, policy: Self.fast).first)
+            #expect(try await queue.claim("q", worker: "w2", limit: 1, policy: Self.fast).isEmpty)
+            try await Task.sleep(for: .milliseconds(250))
+            let again = try #require(try await queue.claim("q", worker: "w2", limit: 1, policy: Self.fast).first)
+            #expect(again.id == lost.id && again.attempt == 2)
+            // The dead worker's late completion does not remove the job the live one holds.
+            try await queue.complete(lost, worker: "killed")
+            #expect(try await queue.statistics().first?.depth == 1)
+            try await queue.complete(again, worker: "w2")
+            #expect(try await queue.statistics().isEmpty)
+        }
+    }
+
+    /// A worker Service picks up a committed job through NOTIFY well before its one-minute poll.
+    @Test func workersAreWokenByNotify() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let done = Mutex<[String]>([])
+            let worker = QueueWorker(
+                database: database, queue: "q", policy: Self.fast, concurrency: 2, pollInterval: .seconds(60),
+                logger: TestDatabase.logger
+            ) { job in done.withLock { $0.append(job.payload) } }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                try await Task.sleep(for: .milliseconds(300))
+                let started = ContinuousClock.now
+                try await JobQueue(database: database).enqueue("q", payloads: [#"{"a": 1}"#], policy: Self.fast)
+                while done.withLock({ $0.isEmpty }) && ContinuousClock.now - started < .seconds(10) {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(ContinuousClock.now - started < .seconds(5))
+                #expect(done.withLock { $0 } == [#"{"a": 1}"#])
+                group.cancelAll()
+            }
+        }
+    }
+}
