@@ -28,7 +28,7 @@ let package = Package(
             name: "cairn",
             dependencies: [
                 "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys", "CairnFilter",
-                "CairnMetrics",
+                "CairnMetrics", "CairnQueue",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,6 +16,8 @@ CREATE TABLE jobs (
     last_error    text
 );
 CREATE INDEX jobs_claimable ON jobs (queue, visible_at, job_id);
+-- Jobs on their last attempt: the only ones a timed-out claim can send to the dead letters.
+CREATE INDEX jobs_last_attempt ON jobs (queue, visible_at) WHERE attempts >= max_attempts;
 
 CREATE TABLE dead_jobs (
     job_id        bigint PRIMARY KEY,

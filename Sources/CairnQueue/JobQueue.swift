@@ -52,8 +52,10 @@ public struct JobQueue: Sendable {
     /// visibility timeout. Jobs whose last attempt ran out of time go to the dead letters first.
     public func claim(_ queue: String, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
         let now = Self.now()
-        try await buryExpired(queue, now: now)
-        let rows = try await database.query(
+        try await buryExpired(queue, now: now)  // cheap: a partial index holds only jobs on their last attempt
+        // Claims commit without waiting for the disk: a claim lost in a crash only makes the job claimable again.
+        return try await database.relaxedTransaction { connection in
+        let rows = try await connection.query(
             """
             UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
                 visible_at = \(now) + \(policy.visibilityMilliseconds)
@@ -62,7 +64,7 @@ public struct JobQueue: Sendable {
                   ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
             WHERE j.job_id = c.job_id
             RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
-            """)
+            """, logger: database.logger)
         var jobs: [Job] = []
         for try await (id, payload, attempt, maxAttempts, availableAt) in rows.decode(
             (Int64, String, Int, Int, Int64).self)
@@ -73,6 +75,7 @@ public struct JobQueue: Sendable {
                     availableAt: availableAt))
         }
         return jobs.sorted { $0.id < $1.id }
+        }
     }
 
     /// Done: the job is deleted, unless another worker has claimed it since (its claim then stands).
@@ -81,6 +84,19 @@ public struct JobQueue: Sendable {
             """
             DELETE FROM jobs WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
             """)
+    }
+
+    /// Completes several jobs in one statement (each only if this worker still holds that attempt).
+    public func complete(_ jobs: [Job], worker: String) async throws {
+        guard !jobs.isEmpty else { return }
+        // A completion lost in a crash makes the job run again: at least once, never lost.
+        try await database.relaxedTransaction { connection in
+            try await connection.query(
+                """
+                DELETE FROM jobs j USING unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) })) AS d(id, attempt)
+                WHERE j.job_id = d.id AND j.attempts = d.attempt AND j.claimed_by = \(worker)
+                """, logger: database.logger)
+        }
     }
 
     /// A failed attempt: back in the queue after the backoff, or into the dead letters after the last attempt.

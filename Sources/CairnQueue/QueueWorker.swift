@@ -87,12 +87,13 @@ public struct QueueWorker: Service {
                 await doorbell.wait(after: generation, timeout: pollInterval)
                 continue
             }
+            var succeeded: [Job] = []
             for job in jobs {
                 pickup.recordNanoseconds(max(0, JobQueue.now() - job.availableAt) * 1_000_000)
                 attempts.increment()
                 do {
                     try await handler(job)
-                    try await queue.complete(job, worker: workerID)
+                    succeeded.append(job)
                 } catch {
                     failures.increment()
                     let reason = String(describing: error)
@@ -102,6 +103,12 @@ public struct QueueWorker: Service {
                     try? await queue.fail(
                         job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
                 }
+            }
+            do {
+                try await queue.complete(succeeded, worker: workerID)
+            } catch {
+                // The jobs run again after their visibility timeout: at least once.
+                logger.warning("completing jobs failed", metadata: ["queue": "\(name)", "error": "\(error)"])
             }
         }
     }

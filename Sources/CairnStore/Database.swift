@@ -19,6 +19,18 @@ public struct Database: Sendable {
         try await transaction(begin: "BEGIN", body)
     }
 
+    /// Runs `body` in a transaction whose commit does not wait for the WAL to reach the disk: for bookkeeping
+    /// that a crash may lose without harm (a job queue's claims and completions: the job then runs again).
+    /// Never for data a caller was told is stored.
+    public func relaxedTransaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await transaction(begin: "BEGIN") { connection in
+            try await connection.query("SET LOCAL synchronous_commit TO off", logger: logger)
+            return try await body(connection)
+        }
+    }
+
     /// Runs `body` in a read-only transaction that sees one snapshot throughout, for reads made of
     /// several queries (pages of chunks) that must not see a concurrent compaction half done.
     public func snapshot<Result: Sendable>(
