@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .executableTarget(
@@ -64,7 +65,9 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnFilter", "CairnMetrics", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys",
+                "CairnFilter", "CairnMetrics", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys", "CairnQueue",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -121,13 +124,18 @@ let package = Package(
         ),
         .target(
             name: "CairnCrypto",
-            dependencies: ["COpenSSL", "CZstd"],
+            dependencies: ["COpenSSL", "CZstd", "CZlib"],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
             name: "COpenSSL",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .systemLibrary(
             name: "CZstd",

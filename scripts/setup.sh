@@ -9,6 +9,7 @@ need_packages=()
 command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need_packages+=(libssl-dev)
 [ -f /usr/include/zstd.h ] || need_packages+=(libzstd-dev)
+[ -f /usr/include/zlib.h ] || need_packages+=(zlib1g-dev)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_config >/dev/null 2>&1; then
     need_packages+=(postgresql)
 fi

@@ -3,7 +3,7 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Rewraps everything the root key seals — access key secrets and KMS key material — under the current
+/// Rewraps everything the root key seals — access key secrets, KMS key material, function secrets — under the current
 /// root key. Running servers keep working throughout: a value sealed by a key they do not know yet makes
 /// them read the root key file again.
 public struct RootKeyRotation: Sendable {
@@ -51,6 +51,24 @@ public struct RootKeyRotation: Sendable {
                     """
                     UPDATE kms_key_versions SET material_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
                     WHERE account_id = \(account) AND key_id = \(keyID) AND version = \(version)
+                    """, logger: database.logger)
+                count += 1
+            }
+        }
+        try await database.transaction { connection in
+            var secrets: [(String, String, String, [UInt8])] = []
+            for try await (account, region, name, sealed) in try await connection.query(
+                "SELECT account_id, region, name, secret_sealed FROM functions FOR UPDATE", logger: database.logger
+            ).decode((String, String, String, ByteBuffer).self) {
+                secrets.append((account, region, name, Array(sealed.readableBytesView)))
+            }
+            for (account, region, name, sealed) in secrets where !rootKey.isCurrent(sealed) {
+                let context = SealingContext.functionSecret(account: account, region: region, name: name)
+                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
+                try await connection.query(
+                    """
+                    UPDATE functions SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
+                    WHERE account_id = \(account) AND region = \(region) AND name = \(name)
                     """, logger: database.logger)
                 count += 1
             }

@@ -2,6 +2,7 @@ import CairnCrypto
 import CairnKeys
 import CairnMetrics
 import CairnProtocol
+import CairnQueue
 import CairnStore
 import NIOCore
 import PostgresNIO
@@ -103,16 +104,18 @@ extension LogsService {
         let id: Int64
         let retentionDays: Int?
         let metricFilterCount: Int
+        let subscriptionFilterCount: Int
     }
 
     func groupForWrite(named name: String?, _ caller: Caller) async throws -> GroupForWrite {
         let rows = try await database.query(
             """
-            SELECT group_id, retention_days, metric_filter_count FROM log_groups
+            SELECT group_id, retention_days, metric_filter_count, subscription_filter_count FROM log_groups
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
             """)
-        for try await (id, retention, filters) in rows.decode((Int64, Int?, Int).self) {
-            return GroupForWrite(id: id, retentionDays: retention, metricFilterCount: filters)
+        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Int, Int).self) {
+            return GroupForWrite(
+                id: id, retentionDays: retention, metricFilterCount: filters, subscriptionFilterCount: subscriptions)
         }
         throw AWSError.logGroupNotFound
     }
@@ -141,6 +144,10 @@ extension LogsService {
             : try await metricFilters(group: group.id, caller).points(
                 timestamps: request.timestamps[accepted], messages: request.messages,
                 messageEnds: request.messageEnds)
+        let subscriptions = try await subscriptionJobs(
+            group: group, groupName: request.logGroupName ?? "", streamName: request.logStreamName ?? "",
+            request: request, accepted: accepted, caller
+        ).filter(\.matching)
 
         return try await database.transaction { connection in
             let updated = try await connection.query(
@@ -171,6 +178,18 @@ extension LogsService {
                 """, logger: database.logger)
             try await MetricStore.record(
                 points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
+                logger: database.logger)
+            // Deliveries name the batch by sequence numbers: they survive compaction and hold no log text.
+            let jobs = try subscriptions.map { subscription in
+                try Self.jobText(
+                    DeliveryJob(
+                        kind: .data, account: caller.accountID, region: caller.region, group: group.id,
+                        groupName: request.logGroupName ?? "", filter: subscription.filter, stream: target.stream,
+                        streamName: request.logStreamName, firstSequence: target.firstSequence, count: count,
+                        minTimestamp: minTimestamp, maxTimestamp: maxTimestamp))
+            }
+            try await JobQueue.enqueue(
+                Self.deliveryQueue, payloads: jobs, policy: SubscriptionDelivery.policy, on: connection,
                 logger: database.logger)
             return target.firstSequence + count
         }

@@ -12,11 +12,13 @@ public struct LogsService: Sendable {
     let database: Database
     let pageToken: PageToken
     let keyRing: DataKeyRing
+    let rootKey: RootKey
 
-    public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing) {
+    public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
         self.database = database
         self.pageToken = PageToken(key: pageTokenKey)
         self.keyRing = keyRing
+        self.rootKey = rootKey
     }
 
     typealias Handler = @Sendable (LogsService, [UInt8], Caller) async throws -> [UInt8]
@@ -64,6 +66,16 @@ public struct LogsService: Sendable {
         },
         "TestMetricFilter": {
             try await $0.testMetricFilter(JSONRequest.decode(TestMetricFilterRequest.self, from: $1), $2)
+        },
+        "PutSubscriptionFilter": {
+            try await $0.putSubscriptionFilter(JSONRequest.decode(PutSubscriptionFilterRequest.self, from: $1), $2)
+        },
+        "DeleteSubscriptionFilter": {
+            try await $0.deleteSubscriptionFilter(JSONRequest.decode(DeleteMetricFilterRequest.self, from: $1), $2)
+        },
+        "DescribeSubscriptionFilters": {
+            try await $0.describeSubscriptionFilters(
+                JSONRequest.decode(DescribeSubscriptionFiltersRequest.self, from: $1), $2)
         },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },

@@ -32,28 +32,32 @@ public struct ApplicationDependencies: Sendable {
 /// Builds the Cairn HTTP application: the AWS endpoints (`POST /` and the CBOR `POST /service/…`), health checks
 /// and `/metrics`.
 public func buildApplication(
-    _ configuration: ServerConfiguration, _ dependencies: ApplicationDependencies, logger: Logger
+    _ configuration: ServerConfiguration, _ dependencies: ApplicationDependencies, servesAPI: Bool = true,
+    logger: Logger
 ) -> Application<RouterResponder<BasicRequestContext>> {
-    let router = buildRouter(dependencies)
+    let router = buildRouter(dependencies, servesAPI: servesAPI)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cairn"),
         logger: logger)
 }
 
-public func buildRouter(_ dependencies: ApplicationDependencies) -> Router<BasicRequestContext> {
+/// The routes: the AWS endpoints unless `servesAPI` is false (a worker process), health and metrics always.
+public func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool = true) -> Router<BasicRequestContext> {
     let directory = AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey)
     let endpoint = AWSEndpoint(
         authenticator: Authenticator(directory: directory),
         logs: LogsService(
             database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
-            keyRing: dependencies.keyRing),
+            keyRing: dependencies.keyRing, rootKey: dependencies.rootKey),
         keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing),
         metrics: MetricsService(database: dependencies.database))
     let router = Router()
-    router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
-    router.post("/service/:service/operation/:operation") { request, context in
-        await endpoint.respond(to: request, context: context)
+    if servesAPI {
+        router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
+        router.post("/service/:service/operation/:operation") { request, context in
+            await endpoint.respond(to: request, context: context)
+        }
     }
     router.get("/health/live") { _, _ in "ok\n" }
     router.get("/health/ready") { _, context -> Response in

@@ -2,6 +2,7 @@ import ArgumentParser
 import CairnKeys
 import CairnLogs
 import CairnMetrics
+import CairnQueue
 import CairnServer
 import CairnStore
 import Foundation
@@ -11,6 +12,16 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import UnixSignals
+
+/// What one `cairn serve` process does: the API, the background work, or both.
+enum ServeRole: String, ExpressibleByArgument, CaseIterable {
+    /// The HTTP API only.
+    case api
+    /// Queue workers (subscription delivery) and maintenance; HTTP serves health and metrics only.
+    case worker
+    /// Everything.
+    case all
+}
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +38,9 @@ struct Serve: AsyncParsableCommand {
     @Option(
         help: "Region shown in the printed examples (env CAIRN_REGION, default \(ServerConfiguration.defaultRegion)).")
     var region: String?
+
+    @Option(help: "api, worker or all (env CAIRN_ROLE, default all): several processes can share the work.")
+    var role: ServeRole?
 
     func run() async throws {
         let environment = store.environment
@@ -53,7 +67,8 @@ struct Serve: AsyncParsableCommand {
         let dependencies = ApplicationDependencies(
             database: database, rootKey: rootKey, migrations: migrations, metrics: registry,
             keyCacheLifetime: .seconds(cacheSeconds))
-        var app = buildApplication(server, dependencies, logger: logger)
+        let role = try role ?? environment["CAIRN_ROLE"].map(Self.parseRole) ?? .all
+        var app = buildApplication(server, dependencies, servesAPI: role != .worker, logger: logger)
         app.beforeServerStarts {
             do {
                 try await Migrator(database: database).migrate(migrations)
@@ -68,16 +83,27 @@ struct Serve: AsyncParsableCommand {
             services.append(EmbeddedClusterService(cluster: cluster, ownsServer: opened.startedCluster, logger: logger))
         }
         services.append(database.client)
-        services.append(PartitionMaintainer(database: database, logger: logger))
-        services.append(RetentionSweeper(database: database, logger: logger))
-        services.append(MetricRollup(database: database, logger: logger))
-        services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
-        services.append(KeyLifecycle(database: database, rootKey: rootKey, logger: logger))
         services.append(KeyCacheInvalidation(database: database, keyRing: dependencies.keyRing, logger: logger))
+        if role != .api {
+            services.append(PartitionMaintainer(database: database, logger: logger))
+            services.append(RetentionSweeper(database: database, logger: logger))
+            services.append(MetricRollup(database: database, logger: logger))
+            services.append(ChunkCompactor(database: database, keyRing: dependencies.keyRing, logger: logger))
+            services.append(KeyLifecycle(database: database, rootKey: rootKey, logger: logger))
+            services.append(QueueMonitor(database: database, logger: logger))
+            services.append(
+                SubscriptionDelivery(
+                    database: database, keyRing: dependencies.keyRing, rootKey: rootKey, logger: logger))
+        }
         services.append(app)
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    static func parseRole(_ text: String) throws -> ServeRole {
+        guard let role = ServeRole(rawValue: text) else { throw ValidationError("CAIRN_ROLE must be api, worker or all") }
+        return role
     }
 
     static func parsePort(_ text: String) throws -> Int {

@@ -68,3 +68,20 @@ import Testing
         #expect(throws: Zstd.Failure.self) { try Zstd.decompress(damaged, limit: 4096) }
     }
 }
+
+@Suite struct GzipTests {
+    @Test func roundTripsAndReadsWhatPythonWrites() throws {
+        let text = Array(String(repeating: "CloudWatch Logs subscription payload ✓ ", count: 200).utf8)
+        let compressed = try Gzip.compress(text)
+        #expect(compressed.starts(with: [0x1F, 0x8B]) && compressed.count < text.count / 10)
+        #expect(try Gzip.decompress(compressed, limit: 1 << 20) == text)
+        #expect(throws: Gzip.Failure.tooLarge) { try Gzip.decompress(compressed, limit: 100) }
+        #expect(throws: Gzip.Failure.corrupt) { try Gzip.decompress(Array(compressed.prefix(20)), limit: 1 << 20) }
+        // `gzip.compress(b"hello")` from Python 3.11 (mtime 0).
+        let python: [UInt8] = [
+            0x1F, 0x8B, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xCB, 0x48, 0xCD, 0xC9, 0xC9, 0x07, 0x00, 0x86,
+            0xA6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00,
+        ]
+        #expect(try Gzip.decompress(python, limit: 100) == Array("hello".utf8))
+    }
+}

@@ -1,0 +1,13 @@
+#ifndef CAIRN_CZLIB_SHIM_H
+#define CAIRN_CZLIB_SHIM_H
+#include <zlib.h>
+
+/* deflateInit2 and inflateInit2 are macros; these give Swift functions to call. */
+static inline int cairn_deflate_init_gzip(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
+static inline int cairn_inflate_init_gzip(z_stream *stream) {
+    return inflateInit2(stream, 15 + 16);
+}
+#endif

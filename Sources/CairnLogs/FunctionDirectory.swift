@@ -1,0 +1,124 @@
+public import CairnStore
+import CairnCrypto
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// An HTTP function: Cairn's stand-in for a Lambda function as a subscription destination. Deliveries are
+/// POSTed to its URL and signed with its secret (`X-Cairn-Signature`).
+public struct LogFunction: Sendable, Codable, Equatable {
+    public let accountID: String
+    public let region: String
+    public let name: String
+    public let url: String
+    public let createdAt: Int64
+
+    public var arn: String { "arn:aws:lambda:\(region):\(accountID):function:\(name)" }
+}
+
+/// The functions of every account: created by administrators, their secrets sealed by the root key.
+public struct FunctionDirectory: Sendable {
+    let database: Database
+    let rootKey: RootKey
+
+    public init(database: Database, rootKey: RootKey) {
+        self.database = database
+        self.rootKey = rootKey
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case invalidName, invalidURL, exists, unknownAccount, notFound
+        public var description: String {
+            switch self {
+            case .invalidName: "a function name is 1–64 letters, digits, '-' or '_'"
+            case .invalidURL: "the URL must be http:// or https:// with a host"
+            case .exists: "a function of that name already exists in that account and region"
+            case .unknownAccount: "no such account"
+            case .notFound: "no such function"
+            }
+        }
+    }
+
+    static func context(_ account: String, _ region: String, _ name: String) -> String {
+        SealingContext.functionSecret(account: account, region: region, name: name)
+    }
+
+    /// Creates a function; returns it with its signing secret (shown once, as hex).
+    public func create(account: String, region: String, name: String, url: String) async throws -> (LogFunction, String) {
+        guard (1...64).contains(name.count),
+            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") })
+        else { throw Failure.invalidName }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            throw Failure.invalidURL
+        }
+        guard try await AccountDirectory(database: database, rootKey: rootKey).accountExists(account) else {
+            throw Failure.unknownAccount
+        }
+        let secret = SecureRandom.bytes(32)
+        let sealed = try rootKey.seal(secret, context: Self.context(account, region, name))
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let rows = try await database.query(
+            """
+            INSERT INTO functions (account_id, region, name, url, secret_sealed, root_key_id, created_at)
+            VALUES (\(account), \(region), \(name), \(url), \(ByteBuffer(bytes: sealed)), \(rootKey.id), \(now))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """)
+        var created = false
+        for try await _ in rows.decode(Int.self) { created = true }
+        guard created else { throw Failure.exists }
+        return (LogFunction(accountID: account, region: region, name: name, url: url, createdAt: now), Hex.encode(secret))
+    }
+
+    public func list(account: String?) async throws -> [LogFunction] {
+        let rows = try await database.query(
+            """
+            SELECT account_id, region, name, url, created_at FROM functions
+            WHERE \(account)::text IS NULL OR account_id = \(account) ORDER BY account_id, region, name
+            """)
+        var functions: [LogFunction] = []
+        for try await (account, region, name, url, created) in rows.decode((String, String, String, String, Int64).self) {
+            functions.append(LogFunction(accountID: account, region: region, name: name, url: url, createdAt: created))
+        }
+        return functions
+    }
+
+    public func delete(account: String, region: String, name: String) async throws {
+        let rows = try await database.query(
+            """
+            DELETE FROM functions WHERE account_id = \(account) AND region = \(region) AND name = \(name) RETURNING 1
+            """)
+        var deleted = false
+        for try await _ in rows.decode(Int.self) { deleted = true }
+        guard deleted else { throw Failure.notFound }
+    }
+
+    /// The function an ARN names, with its secret, if it exists.
+    func resolve(arn: String) async throws -> (function: LogFunction, secret: [UInt8])? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return nil }
+        let (region, account, name) = (String(parts[3]), String(parts[4]), String(parts[6]))
+        let rows = try await database.query(
+            """
+            SELECT url, secret_sealed, created_at FROM functions
+            WHERE account_id = \(account) AND region = \(region) AND name = \(name)
+            """)
+        for try await (url, sealed, created) in rows.decode((String, ByteBuffer, Int64).self) {
+            let secret = try rootKey.open(Array(sealed.readableBytesView), context: Self.context(account, region, name))
+            return (LogFunction(accountID: account, region: region, name: name, url: url, createdAt: created), secret)
+        }
+        return nil
+    }
+
+    /// Whether the function an ARN names exists (without opening its secret).
+    func exists(arn: String) async throws -> Bool {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return false }
+        let rows = try await database.query(
+            """
+            SELECT 1 FROM functions WHERE account_id = \(String(parts[4])) AND region = \(String(parts[3]))
+              AND name = \(String(parts[6]))
+            """)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+}

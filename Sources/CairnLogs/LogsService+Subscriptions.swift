@@ -1,0 +1,189 @@
+import CairnFilter
+import CairnProtocol
+import CairnQueue
+import CairnStore
+import Foundation
+import PostgresNIO
+
+extension AWSError {
+    static let subscriptionFilterNotFound = AWSError.resourceNotFound("The specified subscription filter does not exist.")
+    static let functionNotUsable = AWSError.invalidParameter(
+        "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function."
+    )
+}
+
+extension LogsLimits {
+    /// Subscription filters per log group.
+    public static let subscriptionFiltersPerGroup = 2
+    public static let distributions = ["Random", "ByLogStream"]
+    /// DestinationArn / RoleArn: at least 1 character.
+    public static let arnMinLength = 1
+}
+
+extension LogsService {
+    /// The queue subscription deliveries travel on.
+    public static let deliveryQueue = "subscription-delivery"
+
+    func putSubscriptionFilter(_ request: PutSubscriptionFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.required(request.filterName, "filterName")
+        validation.string(
+            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.required(request.filterPattern, "filterPattern")
+        validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
+        validation.required(request.destinationArn, "destinationArn")
+        validation.string(request.destinationArn, "destinationArn", min: LogsLimits.arnMinLength)
+        validation.string(request.roleArn, "roleArn", min: LogsLimits.arnMinLength)
+        validation.oneOf(request.distribution, "distribution", LogsLimits.distributions)
+        try validation.check()
+        _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
+        let destination = request.destinationArn ?? ""
+        guard try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: destination),
+            destination.split(separator: ":")[4] == caller.accountID,
+            destination.split(separator: ":")[3] == caller.region
+        else { throw AWSError.functionNotUsable }
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let now = Self.now()
+        try await database.transaction { connection in
+            let counted = try await connection.query(
+                """
+                SELECT (SELECT count(*) FROM subscription_filters f
+                        WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
+                       EXISTS (SELECT 1 FROM subscription_filters f WHERE f.account_id = g.account_id
+                               AND f.group_id = g.group_id AND f.filter_name = \(request.filterName))
+                FROM log_groups g WHERE account_id = \(caller.accountID) AND group_id = \(group.id) FOR UPDATE
+                """, logger: database.logger)
+            var state: (count: Int, exists: Bool)?
+            for try await row in counted.decode((Int, Bool).self) { state = row }
+            guard let state else { throw AWSError.logGroupNotFound }
+            if !state.exists, state.count >= LogsLimits.subscriptionFiltersPerGroup { throw AWSError.limitExceeded() }
+            try await connection.query(
+                """
+                INSERT INTO subscription_filters (account_id, group_id, filter_name, filter_pattern, destination_arn,
+                    role_arn, distribution, creation_time)
+                VALUES (\(caller.accountID), \(group.id), \(request.filterName), \(request.filterPattern),
+                    \(destination), \(request.roleArn), \(request.distribution ?? "ByLogStream"), \(now))
+                ON CONFLICT (account_id, group_id, filter_name) DO UPDATE SET
+                    filter_pattern = excluded.filter_pattern, destination_arn = excluded.destination_arn,
+                    role_arn = excluded.role_arn, distribution = excluded.distribution
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                UPDATE log_groups SET subscription_filter_count = \(state.count + (state.exists ? 0 : 1))
+                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                """, logger: database.logger)
+            // The destination hears from the subscription at once, as from AWS.
+            let control = DeliveryJob(
+                kind: .control, account: caller.accountID, region: caller.region, group: group.id,
+                groupName: request.logGroupName ?? "", filter: request.filterName ?? "")
+            try await JobQueue.enqueue(
+                Self.deliveryQueue, payloads: [try Self.jobText(control)], policy: SubscriptionDelivery.policy,
+                on: connection, logger: database.logger)
+        }
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func deleteSubscriptionFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.required(request.filterName, "filterName")
+        validation.string(
+            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        try validation.check()
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+        try await database.transaction { connection in
+            let deleted = try await connection.query(
+                """
+                WITH gone AS (
+                    DELETE FROM subscription_filters
+                    WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                      AND filter_name = \(request.filterName)
+                    RETURNING 1)
+                UPDATE log_groups SET subscription_filter_count = subscription_filter_count - (SELECT count(*) FROM gone)
+                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+                RETURNING (SELECT count(*) FROM gone)::integer
+                """, logger: database.logger)
+            var count = 0
+            for try await value in deleted.decode(Int.self) { count = value }
+            if count == 0 { throw AWSError.subscriptionFilterNotFound }
+        }
+        return JSONRequest.encode(EmptyResponse())
+    }
+
+    func describeSubscriptionFilters(
+        _ request: DescribeSubscriptionFiltersRequest, _ caller: Caller
+    ) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.string(
+            request.filterNamePrefix, "filterNamePrefix", min: LogsLimits.filterNameLength.lowerBound,
+            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.describeLimit(request.limit)
+        validation.nextToken(request.nextToken)
+        try validation.check()
+        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let limit = request.limit ?? LogsLimits.describeDefaultLimit
+        let after = try request.nextToken.map {
+            try pageToken.read($0, operation: "DescribeSubscriptionFilters", caller: caller, fields: 1)[0]
+        }
+        let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let rows = try await database.query(
+            """
+            SELECT filter_name, filter_pattern, destination_arn, role_arn, distribution, creation_time
+            FROM subscription_filters
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
+              AND (\(prefix)::text IS NULL OR filter_name LIKE \(prefix))
+              AND (\(after)::text IS NULL OR filter_name COLLATE "C" > \(after))
+            ORDER BY filter_name COLLATE "C" LIMIT \(limit + 1)
+            """)
+        var filters: [SubscriptionFilterDescription] = []
+        var more = false
+        for try await (name, pattern, destination, role, distribution, created) in rows.decode(
+            (String, String, String, String?, String, Int64).self)
+        {
+            guard filters.count < limit else {
+                more = true
+                break
+            }
+            filters.append(
+                SubscriptionFilterDescription(
+                    filterName: name, logGroupName: request.logGroupName ?? "", filterPattern: pattern,
+                    destinationArn: destination, roleArn: role, distribution: distribution, creationTime: created))
+        }
+        let token =
+            more
+            ? filters.last.map { pageToken.make([$0.filterName], operation: "DescribeSubscriptionFilters", caller: caller) }
+            : nil
+        return JSONRequest.encode(DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token))
+    }
+
+    /// The group's subscription filters that match some of the batch's events: each gets a delivery job.
+    func subscriptionJobs(
+        group: GroupForWrite, groupName: String, streamName: String, request: PutLogEventsRequest,
+        accepted: Range<Int>, _ caller: Caller
+    ) async throws -> [(filter: String, matching: Bool)] {
+        guard group.subscriptionFilterCount > 0 else { return [] }
+        let rows = try await database.query(
+            """
+            SELECT filter_name, filter_pattern FROM subscription_filters
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) ORDER BY filter_name
+            """)
+        var result: [(String, Bool)] = []
+        for try await (name, text) in rows.decode((String, String).self) {
+            let pattern = try FilterPatternCache.shared.pattern(text)
+            let matching = accepted.contains { index in
+                let start = index == 0 ? 0 : request.messageEnds[index - 1]
+                return pattern.matches(request.messages[start..<request.messageEnds[index]])
+            }
+            result.append((name, matching))
+        }
+        return result
+    }
+
+    static func jobText(_ job: DeliveryJob) throws -> String {
+        String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+    }
+}

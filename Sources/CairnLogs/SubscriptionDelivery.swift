@@ -1,0 +1,161 @@
+import AsyncHTTPClient
+import CairnCrypto
+import CairnFilter
+public import CairnKeys
+import CairnProtocol
+public import CairnQueue
+public import CairnStore
+import Foundation
+public import Logging
+import NIOCore
+import NIOHTTP1
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Works the subscription delivery queue: for each job, reads the batch's events back (decrypting them),
+/// keeps those the filter matches, and POSTs them to the destination function the way CloudWatch Logs
+/// invokes Lambda: `{"awslogs": {"data": base64(gzip(DATA_MESSAGE))}}`, signed with the function's secret.
+/// A failed delivery is retried with backoff; at least once, never lost while its retries last.
+public struct SubscriptionDelivery: Service {
+    public static let policy = RetryPolicy(
+        maxAttempts: 12, baseDelayMilliseconds: 500, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 30_000)
+    public static let signatureHeader = "X-Cairn-Signature"
+    public static let timestampHeader = "X-Cairn-Timestamp"
+    public static let deliveryHeader = "X-Cairn-Delivery"
+    static let requestTimeout: TimeAmount = .seconds(10)
+
+    let database: Database
+    let keyRing: DataKeyRing
+    let functions: FunctionDirectory
+    let concurrency: Int
+    let logger: Logger
+
+    public init(database: Database, keyRing: DataKeyRing, rootKey: RootKey, concurrency: Int = 4, logger: Logger) {
+        self.database = database
+        self.keyRing = keyRing
+        self.functions = FunctionDirectory(database: database, rootKey: rootKey)
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let worker = QueueWorker(
+            database: database, queue: LogsService.deliveryQueue, policy: Self.policy, concurrency: concurrency,
+            batchSize: 8, logger: logger
+        ) { job in try await deliver(job, client) }
+        do {
+            try await worker.run()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+    }
+
+    enum DeliveryError: Error, CustomStringConvertible {
+        case destinationMissing(String)
+        case rejected(UInt)
+        var description: String {
+            switch self {
+            case .destinationMissing(let arn): "destination \(arn) does not exist"
+            case .rejected(let status): "destination answered HTTP \(status)"
+            }
+        }
+    }
+
+    func deliver(_ job: Job, _ client: HTTPClient) async throws {
+        let delivery = try JSONDecoder().decode(DeliveryJob.self, from: Data(job.payload.utf8))
+        guard let (pattern, destination) = try await subscription(delivery) else { return }  // deleted since
+        guard let (function, secret) = try await functions.resolve(arn: destination) else {
+            throw DeliveryError.destinationMissing(destination)
+        }
+        let message: String
+        switch delivery.kind {
+        case .control:
+            message = Self.controlMessage(now: LogsService.now())
+        case .data:
+            let events = try await matchingEvents(delivery, pattern: pattern)
+            guard !events.isEmpty else { return }
+            message = Self.dataMessage(delivery, events)
+        }
+        let data = Data(try Gzip.compress(Array(message.utf8))).base64EncodedString()
+        let body = Array(#"{"awslogs":{"data":"\#(data)"}}"#.utf8)
+        let timestamp = String(Int64(Date().timeIntervalSince1970))
+        var request = HTTPClientRequest(url: function.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: Self.timestampHeader, value: timestamp)
+        request.headers.add(name: Self.deliveryHeader, value: "\(job.id)")
+        request.headers.add(name: Self.signatureHeader, value: "sha256=" + Self.signature(body, timestamp, secret))
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await client.execute(request, timeout: Self.requestTimeout)
+        _ = try? await response.body.collect(upTo: 64 * 1024)
+        guard (200..<300).contains(response.status.code) else { throw DeliveryError.rejected(response.status.code) }
+    }
+
+    /// `hex(HMAC-SHA256(secret, "<timestamp>.<body>"))`: what a receiver recomputes to trust a delivery.
+    public static func signature(_ body: [UInt8], _ timestamp: String, _ secret: [UInt8]) -> String {
+        Hex.encode(HMACSHA256.authenticate(Array(timestamp.utf8) + [UInt8(ascii: ".")] + body, key: secret))
+    }
+
+    private func subscription(_ delivery: DeliveryJob) async throws -> (pattern: String, destination: String)? {
+        let rows = try await database.query(
+            """
+            SELECT filter_pattern, destination_arn FROM subscription_filters
+            WHERE account_id = \(delivery.account) AND group_id = \(delivery.group) AND filter_name = \(delivery.filter)
+            """)
+        for try await row in rows.decode((String, String).self) { return row }
+        return nil
+    }
+
+    /// The batch's events that the filter matches, read in one snapshot (compaction may have merged the chunk).
+    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [LogEvent] {
+        guard let stream = delivery.stream, let first = delivery.firstSequence, let count = delivery.count,
+            let low = delivery.minTimestamp, let high = delivery.maxTimestamp
+        else { return [] }
+        let pattern = try FilterPatternCache.shared.pattern(text)
+        let reader = EventReader(database: database, keyRing: keyRing)
+        let rows = try await database.snapshot { connection in
+            try await EventReader.ChunkRow.all(
+                try await connection.query(
+                    """
+                    SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes,
+                           ingestion_time, dek_version, payload
+                    FROM event_chunks
+                    WHERE account_id = \(delivery.account) AND group_id = \(delivery.group) AND stream_id = \(stream)
+                      AND max_ts >= \(low) AND min_ts <= \(high)
+                      AND first_seq < \(first + count) AND first_seq + event_count > \(first)
+                    ORDER BY first_seq
+                    """, logger: database.logger))
+        }
+        var events: [LogEvent] = []
+        for row in rows {
+            try await reader.forEachEvent(
+                of: row, delivery.account, where: pattern.matches,
+                visit: { event in
+                    if event.sequence >= first && event.sequence < first + count { events.append(event.detached()) }
+                })
+        }
+        return events.sorted { $0.sequence < $1.sequence }
+    }
+
+    static func dataMessage(_ delivery: DeliveryJob, _ events: [LogEvent]) -> String {
+        var json = #"{"messageType":"DATA_MESSAGE","owner":"\#(delivery.account)","logGroup":""#
+        json += JSONText.escape(delivery.groupName) + #"","logStream":""#
+        json += JSONText.escape(delivery.streamName ?? "") + #"","subscriptionFilters":[""#
+        json += JSONText.escape(delivery.filter) + #""],"logEvents":["#
+        for (index, event) in events.enumerated() {
+            if index > 0 { json += "," }
+            json += #"{"id":"\#(LogsService.eventID(event.key))","timestamp":\#(event.timestamp),"message":""#
+            json += JSONText.escape(String(decoding: event.message, as: UTF8.self)) + #""}"#
+        }
+        return json + "]}"
+    }
+
+    static func controlMessage(now: Int64) -> String {
+        #"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","#
+            + #""subscriptionFilters":[],"logEvents":[{"id":"","timestamp":\#(now),"#
+            + #""message":"CWL CONTROL MESSAGE: Checking health of destination Lambda function."}]}"#
+    }
+}

@@ -1,0 +1,8 @@
+/// The contexts values are sealed under by the root key, shared by the code that seals them and by root key
+/// rotation, which rewraps them.
+public enum SealingContext {
+    /// The signing secret of a subscription function.
+    public static func functionSecret(account: String, region: String, name: String) -> String {
+        "cairn/function-secret/\(account)/\(region)/\(name)"
+    }
+}

@@ -1,0 +1,173 @@
+"""Subscription filters: matching events leave Cairn for an HTTP function as AWS sends them to Lambda,
+at least once, through receivers that are down and workers that are killed."""
+
+import os
+import shutil
+import signal
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT_A, CAIRN, KEYS, Key, Server, free_port, make_data_dir
+from receiver import Receiver
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def make_function(server, account, name, url):
+    return server.admin_json("function", "create", "--account", account, "--name", name, "--url", url)
+
+
+@pytest.fixture
+def receiver(server, request):
+    receiver = Receiver(free_port())
+    function = make_function(server, ACCOUNT_A, f"fn{abs(hash(request.node.name)) % 10**8}", receiver.url)
+    receiver.secret = function["secret"]
+    receiver.start()
+    receiver.arn = function["arn"]
+    yield receiver
+    receiver.stop()
+
+
+def test_only_matching_events_are_delivered_in_aws_format(logs_a, receiver, name):
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="app")
+    logs_a.put_subscription_filter(
+        logGroupName=name, filterName="errors", filterPattern="{ $.level = \"ERROR\" }", destinationArn=receiver.arn)
+    assert receiver.wait_for(lambda: receiver.control_messages())
+    control = receiver.control_messages()[0]
+    assert control["owner"] == "CloudwatchLogs" and "CWL CONTROL MESSAGE" in control["logEvents"][0]["message"]
+
+    t = now_ms()
+    messages = ['{"level": "INFO", "n": 1}', '{"level": "ERROR", "n": 2}', "plain ERROR text",
+                '{"level": "ERROR", "n": 4, "text": "ünïcode \\"quoted\\""}']
+    logs_a.put_log_events(logGroupName=name, logStreamName="app",
+                          logEvents=[{"timestamp": t + i, "message": m} for i, m in enumerate(messages)])
+    logs_a.put_log_events(logGroupName=name, logStreamName="app",
+                          logEvents=[{"timestamp": t + 10, "message": '{"level": "DEBUG"}'}])
+    assert receiver.wait_for(lambda: len(receiver.data_events()) >= 2)
+    time.sleep(1)
+    data = [m for m in receiver.messages if m["messageType"] == "DATA_MESSAGE"]
+    assert len(data) == 1 and receiver.bad_signatures == 0
+    message = data[0]
+    assert message["owner"] == ACCOUNT_A and message["logGroup"] == name and message["logStream"] == "app"
+    assert message["subscriptionFilters"] == ["errors"]
+    assert [(e["timestamp"], e["message"]) for e in message["logEvents"]] == [(t + 1, messages[1]), (t + 3, messages[3])]
+    stored = logs_a.filter_log_events(logGroupName=name, filterPattern='{ $.level = "ERROR" }')["events"]
+    assert [e["eventId"] for e in stored] == [e["id"] for e in message["logEvents"]]
+
+    described = logs_a.describe_subscription_filters(logGroupName=name)["subscriptionFilters"]
+    assert [(f["filterName"], f["destinationArn"], f["distribution"]) for f in described] == [
+        ("errors", receiver.arn, "ByLogStream")]
+    logs_a.delete_subscription_filter(logGroupName=name, filterName="errors")
+    assert logs_a.describe_subscription_filters(logGroupName=name)["subscriptionFilters"] == []
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.delete_subscription_filter(logGroupName=name, filterName="errors")
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_subscription_filter_rules(server, logs_a, logs_b, receiver, name):
+    logs_a.create_log_group(logGroupName=name)
+    for filter_name in ("one", "two"):
+        logs_a.put_subscription_filter(logGroupName=name, filterName=filter_name, filterPattern="",
+                                       destinationArn=receiver.arn)
+    logs_a.put_subscription_filter(logGroupName=name, filterName="two", filterPattern="ERROR",
+                                   destinationArn=receiver.arn)  # replacing is not adding
+
+    def refused(client, code, **changes):
+        args = dict(logGroupName=name, filterName="three", filterPattern="", destinationArn=receiver.arn)
+        args.update(changes)
+        with pytest.raises(ClientError) as excinfo:
+            client.put_subscription_filter(**args)
+        assert excinfo.value.response["Error"]["Code"] == code, excinfo.value.response
+        return excinfo.value.response["Error"]["Message"]
+
+    assert refused(logs_a, "LimitExceededException") == "Resource limit exceeded."
+    logs_a.delete_subscription_filter(logGroupName=name, filterName="one")
+    message = refused(logs_a, "InvalidParameterException",
+                      destinationArn=receiver.arn.replace(receiver.arn.split(":")[-1], "missing"))
+    assert message.startswith("Could not execute the lambda function")
+    refused(logs_a, "InvalidParameterException", filterPattern="{ $.a = ")
+    refused(logs_a, "ResourceNotFoundException", logGroupName=name + "-missing")
+    # Another account cannot point at account A's function.
+    logs_b.create_log_group(logGroupName=name)
+    refused(logs_b, "InvalidParameterException")
+
+
+def test_receiver_down_for_30_seconds_loses_nothing(logs_a, receiver, name):
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_subscription_filter(logGroupName=name, filterName="all", filterPattern="", destinationArn=receiver.arn)
+    assert receiver.wait_for(lambda: receiver.control_messages())
+    receiver.stop()
+    sent = []
+    for batch in range(10):
+        events = [{"timestamp": now_ms(), "message": f"b{batch} e{i}"} for i in range(20)]
+        logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=events)
+        sent += [e["message"] for e in events]
+        time.sleep(3)
+    receiver.start()
+    assert receiver.wait_for(lambda: {e["message"] for e in receiver.data_events()} >= set(sent), timeout=120)
+    assert sorted({e["message"] for e in receiver.data_events()}) == sorted(sent)
+
+
+def test_worker_killed_mid_delivery_loses_nothing(receiver):
+    """An API process and a worker process share one database; the worker is SIGKILLed while deliveries are in
+    flight, a new one takes over, and every event arrives (duplicates allowed, counted)."""
+    account = "666666666666"
+    key = Key(account, "AKIAE2ESUBSCRIBER001", "secret-subscriber-0000000000001", "admin")
+    api_dir, worker_dir, second_worker_dir = make_data_dir(), make_data_dir(), make_data_dir()
+    api = Server(api_dir, free_port(), extra_env={"CAIRN_ROLE": "api"})
+    workers = []
+    try:
+        api.start()
+        with open(os.path.join(api_dir, "root.key")) as f:
+            root_key = f.read().strip()
+        url = f"postgres://cairn@localhost/cairn?host={os.path.join(api_dir, 'run')}"
+
+        def start_worker(directory):
+            worker = Server(directory, free_port(), extra_env={"CAIRN_ROLE": "worker", "CAIRN_ROOT_KEY": root_key})
+            worker.env["CAIRN_DATABASE_URL"] = url
+            worker.start()
+            workers.append(worker)
+            return worker
+
+        api.admin("account", "create", "--id", account)
+        api.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+        function = make_function(api, account, "slow", receiver.url)
+        receiver.secret = function["secret"]
+        receiver.delay = 0.5
+        logs = api.client(key)
+        logs.create_log_group(logGroupName="/kill")
+        logs.create_log_stream(logGroupName="/kill", logStreamName="s")
+        logs.put_subscription_filter(logGroupName="/kill", filterName="all", filterPattern="",
+                                     destinationArn=function["arn"])
+        first = start_worker(worker_dir)
+        sent = []
+        for batch in range(30):
+            events = [{"timestamp": now_ms(), "message": f"k{batch} e{i}"} for i in range(10)]
+            logs.put_log_events(logGroupName="/kill", logStreamName="s", logEvents=events)
+            sent += [e["message"] for e in events]
+        assert receiver.wait_for(lambda: len(receiver.data_events()) >= 20, timeout=30)
+        first.process.send_signal(signal.SIGKILL)
+        first.process.wait(timeout=30)
+        delivered_before = len(receiver.data_events())
+        assert delivered_before < len(sent), "the worker finished before it was killed; nothing was tested"
+        start_worker(second_worker_dir)
+        assert receiver.wait_for(lambda: {e["message"] for e in receiver.data_events()} >= set(sent), timeout=90)
+        received = [e["message"] for e in receiver.data_events()]
+        assert set(received) == set(sent)
+        duplicates = len(received) - len(set(received))
+        print(f"delivered {len(received)} events for {len(sent)} sent: {duplicates} duplicates after the SIGKILL")
+        jobs = api.admin_json("jobs", "list")
+        assert all(q["deadLetters"] == 0 for q in jobs)
+    finally:
+        for worker in workers:
+            if worker.process and worker.process.poll() is None:
+                worker.stop()
+        api.stop()
+        for directory in (api_dir, worker_dir, second_worker_dir):
+            shutil.rmtree(directory, ignore_errors=True)
