@@ -1,4 +1,5 @@
 public import CairnCrypto
+import CairnProtocol
 public import CairnStore
 public import Foundation
 import Logging
@@ -220,7 +221,7 @@ public final class DataKeyRing: Sendable {
         let arn = keyARN(owner, region, keyID)
         guard state == "Enabled" else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
         if owner != user,
-            !KeyPolicy.allows(policy, account: user, principal: "arn:aws:iam::\(user):root", action: action)
+            !ResourcePolicy.allows(policy, account: user, principal: "arn:aws:iam::\(user):root", action: action)
         {
             throw DataKeyError.keyUnusable(keyARN: arn, state: "NotAllowedByKeyPolicy")
         }

@@ -210,7 +210,7 @@ extension KeyService {
             if owner != caller.accountID {
                 let action = "kms:\(operation ?? "DescribeKey")"
                 guard manager == "CUSTOMER",
-                    KeyPolicy.allows(policy, account: caller.accountID, principal: caller.userARN, action: action)
+                    ResourcePolicy.allows(policy, account: caller.accountID, principal: caller.userARN, action: action)
                 else {
                     throw AWSError.accessDenied(
                         "User: \(caller.userARN) is not authorized to perform: \(action) on resource: \(arn) "

@@ -24,7 +24,11 @@ extension AWSError {
 
 extension LogsService {
     func putLogEvents(_ body: [UInt8], _ caller: Caller) async throws -> [UInt8] {
-        let request = try PutLogEventsRequest.parse(body)
+        JSONRequest.encode(try await ingest(try PutLogEventsRequest.parse(body), caller))
+    }
+
+    /// Validates and stores a batch: PutLogEvents, and subscription deliveries into a destination's log group.
+    func ingest(_ request: PutLogEventsRequest, _ caller: Caller) async throws -> PutLogEventsResponse {
         try Self.validate(request)
         let now = Self.now()
         let group = try await groupForWrite(named: request.logGroupName, caller)
@@ -57,8 +61,8 @@ extension LogsService {
         } else {
             nextSequence = try await storeChunk(request, accepted: accepted, group: group, now: now, caller)
         }
-        return JSONRequest.encode(
-            PutLogEventsResponse(nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected))
+        return PutLogEventsResponse(
+            nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)
     }
 
     static func validate(_ request: PutLogEventsRequest) throws(AWSError) {

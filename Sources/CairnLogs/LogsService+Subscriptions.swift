@@ -40,10 +40,7 @@ extension LogsService {
         try validation.check()
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
-        guard try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: destination),
-            destination.split(separator: ":")[4] == caller.accountID,
-            destination.split(separator: ":")[3] == caller.region
-        else { throw AWSError.functionNotUsable }
+        _ = try await subscriptionTarget(destination, for: caller)
         let group = try await groupForWrite(named: request.logGroupName, caller)
         let now = Self.now()
         try await database.transaction { connection in

@@ -8,6 +8,8 @@ import Logging
 public struct LogsService: Sendable {
     public static let targetPrefix = "Logs_20140328."
     public static let signingService = "logs"
+    /// What the page-token key is derived from the root key for.
+    public static let pageTokenPurpose = "cairn/page-tokens/v1"
 
     let database: Database
     let pageToken: PageToken
@@ -76,6 +78,16 @@ public struct LogsService: Sendable {
         "DescribeSubscriptionFilters": {
             try await $0.describeSubscriptionFilters(
                 JSONRequest.decode(DescribeSubscriptionFiltersRequest.self, from: $1), $2)
+        },
+        "PutDestination": { try await $0.putDestination(JSONRequest.decode(PutDestinationRequest.self, from: $1), $2) },
+        "PutDestinationPolicy": {
+            try await $0.putDestinationPolicy(JSONRequest.decode(PutDestinationPolicyRequest.self, from: $1), $2)
+        },
+        "DescribeDestinations": {
+            try await $0.describeDestinations(JSONRequest.decode(DescribeDestinationsRequest.self, from: $1), $2)
+        },
+        "DeleteDestination": {
+            try await $0.deleteDestination(JSONRequest.decode(DestinationNameRequest.self, from: $1), $2)
         },
         "TagLogGroup": { try await $0.tagLogGroup(JSONRequest.decode(TagLogGroupRequest.self, from: $1), $2) },
         "UntagLogGroup": { try await $0.untagLogGroup(JSONRequest.decode(UntagLogGroupRequest.self, from: $1), $2) },

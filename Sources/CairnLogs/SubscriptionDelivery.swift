@@ -27,6 +27,7 @@ public struct SubscriptionDelivery: Service {
     let database: Database
     let keyRing: DataKeyRing
     let functions: FunctionDirectory
+    let logs: LogsService
     let concurrency: Int
     let logger: Logger
 
@@ -34,6 +35,9 @@ public struct SubscriptionDelivery: Service {
         self.database = database
         self.keyRing = keyRing
         self.functions = FunctionDirectory(database: database, rootKey: rootKey)
+        self.logs = LogsService(
+            database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
+            rootKey: rootKey)
         self.concurrency = concurrency
         self.logger = logger
     }
@@ -56,8 +60,10 @@ public struct SubscriptionDelivery: Service {
     enum DeliveryError: Error, CustomStringConvertible {
         case destinationMissing(String)
         case rejected(UInt)
+        case refused(String)
         var description: String {
             switch self {
+            case .refused(let code): "the destination refused the delivery: \(code)"
             case .destinationMissing(let arn): "destination \(arn) does not exist"
             case .rejected(let status): "destination answered HTTP \(status)"
             }
@@ -67,18 +73,36 @@ public struct SubscriptionDelivery: Service {
     func deliver(_ job: Job, _ client: HTTPClient) async throws {
         let delivery = try JSONDecoder().decode(DeliveryJob.self, from: Data(job.payload.utf8))
         guard let (pattern, destination) = try await subscription(delivery) else { return }  // deleted since
-        guard let (function, secret) = try await functions.resolve(arn: destination) else {
-            throw DeliveryError.destinationMissing(destination)
+        // Resolved (and the destination's policy checked) at every delivery: a withdrawn permission stops it.
+        let source = Caller(
+            accountID: delivery.account, region: delivery.region, accessKeyID: "cairn:subscriptions", role: .admin)
+        let target: SubscriptionTarget
+        do {
+            target = try await logs.subscriptionTarget(destination, for: source)
+        } catch let error as AWSError {
+            throw DeliveryError.refused(error.code)
         }
-        let message: String
-        switch delivery.kind {
-        case .control:
-            message = Self.controlMessage(now: LogsService.now())
-        case .data:
-            let events = try await matchingEvents(delivery, pattern: pattern)
-            guard !events.isEmpty else { return }
-            message = Self.dataMessage(delivery, events)
+        let events = delivery.kind == .data ? try await matchingEvents(delivery, pattern: pattern) : []
+        if delivery.kind == .data, events.isEmpty { return }
+        switch target {
+        case .logGroup(let account, let region, let group):
+            guard delivery.kind == .data else { return }
+            try await logs.forward(events, from: delivery, to: group, of: Caller(
+                accountID: account, region: region, accessKeyID: "cairn:subscriptions", role: .admin))
+        case .function(let arn):
+            guard let (function, secret) = try await functions.resolve(arn: arn) else {
+                throw DeliveryError.destinationMissing(arn)
+            }
+            let message =
+                delivery.kind == .control
+                ? Self.controlMessage(now: LogsService.now()) : Self.dataMessage(delivery, events)
+            try await post(message, to: function, secret: secret, job: job, client)
         }
+    }
+
+    private func post(_ message: String, to function: LogFunction, secret: [UInt8], job: Job, _ client: HTTPClient)
+        async throws
+    {
         let data = Data(try Gzip.compress(Array(message.utf8))).base64EncodedString()
         let body = Array(#"{"awslogs":{"data":"\#(data)"}}"#.utf8)
         let timestamp = String(Int64(Date().timeIntervalSince1970))

@@ -48,7 +48,7 @@ public func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool
     let endpoint = AWSEndpoint(
         authenticator: Authenticator(directory: directory),
         logs: LogsService(
-            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive("cairn/page-tokens/v1"),
+            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive(LogsService.pageTokenPurpose),
             keyRing: dependencies.keyRing, rootKey: dependencies.rootKey),
         keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing),
         metrics: MetricsService(database: dependencies.database))

@@ -171,3 +171,56 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
         api.stop()
         for directory in (api_dir, worker_dir, second_worker_dir):
             shutil.rmtree(directory, ignore_errors=True)
+
+
+def test_cross_account_destination_centralizes_logs_when_its_policy_allows(logs_a, logs_b, name):
+    from conftest import ACCOUNT_B
+
+    central = name + "/central"
+    logs_b.create_log_group(logGroupName=central)
+    group_arn = f"arn:aws:logs:us-east-1:{ACCOUNT_B}:log-group:{central}:*"
+    created = logs_b.put_destination(destinationName="central", targetArn=group_arn,
+                                     roleArn=f"arn:aws:iam::{ACCOUNT_B}:role/CWLtoCentral")["destination"]
+    arn = created["arn"]
+    assert arn == f"arn:aws:logs:us-east-1:{ACCOUNT_B}:destination:central" and created["targetArn"] == group_arn
+
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="web")
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.put_subscription_filter(logGroupName=name, filterName="to-central", filterPattern="", destinationArn=arn)
+    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert ACCOUNT_A in excinfo.value.response["Error"]["Message"]
+
+    policy = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"AWS": [ACCOUNT_A]}, "Action": "logs:PutSubscriptionFilter",
+        "Resource": arn}]}
+    import json
+    logs_b.put_destination_policy(destinationName="central", accessPolicy=json.dumps(policy))
+    described = logs_b.describe_destinations(DestinationNamePrefix="cent")["destinations"]
+    assert [d["destinationName"] for d in described] == ["central"] and json.loads(described[0]["accessPolicy"]) == policy
+    logs_a.put_subscription_filter(logGroupName=name, filterName="to-central", filterPattern="-DEBUG",
+                                   destinationArn=arn)
+
+    t = now_ms()
+    logs_a.put_log_events(logGroupName=name, logStreamName="web", logEvents=[
+        {"timestamp": t, "message": "GET / 200"}, {"timestamp": t + 1, "message": "DEBUG noise"},
+        {"timestamp": t + 2, "message": "GET /x 404"}])
+    stream = f"{ACCOUNT_A}/{name}/web"
+    deadline = time.time() + 30
+    events = []
+    while time.time() < deadline:
+        streams = logs_b.describe_log_streams(logGroupName=central)["logStreams"]
+        if any(s["logStreamName"] == stream for s in streams):
+            events = logs_b.get_log_events(logGroupName=central, logStreamName=stream, startFromHead=True)["events"]
+            if len(events) >= 2:
+                break
+        time.sleep(0.2)
+    assert [(e["timestamp"], e["message"]) for e in events] == [(t, "GET / 200"), (t + 2, "GET /x 404")]
+    # Account A cannot see B's group, nor manage B's destination.
+    with pytest.raises(ClientError):
+        logs_a.describe_log_streams(logGroupName=central)
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.delete_destination(destinationName="central")
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    logs_b.delete_destination(destinationName="central")
+    assert logs_b.describe_destinations()["destinations"] == []

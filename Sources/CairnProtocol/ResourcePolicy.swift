@@ -1,11 +1,12 @@
 import Foundation
 
-/// Evaluates a key policy for a caller from another account (the owner's own principals are always
-/// allowed, as AWS's default policy does through the account's root). Deny beats Allow; nothing allowed
-/// means denied. Principals: `*`, an account id, `arn:aws:iam::<account>:root`, or a user ARN of that account.
-/// Actions: `kms:*`, an exact action, or a prefix with a trailing `*` (`kms:Encrypt*`).
-enum KeyPolicy {
-    static func allows(_ document: String?, account: String, principal: String, action: String) -> Bool {
+/// Evaluates a resource policy (a KMS key policy, a log destination's access policy) for a caller from
+/// another account (the owner's own principals are always allowed, as AWS's default policies do through the
+/// account's root). Deny beats Allow; nothing allowed means denied. Principals: `*`, an account id,
+/// `arn:aws:iam::<account>:root`, or a user ARN of that account. Actions: `kms:*`, an exact action, or a
+/// prefix with a trailing `*` (`kms:Encrypt*`). Conditions are not supported.
+public enum ResourcePolicy {
+    public static func allows(_ document: String?, account: String, principal: String, action: String) -> Bool {
         guard let document, let data = document.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         else { return false }

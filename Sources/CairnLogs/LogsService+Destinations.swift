@@ -1,0 +1,256 @@
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+struct PutDestinationRequest: Decodable {
+    let destinationName: String?
+    let targetArn: String?
+    let roleArn: String?
+    let tags: [String: String]?
+}
+
+struct PutDestinationPolicyRequest: Decodable {
+    let destinationName: String?
+    let accessPolicy: String?
+    let forceUpdate: Bool?
+}
+
+struct DescribeDestinationsRequest: Decodable {
+    let DestinationNamePrefix: String?
+    let nextToken: String?
+    let limit: Int?
+}
+
+struct DestinationNameRequest: Decodable {
+    let destinationName: String?
+}
+
+struct DestinationDescription: Encodable {
+    let destinationName: String
+    let targetArn: String
+    let roleArn: String
+    let accessPolicy: String?
+    let arn: String
+    let creationTime: Int64
+}
+
+struct PutDestinationResponse: Encodable {
+    let destination: DestinationDescription
+}
+
+struct DescribeDestinationsResponse: Encodable {
+    let destinations: [DestinationDescription]
+    let nextToken: String?
+}
+
+/// Where a subscription's events go in the end: a function, or a log group of the destination's owner.
+enum SubscriptionTarget: Equatable {
+    case function(arn: String)
+    /// Events land in `group` of `account`, in a stream named after their source.
+    case logGroup(account: String, region: String, group: String)
+}
+
+extension AWSError {
+    static let destinationNotFound = AWSError.resourceNotFound("The specified destination does not exist.")
+    static let invalidDestinationTarget = AWSError.invalidParameter(
+        "The target of a destination must be a log group or a function of the destination's account.")
+}
+
+extension LogsService {
+    static func destinationARN(region: String, account: String, name: String) -> String {
+        "arn:aws:logs:\(region):\(account):destination:\(name)"
+    }
+
+    /// `(region, account, name)` of a destination ARN.
+    static func destinationReference(_ arn: String) -> (region: String, account: String, name: String)? {
+        let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "destination", !parts[6].isEmpty
+        else { return nil }
+        return (parts[3], parts[4], parts[6])
+    }
+
+    private func validateDestinationName(_ name: String?, _ validation: inout Validation) {
+        validation.required(name, "destinationName")
+        validation.string(name, "destinationName", min: 1, max: 512, pattern: .filterName)
+    }
+
+    func putDestination(_ request: PutDestinationRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validateDestinationName(request.destinationName, &validation)
+        validation.required(request.targetArn, "targetArn")
+        validation.string(request.targetArn, "targetArn", min: 1)
+        validation.required(request.roleArn, "roleArn")
+        validation.string(request.roleArn, "roleArn", min: 1)
+        validation.tags(request.tags)
+        try validation.check()
+        let target = request.targetArn ?? ""
+        guard try await targetExists(target, owner: caller) else { throw AWSError.invalidDestinationTarget }
+        let tags = String(decoding: try JSONEncoder().encode(request.tags ?? [:]), as: UTF8.self)
+        let rows = try await database.query(
+            """
+            INSERT INTO destinations (account_id, region, name, target_arn, role_arn, tags, creation_time)
+            VALUES (\(caller.accountID), \(caller.region), \(request.destinationName), \(target), \(request.roleArn),
+                \(tags)::jsonb, \(Self.now()))
+            ON CONFLICT (account_id, region, name) DO UPDATE SET target_arn = excluded.target_arn,
+                role_arn = excluded.role_arn
+            RETURNING name, target_arn, role_arn, access_policy, creation_time
+            """)
+        for try await (name, target, role, policy, created) in rows.decode(
+            (String, String, String, String?, Int64).self)
+        {
+            return JSONRequest.encode(
+                PutDestinationResponse(
+                    destination: DestinationDescription(
+                        destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
+                        arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
+                        creationTime: created)))
+        }
+        throw AWSError.destinationNotFound
+    }
+
+    /// A destination's target must be the owner's own log group or function, in the same region.
+    private func targetExists(_ arn: String, owner caller: Caller) async throws -> Bool {
+        if let group = ResourceName.logGroupReference(arn, caller: caller), arn.hasPrefix("arn:") {
+            guard group.accountID == caller.accountID, group.region == caller.region else { return false }
+            return (try? await groupForWrite(named: group.name, caller)) != nil
+        }
+        let parts = arn.split(separator: ":")
+        guard parts.count == 7, parts[4] == caller.accountID, parts[3] == caller.region else { return false }
+        return try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: arn)
+    }
+
+    func putDestinationPolicy(_ request: PutDestinationPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validateDestinationName(request.destinationName, &validation)
+        validation.required(request.accessPolicy, "accessPolicy")
+        validation.string(request.accessPolicy, "accessPolicy", min: 1)
+        try validation.check()
+        guard let data = request.accessPolicy?.data(using: .utf8),
+            (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
+        else { throw AWSError.invalidParameter("The access policy is not a valid JSON policy document.") }
+        let rows = try await database.query(
+            """
+            UPDATE destinations SET access_policy = \(request.accessPolicy)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(request.destinationName)
+            RETURNING 1
+            """)
+        for try await _ in rows.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.destinationNotFound
+    }
+
+    func describeDestinations(_ request: DescribeDestinationsRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validation.string(request.DestinationNamePrefix, "DestinationNamePrefix", min: 1, max: 512, pattern: .filterName)
+        validation.describeLimit(request.limit)
+        validation.nextToken(request.nextToken)
+        try validation.check()
+        let limit = request.limit ?? LogsLimits.describeDefaultLimit
+        let after = try request.nextToken.map {
+            try pageToken.read($0, operation: "DescribeDestinations", caller: caller, fields: 1)[0]
+        }
+        let prefix = request.DestinationNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let rows = try await database.query(
+            """
+            SELECT name, target_arn, role_arn, access_policy, creation_time FROM destinations
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+              AND (\(prefix)::text IS NULL OR name LIKE \(prefix))
+              AND (\(after)::text IS NULL OR name COLLATE "C" > \(after))
+            ORDER BY name COLLATE "C" LIMIT \(limit + 1)
+            """)
+        var destinations: [DestinationDescription] = []
+        var more = false
+        for try await (name, target, role, policy, created) in rows.decode(
+            (String, String, String, String?, Int64).self)
+        {
+            guard destinations.count < limit else {
+                more = true
+                break
+            }
+            destinations.append(
+                DestinationDescription(
+                    destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
+                    arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
+                    creationTime: created))
+        }
+        let token =
+            more
+            ? destinations.last.map {
+                pageToken.make([$0.destinationName], operation: "DescribeDestinations", caller: caller)
+            } : nil
+        return JSONRequest.encode(DescribeDestinationsResponse(destinations: destinations, nextToken: token))
+    }
+
+    func deleteDestination(_ request: DestinationNameRequest, _ caller: Caller) async throws -> [UInt8] {
+        var validation = Validation()
+        validateDestinationName(request.destinationName, &validation)
+        try validation.check()
+        let rows = try await database.query(
+            """
+            DELETE FROM destinations
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(request.destinationName)
+            RETURNING 1
+            """)
+        for try await _ in rows.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.destinationNotFound
+    }
+
+    /// The target a subscription's `destinationArn` leads to, checking that `caller` may use it: its own
+    /// functions, its own destinations, and other accounts' destinations whose access policy allows it.
+    func subscriptionTarget(_ arn: String, for caller: Caller) async throws -> SubscriptionTarget {
+        if let reference = Self.destinationReference(arn) {
+            guard reference.region == caller.region else { throw AWSError.destinationNotFound }
+            let rows = try await database.query(
+                """
+                SELECT target_arn, access_policy FROM destinations
+                WHERE account_id = \(reference.account) AND region = \(reference.region) AND name = \(reference.name)
+                """)
+            var found: (target: String, policy: String?)?
+            for try await row in rows.decode((String, String?).self) { found = row }
+            guard let found else { throw AWSError.destinationNotFound }
+            if reference.account != caller.accountID,
+                !ResourcePolicy.allows(
+                    found.policy, account: caller.accountID, principal: caller.userARN,
+                    action: "logs:PutSubscriptionFilter")
+            {
+                throw AWSError.accessDenied(
+                    "User with accountId: \(caller.accountID) is not authorized to perform: logs:PutSubscriptionFilter on resource: \(arn)"
+                )
+            }
+            let owner = caller.acting(for: reference.account)
+            if let group = ResourceName.logGroupReference(found.target, caller: owner), found.target.hasPrefix("arn:") {
+                return .logGroup(account: group.accountID, region: group.region, group: group.name)
+            }
+            return .function(arn: found.target)
+        }
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 7, parts[4] == caller.accountID, parts[3] == caller.region,
+            try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: arn)
+        else { throw AWSError.functionNotUsable }
+        return .function(arn: arn)
+    }
+}
+
+extension LogsService {
+    /// Writes delivered events into a destination's log group, in a stream named after their source
+    /// (`<account>/<group>/<stream>`), created on first use: one account centralizes the logs of many.
+    func forward(_ events: [LogEvent], from delivery: DeliveryJob, to group: String, of owner: Caller) async throws {
+        let stream = "\(delivery.account)/\(delivery.groupName)/\(delivery.streamName ?? "")"
+        let groupID = try await self.groupID(named: group, owner)
+        try await database.query(
+            """
+            INSERT INTO log_streams (account_id, group_id, name, creation_time)
+            VALUES (\(owner.accountID), \(groupID), \(stream), \(Self.now())) ON CONFLICT DO NOTHING
+            """)
+        var request = PutLogEventsRequest()
+        request.logGroupName = group
+        request.logStreamName = stream
+        request.hasEvents = true
+        for event in events {
+            request.timestamps.append(event.timestamp)
+            request.messages += event.message
+            request.messageEnds.append(request.messages.count)
+        }
+        _ = try await ingest(request, owner)
+    }
+}
