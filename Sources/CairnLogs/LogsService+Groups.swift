@@ -76,42 +76,49 @@ extension LogsService {
 
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
         let after = try request.nextToken.map {
-            try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 1)[0]
+            try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 2)
         }
         // Identifiers may be names or ARNs; only the caller's own account and region are visible here.
         let names: [String]? = request.logGroupIdentifiers.map { identifiers in
             identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
                 .filter { $0.accountID == caller.accountID && $0.region == caller.region }.map(\.name)
         }
-        let ownAccountListed = request.accountIdentifiers.map { $0.isEmpty || $0.contains(caller.accountID) } ?? true
+        // The caller's own groups, and with `includeLinkedAccounts` those of the source accounts linked to it;
+        // `accountIdentifiers` narrows the accounts searched.
+        var accounts = [caller.accountID]
+        if request.includeLinkedAccounts == true {
+            accounts += try await AccountDirectory(database: database, rootKey: rootKey).sources(of: caller.accountID)
+        }
+        if let wanted = request.accountIdentifiers, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
         var groups: [LogGroupDescription] = []
         var more = false
-        if ownAccountListed {
+        if !accounts.isEmpty {
             let prefixPattern = request.logGroupNamePrefix.map { Self.likeEscaped($0) + "%" }
             let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
             let rows = try await database.query(
                 """
-                SELECT name, creation_time, retention_days, metric_filter_count,
+                SELECT account_id, name, creation_time, retention_days, metric_filter_count,
                        (SELECT COALESCE(sum(s.stored_bytes), 0)::bigint FROM log_streams s
                         WHERE s.account_id = g.account_id AND s.group_id = g.group_id),
                        kms_key_id, log_group_class, deletion_protection
                 FROM log_groups g
-                WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                WHERE account_id = ANY(\(accounts)) AND region = \(caller.region)
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
                   AND (\(substringPattern)::text IS NULL OR name ILIKE \(substringPattern))
                   AND (\(request.logGroupClass)::text IS NULL OR log_group_class = \(request.logGroupClass))
                   AND (\(names)::text[] IS NULL OR name = ANY(\(names)))
-                  AND (\(after)::text IS NULL OR name COLLATE "C" > \(after))
-                ORDER BY name COLLATE "C" LIMIT \(limit + 1)
+                  AND (\(after?[0])::text IS NULL
+                       OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
+                ORDER BY name COLLATE "C", account_id LIMIT \(limit + 1)
                 """)
-            for try await (name, created, retention, filters, stored, kms, groupClass, protected) in rows.decode(
-                (String, Int64, Int?, Int, Int64, String?, String, Bool).self)
+            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected) in rows.decode(
+                (String, String, Int64, Int?, Int, Int64, String?, String, Bool).self)
             {
                 guard groups.count < limit else {
                     more = true
                     break
                 }
-                let arn = ResourceName.logGroup(caller, name)
+                let arn = ResourceName.logGroup(caller.acting(for: account), name)
                 groups.append(
                     LogGroupDescription(
                         logGroupName: name, creationTime: created, retentionInDays: retention,
@@ -123,7 +130,11 @@ extension LogsService {
         }
         let token =
             more
-            ? groups.last.map { pageToken.make([$0.logGroupName], operation: "DescribeLogGroups", caller: caller) }
+            ? groups.last.map {
+                pageToken.make(
+                    [$0.logGroupName, String($0.logGroupArn.split(separator: ":")[4])], operation: "DescribeLogGroups",
+                    caller: caller)
+            }
             : nil
         return JSONRequest.encode(DescribeLogGroupsResponse(logGroups: groups, nextToken: token))
     }

@@ -44,8 +44,9 @@ extension LogsService {
             request.limit, "limit", min: LogsLimits.eventsLimit.lowerBound, max: LogsLimits.eventsLimit.upperBound)
         validation.nextToken(request.nextToken)
         try validation.check()
-        let reference = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
-        if isAuditGroup(reference.name) { return try await getAuditEvents(request, caller) }
+        let reference = try await resolveGroup(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        if isAuditGroup(reference.name) { return try await getAuditEvents(request, reference.owner) }
         let group = try await groupForWrite(named: reference.name, reference.owner)
         let streamID = try await streamID(named: request.logStreamName, group: group.id, reference.owner)
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: group.retentionDays)
@@ -56,7 +57,7 @@ extension LogsService {
         let lower = EventKey(timestamp: start - 1, streamID: streamID, sequence: .max)
         let upper = EventKey(timestamp: end - 1, streamID: streamID, sequence: .max)
         var scan = EventReader.Scan(
-            account: caller.accountID, group: group.id, streams: [streamID], start: start, end: end,
+            account: reference.owner.accountID, group: group.id, streams: [streamID], start: start, end: end,
             forward: forward, limit: request.limit ?? LogsLimits.eventsLimit.upperBound)
         if let token {
             if token.forward { scan.after = token.key } else { scan.before = token.key }
@@ -99,9 +100,10 @@ extension LogsService {
         try validation.check()
         if request.logStreamNames != nil && request.logStreamNamePrefix != nil { throw AWSError.streamNamesAndPrefix }
         let matcher = try FilterPattern.parsing(request.filterPattern)
-        let reference = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        let reference = try await resolveGroup(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
         if isAuditGroup(reference.name) {
-            return try await filterAuditEvents(request, matcher: matcher, caller)
+            return try await filterAuditEvents(request, matcher: matcher, reference.owner)
         }
         let group = try await groupForWrite(named: reference.name, reference.owner)
         let streams = try await streamNames(
@@ -110,7 +112,7 @@ extension LogsService {
 
         let operation = "FilterLogEvents:\(group.id)"
         var scan = EventReader.Scan(
-            account: caller.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start, end: end,
+            account: reference.owner.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start, end: end,
             forward: true, limit: request.limit ?? LogsLimits.eventsLimit.upperBound, matcher: matcher,
             chunkBudget: LogsLimits.filterChunkBudget)
         if let token = request.nextToken {

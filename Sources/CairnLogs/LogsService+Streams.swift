@@ -1,3 +1,4 @@
+import CairnKeys
 import CairnProtocol
 import CairnStore
 import PostgresNIO
@@ -48,7 +49,8 @@ extension LogsService {
         try validation.check()
         let byTime = request.orderBy == "LastEventTime"
         if byTime && request.logStreamNamePrefix != nil { throw AWSError.orderByWithPrefix }
-        let group = try resolveGroup(name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        let group = try await resolveGroup(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
         let groupID = try await groupID(named: group.name, group.owner)
 
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
@@ -107,20 +109,45 @@ extension LogsService {
     }
 
     /// The group a request names by `logGroupName` or `logGroupIdentifier` (exactly one), as seen by its owner.
+    /// The group a read names, by `logGroupName` (the caller's own) or `logGroupIdentifier` (a name or an ARN).
+    /// Another account's group is readable only by a monitoring account linked to it; such a read is written
+    /// to the source account's audit trail. Otherwise it does not exist.
     func resolveGroup(
-        name: String?, identifier: String?, _ caller: Caller
-    ) throws(AWSError) -> (owner: Caller, name: String) {
+        name: String?, identifier: String?, _ caller: Caller, operation: String = #function
+    ) async throws -> (owner: Caller, name: String) {
         switch (name, identifier) {
-        case (.some, .some): throw .groupNameAndIdentifier
-        case (.none, .none): throw .groupNameOrIdentifierRequired
+        case (.some, .some): throw AWSError.groupNameAndIdentifier
+        case (.none, .none): throw AWSError.groupNameOrIdentifierRequired
         case (.some(let name), .none): return (caller, name)
         case (.none, .some(let identifier)):
-            // Another account's groups are reachable only through links (a later feature); until then they do not exist.
             guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
-                reference.accountID == caller.accountID, reference.region == caller.region
-            else { throw .logGroupNotFound }
-            return (caller, reference.name)
+                reference.region == caller.region
+            else { throw AWSError.logGroupNotFound }
+            if reference.accountID == caller.accountID { return (caller, reference.name) }
+            guard try await isLinked(monitoring: caller.accountID, source: reference.accountID) else {
+                throw AWSError.logGroupNotFound
+            }
+            let owner = caller.acting(for: reference.accountID)
+            await AuditTrail(database: database).record(
+                account: reference.accountID, region: caller.region, principal: caller.userARN,
+                operation: "logs:\(Self.operationName(operation))", keyARN: nil,
+                outcome: "linked read of \(reference.name) by monitoring account \(caller.accountID)")
+            return (owner, reference.name)
         }
+    }
+
+    static func operationName(_ function: String) -> String {
+        let name = function.prefix { $0 != "(" }
+        return name.prefix(1).uppercased() + name.dropFirst()
+    }
+
+    func isLinked(monitoring: String, source: String) async throws -> Bool {
+        let rows = try await database.query(
+            """
+            SELECT 1 FROM account_links WHERE monitoring_account = \(monitoring) AND source_account = \(source)
+            """)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
     }
 }
 
