@@ -1,5 +1,5 @@
-public import CairnStore
 import CairnCrypto
+public import CairnStore
 import Foundation
 import NIOCore
 import PostgresNIO
@@ -44,9 +44,12 @@ public struct FunctionDirectory: Sendable {
     }
 
     /// Creates a function; returns it with its signing secret (shown once, as hex).
-    public func create(account: String, region: String, name: String, url: String) async throws -> (LogFunction, String) {
+    public func create(account: String, region: String, name: String, url: String) async throws -> (LogFunction, String)
+    {
         guard (1...64).contains(name.count),
-            name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_") })
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
+            })
         else { throw Failure.invalidName }
         guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
             throw Failure.invalidURL
@@ -66,7 +69,9 @@ public struct FunctionDirectory: Sendable {
         var created = false
         for try await _ in rows.decode(Int.self) { created = true }
         guard created else { throw Failure.exists }
-        return (LogFunction(accountID: account, region: region, name: name, url: url, createdAt: now), Hex.encode(secret))
+        return (
+            LogFunction(accountID: account, region: region, name: name, url: url, createdAt: now), Hex.encode(secret)
+        )
     }
 
     public func list(account: String?) async throws -> [LogFunction] {
@@ -76,7 +81,8 @@ public struct FunctionDirectory: Sendable {
             WHERE \(account)::text IS NULL OR account_id = \(account) ORDER BY account_id, region, name
             """)
         var functions: [LogFunction] = []
-        for try await (account, region, name, url, created) in rows.decode((String, String, String, String, Int64).self) {
+        for try await (account, region, name, url, created) in rows.decode((String, String, String, String, Int64).self)
+        {
             functions.append(LogFunction(accountID: account, region: region, name: name, url: url, createdAt: created))
         }
         return functions

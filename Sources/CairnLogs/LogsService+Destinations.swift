@@ -141,7 +141,8 @@ extension LogsService {
 
     func describeDestinations(_ request: DescribeDestinationsRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
-        validation.string(request.DestinationNamePrefix, "DestinationNamePrefix", min: 1, max: 512, pattern: .filterName)
+        validation.string(
+            request.DestinationNamePrefix, "DestinationNamePrefix", min: 1, max: 512, pattern: .filterName)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         try validation.check()

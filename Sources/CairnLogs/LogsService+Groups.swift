@@ -111,8 +111,9 @@ extension LogsService {
                        OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
                 ORDER BY name COLLATE "C", account_id LIMIT \(limit + 1)
                 """)
-            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected) in rows.decode(
-                (String, String, Int64, Int?, Int, Int64, String?, String, Bool).self)
+            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected)
+                in rows.decode(
+                    (String, String, Int64, Int?, Int, Int64, String?, String, Bool).self)
             {
                 guard groups.count < limit else {
                     more = true

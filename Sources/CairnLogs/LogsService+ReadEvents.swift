@@ -112,7 +112,8 @@ extension LogsService {
 
         let operation = "FilterLogEvents:\(group.id)"
         var scan = EventReader.Scan(
-            account: reference.owner.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start, end: end,
+            account: reference.owner.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start,
+            end: end,
             forward: true, limit: request.limit ?? LogsLimits.eventsLimit.upperBound, matcher: matcher,
             chunkBudget: LogsLimits.filterChunkBudget)
         if let token = request.nextToken {

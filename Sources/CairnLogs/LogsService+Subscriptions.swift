@@ -6,7 +6,8 @@ import Foundation
 import PostgresNIO
 
 extension AWSError {
-    static let subscriptionFilterNotFound = AWSError.resourceNotFound("The specified subscription filter does not exist.")
+    static let subscriptionFilterNotFound = AWSError.resourceNotFound(
+        "The specified subscription filter does not exist.")
     static let functionNotUsable = AWSError.invalidParameter(
         "Could not execute the lambda function. Make sure you have given CloudWatch Logs permission to execute your function."
     )
@@ -152,7 +153,9 @@ extension LogsService {
         }
         let token =
             more
-            ? filters.last.map { pageToken.make([$0.filterName], operation: "DescribeSubscriptionFilters", caller: caller) }
+            ? filters.last.map {
+                pageToken.make([$0.filterName], operation: "DescribeSubscriptionFilters", caller: caller)
+            }
             : nil
         return JSONRequest.encode(DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token))
     }

@@ -87,8 +87,10 @@ public struct SubscriptionDelivery: Service {
         switch target {
         case .logGroup(let account, let region, let group):
             guard delivery.kind == .data else { return }
-            try await logs.forward(events, from: delivery, to: group, of: Caller(
-                accountID: account, region: region, accessKeyID: "cairn:subscriptions", role: .admin))
+            try await logs.forward(
+                events, from: delivery, to: group,
+                of: Caller(
+                    accountID: account, region: region, accessKeyID: "cairn:subscriptions", role: .admin))
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
                 throw DeliveryError.destinationMissing(arn)
@@ -100,7 +102,9 @@ public struct SubscriptionDelivery: Service {
         }
     }
 
-    private func post(_ message: String, to function: LogFunction, secret: [UInt8], job: Job, _ client: HTTPClient)
+    private func post(
+        _ message: String, to function: LogFunction, secret: [UInt8], job: Job, _ client: HTTPClient
+    )
         async throws
     {
         let data = Data(try Gzip.compress(Array(message.utf8))).base64EncodedString()

@@ -13,7 +13,8 @@ public struct QueueStatistics: Sendable, Codable, Equatable {
     public let attempts: Int
     public let deadLetters: Int
 
-    public init(queue: String, depth: Int, running: Int, oldestAgeMilliseconds: Int64, attempts: Int, deadLetters: Int) {
+    public init(queue: String, depth: Int, running: Int, oldestAgeMilliseconds: Int64, attempts: Int, deadLetters: Int)
+    {
         self.queue = queue
         self.depth = depth
         self.running = running
@@ -71,7 +72,8 @@ extension JobQueue {
             (Int64, String, Int, Int64, Int64, String?).self)
         {
             jobs.append(
-                DeadJob(id: id, queue: queue, attempts: attempts, createdAt: created, failedAt: failed, lastError: error))
+                DeadJob(
+                    id: id, queue: queue, attempts: attempts, createdAt: created, failedAt: failed, lastError: error))
         }
         return jobs
     }
@@ -109,7 +111,8 @@ extension JobQueue {
     public func purge(queue: String, includingLive: Bool) async throws -> Int {
         var total = 0
         let dead = try await database.query(
-            "WITH gone AS (DELETE FROM dead_jobs WHERE queue = \(queue) RETURNING 1) SELECT count(*)::integer FROM gone")
+            "WITH gone AS (DELETE FROM dead_jobs WHERE queue = \(queue) RETURNING 1) SELECT count(*)::integer FROM gone"
+        )
         for try await count in dead.decode(Int.self) { total += count }
         if includingLive {
             let live = try await database.query(

@@ -55,26 +55,26 @@ public struct JobQueue: Sendable {
         try await buryExpired(queue, now: now)  // cheap: a partial index holds only jobs on their last attempt
         // Claims commit without waiting for the disk: a claim lost in a crash only makes the job claimable again.
         return try await database.relaxedTransaction { connection in
-        let rows = try await connection.query(
-            """
-            UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
-                visible_at = \(now) + \(policy.visibilityMilliseconds)
-            FROM (SELECT job_id FROM jobs
-                  WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
-                  ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
-            WHERE j.job_id = c.job_id
-            RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
-            """, logger: database.logger)
-        var jobs: [Job] = []
-        for try await (id, payload, attempt, maxAttempts, availableAt) in rows.decode(
-            (Int64, String, Int, Int, Int64).self)
-        {
-            jobs.append(
-                Job(
-                    id: id, queue: queue, payload: payload, attempt: attempt, maxAttempts: maxAttempts,
-                    availableAt: availableAt))
-        }
-        return jobs.sorted { $0.id < $1.id }
+            let rows = try await connection.query(
+                """
+                UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
+                    visible_at = \(now) + \(policy.visibilityMilliseconds)
+                FROM (SELECT job_id FROM jobs
+                      WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
+                      ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
+                WHERE j.job_id = c.job_id
+                RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
+                """, logger: database.logger)
+            var jobs: [Job] = []
+            for try await (id, payload, attempt, maxAttempts, availableAt) in rows.decode(
+                (Int64, String, Int, Int, Int64).self)
+            {
+                jobs.append(
+                    Job(
+                        id: id, queue: queue, payload: payload, attempt: attempt, maxAttempts: maxAttempts,
+                        availableAt: availableAt))
+            }
+            return jobs.sorted { $0.id < $1.id }
         }
     }
 

@@ -99,7 +99,9 @@ public struct QueueWorker: Service {
                     let reason = String(describing: error)
                     logger.info(
                         "job attempt failed",
-                        metadata: ["queue": "\(name)", "job": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(reason)"])
+                        metadata: [
+                            "queue": "\(name)", "job": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(reason)",
+                        ])
                     try? await queue.fail(
                         job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
                 }

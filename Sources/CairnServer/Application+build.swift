@@ -43,7 +43,8 @@ public func buildApplication(
 }
 
 /// The routes: the AWS endpoints unless `servesAPI` is false (a worker process), health and metrics always.
-public func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool = true) -> Router<BasicRequestContext> {
+public func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool = true) -> Router<BasicRequestContext>
+{
     let directory = AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey)
     let endpoint = AWSEndpoint(
         authenticator: Authenticator(directory: directory),

@@ -10,7 +10,9 @@ public struct AccountLink: Sendable, Codable, Equatable {
 
 extension AccountDirectory {
     public enum LinkError: Error, CustomStringConvertible {
-        case sameAccount, unknownAccount(String), notLinked
+        case sameAccount
+        case unknownAccount(String)
+        case notLinked
         public var description: String {
             switch self {
             case .sameAccount: "an account cannot monitor itself"

@@ -37,7 +37,9 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (queue, limit) = (queue, limit)
-            let jobs = try await store.withDatabase { try await JobQueue(database: $0).deadJobs(queue: queue, limit: limit) }
+            let jobs = try await store.withDatabase {
+                try await JobQueue(database: $0).deadJobs(queue: queue, limit: limit)
+            }
             output.emit(jobs) { jobs in
                 jobs.map { "\($0.id)  \($0.queue)  attempts \($0.attempts)  \($0.lastError ?? "-")" }
                     .joined(separator: "\n")
@@ -54,7 +56,9 @@ struct JobsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (queue, job) = (queue, job)
-            let count = try await store.withDatabase { try await JobQueue(database: $0).retryDead(queue: queue, job: job) }
+            let count = try await store.withDatabase {
+                try await JobQueue(database: $0).retryDead(queue: queue, job: job)
+            }
             print("retrying \(count) job(s)")
         }
     }

@@ -14,7 +14,8 @@ struct LinkCommand: AsyncParsableCommand {
         let (monitoring, source) = (monitoring, source)
         let rootKey = try store.rootKey()
         try await store.withDatabase { database in
-            try await AccountDirectory(database: database, rootKey: rootKey).link(monitoring: monitoring, source: source)
+            try await AccountDirectory(database: database, rootKey: rootKey).link(
+                monitoring: monitoring, source: source)
         }
         print("linked: \(monitoring) may read the log groups of \(source)")
     }

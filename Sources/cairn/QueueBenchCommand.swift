@@ -60,8 +60,10 @@ struct QueueBenchCommand: AsyncParsableCommand {
                 latencies.sort()
                 let p50 = latencies[latencies.count / 2]
                 let p99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
-                print(String(format: "pickup latency (idle, %d jobs): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-                    latencies.count, p50, p99, latencies.last ?? 0))
+                print(
+                    String(
+                        format: "pickup latency (idle, %d jobs): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+                        latencies.count, p50, p99, latencies.last ?? 0))
                 group.cancelAll()
             }
         }

@@ -102,7 +102,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     static func parseRole(_ text: String) throws -> ServeRole {
-        guard let role = ServeRole(rawValue: text) else { throw ValidationError("CAIRN_ROLE must be api, worker or all") }
+        guard let role = ServeRole(rawValue: text) else {
+            throw ValidationError("CAIRN_ROLE must be api, worker or all")
+        }
         return role
     }
 

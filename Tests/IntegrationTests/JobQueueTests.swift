@@ -52,9 +52,11 @@ struct JobQueueTests {
             #expect(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).isEmpty)
             let dead = try await queue.deadJobs(queue: "q")
             #expect(dead.map(\.lastError) == ["HTTP 500"] && dead[0].attempts == 2)
-            #expect(try await queue.statistics() == [
-                QueueStatistics(queue: "q", depth: 0, running: 0, oldestAgeMilliseconds: 0, attempts: 0, deadLetters: 1)
-            ])
+            #expect(
+                try await queue.statistics() == [
+                    QueueStatistics(
+                        queue: "q", depth: 0, running: 0, oldestAgeMilliseconds: 0, attempts: 0, deadLetters: 1)
+                ])
             #expect(try await queue.retryDead(queue: "q", job: nil) == 1)
             let revived = try #require(try await queue.claim("q", worker: "w", limit: 1, policy: Self.fast).first)
             #expect(revived.attempt == 1 && revived.id == first.id)
