@@ -192,9 +192,11 @@ extension LogsService {
                         streamName: request.logStreamName, firstSequence: target.firstSequence, count: count,
                         minTimestamp: minTimestamp, maxTimestamp: maxTimestamp))
             }
+            // One stream's deliveries for one filter go out one at a time, in order.
             try await JobQueue.enqueue(
-                Self.deliveryQueue, payloads: jobs, policy: SubscriptionDelivery.policy, on: connection,
-                logger: database.logger)
+                Self.deliveryQueue, payloads: jobs,
+                orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0.filter)" },
+                policy: SubscriptionDelivery.policy, on: connection, logger: database.logger)
             return target.firstSequence + count
         }
     }

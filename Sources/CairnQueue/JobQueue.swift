@@ -29,15 +29,23 @@ public struct JobQueue: Sendable {
     public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Enqueues in the caller's transaction: the job exists exactly when the data it concerns does.
+    /// Jobs with the same `orderingKey` run one at a time, in the order enqueued (nil: no order).
     public static func enqueue(
-        _ queue: String, payloads: [String], policy: RetryPolicy, on connection: PostgresConnection, logger: Logger
+        _ queue: String, payloads: [String], orderingKeys: [String?]? = nil, policy: RetryPolicy,
+        on connection: PostgresConnection, logger: Logger
     ) async throws {
         guard !payloads.isEmpty else { return }
         let now = Self.now()
+        // "" stands for no key (arrays of optionals do not bind).
+        let keys = payloads.indices.map { index in
+            orderingKeys.flatMap { $0.indices.contains(index) ? $0[index] : nil } ?? ""
+        }
         try await connection.query(
             """
-            INSERT INTO jobs (queue, payload, max_attempts, created_at, available_at, visible_at)
-            SELECT \(queue), p::jsonb, \(Int32(policy.maxAttempts)), \(now), \(now), \(now) FROM unnest(\(payloads)) AS p
+            INSERT INTO jobs (queue, payload, ordering_key, max_attempts, created_at, available_at, visible_at)
+            SELECT \(queue), p.payload::jsonb, NULLIF(p.key, ''), \(Int32(policy.maxAttempts)), \(now), \(now), \(now)
+            FROM unnest(\(payloads), \(keys)) WITH ORDINALITY AS p(payload, key, position)
+            ORDER BY p.position
             """, logger: logger)
         try await connection.query("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
     }
@@ -59,8 +67,11 @@ public struct JobQueue: Sendable {
                 """
                 UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
                     visible_at = \(now) + \(policy.visibilityMilliseconds)
-                FROM (SELECT job_id FROM jobs
+                FROM (SELECT job_id FROM jobs j0
                       WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
+                        AND (ordering_key IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM jobs e WHERE e.queue = j0.queue AND e.ordering_key = j0.ordering_key
+                              AND e.job_id < j0.job_id))
                       ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
                 WHERE j.job_id = c.job_id
                 RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
@@ -108,8 +119,10 @@ public struct JobQueue: Sendable {
                 WITH gone AS (
                     DELETE FROM jobs WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
                     RETURNING *)
-                INSERT INTO dead_jobs (job_id, queue, payload, attempts, max_attempts, created_at, failed_at, last_error)
-                SELECT job_id, queue, payload, attempts, max_attempts, created_at, \(now), \(error) FROM gone
+                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
+                    failed_at, last_error)
+                SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now), \(error)
+                FROM gone
                 """)
         } else {
             let retryAt = now + policy.delay(afterAttempt: job.attempt, jitter: jitter)
@@ -129,8 +142,9 @@ public struct JobQueue: Sendable {
             WITH gone AS (
                 DELETE FROM jobs WHERE queue = \(queue) AND attempts >= max_attempts AND visible_at <= \(now)
                 RETURNING *)
-            INSERT INTO dead_jobs (job_id, queue, payload, attempts, max_attempts, created_at, failed_at, last_error)
-            SELECT job_id, queue, payload, attempts, max_attempts, created_at, \(now),
+            INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
+                failed_at, last_error)
+            SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now),
                    COALESCE(last_error || '; ', '') || 'last attempt timed out' FROM gone
             """)
     }

@@ -103,3 +103,29 @@ struct JobQueueTests {
         }
     }
 }
+
+@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+struct JobOrderingTests {
+    /// Jobs sharing an ordering key run one at a time in the order enqueued; other jobs are not held up.
+    @Test func jobsWithOneKeyRunInOrderOneAtATime() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let queue = JobQueue(database: database)
+            let policy = JobQueueTests.fast
+            try await database.transaction { connection in
+                try await JobQueue.enqueue(
+                    "q", payloads: ["1", "2", "3", "4"], orderingKeys: ["stream-a", "stream-a", nil, "stream-a"],
+                    policy: policy, on: connection, logger: database.logger)
+            }
+            let first = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(first.map(\.payload) == ["1", "3"])
+            #expect(try await queue.claim("q", worker: "w2", limit: 10, policy: policy).isEmpty)
+            // A failed job keeps its place: the next one waits for its retry.
+            try await queue.fail(first[0], worker: "w", error: "HTTP 500", policy: policy, jitter: 0)
+            try await Task.sleep(for: .milliseconds(5))
+            let retried = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(retried.map(\.payload) == ["1"])
+            try await queue.complete(retried + [first[1]], worker: "w")
+            #expect(try await queue.claim("q", worker: "w", limit: 10, policy: policy).map(\.payload) == ["2"])
+        }
+    }
+}
