@@ -78,11 +78,6 @@ extension LogsService {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 2)
         }
-        // Identifiers may be names or ARNs; only the caller's own account and region are visible here.
-        let names: [String]? = request.logGroupIdentifiers.map { identifiers in
-            identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
-                .filter { $0.accountID == caller.accountID && $0.region == caller.region }.map(\.name)
-        }
         // The caller's own groups, and with `includeLinkedAccounts` those of the source accounts linked to it;
         // `accountIdentifiers` narrows the accounts searched.
         var accounts = [caller.accountID]
@@ -90,6 +85,13 @@ extension LogsService {
             accounts += try await AccountDirectory(database: database, rootKey: rootKey).sources(of: caller.accountID)
         }
         if let wanted = request.accountIdentifiers, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
+        // Identifiers are names (the caller's own groups) or ARNs, of the accounts searched, in this region.
+        let identified: [ResourceName.LogGroupReference]? = request.logGroupIdentifiers.map { identifiers in
+            identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
+                .filter { accounts.contains($0.accountID) && $0.region == caller.region }
+        }
+        let identifiedAccounts = identified?.map(\.accountID)
+        let identifiedNames = identified?.map(\.name)
         var groups: [LogGroupDescription] = []
         var more = false
         if !accounts.isEmpty {
@@ -106,7 +108,8 @@ extension LogsService {
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
                   AND (\(substringPattern)::text IS NULL OR name ILIKE \(substringPattern))
                   AND (\(request.logGroupClass)::text IS NULL OR log_group_class = \(request.logGroupClass))
-                  AND (\(names)::text[] IS NULL OR name = ANY(\(names)))
+                  AND (\(identifiedNames)::text[] IS NULL OR (account_id, name) IN (
+                       SELECT * FROM unnest(\(identifiedAccounts)::text[], \(identifiedNames)::text[])))
                   AND (\(after?[0])::text IS NULL
                        OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
                 ORDER BY name COLLATE "C", account_id LIMIT \(limit + 1)

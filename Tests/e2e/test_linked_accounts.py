@@ -40,6 +40,10 @@ def test_monitoring_account_reads_linked_source_groups(server, logs_a, logs_b, n
         only_source = monitoring.describe_log_groups(
             logGroupNamePrefix=name, includeLinkedAccounts=True, accountIdentifiers=[ACCOUNT_A])["logGroups"]
         assert [g["logGroupName"] for g in only_source] == [name]
+        by_arn = monitoring.describe_log_groups(
+            includeLinkedAccounts=True, logGroupIdentifiers=[arn, name + "/monitor-own"])["logGroups"]
+        assert [g["logGroupArn"] for g in by_arn] == [
+            arn, f"arn:aws:logs:us-east-1:{ACCOUNT_B}:log-group:{name}/monitor-own"]
         # Without includeLinkedAccounts only the monitor's own groups are listed.
         own = monitoring.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
         assert [g["logGroupName"] for g in own] == [name + "/monitor-own"]
