@@ -171,6 +171,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto", "CairnMetrics", "CairnQueue",
+                "CairnKeys",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
