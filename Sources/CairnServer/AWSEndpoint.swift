@@ -97,11 +97,14 @@ struct AWSEndpoint: Sendable {
             } catch {
                 throw AWSError.requestTooLarge(limit: ServerConfiguration.maxRequestBodyBytes)
             }
-            let bytes = Array(body.readableBytesView)
+            let sent = Array(body.readableBytesView)
             let caller = try await authenticator.authenticate(
-                Self.signingView(of: request, body: bytes), authorization: request.headers[.authorization],
+                Self.signingView(of: request, body: sent), authorization: request.headers[.authorization],
                 amzDate: request.headers[Self.dateHeader],
                 services: [service?.signingName ?? LogsService.signingService])
+            // SDKs gzip large PutMetricData bodies (the model's requestcompression trait); the signature covers
+            // the bytes as sent.
+            let bytes = try Self.decoded(sent, encoding: request.headers[.contentEncoding])
             let output: [UInt8]
             switch service {
             case .logs(let operation) where LogsService.knows(operation):
@@ -133,6 +136,21 @@ struct AWSEndpoint: Sendable {
             "request",
             metadata: ["request.id": "\(requestID)", "operation": "\(operation ?? target)", "outcome": "\(outcome)"])
         return response
+    }
+
+    /// The body with its `Content-Encoding` undone (gzip, within the request size limit).
+    static func decoded(_ body: [UInt8], encoding: String?) throws(AWSError) -> [UInt8] {
+        guard let encoding, !encoding.isEmpty, encoding.lowercased() != "identity" else { return body }
+        guard encoding.lowercased() == "gzip" else {
+            throw AWSError.serialization("Unsupported Content-Encoding: \(encoding)")
+        }
+        do {
+            return try Gzip.decompress(body, limit: ServerConfiguration.maxRequestBodyBytes)
+        } catch .tooLarge {
+            throw AWSError.requestTooLarge(limit: ServerConfiguration.maxRequestBodyBytes)
+        } catch {
+            throw AWSError.serialization("The request body is not valid gzip.")
+        }
     }
 
     /// The request as SigV4 sees it: method, path, query, every header (with `host` from the authority) and the body hash.

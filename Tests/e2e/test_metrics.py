@@ -293,3 +293,18 @@ def test_concurrent_writers_are_counted_exactly_once(server, logs_a, cloudwatch_
         Statistics=["SampleCount", "Sum"],
     )["Datapoints"]
     assert [(p["SampleCount"], p["Sum"]) for p in points] == [(writers * batches * per_batch,) * 2]
+
+
+def test_large_put_metric_data_arrives_gzip_compressed_and_is_read(cloudwatch_a):
+    """botocore gzips PutMetricData bodies of 10 KB and more (Content-Encoding: gzip) before signing them."""
+    namespace = f"E2E/Big{int(time.time() * 1000)}"
+    base = minute_start(time.time()) - 300
+    data = [{"MetricName": f"M{i % 10}", "Dimensions": [{"Name": "Shard", "Value": f"s{i % 50:03}"}],
+             "Timestamp": base + i % 60, "Value": float(i)} for i in range(1000)]
+    cloudwatch_a.put_metric_data(Namespace=namespace, MetricData=data)
+    metrics = cloudwatch_a.get_paginator("list_metrics").paginate(Namespace=namespace)
+    assert sum(len(page["Metrics"]) for page in metrics) == 50  # 10 names × 5 shards each (i % 10, i % 50)
+    total = cloudwatch_a.get_metric_statistics(
+        Namespace=namespace, MetricName="M3", Dimensions=[{"Name": "Shard", "Value": "s003"}],
+        StartTime=base, EndTime=base + 60, Period=60, Statistics=["SampleCount", "Sum"])["Datapoints"]
+    assert [(p["SampleCount"], p["Sum"]) for p in total] == [(20.0, float(sum(range(3, 1000, 50))))]
