@@ -70,14 +70,9 @@ extension LogsService {
         return (parts[3], parts[4], parts[6])
     }
 
-    private func validateDestinationName(_ name: String?, _ validation: inout Validation) {
-        validation.required(name, "destinationName")
-        validation.string(name, "destinationName", min: 1, max: 512, pattern: .filterName)
-    }
-
     func putDestination(_ request: PutDestinationRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
-        validateDestinationName(request.destinationName, &validation)
+        validation.filterName(request.destinationName, "destinationName")
         validation.required(request.targetArn, "targetArn")
         validation.string(request.targetArn, "targetArn", min: 1)
         validation.required(request.roleArn, "roleArn")
@@ -122,7 +117,7 @@ extension LogsService {
 
     func putDestinationPolicy(_ request: PutDestinationPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
-        validateDestinationName(request.destinationName, &validation)
+        validation.filterName(request.destinationName, "destinationName")
         validation.required(request.accessPolicy, "accessPolicy")
         validation.string(request.accessPolicy, "accessPolicy", min: 1)
         try validation.check()
@@ -141,8 +136,7 @@ extension LogsService {
 
     func describeDestinations(_ request: DescribeDestinationsRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
-        validation.string(
-            request.DestinationNamePrefix, "DestinationNamePrefix", min: 1, max: 512, pattern: .filterName)
+        validation.filterName(request.DestinationNamePrefix, "DestinationNamePrefix", required: false)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         try validation.check()
@@ -184,7 +178,7 @@ extension LogsService {
 
     func deleteDestination(_ request: DestinationNameRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
-        validateDestinationName(request.destinationName, &validation)
+        validation.filterName(request.destinationName, "destinationName")
         try validation.check()
         let rows = try await database.query(
             """

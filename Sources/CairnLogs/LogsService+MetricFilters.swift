@@ -36,10 +36,7 @@ extension LogsService {
     func putMetricFilter(_ request: PutMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
-        validation.required(request.filterName, "filterName")
-        validation.string(
-            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterName)
         validation.required(request.filterPattern, "filterPattern")
         validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
         validation.required(request.metricTransformations, "metricTransformations")
@@ -110,10 +107,7 @@ extension LogsService {
     func deleteMetricFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
-        validation.required(request.filterName, "filterName")
-        validation.string(
-            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterName)
         try validation.check()
         let group = try await groupForWrite(named: request.logGroupName, caller)
         try await database.transaction { connection in
@@ -138,9 +132,7 @@ extension LogsService {
     func describeMetricFilters(_ request: DescribeMetricFiltersRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
-        validation.string(
-            request.filterNamePrefix, "filterNamePrefix", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterNamePrefix, "filterNamePrefix", required: false)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         validation.string(request.metricName, "metricName", max: LogsLimits.metricNameMaxLength, pattern: .metricName)

@@ -28,10 +28,7 @@ extension LogsService {
     func putSubscriptionFilter(_ request: PutSubscriptionFilterRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
-        validation.required(request.filterName, "filterName")
-        validation.string(
-            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterName)
         validation.required(request.filterPattern, "filterPattern")
         validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
         validation.required(request.destinationArn, "destinationArn")
@@ -86,10 +83,7 @@ extension LogsService {
     func deleteSubscriptionFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
-        validation.required(request.filterName, "filterName")
-        validation.string(
-            request.filterName, "filterName", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterName)
         try validation.check()
         let group = try await groupForWrite(named: request.logGroupName, caller)
         try await database.transaction { connection in
@@ -116,9 +110,7 @@ extension LogsService {
     ) async throws -> [UInt8] {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
-        validation.string(
-            request.filterNamePrefix, "filterNamePrefix", min: LogsLimits.filterNameLength.lowerBound,
-            max: LogsLimits.filterNameLength.upperBound, pattern: .filterName)
+        validation.filterName(request.filterNamePrefix, "filterNamePrefix", required: false)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         try validation.check()

@@ -16,6 +16,14 @@ extension Validation {
             pattern: .logStreamName)
     }
 
+    /// FilterName and DestinationName: 1–512 characters without `:` or `*`.
+    mutating func filterName(_ value: String?, _ member: String = "filterName", required: Bool = true) {
+        if required { self.required(value, member) }
+        string(
+            value, member, min: LogsLimits.filterNameLength.lowerBound, max: LogsLimits.filterNameLength.upperBound,
+            pattern: .filterName)
+    }
+
     mutating func logGroupIdentifier(_ value: String?, _ member: String = "logGroupIdentifier") {
         string(
             value, member, min: LogsLimits.logGroupIdentifierLength.lowerBound,
