@@ -99,7 +99,9 @@ extension LogsService {
             let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
             let rows = try await database.query(
                 """
-                SELECT account_id, name, creation_time, retention_days, metric_filter_count,
+                SELECT account_id, name, creation_time, retention_days,
+                       (SELECT count(*) FROM metric_filters f
+                        WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
                        (SELECT COALESCE(sum(s.stored_bytes), 0)::bigint FROM log_streams s
                         WHERE s.account_id = g.account_id AND s.group_id = g.group_id),
                        kms_key_id, log_group_class, deletion_protection

@@ -70,19 +70,7 @@ extension LogsService {
         let dimensions = String(decoding: try JSONEncoder().encode(transformation.dimensions ?? [:]), as: UTF8.self)
         let now = Self.now()
         try await database.transaction { connection in
-            // The group row is the lock that keeps the count of filters exact.
-            let counted = try await connection.query(
-                """
-                SELECT (SELECT count(*) FROM metric_filters f
-                        WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
-                       EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id
-                               AND f.group_id = g.group_id AND f.filter_name = \(request.filterName))
-                FROM log_groups g WHERE account_id = \(caller.accountID) AND group_id = \(group.id) FOR UPDATE
-                """, logger: database.logger)
-            var state: (count: Int, exists: Bool)?
-            for try await row in counted.decode((Int, Bool).self) { state = row }
-            guard let state else { throw AWSError.logGroupNotFound }
-            if !state.exists, state.count >= LogsLimits.metricFiltersPerGroup { throw AWSError.limitExceeded() }
+            try await reserveFilter(.metric, named: request.filterName, group: group.id, caller, on: connection)
             try await connection.query(
                 """
                 INSERT INTO metric_filters (account_id, group_id, filter_name, filter_pattern, metric_name,
@@ -95,11 +83,6 @@ extension LogsService {
                     metric_namespace = excluded.metric_namespace, metric_value = excluded.metric_value,
                     default_value = excluded.default_value, dimensions = excluded.dimensions, unit = excluded.unit
                 """, logger: database.logger)
-            try await connection.query(
-                """
-                UPDATE log_groups SET metric_filter_count = \(state.count + (state.exists ? 0 : 1))
-                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
-                """, logger: database.logger)
         }
         return JSONRequest.encode(EmptyResponse())
     }
@@ -110,23 +93,14 @@ extension LogsService {
         validation.filterName(request.filterName)
         try validation.check()
         let group = try await groupForWrite(named: request.logGroupName, caller)
-        try await database.transaction { connection in
-            let deleted = try await connection.query(
-                """
-                WITH gone AS (
-                    DELETE FROM metric_filters
-                    WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
-                      AND filter_name = \(request.filterName)
-                    RETURNING 1)
-                UPDATE log_groups SET metric_filter_count = metric_filter_count - (SELECT count(*) FROM gone)
-                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
-                RETURNING (SELECT count(*) FROM gone)::integer
-                """, logger: database.logger)
-            var count = 0
-            for try await value in deleted.decode(Int.self) { count = value }
-            if count == 0 { throw AWSError.metricFilterNotFound }
-        }
-        return JSONRequest.encode(EmptyResponse())
+        let deleted = try await database.query(
+            """
+            DELETE FROM metric_filters
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
+            RETURNING 1
+            """)
+        for try await _ in deleted.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.metricFilterNotFound
     }
 
     func describeMetricFilters(_ request: DescribeMetricFiltersRequest, _ caller: Caller) async throws -> [UInt8] {

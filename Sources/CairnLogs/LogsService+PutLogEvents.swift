@@ -107,19 +107,23 @@ extension LogsService {
     struct GroupForWrite {
         let id: Int64
         let retentionDays: Int?
-        let metricFilterCount: Int
-        let subscriptionFilterCount: Int
+        let hasMetricFilters: Bool
+        let hasSubscriptionFilters: Bool
     }
 
     func groupForWrite(named name: String?, _ caller: Caller) async throws -> GroupForWrite {
         let rows = try await database.query(
             """
-            SELECT group_id, retention_days, metric_filter_count, subscription_filter_count FROM log_groups
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+            SELECT g.group_id, g.retention_days,
+                   EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
+                   EXISTS (SELECT 1 FROM subscription_filters f
+                           WHERE f.account_id = g.account_id AND f.group_id = g.group_id)
+            FROM log_groups g
+            WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
             """)
-        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Int, Int).self) {
+        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Bool, Bool).self) {
             return GroupForWrite(
-                id: id, retentionDays: retention, metricFilterCount: filters, subscriptionFilterCount: subscriptions)
+                id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions)
         }
         throw AWSError.logGroupNotFound
     }
@@ -143,15 +147,13 @@ extension LogsService {
         let count = Int64(accepted.count)
         // Metric filters read the plaintext here; their points commit with the chunk, so each event counts once.
         let points =
-            group.metricFilterCount == 0
+            !group.hasMetricFilters
             ? []
             : try await metricFilters(group: group.id, caller).points(
                 timestamps: request.timestamps[accepted], messages: request.messages,
                 messageEnds: request.messageEnds)
-        let subscriptions = try await subscriptionJobs(
-            group: group, groupName: request.logGroupName ?? "", streamName: request.logStreamName ?? "",
-            request: request, accepted: accepted, caller
-        ).filter(\.matching)
+        let subscriptions = try await matchingSubscriptions(
+            group: group, request: request, accepted: accepted, caller)
 
         return try await database.transaction { connection in
             let updated = try await connection.query(
@@ -188,14 +190,14 @@ extension LogsService {
                 try Self.jobText(
                     DeliveryJob(
                         kind: .data, account: caller.accountID, region: caller.region, group: group.id,
-                        groupName: request.logGroupName ?? "", filter: subscription.filter, stream: target.stream,
+                        groupName: request.logGroupName ?? "", filter: subscription, stream: target.stream,
                         streamName: request.logStreamName, firstSequence: target.firstSequence, count: count,
                         minTimestamp: minTimestamp, maxTimestamp: maxTimestamp))
             }
             // One stream's deliveries for one filter go out one at a time, in order.
             try await JobQueue.enqueue(
                 Self.deliveryQueue, payloads: jobs,
-                orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0.filter)" },
+                orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0)" },
                 policy: SubscriptionDelivery.policy, on: connection, logger: database.logger)
             return target.firstSequence + count
         }

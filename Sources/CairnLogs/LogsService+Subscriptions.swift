@@ -42,18 +42,7 @@ extension LogsService {
         let group = try await groupForWrite(named: request.logGroupName, caller)
         let now = Self.now()
         try await database.transaction { connection in
-            let counted = try await connection.query(
-                """
-                SELECT (SELECT count(*) FROM subscription_filters f
-                        WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
-                       EXISTS (SELECT 1 FROM subscription_filters f WHERE f.account_id = g.account_id
-                               AND f.group_id = g.group_id AND f.filter_name = \(request.filterName))
-                FROM log_groups g WHERE account_id = \(caller.accountID) AND group_id = \(group.id) FOR UPDATE
-                """, logger: database.logger)
-            var state: (count: Int, exists: Bool)?
-            for try await row in counted.decode((Int, Bool).self) { state = row }
-            guard let state else { throw AWSError.logGroupNotFound }
-            if !state.exists, state.count >= LogsLimits.subscriptionFiltersPerGroup { throw AWSError.limitExceeded() }
+            try await reserveFilter(.subscription, named: request.filterName, group: group.id, caller, on: connection)
             try await connection.query(
                 """
                 INSERT INTO subscription_filters (account_id, group_id, filter_name, filter_pattern, destination_arn,
@@ -63,11 +52,6 @@ extension LogsService {
                 ON CONFLICT (account_id, group_id, filter_name) DO UPDATE SET
                     filter_pattern = excluded.filter_pattern, destination_arn = excluded.destination_arn,
                     role_arn = excluded.role_arn, distribution = excluded.distribution
-                """, logger: database.logger)
-            try await connection.query(
-                """
-                UPDATE log_groups SET subscription_filter_count = \(state.count + (state.exists ? 0 : 1))
-                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
                 """, logger: database.logger)
             // The destination hears from the subscription at once, as from AWS.
             let control = DeliveryJob(
@@ -86,23 +70,14 @@ extension LogsService {
         validation.filterName(request.filterName)
         try validation.check()
         let group = try await groupForWrite(named: request.logGroupName, caller)
-        try await database.transaction { connection in
-            let deleted = try await connection.query(
-                """
-                WITH gone AS (
-                    DELETE FROM subscription_filters
-                    WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
-                      AND filter_name = \(request.filterName)
-                    RETURNING 1)
-                UPDATE log_groups SET subscription_filter_count = subscription_filter_count - (SELECT count(*) FROM gone)
-                WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
-                RETURNING (SELECT count(*) FROM gone)::integer
-                """, logger: database.logger)
-            var count = 0
-            for try await value in deleted.decode(Int.self) { count = value }
-            if count == 0 { throw AWSError.subscriptionFilterNotFound }
-        }
-        return JSONRequest.encode(EmptyResponse())
+        let deleted = try await database.query(
+            """
+            DELETE FROM subscription_filters
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
+            RETURNING 1
+            """)
+        for try await _ in deleted.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        throw AWSError.subscriptionFilterNotFound
     }
 
     func describeSubscriptionFilters(
@@ -152,27 +127,27 @@ extension LogsService {
         return JSONRequest.encode(DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token))
     }
 
-    /// The group's subscription filters that match some of the batch's events: each gets a delivery job.
-    func subscriptionJobs(
-        group: GroupForWrite, groupName: String, streamName: String, request: PutLogEventsRequest,
-        accepted: Range<Int>, _ caller: Caller
-    ) async throws -> [(filter: String, matching: Bool)] {
-        guard group.subscriptionFilterCount > 0 else { return [] }
+    /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
+    /// a delivery job.
+    func matchingSubscriptions(
+        group: GroupForWrite, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
+    ) async throws -> [String] {
+        guard group.hasSubscriptionFilters else { return [] }
         let rows = try await database.query(
             """
             SELECT filter_name, filter_pattern FROM subscription_filters
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id) ORDER BY filter_name
             """)
-        var result: [(String, Bool)] = []
+        var matching: [String] = []
         for try await (name, text) in rows.decode((String, String).self) {
             let pattern = try FilterPatternCache.shared.pattern(text)
-            let matching = accepted.contains { index in
+            let matches = accepted.contains { index in
                 let start = index == 0 ? 0 : request.messageEnds[index - 1]
                 return pattern.matches(request.messages[start..<request.messageEnds[index]])
             }
-            result.append((name, matching))
+            if matches { matching.append(name) }
         }
-        return result
+        return matching
     }
 
     static func jobText(_ job: DeliveryJob) throws -> String {
