@@ -80,7 +80,7 @@ struct DelimitedPattern: Sendable {
 
     /// The values of the named columns (in `boundNames` order) when the pattern matches the event.
     func match(_ message: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
-        guard let fields = Self.fields(of: message) else { return nil }
+        let fields = Self.fields(of: message)
         var assignment = [Int](repeating: -1, count: columns.count)
         var failed = Set<Int>()
         guard place(column: 0, field: 0, fields, &assignment, &failed) else { return nil }
@@ -124,20 +124,13 @@ struct DelimitedPattern: Sendable {
     }
 
     /// Splits an event on spaces; `"…"` and `[…]` enclose one field each (without their delimiters).
-    /// Nil when the event has more than `limit` fields.
-    static func fields(of message: ArraySlice<UInt8>, limit: Int? = nil) -> [ArraySlice<UInt8>]? {
+    static func fields(of message: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
         var fields: [ArraySlice<UInt8>] = []
-        fields.reserveCapacity((limit ?? 15) + 1)
-        var tooMany = false
         forEachField(of: message) { field in
-            if let limit, fields.count == limit {
-                tooMany = true
-                return false
-            }
             fields.append(field)
             return true
         }
-        return tooMany ? nil : fields
+        return fields
     }
 
     /// Calls `body` with each field in order until it returns false.

@@ -87,7 +87,7 @@ public struct FilterMatch: Sendable {
         case .bound(let names, let values):
             return zip(names, values).map { ($0, String(decoding: $1, as: UTF8.self)) }
         case .positional(let pattern):
-            let values = DelimitedPattern.fields(of: message) ?? []
+            let values = DelimitedPattern.fields(of: message)
             return zip(pattern.columns, values).compactMap { column, value in
                 if case .field(let name, _) = column {
                     ("$" + name, String(decoding: value, as: UTF8.self))

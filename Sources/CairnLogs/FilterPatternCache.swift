@@ -2,8 +2,9 @@ import CairnFilter
 import CairnProtocol
 import Synchronization
 
-/// Compiled patterns by text, shared by every request of the process: metric filters run on each
-/// PutLogEvents batch, and compiling a regex into its DFA is worth doing once.
+/// Compiled patterns by text, shared by every request of the process: metric and subscription filters run on
+/// each PutLogEvents batch, FilterLogEvents pages through one pattern, and compiling a regex into its DFA is worth
+/// doing once. Parsing errors are not cached.
 final class FilterPatternCache: Sendable {
     static let shared = FilterPatternCache()
     static let capacity = 4096

@@ -98,11 +98,16 @@ public struct FunctionDirectory: Sendable {
         guard deleted else { throw Failure.notFound }
     }
 
+    /// `(region, account, name)` of a function ARN `arn:aws:lambda:<region>:<account>:function:<name>`.
+    static func reference(_ arn: String) -> (region: String, account: String, name: String)? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return nil }
+        return (parts[3], parts[4], parts[6])
+    }
+
     /// The function an ARN names, with its secret, if it exists.
     func resolve(arn: String) async throws -> (function: LogFunction, secret: [UInt8])? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return nil }
-        let (region, account, name) = (String(parts[3]), String(parts[4]), String(parts[6]))
+        guard let (region, account, name) = Self.reference(arn) else { return nil }
         let rows = try await database.query(
             """
             SELECT url, secret_sealed, created_at FROM functions
@@ -115,14 +120,14 @@ public struct FunctionDirectory: Sendable {
         return nil
     }
 
-    /// Whether the function an ARN names exists (without opening its secret).
-    func exists(arn: String) async throws -> Bool {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return false }
+    /// Whether an ARN names an existing function of `account` in `region` (without opening its secret).
+    func exists(arn: String, account: String, region: String) async throws -> Bool {
+        guard let reference = Self.reference(arn), reference.account == account, reference.region == region else {
+            return false
+        }
         let rows = try await database.query(
             """
-            SELECT 1 FROM functions WHERE account_id = \(String(parts[4])) AND region = \(String(parts[3]))
-              AND name = \(String(parts[6]))
+            SELECT 1 FROM functions WHERE account_id = \(account) AND region = \(region) AND name = \(reference.name)
             """)
         for try await _ in rows.decode(Int.self) { return true }
         return false

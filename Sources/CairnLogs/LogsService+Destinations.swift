@@ -110,9 +110,8 @@ extension LogsService {
             guard group.accountID == caller.accountID, group.region == caller.region else { return false }
             return (try? await groupForWrite(named: group.name, caller)) != nil
         }
-        let parts = arn.split(separator: ":")
-        guard parts.count == 7, parts[4] == caller.accountID, parts[3] == caller.region else { return false }
-        return try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: arn)
+        return try await FunctionDirectory(database: database, rootKey: rootKey).exists(
+            arn: arn, account: caller.accountID, region: caller.region)
     }
 
     func putDestinationPolicy(_ request: PutDestinationPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
@@ -218,9 +217,9 @@ extension LogsService {
             }
             return .function(arn: found.target)
         }
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 7, parts[4] == caller.accountID, parts[3] == caller.region,
-            try await FunctionDirectory(database: database, rootKey: rootKey).exists(arn: arn)
+        guard
+            try await FunctionDirectory(database: database, rootKey: rootKey).exists(
+                arn: arn, account: caller.accountID, region: caller.region)
         else { throw AWSError.functionNotUsable }
         return .function(arn: arn)
     }

@@ -174,7 +174,7 @@ extension LogsService {
             validation.string(message, "logEventMessages.\(index + 1).member", min: 1)
         }
         try validation.check()
-        let pattern = try FilterPattern.parsing(request.filterPattern)
+        let pattern = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         var matches: [MetricFilterMatchRecord] = []
         for (index, message) in (request.logEventMessages ?? []).enumerated() {
             guard let match = pattern.match(ArraySlice(message.utf8)) else { continue }

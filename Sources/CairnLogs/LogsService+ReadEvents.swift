@@ -99,7 +99,7 @@ extension LogsService {
         validation.nextToken(request.nextToken)
         try validation.check()
         if request.logStreamNames != nil && request.logStreamNamePrefix != nil { throw AWSError.streamNamesAndPrefix }
-        let matcher = try FilterPattern.parsing(request.filterPattern)
+        let matcher = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let reference = try await resolveGroup(
             name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
         if isAuditGroup(reference.name) {

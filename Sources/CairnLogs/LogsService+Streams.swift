@@ -124,7 +124,10 @@ extension LogsService {
                 reference.region == caller.region
             else { throw AWSError.logGroupNotFound }
             if reference.accountID == caller.accountID { return (caller, reference.name) }
-            guard try await isLinked(monitoring: caller.accountID, source: reference.accountID) else {
+            guard
+                try await AccountDirectory(database: database, rootKey: rootKey).isLinked(
+                    monitoring: caller.accountID, source: reference.accountID)
+            else {
                 throw AWSError.logGroupNotFound
             }
             let owner = caller.acting(for: reference.accountID)
@@ -139,15 +142,6 @@ extension LogsService {
     static func operationName(_ function: String) -> String {
         let name = function.prefix { $0 != "(" }
         return name.prefix(1).uppercased() + name.dropFirst()
-    }
-
-    func isLinked(monitoring: String, source: String) async throws -> Bool {
-        let rows = try await database.query(
-            """
-            SELECT 1 FROM account_links WHERE monitoring_account = \(monitoring) AND source_account = \(source)
-            """)
-        for try await _ in rows.decode(Int.self) { return true }
-        return false
     }
 }
 

@@ -57,6 +57,16 @@ extension AccountDirectory {
         return links
     }
 
+    /// Whether `monitoring` may read `source`'s log groups.
+    public func isLinked(monitoring: String, source: String) async throws -> Bool {
+        let rows = try await database.query(
+            """
+            SELECT 1 FROM account_links WHERE monitoring_account = \(monitoring) AND source_account = \(source)
+            """)
+        for try await _ in rows.decode(Int.self) { return true }
+        return false
+    }
+
     /// The source accounts `monitoring` may read.
     public func sources(of monitoring: String) async throws -> [String] {
         let rows = try await database.query(
