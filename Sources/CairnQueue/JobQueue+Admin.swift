@@ -35,7 +35,7 @@ public struct DeadJob: Sendable, Codable, Equatable {
 
 extension JobQueue {
     public func statistics() async throws -> [QueueStatistics] {
-        let now = Self.now()
+        let now = clock.milliseconds
         let rows = try await database.query(
             """
             WITH live AS (
@@ -81,7 +81,7 @@ extension JobQueue {
     /// Sends dead jobs back to their queue (same id) with all their attempts; returns how many.
     @discardableResult
     public func retryDead(queue: String?, job: Int64?) async throws -> Int {
-        let now = Self.now()
+        let now = clock.milliseconds
         return try await database.transaction { connection in
             let rows = try await connection.query(
                 """

@@ -21,21 +21,22 @@ public struct JobQueue: Sendable {
     public static let channel = "cairn_jobs"
 
     public let database: Database
+    /// Visibility timeouts, backoffs and pickup latency are measured on this clock.
+    public let clock: WallClock
 
-    public init(database: Database) {
+    public init(database: Database, clock: WallClock = .system) {
         self.database = database
+        self.clock = clock
     }
-
-    public static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Enqueues in the caller's transaction: the job exists exactly when the data it concerns does.
     /// Jobs with the same `orderingKey` run one at a time, in the order enqueued (nil: no order).
     public static func enqueue(
         _ queue: String, payloads: [String], orderingKeys: [String?]? = nil, policy: RetryPolicy,
-        on connection: PostgresConnection, logger: Logger
+        on connection: PostgresConnection, logger: Logger, clock: WallClock = .system
     ) async throws {
         guard !payloads.isEmpty else { return }
-        let now = Self.now()
+        let now = clock.milliseconds
         // "" stands for no key (arrays of optionals do not bind).
         let keys = payloads.indices.map { index in
             orderingKeys.flatMap { $0.indices.contains(index) ? $0[index] : nil } ?? ""
@@ -52,14 +53,15 @@ public struct JobQueue: Sendable {
 
     public func enqueue(_ queue: String, payloads: [String], policy: RetryPolicy) async throws {
         try await database.transaction { connection in
-            try await Self.enqueue(queue, payloads: payloads, policy: policy, on: connection, logger: database.logger)
+            try await Self.enqueue(
+                queue, payloads: payloads, policy: policy, on: connection, logger: database.logger, clock: clock)
         }
     }
 
     /// Claims up to `limit` due jobs for `worker` (skipping rows other workers hold) and hides them for the
     /// visibility timeout. Jobs whose last attempt ran out of time go to the dead letters first.
     public func claim(_ queue: String, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
-        let now = Self.now()
+        let now = clock.milliseconds
         try await buryExpired(queue, now: now)  // cheap: a partial index holds only jobs on their last attempt
         // Claims commit without waiting for the disk: a claim lost in a crash only makes the job claimable again.
         return try await database.relaxedTransaction { connection in
@@ -112,7 +114,7 @@ public struct JobQueue: Sendable {
 
     /// A failed attempt: back in the queue after the backoff, or into the dead letters after the last attempt.
     public func fail(_ job: Job, worker: String, error: String, policy: RetryPolicy, jitter: Double) async throws {
-        let now = Self.now()
+        let now = clock.milliseconds
         if job.attempt >= job.maxAttempts {
             try await database.query(
                 """

@@ -89,7 +89,7 @@ public struct QueueWorker: Service {
             }
             var succeeded: [Job] = []
             for job in jobs {
-                pickup.recordNanoseconds(max(0, JobQueue.now() - job.availableAt) * 1_000_000)
+                pickup.recordNanoseconds(max(0, queue.clock.milliseconds - job.availableAt) * 1_000_000)
                 attempts.increment()
                 do {
                     try await handler(job)
