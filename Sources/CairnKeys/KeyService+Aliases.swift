@@ -52,7 +52,7 @@ extension KeyService {
         "arn:aws:kms:\(caller.region):\(caller.accountID):\(name)"
     }
 
-    func createAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+    func createAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
         let name = request.AliasName ?? ""
         let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
@@ -62,11 +62,11 @@ extension KeyService {
             INSERT INTO kms_aliases (account_id, region, alias_name, key_id)
             VALUES (\(caller.accountID), \(caller.region), \(name), \(key.id)) ON CONFLICT DO NOTHING RETURNING 1
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         throw AWSError.aliasExists(Self.aliasARN(caller, name))
     }
 
-    func updateAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+    func updateAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
         let name = request.AliasName ?? ""
         let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
@@ -76,11 +76,11 @@ extension KeyService {
             UPDATE kms_aliases SET key_id = \(key.id), updated_at = now()
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(name) RETURNING 1
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         throw AWSError.aliasNotFound(Self.aliasARN(caller, name))
     }
 
-    func deleteAlias(_ request: AliasRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateAlias(request.AliasName, target: nil, targetRequired: false)
         let name = request.AliasName ?? ""
         let rows = try await database.query(
@@ -88,11 +88,11 @@ extension KeyService {
             DELETE FROM kms_aliases
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alias_name = \(name) RETURNING 1
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         throw AWSError.aliasNotFound(Self.aliasARN(caller, name))
     }
 
-    func listAliases(_ request: ListAliasesRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listAliases(_ request: ListAliasesRequest, _ caller: Caller) async throws -> ListAliasesResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
         validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
@@ -129,9 +129,9 @@ extension KeyService {
             ?? (request.Marker == nil ? 0 : aliases.count)
         let page = Array(aliases[start...].prefix(limit))
         let truncated = start + page.count < aliases.count
-        return JSONRequest.encode(
-            ListAliasesResponse(Aliases: page, NextMarker: truncated ? page.last?.AliasName : nil, Truncated: truncated)
-        )
+        return ListAliasesResponse(
+            Aliases: page, NextMarker: truncated ? page.last?.AliasName : nil, Truncated: truncated)
+
     }
 
     static func validateAlias(_ name: String?, target: String?, targetRequired: Bool) throws(AWSError) {

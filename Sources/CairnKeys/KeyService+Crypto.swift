@@ -13,7 +13,7 @@ extension KeyService {
     static let blobFormat: UInt8 = 1
     static let blobHeaderBytes = 1 + 16 + 4
 
-    func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> [UInt8] {
+    func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> EncryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
@@ -26,11 +26,10 @@ extension KeyService {
         let key = try await usableKey(request.KeyId ?? "", caller)
         let blob = try await seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
-        return JSONRequest.encode(
-            EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
+        return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 
-    func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> [UInt8] {
+    func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.CiphertextBlob, "ciphertextBlob")
         validation.count(request.CiphertextBlob?.count, value: "***", "ciphertextBlob", min: 1, max: 6144)
@@ -41,11 +40,12 @@ extension KeyService {
             Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller)
         let key = opened.key
         let plaintext = opened.plaintext
-        return JSONRequest.encode(
-            DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
+        return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 
-    func generateDataKey(_ request: GenerateDataKeyRequest, _ caller: Caller, plaintext: Bool) async throws -> [UInt8] {
+    func generateDataKey(
+        _ request: GenerateDataKeyRequest, _ caller: Caller, plaintext: Bool
+    ) async throws -> GenerateDataKeyResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
@@ -66,19 +66,17 @@ extension KeyService {
         let key = try await usableKey(request.KeyId ?? "", caller)
         let dataKey = SecureRandom.bytes(size)
         let blob = try await seal(dataKey, key: key, context: request.EncryptionContext, caller)
-        return JSONRequest.encode(
-            GenerateDataKeyResponse(
-                CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn))
+        return GenerateDataKeyResponse(
+            CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn)
     }
 
-    func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> [UInt8] {
+    func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> GenerateRandomResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.number(
             request.NumberOfBytes, "numberOfBytes", min: Limits.numberOfBytes.lowerBound,
             max: Limits.numberOfBytes.upperBound)
         try validation.check()
-        return JSONRequest.encode(
-            GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32))))
+        return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
     }
 
     // MARK: pieces

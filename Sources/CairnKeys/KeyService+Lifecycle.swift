@@ -44,7 +44,7 @@ extension KeyService {
         static let numberOfBytes = 1...1024
     }
 
-    func createKey(_ request: CreateKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func createKey(_ request: CreateKeyRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.string(request.Description, "description", max: Limits.descriptionMaxLength)
         validation.oneOf(
@@ -79,16 +79,16 @@ extension KeyService {
                 logger: database.logger)
         }
         let key = try await customerKey(keyID.uuidString, caller)
-        return JSONRequest.encode(KeyMetadataResponse(KeyMetadata: key.metadata(caller)))
+        return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
     }
 
-    func describeKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func describeKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await customerKey(request.KeyId ?? "", caller)
-        return JSONRequest.encode(KeyMetadataResponse(KeyMetadata: key.metadata(caller)))
+        return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
     }
 
-    func listKeys(_ request: ListKeysRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listKeys(_ request: ListKeysRequest, _ caller: Caller) async throws -> ListKeysResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
         validation.string(request.Marker, "marker", min: 1, max: 1024)
@@ -114,27 +114,28 @@ extension KeyService {
             }
             keys.append(KeyListEntry(KeyId: id.uuidString.lowercased(), KeyArn: Self.keyARN(caller, id)))
         }
-        return JSONRequest.encode(
-            ListKeysResponse(Keys: keys, NextMarker: truncated ? keys.last?.KeyId : nil, Truncated: truncated))
+        return ListKeysResponse(Keys: keys, NextMarker: truncated ? keys.last?.KeyId : nil, Truncated: truncated)
     }
 
-    func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, "Enabled", caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, "Disabled", caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func scheduleKeyDeletion(_ request: ScheduleKeyDeletionRequest, _ caller: Caller) async throws -> [UInt8] {
+    func scheduleKeyDeletion(
+        _ request: ScheduleKeyDeletionRequest, _ caller: Caller
+    ) async throws -> ScheduleKeyDeletionResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
@@ -154,13 +155,12 @@ extension KeyService {
         var deletionDate = Date()
         for try await date in rows.decode(Date.self) { deletionDate = date }
         await keyRing.announceKeyChange()
-        return JSONRequest.encode(
-            ScheduleKeyDeletionResponse(
-                KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
-                PendingWindowInDays: days))
+        return ScheduleKeyDeletionResponse(
+            KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
+            PendingWindowInDays: days)
     }
 
-    func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
         guard key.state == "PendingDeletion" else { throw AWSError.kmsNotPendingDeletion(key.arn) }
@@ -171,7 +171,7 @@ extension KeyService {
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
             """)
         await keyRing.announceKeyChange()
-        return JSONRequest.encode(KeyIDResponse(KeyId: key.arn))
+        return KeyIDResponse(KeyId: key.arn)
     }
 
     private func setState(_ key: CustomerKey, _ state: String, _ caller: Caller) async throws {

@@ -39,7 +39,7 @@ extension KeyService {
     static let rotationPeriodDays = 90...2560
     static let defaultRotationPeriodDays = 365
 
-    func enableKeyRotation(_ request: EnableKeyRotationRequest, _ caller: Caller) async throws -> [UInt8] {
+    func enableKeyRotation(_ request: EnableKeyRotationRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
@@ -56,10 +56,10 @@ extension KeyService {
                 next_rotation_date = now() + make_interval(days => \(days)::integer)
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
             """)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func disableKeyRotation(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func disableKeyRotation(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await usableKey(request.KeyId ?? "", caller)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
@@ -68,10 +68,10 @@ extension KeyService {
             UPDATE kms_keys SET rotation_period_days = NULL, next_rotation_date = NULL
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
             """)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyRotationStatusResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await customerKey(request.KeyId ?? "", caller)
         if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
@@ -87,19 +87,20 @@ extension KeyService {
                 KeyRotationEnabled: period != nil, KeyId: key.arn, RotationPeriodInDays: period,
                 NextRotationDate: next?.timeIntervalSince1970)
         }
-        return JSONRequest.encode(status)
+        return status
     }
 
-    func rotateKeyOnDemand(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func rotateKeyOnDemand(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await usableKey(request.KeyId ?? "", caller)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         try await Self.rotate(
             keyID: key.id, account: caller.accountID, type: "ON_DEMAND", database: database, rootKey: rootKey)
-        return JSONRequest.encode(KeyIDResponse(KeyId: key.arn))
+        return KeyIDResponse(KeyId: key.arn)
     }
 
-    func listKeyRotations(_ request: ListKeyRotationsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listKeyRotations(_ request: ListKeyRotationsRequest, _ caller: Caller) async throws -> ListKeyRotationsResponse
+    {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
@@ -125,10 +126,9 @@ extension KeyService {
         }
         let truncated = rotations.count > limit
         let page = Array(rotations.prefix(limit))
-        return JSONRequest.encode(
-            ListKeyRotationsResponse(
-                Rotations: page.map(\.1), NextMarker: truncated ? page.last.map { String($0.0) } : nil,
-                Truncated: truncated))
+        return ListKeyRotationsResponse(
+            Rotations: page.map(\.1), NextMarker: truncated ? page.last.map { String($0.0) } : nil,
+            Truncated: truncated)
     }
 
     /// Adds a new version of key material (sealed by the root key); new encryptions use it.

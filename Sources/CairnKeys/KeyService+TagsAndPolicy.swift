@@ -66,7 +66,7 @@ extension KeyService {
     /// At most 50 tags per key; keys 1–128 characters, values 0–256; `aws:` is reserved.
     static let tagsPerKey = 50
 
-    func tagResource(_ request: TagKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func tagResource(_ request: TagKeyRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.Tags, "tags")
@@ -81,10 +81,10 @@ extension KeyService {
         try await updateTags(key, caller) { current in
             for tag in tags { current[tag.TagKey] = tag.TagValue }
         }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func untagResource(_ request: UntagKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func untagResource(_ request: UntagKeyRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.TagKeys, "tagKeys")
@@ -94,17 +94,17 @@ extension KeyService {
         try await updateTags(key, caller) { current in
             for name in keys { current[name] = nil }
         }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func listResourceTags(_ request: ListResourceTagsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listResourceTags(_ request: ListResourceTagsRequest, _ caller: Caller) async throws -> ListResourceTagsResponse
+    {
         try Self.validateKeyID(request.KeyId)
         let key = try await customerKey(request.KeyId ?? "", caller)
         let tags = try await storedTags(key.id, caller)
-        return JSONRequest.encode(
-            ListResourceTagsResponse(
-                Tags: tags.sorted { $0.key < $1.key }.map { KMSTag(TagKey: $0.key, TagValue: $0.value) },
-                Truncated: false))
+        return ListResourceTagsResponse(
+            Tags: tags.sorted { $0.key < $1.key }.map { KMSTag(TagKey: $0.key, TagValue: $0.value) },
+            Truncated: false)
     }
 
     private func storedTags(_ keyID: UUID, _ caller: Caller) async throws -> [String: String] {
@@ -163,7 +163,7 @@ extension KeyService {
         """
     }
 
-    func getKeyPolicy(_ request: KeyPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func getKeyPolicy(_ request: KeyPolicyRequest, _ caller: Caller) async throws -> KeyPolicyResponse {
         try Self.validateKeyID(request.KeyId)
         try Self.checkPolicyName(request.PolicyName)
         let key = try await customerKey(request.KeyId ?? "", caller)
@@ -173,10 +173,10 @@ extension KeyService {
         ).decode(String?.self) {
             if let stored { policy = stored }
         }
-        return JSONRequest.encode(KeyPolicyResponse(Policy: policy, PolicyName: Self.policyName))
+        return KeyPolicyResponse(Policy: policy, PolicyName: Self.policyName)
     }
 
-    func putKeyPolicy(_ request: KeyPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putKeyPolicy(_ request: KeyPolicyRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.Policy, "policy")
@@ -189,13 +189,13 @@ extension KeyService {
         try await database.query(
             "UPDATE kms_keys SET policy = \(policy) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
         await keyRing.announceKeyChange()
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func listKeyPolicies(_ request: KeyIDRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listKeyPolicies(_ request: KeyIDRequest, _ caller: Caller) async throws -> ListKeyPoliciesResponse {
         try Self.validateKeyID(request.KeyId)
         _ = try await customerKey(request.KeyId ?? "", caller)
-        return JSONRequest.encode(ListKeyPoliciesResponse(PolicyNames: [Self.policyName], Truncated: false))
+        return ListKeyPoliciesResponse(PolicyNames: [Self.policyName], Truncated: false)
     }
 
     static func checkPolicyDocument(_ policy: String) throws(AWSError) {
@@ -221,7 +221,7 @@ extension KeyService {
 
     // MARK: ReEncrypt
 
-    func reEncrypt(_ request: ReEncryptRequest, _ caller: Caller) async throws -> [UInt8] {
+    func reEncrypt(_ request: ReEncryptRequest, _ caller: Caller) async throws -> ReEncryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.CiphertextBlob, "ciphertextBlob")
         validation.required(request.DestinationKeyId, "destinationKeyId")
@@ -234,9 +234,8 @@ extension KeyService {
         let destination = try await usableKey(request.DestinationKeyId ?? "", caller)
         let blob = try await seal(
             opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
-        return JSONRequest.encode(
-            ReEncryptResponse(
-                CiphertextBlob: Data(blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
-                SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT"))
+        return ReEncryptResponse(
+            CiphertextBlob: Data(blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
+            SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 }

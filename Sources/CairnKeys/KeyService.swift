@@ -5,8 +5,6 @@ public import Foundation
 /// The KMS-compatible key service (`TrentService.*`, signed for `kms`): customer managed symmetric keys,
 /// their lifecycle, and envelope encryption with them.
 public struct KeyService: Sendable {
-    public static let targetPrefix = "TrentService."
-    public static let signingService = "kms"
 
     let database: Database
     let rootKey: RootKey
@@ -20,60 +18,10 @@ public struct KeyService: Sendable {
         self.keyRing = keyRing
     }
 
-    typealias Handler = @Sendable (KeyService, [UInt8], Caller) async throws -> [UInt8]
-
-    static let operations: [String: Handler] = [
-        "CreateKey": { try await $0.createKey(JSONRequest.decode(CreateKeyRequest.self, from: $1), $2) },
-        "DescribeKey": { try await $0.describeKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "ListKeys": { try await $0.listKeys(JSONRequest.decode(ListKeysRequest.self, from: $1), $2) },
-        "EnableKey": { try await $0.enableKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "DisableKey": { try await $0.disableKey(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "ScheduleKeyDeletion": {
-            try await $0.scheduleKeyDeletion(JSONRequest.decode(ScheduleKeyDeletionRequest.self, from: $1), $2)
-        },
-        "CancelKeyDeletion": { try await $0.cancelKeyDeletion(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "Encrypt": { try await $0.encrypt(JSONRequest.decode(EncryptRequest.self, from: $1), $2) },
-        "Decrypt": { try await $0.decrypt(JSONRequest.decode(DecryptRequest.self, from: $1), $2) },
-        "GenerateDataKey": {
-            try await $0.generateDataKey(JSONRequest.decode(GenerateDataKeyRequest.self, from: $1), $2, plaintext: true)
-        },
-        "GenerateDataKeyWithoutPlaintext": {
-            try await $0.generateDataKey(
-                JSONRequest.decode(GenerateDataKeyRequest.self, from: $1), $2, plaintext: false)
-        },
-        "CreateAlias": { try await $0.createAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
-        "UpdateAlias": { try await $0.updateAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
-        "DeleteAlias": { try await $0.deleteAlias(JSONRequest.decode(AliasRequest.self, from: $1), $2) },
-        "ListAliases": { try await $0.listAliases(JSONRequest.decode(ListAliasesRequest.self, from: $1), $2) },
-        "EnableKeyRotation": {
-            try await $0.enableKeyRotation(JSONRequest.decode(EnableKeyRotationRequest.self, from: $1), $2)
-        },
-        "DisableKeyRotation": { try await $0.disableKeyRotation(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "GetKeyRotationStatus": {
-            try await $0.getKeyRotationStatus(JSONRequest.decode(KeyIDRequest.self, from: $1), $2)
-        },
-        "RotateKeyOnDemand": { try await $0.rotateKeyOnDemand(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "ListKeyRotations": {
-            try await $0.listKeyRotations(JSONRequest.decode(ListKeyRotationsRequest.self, from: $1), $2)
-        },
-        "TagResource": { try await $0.tagResource(JSONRequest.decode(TagKeyRequest.self, from: $1), $2) },
-        "UntagResource": { try await $0.untagResource(JSONRequest.decode(UntagKeyRequest.self, from: $1), $2) },
-        "ListResourceTags": {
-            try await $0.listResourceTags(JSONRequest.decode(ListResourceTagsRequest.self, from: $1), $2)
-        },
-        "GetKeyPolicy": { try await $0.getKeyPolicy(JSONRequest.decode(KeyPolicyRequest.self, from: $1), $2) },
-        "PutKeyPolicy": { try await $0.putKeyPolicy(JSONRequest.decode(KeyPolicyRequest.self, from: $1), $2) },
-        "ListKeyPolicies": { try await $0.listKeyPolicies(JSONRequest.decode(KeyIDRequest.self, from: $1), $2) },
-        "ReEncrypt": { try await $0.reEncrypt(JSONRequest.decode(ReEncryptRequest.self, from: $1), $2) },
-        "GenerateRandom": { try await $0.generateRandom(JSONRequest.decode(GenerateRandomRequest.self, from: $1), $2) },
-    ]
-
     /// The key service as seen from a key ring (the same database, root key and caches).
     public init(keyRing: DataKeyRing) {
         self.init(database: keyRing.database, rootKey: keyRing.rootKey, keyRing: keyRing)
     }
-
-    public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
 
     /// A key that a log group of the caller may be encrypted with: any reference form, enabled; another
     /// account's key only where its policy allows the caller kms:GenerateDataKey and kms:Decrypt.
@@ -92,29 +40,6 @@ public struct KeyService: Sendable {
             guard (try? await service.customerKey(owner: key.owner, id: key.id, caller)) != nil else { return nil }
         }
         return (key.arn, key.id, key.owner)
-    }
-
-    public func handle(operation: String, body: [UInt8], caller: Caller) async throws -> [UInt8] {
-        guard let handler = Self.operations[operation] else {
-            throw AWSError.unknownOperation(Self.targetPrefix + operation)
-        }
-        try caller.authorize(Self.signingService, operation)
-        var service = self
-        service.operation = operation
-        guard Self.auditedOperations.contains(operation) else { return try await handler(service, body, caller) }
-        let audit = AuditTrail(database: database)
-        do {
-            let output = try await handler(service, body, caller)
-            await audit.record(
-                account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: operation,
-                keyARN: Self.keyARN(in: output) ?? Self.keyReference(in: body, caller), outcome: "Success")
-            return output
-        } catch let error as AWSError {
-            await audit.record(
-                account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: operation,
-                keyARN: Self.keyReference(in: body, caller), outcome: error.code)
-            throw error
-        }
     }
 
     /// Key operations and cryptographic uses go to the audit trail; listings and reads of metadata do not.

@@ -27,7 +27,7 @@ extension LogsService {
         return kept
     }
 
-    func getAuditEvents(_ request: GetLogEventsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func getAuditEvents(_ request: GetLogEventsRequest, _ caller: Caller) async throws -> GetLogEventsResponse {
         guard request.logStreamName == AuditTrail.logStreamName else { throw AWSError.logStreamNotFound }
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: nil)
         let token = try request.nextToken.map { token throws(AWSError) in try StreamToken.read(token, stream: 0) }
@@ -41,21 +41,18 @@ extension LogsService {
                 matcher: .everything)
         let keys = records.map { EventKey(timestamp: $0.record.eventTime, streamID: 0, sequence: $0.id) }
         let position = token?.key ?? EventKey(timestamp: start - 1, streamID: 0, sequence: 0)
-        return JSONRequest.encode(
-            GetLogEventsResponse(
-                events: records.map {
-                    OutputLogEvent(
-                        timestamp: $0.record.eventTime, message: $0.record.message, ingestionTime: $0.record.eventTime)
-                },
-                nextForwardToken: StreamToken.make("f", keys.last ?? position),
-                nextBackwardToken: StreamToken.make("b", keys.first ?? position)))
+        return GetLogEventsResponse(
+            events: records.map {
+                OutputLogEvent(
+                    timestamp: $0.record.eventTime, message: $0.record.message, ingestionTime: $0.record.eventTime)
+            },
+            nextForwardToken: StreamToken.make("f", keys.last ?? position),
+            nextBackwardToken: StreamToken.make("b", keys.first ?? position))
     }
 
     func filterAuditEvents(
         _ request: FilterLogEventsRequest, matcher: FilterPattern, _ caller: Caller
-    ) async throws
-        -> [UInt8]
-    {
+    ) async throws -> FilterLogEventsResponse {
         let streamSelected =
             (request.logStreamNames?.contains(AuditTrail.logStreamName) ?? true)
             && (request.logStreamNamePrefix.map { AuditTrail.logStreamName.hasPrefix($0) } ?? true)
@@ -75,15 +72,14 @@ extension LogsService {
         let next =
             records.count == limit
             ? records.last.map { pageToken.make([String($0.id)], operation: operation, caller: caller) } : nil
-        return JSONRequest.encode(
-            FilterLogEventsResponse(
-                events: records.map {
-                    FilteredLogEvent(
-                        logStreamName: AuditTrail.logStreamName, timestamp: $0.record.eventTime,
-                        message: $0.record.message,
-                        ingestionTime: $0.record.eventTime,
-                        eventId: Self.eventID(EventKey(timestamp: 0, streamID: 0, sequence: $0.id)))
-                },
-                searchedLogStreams: [], nextToken: next))
+        return FilterLogEventsResponse(
+            events: records.map {
+                FilteredLogEvent(
+                    logStreamName: AuditTrail.logStreamName, timestamp: $0.record.eventTime,
+                    message: $0.record.message,
+                    ingestionTime: $0.record.eventTime,
+                    eventId: Self.eventID(EventKey(timestamp: 0, streamID: 0, sequence: $0.id)))
+            },
+            searchedLogStreams: [], nextToken: next)
     }
 }

@@ -70,7 +70,7 @@ extension LogsService {
         return (parts[3], parts[4], parts[6])
     }
 
-    func putDestination(_ request: PutDestinationRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putDestination(_ request: PutDestinationRequest, _ caller: Caller) async throws -> PutDestinationResponse {
         var validation = Validation()
         validation.filterName(request.destinationName, "destinationName")
         validation.required(request.targetArn, "targetArn")
@@ -94,12 +94,11 @@ extension LogsService {
         for try await (name, target, role, policy, created) in rows.decode(
             (String, String, String, String?, Int64).self)
         {
-            return JSONRequest.encode(
-                PutDestinationResponse(
-                    destination: DestinationDescription(
-                        destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
-                        arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
-                        creationTime: created)))
+            return PutDestinationResponse(
+                destination: DestinationDescription(
+                    destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
+                    arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
+                    creationTime: created))
         }
         throw AWSError.destinationNotFound
     }
@@ -114,7 +113,7 @@ extension LogsService {
             arn: arn, account: caller.accountID, region: caller.region)
     }
 
-    func putDestinationPolicy(_ request: PutDestinationPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putDestinationPolicy(_ request: PutDestinationPolicyRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.filterName(request.destinationName, "destinationName")
         validation.required(request.accessPolicy, "accessPolicy")
@@ -129,11 +128,13 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(request.destinationName)
             RETURNING 1
             """)
-        for try await _ in rows.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows.decode(Int.self) { return EmptyResponse() }
         throw AWSError.destinationNotFound
     }
 
-    func describeDestinations(_ request: DescribeDestinationsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func describeDestinations(
+        _ request: DescribeDestinationsRequest, _ caller: Caller
+    ) async throws -> DescribeDestinationsResponse {
         var validation = Validation()
         validation.filterName(request.DestinationNamePrefix, "DestinationNamePrefix", required: false)
         validation.describeLimit(request.limit)
@@ -172,10 +173,10 @@ extension LogsService {
             ? destinations.last.map {
                 pageToken.make([$0.destinationName], operation: "DescribeDestinations", caller: caller)
             } : nil
-        return JSONRequest.encode(DescribeDestinationsResponse(destinations: destinations, nextToken: token))
+        return DescribeDestinationsResponse(destinations: destinations, nextToken: token)
     }
 
-    func deleteDestination(_ request: DestinationNameRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteDestination(_ request: DestinationNameRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.filterName(request.destinationName, "destinationName")
         try validation.check()
@@ -185,7 +186,7 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(request.destinationName)
             RETURNING 1
             """)
-        for try await _ in rows.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows.decode(Int.self) { return EmptyResponse() }
         throw AWSError.destinationNotFound
     }
 

@@ -5,7 +5,7 @@ import Foundation
 import PostgresNIO
 
 extension LogsService {
-    func createLogGroup(_ request: CreateLogGroupRequest, _ caller: Caller) async throws -> [UInt8] {
+    func createLogGroup(_ request: CreateLogGroupRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.string(request.kmsKeyId, "kmsKeyId", max: LogsLimits.kmsKeyIdMaxLength)
@@ -29,11 +29,11 @@ extension LogsService {
                     \(key.flatMap { $0.owner == caller.accountID ? nil : $0.owner }))
             ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         throw AWSError.logGroupExists
     }
 
-    func deleteLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         try validation.check()
@@ -46,13 +46,15 @@ extension LogsService {
         // and the retention sweeper removes them.
         for try await groupID in rows.decode(Int64.self) {
             keyRing.forget(account: caller.accountID, group: groupID)
-            return JSONRequest.encode(EmptyResponse())
+            return EmptyResponse()
         }
         _ = try await groupID(named: request.logGroupName, caller)
         throw AWSError.deletionProtected
     }
 
-    func describeLogGroups(_ request: DescribeLogGroupsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func describeLogGroups(
+        _ request: DescribeLogGroupsRequest, _ caller: Caller
+    ) async throws -> DescribeLogGroupsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupNamePrefix, "logGroupNamePrefix", required: false)
         validation.string(request.logGroupNamePattern, "logGroupNamePattern", max: 512, pattern: .logGroupNameSubstring)
@@ -142,10 +144,10 @@ extension LogsService {
                     caller: caller)
             }
             : nil
-        return JSONRequest.encode(DescribeLogGroupsResponse(logGroups: groups, nextToken: token))
+        return DescribeLogGroupsResponse(logGroups: groups, nextToken: token)
     }
 
-    func putRetentionPolicy(_ request: PutRetentionPolicyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putRetentionPolicy(_ request: PutRetentionPolicyRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.required(request.retentionInDays, "retentionInDays")
@@ -158,15 +160,15 @@ extension LogsService {
         }
         try validation.check()
         try await setRetention(request.logGroupName, caller, days: request.retentionInDays)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func deleteRetentionPolicy(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteRetentionPolicy(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         try validation.check()
         try await setRetention(request.logGroupName, caller, days: nil)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
     private func setRetention(_ name: String?, _ caller: Caller, days: Int?) async throws {

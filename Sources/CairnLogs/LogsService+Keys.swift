@@ -52,7 +52,7 @@ extension LogsService {
         return key
     }
 
-    func associateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func associateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: request.resourceIdentifier == nil)
         validation.required(request.kmsKeyId, "kmsKeyId")
@@ -62,16 +62,16 @@ extension LogsService {
         _ = try await groupID(named: name, caller)
         let key = try await customerKey(request.kmsKeyId ?? "", forGroup: name, caller)
         try await setGroupKey(name, key: key, caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func disassociateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> [UInt8] {
+    func disassociateKmsKey(_ request: AssociateKmsKeyRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: request.resourceIdentifier == nil)
         try validation.check()
         let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
         try await setGroupKey(name, key: nil, caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
     private func groupName(_ name: String?, _ identifier: String?, _ caller: Caller) throws(AWSError) -> String {

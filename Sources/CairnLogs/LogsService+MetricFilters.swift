@@ -33,7 +33,7 @@ extension NamePattern {
 }
 
 extension LogsService {
-    func putMetricFilter(_ request: PutMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putMetricFilter(_ request: PutMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
@@ -84,10 +84,10 @@ extension LogsService {
                     default_value = excluded.default_value, dimensions = excluded.dimensions, unit = excluded.unit
                 """, logger: database.logger)
         }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func deleteMetricFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteMetricFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
@@ -99,11 +99,13 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
             RETURNING 1
             """)
-        for try await _ in deleted.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in deleted.decode(Int.self) { return EmptyResponse() }
         throw AWSError.metricFilterNotFound
     }
 
-    func describeMetricFilters(_ request: DescribeMetricFiltersRequest, _ caller: Caller) async throws -> [UInt8] {
+    func describeMetricFilters(
+        _ request: DescribeMetricFiltersRequest, _ caller: Caller
+    ) async throws -> DescribeMetricFiltersResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
         validation.filterName(request.filterNamePrefix, "filterNamePrefix", required: false)
@@ -159,10 +161,11 @@ extension LogsService {
             ? filters.last.map {
                 pageToken.make([$0.logGroupName, $0.filterName], operation: "DescribeMetricFilters", caller: caller)
             } : nil
-        return JSONRequest.encode(DescribeMetricFiltersResponse(metricFilters: filters, nextToken: token))
+        return DescribeMetricFiltersResponse(metricFilters: filters, nextToken: token)
     }
 
-    func testMetricFilter(_ request: TestMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+    func testMetricFilter(_ request: TestMetricFilterRequest, _ caller: Caller) async throws -> TestMetricFilterResponse
+    {
         var validation = Validation()
         validation.required(request.filterPattern, "filterPattern")
         validation.string(request.filterPattern, "filterPattern", max: LogsLimits.filterPatternMaxLength)
@@ -183,7 +186,7 @@ extension LogsService {
                     eventNumber: index + 1, eventMessage: message,
                     extractedValues: Dictionary(match.fields.map { ($0.name, $0.value) }) { first, _ in first }))
         }
-        return JSONRequest.encode(TestMetricFilterResponse(matches: matches))
+        return TestMetricFilterResponse(matches: matches)
     }
 
     /// The group's metric filters, compiled for ingestion.

@@ -23,8 +23,8 @@ extension AWSError {
 }
 
 extension LogsService {
-    func putLogEvents(_ body: [UInt8], _ caller: Caller) async throws -> [UInt8] {
-        JSONRequest.encode(try await ingest(try PutLogEventsRequest.parse(body), caller))
+    func putLogEvents(_ body: [UInt8], _ caller: Caller) async throws -> PutLogEventsResponse {
+        try await ingest(try PutLogEventsRequest.parse(body), caller)
     }
 
     /// Validates and stores a batch: PutLogEvents, and subscription deliveries into a destination's log group.

@@ -33,7 +33,7 @@ enum StreamToken {
 }
 
 extension LogsService {
-    func getLogEvents(_ request: GetLogEventsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func getLogEvents(_ request: GetLogEventsRequest, _ caller: Caller) async throws -> GetLogEventsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
         validation.logGroupIdentifier(request.logGroupIdentifier)
@@ -68,17 +68,16 @@ extension LogsService {
         let position = token?.key ?? (forward ? lower : upper)
         let forwardToken = StreamToken.make("f", events.last?.key ?? position)
         let backwardToken = StreamToken.make("b", events.first?.key ?? position)
-        return JSONRequest.encode(
-            GetLogEventsResponse(
-                events: events.map {
-                    OutputLogEvent(
-                        timestamp: $0.timestamp, message: String(decoding: $0.message, as: UTF8.self),
-                        ingestionTime: $0.ingestionTime)
-                },
-                nextForwardToken: forwardToken, nextBackwardToken: backwardToken))
+        return GetLogEventsResponse(
+            events: events.map {
+                OutputLogEvent(
+                    timestamp: $0.timestamp, message: String(decoding: $0.message, as: UTF8.self),
+                    ingestionTime: $0.ingestionTime)
+            },
+            nextForwardToken: forwardToken, nextBackwardToken: backwardToken)
     }
 
-    func filterLogEvents(_ request: FilterLogEventsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func filterLogEvents(_ request: FilterLogEventsRequest, _ caller: Caller) async throws -> FilterLogEventsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
         validation.logGroupIdentifier(request.logGroupIdentifier)
@@ -135,15 +134,14 @@ extension LogsService {
             pageToken.make(
                 [String($0.timestamp), String($0.streamID), String($0.sequence)], operation: operation, caller: caller)
         }
-        return JSONRequest.encode(
-            FilterLogEventsResponse(
-                events: events.map {
-                    FilteredLogEvent(
-                        logStreamName: streams[$0.streamID] ?? "", timestamp: $0.timestamp,
-                        message: String(decoding: $0.message, as: UTF8.self), ingestionTime: $0.ingestionTime,
-                        eventId: Self.eventID($0.key))
-                },
-                searchedLogStreams: [], nextToken: nextToken))
+        return FilterLogEventsResponse(
+            events: events.map {
+                FilteredLogEvent(
+                    logStreamName: streams[$0.streamID] ?? "", timestamp: $0.timestamp,
+                    message: String(decoding: $0.message, as: UTF8.self), ingestionTime: $0.ingestionTime,
+                    eventId: Self.eventID($0.key))
+            },
+            searchedLogStreams: [], nextToken: nextToken)
     }
 
     var reader: EventReader { EventReader(database: database, keyRing: keyRing) }

@@ -4,7 +4,7 @@ import CairnStore
 import PostgresNIO
 
 extension LogsService {
-    func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> [UInt8] {
+    func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.logStreamName(request.logStreamName)
@@ -17,13 +17,13 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
             ON CONFLICT (account_id, group_id, name) DO NOTHING RETURNING stream_id
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         // Nothing inserted: the stream exists, or the group vanished in between.
         _ = try await self.groupID(named: request.logGroupName, caller)
         throw AWSError.logStreamExists
     }
 
-    func deleteLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.logStreamName(request.logStreamName)
@@ -34,11 +34,13 @@ extension LogsService {
             DELETE FROM log_streams WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
               AND name = \(request.logStreamName) RETURNING stream_id
             """)
-        for try await _ in rows { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in rows { return EmptyResponse() }
         throw AWSError.logStreamNotFound
     }
 
-    func describeLogStreams(_ request: DescribeLogStreamsRequest, _ caller: Caller) async throws -> [UInt8] {
+    func describeLogStreams(
+        _ request: DescribeLogStreamsRequest, _ caller: Caller
+    ) async throws -> DescribeLogStreamsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
         validation.logGroupIdentifier(request.logGroupIdentifier)
@@ -105,7 +107,7 @@ extension LogsService {
                 pageToken.make(
                     [String(last.lastEventTimestamp ?? 0), last.logStreamName], operation: operation, caller: caller)
             } : nil
-        return JSONRequest.encode(DescribeLogStreamsResponse(logStreams: streams, nextToken: token))
+        return DescribeLogStreamsResponse(logStreams: streams, nextToken: token)
     }
 
     /// The group a request names by `logGroupName` or `logGroupIdentifier` (exactly one), as seen by its owner.

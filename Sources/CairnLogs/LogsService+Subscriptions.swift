@@ -25,7 +25,8 @@ extension LogsService {
     /// The queue subscription deliveries travel on.
     public static let deliveryQueue = "subscription-delivery"
 
-    func putSubscriptionFilter(_ request: PutSubscriptionFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+    func putSubscriptionFilter(_ request: PutSubscriptionFilterRequest, _ caller: Caller) async throws -> EmptyResponse
+    {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
@@ -61,10 +62,11 @@ extension LogsService {
                 Self.deliveryQueue, payloads: [try Self.jobText(control)], policy: SubscriptionDelivery.policy,
                 on: connection, logger: database.logger)
         }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func deleteSubscriptionFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> [UInt8] {
+    func deleteSubscriptionFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse
+    {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
@@ -76,13 +78,13 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
             RETURNING 1
             """)
-        for try await _ in deleted.decode(Int.self) { return JSONRequest.encode(EmptyResponse()) }
+        for try await _ in deleted.decode(Int.self) { return EmptyResponse() }
         throw AWSError.subscriptionFilterNotFound
     }
 
     func describeSubscriptionFilters(
         _ request: DescribeSubscriptionFiltersRequest, _ caller: Caller
-    ) async throws -> [UInt8] {
+    ) async throws -> DescribeSubscriptionFiltersResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterNamePrefix, "filterNamePrefix", required: false)
@@ -124,7 +126,7 @@ extension LogsService {
                 pageToken.make([$0.filterName], operation: "DescribeSubscriptionFilters", caller: caller)
             }
             : nil
-        return JSONRequest.encode(DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token))
+        return DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token)
     }
 
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets

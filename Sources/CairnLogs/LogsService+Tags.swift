@@ -4,7 +4,7 @@ import Foundation
 import PostgresNIO
 
 extension LogsService {
-    func tagLogGroup(_ request: TagLogGroupRequest, _ caller: Caller) async throws -> [UInt8] {
+    func tagLogGroup(_ request: TagLogGroupRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.required(request.tags, "tags")
@@ -13,27 +13,27 @@ extension LogsService {
         try await addTags(request.tags ?? [:], group: request.logGroupName ?? "", caller) {
             AWSError.invalidParameter("A resource can have no more than \(LogsLimits.tagsPerResource) tags.")
         }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func untagLogGroup(_ request: UntagLogGroupRequest, _ caller: Caller) async throws -> [UInt8] {
+    func untagLogGroup(_ request: UntagLogGroupRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.required(request.tags, "tags")
         validation.tagKeys(request.tags, "tags")
         try validation.check()
         try await removeTags(request.tags ?? [], group: request.logGroupName ?? "", caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func listTagsLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listTagsLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> TagsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         try validation.check()
-        return JSONRequest.encode(TagsResponse(tags: try await tags(group: request.logGroupName ?? "", caller)))
+        return TagsResponse(tags: try await tags(group: request.logGroupName ?? "", caller))
     }
 
-    func tagResource(_ request: TagResourceRequest, _ caller: Caller) async throws -> [UInt8] {
+    func tagResource(_ request: TagResourceRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.resourceARN(request.resourceArn)
         validation.required(request.tags, "tags")
@@ -41,10 +41,10 @@ extension LogsService {
         try validation.check()
         let group = try taggedGroup(request.resourceArn ?? "", caller)
         try await addTags(request.tags ?? [:], group: group, caller) { AWSError.tooManyTags(request.resourceArn ?? "") }
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func untagResource(_ request: UntagResourceRequest, _ caller: Caller) async throws -> [UInt8] {
+    func untagResource(_ request: UntagResourceRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.resourceARN(request.resourceArn)
         validation.required(request.tagKeys, "tagKeys")
@@ -56,15 +56,15 @@ extension LogsService {
         try validation.check()
         let group = try taggedGroup(request.resourceArn ?? "", caller)
         try await removeTags(request.tagKeys ?? [], group: group, caller)
-        return JSONRequest.encode(EmptyResponse())
+        return EmptyResponse()
     }
 
-    func listTagsForResource(_ request: ResourceARNRequest, _ caller: Caller) async throws -> [UInt8] {
+    func listTagsForResource(_ request: ResourceARNRequest, _ caller: Caller) async throws -> TagsResponse {
         var validation = Validation()
         validation.resourceARN(request.resourceArn)
         try validation.check()
         let group = try taggedGroup(request.resourceArn ?? "", caller)
-        return JSONRequest.encode(TagsResponse(tags: try await tags(group: group, caller)))
+        return TagsResponse(tags: try await tags(group: group, caller))
     }
 
     /// The log group a tagging ARN names; any other resource type, account or region is not found.

@@ -6,9 +6,6 @@ public import CairnStore
 /// endpoints share every handler. Errors use the service's exception names; `queryCode` gives the
 /// `x-amzn-query-error` code that query-compatible clients read.
 public struct MetricsService: Sendable {
-    public static let targetPrefix = "GraniteServiceVersion20100801."
-    public static let serviceName = "GraniteServiceVersion20100801"
-    public static let signingService = "monitoring"
 
     let database: Database
 
@@ -16,25 +13,14 @@ public struct MetricsService: Sendable {
         self.database = database
     }
 
-    typealias Handler = @Sendable (MetricsService, Document, Caller) async throws -> Document?
-
-    static let operations: [String: Handler] = [
-        "PutMetricData": { try await $0.putMetricData($1, $2) },
-        "GetMetricStatistics": { try await $0.getMetricStatistics($1, $2) },
-        "GetMetricData": { try await $0.getMetricData($1, $2) },
-        "ListMetrics": { try await $0.listMetrics($1, $2) },
-    ]
-
-    public static func knows(_ operation: String) -> Bool { operations[operation] != nil }
-
-    /// Runs one operation; nil output means the operation has none (an empty body).
-    public func handle(operation: String, request: Document, caller: Caller) async throws -> Document? {
-        guard let handler = Self.operations[operation] else {
-            throw AWSError.unknownOperation(Self.targetPrefix + operation)
-        }
-        try caller.authorize(Self.signingService, operation)
-        guard case .map = request else { throw AWSError.serialization("The request body must be a structure.") }
-        return try await handler(self, request, caller)
+    /// The CloudWatch metrics operations, each declared once for the registry.
+    public var operations: [Operation] {
+        [
+            Operation(.monitoring, "PutMetricData", roles: .writers, document: putMetricData),
+            Operation(.monitoring, "GetMetricStatistics", roles: .readers, document: getMetricStatistics),
+            Operation(.monitoring, "GetMetricData", roles: .readers, document: getMetricData),
+            Operation(.monitoring, "ListMetrics", roles: .readers, document: listMetrics),
+        ]
     }
 
     /// The query-protocol error code of an exception (`InvalidParameterValueException` → `InvalidParameterValue`).

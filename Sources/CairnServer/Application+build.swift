@@ -1,14 +1,18 @@
 public import CairnKeys
-public import CairnLogs
+import CairnLogs
 import CairnMetrics
+public import CairnProtocol
+import CairnQueue
 public import CairnStore
 import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
 public import Prometheus
+public import ServiceLifecycle
 
-/// Everything the HTTP application needs, assembled by `cairn serve` and by the tests alike.
+/// What the application is assembled from: the database, the root key and the per-process key ring, and the
+/// services that keep the store itself running (the embedded cluster's supervisor, the connection pool).
 public struct ApplicationDependencies: Sendable {
     public let database: Database
     public let rootKey: RootKey
@@ -16,55 +20,154 @@ public struct ApplicationDependencies: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// One per process: its cache of unwrapped keys is shared by the API and the background services.
     public let keyRing: DataKeyRing
+    /// Services the store needs, started before everything else.
+    let storeServices: [any Service]
+    let firstStart: FirstStart?
 
+    /// For a database whose pool the caller runs (tests): nothing of the store's own is started.
     public init(
         database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?,
         keyCacheLifetime: Duration = DataKeyRing.defaultCacheLifetime
+    ) {
+        self.init(
+            database: database, rootKey: rootKey, migrations: migrations, metrics: metrics,
+            keyCacheLifetime: keyCacheLifetime, storeServices: [], firstStart: nil)
+    }
+
+    init(
+        database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?,
+        keyCacheLifetime: Duration, storeServices: [any Service], firstStart: FirstStart?
     ) {
         self.database = database
         self.rootKey = rootKey
         self.migrations = migrations
         self.metrics = metrics
         self.keyRing = DataKeyRing(database: database, rootKey: rootKey, cacheLifetime: keyCacheLifetime)
+        self.storeServices = storeServices
+        self.firstStart = firstStart
+    }
+
+    /// Opens the store that `configuration` names, in order: the root key, the embedded cluster (created and
+    /// started when needed), the migrations, the first account. Any failure ends here, before a service or the
+    /// HTTP listener has started.
+    public static func open(
+        _ configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger
+    ) async throws -> ApplicationDependencies {
+        let rootKey: RootKey
+        if let text = configuration.rootKeyText {
+            rootKey = try RootKey.parse(text, source: "CAIRN_ROOT_KEY")
+        } else {
+            rootKey = try RootKey.load(
+                environment: [:], file: configuration.dataDirectory.appendingPathComponent("root.key"))
+        }
+        let store = try StoreLocation(
+            dataDirectory: configuration.dataDirectory, databaseURL: configuration.databaseURL
+        )
+        .open(logger: logger)
+        let migrations = try Migration.load(from: Migration.defaultDirectory())
+        let firstStart = try await Database.withDatabase(configuration: store.configuration, logger: logger) {
+            database in
+            try await Migrator(database: database).migrate(migrations)
+            return try await FirstStart.prepare(database: database, rootKey: rootKey, region: configuration.region)
+        }
+        let database = Database(configuration: store.configuration, logger: logger)
+        var storeServices: [any Service] = []
+        if let cluster = store.cluster {
+            storeServices.append(
+                EmbeddedClusterService(cluster: cluster, ownsServer: store.startedCluster, logger: logger))
+        }
+        storeServices.append(database.client)
+        logger.info("store ready", metadata: ["rootKey": "\(rootKey.id)", "migrations": "\(migrations.count)"])
+        return ApplicationDependencies(
+            database: database, rootKey: rootKey, migrations: migrations, metrics: metrics,
+            keyCacheLifetime: configuration.keyCacheLifetime, storeServices: storeServices, firstStart: firstStart)
+    }
+
+    /// Every operation Cairn serves.
+    var registry: OperationRegistry {
+        let logs = LogsService(
+            database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
+            rootKey: rootKey)
+        let keys = KeyService(database: database, rootKey: rootKey, keyRing: keyRing)
+        let metrics = MetricsService(database: database)
+        return OperationRegistry(logs.operations + keys.operations + metrics.operations)
+    }
+
+    /// The background work of a worker process: maintenance and the queue's consumers.
+    var workers: [any Service] {
+        let logger = database.logger
+        return [
+            PartitionMaintainer(database: database, logger: logger),
+            RetentionSweeper(database: database, logger: logger),
+            MetricRollup(database: database, logger: logger),
+            ChunkCompactor(database: database, keyRing: keyRing, logger: logger),
+            KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
+            QueueMonitor(database: database, logger: logger),
+            SubscriptionDelivery(database: database, keyRing: keyRing, rootKey: rootKey, logger: logger),
+        ]
     }
 }
 
-/// Builds the Cairn HTTP application: the AWS endpoints (`POST /` and the CBOR `POST /service/…`), health checks
-/// and `/metrics`.
+/// `cairn serve`: opens the store (migrated before anything runs), then the application with its services.
+/// `metrics` is the registry that the process's metrics system writes to (served at `/metrics`).
 public func buildApplication(
-    _ configuration: ServerConfiguration, _ dependencies: ApplicationDependencies, servesAPI: Bool = true,
-    logger: Logger
-) -> Application<RouterResponder<BasicRequestContext>> {
-    let router = buildRouter(dependencies, servesAPI: servesAPI)
+    _ configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger
+) async throws -> some ApplicationProtocol {
+    let dependencies = try await ApplicationDependencies.open(configuration, metrics: metrics, logger: logger)
+    return buildApplication(configuration, dependencies, logger: logger)
+}
+
+/// The application over opened dependencies: the AWS endpoints (unless the role is `worker`), health and
+/// `/metrics`, and the services of the configuration's role. Tests build it the same way.
+public func buildApplication(
+    _ configuration: Configuration, _ dependencies: ApplicationDependencies, logger: Logger
+) -> some ApplicationProtocol {
+    var services = dependencies.storeServices
+    services.append(
+        KeyCacheInvalidation(database: dependencies.database, keyRing: dependencies.keyRing, logger: logger))
+    if configuration.role != .api { services += dependencies.workers }
+    let firstStart = dependencies.firstStart
+    let endpointURL = configuration.endpointURL
     return Application(
-        router: router,
+        router: buildRouter(dependencies, servesAPI: configuration.role != .worker),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cairn"),
+        services: services,
+        onServerRunning: { _ in firstStart?.show(endpointURL: endpointURL) },
         logger: logger)
 }
 
-/// The routes: the AWS endpoints unless `servesAPI` is false (a worker process), health and metrics always.
-public func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool = true) -> Router<BasicRequestContext>
-{
-    let directory = AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey)
-    let endpoint = AWSEndpoint(
-        authenticator: Authenticator(directory: directory),
-        logs: LogsService(
-            database: dependencies.database, pageTokenKey: dependencies.rootKey.derive(LogsService.pageTokenPurpose),
-            keyRing: dependencies.keyRing, rootKey: dependencies.rootKey),
-        keys: KeyService(database: dependencies.database, rootKey: dependencies.rootKey, keyRing: dependencies.keyRing),
-        metrics: MetricsService(database: dependencies.database))
-    let router = Router()
+/// The routes: the AWS endpoints behind their middleware chain unless `servesAPI` is false (a worker process),
+/// health and metrics always.
+func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Router<CairnRequestContext> {
+    let router = Router(context: CairnRequestContext.self)
     if servesAPI {
-        router.post("/") { request, context in await endpoint.respond(to: request, context: context) }
-        router.post("/service/:service/operation/:operation") { request, context in
-            await endpoint.respond(to: request, context: context)
+        let authenticator = Authenticator(
+            directory: AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey))
+        let endpoint = OperationEndpoint()
+        let limit = Configuration.maxRequestBodyBytes
+        let aws = router.group()
+            .add(middleware: RequestIDMiddleware())
+            .add(middleware: OperationResolution(registry: dependencies.registry))
+            .add(middleware: AWSErrorMiddleware())
+            .add(middleware: RequestMetricsMiddleware())
+            .add(middleware: BodyLimitMiddleware(limit: limit))
+            .add(middleware: SigV4Middleware(authenticator: authenticator))
+            .add(middleware: DecompressionMiddleware(limit: limit))
+        aws.post("/") { request, context in try await endpoint.respond(to: request, context: context) }
+        aws.post("/service/:service/operation/:operation") { request, context in
+            try await endpoint.respond(to: request, context: context)
         }
     }
     router.get("/health/live") { _, _ in "ok\n" }
     router.get("/health/ready") { _, context -> Response in
-        let migrator = Migrator(database: dependencies.database)
-        let ready = (try? await migrator.isCurrent(dependencies.migrations)) ?? false
-        if !ready { context.logger.warning("not ready: database unreachable or not migrated") }
+        let ready: Bool
+        do {
+            ready = try await Migrator(database: dependencies.database).isCurrent(dependencies.migrations)
+        } catch {
+            context.logger.warning(
+                "not ready: database unreachable", metadata: ["error": "\(String(reflecting: error))"])
+            ready = false
+        }
         return Response(
             status: ready ? .ok : .serviceUnavailable,
             body: .init(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready\n")))

@@ -14,8 +14,8 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let logger = store.makeLogger()
-            let cluster = try EmbeddedCluster(dataDirectory: store.resolvedDataDirectory, logger: logger)
+            let logger = try store.makeLogger()
+            let cluster = try EmbeddedCluster(dataDirectory: try store.resolvedDataDirectory, logger: logger)
             try cluster.prepare(logger: logger)
             try cluster.start(logger: logger)
             try await Database.withDatabase(configuration: cluster.clientConfiguration, logger: logger) { database in
@@ -32,8 +32,8 @@ struct ClusterCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let logger = store.makeLogger()
-            let cluster = try EmbeddedCluster(dataDirectory: store.resolvedDataDirectory, logger: logger)
+            let logger = try store.makeLogger()
+            let cluster = try EmbeddedCluster(dataDirectory: try store.resolvedDataDirectory, logger: logger)
             if cluster.isRunning() { cluster.stop(logger: logger) }
         }
     }

@@ -21,7 +21,7 @@ struct KMSCommand: AsyncParsableCommand {
             guard let keyID = UUID(uuidString: keyId) else { throw ValidationError("--key-id must be a key id (UUID)") }
             let account = account
             let rootKey = try store.rootKey()
-            let logger = store.makeLogger()
+            let logger = try store.makeLogger()
             let destroyed = try await store.withDatabase { database in
                 let lifecycle = KeyLifecycle(database: database, rootKey: rootKey, logger: logger)
                 guard try await lifecycle.expireDeletionWindow(account: account, keyID: keyID) else {

@@ -8,7 +8,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let logger = store.makeLogger()
+        let logger = try store.makeLogger()
         let opened = try store.openStore(logger: logger)
         defer { if opened.startedCluster { opened.cluster?.stop(logger: logger) } }
         let migrations = try Migration.load(from: Migration.defaultDirectory())

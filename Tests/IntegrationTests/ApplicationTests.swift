@@ -52,7 +52,9 @@ struct ApplicationTests {
                 account: "444455556666", accessKeyID: accessKeyID, secret: secret, role: .admin)
             let dependencies = ApplicationDependencies(
                 database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
-            let app = buildApplication(ServerConfiguration(), dependencies, logger: TestDatabase.logger)
+            var configuration = Configuration()
+            configuration.role = .api
+            let app = buildApplication(configuration, dependencies, logger: TestDatabase.logger)
             try await app.test(.router) { client in try await body(client, dependencies, database) }
         }
     }

@@ -1,0 +1,118 @@
+/// One AWS operation as Cairn serves it, declared once: its service, wire name, the roles that may call it, and
+/// its handler with typed input and output. The same declaration serves every wire format Cairn speaks: input
+/// arrives in whichever format the client chose and is decoded into the declared type; the output is encoded
+/// back in that format.
+public struct Operation: Sendable {
+    public typealias Invocation =
+        @Sendable (_ body: [UInt8], _ format: WireFormat, _ caller: Caller) async throws
+        -> [UInt8]
+
+    public let service: AWSService
+    public let name: String
+    public let roles: Set<Role>
+    let invocation: Invocation
+
+    /// The raw form: the body in, the encoded response out. The typed initializers below build on it.
+    public init(_ service: AWSService, _ name: String, roles: Set<Role>, invocation: @escaping Invocation) {
+        self.service = service
+        self.name = name
+        self.roles = roles
+        self.invocation = invocation
+    }
+
+    /// An operation whose input decodes into `Input` and whose output is `Output`.
+    public init<Input: Decodable, Output: Encodable>(
+        _ service: AWSService, _ name: String, roles: Set<Role>, input: Input.Type,
+        handler: @escaping @Sendable (Input, Caller) async throws -> Output
+    ) {
+        self.init(service, name, roles: roles) { body, format, caller in
+            let input = try JSONRequest.decode(Input.self, from: try Self.json(body, format))
+            return try Self.encode(JSONRequest.encode(try await handler(input, caller)), format)
+        }
+    }
+
+    /// An operation that reads its JSON body itself (PutLogEvents, whose byte scanner beats a decoder).
+    public init<Output: Encodable>(
+        _ service: AWSService, _ name: String, roles: Set<Role>,
+        json handler: @escaping @Sendable ([UInt8], Caller) async throws -> Output
+    ) {
+        self.init(service, name, roles: roles) { body, format, caller in
+            try Self.encode(JSONRequest.encode(try await handler(try Self.json(body, format), caller)), format)
+        }
+    }
+
+    /// An operation over the document model (CloudWatch metrics); a nil output is an empty response.
+    public init(
+        _ service: AWSService, _ name: String, roles: Set<Role>,
+        document handler: @escaping @Sendable (Document, Caller) async throws -> Document?
+    ) {
+        self.init(service, name, roles: roles) { body, format, caller in
+            let request = try Self.document(body, format)
+            guard case .map = request else { throw AWSError.serialization("The request body must be a structure.") }
+            switch (try await handler(request, caller), format) {
+            case (nil, .cbor): return []
+            case (nil, _): return Array("{}".utf8)
+            case (let output?, .cbor): return CBOR.encode(output)
+            case (let output?, _): return output.json
+            }
+        }
+    }
+
+    /// `X-Amz-Target`'s value for this operation.
+    public var target: String { service.targetPrefix + name }
+
+    /// Runs the operation for `caller`, whose role must be one of `roles`.
+    public func invoke(body: [UInt8], format: WireFormat, caller: Caller) async throws -> [UInt8] {
+        guard roles.contains(caller.role) else {
+            throw AWSError.accessDenied(
+                "User: \(caller.userARN) is not authorized to perform: \(service.signingName):\(name) "
+                    + "because the access key's role '\(caller.role.rawValue)' does not allow it")
+        }
+        return try await invocation(body, format, caller)
+    }
+
+    /// The same operation with `wrapper` around its handler (auditing, error translation).
+    public func wrapped(
+        _ wrapper:
+            @escaping @Sendable (_ body: [UInt8], _ caller: Caller, _ next: () async throws -> [UInt8])
+            async throws -> [UInt8]
+    ) -> Operation {
+        let inner = invocation
+        return Operation(service, name, roles: roles) { body, format, caller in
+            try await wrapper(body, caller) { try await inner(body, format, caller) }
+        }
+    }
+
+    static func document(_ body: [UInt8], _ format: WireFormat) throws(AWSError) -> Document {
+        switch format {
+        case .cbor:
+            guard !body.isEmpty else { return .map([:]) }
+            do {
+                return try CBOR.decode(body)
+            } catch {
+                throw .serialization("The request body is not valid CBOR: \(error.reason)")
+            }
+        case .json10, .json11:
+            return try Document.fromJSON(body)
+        }
+    }
+
+    static func json(_ body: [UInt8], _ format: WireFormat) throws(AWSError) -> [UInt8] {
+        format == .cbor ? try document(body, format).json : body
+    }
+
+    static func encode(_ json: [UInt8], _ format: WireFormat) throws(AWSError) -> [UInt8] {
+        format == .cbor ? CBOR.encode(try Document.fromJSON(json)) : json
+    }
+}
+
+extension Set where Element == Role {
+    /// Every role: operations a log agent and a reader both need.
+    public static let everyone: Set<Role> = [.admin, .writer, .reader]
+    /// Admins and writers: ingestion.
+    public static let writers: Set<Role> = [.admin, .writer]
+    /// Admins and readers: describe, get, filter, list, test, query and tail.
+    public static let readers: Set<Role> = [.admin, .reader]
+    /// Admins only: everything that changes configuration.
+    public static let admins: Set<Role> = [.admin]
+}

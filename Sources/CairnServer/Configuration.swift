@@ -1,0 +1,141 @@
+public import Foundation
+public import Logging
+
+/// Everything `cairn serve` is told, in one typed value: from `CAIRN_*` variables, then flags. A value that
+/// cannot be used is refused at start with a message naming it; nothing falls back silently.
+public struct Configuration: Sendable, CustomStringConvertible {
+    /// What one process does: the API, the background work, or both.
+    public enum Role: String, Sendable, CaseIterable {
+        /// The HTTP API only.
+        case api
+        /// Queue workers and maintenance; HTTP serves health and metrics only.
+        case worker
+        /// Everything.
+        case all
+    }
+
+    /// One setting: its environment variable and its flag.
+    public enum Setting: String, Sendable, CaseIterable {
+        case host = "CAIRN_HOST"
+        case port = "CAIRN_PORT"
+        case region = "CAIRN_REGION"
+        case role = "CAIRN_ROLE"
+        case keyCacheSeconds = "CAIRN_KEY_CACHE_SECONDS"
+        case dataDirectory = "CAIRN_DATA_DIR"
+        case databaseURL = "CAIRN_DATABASE_URL"
+        case logLevel = "CAIRN_LOG_LEVEL"
+
+        public var flag: String {
+            switch self {
+            case .host: "--host"
+            case .port: "--port"
+            case .region: "--region"
+            case .role: "--role"
+            case .keyCacheSeconds: "--key-cache-seconds"
+            case .dataDirectory: "--data-dir"
+            case .databaseURL: "--database-url"
+            case .logLevel: "--log-level"
+            }
+        }
+    }
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Cairn's documented default port.
+    public static let defaultPort = 4588
+    public static let defaultRegion = "us-east-1"
+    /// How long unwrapped keys are cached at most, unless told otherwise.
+    public static let defaultKeyCacheSeconds = 5
+    /// Requests above 1.5 MB are refused before they are parsed (PutLogEvents allows 1 MB of events).
+    public static let maxRequestBodyBytes = 1_572_864
+
+    public var host = "127.0.0.1"
+    public var port = defaultPort
+    public var region = defaultRegion
+    public var role = Role.all
+    public var keyCacheLifetime = Duration.seconds(defaultKeyCacheSeconds)
+    /// Where the embedded cluster and the root key file live.
+    public var dataDirectory = Self.defaultDataDirectory()
+    /// An external PostgreSQL server instead of the embedded one. May hold a password: never printed.
+    public var databaseURL: String?
+    public var logLevel = Logger.Level.info
+    /// The root key's text (`CAIRN_ROOT_KEY`), if it is not read from `<data-dir>/root.key`. Never printed.
+    public var rootKeyText: String?
+
+    public init() {}
+
+    /// The settings in `environment`, each checked.
+    public init(environment: [String: String]) throws {
+        for setting in Setting.allCases {
+            if let text = environment[setting.rawValue], !text.isEmpty { try apply(setting, text) }
+        }
+        if let key = environment["CAIRN_ROOT_KEY"], !key.isEmpty { rootKeyText = key }
+    }
+
+    /// Sets one setting from its text (a flag's or a variable's), or says what is wrong with it.
+    public mutating func apply(_ setting: Setting, _ text: String) throws {
+        func invalid(_ expectation: String) -> Invalid {
+            Invalid(description: "invalid \(setting.rawValue) / \(setting.flag) '\(text)': \(expectation)")
+        }
+        switch setting {
+        case .host:
+            guard !text.isEmpty else { throw invalid("must name an address") }
+            host = text
+        case .port:
+            guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
+            self.port = port
+        case .region:
+            guard text.range(of: #"^[a-z0-9-]{1,32}$"#, options: .regularExpression) != nil else {
+                throw invalid("must be a region name such as us-east-1")
+            }
+            region = text
+        case .role:
+            guard let role = Role(rawValue: text) else { throw invalid("must be api, worker or all") }
+            self.role = role
+        case .keyCacheSeconds:
+            guard let seconds = Int(text), (0...86_400).contains(seconds) else {
+                throw invalid("must be a whole number of seconds, 0 to 86400")
+            }
+            keyCacheLifetime = .seconds(seconds)
+        case .dataDirectory:
+            guard !text.isEmpty else { throw invalid("must name a directory") }
+            dataDirectory = URL(fileURLWithPath: text)
+        case .databaseURL:
+            guard text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") else {
+                throw Invalid(description: "invalid \(setting.rawValue) / \(setting.flag): must be a postgres:// URL")
+            }
+            databaseURL = text
+        case .logLevel:
+            guard let level = Logger.Level(rawValue: text) else {
+                throw invalid("must be trace, debug, info, notice, warning, error or critical")
+            }
+            logLevel = level
+        }
+    }
+
+    /// The data directory when none is given: the embedded cluster runs as a system user when Cairn runs as root,
+    /// and that user cannot enter /root.
+    public static func defaultDataDirectory() -> URL {
+        if geteuid() == 0 { return URL(fileURLWithPath: "/var/lib/cairn") }
+        let environment = ProcessInfo.processInfo.environment
+        let base = environment["XDG_DATA_HOME"] ?? (NSHomeDirectory() + "/.local/share")
+        return URL(fileURLWithPath: base).appendingPathComponent("cairn")
+    }
+
+    /// The URL clients point at.
+    public var endpointURL: String {
+        let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        return "http://\(shownHost):\(port)"
+    }
+
+    /// The effective configuration without secrets (no database password, no root key).
+    public var description: String {
+        let database = databaseURL.map { _ in "external" } ?? "embedded"
+        let rootKey = rootKeyText == nil ? "\(dataDirectory.path)/root.key" : "CAIRN_ROOT_KEY"
+        return "role=\(role.rawValue) host=\(host) port=\(port) region=\(region) database=\(database) "
+            + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
+            + "logLevel=\(logLevel.rawValue)"
+    }
+}
