@@ -6,21 +6,6 @@ public enum Role: String, Sendable, CaseIterable, Codable {
     case writer
     /// Describe, get, filter, list, test and query.
     case reader
-
-    private static let writerOperations: Set<String> = [
-        "CreateLogGroup", "CreateLogStream", "PutLogEvents", "DescribeLogGroups", "DescribeLogStreams", "PutMetricData",
-    ]
-    private static let readerPrefixes = ["Describe", "Get", "Filter", "List", "Test"]
-    private static let readerOperations: Set<String> = ["StartQuery", "StopQuery", "StartLiveTail"]
-
-    public func allows(_ operation: String) -> Bool {
-        switch self {
-        case .admin: true
-        case .writer: Self.writerOperations.contains(operation)
-        case .reader:
-            Self.readerOperations.contains(operation) || Self.readerPrefixes.contains { operation.hasPrefix($0) }
-        }
-    }
 }
 
 /// The authenticated principal of one request: the key's account, the signature's region.
@@ -44,12 +29,4 @@ public struct Caller: Sendable, Equatable {
 
     /// The principal ARN shown in access-denied messages.
     public var userARN: String { "arn:aws:iam::\(accountID):user/\(accessKeyID)" }
-
-    public func authorize(_ service: String, _ operation: String) throws(AWSError) {
-        guard role.allows(operation) else {
-            throw .accessDenied(
-                "User: \(userARN) is not authorized to perform: \(service):\(operation) "
-                    + "because the access key's role '\(role.rawValue)' does not allow it")
-        }
-    }
 }

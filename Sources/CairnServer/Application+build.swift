@@ -84,7 +84,7 @@ public struct ApplicationDependencies: Sendable {
     }
 
     /// Every operation Cairn serves.
-    var registry: OperationRegistry {
+    public var registry: OperationRegistry {
         let logs = LogsService(
             database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
             rootKey: rootKey)

@@ -28,31 +28,6 @@ import Testing
     }
 }
 
-@Suite struct RoleTests {
-    @Test func rolesAllowWhatTheySay() {
-        #expect(Role.admin.allows("DeleteLogGroup"))
-        #expect(Role.writer.allows("CreateLogGroup") && Role.writer.allows("PutLogEvents"))
-        #expect(!Role.writer.allows("DeleteLogGroup") && !Role.writer.allows("GetLogEvents"))
-        #expect(Role.reader.allows("DescribeLogGroups") && Role.reader.allows("FilterLogEvents"))
-        #expect(Role.reader.allows("ListTagsForResource") && Role.reader.allows("StartQuery"))
-        #expect(!Role.reader.allows("CreateLogGroup") && !Role.reader.allows("PutLogEvents"))
-        #expect(!Role.reader.allows("TagResource") && !Role.reader.allows("DeleteLogStream"))
-    }
-
-    @Test func deniedCallerGetsAccessDenied() {
-        let reader = Caller(accountID: "123456789012", region: "us-east-1", accessKeyID: "AKIAR", role: .reader)
-        #expect {
-            try reader.authorize("logs", "CreateLogGroup")
-        } throws: { error in
-            let error = error as? AWSError
-            return error?.code == "AccessDeniedException"
-                && error?.message.hasPrefix(
-                    "User: arn:aws:iam::123456789012:user/AKIAR is not authorized to perform: logs:CreateLogGroup")
-                    == true
-        }
-    }
-}
-
 @Suite struct PageTokenTests {
     let tokens = PageToken(key: SecureRandom.bytes(32))
     let alice = Caller(accountID: "111111111111", region: "us-east-1", accessKeyID: "A", role: .admin)
