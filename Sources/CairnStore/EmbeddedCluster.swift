@@ -33,6 +33,11 @@ public struct EmbeddedCluster: Sendable {
         return configuration
     }
 
+    /// The URL that `--database-url` and `CAIRN_TEST_DATABASE_URL` accept for this cluster.
+    public var databaseURL: String {
+        "postgres://\(Self.superuser)@localhost/\(Self.databaseName)?host=\(socketDirectory.path)"
+    }
+
     private var runner: ProcessRunner { ProcessRunner(user: systemUser) }
     private func tool(_ name: String) -> String { binDirectory.appendingPathComponent(name).path }
 

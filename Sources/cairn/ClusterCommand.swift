@@ -18,12 +18,11 @@ struct ClusterCommand: AsyncParsableCommand {
             let cluster = try EmbeddedCluster(dataDirectory: try store.resolvedDataDirectory, logger: logger)
             try cluster.prepare(logger: logger)
             try cluster.start(logger: logger)
-            try await Database.withDatabase(configuration: cluster.clientConfiguration, logger: logger) { database in
+            _ = try await Database.withDatabase(configuration: cluster.clientConfiguration, logger: logger) {
+                database in
                 try await Migrator(database: database).migrate(try Migration.load(from: Migration.defaultDirectory()))
             }
-            print(
-                "postgres://\(EmbeddedCluster.superuser)@localhost/\(EmbeddedCluster.databaseName)?host=\(cluster.socketDirectory.path)"
-            )
+            print(cluster.databaseURL)
         }
     }
 

@@ -10,7 +10,7 @@ import NIOCore
 import Testing
 
 /// The application that `cairn serve` runs, built by the same `buildApplication`, driven through its router.
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct ApplicationTests {
     static let accessKeyID = "AKIAAPPLICATIONTEST1"
     static let secret = "application-test-secret-0001"

@@ -12,7 +12,7 @@ import Testing
 
 /// Compaction through the real API: many small batches become one chunk; every event, id, ingestion time and
 /// pagination token survives.
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct CompactionTests {
     static func call(
         _ client: some TestClientProtocol, _ operation: String, _ input: [String: Any]

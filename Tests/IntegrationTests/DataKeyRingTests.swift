@@ -6,7 +6,7 @@ import NIOCore
 import PostgresNIO
 import Testing
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct DataKeyRingTests {
     static func seedGroup(_ database: Database) async throws -> Int64 {
         try await database.query("INSERT INTO accounts (account_id, name) VALUES ('777788889999', 'k')")

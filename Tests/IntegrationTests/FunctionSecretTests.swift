@@ -6,7 +6,7 @@ import Testing
 
 @testable import CairnLogs
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct FunctionSecretTests {
     /// A function's signing secret is sealed by the root key, and root key rotation rewraps it: after the old
     /// key is gone, the secret still opens and is unchanged.

@@ -6,7 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct JobQueueTests {
     /// Short timeouts on a clock that only the test moves: nothing here depends on the machine's speed.
     static let fast = RetryPolicy(
@@ -109,7 +109,7 @@ struct JobQueueTests {
     }
 }
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct JobOrderingTests {
     /// Jobs sharing an ordering key run one at a time in the order enqueued; other jobs are not held up.
     @Test func jobsWithOneKeyRunInOrderOneAtATime() async throws {

@@ -5,7 +5,7 @@ import NIOCore
 import PostgresNIO
 import Testing
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct MaintenanceTests {
     static let now = Int64(Date().timeIntervalSince1970 * 1000)
 

@@ -4,7 +4,7 @@ import Foundation
 import PostgresNIO
 import Testing
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct MetricRollupTests {
     static let account = "555566668888"
 

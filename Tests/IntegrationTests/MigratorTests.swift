@@ -2,7 +2,7 @@ import CairnStore
 import PostgresNIO
 import Testing
 
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct MigratorTests {
     @Test func appliesEachMigrationOnceAndRefusesChangedFiles() async throws {
         try await TestDatabase.withFreshDatabase(migrated: false) { database in

@@ -10,7 +10,7 @@ import Testing
 @testable import CairnLogs
 
 /// A scan that stops on its chunk budget must still make progress when many chunks share one time span.
-@Suite(.enabled(if: TestDatabase.available, "needs CAIRN_TEST_DATABASE_URL"))
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct ScanBudgetTests {
     @Test func budgetedScansResumeWithoutRepeatingOrLosingEvents() async throws {
         try await ApplicationTests.withApplication { client, dependencies, database in
