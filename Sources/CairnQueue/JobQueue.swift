@@ -60,38 +60,62 @@ public struct JobQueue: Sendable {
 
     /// Claims up to `limit` due jobs for `worker` (skipping rows other workers hold) and hides them for the
     /// visibility timeout. Jobs whose last attempt ran out of time go to the dead letters first.
+    /// The rows are locked, `JobState.claim` decides each job's new state, and the update writes it.
     public func claim(_ queue: String, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
         let now = clock.milliseconds
-        try await buryExpired(queue, now: now)  // cheap: a partial index holds only jobs on their last attempt
+        try await buryExpired(queue, now: now, policy: policy)  // cheap: a partial index holds only last attempts
         // Claims commit without waiting for the disk: a claim lost in a crash only makes the job claimable again.
         return try await database.relaxedTransaction { connection in
             let rows = try await connection.query(
                 """
-                UPDATE jobs j SET attempts = j.attempts + 1, claimed_by = \(worker),
-                    visible_at = \(now) + \(policy.visibilityMilliseconds)
-                FROM (SELECT job_id FROM jobs j0
-                      WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
-                        AND (ordering_key IS NULL OR NOT EXISTS (
-                            SELECT 1 FROM jobs e WHERE e.queue = j0.queue AND e.ordering_key = j0.ordering_key
-                              AND e.job_id < j0.job_id))
-                      ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED) c
-                WHERE j.job_id = c.job_id
-                RETURNING j.job_id, j.payload::text, j.attempts, j.max_attempts, j.available_at
+                SELECT job_id, payload::text, attempts, max_attempts, available_at, visible_at, claimed_by, last_error
+                FROM jobs j0
+                WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
+                  AND (ordering_key IS NULL OR NOT EXISTS (
+                      SELECT 1 FROM jobs e WHERE e.queue = j0.queue AND e.ordering_key = j0.ordering_key
+                        AND e.job_id < j0.job_id))
+                ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: database.logger)
             var jobs: [Job] = []
-            for try await (id, payload, attempt, maxAttempts, availableAt) in rows.decode(
-                (Int64, String, Int, Int, Int64).self)
+            var visibleAt: [Int64] = []
+            for try await (id, payload, attempts, maxAttempts, availableAt, visible, holder, lastError) in rows.decode(
+                (Int64, String, Int, Int, Int64, Int64, String?, String?).self)
             {
+                var state = Self.state(
+                    holder: holder, attempts: attempts, maxAttempts: maxAttempts, visibleAt: visible,
+                    lastError: lastError, policy: policy)
+                try state.claim(by: worker, at: now)
                 jobs.append(
                     Job(
-                        id: id, queue: queue, payload: payload, attempt: attempt, maxAttempts: maxAttempts,
+                        id: id, queue: queue, payload: payload, attempt: state.attempts, maxAttempts: maxAttempts,
                         availableAt: availableAt))
+                visibleAt.append(state.visibleAt)
             }
+            guard !jobs.isEmpty else { return [] }
+            try await connection.query(
+                """
+                UPDATE jobs j SET attempts = c.attempts, claimed_by = \(worker), visible_at = c.visible_at
+                FROM unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) }), \(visibleAt))
+                    AS c(job_id, attempts, visible_at)
+                WHERE j.job_id = c.job_id
+                """, logger: database.logger)
             return jobs.sorted { $0.id < $1.id }
         }
     }
 
-    /// Done: the job is deleted, unless another worker has claimed it since (its claim then stands).
+    /// A stored job's state: held by `holder` (whose claim may have run out), or ready.
+    static func state(
+        holder: String?, attempts: Int, maxAttempts: Int, visibleAt: Int64, lastError: String?, policy: RetryPolicy
+    ) -> JobState {
+        var policy = policy
+        policy.maxAttempts = maxAttempts
+        return JobState(
+            restoring: holder.map { .claimed(worker: $0) } ?? .ready, attempts: attempts, visibleAt: visibleAt,
+            lastError: lastError, policy: policy)
+    }
+
+    /// Done: the job is deleted, unless another worker has claimed it since (its claim then stands). The guard is
+    /// `JobState.complete`'s: only the holder of this attempt completes it.
     public func complete(_ job: Job, worker: String) async throws {
         try await database.query(
             """
@@ -112,42 +136,72 @@ public struct JobQueue: Sendable {
         }
     }
 
-    /// A failed attempt: back in the queue after the backoff, or into the dead letters after the last attempt.
+    /// A failed attempt: `JobState.fail` decides between a retry after the backoff and the dead letters.
+    /// Nothing happens if `worker` no longer holds this attempt.
     public func fail(_ job: Job, worker: String, error: String, policy: RetryPolicy, jitter: Double) async throws {
         let now = clock.milliseconds
-        if job.attempt >= job.maxAttempts {
-            try await database.query(
+        try await database.transaction { connection in
+            let rows = try await connection.query(
                 """
-                WITH gone AS (
-                    DELETE FROM jobs WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
-                    RETURNING *)
-                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
-                    failed_at, last_error)
-                SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now), \(error)
-                FROM gone
-                """)
-        } else {
-            let retryAt = now + policy.delay(afterAttempt: job.attempt, jitter: jitter)
-            try await database.query(
-                """
-                UPDATE jobs SET visible_at = \(retryAt), available_at = \(retryAt), claimed_by = NULL,
-                    last_error = \(error)
-                WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt)
-                """)
+                SELECT attempts, max_attempts, visible_at, last_error FROM jobs
+                WHERE job_id = \(job.id) AND claimed_by = \(worker) AND attempts = \(job.attempt) FOR UPDATE
+                """, logger: database.logger)
+            for try await (attempts, maxAttempts, visibleAt, lastError) in rows.decode(
+                (Int, Int, Int64, String?).self)
+            {
+                var state = Self.state(
+                    holder: worker, attempts: attempts, maxAttempts: maxAttempts, visibleAt: visibleAt,
+                    lastError: lastError, policy: policy)
+                try state.fail(by: worker, at: now, error: error, jitter: jitter)
+                try await write(state, job: job.id, now: now, on: connection)
+            }
         }
     }
 
-    /// Jobs whose final attempt outlived its visibility timeout (the worker died) are dead.
-    func buryExpired(_ queue: String, now: Int64) async throws {
-        try await database.query(
-            """
-            WITH gone AS (
-                DELETE FROM jobs WHERE queue = \(queue) AND attempts >= max_attempts AND visible_at <= \(now)
-                RETURNING *)
-            INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
-                failed_at, last_error)
-            SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now),
-                   COALESCE(last_error || '; ', '') || 'last attempt timed out' FROM gone
-            """)
+    /// Jobs whose final attempt outlived its visibility timeout (the worker died) are dead (`JobState.expire`).
+    func buryExpired(_ queue: String, now: Int64, policy: RetryPolicy) async throws {
+        try await database.transaction { connection in
+            let rows = try await connection.query(
+                """
+                SELECT job_id, attempts, max_attempts, visible_at, claimed_by, last_error FROM jobs
+                WHERE queue = \(queue) AND attempts >= max_attempts AND visible_at <= \(now)
+                FOR UPDATE SKIP LOCKED
+                """, logger: database.logger)
+            var expired: [(Int64, JobState)] = []
+            for try await (id, attempts, maxAttempts, visibleAt, holder, lastError) in rows.decode(
+                (Int64, Int, Int, Int64, String?, String?).self)
+            {
+                var state = Self.state(
+                    holder: holder ?? "", attempts: attempts, maxAttempts: maxAttempts, visibleAt: visibleAt,
+                    lastError: lastError, policy: policy)
+                try state.expire(at: now)
+                expired.append((id, state))
+            }
+            for (id, state) in expired { try await write(state, job: id, now: now, on: connection) }
+        }
+    }
+
+    /// Writes what a transition decided: a ready job's next visibility, or a dead job's move to `dead_jobs`.
+    private func write(_ state: JobState, job id: Int64, now: Int64, on connection: PostgresConnection) async throws {
+        switch state.phase {
+        case .dead(let lastError):
+            try await connection.query(
+                """
+                WITH gone AS (DELETE FROM jobs WHERE job_id = \(id) RETURNING *)
+                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
+                    failed_at, last_error)
+                SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now), \(lastError)
+                FROM gone
+                """, logger: database.logger)
+        case .ready:
+            try await connection.query(
+                """
+                UPDATE jobs SET visible_at = \(state.visibleAt), available_at = \(state.visibleAt), claimed_by = NULL,
+                    last_error = \(state.lastError)
+                WHERE job_id = \(id)
+                """, logger: database.logger)
+        case .claimed, .done:
+            preconditionFailure("a failure or an expiry never leaves a job claimed or done")
+        }
     }
 }

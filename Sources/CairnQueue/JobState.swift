@@ -41,6 +41,8 @@ public struct JobState: Sendable, Equatable {
 
     public enum TransitionError: Error, Equatable {
         case notClaimable, notHeld, finished
+        /// Every attempt has been made: the job can only die (its last attempt timed out) or be revived.
+        case exhausted
     }
 
     public private(set) var phase: Phase = .ready
@@ -54,6 +56,18 @@ public struct JobState: Sendable, Equatable {
         self.policy = policy
     }
 
+    /// A job as stored: `JobQueue` rebuilds its state from the row, applies a transition, and writes the result.
+    public init(restoring phase: Phase, attempts: Int, visibleAt: Int64, lastError: String?, policy: RetryPolicy) {
+        self.phase = phase
+        self.attempts = attempts
+        self.visibleAt = visibleAt
+        self.lastError = lastError
+        self.policy = policy
+    }
+
+    /// The message a job dies with when its last attempt outlived its visibility timeout.
+    public static let timedOut = "last attempt timed out"
+
     /// Whether a worker may claim the job at `now`: ready and due, or claimed but past its visibility timeout.
     public func isClaimable(at now: Int64) -> Bool {
         switch phase {
@@ -66,6 +80,7 @@ public struct JobState: Sendable, Equatable {
         guard isClaimable(at: now) else {
             throw phase == .done || phase.isDead ? .finished : .notClaimable
         }
+        guard attempts < policy.maxAttempts else { throw .exhausted }
         attempts += 1
         phase = .claimed(worker: worker)
         visibleAt = now + policy.visibilityMilliseconds
@@ -86,6 +101,15 @@ public struct JobState: Sendable, Equatable {
             phase = .ready
             visibleAt = now + policy.delay(afterAttempt: attempts, jitter: jitter)
         }
+    }
+
+    /// A claim on the last attempt that outlived its visibility timeout (the worker died): the job is dead.
+    public mutating func expire(at now: Int64) throws(TransitionError) {
+        guard case .claimed = phase, visibleAt <= now else { throw phase.isDead ? .finished : .notClaimable }
+        guard attempts >= policy.maxAttempts else { throw .notClaimable }
+        let error = (lastError.map { $0 + "; " } ?? "") + Self.timedOut
+        lastError = error
+        phase = .dead(lastError: error)
     }
 
     /// An operator sends a dead job back: all its attempts again, at once.

@@ -43,6 +43,16 @@ import Testing
         #expect(throws: JobState.TransitionError.notHeld) { try job.complete(by: "killed") }
     }
 
+    @Test func aLastAttemptThatTimesOutIsDead() throws {
+        var job = JobState(now: 0, policy: policy)
+        for attempt in 0..<3 { try job.claim(by: "w", at: Int64(attempt) * 10_000) }
+        #expect(job.attempts == 3 && job.isClaimable(at: 30_000))
+        #expect(throws: JobState.TransitionError.exhausted) { try job.claim(by: "w2", at: 30_000) }
+        #expect(throws: JobState.TransitionError.notClaimable) { try job.expire(at: 29_999) }
+        try job.expire(at: 30_000)
+        #expect(job.phase == .dead(lastError: JobState.timedOut))
+    }
+
     @Test func backoffGrowsExponentiallyWithinBounds() {
         let delays = (1...8).map { policy.delay(afterAttempt: $0, jitter: 1) }
         #expect(delays == [1000, 2000, 3000, 3000, 3000, 3000, 3000, 3000])

@@ -84,6 +84,22 @@ struct JobQueueTests {
         }
     }
 
+    /// A job whose last attempt outlives its visibility timeout is dead, with the reason, and no longer claimable.
+    @Test func aLastAttemptThatTimesOutIsDeadLettered() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let time = ManualClock()
+            let queue = JobQueue(database: database, clock: time.clock)
+            try await queue.enqueue("q", payloads: ["{}"], policy: Self.fast)
+            let first = try #require(try await queue.claim("q", worker: "w1", limit: 1, policy: Self.fast).first)
+            try await queue.fail(first, worker: "w1", error: "HTTP 502", policy: Self.fast, jitter: 0)
+            #expect(try await queue.claim("q", worker: "w2", limit: 1, policy: Self.fast).first?.attempt == 2)
+            time.advance(byMilliseconds: 200)
+            #expect(try await queue.claim("q", worker: "w3", limit: 1, policy: Self.fast).isEmpty)
+            let dead = try await queue.deadJobs(queue: "q")
+            #expect(dead.map(\.lastError) == ["HTTP 502; last attempt timed out"] && dead.first?.attempts == 2)
+        }
+    }
+
     /// A worker Service picks up a committed job through NOTIFY: its poll comes only once an hour, after its
     /// first look at start.
     @Test func workersAreWokenByNotify() async throws {
