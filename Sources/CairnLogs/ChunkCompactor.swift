@@ -23,11 +23,14 @@ public struct ChunkCompactor: Service {
 
     let database: Database
     let keyRing: DataKeyRing
+    let chunks: ChunkStore
     let logger: Logger
 
-    public init(database: Database, keyRing: DataKeyRing, logger: Logger) {
-        self.database = database
-        self.keyRing = keyRing
+    /// Works on the stores of `logs`, built once per process.
+    public init(logs: LogsService, logger: Logger) {
+        self.database = logs.database
+        self.keyRing = logs.keyRing
+        self.chunks = logs.chunks
         self.logger = logger
     }
 
@@ -77,20 +80,18 @@ public struct ChunkCompactor: Service {
         } catch DataKeyError.destroyed {
             return 0
         }
-        let reader = EventReader(database: database, keyRing: keyRing)
         return try await database.transaction { connection in
-            let rows = try await EventReader.ChunkRow.all(
+            let rows = try await ChunkStore.ChunkRow.all(
                 try await connection.query(
                     """
-                    SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes,
-                           ingestion_time, dek_version, payload
+                    SELECT \(unescaped: ChunkStore.columns)
                     FROM event_chunks
                     WHERE account_id = \(candidate.account) AND stream_id = \(candidate.stream)
                       AND day = \(candidate.day)::date AND raw_bytes < \(Self.smallChunkBytes)
                     ORDER BY min_ts, chunk_id LIMIT \(Self.maximumMergedChunks)
                     FOR UPDATE SKIP LOCKED
                     """, logger: database.logger))
-            var chosen: [EventReader.ChunkRow] = []
+            var chosen: [ChunkStore.ChunkRow] = []
             var rawBytes = 0
             for row in rows where rawBytes + Int(row.rawBytes) <= Self.maximumMergedBytes {
                 chosen.append(row)
@@ -98,7 +99,7 @@ public struct ChunkCompactor: Service {
             }
             guard chosen.count >= 2 else { return 0 }
             var events: [LogEvent] = []
-            for row in chosen { events += try await reader.events(of: row, candidate.account) }
+            for row in chosen { events += try await chunks.events(of: row, candidate.account) }
             events.sort { $0.key < $1.key }
             guard let first = events.first, let last = events.last else { return 0 }
             let header = EventChunk.Header(
@@ -112,19 +113,14 @@ public struct ChunkCompactor: Service {
             ).decode(Int64.self) {
                 chunkID = id
             }
-            let payload = try AESGCM.seal(
-                compressed, key: key.material,
-                authenticating: EventChunk.associatedData(
+            // The merged chunk's earliest event lies on the candidate's day, so it lands in the same partition.
+            let storedBytes = try await chunks.insert(
+                ChunkStore.NewChunk(
                     account: candidate.account, group: candidate.group, stream: candidate.stream, chunk: chunkID,
-                    dekVersion: key.version))
-            try await connection.query(
-                """
-                INSERT INTO event_chunks (account_id, group_id, stream_id, chunk_id, day, min_ts, max_ts, first_seq,
-                    event_count, raw_bytes, ingestion_time, dek_version, payload)
-                VALUES (\(candidate.account), \(candidate.group), \(candidate.stream), \(chunkID), \(candidate.day)::date,
-                    \(first.timestamp), \(last.timestamp), \(header.firstSequence), \(Int32(events.count)),
-                    \(Int32(rawBytes)), \(header.ingestionTime), \(key.version), \(ByteBuffer(bytes: payload)))
-                """, logger: database.logger)
+                    minTimestamp: first.timestamp, maxTimestamp: last.timestamp, firstSequence: header.firstSequence,
+                    eventCount: events.count, rawBytes: rawBytes, ingestionTime: header.ingestionTime,
+                    compressed: compressed),
+                key: key, on: connection)
             let oldIDs = chosen.map(\.chunkID)
             let oldBytes = chosen.reduce(0) { $0 + $1.payload.readableBytes }
             try await connection.query(
@@ -134,7 +130,7 @@ public struct ChunkCompactor: Service {
                 """, logger: database.logger)
             try await connection.query(
                 """
-                UPDATE log_streams SET stored_bytes = stored_bytes + \(Int64(payload.count - oldBytes))
+                UPDATE log_streams SET stored_bytes = stored_bytes + \(Int64(storedBytes - oldBytes))
                 WHERE account_id = \(candidate.account) AND stream_id = \(candidate.stream)
                 """, logger: database.logger)
             return chosen.count

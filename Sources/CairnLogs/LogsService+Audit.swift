@@ -15,7 +15,7 @@ extension LogsService {
         var cursor = afterID
         // Read in pages until enough records match.
         while kept.count < limit {
-            let page = try await AuditTrail(database: database).records(
+            let page = try await audit.records(
                 account: caller.accountID, region: caller.region, start: start, end: end, afterID: cursor, limit: 1000)
             for entry in page where matcher.matches(Array(entry.record.message.utf8)[...]) {
                 kept.append(entry)

@@ -107,9 +107,9 @@ extension LogsService {
     private func targetExists(_ arn: String, owner caller: Caller) async throws -> Bool {
         if let group = ResourceName.logGroupReference(arn, caller: caller), arn.hasPrefix("arn:") {
             guard group.accountID == caller.accountID, group.region == caller.region else { return false }
-            return (try? await groupForWrite(named: group.name, caller)) != nil
+            return (try? await groups.resolve(group.name, caller)) != nil
         }
-        return try await FunctionDirectory(database: database, rootKey: rootKey).exists(
+        return try await functions.exists(
             arn: arn, account: caller.accountID, region: caller.region)
     }
 
@@ -219,7 +219,7 @@ extension LogsService {
             return .function(arn: found.target)
         }
         guard
-            try await FunctionDirectory(database: database, rootKey: rootKey).exists(
+            try await functions.exists(
                 arn: arn, account: caller.accountID, region: caller.region)
         else { throw AWSError.functionNotUsable }
         return .function(arn: arn)
@@ -231,7 +231,7 @@ extension LogsService {
     /// (`<account>/<group>/<stream>`), created on first use: one account centralizes the logs of many.
     func forward(_ events: [LogEvent], from delivery: DeliveryJob, to group: String, of owner: Caller) async throws {
         let stream = "\(delivery.account)/\(delivery.groupName)/\(delivery.streamName ?? "")"
-        let groupID = try await self.groupID(named: group, owner)
+        let groupID = try await groups.resolve(group, owner).id
         try await database.query(
             """
             INSERT INTO log_streams (account_id, group_id, name, creation_time)

@@ -48,7 +48,7 @@ extension LogsService {
             keyRing.forget(account: caller.accountID, group: groupID)
             return EmptyResponse()
         }
-        _ = try await groupID(named: request.logGroupName, caller)
+        _ = try await groups.resolve(request.logGroupName, caller).id
         throw AWSError.deletionProtected
     }
 
@@ -84,7 +84,7 @@ extension LogsService {
         // `accountIdentifiers` narrows the accounts searched.
         var accounts = [caller.accountID]
         if request.includeLinkedAccounts == true {
-            accounts += try await AccountDirectory(database: database, rootKey: rootKey).sources(of: caller.accountID)
+            accounts += try await self.accounts.sources(of: caller.accountID)
         }
         if let wanted = request.accountIdentifiers, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
         // Identifiers are names (the caller's own groups) or ARNs, of the accounts searched, in this region.
@@ -178,30 +178,6 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING 1
             """)
         for try await _ in rows { return }
-        throw AWSError.logGroupNotFound
-    }
-
-    /// The id of the caller's group with this name, or `ResourceNotFoundException`.
-    func groupID(
-        named name: String?, _ caller: Caller, on connection: PostgresConnection? = nil, forUpdate: Bool = false
-    )
-        async throws -> Int64
-    {
-        let query: PostgresQuery =
-            forUpdate
-            ? """
-            SELECT group_id FROM log_groups
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) FOR UPDATE
-            """
-            : """
-            SELECT group_id FROM log_groups
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
-            """
-        let rows =
-            if let connection { try await connection.query(query, logger: database.logger) } else {
-                try await database.query(query)
-            }
-        for try await id in rows.decode(Int64.self) { return id }
         throw AWSError.logGroupNotFound
     }
 

@@ -46,7 +46,7 @@ extension LogsService {
     func customerKey(
         _ reference: String, forGroup name: String, _ caller: Caller
     ) async throws -> (arn: String, id: UUID, owner: String) {
-        guard let key = try await KeyService(keyRing: keyRing).keyForLogGroup(reference, caller) else {
+        guard let key = try await keys.keyForLogGroup(reference, caller) else {
             throw AWSError.kmsKeyNotAllowed(ResourceName.logGroup(caller, name))
         }
         return key
@@ -59,7 +59,7 @@ extension LogsService {
         validation.string(request.kmsKeyId, "kmsKeyId", max: LogsLimits.kmsKeyIdMaxLength)
         try validation.check()
         let name = try groupName(request.logGroupName, request.resourceIdentifier, caller)
-        _ = try await groupID(named: name, caller)
+        _ = try await groups.resolve(name, caller).id
         let key = try await customerKey(request.kmsKeyId ?? "", forGroup: name, caller)
         try await setGroupKey(name, key: key, caller)
         return EmptyResponse()

@@ -66,7 +66,7 @@ extension LogsService {
                 "A metric filter can have at most \(MetricsLimits.dimensionsPerMetricFilter) dimensions.")
         }
         _ = try MetricFilter(pattern: request.filterPattern ?? "", transformation: transformation)
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
         let dimensions = String(decoding: try JSONEncoder().encode(transformation.dimensions ?? [:]), as: UTF8.self)
         let now = Self.now()
         try await database.transaction { connection in
@@ -92,7 +92,7 @@ extension LogsService {
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
         try validation.check()
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
         let deleted = try await database.query(
             """
             DELETE FROM metric_filters
@@ -117,7 +117,7 @@ extension LogsService {
         try validation.check()
         if request.filterNamePrefix != nil, request.logGroupName == nil { throw AWSError.filterPrefixWithoutGroup }
         if (request.metricName == nil) != (request.metricNamespace == nil) { throw AWSError.metricNameWithoutNamespace }
-        if let name = request.logGroupName { _ = try await groupForWrite(named: name, caller) }
+        if let name = request.logGroupName { _ = try await groups.resolve(name, caller) }
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeMetricFilters", caller: caller, fields: 2)

@@ -31,7 +31,7 @@ extension LogsService {
     func ingest(_ request: PutLogEventsRequest, _ caller: Caller) async throws -> PutLogEventsResponse {
         try Self.validate(request)
         let now = Self.now()
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
 
         // Which events are stored: not older than 14 days or the retention, not more than 2 hours ahead.
         let timestamps = request.timestamps
@@ -104,34 +104,10 @@ extension LogsService {
         }
     }
 
-    struct GroupForWrite {
-        let id: Int64
-        let retentionDays: Int?
-        let hasMetricFilters: Bool
-        let hasSubscriptionFilters: Bool
-    }
-
-    func groupForWrite(named name: String?, _ caller: Caller) async throws -> GroupForWrite {
-        let rows = try await database.query(
-            """
-            SELECT g.group_id, g.retention_days,
-                   EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
-                   EXISTS (SELECT 1 FROM subscription_filters f
-                           WHERE f.account_id = g.account_id AND f.group_id = g.group_id)
-            FROM log_groups g
-            WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
-            """)
-        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Bool, Bool).self) {
-            return GroupForWrite(
-                id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions)
-        }
-        throw AWSError.logGroupNotFound
-    }
-
     /// Compresses and seals the accepted events as one chunk and commits it with the stream's counters.
     /// The stream row is locked only for the two statements of the transaction.
     private func storeChunk(
-        _ request: PutLogEventsRequest, accepted: Range<Int>, group: GroupForWrite, now: Int64, _ caller: Caller
+        _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64, _ caller: Caller
     ) async throws -> Int64 {
         let minTimestamp = request.timestamps[accepted.lowerBound]
         let maxTimestamp = request.timestamps[accepted.upperBound - 1]
@@ -143,7 +119,7 @@ extension LogsService {
             header: .init(minTimestamp: minTimestamp, firstSequence: 0, ingestionTime: now))
         let compressed = try Zstd.compress(plain, level: EventChunk.compressionLevel)
         let dataKey = try await keyRing.sealingKey(account: caller.accountID, region: caller.region, group: group.id)
-        let storedBytes = compressed.count + AESGCM.nonceByteCount + AESGCM.tagByteCount
+        let storedBytes = ChunkStore.storedBytes(compressed: compressed.count)
         let count = Int64(accepted.count)
         // Metric filters read the plaintext here; their points commit with the chunk, so each event counts once.
         let points =
@@ -168,20 +144,12 @@ extension LogsService {
             var target: (stream: Int64, firstSequence: Int64, chunk: Int64)?
             for try await row in updated.decode((Int64, Int64, Int64).self) { target = row }
             guard let target else { throw AWSError.logStreamNotFound }
-            let payload = try AESGCM.seal(
-                compressed, key: dataKey.material,
-                authenticating: EventChunk.associatedData(
+            try await chunks.insert(
+                ChunkStore.NewChunk(
                     account: caller.accountID, group: group.id, stream: target.stream, chunk: target.chunk,
-                    dekVersion: dataKey.version))
-            try await connection.query(
-                """
-                INSERT INTO event_chunks (account_id, group_id, stream_id, chunk_id, day, min_ts, max_ts, first_seq,
-                    event_count, raw_bytes, ingestion_time, dek_version, payload)
-                VALUES (\(caller.accountID), \(group.id), \(target.stream), \(target.chunk),
-                    (to_timestamp(\(minTimestamp)::double precision / 1000) AT TIME ZONE 'UTC')::date,
-                    \(minTimestamp), \(maxTimestamp), \(target.firstSequence), \(Int32(accepted.count)),
-                    \(Int32(rawBytes)), \(now), \(dataKey.version), \(ByteBuffer(bytes: payload)))
-                """, logger: database.logger)
+                    minTimestamp: minTimestamp, maxTimestamp: maxTimestamp, firstSequence: target.firstSequence,
+                    eventCount: accepted.count, rawBytes: rawBytes, ingestionTime: now, compressed: compressed),
+                key: dataKey, on: connection)
             try await MetricStore.record(
                 points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
                 logger: database.logger)

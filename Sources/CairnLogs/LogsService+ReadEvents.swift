@@ -44,10 +44,10 @@ extension LogsService {
             request.limit, "limit", min: LogsLimits.eventsLimit.lowerBound, max: LogsLimits.eventsLimit.upperBound)
         validation.nextToken(request.nextToken)
         try validation.check()
-        let reference = try await resolveGroup(
-            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        let reference = try await groups.reference(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller, operation: "GetLogEvents")
         if isAuditGroup(reference.name) { return try await getAuditEvents(request, reference.owner) }
-        let group = try await groupForWrite(named: reference.name, reference.owner)
+        let group = try await groups.resolve(reference.name, reference.owner)
         let streamID = try await streamID(named: request.logStreamName, group: group.id, reference.owner)
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: group.retentionDays)
 
@@ -56,13 +56,13 @@ extension LogsService {
         let forward = token?.forward ?? (request.startFromHead ?? false)
         let lower = EventKey(timestamp: start - 1, streamID: streamID, sequence: .max)
         let upper = EventKey(timestamp: end - 1, streamID: streamID, sequence: .max)
-        var scan = EventReader.Scan(
+        var scan = ChunkStore.Scan(
             account: reference.owner.accountID, group: group.id, streams: [streamID], start: start, end: end,
             forward: forward, limit: request.limit ?? LogsLimits.eventsLimit.upperBound)
         if let token {
             if token.forward { scan.after = token.key } else { scan.before = token.key }
         }
-        var events = try await reader.read(scan).events
+        var events = try await chunks.read(scan).events
         Self.fitResponse(&events, keepingStart: forward)
 
         let position = token?.key ?? (forward ? lower : upper)
@@ -99,18 +99,18 @@ extension LogsService {
         try validation.check()
         if request.logStreamNames != nil && request.logStreamNamePrefix != nil { throw AWSError.streamNamesAndPrefix }
         let matcher = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
-        let reference = try await resolveGroup(
-            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
+        let reference = try await groups.reference(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller, operation: "FilterLogEvents")
         if isAuditGroup(reference.name) {
             return try await filterAuditEvents(request, matcher: matcher, reference.owner)
         }
-        let group = try await groupForWrite(named: reference.name, reference.owner)
+        let group = try await groups.resolve(reference.name, reference.owner)
         let streams = try await streamNames(
             group: group.id, names: request.logStreamNames, prefix: request.logStreamNamePrefix, reference.owner)
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: group.retentionDays)
 
         let operation = "FilterLogEvents:\(group.id)"
-        var scan = EventReader.Scan(
+        var scan = ChunkStore.Scan(
             account: reference.owner.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start,
             end: end,
             forward: true, limit: request.limit ?? LogsLimits.eventsLimit.upperBound, matcher: matcher,
@@ -121,7 +121,7 @@ extension LogsService {
             else { throw AWSError.invalidNextToken }
             scan.after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
         }
-        let result = try await reader.read(scan)
+        let result = try await chunks.read(scan)
         var events = result.events
         let trimmed = Self.fitResponse(&events, keepingStart: true)
         var next: EventKey?
@@ -143,8 +143,6 @@ extension LogsService {
             },
             searchedLogStreams: [], nextToken: nextToken)
     }
-
-    var reader: EventReader { EventReader(database: database, keyRing: keyRing) }
 
     /// `[start, end)` of a read, never reaching before the group's retention.
     static func readableRange(_ startTime: Int64?, _ endTime: Int64?, retentionDays: Int?) -> (Int64, Int64) {

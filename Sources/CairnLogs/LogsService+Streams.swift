@@ -9,7 +9,7 @@ extension LogsService {
         validation.logGroupName(request.logGroupName)
         validation.logStreamName(request.logStreamName)
         try validation.check()
-        let groupID = try await groupID(named: request.logGroupName, caller)
+        let groupID = try await groups.resolve(request.logGroupName, caller).id
         let rows = try await database.query(
             """
             INSERT INTO log_streams (account_id, group_id, name, creation_time)
@@ -19,7 +19,7 @@ extension LogsService {
             """)
         for try await _ in rows { return EmptyResponse() }
         // Nothing inserted: the stream exists, or the group vanished in between.
-        _ = try await self.groupID(named: request.logGroupName, caller)
+        _ = try await groups.resolve(request.logGroupName, caller).id
         throw AWSError.logStreamExists
     }
 
@@ -28,7 +28,7 @@ extension LogsService {
         validation.logGroupName(request.logGroupName)
         validation.logStreamName(request.logStreamName)
         try validation.check()
-        let groupID = try await groupID(named: request.logGroupName, caller)
+        let groupID = try await groups.resolve(request.logGroupName, caller).id
         let rows = try await database.query(
             """
             DELETE FROM log_streams WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
@@ -51,9 +51,9 @@ extension LogsService {
         try validation.check()
         let byTime = request.orderBy == "LastEventTime"
         if byTime && request.logStreamNamePrefix != nil { throw AWSError.orderByWithPrefix }
-        let group = try await resolveGroup(
-            name: request.logGroupName, identifier: request.logGroupIdentifier, caller)
-        let groupID = try await groupID(named: group.name, group.owner)
+        let group = try await groups.reference(
+            name: request.logGroupName, identifier: request.logGroupIdentifier, caller, operation: "DescribeLogStreams")
+        let groupID = try await groups.resolve(group.name, group.owner).id
 
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
         let descending = request.descending ?? false
@@ -110,41 +110,6 @@ extension LogsService {
         return DescribeLogStreamsResponse(logStreams: streams, nextToken: token)
     }
 
-    /// The group a request names by `logGroupName` or `logGroupIdentifier` (exactly one), as seen by its owner.
-    /// The group a read names, by `logGroupName` (the caller's own) or `logGroupIdentifier` (a name or an ARN).
-    /// Another account's group is readable only by a monitoring account linked to it; such a read is written
-    /// to the source account's audit trail. Otherwise it does not exist.
-    func resolveGroup(
-        name: String?, identifier: String?, _ caller: Caller, operation: String = #function
-    ) async throws -> (owner: Caller, name: String) {
-        switch (name, identifier) {
-        case (.some, .some): throw AWSError.groupNameAndIdentifier
-        case (.none, .none): throw AWSError.groupNameOrIdentifierRequired
-        case (.some(let name), .none): return (caller, name)
-        case (.none, .some(let identifier)):
-            guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
-                reference.region == caller.region
-            else { throw AWSError.logGroupNotFound }
-            if reference.accountID == caller.accountID { return (caller, reference.name) }
-            guard
-                try await AccountDirectory(database: database, rootKey: rootKey).isLinked(
-                    monitoring: caller.accountID, source: reference.accountID)
-            else {
-                throw AWSError.logGroupNotFound
-            }
-            let owner = caller.acting(for: reference.accountID)
-            await AuditTrail(database: database).record(
-                account: reference.accountID, region: caller.region, principal: caller.userARN,
-                operation: "logs:\(Self.operationName(operation))", keyARN: nil,
-                outcome: "linked read of \(reference.name) by monitoring account \(caller.accountID)")
-            return (owner, reference.name)
-        }
-    }
-
-    static func operationName(_ function: String) -> String {
-        let name = function.prefix { $0 != "(" }
-        return name.prefix(1).uppercased() + name.dropFirst()
-    }
 }
 
 /// `uploadSequenceToken` / `nextSequenceToken`: accepted and ignored by PutLogEvents, as AWS does since 2023.

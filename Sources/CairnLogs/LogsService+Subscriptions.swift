@@ -40,7 +40,7 @@ extension LogsService {
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
         _ = try await subscriptionTarget(destination, for: caller)
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
         let now = Self.now()
         try await database.transaction { connection in
             try await reserveFilter(.subscription, named: request.filterName, group: group.id, caller, on: connection)
@@ -71,7 +71,7 @@ extension LogsService {
         validation.logGroupName(request.logGroupName)
         validation.filterName(request.filterName)
         try validation.check()
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
         let deleted = try await database.query(
             """
             DELETE FROM subscription_filters
@@ -91,7 +91,7 @@ extension LogsService {
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         try validation.check()
-        let group = try await groupForWrite(named: request.logGroupName, caller)
+        let group = try await groups.resolve(request.logGroupName, caller)
         let limit = request.limit ?? LogsLimits.describeDefaultLimit
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeSubscriptionFilters", caller: caller, fields: 1)[0]
@@ -132,7 +132,7 @@ extension LogsService {
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
     /// a delivery job.
     func matchingSubscriptions(
-        group: GroupForWrite, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
+        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
     ) async throws -> [String] {
         guard group.hasSubscriptionFilters else { return [] }
         let rows = try await database.query(

@@ -80,7 +80,7 @@ extension LogsService {
     ) async throws {
         if newTags.keys.contains(where: { $0.lowercased().hasPrefix("aws:") }) { throw AWSError.reservedTagKey }
         try await database.transaction { connection in
-            let groupID = try await groupID(named: group, caller, on: connection, forUpdate: true)
+            let groupID = try await groups.resolve(group, caller, on: connection, forUpdate: true).id
             var tags = try await storedTags(groupID, caller, connection)
             tags.merge(newTags) { $1 }
             guard tags.count <= LogsLimits.tagsPerResource else { throw tooMany() }
@@ -90,7 +90,7 @@ extension LogsService {
 
     private func removeTags(_ keys: [String], group: String, _ caller: Caller) async throws {
         try await database.transaction { connection in
-            let groupID = try await groupID(named: group, caller, on: connection, forUpdate: true)
+            let groupID = try await groups.resolve(group, caller, on: connection, forUpdate: true).id
             var tags = try await storedTags(groupID, caller, connection)
             for key in keys { tags[key] = nil }
             try await saveTags(tags, groupID, caller, connection)
@@ -99,7 +99,7 @@ extension LogsService {
 
     private func tags(group: String, _ caller: Caller) async throws -> [String: String] {
         try await database.transaction { connection in
-            try await storedTags(try await groupID(named: group, caller, on: connection), caller, connection)
+            try await storedTags(try await groups.resolve(group, caller, on: connection).id, caller, connection)
         }
     }
 

@@ -13,12 +13,25 @@ public struct LogsService: Sendable {
     let pageToken: PageToken
     let keyRing: DataKeyRing
     let rootKey: RootKey
+    // Collaborators, built once.
+    let accounts: AccountDirectory
+    let audit: AuditTrail
+    let groups: LogGroupStore
+    let keys: KeyService
+    let functions: FunctionDirectory
+    let chunks: ChunkStore
 
     public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
         self.database = database
         self.pageToken = PageToken(key: pageTokenKey)
         self.keyRing = keyRing
         self.rootKey = rootKey
+        accounts = AccountDirectory(database: database, rootKey: rootKey)
+        audit = AuditTrail(database: database)
+        groups = LogGroupStore(database: database, accounts: accounts, audit: audit)
+        keys = KeyService(keyRing: keyRing)
+        functions = FunctionDirectory(database: database, rootKey: rootKey)
+        chunks = ChunkStore(database: database, keyRing: keyRing)
     }
 
 }

@@ -31,13 +31,12 @@ public struct SubscriptionDelivery: Service {
     let concurrency: Int
     let logger: Logger
 
-    public init(database: Database, keyRing: DataKeyRing, rootKey: RootKey, concurrency: Int = 4, logger: Logger) {
-        self.database = database
-        self.keyRing = keyRing
-        self.functions = FunctionDirectory(database: database, rootKey: rootKey)
-        self.logs = LogsService(
-            database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
-            rootKey: rootKey)
+    /// Works with the stores of `logs`, built once per process.
+    public init(logs: LogsService, concurrency: Int = 4, logger: Logger) {
+        self.database = logs.database
+        self.keyRing = logs.keyRing
+        self.functions = logs.functions
+        self.logs = logs
         self.concurrency = concurrency
         self.logger = logger
     }
@@ -143,13 +142,11 @@ public struct SubscriptionDelivery: Service {
             let low = delivery.minTimestamp, let high = delivery.maxTimestamp
         else { return [] }
         let pattern = try FilterPatternCache.shared.pattern(text)
-        let reader = EventReader(database: database, keyRing: keyRing)
         let rows = try await database.snapshot { connection in
-            try await EventReader.ChunkRow.all(
+            try await ChunkStore.ChunkRow.all(
                 try await connection.query(
                     """
-                    SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes,
-                           ingestion_time, dek_version, payload
+                    SELECT \(unescaped: ChunkStore.columns)
                     FROM event_chunks
                     WHERE account_id = \(delivery.account) AND group_id = \(delivery.group) AND stream_id = \(stream)
                       AND max_ts >= \(low) AND min_ts <= \(high)
@@ -159,7 +156,7 @@ public struct SubscriptionDelivery: Service {
         }
         var events: [LogEvent] = []
         for row in rows {
-            try await reader.forEachEvent(
+            try await logs.chunks.forEachEvent(
                 of: row, delivery.account, where: pattern.matches,
                 visit: { event in
                     if event.sequence >= first && event.sequence < first + count { events.append(event.detached()) }

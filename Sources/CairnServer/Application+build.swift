@@ -1,5 +1,5 @@
 public import CairnKeys
-import CairnLogs
+public import CairnLogs
 import CairnMetrics
 public import CairnProtocol
 import CairnQueue
@@ -20,6 +20,8 @@ public struct ApplicationDependencies: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// One per process: its cache of unwrapped keys is shared by the API and the background services.
     public let keyRing: DataKeyRing
+    /// The log service and its stores, shared by the API and the workers.
+    public let logs: LogsService
     /// Services the store needs, started before everything else.
     let storeServices: [any Service]
     let firstStart: FirstStart?
@@ -43,6 +45,9 @@ public struct ApplicationDependencies: Sendable {
         self.migrations = migrations
         self.metrics = metrics
         self.keyRing = DataKeyRing(database: database, rootKey: rootKey, cacheLifetime: keyCacheLifetime)
+        self.logs = LogsService(
+            database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
+            rootKey: rootKey)
         self.storeServices = storeServices
         self.firstStart = firstStart
     }
@@ -85,9 +90,6 @@ public struct ApplicationDependencies: Sendable {
 
     /// Every operation Cairn serves.
     public var registry: OperationRegistry {
-        let logs = LogsService(
-            database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
-            rootKey: rootKey)
         let keys = KeyService(database: database, rootKey: rootKey, keyRing: keyRing)
         let metrics = MetricsService(database: database)
         return OperationRegistry(logs.operations + keys.operations + metrics.operations)
@@ -100,10 +102,10 @@ public struct ApplicationDependencies: Sendable {
             PartitionMaintainer(database: database, logger: logger),
             RetentionSweeper(database: database, logger: logger),
             MetricRollup(database: database, logger: logger),
-            ChunkCompactor(database: database, keyRing: keyRing, logger: logger),
+            ChunkCompactor(logs: logs, logger: logger),
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),
-            SubscriptionDelivery(database: database, keyRing: keyRing, rootKey: rootKey, logger: logger),
+            SubscriptionDelivery(logs: logs, logger: logger),
         ]
     }
 }

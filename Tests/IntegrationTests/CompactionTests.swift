@@ -52,8 +52,7 @@ struct CompactionTests {
                 client, "GetLogEvents",
                 ["logGroupName": "/compact", "logStreamName": "s", "startFromHead": true, "limit": 10])
 
-            let compactor = ChunkCompactor(
-                database: database, keyRing: dependencies.keyRing, logger: TestDatabase.logger)
+            let compactor = ChunkCompactor(logs: dependencies.logs, logger: TestDatabase.logger)
             #expect(try await compactor.compactOnce() == 12)
             for try await count in try await database.query("SELECT count(*) FROM event_chunks").decode(Int.self) {
                 #expect(count == 1)

@@ -35,13 +35,13 @@ struct ScanBudgetTests {
                 streams.append(stream)
                 group = owner
             }
-            let reader = EventReader(database: database, keyRing: dependencies.keyRing)
+            let reader = dependencies.logs.chunks
             var seen: [String] = []
             var after: EventKey?
             var calls = 0
             while calls < 50 {
                 calls += 1
-                var scan = EventReader.Scan(
+                var scan = ChunkStore.Scan(
                     account: "444455556666", group: group, streams: streams, start: 0, end: .max, forward: true,
                     limit: 10_000, chunkBudget: 3)
                 scan.after = after

@@ -6,12 +6,60 @@ import CairnStore
 import NIOCore
 import PostgresNIO
 
-/// Reads events of one group's streams in (timestamp, stream, sequence) order, in either direction,
+/// The encrypted event chunks: written by ingestion and compaction, read by GetLogEvents/FilterLogEvents,
+/// compaction and subscription delivery. Built once per process.
+///
+/// Reads return events of one group's streams in (timestamp, stream, sequence) order, in either direction,
 /// from the chunks whose time span overlaps the range. Chunks are decrypted and decoded a page at a time;
 /// only the `limit` events nearest the starting position are kept, so memory stays bounded.
-struct EventReader {
+struct ChunkStore: Sendable {
     let database: Database
     let keyRing: DataKeyRing
+
+    /// The columns that `ChunkRow.all` decodes, in its order.
+    static let columns =
+        "chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes, ingestion_time, dek_version, payload"
+
+    /// A chunk to store: its place, its header columns, and its compressed events (sealed by `insert`).
+    struct NewChunk {
+        let account: String
+        let group: Int64
+        let stream: Int64
+        let chunk: Int64
+        let minTimestamp: Int64
+        let maxTimestamp: Int64
+        let firstSequence: Int64
+        let eventCount: Int
+        let rawBytes: Int
+        let ingestionTime: Int64
+        let compressed: [UInt8]
+    }
+
+    /// The stored size of a chunk whose compressed events take `compressedBytes`.
+    static func storedBytes(compressed compressedBytes: Int) -> Int {
+        compressedBytes + AESGCM.nonceByteCount + AESGCM.tagByteCount
+    }
+
+    /// Seals the chunk under `key` (AAD: account, group, stream, chunk, key version) and inserts it into its
+    /// day's partition, in the caller's transaction. Returns the stored payload's size.
+    @discardableResult
+    func insert(_ chunk: NewChunk, key: DataKey, on connection: PostgresConnection) async throws -> Int {
+        let payload = try AESGCM.seal(
+            chunk.compressed, key: key.material,
+            authenticating: EventChunk.associatedData(
+                account: chunk.account, group: chunk.group, stream: chunk.stream, chunk: chunk.chunk,
+                dekVersion: key.version))
+        try await connection.query(
+            """
+            INSERT INTO event_chunks (account_id, group_id, stream_id, chunk_id, day, min_ts, max_ts, first_seq,
+                event_count, raw_bytes, ingestion_time, dek_version, payload)
+            VALUES (\(chunk.account), \(chunk.group), \(chunk.stream), \(chunk.chunk),
+                (to_timestamp(\(chunk.minTimestamp)::double precision / 1000) AT TIME ZONE 'UTC')::date,
+                \(chunk.minTimestamp), \(chunk.maxTimestamp), \(chunk.firstSequence), \(Int32(chunk.eventCount)),
+                \(Int32(chunk.rawBytes)), \(chunk.ingestionTime), \(key.version), \(ByteBuffer(bytes: payload)))
+            """, logger: database.logger)
+        return payload.count
+    }
 
     struct Scan {
         let account: String
@@ -117,8 +165,7 @@ struct EventReader {
         let dekVersion: Int32
         let payload: ByteBuffer
 
-        /// Rows selected as `chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes,
-        /// ingestion_time, dek_version, payload`.
+        /// Rows selected as `ChunkStore.columns`.
         static func all(_ rows: PostgresRowSequence) async throws -> [ChunkRow] {
             var chunks: [ChunkRow] = []
             for try await row in rows.decode(
@@ -141,8 +188,7 @@ struct EventReader {
         let query: PostgresQuery =
             scan.forward
             ? """
-            SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes, ingestion_time,
-                   dek_version, payload
+            SELECT \(unescaped: Self.columns)
             FROM event_chunks
             WHERE account_id = \(scan.account) AND group_id = \(scan.group) AND stream_id = ANY(\(scan.streams))
               AND max_ts >= \(low) AND min_ts < \(high)
@@ -150,8 +196,7 @@ struct EventReader {
             ORDER BY min_ts, chunk_id LIMIT \(Self.pageSize)
             """
             : """
-            SELECT chunk_id, stream_id, group_id, min_ts, max_ts, first_seq, event_count, raw_bytes, ingestion_time,
-                   dek_version, payload
+            SELECT \(unescaped: Self.columns)
             FROM event_chunks
             WHERE account_id = \(scan.account) AND group_id = \(scan.group) AND stream_id = ANY(\(scan.streams))
               AND max_ts >= \(low) AND min_ts < \(high)

@@ -1,0 +1,72 @@
+import CairnKeys
+import CairnProtocol
+import CairnStore
+import PostgresNIO
+
+/// A log group as operations need it: its id, retention, and whether filters run on its writes.
+struct LogGroupRecord: Sendable {
+    let id: Int64
+    let retentionDays: Int?
+    let hasMetricFilters: Bool
+    let hasSubscriptionFilters: Bool
+}
+
+/// The log groups of every account: finding one by name (the caller's own) or by identifier (a name or ARN,
+/// also of a linked source account). Built once per process.
+struct LogGroupStore: Sendable {
+    let database: Database
+    let accounts: AccountDirectory
+    let audit: AuditTrail
+
+    /// The caller's group with this name, or `ResourceNotFoundException`. With a connection, inside its
+    /// transaction; `forUpdate` locks the group row until it ends.
+    func resolve(
+        _ name: String?, _ caller: Caller, on connection: PostgresConnection? = nil, forUpdate: Bool = false
+    ) async throws -> LogGroupRecord {
+        let query: PostgresQuery = """
+            SELECT g.group_id, g.retention_days,
+                   EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
+                   EXISTS (SELECT 1 FROM subscription_filters f
+                           WHERE f.account_id = g.account_id AND f.group_id = g.group_id)
+            FROM log_groups g
+            WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
+            """
+        let locked = forUpdate ? PostgresQuery(unsafeSQL: query.sql + " FOR UPDATE OF g", binds: query.binds) : query
+        let rows =
+            if let connection { try await connection.query(locked, logger: database.logger) } else {
+                try await database.query(locked)
+            }
+        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Bool, Bool).self) {
+            return LogGroupRecord(
+                id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions)
+        }
+        throw AWSError.logGroupNotFound
+    }
+
+    /// The group a read names, by `logGroupName` (the caller's own) or `logGroupIdentifier` (a name or an ARN),
+    /// exactly one of them. Another account's group is readable only by a monitoring account linked to it;
+    /// such a read is written to the source account's audit trail. Otherwise it does not exist.
+    func reference(
+        name: String?, identifier: String?, _ caller: Caller, operation: String
+    ) async throws -> (owner: Caller, name: String) {
+        switch (name, identifier) {
+        case (.some, .some): throw AWSError.groupNameAndIdentifier
+        case (.none, .none): throw AWSError.groupNameOrIdentifierRequired
+        case (.some(let name), .none): return (caller, name)
+        case (.none, .some(let identifier)):
+            guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
+                reference.region == caller.region
+            else { throw AWSError.logGroupNotFound }
+            if reference.accountID == caller.accountID { return (caller, reference.name) }
+            guard try await accounts.isLinked(monitoring: caller.accountID, source: reference.accountID) else {
+                throw AWSError.logGroupNotFound
+            }
+            let owner = caller.acting(for: reference.accountID)
+            await audit.record(
+                account: reference.accountID, region: caller.region, principal: caller.userARN,
+                operation: "logs:\(operation)", keyARN: nil,
+                outcome: "linked read of \(reference.name) by monitoring account \(caller.accountID)")
+            return (owner, reference.name)
+        }
+    }
+}
