@@ -23,55 +23,66 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnCrypto", "CairnProtocol", "CairnKeys", "CairnFilter",
-                "CairnMetrics", "CairnQueue",
+                "CairnAccounts", "CairnFilter", "CairnKeys", "CairnLogs", "CairnProtocol", "CairnQueue", "CairnServer",
+                "CairnStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnProtocol", "CairnLogs", "CairnMetrics", "CairnStore", "CairnCrypto", "CairnKeys",
+                "CairnAccounts", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics", "CairnProtocol", "CairnQueue",
+                "CairnStore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnProtocol",
             dependencies: [
-                "CairnCrypto",
+                "CairnCrypto"
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnAccounts",
+            dependencies: [
+                "CairnCrypto", "CairnProtocol", "CairnStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnFilter", "CairnMetrics", "CairnProtocol", "CairnStore", "CairnCrypto", "CairnKeys", "CairnQueue",
+                "CairnAccounts", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics", "CairnProtocol",
+                "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -80,8 +91,8 @@ let package = Package(
             dependencies: [
                 "CairnProtocol", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -103,19 +114,18 @@ let package = Package(
         .target(
             name: "CairnKeys",
             dependencies: [
-                "CairnCrypto", "CairnStore", "CairnProtocol",
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "CairnAccounts", "CairnCrypto", "CairnProtocol", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnStore",
             dependencies: [
-                "CairnCrypto", "CairnProtocol",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "CairnCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +134,9 @@ let package = Package(
         ),
         .target(
             name: "CairnCrypto",
-            dependencies: ["COpenSSL", "CZstd", "CZlib"],
+            dependencies: [
+                "COpenSSL", "CZlib", "CZstd",
+            ],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -144,39 +156,51 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnCryptoTests",
-            dependencies: ["CairnCrypto"],
+            dependencies: [
+                "CairnCrypto"
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CairnProtocolTests",
-            dependencies: ["CairnProtocol", "CairnCrypto"],
+            dependencies: [
+                "CairnProtocol"
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CairnQueueTests",
-            dependencies: ["CairnQueue"],
+            dependencies: [
+                "CairnQueue"
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CairnFilterTests",
-            dependencies: ["CairnFilter"],
+            dependencies: [
+                "CairnFilter"
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CairnLogsTests",
-            dependencies: ["CairnLogs", "CairnProtocol", "CairnFilter", "CairnMetrics"],
+            dependencies: [
+                "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CairnServer", "CairnStore", "CairnLogs", "CairnProtocol", "CairnCrypto", "CairnMetrics", "CairnQueue",
-                "CairnKeys",
+                "CairnAccounts", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics", "CairnProtocol", "CairnQueue",
+                "CairnServer", "CairnStore",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

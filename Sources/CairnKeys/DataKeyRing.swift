@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnCrypto
 import CairnProtocol
 public import CairnStore

@@ -21,9 +21,10 @@ public struct KeyCacheInvalidation: Service {
         await RecurringWork.run(every: .seconds(1), logger: logger, failure: "key notifications lost; listening again")
         {
             try await database.client.withConnection { connection in
-                let notifications = try await connection.listen(DataKeyRing.notificationChannel)
-                keyRing.forgetAll()
-                for try await _ in notifications { keyRing.forgetAll() }
+                try await connection.listen(on: DataKeyRing.notificationChannel) { notifications in
+                    keyRing.forgetAll()
+                    for try await _ in notifications { keyRing.forgetAll() }
+                }
             }
         }
     }

@@ -42,7 +42,7 @@ extension KeyService {
 
     /// One KMS operation: its handler runs on a key service that checks other accounts' key policies for the
     /// operation's own action.
-    private func declare<Input: Decodable, Output: Encodable>(
+    private func declare<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String, _ roles: Set<Role>, _ input: Input.Type,
         _ handler: @escaping @Sendable (KeyService) -> @Sendable (Input, Caller) async throws -> Output
     ) -> Operation {

@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnProtocol
 public import CairnStore
 public import Foundation

@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnStore
 import Foundation
 import NIOCore

@@ -1,3 +1,4 @@
+public import CairnAccounts
 import CairnCrypto
 public import CairnStore
 import Foundation

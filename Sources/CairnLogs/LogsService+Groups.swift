@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnKeys
 import CairnProtocol
 import CairnStore

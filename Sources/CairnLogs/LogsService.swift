@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnKeys
 public import CairnProtocol
 public import CairnStore

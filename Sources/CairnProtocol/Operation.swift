@@ -21,7 +21,7 @@ public struct Operation: Sendable {
     }
 
     /// An operation whose input decodes into `Input` and whose output is `Output`.
-    public init<Input: Decodable, Output: Encodable>(
+    public init<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ service: AWSService, _ name: String, roles: Set<Role>, input: Input.Type,
         handler: @escaping @Sendable (Input, Caller) async throws -> Output
     ) {
@@ -32,7 +32,7 @@ public struct Operation: Sendable {
     }
 
     /// An operation that reads its JSON body itself (PutLogEvents, whose byte scanner beats a decoder).
-    public init<Output: Encodable>(
+    public init<Output: Encodable & Sendable>(
         _ service: AWSService, _ name: String, roles: Set<Role>,
         json handler: @escaping @Sendable ([UInt8], Caller) async throws -> Output
     ) {

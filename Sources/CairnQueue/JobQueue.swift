@@ -127,7 +127,7 @@ public struct JobQueue: Sendable {
     public func complete(_ jobs: [Job], worker: String) async throws {
         guard !jobs.isEmpty else { return }
         // A completion lost in a crash makes the job run again: at least once, never lost.
-        try await database.relaxedTransaction { connection in
+        _ = try await database.relaxedTransaction { connection in
             try await connection.query(
                 """
                 DELETE FROM jobs j USING unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) })) AS d(id, attempt)

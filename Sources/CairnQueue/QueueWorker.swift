@@ -54,10 +54,11 @@ public struct QueueWorker: Service {
         while !Task.isCancelled {
             do {
                 try await queue.database.client.withConnection { connection in
-                    let notifications = try await connection.listen(JobQueue.channel)
-                    doorbell.ring()
-                    for try await notification in notifications where notification.payload == name {
+                    try await connection.listen(on: JobQueue.channel) { notifications in
                         doorbell.ring()
+                        for try await notification in notifications where notification.payload == name {
+                            doorbell.ring()
+                        }
                     }
                 }
             } catch {

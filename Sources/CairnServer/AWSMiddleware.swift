@@ -1,9 +1,9 @@
 import CairnCrypto
 import CairnMetrics
-public import CairnProtocol
+import CairnProtocol
 import Foundation
-public import HTTPTypes
-public import Hummingbird
+import HTTPTypes
+import Hummingbird
 import Logging
 import Metrics
 import NIOCore

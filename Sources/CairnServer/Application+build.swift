@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnKeys
 public import CairnLogs
 import CairnMetrics
@@ -9,7 +10,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 public import Prometheus
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// What the application is assembled from: the database, the root key and the per-process key ring, and the
 /// services that keep the store itself running (the embedded cluster's supervisor, the connection pool).

@@ -97,7 +97,7 @@ public struct EmbeddedCluster: Sendable {
         if isRunning() { return false }
         logger.info("starting embedded PostgreSQL", metadata: ["directory": "\(clusterDirectory.path)"])
         if let systemUser, !FileManager.default.fileExists(atPath: logFile.path) {
-            FileManager.default.createFile(atPath: logFile.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             try ProcessRunner(user: nil).run("/bin/chown", [systemUser, logFile.path])
         }
         try runner.run(tool("pg_ctl"), ["start", "-w", "-t", "60", "-D", clusterDirectory.path, "-l", logFile.path])

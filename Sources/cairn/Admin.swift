@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CairnAccounts
 import CairnProtocol
 import CairnStore
 import Foundation

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnAccounts
 import CairnKeys
 import CairnStore
 import Foundation

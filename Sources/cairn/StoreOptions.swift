@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnAccounts
 import CairnServer
 import CairnStore
 import Foundation

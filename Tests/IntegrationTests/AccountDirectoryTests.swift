@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnProtocol
 import CairnStore
 import NIOCore

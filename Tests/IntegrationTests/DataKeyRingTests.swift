@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnCrypto
 import CairnKeys
 import CairnStore

@@ -1,5 +1,6 @@
 public import CairnCrypto
 public import CairnProtocol
+public import CairnStore
 public import Foundation
 import NIOCore
 import PostgresNIO

@@ -1,3 +1,4 @@
+public import CairnStore
 import Foundation
 import PostgresNIO
 
