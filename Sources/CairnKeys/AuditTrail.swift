@@ -49,7 +49,9 @@ public struct AuditTrail: Sendable {
             // The operation itself already happened; losing its audit line is logged loudly.
             database.logger.error(
                 "audit record lost",
-                metadata: ["account": "\(account)", "operation": "\(operation)", "error": "\(error)"])
+                metadata: [
+                    "account": "\(account)", "operation": "\(operation)", "error": "\(String(reflecting: error))",
+                ])
         }
     }
 

@@ -81,7 +81,8 @@ public final class DataKeyRing: Sendable {
         do {
             try await database.query("SELECT pg_notify(\(Self.notificationChannel), 'changed')")
         } catch {
-            database.logger.warning("key change notification failed", metadata: ["error": "\(error)"])
+            database.logger.warning(
+                "key change notification failed", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

@@ -32,15 +32,20 @@ public struct KeyService: Sendable {
     ) async throws
         -> (arn: String, id: UUID, owner: String)?
     {
+        // A key that does not exist or that the policy withholds is "not allowed"; a database failure is not.
         var service = self
         service.operation = "GenerateDataKey"
-        guard let key = try? await service.customerKey(reference, caller), key.state == "Enabled", !key.managedByAWS
-        else { return nil }
-        if key.owner != caller.accountID {
-            service.operation = "Decrypt"
-            guard (try? await service.customerKey(owner: key.owner, id: key.id, caller)) != nil else { return nil }
+        do {
+            let key = try await service.customerKey(reference, caller)
+            guard key.state == "Enabled", !key.managedByAWS else { return nil }
+            if key.owner != caller.accountID {
+                service.operation = "Decrypt"
+                _ = try await service.customerKey(owner: key.owner, id: key.id, caller)
+            }
+            return (key.arn, key.id, key.owner)
+        } catch is AWSError {
+            return nil
         }
-        return (key.arn, key.id, key.owner)
     }
 
     /// Key operations and cryptographic uses go to the audit trail; listings and reads of metadata do not.

@@ -107,7 +107,12 @@ extension LogsService {
     private func targetExists(_ arn: String, owner caller: Caller) async throws -> Bool {
         if let group = ResourceName.logGroupReference(arn, caller: caller), arn.hasPrefix("arn:") {
             guard group.accountID == caller.accountID, group.region == caller.region else { return false }
-            return (try? await groups.resolve(group.name, caller)) != nil
+            do {
+                _ = try await groups.resolve(group.name, caller)
+                return true
+            } catch let error as AWSError where error == .logGroupNotFound {
+                return false
+            }
         }
         return try await functions.exists(
             arn: arn, account: caller.accountID, region: caller.region)

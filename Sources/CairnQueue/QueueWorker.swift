@@ -80,7 +80,8 @@ public struct QueueWorker: Service {
                 jobs = try await queue.claim(name, worker: workerID, limit: batchSize, policy: policy)
             } catch {
                 if Task.isCancelled { return }
-                logger.warning("claiming jobs failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                logger.warning(
+                    "claiming jobs failed", metadata: ["queue": "\(name)", "error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: pollInterval)
                 continue
             }
@@ -103,15 +104,23 @@ public struct QueueWorker: Service {
                         metadata: [
                             "queue": "\(name)", "job": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(reason)",
                         ])
-                    try? await queue.fail(
-                        job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
+                    do {
+                        try await queue.fail(
+                            job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
+                    } catch {
+                        // The job runs again after its visibility timeout, counting this attempt.
+                        logger.warning(
+                            "recording a failed attempt failed",
+                            metadata: ["queue": "\(name)", "job": "\(job.id)", "error": "\(String(reflecting: error))"])
+                    }
                 }
             }
             do {
                 try await queue.complete(succeeded, worker: workerID)
             } catch {
                 // The jobs run again after their visibility timeout: at least once.
-                logger.warning("completing jobs failed", metadata: ["queue": "\(name)", "error": "\(error)"])
+                logger.warning(
+                    "completing jobs failed", metadata: ["queue": "\(name)", "error": "\(String(reflecting: error))"])
             }
         }
     }

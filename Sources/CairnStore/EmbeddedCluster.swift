@@ -110,7 +110,8 @@ public struct EmbeddedCluster: Sendable {
         do {
             try runner.run(tool("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", clusterDirectory.path])
         } catch {
-            logger.error("embedded PostgreSQL did not stop cleanly", metadata: ["error": "\(error)"])
+            logger.error(
+                "embedded PostgreSQL did not stop cleanly", metadata: ["error": "\(String(reflecting: error))"])
         }
     }
 

@@ -22,7 +22,9 @@ public struct EmbeddedClusterService: Service {
                 if !cluster.isRunning() {
                     logger.error("embedded PostgreSQL is not running; restarting it")
                     do { try cluster.start(logger: logger) } catch {
-                        logger.error("embedded PostgreSQL failed to restart", metadata: ["error": "\(error)"])
+                        logger.error(
+                            "embedded PostgreSQL failed to restart", metadata: ["error": "\(String(reflecting: error))"]
+                        )
                     }
                 }
             }
