@@ -1,5 +1,5 @@
 public import CairnStore
-public import Foundation
+import Foundation
 import Logging
 import PostgresNIO
 

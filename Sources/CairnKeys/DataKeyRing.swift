@@ -1,5 +1,5 @@
 public import CairnAccounts
-public import CairnCrypto
+import CairnCrypto
 import CairnProtocol
 public import CairnStore
 public import Foundation
