@@ -1,4 +1,4 @@
-public import CairnStore
+import CairnStore
 import Foundation
 import PostgresNIO
 

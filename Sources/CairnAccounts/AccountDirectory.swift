@@ -1,4 +1,4 @@
-public import CairnCrypto
+import CairnCrypto
 public import CairnProtocol
 public import CairnStore
 public import Foundation

@@ -1,4 +1,4 @@
-public import CairnCrypto
+import CairnCrypto
 public import Foundation
 import Synchronization
 

@@ -1,6 +1,6 @@
 import CairnCrypto
-public import CairnKeys
-public import CairnStore
+import CairnKeys
+import CairnStore
 import Foundation
 public import Logging
 import NIOCore

@@ -1,6 +1,6 @@
 public import CairnAccounts
 public import CairnKeys
-public import CairnProtocol
+import CairnProtocol
 public import CairnStore
 import Logging
 

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import CairnCrypto
 import CairnFilter
-public import CairnKeys
+import CairnKeys
 import CairnProtocol
 public import CairnQueue
-public import CairnStore
+import CairnStore
 import Foundation
 public import Logging
 import NIOCore

@@ -1,6 +1,6 @@
 public import CairnAccounts
 public import CairnProtocol
-public import CairnStore
+import CairnStore
 public import Foundation
 
 /// Verifies SigV4 on every request against the access keys stored for each account.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import PostgresNIO
 
 /// Parses `postgres://user:password@host:port/database?sslmode=...&host=/socket/dir`.

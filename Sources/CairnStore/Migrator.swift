@@ -1,6 +1,6 @@
-public import CairnCrypto
+import CairnCrypto
 public import Foundation
-public import Logging
+import Logging
 import PostgresNIO
 
 /// A numbered schema file: `migrations/NNNN_name.sql`.

@@ -1,5 +1,5 @@
 public import Logging
-public import ServiceLifecycle
+import ServiceLifecycle
 
 /// The loop of a background Service: do the work, log a failure without dying, wait, again —
 /// until graceful shutdown, when the current wait (or work) is cancelled and `run` returns.

@@ -27,7 +27,7 @@ enum TestDatabase {
         guard let url else { throw DatabaseURL.Invalid(description: "CAIRN_TEST_DATABASE_URL is not set") }
         let base = try DatabaseURL.configuration(url)
         let name = "cairn_it_" + Hex.encode(SecureRandom.bytes(6))
-        try await Database.withDatabase(configuration: base, logger: logger) { admin in
+        _ = try await Database.withDatabase(configuration: base, logger: logger) { admin in
             try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         }
         var configuration = base
@@ -46,7 +46,7 @@ enum TestDatabase {
     }
 
     private static func drop(_ name: String, _ base: PostgresClient.Configuration) async throws {
-        try await Database.withDatabase(configuration: base, logger: logger) { admin in
+        _ = try await Database.withDatabase(configuration: base, logger: logger) { admin in
             try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
         }
     }
