@@ -18,7 +18,9 @@ public enum DataKeyError: Error, Equatable, Sendable {
     /// The group was deleted: its data keys are destroyed, its chunks unreadable.
     case destroyed
     /// The KMS key that wraps the data key is disabled, or pending deletion (its ARN and state).
-    case keyUnusable(keyARN: String, state: String)
+    case keyUnusable(keyARN: String, state: KeyState)
+    /// The KMS key belongs to another account whose key policy no longer allows this account to use it.
+    case keyNotAllowed(keyARN: String)
     /// The KMS key that wrapped the data key was deleted: the data can never be decrypted again.
     case keyMaterialDestroyed(keyID: UUID)
 }
@@ -221,11 +223,12 @@ public final class DataKeyRing: Sendable {
         owner: String, region: String, keyID: UUID, state: String, policy: String?, user: String, action: String
     ) throws {
         let arn = keyARN(owner, region, keyID)
-        guard state == "Enabled" else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
+        let state = try KeyState(stored: state)
+        guard state == .enabled else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
         if owner != user,
             !ResourcePolicy.allows(policy, account: user, principal: "arn:aws:iam::\(user):root", action: action)
         {
-            throw DataKeyError.keyUnusable(keyARN: arn, state: "NotAllowedByKeyPolicy")
+            throw DataKeyError.keyNotAllowed(keyARN: arn)
         }
     }
 

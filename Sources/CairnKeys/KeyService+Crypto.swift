@@ -126,8 +126,8 @@ extension KeyService {
 
     static func checkUsable(_ key: CustomerKey) throws(AWSError) -> CustomerKey {
         switch key.state {
-        case "Enabled": return key
-        case "PendingDeletion": throw AWSError.kmsPendingDeletion(key.arn)
+        case .enabled: return key
+        case .pendingDeletion: throw AWSError.kmsPendingDeletion(key.arn)
         default: throw AWSError.kmsDisabled(key.arn)
         }
     }

@@ -9,7 +9,7 @@ struct CustomerKey {
     /// The account that owns the key (another account's key is usable where its policy allows).
     let owner: String
     let arn: String
-    let state: String
+    let state: KeyState
     let description: String
     let keyUsage: String
     let createdAt: Date
@@ -20,8 +20,8 @@ struct CustomerKey {
     func metadata(_ caller: Caller) -> KeyMetadata {
         KeyMetadata(
             AWSAccountId: owner, KeyId: id.uuidString.lowercased(), Arn: arn,
-            CreationDate: createdAt.timeIntervalSince1970, Enabled: state == "Enabled", Description: description,
-            KeyUsage: keyUsage, KeyState: state, DeletionDate: deletionDate?.timeIntervalSince1970,
+            CreationDate: createdAt.timeIntervalSince1970, Enabled: state == .enabled, Description: description,
+            KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
             PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", KeySpec: "SYMMETRIC_DEFAULT",
@@ -120,16 +120,16 @@ extension KeyService {
     func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
-        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
-        try await setState(key, "Enabled", caller)
+        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        try await setState(key, .enabled, caller)
         return EmptyResponse()
     }
 
     func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
-        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
-        try await setState(key, "Disabled", caller)
+        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        try await setState(key, .disabled, caller)
         return EmptyResponse()
     }
 
@@ -144,7 +144,7 @@ extension KeyService {
             max: Limits.pendingWindowDays.upperBound)
         try validation.check()
         let key = try await changeableKey(request.KeyId ?? "", caller)
-        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         let days = request.PendingWindowInDays ?? Limits.defaultPendingWindowDays
         let rows = try await database.query(
             """
@@ -156,14 +156,15 @@ extension KeyService {
         for try await date in rows.decode(Date.self) { deletionDate = date }
         await keyRing.announceKeyChange()
         return ScheduleKeyDeletionResponse(
-            KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970, KeyState: "PendingDeletion",
+            KeyId: key.arn, DeletionDate: deletionDate.timeIntervalSince1970,
+            KeyState: KeyState.pendingDeletion.rawValue,
             PendingWindowInDays: days)
     }
 
     func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await changeableKey(request.KeyId ?? "", caller)
-        guard key.state == "PendingDeletion" else { throw AWSError.kmsNotPendingDeletion(key.arn) }
+        guard key.state == .pendingDeletion else { throw AWSError.kmsNotPendingDeletion(key.arn) }
         // After cancelling, a key is Disabled, as in AWS.
         try await database.query(
             """
@@ -174,9 +175,10 @@ extension KeyService {
         return KeyIDResponse(KeyId: key.arn)
     }
 
-    private func setState(_ key: CustomerKey, _ state: String, _ caller: Caller) async throws {
+    private func setState(_ key: CustomerKey, _ state: KeyState, _ caller: Caller) async throws {
         try await database.query(
-            "UPDATE kms_keys SET key_state = \(state) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
+            "UPDATE kms_keys SET key_state = \(state.rawValue) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)"
+        )
         await keyRing.announceKeyChange()
     }
 
@@ -218,7 +220,7 @@ extension KeyService {
                 }
             }
             return CustomerKey(
-                id: keyID, owner: owner, arn: arn, state: state,
+                id: keyID, owner: owner, arn: arn, state: try KeyState(stored: state),
                 description: manager == "CUSTOMER"
                     ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
                 keyUsage: usage, createdAt: created, deletionDate: deletion, pendingWindowDays: window,

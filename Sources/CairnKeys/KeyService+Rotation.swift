@@ -75,7 +75,7 @@ extension KeyService {
     func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyRotationStatusResponse {
         try Self.validateKeyID(request.KeyId)
         let key = try await customerKey(request.KeyId ?? "", caller)
-        if key.state == "PendingDeletion" { throw AWSError.kmsPendingDeletion(key.arn) }
+        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         let rows = try await database.query(
             """
             SELECT rotation_period_days, next_rotation_date FROM kms_keys

@@ -37,7 +37,7 @@ public struct KeyService: Sendable {
         service.operation = "GenerateDataKey"
         do {
             let key = try await service.customerKey(reference, caller)
-            guard key.state == "Enabled", !key.managedByAWS else { return nil }
+            guard key.state == .enabled, !key.managedByAWS else { return nil }
             if key.owner != caller.accountID {
                 service.operation = "Decrypt"
                 _ = try await service.customerKey(owner: key.owner, id: key.id, caller)

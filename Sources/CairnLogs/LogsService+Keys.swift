@@ -21,13 +21,13 @@ extension DataKeyError {
     var awsError: AWSError {
         switch self {
         case .destroyed: .logGroupNotFound
-        case .keyUnusable(let arn, "NotAllowedByKeyPolicy"):
+        case .keyNotAllowed(let arn):
             .accessDenied(
                 "The KMS key \(arn) that protects this log group does not allow this account to use it "
                     + "(its key policy); the group's data cannot be read or written.")
         case .keyUnusable(let arn, let state):
             .accessDenied(
-                "The KMS key \(arn) that protects this log group is \(state == "Disabled" ? "disabled" : "pending deletion"); "
+                "The KMS key \(arn) that protects this log group is \(state == .disabled ? "disabled" : "pending deletion"); "
                     + "its data cannot be read or written until the key is enabled.")
 
         case .keyMaterialDestroyed(let keyID):
