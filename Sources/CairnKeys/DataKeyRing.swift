@@ -226,7 +226,7 @@ public final class DataKeyRing: Sendable {
         let state = try KeyState(stored: state)
         guard state == .enabled else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
         if owner != user,
-            !ResourcePolicy.allows(policy, account: user, principal: "arn:aws:iam::\(user):root", action: action)
+            !ResourcePolicy.allows(policy, account: user, principal: ARN.accountRoot(user).description, action: action)
         {
             throw DataKeyError.keyNotAllowed(keyARN: arn)
         }
@@ -278,7 +278,7 @@ public final class DataKeyRing: Sendable {
     }
 
     static func keyARN(_ account: String, _ region: String, _ keyID: UUID) -> String {
-        "arn:aws:kms:\(region):\(account):key/\(keyID.uuidString.lowercased())"
+        ARN(region: region, account: account, resource: .key(keyID.uuidString.lowercased())).description
     }
 
     /// The id of the account's service default key for a region (`alias/aws/logs`), created on first use.

@@ -48,8 +48,10 @@ extension KeyService {
         NamePattern.isASCIIAlphanumericScalar(scalar) || ":/_-".unicodeScalars.contains(scalar)
     }
 
+    /// The ARN of an alias given as `alias/<name>`.
     static func aliasARN(_ caller: Caller, _ name: String) -> String {
-        "arn:aws:kms:\(caller.region):\(caller.accountID):\(name)"
+        let alias = name.hasPrefix("alias/") ? String(name.dropFirst("alias/".count)) : name
+        return ARN(region: caller.region, account: caller.accountID, resource: .alias(alias)).description
     }
 
     func createAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
@@ -155,12 +157,15 @@ extension KeyService {
         var local = reference
         var owner = caller.accountID
         if reference.hasPrefix("arn:") {
-            let parts = reference.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-            guard parts.count == 6, parts[2] == "kms", parts[3] == caller.region, parts[4].count == 12,
-                parts[4].allSatisfy(\.isNumber)
+            guard let arn = ARN(reference), arn.service == "kms", arn.region == caller.region, arn.account.count == 12,
+                arn.account.allSatisfy(\.isNumber)
             else { throw AWSError.kmsNotFound(reference) }
-            owner = String(parts[4])
-            local = String(parts[5])
+            owner = arn.account
+            switch arn.resource {
+            case .key(let id): local = "key/\(id)"
+            case .alias(let name): local = "alias/\(name)"
+            default: throw AWSError.kmsNotFound(reference)
+            }
         }
         if local.hasPrefix("key/") { local.removeFirst(4) }
         if local.hasPrefix("alias/") {

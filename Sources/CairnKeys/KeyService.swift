@@ -80,7 +80,7 @@ public struct KeyService: Sendable {
     }
 
     static func keyARN(_ caller: Caller, _ keyID: UUID) -> String {
-        "arn:aws:kms:\(caller.region):\(caller.accountID):key/\(keyID.uuidString.lowercased())"
+        ARN(region: caller.region, account: caller.accountID, resource: .key(keyID.uuidString.lowercased())).description
     }
 }
 

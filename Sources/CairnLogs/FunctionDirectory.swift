@@ -1,5 +1,6 @@
 public import CairnAccounts
 import CairnCrypto
+import CairnProtocol
 public import CairnStore
 import Foundation
 import NIOCore
@@ -14,7 +15,7 @@ public struct LogFunction: Sendable, Codable, Equatable {
     public let url: String
     public let createdAt: Int64
 
-    public var arn: String { "arn:aws:lambda:\(region):\(accountID):function:\(name)" }
+    public var arn: String { ARN(region: region, account: accountID, resource: .function(name)).description }
 }
 
 /// The functions of every account: created by administrators, their secrets sealed by the root key.
@@ -101,9 +102,8 @@ public struct FunctionDirectory: Sendable {
 
     /// `(region, account, name)` of a function ARN `arn:aws:lambda:<region>:<account>:function:<name>`.
     static func reference(_ arn: String) -> (region: String, account: String, name: String)? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 7, parts[0] == "arn", parts[2] == "lambda", parts[5] == "function" else { return nil }
-        return (parts[3], parts[4], parts[6])
+        guard let arn = ARN(arn), case .function(let name) = arn.resource else { return nil }
+        return (arn.region, arn.account, name)
     }
 
     /// The function an ARN names, with its secret, if it exists.

@@ -59,15 +59,13 @@ extension AWSError {
 
 extension LogsService {
     static func destinationARN(region: String, account: String, name: String) -> String {
-        "arn:aws:logs:\(region):\(account):destination:\(name)"
+        ARN(region: region, account: account, resource: .destination(name)).description
     }
 
     /// `(region, account, name)` of a destination ARN.
     static func destinationReference(_ arn: String) -> (region: String, account: String, name: String)? {
-        let parts = arn.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "destination", !parts[6].isEmpty
-        else { return nil }
-        return (parts[3], parts[4], parts[6])
+        guard let arn = ARN(arn), case .destination(let name) = arn.resource else { return nil }
+        return (arn.region, arn.account, name)
     }
 
     func putDestination(_ request: PutDestinationRequest, _ caller: Caller) async throws -> PutDestinationResponse {

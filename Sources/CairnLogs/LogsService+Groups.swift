@@ -141,7 +141,7 @@ extension LogsService {
             more
             ? groups.last.map {
                 pageToken.make(
-                    [$0.logGroupName, String($0.logGroupArn.split(separator: ":")[4])], operation: "DescribeLogGroups",
+                    [$0.logGroupName, ARN($0.logGroupArn)?.account ?? caller.accountID], operation: "DescribeLogGroups",
                     caller: caller)
             }
             : nil

@@ -3,11 +3,12 @@ public import CairnProtocol
 /// ARNs in AWS's formats.
 public enum ResourceName {
     public static func logGroup(_ caller: Caller, _ name: String) -> String {
-        "arn:aws:logs:\(caller.region):\(caller.accountID):log-group:\(name)"
+        ARN(region: caller.region, account: caller.accountID, resource: .logGroup(name)).description
     }
 
     public static func logStream(_ caller: Caller, group: String, stream: String) -> String {
-        "arn:aws:logs:\(caller.region):\(caller.accountID):log-group:\(group):log-stream:\(stream)"
+        ARN(region: caller.region, account: caller.accountID, resource: .logStream(group: group, stream: stream))
+            .description
     }
 
     /// A log group named by a `logGroupIdentifier` (a name or an ARN) or a tagging `resourceArn`.
@@ -22,13 +23,7 @@ public enum ResourceName {
         guard identifier.hasPrefix("arn:") else {
             return LogGroupReference(accountID: caller.accountID, region: caller.region, name: identifier)
         }
-        let parts = identifier.split(separator: ":", maxSplits: 6, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 7, parts[1].hasPrefix("aws"), parts[2] == "logs", parts[5] == "log-group" else {
-            return nil
-        }
-        var name = parts[6]
-        if name.hasSuffix(":*") { name.removeLast(2) }
-        guard !name.isEmpty, !name.contains(":") else { return nil }
-        return LogGroupReference(accountID: parts[4], region: parts[3], name: name)
+        guard let arn = ARN(identifier), case .logGroup(let name) = arn.resource else { return nil }
+        return LogGroupReference(accountID: arn.account, region: arn.region, name: name)
     }
 }

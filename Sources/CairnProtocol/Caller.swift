@@ -28,5 +28,5 @@ public struct Caller: Sendable, Equatable {
     }
 
     /// The principal ARN shown in access-denied messages.
-    public var userARN: String { "arn:aws:iam::\(accountID):user/\(accessKeyID)" }
+    public var userARN: String { ARN.user(account: accountID, name: accessKeyID).description }
 }

@@ -34,7 +34,7 @@ public enum ResourcePolicy {
     static func matchesPrincipal(_ value: Any?, account: String, principal: String) -> Bool {
         let names: [String] = (value as? String).map { [$0] } ?? strings((value as? [String: Any])?["AWS"])
         return names.contains { name in
-            name == "*" || name == account || name == "arn:aws:iam::\(account):root" || name == principal
+            name == "*" || name == account || name == ARN.accountRoot(account).description || name == principal
         }
     }
 
