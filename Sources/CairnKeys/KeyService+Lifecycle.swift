@@ -98,23 +98,21 @@ extension KeyService {
             guard UUID(uuidString: marker) != nil else { throw AWSError("InvalidMarkerException", "Invalid marker") }
             return marker.lowercased()
         }
+        var page = Page<KeyListEntry>(limit: limit)
         let rows = try await database.query(
             """
             SELECT key_id FROM kms_keys
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(after)::uuid IS NULL OR key_id > \(after)::uuid)
-            ORDER BY key_id LIMIT \(limit + 1)
+            ORDER BY key_id LIMIT \(page.fetchLimit)
             """)
-        var keys: [KeyListEntry] = []
-        var truncated = false
         for try await id in rows.decode(UUID.self) {
-            guard keys.count < limit else {
-                truncated = true
+            guard page.add(KeyListEntry(KeyId: id.uuidString.lowercased(), KeyArn: Self.keyARN(caller, id))) else {
                 break
             }
-            keys.append(KeyListEntry(KeyId: id.uuidString.lowercased(), KeyArn: Self.keyARN(caller, id)))
         }
-        return ListKeysResponse(Keys: keys, NextMarker: truncated ? keys.last?.KeyId : nil, Truncated: truncated)
+        return ListKeysResponse(
+            Keys: page.items, NextMarker: page.hasMore ? page.items.last?.KeyId : nil, Truncated: page.hasMore)
     }
 
     func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {

@@ -110,26 +110,22 @@ extension KeyService {
         let key = try await customerKey(request.KeyId ?? "", caller)
         let after = Int32(request.Marker ?? "") ?? 1
         let limit = request.Limit ?? Limits.defaultListLimit
+        var page = Page<(version: Int32, entry: RotationsListEntry)>(limit: limit)
         let rows = try await database.query(
             """
             SELECT version, created_at, rotation_type FROM kms_key_versions
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id) AND version > \(after)
-            ORDER BY version LIMIT \(limit + 1)
+            ORDER BY version LIMIT \(page.fetchLimit)
             """)
-        var rotations: [(Int32, RotationsListEntry)] = []
         for try await (version, created, type) in rows.decode((Int32, Date, String?).self) {
-            rotations.append(
-                (
-                    version,
-                    RotationsListEntry(
-                        KeyId: key.arn, RotationDate: created.timeIntervalSince1970, RotationType: type ?? "AUTOMATIC")
-                ))
+            let entry = RotationsListEntry(
+                KeyId: key.arn, RotationDate: created.timeIntervalSince1970, RotationType: type ?? "AUTOMATIC")
+            guard page.add((version, entry)) else { break }
         }
-        let truncated = rotations.count > limit
-        let page = Array(rotations.prefix(limit))
         return ListKeyRotationsResponse(
-            Rotations: page.map(\.1), NextMarker: truncated ? page.last.map { String($0.0) } : nil,
-            Truncated: truncated)
+            Rotations: page.items.map(\.entry),
+            NextMarker: page.hasMore ? page.items.last.map { String($0.version) } : nil,
+            Truncated: page.hasMore)
     }
 
     /// Adds a new version of key material (sealed by the root key); new encryptions use it.

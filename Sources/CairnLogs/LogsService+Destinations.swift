@@ -148,35 +148,32 @@ extension LogsService {
             try pageToken.read($0, operation: "DescribeDestinations", caller: caller, fields: 1)[0]
         }
         let prefix = request.DestinationNamePrefix.map { Self.likeEscaped($0) + "%" }
+        var page = Page<DestinationDescription>(limit: limit)
         let rows = try await database.query(
             """
             SELECT name, target_arn, role_arn, access_policy, creation_time FROM destinations
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(prefix)::text IS NULL OR name LIKE \(prefix))
               AND (\(after)::text IS NULL OR name COLLATE "C" > \(after))
-            ORDER BY name COLLATE "C" LIMIT \(limit + 1)
+            ORDER BY name COLLATE "C" LIMIT \(page.fetchLimit)
             """)
-        var destinations: [DestinationDescription] = []
-        var more = false
         for try await (name, target, role, policy, created) in rows.decode(
             (String, String, String, String?, Int64).self)
         {
-            guard destinations.count < limit else {
-                more = true
-                break
-            }
-            destinations.append(
-                DestinationDescription(
-                    destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
-                    arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
-                    creationTime: created))
+            guard
+                page.add(
+                    DestinationDescription(
+                        destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,
+                        arn: Self.destinationARN(region: caller.region, account: caller.accountID, name: name),
+                        creationTime: created))
+            else { break }
         }
         let token =
-            more
-            ? destinations.last.map {
+            page.hasMore
+            ? page.items.last.map {
                 pageToken.make([$0.destinationName], operation: "DescribeDestinations", caller: caller)
             } : nil
-        return DescribeDestinationsResponse(destinations: destinations, nextToken: token)
+        return DescribeDestinationsResponse(destinations: page.items, nextToken: token)
     }
 
     func deleteDestination(_ request: DestinationNameRequest, _ caller: Caller) async throws -> EmptyResponse {

@@ -95,8 +95,7 @@ extension LogsService {
         }
         let identifiedAccounts = identified?.map(\.accountID)
         let identifiedNames = identified?.map(\.name)
-        var groups: [LogGroupDescription] = []
-        var more = false
+        var page = Page<LogGroupDescription>(limit: limit)
         if !accounts.isEmpty {
             let prefixPattern = request.logGroupNamePrefix.map { Self.likeEscaped($0) + "%" }
             let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
@@ -117,35 +116,33 @@ extension LogsService {
                        SELECT * FROM unnest(\(identifiedAccounts)::text[], \(identifiedNames)::text[])))
                   AND (\(after?[0])::text IS NULL
                        OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
-                ORDER BY name COLLATE "C", account_id LIMIT \(limit + 1)
+                ORDER BY name COLLATE "C", account_id LIMIT \(page.fetchLimit)
                 """)
             for try await (account, name, created, retention, filters, stored, kms, groupClass, protected)
                 in rows.decode(
                     (String, String, Int64, Int?, Int, Int64, String?, String, Bool).self)
             {
-                guard groups.count < limit else {
-                    more = true
-                    break
-                }
                 let arn = ResourceName.logGroup(caller.acting(for: account), name)
-                groups.append(
-                    LogGroupDescription(
-                        logGroupName: name, creationTime: created, retentionInDays: retention,
-                        metricFilterCount: filters,
-                        arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass,
-                        logGroupArn: arn,
-                        deletionProtectionEnabled: protected))
+                guard
+                    page.add(
+                        LogGroupDescription(
+                            logGroupName: name, creationTime: created, retentionInDays: retention,
+                            metricFilterCount: filters,
+                            arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass,
+                            logGroupArn: arn,
+                            deletionProtectionEnabled: protected))
+                else { break }
             }
         }
         let token =
-            more
-            ? groups.last.map {
+            page.hasMore
+            ? page.items.last.map {
                 pageToken.make(
                     [$0.logGroupName, ARN($0.logGroupArn)?.account ?? caller.accountID], operation: "DescribeLogGroups",
                     caller: caller)
             }
             : nil
-        return DescribeLogGroupsResponse(logGroups: groups, nextToken: token)
+        return DescribeLogGroupsResponse(logGroups: page.items, nextToken: token)
     }
 
     func putRetentionPolicy(_ request: PutRetentionPolicyRequest, _ caller: Caller) async throws -> EmptyResponse {

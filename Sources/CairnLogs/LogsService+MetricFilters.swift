@@ -123,6 +123,7 @@ extension LogsService {
             try pageToken.read($0, operation: "DescribeMetricFilters", caller: caller, fields: 2)
         }
         let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        var page = Page<MetricFilterDescription>(limit: limit)
         let rows = try await database.query(
             """
             SELECT g.name, f.filter_name, f.filter_pattern, f.metric_name, f.metric_namespace, f.metric_value,
@@ -135,33 +136,29 @@ extension LogsService {
               AND (\(request.metricNamespace)::text IS NULL OR f.metric_namespace = \(request.metricNamespace))
               AND (\(after?[0])::text IS NULL
                    OR (g.name COLLATE "C", f.filter_name COLLATE "C") > (\(after?[0]), \(after?[1] ?? "")))
-            ORDER BY g.name COLLATE "C", f.filter_name COLLATE "C" LIMIT \(limit + 1)
+            ORDER BY g.name COLLATE "C", f.filter_name COLLATE "C" LIMIT \(page.fetchLimit)
             """)
-        var filters: [MetricFilterDescription] = []
-        var more = false
         for try await (group, name, pattern, metric, namespace, value, defaultValue, dimensions, unit, created)
             in rows.decode((String, String, String, String, String, String, Double?, String, String?, Int64).self)
         {
-            guard filters.count < limit else {
-                more = true
-                break
-            }
             let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
-            filters.append(
-                MetricFilterDescription(
-                    filterName: name, filterPattern: pattern,
-                    metricTransformations: [
-                        MetricTransformation(
-                            metricName: metric, metricNamespace: namespace, metricValue: value,
-                            defaultValue: defaultValue, dimensions: decoded.isEmpty ? nil : decoded, unit: unit)
-                    ], creationTime: created, logGroupName: group))
+            guard
+                page.add(
+                    MetricFilterDescription(
+                        filterName: name, filterPattern: pattern,
+                        metricTransformations: [
+                            MetricTransformation(
+                                metricName: metric, metricNamespace: namespace, metricValue: value,
+                                defaultValue: defaultValue, dimensions: decoded.isEmpty ? nil : decoded, unit: unit)
+                        ], creationTime: created, logGroupName: group))
+            else { break }
         }
         let token =
-            more
-            ? filters.last.map {
+            page.hasMore
+            ? page.items.last.map {
                 pageToken.make([$0.logGroupName, $0.filterName], operation: "DescribeMetricFilters", caller: caller)
             } : nil
-        return DescribeMetricFiltersResponse(metricFilters: filters, nextToken: token)
+        return DescribeMetricFiltersResponse(metricFilters: page.items, nextToken: token)
     }
 
     func testMetricFilter(_ request: TestMetricFilterRequest, _ caller: Caller) async throws -> TestMetricFilterResponse

@@ -64,6 +64,7 @@ extension LogsService {
         let afterTime = position.flatMap { Int64($0[0]) }
         let afterName = position?[1]
         let prefix = request.logStreamNamePrefix.map { Self.likeEscaped($0) + "%" }
+        var page = Page<LogStreamDescription>(limit: limit)
         let direction = descending ? "DESC" : "ASC"
         let comparison = descending ? "<" : ">"
         let query: PostgresQuery =
@@ -75,7 +76,7 @@ extension LogsService {
               AND (\(afterName)::text IS NULL
                    OR (COALESCE(last_event_time, 0), name COLLATE "C") \(unescaped: comparison) (\(afterTime ?? 0), \(afterName)))
             ORDER BY COALESCE(last_event_time, 0) \(unescaped: direction), name COLLATE "C" \(unescaped: direction)
-            LIMIT \(limit + 1)
+            LIMIT \(page.fetchLimit)
             """
             : """
             SELECT name, creation_time, first_event_time, last_event_time, last_ingestion_time, next_sequence
@@ -84,30 +85,27 @@ extension LogsService {
               AND (\(prefix)::text IS NULL OR name LIKE \(prefix))
               AND (\(afterName)::text IS NULL OR name COLLATE "C" \(unescaped: comparison) \(afterName))
             ORDER BY name COLLATE "C" \(unescaped: direction)
-            LIMIT \(limit + 1)
+            LIMIT \(page.fetchLimit)
             """
-        var streams: [LogStreamDescription] = []
-        var more = false
         for try await (name, created, first, last, ingested, sequence) in try await database.query(query).decode(
             (String, Int64, Int64?, Int64?, Int64?, Int64).self)
         {
-            guard streams.count < limit else {
-                more = true
-                break
-            }
-            streams.append(
-                LogStreamDescription(
-                    logStreamName: name, creationTime: created, firstEventTimestamp: first, lastEventTimestamp: last,
-                    lastIngestionTime: ingested, uploadSequenceToken: SequenceToken.make(sequence),
-                    arn: ResourceName.logStream(group.owner, group: group.name, stream: name), storedBytes: 0))
+            guard
+                page.add(
+                    LogStreamDescription(
+                        logStreamName: name, creationTime: created, firstEventTimestamp: first,
+                        lastEventTimestamp: last, lastIngestionTime: ingested,
+                        uploadSequenceToken: SequenceToken.make(sequence),
+                        arn: ResourceName.logStream(group.owner, group: group.name, stream: name), storedBytes: 0))
+            else { break }
         }
         let token =
-            more
-            ? streams.last.map { last in
+            page.hasMore
+            ? page.items.last.map { last in
                 pageToken.make(
                     [String(last.lastEventTimestamp ?? 0), last.logStreamName], operation: operation, caller: caller)
             } : nil
-        return DescribeLogStreamsResponse(logStreams: streams, nextToken: token)
+        return DescribeLogStreamsResponse(logStreams: page.items, nextToken: token)
     }
 
 }

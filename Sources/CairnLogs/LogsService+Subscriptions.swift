@@ -97,6 +97,7 @@ extension LogsService {
             try pageToken.read($0, operation: "DescribeSubscriptionFilters", caller: caller, fields: 1)[0]
         }
         let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        var page = Page<SubscriptionFilterDescription>(limit: limit)
         let rows = try await database.query(
             """
             SELECT filter_name, filter_pattern, destination_arn, role_arn, distribution, creation_time
@@ -104,29 +105,25 @@ extension LogsService {
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
               AND (\(prefix)::text IS NULL OR filter_name LIKE \(prefix))
               AND (\(after)::text IS NULL OR filter_name COLLATE "C" > \(after))
-            ORDER BY filter_name COLLATE "C" LIMIT \(limit + 1)
+            ORDER BY filter_name COLLATE "C" LIMIT \(page.fetchLimit)
             """)
-        var filters: [SubscriptionFilterDescription] = []
-        var more = false
         for try await (name, pattern, destination, role, distribution, created) in rows.decode(
             (String, String, String, String?, String, Int64).self)
         {
-            guard filters.count < limit else {
-                more = true
-                break
-            }
-            filters.append(
-                SubscriptionFilterDescription(
-                    filterName: name, logGroupName: request.logGroupName ?? "", filterPattern: pattern,
-                    destinationArn: destination, roleArn: role, distribution: distribution, creationTime: created))
+            guard
+                page.add(
+                    SubscriptionFilterDescription(
+                        filterName: name, logGroupName: request.logGroupName ?? "", filterPattern: pattern,
+                        destinationArn: destination, roleArn: role, distribution: distribution, creationTime: created))
+            else { break }
         }
         let token =
-            more
-            ? filters.last.map {
+            page.hasMore
+            ? page.items.last.map {
                 pageToken.make([$0.filterName], operation: "DescribeSubscriptionFilters", caller: caller)
             }
             : nil
-        return DescribeSubscriptionFiltersResponse(subscriptionFilters: filters, nextToken: token)
+        return DescribeSubscriptionFiltersResponse(subscriptionFilters: page.items, nextToken: token)
     }
 
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
