@@ -24,6 +24,8 @@ extension Document {
             switch String(cString: number.objCType) {
             case "c", "B": return .boolean(number.boolValue)
             case "d", "f": return .double(number.doubleValue)
+            // Above Int64.max, Foundation hands an unsigned integer whose int64Value would wrap to a negative.
+            case "Q": return Int64(exactly: number.uint64Value).map(Document.integer) ?? .double(number.doubleValue)
             default: return .integer(number.int64Value)
             }
         default: return .null
