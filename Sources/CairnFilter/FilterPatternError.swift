@@ -7,6 +7,9 @@ public struct FilterPatternError: Error, Sendable, Equatable, CustomStringConver
 
     static let invalid = FilterPatternError("Invalid filter pattern")
 
+    static let nestedTooDeeply = FilterPatternError(
+        "Invalid filter pattern: parentheses nest deeper than \(FilterPatternLimits.maximumNestingDepth) levels")
+
     static func invalidCharacters(_ term: some Sequence<UInt8>) -> FilterPatternError {
         FilterPatternError("Invalid character(s) in term '\(String(decoding: Array(term), as: UTF8.self))'")
     }
@@ -20,6 +23,11 @@ public enum FilterPatternLimits {
     public static let maximumLength = 1024
     /// "Each filter pattern can contain up to 2 regex patterns."
     public static let maximumRegexCount = 2
+    /// Parentheses in a JSON pattern nest at most 128 levels (AWS documents no limit; a 1,024-character pattern
+    /// could otherwise nest about 500 and the parser recurses once per level). The same bound as CairnProtocol's
+    /// `NestingLimit.maximumDepth` for request documents: this library depends on nothing, so it keeps its own
+    /// copy, and a test checks that the two agree.
+    public static let maximumNestingDepth = 128
     /// Bound on the compiled size of one regex (repetition counts expand it), so matching stays linear and small.
     static let maximumRegexProgram = 4096
 }

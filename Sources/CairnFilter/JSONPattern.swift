@@ -26,7 +26,7 @@ struct JSONPattern: Sendable {
     init(_ cursor: inout PatternCursor, regexCount: inout Int) throws(FilterPatternError) {
         guard cursor.consume("{") else { throw .invalid }
         var selectors: [JSONSelector] = []
-        expression = try Self.parseAny(&cursor, &selectors, &regexCount)
+        expression = try Self.parseAny(&cursor, &selectors, &regexCount, depth: 0)
         guard cursor.consume("}") else { throw .invalid }
         cursor.skipSpaces()
         guard cursor.isAtEnd else { throw .invalid }
@@ -56,31 +56,34 @@ struct JSONPattern: Sendable {
         }
     }
 
+    /// `depth` is the number of parentheses open around the cursor; each one recurses, so they nest at most
+    /// `FilterPatternLimits.maximumNestingDepth` levels.
     private static func parseAny(
-        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int, depth: Int
     ) throws(FilterPatternError) -> Expression {
-        var expression = try parseAll(&cursor, &selectors, &regexCount)
+        var expression = try parseAll(&cursor, &selectors, &regexCount, depth: depth)
         while cursor.consume("||") {
-            expression = .any(expression, try parseAll(&cursor, &selectors, &regexCount))
+            expression = .any(expression, try parseAll(&cursor, &selectors, &regexCount, depth: depth))
         }
         return expression
     }
 
     private static func parseAll(
-        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int, depth: Int
     ) throws(FilterPatternError) -> Expression {
-        var expression = try parsePrimary(&cursor, &selectors, &regexCount)
+        var expression = try parsePrimary(&cursor, &selectors, &regexCount, depth: depth)
         while cursor.consume("&&") {
-            expression = .all(expression, try parsePrimary(&cursor, &selectors, &regexCount))
+            expression = .all(expression, try parsePrimary(&cursor, &selectors, &regexCount, depth: depth))
         }
         return expression
     }
 
     private static func parsePrimary(
-        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int
+        _ cursor: inout PatternCursor, _ selectors: inout [JSONSelector], _ regexCount: inout Int, depth: Int
     ) throws(FilterPatternError) -> Expression {
         if cursor.consume("(") {
-            let inner = try parseAny(&cursor, &selectors, &regexCount)
+            guard depth < FilterPatternLimits.maximumNestingDepth else { throw .nestedTooDeeply }
+            let inner = try parseAny(&cursor, &selectors, &regexCount, depth: depth + 1)
             guard cursor.consume(")") else { throw .invalid }
             return inner
         }

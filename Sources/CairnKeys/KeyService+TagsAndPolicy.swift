@@ -199,9 +199,12 @@ extension KeyService {
     }
 
     static func checkPolicyDocument(_ policy: String) throws(AWSError) {
-        guard let document = try? JSONSerialization.jsonObject(with: Data(policy.utf8)) as? [String: Any],
-            document["Statement"] != nil
-        else {
+        if NestingLimit.exceeded(json: policy.utf8) {
+            throw AWSError(
+                "MalformedPolicyDocumentException",
+                "The new key policy nests deeper than \(NestingLimit.maximumDepth) levels.")
+        }
+        guard let document = ResourcePolicy.object(policy), document["Statement"] != nil else {
             throw AWSError("MalformedPolicyDocumentException", "The new key policy is not valid JSON with a Statement.")
         }
     }

@@ -122,9 +122,13 @@ extension LogsService {
         validation.required(request.accessPolicy, "accessPolicy")
         validation.string(request.accessPolicy, "accessPolicy", min: 1)
         try validation.check()
-        guard let data = request.accessPolicy?.data(using: .utf8),
-            (try? JSONSerialization.jsonObject(with: data)) is [String: Any]
-        else { throw AWSError.invalidParameter("The access policy is not a valid JSON policy document.") }
+        if let policy = request.accessPolicy, NestingLimit.exceeded(json: policy.utf8) {
+            throw AWSError.invalidParameter(
+                "The access policy nests deeper than \(NestingLimit.maximumDepth) levels.")
+        }
+        guard let policy = request.accessPolicy, ResourcePolicy.object(policy) != nil else {
+            throw AWSError.invalidParameter("The access policy is not a valid JSON policy document.")
+        }
         let rows = try await database.query(
             """
             UPDATE destinations SET access_policy = \(request.accessPolicy)

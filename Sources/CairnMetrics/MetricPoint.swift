@@ -72,13 +72,15 @@ public struct MetricPoint: Sendable {
         self.unit = unit
     }
 
-    /// Adds `value`, observed `count` times.
+    /// Adds `value`, observed `count` times (a client's `Counts` entry: any finite number, 1e19 included).
     public mutating func add(_ value: Double, count: Double = 1) {
         sampleCount += count
         sum += value * count
         minimum = min(minimum, value)
         maximum = max(maximum, value)
-        var copies = min(Int(count.rounded(.up)), MetricsLimits.samplesPerPoint - samples.count)
+        // Compared as a Double first: converting a count beyond Int's range would trap.
+        let room = MetricsLimits.samplesPerPoint - samples.count
+        var copies = count >= Double(room) ? room : count > 0 ? Int(count.rounded(.up)) : 0
         while copies > 0 {
             samples.append(value)
             copies -= 1

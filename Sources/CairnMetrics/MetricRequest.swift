@@ -41,15 +41,16 @@ struct MetricRequest {
         return number
     }
 
+    /// An `integer` member: 32 bits in the service model (`Period`, `StorageResolution`), so a larger number is
+    /// refused here rather than overflowing the arithmetic done with it.
     func integer(_ name: String, required: Bool = false) throws(AWSError) -> Int? {
         guard let value = optional(name) else {
             if required { throw AWSError.missingParameter(member(name)) }
             return nil
         }
-        guard let number = value.integer, let small = Int(exactly: number) else {
-            throw AWSError.serialization("\(member(name)) must be an integer.")
-        }
-        return small
+        guard let number = value.integer else { throw AWSError.serialization("\(member(name)) must be an integer.") }
+        guard let small = Int32(exactly: number) else { throw AWSError.invalidValue("\(number)", member(name)) }
+        return Int(small)
     }
 
     func timestamp(_ name: String, required: Bool = false) throws(AWSError) -> Double? {

@@ -9,6 +9,8 @@ extension MetricsLimits {
     /// Data points may be up to two weeks old and up to two hours in the future.
     public static let maximumAgeSeconds: Double = 14 * 86_400
     public static let maximumFutureSeconds: Double = 2 * 3600
+    /// `Value` and `Values`: "Values must be in the range of -2^360 to 2^360" (MetricDatum).
+    public static let valueRange: ClosedRange<Double> = -0x1p360...0x1p360
 }
 
 extension MetricsService {
@@ -40,6 +42,9 @@ extension MetricsService {
             }
             let unit = try datum.unit()
             let value = try datum.double("Value")
+            if let value, !MetricsLimits.valueRange.contains(value) {
+                throw AWSError.invalidValue("\(value)", datum.member("Value"))
+            }
             let values = try datum.list("Values", max: MetricsLimits.valuesPerMetric)
             let counts = try datum.list("Counts", max: MetricsLimits.valuesPerMetric)
             let statistics = datum.optional("StatisticValues").map {
@@ -63,7 +68,7 @@ extension MetricsService {
             var observations: [(value: Double, count: Double)] = []
             if let value { observations.append((value, 1)) }
             for (index, entry) in values.enumerated() {
-                guard let number = entry.number, number.isFinite else {
+                guard let number = entry.number, MetricsLimits.valueRange.contains(number) else {
                     throw AWSError.invalidValue("\(entry.document)", entry.path)
                 }
                 let count = counts.isEmpty ? 1 : (counts[index].number ?? -1)

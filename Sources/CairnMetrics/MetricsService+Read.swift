@@ -11,6 +11,10 @@ extension MetricsLimits {
     public static let defaultMaxDatapoints = 100_800
     /// ListMetrics pages hold 500 metrics.
     public static let metricsPerPage = 500
+    /// `StartTime` and `EndTime` (epoch seconds): what an ISO 8601 timestamp, the query protocol's form, can
+    /// say, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z. Beyond it a number is not a time, and whole seconds
+    /// of it would not fit the 64-bit arithmetic of periods.
+    public static let timestampRange: ClosedRange<Double> = -62_135_596_800...253_402_300_799
 }
 
 extension MetricsService {
@@ -38,7 +42,7 @@ extension MetricsService {
             throw AWSError.invalidParameterCombination(
                 "Must specify either Statistics or ExtendedStatistics, but not both.")
         }
-        let requested = (end - start + Int64(period) - 1) / Int64(period)
+        let requested = Self.datapointCount(start: start, end: end, period: period)
         if requested > MetricsLimits.datapointsPerStatisticsCall {
             throw AWSError.invalidParameterCombination(
                 "You have requested up to \(requested) datapoints, which exceeds the limit of \(MetricsLimits.datapointsPerStatisticsCall). You may reduce the datapoints requested by increasing Period, or decreasing the time range."
@@ -176,14 +180,28 @@ extension MetricsService {
         return .map(response)
     }
 
-    /// `StartTime` < `EndTime`, in whole seconds.
+    /// `StartTime` < `EndTime`, in whole seconds, both within `MetricsLimits.timestampRange`.
     static func timeRange(_ request: MetricRequest) throws(AWSError) -> (Int64, Int64) {
         let start = try request.timestamp("StartTime", required: true)!
         let end = try request.timestamp("EndTime", required: true)!
+        for (name, seconds) in [("StartTime", start), ("EndTime", end)]
+        where !MetricsLimits.timestampRange.contains(seconds) {
+            throw AWSError.invalidValue("\(seconds)", request.member(name))
+        }
         guard start < end else {
             throw AWSError.invalidParameterValue("The parameter StartTime must be less than the parameter EndTime.")
         }
+        // Within the range, both convert exactly.
         return (Int64(start.rounded(.down)), Int64(end.rounded(.up)))
+    }
+
+    /// How many periods `[start, end)` spans, a partial one included; `Int64.max`, beyond any limit, when the
+    /// span itself does not fit in 64 bits.
+    static func datapointCount(start: Int64, end: Int64, period: Int) -> Int64 {
+        let width = Int64(period)
+        let (span, overflow) = end.subtractingReportingOverflow(start)
+        guard width > 0, !overflow else { return .max }
+        return span / width + (span % width > 0 ? 1 : 0)
     }
 
     /// Periods of 1, 5, 10, 30 seconds or any multiple of 60.

@@ -1,13 +1,11 @@
 /// RFC 8949 CBOR, the subset Smithy RPC v2 uses: integers, floats (half, single, double), text and
 /// byte strings, arrays and maps (definite or indefinite length), `true`/`false`/`null`/undefined,
-/// and tag 1 (epoch-seconds timestamps). Decoding is bounded in depth and never trusts a length
-/// beyond the bytes present.
+/// and tag 1 (epoch-seconds timestamps). Decoding never trusts a length beyond the bytes present, and arrays,
+/// maps and tags nest at most `NestingLimit.maximumDepth` levels.
 public enum CBOR {
     public struct DecodingError: Error, Sendable, Equatable {
         public let reason: String
     }
-
-    static let maximumDepth = 64
 
     // MARK: encoding
 
@@ -132,11 +130,14 @@ public enum CBOR {
             return false
         }
 
+        /// The item at the cursor, inside `depth` arrays, maps and tags.
         mutating func item(depth: Int) throws(DecodingError) -> Document {
-            guard depth < CBOR.maximumDepth else { throw DecodingError(reason: "nesting too deep") }
             let initial = try byte()
             let major = initial >> 5
             let info = initial & 0x1F
+            if (4...6).contains(major), depth >= NestingLimit.maximumDepth {
+                throw DecodingError(reason: "nesting deeper than \(NestingLimit.maximumDepth) levels")
+            }
             switch major {
             case 0:
                 guard let value = try argument(info), value <= UInt64(Int64.max) else {

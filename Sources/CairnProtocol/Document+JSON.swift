@@ -1,9 +1,11 @@
 import Foundation
 
-/// JSON ↔ `Document`, for the AWS JSON 1.0 form of document-based APIs.
+/// JSON ↔ `Document`, for the AWS JSON 1.0 form of document-based APIs. Documents nest at most
+/// `NestingLimit.maximumDepth` levels, so the recursive conversions here stay shallow.
 extension Document {
     public static func fromJSON(_ bytes: [UInt8]) throws(AWSError) -> Document {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .map([:]) }
+        try NestingLimit.check(json: bytes)
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
@@ -22,6 +24,8 @@ extension Document {
             switch String(cString: number.objCType) {
             case "c", "B": return .boolean(number.boolValue)
             case "d", "f": return .double(number.doubleValue)
+            // Above Int64.max, Foundation hands an unsigned integer whose int64Value would wrap to a negative.
+            case "Q": return Int64(exactly: number.uint64Value).map(Document.integer) ?? .double(number.doubleValue)
             default: return .integer(number.int64Value)
             }
         default: return .null

@@ -1,9 +1,11 @@
 import Foundation
 
 /// Decodes an AWS JSON 1.1 request body. Anything that is not a JSON object of the
-/// expected shape is a `SerializationException`, as AWS answers.
+/// expected shape is a `SerializationException`, as AWS answers; so is a body nesting deeper than
+/// `NestingLimit.maximumDepth` (checked before Foundation's decoder, which would go to 512 levels).
 public enum JSONRequest {
     public static func decode<Input: Decodable>(_ type: Input.Type, from body: [UInt8]) throws(AWSError) -> Input {
+        try NestingLimit.check(json: body)
         let data =
             body.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) ? Data("{}".utf8) : Data(body)
         do {

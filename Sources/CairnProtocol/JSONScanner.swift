@@ -1,11 +1,14 @@
 /// A pull scanner over JSON bytes for hot request paths (PutLogEvents): no intermediate objects,
 /// strings decoded straight into a caller's buffer, UTF-8 validated, `\uXXXX` and surrogate pairs handled.
-/// Every malformed input throws `SerializationException`; nothing is trusted from the input's lengths.
+/// Every malformed input throws `SerializationException`; nothing is trusted from the input's lengths, and
+/// objects and arrays nest at most `NestingLimit.maximumDepth` levels (`skipValue` recurses once per level).
 public struct JSONScanner {
     public enum ValueKind: Equatable { case object, array, string, number, bool, null }
 
     let bytes: [UInt8]
     public private(set) var index: Int
+    /// Objects and arrays open around the cursor.
+    public private(set) var depth = 0
 
     public init(_ bytes: [UInt8]) {
         self.bytes = bytes
@@ -52,9 +55,17 @@ public struct JSONScanner {
         index += 1
     }
 
+    /// Opens an object or array: one level deeper, refused beyond `NestingLimit.maximumDepth`.
+    private mutating func enterContainer(_ opening: UInt8) throws(AWSError) {
+        try expect(opening)
+        guard depth < NestingLimit.maximumDepth else { throw NestingLimit.tooDeep }
+        depth += 1
+    }
+
     /// Iterates the members of an object: `body` is called with each key (decoded) and must consume its value.
     public mutating func readObject(_ body: (inout JSONScanner, String) throws(AWSError) -> Void) throws(AWSError) {
-        try expect(UInt8(ascii: "{"))
+        try enterContainer(UInt8(ascii: "{"))
+        defer { depth -= 1 }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -78,7 +89,8 @@ public struct JSONScanner {
 
     /// Iterates the elements of an array: `body` must consume one value each time.
     public mutating func readArray(_ body: (inout JSONScanner) throws(AWSError) -> Void) throws(AWSError) {
-        try expect(UInt8(ascii: "["))
+        try enterContainer(UInt8(ascii: "["))
+        defer { depth -= 1 }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1

@@ -4,12 +4,18 @@ import Foundation
 /// another account (the owner's own principals are always allowed, as AWS's default policies do through the
 /// account's root). Deny beats Allow; nothing allowed means denied. Principals: `*`, an account id,
 /// `arn:aws:iam::<account>:root`, or a user ARN of that account. Actions: `kms:*`, an exact action, or a
-/// prefix with a trailing `*` (`kms:Encrypt*`). Conditions are not supported.
+/// prefix with a trailing `*` (`kms:Encrypt*`). Conditions are not supported. A document that is not a JSON
+/// object, or nests deeper than `NestingLimit.maximumDepth`, allows nothing.
 public enum ResourcePolicy {
+    /// The document's top-level JSON object; nil when it is not one or nests deeper than
+    /// `NestingLimit.maximumDepth` (services check that first, to say so).
+    public static func object(_ document: String) -> [String: Any]? {
+        guard !NestingLimit.exceeded(json: document.utf8) else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(document.utf8))) as? [String: Any]
+    }
+
     public static func allows(_ document: String?, account: String, principal: String, action: String) -> Bool {
-        guard let document, let data = document.data(using: .utf8),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return false }
+        guard let document, let object = object(document) else { return false }
         let statements: [[String: Any]] =
             (object["Statement"] as? [[String: Any]]) ?? ((object["Statement"] as? [String: Any]).map { [$0] } ?? [])
         var allowed = false

@@ -76,4 +76,17 @@ import Testing
         #expect(String(decoding: document.json, as: UTF8.self) == #"{"a":1,"b":1.5,"c":true,"d":[null,"x"],"e":1000}"#)
         #expect(throws: AWSError.self) { try Document.fromJSON(Array("{".utf8)) }
     }
+
+    /// Integers beyond 64 bits keep their sign and magnitude as doubles instead of wrapping (2^64 - 1 read as -1).
+    @Test func jsonIntegersBeyondInt64AreDoubles() throws {
+        let document = try Document.fromJSON(
+            Array(#"[9223372036854775807, 9223372036854775808, 18446744073709551615, -9223372036854775809, 1e19]"#.utf8)
+        )
+        #expect(
+            document
+                == .list([
+                    .integer(.max), .double(0x1p63), .double(0x1p64), .double(-0x1p63), .double(1e19),
+                ]))
+        #expect(document.list?.dropFirst().allSatisfy { $0.integer == nil } == true)
+    }
 }
