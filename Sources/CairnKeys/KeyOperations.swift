@@ -40,15 +40,12 @@ extension KeyService {
         ]
     }
 
-    /// One KMS operation: its handler runs on a key service that checks other accounts' key policies for the
-    /// operation's own action.
+    /// One KMS operation; key operations and cryptographic uses are audited with their outcome.
     private func declare<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String, _ roles: Set<Role>, _ input: Input.Type,
         _ handler: @escaping @Sendable (KeyService) -> @Sendable (Input, Caller) async throws -> Output
     ) -> Operation {
-        var named = self
-        named.operation = name
-        let service = named
+        let service = self
         let operation = Operation(.kms, name, roles: roles, input: input, handler: handler(service))
         guard Self.auditedOperations.contains(name) else { return operation }
         return operation.wrapped { body, caller, next in

@@ -57,7 +57,7 @@ extension KeyService {
     func createAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
         let name = request.AliasName ?? ""
-        let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
+        let key = try await customerKey(request.TargetKeyId ?? "", caller, for: "CreateAlias", allowAliases: false)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         let rows = try await database.query(
             """
@@ -71,7 +71,7 @@ extension KeyService {
     func updateAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateAlias(request.AliasName, target: request.TargetKeyId, targetRequired: true)
         let name = request.AliasName ?? ""
-        let key = try await customerKey(request.TargetKeyId ?? "", caller, allowAliases: false)
+        let key = try await customerKey(request.TargetKeyId ?? "", caller, for: "UpdateAlias", allowAliases: false)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         let rows = try await database.query(
             """
@@ -101,7 +101,7 @@ extension KeyService {
         validation.string(request.Marker, "marker", min: 1, max: 1024)
         try validation.check()
         var keyID: UUID?
-        if let reference = request.KeyId { keyID = try await customerKey(reference, caller).id }
+        if let reference = request.KeyId { keyID = try await customerKey(reference, caller, for: "ListAliases").id }
         let limit = request.Limit ?? Limits.defaultListLimit
         var aliases: [AliasListEntry] = []
         let rows = try await database.query(

@@ -23,7 +23,7 @@ extension KeyService {
             max: Limits.plaintextBytes.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
-        let key = try await usableKey(request.KeyId ?? "", caller)
+        let key = try await usableKey(request.KeyId ?? "", caller, for: "Encrypt")
         let blob = try await seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
         return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
@@ -37,7 +37,8 @@ extension KeyService {
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
         let opened = try await openBlob(
-            Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller)
+            Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller,
+            for: "Decrypt")
         let key = opened.key
         let plaintext = opened.plaintext
         return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
@@ -63,7 +64,7 @@ extension KeyService {
         case (.some(let spec), .none): size = spec == "AES_128" ? 16 : 32
         case (.none, .some(let bytes)): size = bytes
         }
-        let key = try await usableKey(request.KeyId ?? "", caller)
+        let key = try await usableKey(request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
         let dataKey = SecureRandom.bytes(size)
         let blob = try await seal(dataKey, key: key, context: request.EncryptionContext, caller)
         return GenerateDataKeyResponse(
@@ -83,7 +84,7 @@ extension KeyService {
 
     /// Opens a ciphertext blob: its key must be usable, and match `named` when a key is named.
     func openBlob(
-        _ blob: [UInt8], context: [String: String]?, named: String?, _ caller: Caller
+        _ blob: [UInt8], context: [String: String]?, named: String?, _ caller: Caller, for operation: String
     ) async throws
         -> (key: CustomerKey, plaintext: [UInt8])
     {
@@ -95,9 +96,9 @@ extension KeyService {
         guard let owner = try await owner(ofKey: keyID, caller) else {
             throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
         }
-        let key = try await usableKey(owner: owner, id: keyID, caller)
+        let key = try await usableKey(owner: owner, id: keyID, caller, for: operation)
         if let named {
-            let wanted = try await customerKey(named, caller)
+            let wanted = try await customerKey(named, caller, for: operation)
             guard wanted.id == key.id else { throw AWSError.incorrectKey }
         }
         let ownerView = caller.acting(for: key.owner)
@@ -116,12 +117,12 @@ extension KeyService {
     }
 
     /// A key that may be used for cryptography now: enabled, not pending deletion.
-    func usableKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(reference, caller))
+    func usableKey(_ reference: String, _ caller: Caller, for operation: String) async throws -> CustomerKey {
+        try Self.checkUsable(try await customerKey(reference, caller, for: operation))
     }
 
-    func usableKey(owner: String, id: UUID, _ caller: Caller) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller))
+    func usableKey(owner: String, id: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey {
+        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller, for: operation))
     }
 
     static func checkUsable(_ key: CustomerKey) throws(AWSError) -> CustomerKey {

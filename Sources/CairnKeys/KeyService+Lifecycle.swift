@@ -78,13 +78,13 @@ extension KeyService {
                 account: caller.accountID, keyID: keyID, version: 1, rootKey: rootKey, on: connection,
                 logger: database.logger)
         }
-        let key = try await customerKey(keyID.uuidString, caller)
+        let key = try await customerKey(keyID.uuidString, caller, for: "CreateKey")
         return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
     }
 
     func describeKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await customerKey(request.KeyId ?? "", caller, for: "DescribeKey")
         return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
     }
 
@@ -117,7 +117,7 @@ extension KeyService {
 
     func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "EnableKey")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, .enabled, caller)
         return EmptyResponse()
@@ -125,7 +125,7 @@ extension KeyService {
 
     func disableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "DisableKey")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         try await setState(key, .disabled, caller)
         return EmptyResponse()
@@ -141,7 +141,7 @@ extension KeyService {
             request.PendingWindowInDays, "pendingWindowInDays", min: Limits.pendingWindowDays.lowerBound,
             max: Limits.pendingWindowDays.upperBound)
         try validation.check()
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "ScheduleKeyDeletion")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         let days = request.PendingWindowInDays ?? Limits.defaultPendingWindowDays
         let rows = try await database.query(
@@ -161,7 +161,7 @@ extension KeyService {
 
     func cancelKeyDeletion(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "CancelKeyDeletion")
         guard key.state == .pendingDeletion else { throw AWSError.kmsNotPendingDeletion(key.arn) }
         // After cancelling, a key is Disabled, as in AWS.
         try await database.query(
@@ -190,12 +190,13 @@ extension KeyService {
     /// The key named by any reference (id, key ARN, alias, alias ARN): a customer key, or the AWS managed key
     /// for CloudWatch Logs. A key of another account is found only where its key policy allows the caller
     /// the operation at hand.
-    func customerKey(_ reference: String, _ caller: Caller, allowAliases: Bool = true) async throws -> CustomerKey {
+    func customerKey(_ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true
+    ) async throws -> CustomerKey {
         let (owner, keyID) = try await resolveKeyID(reference, caller, allowAliases: allowAliases)
-        return try await customerKey(owner: owner, id: keyID, caller)
+        return try await customerKey(owner: owner, id: keyID, caller, for: operation)
     }
 
-    func customerKey(owner: String, id keyID: UUID, _ caller: Caller) async throws -> CustomerKey {
+    func customerKey(owner: String, id keyID: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey {
         let ownerView = caller.acting(for: owner)
         let rows = try await database.query(
             """
@@ -208,7 +209,7 @@ extension KeyService {
         {
             let arn = Self.keyARN(ownerView, keyID)
             if owner != caller.accountID {
-                let action = "kms:\(operation ?? "DescribeKey")"
+                let action = "kms:\(operation)"
                 guard manager == "CUSTOMER",
                     ResourcePolicy.allows(policy, account: caller.accountID, principal: caller.userARN, action: action)
                 else {
@@ -228,8 +229,8 @@ extension KeyService {
     }
 
     /// A key whose state or settings the account may change: not an AWS managed one.
-    func changeableKey(_ reference: String, _ caller: Caller) async throws -> CustomerKey {
-        let key = try await customerKey(reference, caller)
+    func changeableKey(_ reference: String, _ caller: Caller, for operation: String) async throws -> CustomerKey {
+        let key = try await customerKey(reference, caller, for: operation)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         if key.owner != caller.accountID { throw AWSError.kmsNotFound(key.arn) }
         return key

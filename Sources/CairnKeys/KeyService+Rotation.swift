@@ -48,7 +48,7 @@ extension KeyService {
             request.RotationPeriodInDays, "rotationPeriodInDays", min: Self.rotationPeriodDays.lowerBound,
             max: Self.rotationPeriodDays.upperBound)
         try validation.check()
-        let key = try await usableKey(request.KeyId ?? "", caller)
+        let key = try await usableKey(request.KeyId ?? "", caller, for: "EnableKeyRotation")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         let days = request.RotationPeriodInDays ?? Self.defaultRotationPeriodDays
         try await database.query(
@@ -62,7 +62,7 @@ extension KeyService {
 
     func disableKeyRotation(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await usableKey(request.KeyId ?? "", caller)
+        let key = try await usableKey(request.KeyId ?? "", caller, for: "DisableKeyRotation")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         try await database.query(
             """
@@ -74,7 +74,7 @@ extension KeyService {
 
     func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyRotationStatusResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await customerKey(request.KeyId ?? "", caller, for: "GetKeyRotationStatus")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         let rows = try await database.query(
             """
@@ -93,7 +93,7 @@ extension KeyService {
 
     func rotateKeyOnDemand(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
         try Self.validateKeyID(request.KeyId)
-        let key = try await usableKey(request.KeyId ?? "", caller)
+        let key = try await usableKey(request.KeyId ?? "", caller, for: "RotateKeyOnDemand")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         try await Self.rotate(
             keyID: key.id, account: caller.accountID, type: "ON_DEMAND", database: database, rootKey: rootKey)
@@ -107,7 +107,7 @@ extension KeyService {
         validation.string(request.KeyId, "keyId", min: 1, max: 2048)
         validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
         try validation.check()
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await customerKey(request.KeyId ?? "", caller, for: "ListKeyRotations")
         let after = Int32(request.Marker ?? "") ?? 1
         let limit = request.Limit ?? Limits.defaultListLimit
         var page = Page<(version: Int32, entry: RotationsListEntry)>(limit: limit)

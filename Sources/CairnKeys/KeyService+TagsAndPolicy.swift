@@ -77,7 +77,7 @@ extension KeyService {
         try validation.check()
         let tags = request.Tags ?? []
         try Self.checkTags(tags)
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "TagResource")
         try await updateTags(key, caller) { current in
             for tag in tags { current[tag.TagKey] = tag.TagValue }
         }
@@ -89,7 +89,7 @@ extension KeyService {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.TagKeys, "tagKeys")
         try validation.check()
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "UntagResource")
         let keys = request.TagKeys ?? []
         try await updateTags(key, caller) { current in
             for name in keys { current[name] = nil }
@@ -100,7 +100,7 @@ extension KeyService {
     func listResourceTags(_ request: ListResourceTagsRequest, _ caller: Caller) async throws -> ListResourceTagsResponse
     {
         try Self.validateKeyID(request.KeyId)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await customerKey(request.KeyId ?? "", caller, for: "ListResourceTags")
         let tags = try await storedTags(key.id, caller)
         return ListResourceTagsResponse(
             Tags: tags.sorted { $0.key < $1.key }.map { KMSTag(TagKey: $0.key, TagValue: $0.value) },
@@ -166,7 +166,7 @@ extension KeyService {
     func getKeyPolicy(_ request: KeyPolicyRequest, _ caller: Caller) async throws -> KeyPolicyResponse {
         try Self.validateKeyID(request.KeyId)
         try Self.checkPolicyName(request.PolicyName)
-        let key = try await customerKey(request.KeyId ?? "", caller)
+        let key = try await customerKey(request.KeyId ?? "", caller, for: "GetKeyPolicy")
         var policy = Self.defaultPolicy(caller)
         for try await stored in try await database.query(
             "SELECT policy FROM kms_keys WHERE account_id = \(caller.accountID) AND key_id = \(key.id)"
@@ -185,7 +185,7 @@ extension KeyService {
         try Self.checkPolicyName(request.PolicyName)
         let policy = request.Policy ?? ""
         try Self.checkPolicyDocument(policy)
-        let key = try await changeableKey(request.KeyId ?? "", caller)
+        let key = try await changeableKey(request.KeyId ?? "", caller, for: "PutKeyPolicy")
         try await database.query(
             "UPDATE kms_keys SET policy = \(policy) WHERE account_id = \(caller.accountID) AND key_id = \(key.id)")
         await keyRing.announceKeyChange()
@@ -194,7 +194,7 @@ extension KeyService {
 
     func listKeyPolicies(_ request: KeyIDRequest, _ caller: Caller) async throws -> ListKeyPoliciesResponse {
         try Self.validateKeyID(request.KeyId)
-        _ = try await customerKey(request.KeyId ?? "", caller)
+        _ = try await customerKey(request.KeyId ?? "", caller, for: "ListKeyPolicies")
         return ListKeyPoliciesResponse(PolicyNames: [Self.policyName], Truncated: false)
     }
 
@@ -232,9 +232,8 @@ extension KeyService {
         try validation.check()
         let opened = try await openBlob(
             Array(request.CiphertextBlob ?? Data()), context: request.SourceEncryptionContext,
-            named: request.SourceKeyId,
-            caller)
-        let destination = try await usableKey(request.DestinationKeyId ?? "", caller)
+            named: request.SourceKeyId, caller, for: "ReEncryptFrom")
+        let destination = try await usableKey(request.DestinationKeyId ?? "", caller, for: "ReEncryptTo")
         let blob = try await seal(
             opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
         return ReEncryptResponse(

@@ -10,8 +10,6 @@ public struct KeyService: Sendable {
     let database: Database
     let rootKey: RootKey
     let keyRing: DataKeyRing
-    /// The operation being served, for key policy checks on other accounts' keys.
-    var operation: String?
 
     public init(database: Database, rootKey: RootKey, keyRing: DataKeyRing) {
         self.database = database
@@ -33,14 +31,11 @@ public struct KeyService: Sendable {
         -> (arn: String, id: UUID, owner: String)?
     {
         // A key that does not exist or that the policy withholds is "not allowed"; a database failure is not.
-        var service = self
-        service.operation = "GenerateDataKey"
         do {
-            let key = try await service.customerKey(reference, caller)
+            let key = try await customerKey(reference, caller, for: "GenerateDataKey")
             guard key.state == .enabled, !key.managedByAWS else { return nil }
             if key.owner != caller.accountID {
-                service.operation = "Decrypt"
-                _ = try await service.customerKey(owner: key.owner, id: key.id, caller)
+                _ = try await customerKey(owner: key.owner, id: key.id, caller, for: "Decrypt")
             }
             return (key.arn, key.id, key.owner)
         } catch is AWSError {
