@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import os
+import shutil
 import subprocess
 import time
 import uuid
@@ -9,7 +10,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import KEYS
+from conftest import KEYS, Server, free_port, make_data_dir
 
 DAY = 86_400_000
 HOUR = 3_600_000
@@ -92,8 +93,27 @@ def test_rejected_events_are_reported_and_the_rest_stored(logs_a, stream):
     assert len(get_all(logs_a, group, name)) == 2
 
 
-def test_retention_rejects_and_hides_expired_events(logs_a, stream):
-    group, name = stream
+@pytest.fixture(scope="module")
+def api_only_logs():
+    """Account A on a `cairn serve` with the api role only: no retention sweep runs between two requests."""
+    data_dir = make_data_dir()
+    server = Server(data_dir, free_port(), extra_env={"CAIRN_ROLE": "api"})
+    try:
+        server.start()
+        key = KEYS["a_admin"]
+        server.admin("account", "create", "--id", key.account)
+        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
+                     "--secret", key.secret, "--role", key.role)
+        yield server.client(key)
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_retention_rejects_and_hides_expired_events(api_only_logs):
+    logs_a, group, name = api_only_logs, "/retention", "s"
+    logs_a.create_log_group(logGroupName=group)
+    logs_a.create_log_stream(logGroupName=group, logStreamName=name)
     t = now_ms()
     put(logs_a, group, name, [{"timestamp": t - 2 * DAY, "message": "two days old"}])
     put(logs_a, group, name, [{"timestamp": t, "message": "new"}])
