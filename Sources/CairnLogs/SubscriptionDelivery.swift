@@ -73,8 +73,7 @@ public struct SubscriptionDelivery: Service {
         let delivery = try JSONDecoder().decode(DeliveryJob.self, from: Data(job.payload.utf8))
         guard let (pattern, destination) = try await subscription(delivery) else { return }  // deleted since
         // Resolved (and the destination's policy checked) at every delivery: a withdrawn permission stops it.
-        let source = Caller(
-            accountID: delivery.account, region: delivery.region, accessKeyID: "cairn:subscriptions", role: .admin)
+        let source = Caller.logDelivery(account: delivery.account, region: delivery.region)
         let target: SubscriptionTarget
         do {
             target = try await logs.subscriptionTarget(destination, for: source)
@@ -87,9 +86,7 @@ public struct SubscriptionDelivery: Service {
         case .logGroup(let account, let region, let group):
             guard delivery.kind == .data else { return }
             try await logs.forward(
-                events, from: delivery, to: group,
-                of: Caller(
-                    accountID: account, region: region, accessKeyID: "cairn:subscriptions", role: .admin))
+                events, from: delivery, to: group, of: .logDelivery(account: account, region: region))
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
                 throw DeliveryError.destinationMissing(arn)

@@ -27,6 +27,19 @@ public struct Caller: Sendable, Equatable {
         Caller(accountID: account, region: region, accessKeyID: accessKeyID, role: role)
     }
 
-    /// The principal ARN shown in access-denied messages.
-    public var userARN: String { ARN.user(account: accountID, name: accessKeyID).description }
+    /// The principal ARN shown in access-denied messages and matched against resource policies.
+    public var userARN: String {
+        accessKeyID == Self.logDeliveryPrincipal
+            ? ARN.accountRoot(accountID).description : ARN.user(account: accountID, name: accessKeyID).description
+    }
+
+    /// AWS's service principal for CloudWatch Logs' own deliveries.
+    public static let logDeliveryPrincipal = "logs.amazonaws.com"
+
+    /// Cairn delivering a subscription on behalf of an account, as `logs.amazonaws.com` does in AWS: it reads
+    /// the account's events, is checked against destination policies as the account itself, and writes
+    /// forwarded events into a destination's group. No access key stands behind it.
+    public static func logDelivery(account: String, region: String) -> Caller {
+        Caller(accountID: account, region: region, accessKeyID: logDeliveryPrincipal, role: .writer)
+    }
 }
