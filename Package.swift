@@ -67,6 +67,7 @@ let package = Package(
             name: "CairnAccounts",
             dependencies: [
                 "CairnCrypto", "CairnProtocol", "CairnStore",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],

@@ -2,6 +2,7 @@ import CairnCrypto
 public import CairnProtocol
 public import CairnStore
 public import Foundation
+import Logging
 import NIOCore
 import PostgresNIO
 
@@ -17,6 +18,13 @@ public struct AccessKey: Sendable, Codable, Equatable {
     public let role: Role
     public let createdAt: Date
     public let revokedAt: Date?
+}
+
+/// What authenticates a request signed with an active access key.
+public struct Credential: Sendable, Equatable {
+    public let accountID: String
+    public let role: Role
+    public let secret: String
 }
 
 /// A newly created key; the only time its secret is shown.
@@ -98,6 +106,7 @@ public struct AccountDirectory: Sendable {
             for statement in statements {
                 try await connection.query(statement, logger: database.logger)
             }
+            try await Self.announceCredentialChange(connection, database.logger)
             let rows = try await connection.query(
                 "DELETE FROM accounts WHERE account_id = \(accountID) RETURNING 1", logger: database.logger)
             for try await _ in rows { return true }
@@ -157,22 +166,40 @@ public struct AccountDirectory: Sendable {
         return keys
     }
 
+    /// Revokes a key; every process's credential cache forgets it when the revocation commits.
     public func revokeKey(_ accessKeyID: String) async throws {
-        let rows = try await database.query(
-            "UPDATE access_keys SET revoked_at = now() WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL RETURNING 1"
-        )
-        for try await _ in rows { return }
-        throw AdminError.notFound("access key \(accessKeyID) does not exist or is already revoked")
+        let revoked = try await database.transaction { connection -> Bool in
+            let rows = try await connection.query(
+                """
+                UPDATE access_keys SET revoked_at = now() WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL
+                RETURNING 1
+                """, logger: database.logger)
+            var revoked = false
+            for try await _ in rows { revoked = true }
+            if revoked { try await Self.announceCredentialChange(connection, database.logger) }
+            return revoked
+        }
+        guard revoked else {
+            throw AdminError.notFound("access key \(accessKeyID) does not exist or is already revoked")
+        }
+    }
+
+    /// Tells every process, when the transaction commits, to forget the access keys it has verified.
+    static func announceCredentialChange(_ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query(
+            "SELECT pg_notify(\(CredentialCache.notificationChannel), 'changed')", logger: logger)
     }
 
     /// The account, role and secret of an active key, or nil when unknown or revoked.
-    public func credential(for accessKeyID: String) async throws -> (accountID: String, role: Role, secret: String)? {
+    public func credential(for accessKeyID: String) async throws -> Credential? {
         let rows = try await database.query(
             "SELECT account_id, role, secret_sealed FROM access_keys WHERE access_key_id = \(accessKeyID) AND revoked_at IS NULL"
         )
         for try await (account, role, sealed) in rows.decode((String, String, ByteBuffer).self) {
             let secret = try rootKey.open(Array(sealed.readableBytesView), context: accessKeyID)
-            return (account, Role(rawValue: role) ?? .reader, String(decoding: secret, as: UTF8.self))
+            return Credential(
+                accountID: account, role: Role(rawValue: role) ?? .reader,
+                secret: String(decoding: secret, as: UTF8.self))
         }
         return nil
     }

@@ -33,7 +33,7 @@ public enum DataKeyError: Error, Equatable, Sendable {
 /// per key, holds with a wide margin across many processes).
 public final class DataKeyRing: Sendable {
     /// Unwrapped keys are kept this long at most, so that disabling a KMS key takes effect on every process
-    /// within this time even if a notification is lost. Notifications (`KeyCacheInvalidation`) act at once.
+    /// within this time even if a notification is lost. Notifications (`CacheInvalidation` on `notificationChannel`) act at once.
     public static let defaultCacheLifetime: Duration = .seconds(5)
     /// The channel on which key state changes are announced to every process.
     public static let notificationChannel = "cairn_keys"

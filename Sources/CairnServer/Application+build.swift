@@ -21,6 +21,8 @@ public struct ApplicationDependencies: Sendable {
     public let metrics: PrometheusCollectorRegistry?
     /// One per process: its cache of unwrapped keys is shared by the API and the background services.
     public let keyRing: DataKeyRing
+    /// The access keys this process has verified recently.
+    public let credentials = CredentialCache()
     /// The log service and its stores, shared by the API and the workers.
     public let logs: LogsService
     /// Services the store needs, started before everything else.
@@ -126,8 +128,16 @@ public func buildApplication(
     _ configuration: Configuration, _ dependencies: ApplicationDependencies, logger: Logger
 ) -> some ApplicationProtocol {
     var services = dependencies.storeServices
-    services.append(
-        KeyCacheInvalidation(database: dependencies.database, keyRing: dependencies.keyRing, logger: logger))
+    let keyRing = dependencies.keyRing
+    let credentials = dependencies.credentials
+    services += [
+        CacheInvalidation(
+            database: dependencies.database, channel: DataKeyRing.notificationChannel, logger: logger,
+            forget: { keyRing.forgetAll() }),
+        CacheInvalidation(
+            database: dependencies.database, channel: CredentialCache.notificationChannel, logger: logger,
+            forget: { credentials.forgetAll() }),
+    ]
     if configuration.role != .api { services += dependencies.workers }
     let firstStart = dependencies.firstStart
     let endpointURL = configuration.endpointURL
@@ -145,7 +155,8 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
     let router = Router(context: CairnRequestContext.self)
     if servesAPI {
         let authenticator = Authenticator(
-            directory: AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey))
+            directory: AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey),
+            credentials: dependencies.credentials)
         let endpoint = OperationEndpoint()
         let limit = Configuration.maxRequestBodyBytes
         let aws = router.group()
