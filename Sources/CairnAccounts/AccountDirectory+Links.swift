@@ -31,7 +31,7 @@ extension AccountDirectory {
         try await database.query(
             """
             INSERT INTO account_links (monitoring_account, source_account, created_at)
-            VALUES (\(monitoring), \(source), \(Int64(Date().timeIntervalSince1970 * 1000))) ON CONFLICT DO NOTHING
+            VALUES (\(monitoring), \(source), \(WallClock.system.milliseconds)) ON CONFLICT DO NOTHING
             """)
     }
 

@@ -38,7 +38,7 @@ public struct AuditTrail: Sendable {
     public func record(
         account: String, region: String, principal: String, operation: String, keyARN: String?, outcome: String
     ) async {
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.system.milliseconds
         do {
             try await database.query(
                 """

@@ -96,13 +96,16 @@ extension KeyService {
 
     func listAliases(_ request: ListAliasesRequest, _ caller: Caller) async throws -> ListAliasesResponse {
         var validation = Validation(exceptionCode: "ValidationException")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
-        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
-        validation.string(request.Marker, "marker", min: 1, max: 1024)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.number(
+            request.Limit, "limit", min: KMSLimits.listLimit.lowerBound, max: KMSLimits.listLimit.upperBound)
+        validation.string(
+            request.Marker, "marker", min: KMSLimits.markerLength.lowerBound, max: KMSLimits.markerLength.upperBound)
         try validation.check()
         var keyID: UUID?
         if let reference = request.KeyId { keyID = try await customerKey(reference, caller, for: "ListAliases").id }
-        let limit = request.Limit ?? Limits.defaultListLimit
+        let limit = request.Limit ?? KMSLimits.defaultListLimit
         var aliases: [AliasListEntry] = []
         let rows = try await database.query(
             """
@@ -139,9 +142,12 @@ extension KeyService {
     static func validateAlias(_ name: String?, target: String?, targetRequired: Bool) throws(AWSError) {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(name, "aliasName")
-        validation.string(name, "aliasName", min: 1, max: 256, pattern: aliasPattern)
+        validation.string(
+            name, "aliasName", min: KMSLimits.aliasNameLength.lowerBound, max: KMSLimits.aliasNameLength.upperBound,
+            pattern: aliasPattern)
         if targetRequired { validation.required(target, "targetKeyId") }
-        validation.string(target, "targetKeyId", min: 1, max: 2048)
+        validation.string(
+            target, "targetKeyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         try validation.check()
         guard let name, name.hasPrefix("alias/"), name.count > "alias/".count else { throw AWSError.aliasPrefix }
         if name.hasPrefix("alias/aws/") { throw AWSError.aliasReserved }

@@ -16,11 +16,12 @@ extension KeyService {
     func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> EncryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.required(request.Plaintext, "plaintext")
         validation.count(
-            request.Plaintext?.count, value: "***", "plaintext", min: Limits.plaintextBytes.lowerBound,
-            max: Limits.plaintextBytes.upperBound)
+            request.Plaintext?.count, value: "***", "plaintext", min: KMSLimits.plaintextBytes.lowerBound,
+            max: KMSLimits.plaintextBytes.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
         let key = try await usableKey(request.KeyId ?? "", caller, for: "Encrypt")
@@ -32,8 +33,11 @@ extension KeyService {
     func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.CiphertextBlob, "ciphertextBlob")
-        validation.count(request.CiphertextBlob?.count, value: "***", "ciphertextBlob", min: 1, max: 6144)
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.count(
+            request.CiphertextBlob?.count, value: "***", "ciphertextBlob",
+            min: KMSLimits.ciphertextBlobBytes.lowerBound, max: KMSLimits.ciphertextBlobBytes.upperBound)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
         let opened = try await openBlob(
@@ -49,10 +53,11 @@ extension KeyService {
     ) async throws -> GenerateDataKeyResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.number(
-            request.NumberOfBytes, "numberOfBytes", min: Limits.numberOfBytes.lowerBound,
-            max: Limits.numberOfBytes.upperBound)
+            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
+            max: KMSLimits.numberOfBytes.upperBound)
         validation.oneOf(request.KeySpec, "keySpec", ["AES_256", "AES_128"])
         try validation.check()
         let size: Int
@@ -64,7 +69,8 @@ extension KeyService {
         case (.some(let spec), .none): size = spec == "AES_128" ? 16 : 32
         case (.none, .some(let bytes)): size = bytes
         }
-        let key = try await usableKey(request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
+        let key = try await usableKey(
+            request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
         let dataKey = SecureRandom.bytes(size)
         let blob = try await seal(dataKey, key: key, context: request.EncryptionContext, caller)
         return GenerateDataKeyResponse(
@@ -74,8 +80,8 @@ extension KeyService {
     func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> GenerateRandomResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.number(
-            request.NumberOfBytes, "numberOfBytes", min: Limits.numberOfBytes.lowerBound,
-            max: Limits.numberOfBytes.upperBound)
+            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
+            max: KMSLimits.numberOfBytes.upperBound)
         try validation.check()
         return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
     }

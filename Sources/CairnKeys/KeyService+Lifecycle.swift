@@ -30,23 +30,9 @@ struct CustomerKey {
 }
 
 extension KeyService {
-    /// KMS limits, each next to AWS's value.
-    enum Limits {
-        /// ScheduleKeyDeletion: 7–30 days, default 30.
-        static let pendingWindowDays = 7...30
-        static let defaultPendingWindowDays = 30
-        /// Description: at most 8,192 characters; ListKeys `Limit` 1–1,000 (default 100).
-        static let descriptionMaxLength = 8192
-        static let listLimit = 1...1000
-        static let defaultListLimit = 100
-        /// Encrypt plaintext 1–4,096 bytes; GenerateDataKey / GenerateRandom `NumberOfBytes` 1–1,024.
-        static let plaintextBytes = 1...4096
-        static let numberOfBytes = 1...1024
-    }
-
     func createKey(_ request: CreateKeyRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         var validation = Validation(exceptionCode: "ValidationException")
-        validation.string(request.Description, "description", max: Limits.descriptionMaxLength)
+        validation.string(request.Description, "description", max: KMSLimits.descriptionMaxLength)
         validation.oneOf(
             request.KeyUsage, "keyUsage", ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"])
         try validation.check()
@@ -90,10 +76,12 @@ extension KeyService {
 
     func listKeys(_ request: ListKeysRequest, _ caller: Caller) async throws -> ListKeysResponse {
         var validation = Validation(exceptionCode: "ValidationException")
-        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
-        validation.string(request.Marker, "marker", min: 1, max: 1024)
+        validation.number(
+            request.Limit, "limit", min: KMSLimits.listLimit.lowerBound, max: KMSLimits.listLimit.upperBound)
+        validation.string(
+            request.Marker, "marker", min: KMSLimits.markerLength.lowerBound, max: KMSLimits.markerLength.upperBound)
         try validation.check()
-        let limit = request.Limit ?? Limits.defaultListLimit
+        let limit = request.Limit ?? KMSLimits.defaultListLimit
         let after = try request.Marker.map { marker throws(AWSError) -> String in
             guard UUID(uuidString: marker) != nil else { throw AWSError("InvalidMarkerException", "Invalid marker") }
             return marker.lowercased()
@@ -136,14 +124,15 @@ extension KeyService {
     ) async throws -> ScheduleKeyDeletionResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.number(
-            request.PendingWindowInDays, "pendingWindowInDays", min: Limits.pendingWindowDays.lowerBound,
-            max: Limits.pendingWindowDays.upperBound)
+            request.PendingWindowInDays, "pendingWindowInDays", min: KMSLimits.pendingWindowDays.lowerBound,
+            max: KMSLimits.pendingWindowDays.upperBound)
         try validation.check()
         let key = try await changeableKey(request.KeyId ?? "", caller, for: "ScheduleKeyDeletion")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
-        let days = request.PendingWindowInDays ?? Limits.defaultPendingWindowDays
+        let days = request.PendingWindowInDays ?? KMSLimits.defaultPendingWindowDays
         let rows = try await database.query(
             """
             UPDATE kms_keys SET key_state = 'PendingDeletion', pending_window_days = \(days),
@@ -183,20 +172,22 @@ extension KeyService {
     static func validateKeyID(_ keyID: String?) throws(AWSError) {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(keyID, "keyId")
-        validation.string(keyID, "keyId", min: 1, max: 2048)
+        validation.string(keyID, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         try validation.check()
     }
 
     /// The key named by any reference (id, key ARN, alias, alias ARN): a customer key, or the AWS managed key
     /// for CloudWatch Logs. A key of another account is found only where its key policy allows the caller
     /// the operation at hand.
-    func customerKey(_ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true
+    func customerKey(
+        _ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true
     ) async throws -> CustomerKey {
         let (owner, keyID) = try await resolveKeyID(reference, caller, allowAliases: allowAliases)
         return try await customerKey(owner: owner, id: keyID, caller, for: operation)
     }
 
-    func customerKey(owner: String, id keyID: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey {
+    func customerKey(owner: String, id keyID: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey
+    {
         let ownerView = caller.acting(for: owner)
         let rows = try await database.query(
             """

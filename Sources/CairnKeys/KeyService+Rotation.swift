@@ -43,7 +43,8 @@ extension KeyService {
     func enableKeyRotation(_ request: EnableKeyRotationRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.number(
             request.RotationPeriodInDays, "rotationPeriodInDays", min: Self.rotationPeriodDays.lowerBound,
             max: Self.rotationPeriodDays.upperBound)
@@ -104,12 +105,14 @@ extension KeyService {
     {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.KeyId, "keyId")
-        validation.string(request.KeyId, "keyId", min: 1, max: 2048)
-        validation.number(request.Limit, "limit", min: Limits.listLimit.lowerBound, max: Limits.listLimit.upperBound)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.number(
+            request.Limit, "limit", min: KMSLimits.listLimit.lowerBound, max: KMSLimits.listLimit.upperBound)
         try validation.check()
         let key = try await customerKey(request.KeyId ?? "", caller, for: "ListKeyRotations")
         let after = Int32(request.Marker ?? "") ?? 1
-        let limit = request.Limit ?? Limits.defaultListLimit
+        let limit = request.Limit ?? KMSLimits.defaultListLimit
         var page = Page<(version: Int32, entry: RotationsListEntry)>(limit: limit)
         let rows = try await database.query(
             """

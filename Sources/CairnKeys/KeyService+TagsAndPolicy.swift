@@ -71,8 +71,10 @@ extension KeyService {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.Tags, "tags")
         for (index, tag) in (request.Tags ?? []).enumerated() {
-            validation.string(tag.TagKey, "tags.\(index + 1).member.tagKey", min: 1, max: 128)
-            validation.string(tag.TagValue, "tags.\(index + 1).member.tagValue", max: 256)
+            validation.string(
+                tag.TagKey, "tags.\(index + 1).member.tagKey", min: KMSLimits.tagKeyLength.lowerBound,
+                max: KMSLimits.tagKeyLength.upperBound)
+            validation.string(tag.TagValue, "tags.\(index + 1).member.tagValue", max: KMSLimits.tagValueMaxLength)
         }
         try validation.check()
         let tags = request.Tags ?? []
@@ -180,7 +182,8 @@ extension KeyService {
         try Self.validateKeyID(request.KeyId)
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.Policy, "policy")
-        validation.string(request.Policy, "policy", min: 1, max: 131_072)
+        validation.string(
+            request.Policy, "policy", min: KMSLimits.policyLength.lowerBound, max: KMSLimits.policyLength.upperBound)
         try validation.check()
         try Self.checkPolicyName(request.PolicyName)
         let policy = request.Policy ?? ""
@@ -228,7 +231,9 @@ extension KeyService {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.CiphertextBlob, "ciphertextBlob")
         validation.required(request.DestinationKeyId, "destinationKeyId")
-        validation.string(request.DestinationKeyId, "destinationKeyId", min: 1, max: 2048)
+        validation.string(
+            request.DestinationKeyId, "destinationKeyId", min: KMSLimits.keyIDLength.lowerBound,
+            max: KMSLimits.keyIDLength.upperBound)
         try validation.check()
         let opened = try await openBlob(
             Array(request.CiphertextBlob ?? Data()), context: request.SourceEncryptionContext,

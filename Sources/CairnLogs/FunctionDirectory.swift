@@ -61,7 +61,7 @@ public struct FunctionDirectory: Sendable {
         }
         let secret = SecureRandom.bytes(32)
         let sealed = try rootKey.seal(secret, context: Self.context(account, region, name))
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        let now = WallClock.system.milliseconds
         let rows = try await database.query(
             """
             INSERT INTO functions (account_id, region, name, url, secret_sealed, root_key_id, created_at)

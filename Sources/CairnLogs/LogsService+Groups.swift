@@ -58,7 +58,9 @@ extension LogsService {
     ) async throws -> DescribeLogGroupsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupNamePrefix, "logGroupNamePrefix", required: false)
-        validation.string(request.logGroupNamePattern, "logGroupNamePattern", max: 512, pattern: .logGroupNameSubstring)
+        validation.string(
+            request.logGroupNamePattern, "logGroupNamePattern", max: LogsLimits.logGroupNameLength.upperBound,
+            pattern: .logGroupNameSubstring)
         validation.describeLimit(request.limit)
         validation.nextToken(request.nextToken)
         validation.oneOf(request.logGroupClass, "logGroupClass", LogsLimits.logGroupClasses)
@@ -179,7 +181,7 @@ extension LogsService {
         throw AWSError.logGroupNotFound
     }
 
-    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    static func now() -> Int64 { WallClock.system.milliseconds }
 
     /// Escapes `%`, `_` and `\` for a LIKE pattern.
     static func likeEscaped(_ text: String) -> String {

@@ -28,7 +28,7 @@ public struct RetentionSweeper: Service {
 
     /// Deletes unreadable chunks until none are left; returns how many it deleted.
     @discardableResult
-    public func sweep(now: Int64 = Int64(Date().timeIntervalSince1970 * 1000)) async throws -> Int {
+    public func sweep(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
         var total = 0
         while !Task.isCancelled {
             var removed = 0

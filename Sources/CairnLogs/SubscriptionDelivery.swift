@@ -105,7 +105,7 @@ public struct SubscriptionDelivery: Service {
     {
         let data = Data(try Gzip.compress(Array(message.utf8))).base64EncodedString()
         let body = Array(#"{"awslogs":{"data":"\#(data)"}}"#.utf8)
-        let timestamp = String(Int64(Date().timeIntervalSince1970))
+        let timestamp = String(WallClock.system.seconds)
         var request = HTTPClientRequest(url: function.url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")

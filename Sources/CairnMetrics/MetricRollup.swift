@@ -30,7 +30,7 @@ public struct MetricRollup: Service {
 
     /// Merges every settled period that has more than one row; returns how many periods it merged.
     @discardableResult
-    public func rollUp(now: Int64 = Int64(Date().timeIntervalSince1970)) async throws -> Int {
+    public func rollUp(now: Int64 = WallClock.system.seconds) async throws -> Int {
         var total = 0
         while !Task.isCancelled {
             let rows = try await database.query(

@@ -23,7 +23,7 @@ extension MetricsService {
         }
         let data = try request.list("MetricData", max: MetricsLimits.metricsPerRequest)
         if data.isEmpty { throw AWSError.missingParameter("MetricData") }
-        let now = Date().timeIntervalSince1970
+        let now = Double(WallClock.system.milliseconds) / 1000
         var aggregator = MetricAggregator()
         for datum in data {
             let name = try datum.string("MetricName", required: true, length: 1...255)!

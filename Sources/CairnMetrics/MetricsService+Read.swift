@@ -141,7 +141,7 @@ extension MetricsService {
         }
         let recent = try request.string("RecentlyActive")
         if let recent, recent != "PT3H" { throw AWSError.invalidValue(recent, "RecentlyActive") }
-        let activeSince: Int64? = recent == nil ? nil : Int64(Date().timeIntervalSince1970) - 3 * 3600
+        let activeSince: Int64? = recent == nil ? nil : WallClock.system.seconds - 3 * 3600
         var after: Int64 = 0
         if let token = try request.string("NextToken") {
             guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
