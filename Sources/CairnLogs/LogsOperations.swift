@@ -6,74 +6,86 @@ extension LogsService {
     public var operations: [Operation] {
         let declared: [Operation] = [
             Operation(
-                .logs, "CreateLogGroup", roles: .writers, input: CreateLogGroupRequest.self, handler: createLogGroup),
+                .logs, "CreateLogGroup", roles: .writers, input: CreateLogGroupRequest.self,
+                handler: logGroups.createLogGroup),
             Operation(
-                .logs, "DeleteLogGroup", roles: .admins, input: LogGroupNameRequest.self, handler: deleteLogGroup),
+                .logs, "DeleteLogGroup", roles: .admins, input: LogGroupNameRequest.self,
+                handler: logGroups.deleteLogGroup),
             Operation(
                 .logs, "DescribeLogGroups", roles: .everyone, input: DescribeLogGroupsRequest.self,
-                handler: describeLogGroups),
+                handler: logGroups.describeLogGroups),
             Operation(
                 .logs, "PutRetentionPolicy", roles: .admins, input: PutRetentionPolicyRequest.self,
-                handler: putRetentionPolicy),
+                handler: logGroups.putRetentionPolicy),
             Operation(
                 .logs, "DeleteRetentionPolicy", roles: .admins, input: LogGroupNameRequest.self,
-                handler: deleteRetentionPolicy),
+                handler: logGroups.deleteRetentionPolicy),
             Operation(
-                .logs, "CreateLogStream", roles: .writers, input: CreateLogStreamRequest.self, handler: createLogStream),
+                .logs, "CreateLogStream", roles: .writers, input: CreateLogStreamRequest.self,
+                handler: logStreams.createLogStream),
             Operation(
-                .logs, "DeleteLogStream", roles: .admins, input: CreateLogStreamRequest.self, handler: deleteLogStream),
+                .logs, "DeleteLogStream", roles: .admins, input: CreateLogStreamRequest.self,
+                handler: logStreams.deleteLogStream),
             Operation(
                 .logs, "DescribeLogStreams", roles: .everyone, input: DescribeLogStreamsRequest.self,
-                handler: describeLogStreams),
-            Operation(.logs, "PutLogEvents", roles: .writers, json: putLogEvents),
-            Operation(.logs, "GetLogEvents", roles: .readers, input: GetLogEventsRequest.self, handler: getLogEvents),
+                handler: logStreams.describeLogStreams),
+            Operation(.logs, "PutLogEvents", roles: .writers, json: events.putLogEvents),
             Operation(
-                .logs, "FilterLogEvents", roles: .readers, input: FilterLogEventsRequest.self, handler: filterLogEvents),
+                .logs, "GetLogEvents", roles: .readers, input: GetLogEventsRequest.self, handler: events.getLogEvents),
             Operation(
-                .logs, "AssociateKmsKey", roles: .admins, input: AssociateKmsKeyRequest.self, handler: associateKmsKey),
+                .logs, "FilterLogEvents", roles: .readers, input: FilterLogEventsRequest.self,
+                handler: events.filterLogEvents),
+            Operation(
+                .logs, "AssociateKmsKey", roles: .admins, input: AssociateKmsKeyRequest.self,
+                handler: logGroups.associateKmsKey),
             Operation(
                 .logs, "DisassociateKmsKey", roles: .admins, input: AssociateKmsKeyRequest.self,
-                handler: disassociateKmsKey),
+                handler: logGroups.disassociateKmsKey),
             Operation(
-                .logs, "PutMetricFilter", roles: .admins, input: PutMetricFilterRequest.self, handler: putMetricFilter),
+                .logs, "PutMetricFilter", roles: .admins, input: PutMetricFilterRequest.self,
+                handler: metricFilters.putMetricFilter),
             Operation(
                 .logs, "DeleteMetricFilter", roles: .admins, input: DeleteMetricFilterRequest.self,
-                handler: deleteMetricFilter),
+                handler: metricFilters.deleteMetricFilter),
             Operation(
                 .logs, "DescribeMetricFilters", roles: .readers, input: DescribeMetricFiltersRequest.self,
-                handler: describeMetricFilters),
+                handler: metricFilters.describeMetricFilters),
             Operation(
                 .logs, "TestMetricFilter", roles: .readers, input: TestMetricFilterRequest.self,
-                handler: testMetricFilter),
+                handler: metricFilters.testMetricFilter),
             Operation(
                 .logs, "PutSubscriptionFilter", roles: .admins, input: PutSubscriptionFilterRequest.self,
-                handler: putSubscriptionFilter),
+                handler: subscriptions.putSubscriptionFilter),
             Operation(
                 .logs, "DeleteSubscriptionFilter", roles: .admins, input: DeleteMetricFilterRequest.self,
-                handler: deleteSubscriptionFilter),
+                handler: subscriptions.deleteSubscriptionFilter),
             Operation(
                 .logs, "DescribeSubscriptionFilters", roles: .readers, input: DescribeSubscriptionFiltersRequest.self,
-                handler: describeSubscriptionFilters),
+                handler: subscriptions.describeSubscriptionFilters),
             Operation(
-                .logs, "PutDestination", roles: .admins, input: PutDestinationRequest.self, handler: putDestination),
+                .logs, "PutDestination", roles: .admins, input: PutDestinationRequest.self,
+                handler: destinations.putDestination),
             Operation(
                 .logs, "PutDestinationPolicy", roles: .admins, input: PutDestinationPolicyRequest.self,
-                handler: putDestinationPolicy),
+                handler: destinations.putDestinationPolicy),
             Operation(
                 .logs, "DescribeDestinations", roles: .readers, input: DescribeDestinationsRequest.self,
-                handler: describeDestinations),
+                handler: destinations.describeDestinations),
             Operation(
                 .logs, "DeleteDestination", roles: .admins, input: DestinationNameRequest.self,
-                handler: deleteDestination),
-            Operation(.logs, "TagLogGroup", roles: .admins, input: TagLogGroupRequest.self, handler: tagLogGroup),
-            Operation(.logs, "UntagLogGroup", roles: .admins, input: UntagLogGroupRequest.self, handler: untagLogGroup),
+                handler: destinations.deleteDestination),
+            Operation(.logs, "TagLogGroup", roles: .admins, input: TagLogGroupRequest.self, handler: tags.tagLogGroup),
             Operation(
-                .logs, "ListTagsLogGroup", roles: .readers, input: LogGroupNameRequest.self, handler: listTagsLogGroup),
-            Operation(.logs, "TagResource", roles: .admins, input: TagResourceRequest.self, handler: tagResource),
-            Operation(.logs, "UntagResource", roles: .admins, input: UntagResourceRequest.self, handler: untagResource),
+                .logs, "UntagLogGroup", roles: .admins, input: UntagLogGroupRequest.self, handler: tags.untagLogGroup),
+            Operation(
+                .logs, "ListTagsLogGroup", roles: .readers, input: LogGroupNameRequest.self,
+                handler: tags.listTagsLogGroup),
+            Operation(.logs, "TagResource", roles: .admins, input: TagResourceRequest.self, handler: tags.tagResource),
+            Operation(
+                .logs, "UntagResource", roles: .admins, input: UntagResourceRequest.self, handler: tags.untagResource),
             Operation(
                 .logs, "ListTagsForResource", roles: .readers, input: ResourceARNRequest.self,
-                handler: listTagsForResource),
+                handler: tags.listTagsForResource),
         ]
         // A data key that cannot be used (disabled, withdrawn or destroyed key) answers as AWS does.
         return declared.map { operation in

@@ -2,37 +2,66 @@ public import CairnAccounts
 public import CairnKeys
 import CairnProtocol
 public import CairnStore
+import Foundation
 import Logging
 
-/// The CloudWatch Logs API (`Logs_20140328.*`): decodes the request, runs the operation
-/// for the caller's account and region, and encodes the response.
+/// The CloudWatch Logs API (`Logs_20140328.*`): one handler type per area (log groups, streams, events,
+/// metric filters, subscriptions, destinations, tags), each over the stores it needs, all built once here.
+/// `operations` declares every operation for the registry.
 public struct LogsService: Sendable {
     /// What the page-token key is derived from the root key for.
     public static let pageTokenPurpose = "cairn/page-tokens/v1"
 
     let database: Database
-    let pageToken: PageToken
     let keyRing: DataKeyRing
-    let rootKey: RootKey
-    // Collaborators, built once.
-    let accounts: AccountDirectory
-    let audit: AuditTrail
-    let groups: LogGroupStore
-    let keys: KeyService
-    let functions: FunctionDirectory
     let chunks: ChunkStore
+    let functions: FunctionDirectory
+    // The handlers of each area, built once over shared stores.
+    let logGroups: LogGroupHandlers
+    let logStreams: LogStreamHandlers
+    let events: LogEventHandlers
+    let metricFilters: MetricFilterHandlers
+    let subscriptions: SubscriptionHandlers
+    let destinations: DestinationHandlers
+    let tags: TagHandlers
 
     public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
+        let pageToken = PageToken(key: pageTokenKey)
+        let accounts = AccountDirectory(database: database, rootKey: rootKey)
+        let audit = AuditTrail(database: database)
+        let groups = LogGroupStore(database: database, accounts: accounts, audit: audit)
+        let keys = KeyService(keyRing: keyRing)
+        let filters = FilterStore(database: database)
         self.database = database
-        self.pageToken = PageToken(key: pageTokenKey)
         self.keyRing = keyRing
-        self.rootKey = rootKey
-        accounts = AccountDirectory(database: database, rootKey: rootKey)
-        audit = AuditTrail(database: database)
-        groups = LogGroupStore(database: database, accounts: accounts, audit: audit)
-        keys = KeyService(keyRing: keyRing)
-        functions = FunctionDirectory(database: database, rootKey: rootKey)
         chunks = ChunkStore(database: database, keyRing: keyRing)
+        functions = FunctionDirectory(database: database, rootKey: rootKey)
+        logGroups = LogGroupHandlers(
+            database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys)
+        logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
+        events = LogEventHandlers(
+            database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
+            keyRing: keyRing, keys: keys, audit: audit)
+        metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
+        destinations = DestinationHandlers(
+            database: database, pageToken: pageToken, groups: groups, functions: functions)
+        subscriptions = SubscriptionHandlers(
+            database: database, pageToken: pageToken, groups: groups, filters: filters, destinations: destinations)
+        tags = TagHandlers(database: database, groups: groups, keys: keys)
     }
 
+    /// The queue subscription deliveries travel on.
+    public static let deliveryQueue = "subscription-delivery"
+
+    static func now() -> Int64 { WallClock.system.milliseconds }
+
+    /// Escapes `%`, `_` and `\` for a LIKE pattern.
+    static func likeEscaped(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+    }
+
+    static func jobText(_ job: DeliveryJob) throws -> String {
+        String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+    }
 }

@@ -1,5 +1,4 @@
 public import CairnStore
-public import Foundation
 public import Logging
 import PostgresNIO
 public import ServiceLifecycle

@@ -76,7 +76,7 @@ public struct SubscriptionDelivery: Service {
         let source = Caller.logDelivery(account: delivery.account, region: delivery.region)
         let target: SubscriptionTarget
         do {
-            target = try await logs.subscriptionTarget(destination, for: source)
+            target = try await logs.destinations.subscriptionTarget(destination, for: source)
         } catch let error as AWSError {
             throw DeliveryError.refused(error.code)
         }
@@ -85,7 +85,7 @@ public struct SubscriptionDelivery: Service {
         switch target {
         case .logGroup(let account, let region, let group):
             guard delivery.kind == .data else { return }
-            try await logs.forward(
+            try await logs.events.forward(
                 events, from: delivery, to: group, of: .logDelivery(account: account, region: region))
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
@@ -169,7 +169,7 @@ public struct SubscriptionDelivery: Service {
         json += JSONText.escape(delivery.filter) + #""],"logEvents":["#
         for (index, event) in events.enumerated() {
             if index > 0 { json += "," }
-            json += #"{"id":"\#(LogsService.eventID(event.key))","timestamp":\#(event.timestamp),"message":""#
+            json += #"{"id":"\#(LogEventHandlers.eventID(event.key))","timestamp":\#(event.timestamp),"message":""#
             json += JSONText.escape(String(decoding: event.message, as: UTF8.self)) + #""}"#
         }
         return json + "]}"

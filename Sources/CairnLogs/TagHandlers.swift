@@ -3,7 +3,7 @@ import CairnStore
 import Foundation
 import PostgresNIO
 
-extension LogsService {
+extension TagHandlers {
     func tagLogGroup(_ request: TagLogGroupRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)

@@ -5,7 +5,7 @@ import CairnStore
 import Foundation
 import PostgresNIO
 
-extension LogsService {
+extension LogGroupHandlers {
     func createLogGroup(_ request: CreateLogGroupRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
@@ -25,7 +25,7 @@ extension LogsService {
             """
             INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags,
                                     kms_key_id, kms_key_uuid, kms_key_account)
-            VALUES (\(caller.accountID), \(caller.region), \(name), \(Self.now()), \(request.logGroupClass ?? "STANDARD"),
+            VALUES (\(caller.accountID), \(caller.region), \(name), \(LogsService.now()), \(request.logGroupClass ?? "STANDARD"),
                     \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb, \(key?.arn), \(key?.id),
                     \(key.flatMap { $0.owner == caller.accountID ? nil : $0.owner }))
             ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
@@ -99,8 +99,8 @@ extension LogsService {
         let identifiedNames = identified?.map(\.name)
         var page = Page<LogGroupDescription>(limit: limit)
         if !accounts.isEmpty {
-            let prefixPattern = request.logGroupNamePrefix.map { Self.likeEscaped($0) + "%" }
-            let substringPattern = request.logGroupNamePattern.map { "%" + Self.likeEscaped($0) + "%" }
+            let prefixPattern = request.logGroupNamePrefix.map { LogsService.likeEscaped($0) + "%" }
+            let substringPattern = request.logGroupNamePattern.map { "%" + LogsService.likeEscaped($0) + "%" }
             let rows = try await database.query(
                 """
                 SELECT account_id, name, creation_time, retention_days,
@@ -181,11 +181,4 @@ extension LogsService {
         throw AWSError.logGroupNotFound
     }
 
-    static func now() -> Int64 { WallClock.system.milliseconds }
-
-    /// Escapes `%`, `_` and `\` for a LIKE pattern.
-    static func likeEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-    }
 }

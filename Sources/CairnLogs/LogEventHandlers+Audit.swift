@@ -5,7 +5,7 @@ import CairnStore
 
 /// The reserved, read-only log group `aws/cairn/kms-audit`: an account's key audit trail, read with
 /// GetLogEvents and FilterLogEvents from its one stream, `trail`. Its events are the audit records as JSON.
-extension LogsService {
+extension LogEventHandlers {
     func isAuditGroup(_ name: String) -> Bool { name == AuditTrail.logGroupName }
 
     func auditEvents(

@@ -3,7 +3,7 @@ import CairnProtocol
 import CairnStore
 import PostgresNIO
 
-extension LogsService {
+extension LogStreamHandlers {
     func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
@@ -13,7 +13,7 @@ extension LogsService {
         let rows = try await database.query(
             """
             INSERT INTO log_streams (account_id, group_id, name, creation_time)
-            SELECT account_id, group_id, \(request.logStreamName), \(Self.now()) FROM log_groups
+            SELECT account_id, group_id, \(request.logStreamName), \(LogsService.now()) FROM log_groups
             WHERE account_id = \(caller.accountID) AND group_id = \(groupID)
             ON CONFLICT (account_id, group_id, name) DO NOTHING RETURNING stream_id
             """)
@@ -63,7 +63,7 @@ extension LogsService {
         }
         let afterTime = position.flatMap { Int64($0[0]) }
         let afterName = position?[1]
-        let prefix = request.logStreamNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let prefix = request.logStreamNamePrefix.map { LogsService.likeEscaped($0) + "%" }
         var page = Page<LogStreamDescription>(limit: limit)
         let direction = descending ? "DESC" : "ASC"
         let comparison = descending ? "<" : ">"

@@ -22,7 +22,7 @@ extension AWSError {
     }
 }
 
-extension LogsService {
+extension LogEventHandlers {
     func putLogEvents(_ body: [UInt8], _ caller: Caller) async throws -> PutLogEventsResponse {
         try await ingest(try PutLogEventsRequest.parse(body), caller)
     }
@@ -30,7 +30,7 @@ extension LogsService {
     /// Validates and stores a batch: PutLogEvents, and subscription deliveries into a destination's log group.
     func ingest(_ request: PutLogEventsRequest, _ caller: Caller) async throws -> PutLogEventsResponse {
         try Self.validate(request)
-        let now = Self.now()
+        let now = LogsService.now()
         let group = try await groups.resolve(request.logGroupName, caller)
 
         // Which events are stored: not older than 14 days or the retention, not more than 2 hours ahead.
@@ -125,10 +125,10 @@ extension LogsService {
         let points =
             !group.hasMetricFilters
             ? []
-            : try await metricFilters(group: group.id, caller).points(
+            : try await filters.metricFilters(group: group.id, caller).points(
                 timestamps: request.timestamps[accepted], messages: request.messages,
                 messageEnds: request.messageEnds)
-        let subscriptions = try await matchingSubscriptions(
+        let subscriptions = try await filters.matchingSubscriptions(
             group: group, request: request, accepted: accepted, caller)
 
         return try await database.transaction { connection in
@@ -155,7 +155,7 @@ extension LogsService {
                 logger: database.logger)
             // Deliveries name the batch by sequence numbers: they survive compaction and hold no log text.
             let jobs = try subscriptions.map { subscription in
-                try Self.jobText(
+                try LogsService.jobText(
                     DeliveryJob(
                         kind: .data, account: caller.accountID, region: caller.region, group: group.id,
                         groupName: request.logGroupName ?? "", filter: subscription, stream: target.stream,
@@ -164,7 +164,7 @@ extension LogsService {
             }
             // One stream's deliveries for one filter go out one at a time, in order.
             try await JobQueue.enqueue(
-                Self.deliveryQueue, payloads: jobs,
+                LogsService.deliveryQueue, payloads: jobs,
                 orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0)" },
                 policy: SubscriptionDelivery.policy, on: connection, logger: database.logger)
             return target.firstSequence + count

@@ -57,7 +57,7 @@ extension AWSError {
         "The target of a destination must be a log group or a function of the destination's account.")
 }
 
-extension LogsService {
+extension DestinationHandlers {
     static func destinationARN(region: String, account: String, name: String) -> String {
         ARN(region: region, account: account, resource: .destination(name)).description
     }
@@ -84,7 +84,7 @@ extension LogsService {
             """
             INSERT INTO destinations (account_id, region, name, target_arn, role_arn, tags, creation_time)
             VALUES (\(caller.accountID), \(caller.region), \(request.destinationName), \(target), \(request.roleArn),
-                \(tags)::jsonb, \(Self.now()))
+                \(tags)::jsonb, \(LogsService.now()))
             ON CONFLICT (account_id, region, name) DO UPDATE SET target_arn = excluded.target_arn,
                 role_arn = excluded.role_arn
             RETURNING name, target_arn, role_arn, access_policy, creation_time
@@ -151,7 +151,7 @@ extension LogsService {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeDestinations", caller: caller, fields: 1)[0]
         }
-        let prefix = request.DestinationNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let prefix = request.DestinationNamePrefix.map { LogsService.likeEscaped($0) + "%" }
         var page = Page<DestinationDescription>(limit: limit)
         let rows = try await database.query(
             """
@@ -230,7 +230,7 @@ extension LogsService {
     }
 }
 
-extension LogsService {
+extension LogEventHandlers {
     /// Writes delivered events into a destination's log group, in a stream named after their source
     /// (`<account>/<group>/<stream>`), created on first use: one account centralizes the logs of many.
     func forward(_ events: [LogEvent], from delivery: DeliveryJob, to group: String, of owner: Caller) async throws {
@@ -239,7 +239,7 @@ extension LogsService {
         try await database.query(
             """
             INSERT INTO log_streams (account_id, group_id, name, creation_time)
-            VALUES (\(owner.accountID), \(groupID), \(stream), \(Self.now())) ON CONFLICT DO NOTHING
+            VALUES (\(owner.accountID), \(groupID), \(stream), \(LogsService.now())) ON CONFLICT DO NOTHING
             """)
         var request = PutLogEventsRequest()
         request.logGroupName = group

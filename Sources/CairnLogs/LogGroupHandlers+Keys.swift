@@ -41,7 +41,7 @@ extension DataKeyError {
 /// Log groups under customer managed keys: kmsKeyId at creation, AssociateKmsKey, DisassociateKmsKey.
 /// A change of key starts a new data key version wrapped by the new key; older chunks stay readable while
 /// the keys that wrap their data keys are usable.
-extension LogsService {
+extension LogGroupHandlers {
     /// Checks a `kmsKeyId` for a group: an enabled customer key of the caller. Returns its ARN and id.
     func customerKey(
         _ reference: String, forGroup name: String, _ caller: Caller

@@ -32,7 +32,7 @@ extension NamePattern {
     static let metricName = NamePattern(source: "[^:*$]*", allowsEmpty: true) { $0 != ":" && $0 != "*" && $0 != "$" }
 }
 
-extension LogsService {
+extension MetricFilterHandlers {
     func putMetricFilter(_ request: PutMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
@@ -68,9 +68,9 @@ extension LogsService {
         _ = try MetricFilter(pattern: request.filterPattern ?? "", transformation: transformation)
         let group = try await groups.resolve(request.logGroupName, caller)
         let dimensions = String(decoding: try JSONEncoder().encode(transformation.dimensions ?? [:]), as: UTF8.self)
-        let now = Self.now()
+        let now = LogsService.now()
         try await database.transaction { connection in
-            try await reserveFilter(.metric, named: request.filterName, group: group.id, caller, on: connection)
+            try await filters.reserve(.metric, named: request.filterName, group: group.id, caller, on: connection)
             try await connection.query(
                 """
                 INSERT INTO metric_filters (account_id, group_id, filter_name, filter_pattern, metric_name,
@@ -122,7 +122,7 @@ extension LogsService {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeMetricFilters", caller: caller, fields: 2)
         }
-        let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let prefix = request.filterNamePrefix.map { LogsService.likeEscaped($0) + "%" }
         var page = Page<MetricFilterDescription>(limit: limit)
         let rows = try await database.query(
             """
@@ -184,28 +184,5 @@ extension LogsService {
                     extractedValues: Dictionary(match.fields.map { ($0.name, $0.value) }) { first, _ in first }))
         }
         return TestMetricFilterResponse(matches: matches)
-    }
-
-    /// The group's metric filters, compiled for ingestion.
-    func metricFilters(group: Int64, _ caller: Caller) async throws -> [MetricFilter] {
-        let rows = try await database.query(
-            """
-            SELECT filter_pattern, metric_name, metric_namespace, metric_value, default_value, dimensions::text, unit
-            FROM metric_filters WHERE account_id = \(caller.accountID) AND group_id = \(group)
-            ORDER BY filter_name
-            """)
-        var filters: [MetricFilter] = []
-        for try await (pattern, metric, namespace, value, defaultValue, dimensions, unit) in rows.decode(
-            (String, String, String, String, Double?, String, String?).self)
-        {
-            let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
-            filters.append(
-                try MetricFilter(
-                    pattern: pattern,
-                    transformation: MetricTransformation(
-                        metricName: metric, metricNamespace: namespace, metricValue: value, defaultValue: defaultValue,
-                        dimensions: decoded, unit: unit)))
-        }
-        return filters
     }
 }

@@ -21,9 +21,7 @@ extension LogsLimits {
     public static let arnMinLength = 1
 }
 
-extension LogsService {
-    /// The queue subscription deliveries travel on.
-    public static let deliveryQueue = "subscription-delivery"
+extension SubscriptionHandlers {
 
     func putSubscriptionFilter(_ request: PutSubscriptionFilterRequest, _ caller: Caller) async throws -> EmptyResponse
     {
@@ -39,11 +37,11 @@ extension LogsService {
         try validation.check()
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
-        _ = try await subscriptionTarget(destination, for: caller)
+        _ = try await destinations.subscriptionTarget(destination, for: caller)
         let group = try await groups.resolve(request.logGroupName, caller)
-        let now = Self.now()
+        let now = LogsService.now()
         try await database.transaction { connection in
-            try await reserveFilter(.subscription, named: request.filterName, group: group.id, caller, on: connection)
+            try await filters.reserve(.subscription, named: request.filterName, group: group.id, caller, on: connection)
             try await connection.query(
                 """
                 INSERT INTO subscription_filters (account_id, group_id, filter_name, filter_pattern, destination_arn,
@@ -59,7 +57,8 @@ extension LogsService {
                 kind: .control, account: caller.accountID, region: caller.region, group: group.id,
                 groupName: request.logGroupName ?? "", filter: request.filterName ?? "")
             try await JobQueue.enqueue(
-                Self.deliveryQueue, payloads: [try Self.jobText(control)], policy: SubscriptionDelivery.policy,
+                LogsService.deliveryQueue, payloads: [try LogsService.jobText(control)],
+                policy: SubscriptionDelivery.policy,
                 on: connection, logger: database.logger)
         }
         return EmptyResponse()
@@ -96,7 +95,7 @@ extension LogsService {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeSubscriptionFilters", caller: caller, fields: 1)[0]
         }
-        let prefix = request.filterNamePrefix.map { Self.likeEscaped($0) + "%" }
+        let prefix = request.filterNamePrefix.map { LogsService.likeEscaped($0) + "%" }
         var page = Page<SubscriptionFilterDescription>(limit: limit)
         let rows = try await database.query(
             """
@@ -126,30 +125,4 @@ extension LogsService {
         return DescribeSubscriptionFiltersResponse(subscriptionFilters: page.items, nextToken: token)
     }
 
-    /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
-    /// a delivery job.
-    func matchingSubscriptions(
-        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
-    ) async throws -> [String] {
-        guard group.hasSubscriptionFilters else { return [] }
-        let rows = try await database.query(
-            """
-            SELECT filter_name, filter_pattern FROM subscription_filters
-            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) ORDER BY filter_name
-            """)
-        var matching: [String] = []
-        for try await (name, text) in rows.decode((String, String).self) {
-            let pattern = try FilterPatternCache.shared.pattern(text)
-            let matches = accepted.contains { index in
-                let start = index == 0 ? 0 : request.messageEnds[index - 1]
-                return pattern.matches(request.messages[start..<request.messageEnds[index]])
-            }
-            if matches { matching.append(name) }
-        }
-        return matching
-    }
-
-    static func jobText(_ job: DeliveryJob) throws -> String {
-        String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
-    }
 }

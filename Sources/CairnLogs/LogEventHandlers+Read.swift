@@ -32,7 +32,7 @@ enum StreamToken {
     }
 }
 
-extension LogsService {
+extension LogEventHandlers {
     func getLogEvents(_ request: GetLogEventsRequest, _ caller: Caller) async throws -> GetLogEventsResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName, required: false)
@@ -147,7 +147,7 @@ extension LogsService {
     /// `[start, end)` of a read, never reaching before the group's retention.
     static func readableRange(_ startTime: Int64?, _ endTime: Int64?, retentionDays: Int?) -> (Int64, Int64) {
         var start = startTime ?? 0
-        if let days = retentionDays { start = max(start, now() - Int64(days) * 86_400_000) }
+        if let days = retentionDays { start = max(start, LogsService.now() - Int64(days) * 86_400_000) }
         return (start, endTime ?? .max)
     }
 
@@ -186,7 +186,7 @@ extension LogsService {
     /// The group's streams a filter reads: named ones, those with a prefix, or all.
     func streamNames(group: Int64, names: [String]?, prefix: String?, _ caller: Caller) async throws -> [Int64: String]
     {
-        let pattern = prefix.map { Self.likeEscaped($0) + "%" }
+        let pattern = prefix.map { LogsService.likeEscaped($0) + "%" }
         let rows = try await database.query(
             """
             SELECT stream_id, name FROM log_streams

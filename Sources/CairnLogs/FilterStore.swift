@@ -1,0 +1,97 @@
+import CairnFilter
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+/// The filters of log groups: limits when one is put, and what ingestion evaluates.
+struct FilterStore: Sendable {
+    let database: Database
+}
+
+/// The filters a log group holds, each kind with its own per-group limit.
+enum GroupFilterKind {
+    case metric, subscription
+
+    var limit: Int {
+        switch self {
+        case .metric: LogsLimits.metricFiltersPerGroup
+        case .subscription: LogsLimits.subscriptionFiltersPerGroup
+        }
+    }
+}
+
+extension FilterStore {
+    /// Before a filter is put: locks the group's row for the rest of the transaction, so that concurrent puts
+    /// count alike, and refuses a new filter beyond its kind's limit (replacing one of the same name is not new).
+    func reserve(
+        _ kind: GroupFilterKind, named name: String?, group: Int64, _ caller: Caller, on connection: PostgresConnection
+    ) async throws {
+        let rows = try await connection.query(
+            """
+            SELECT (SELECT count(*) FROM metric_filters f
+                    WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
+                   EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id
+                           AND f.group_id = g.group_id AND f.filter_name = \(name)),
+                   (SELECT count(*) FROM subscription_filters f
+                    WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
+                   EXISTS (SELECT 1 FROM subscription_filters f WHERE f.account_id = g.account_id
+                           AND f.group_id = g.group_id AND f.filter_name = \(name))
+            FROM log_groups g WHERE account_id = \(caller.accountID) AND group_id = \(group) FOR UPDATE
+            """, logger: database.logger)
+        var found: (count: Int, exists: Bool)?
+        for try await (metrics, metricExists, subscriptions, subscriptionExists) in rows.decode(
+            (Int, Bool, Int, Bool).self)
+        {
+            found = kind == .metric ? (metrics, metricExists) : (subscriptions, subscriptionExists)
+        }
+        guard let found else { throw AWSError.logGroupNotFound }
+        if !found.exists, found.count >= kind.limit { throw AWSError.limitExceeded() }
+    }
+
+    /// The group's metric filters, compiled for ingestion.
+    func metricFilters(group: Int64, _ caller: Caller) async throws -> [MetricFilter] {
+        let rows = try await database.query(
+            """
+            SELECT filter_pattern, metric_name, metric_namespace, metric_value, default_value, dimensions::text, unit
+            FROM metric_filters WHERE account_id = \(caller.accountID) AND group_id = \(group)
+            ORDER BY filter_name
+            """)
+        var filters: [MetricFilter] = []
+        for try await (pattern, metric, namespace, value, defaultValue, dimensions, unit) in rows.decode(
+            (String, String, String, String, Double?, String, String?).self)
+        {
+            let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
+            filters.append(
+                try MetricFilter(
+                    pattern: pattern,
+                    transformation: MetricTransformation(
+                        metricName: metric, metricNamespace: namespace, metricValue: value, defaultValue: defaultValue,
+                        dimensions: decoded, unit: unit)))
+        }
+        return filters
+    }
+
+    /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
+    /// a delivery job.
+    func matchingSubscriptions(
+        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
+    ) async throws -> [String] {
+        guard group.hasSubscriptionFilters else { return [] }
+        let rows = try await database.query(
+            """
+            SELECT filter_name, filter_pattern FROM subscription_filters
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) ORDER BY filter_name
+            """)
+        var matching: [String] = []
+        for try await (name, text) in rows.decode((String, String).self) {
+            let pattern = try FilterPatternCache.shared.pattern(text)
+            let matches = accepted.contains { index in
+                let start = index == 0 ? 0 : request.messageEnds[index - 1]
+                return pattern.matches(request.messages[start..<request.messageEnds[index]])
+            }
+            if matches { matching.append(name) }
+        }
+        return matching
+    }
+}

@@ -1,0 +1,66 @@
+import CairnAccounts
+import CairnKeys
+import CairnStore
+
+/// CreateLogGroup, DeleteLogGroup, DescribeLogGroups, retention, and the group's KMS key.
+struct LogGroupHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let accounts: AccountDirectory
+    let groups: LogGroupStore
+    let keyRing: DataKeyRing
+    let keys: KeyService
+}
+
+/// CreateLogStream, DeleteLogStream, DescribeLogStreams.
+struct LogStreamHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let groups: LogGroupStore
+}
+
+/// PutLogEvents (and events forwarded by subscriptions), GetLogEvents, FilterLogEvents, and reads of the
+/// reserved audit group.
+struct LogEventHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let groups: LogGroupStore
+    let chunks: ChunkStore
+    let filters: FilterStore
+    let keyRing: DataKeyRing
+    let keys: KeyService
+    let audit: AuditTrail
+}
+
+/// PutMetricFilter, DeleteMetricFilter, DescribeMetricFilters, TestMetricFilter.
+struct MetricFilterHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let groups: LogGroupStore
+    let filters: FilterStore
+}
+
+/// PutSubscriptionFilter, DeleteSubscriptionFilter, DescribeSubscriptionFilters.
+struct SubscriptionHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let groups: LogGroupStore
+    let filters: FilterStore
+    let destinations: DestinationHandlers
+}
+
+/// PutDestination, PutDestinationPolicy, DescribeDestinations, DeleteDestination, and where a subscription's
+/// destination leads.
+struct DestinationHandlers: Sendable {
+    let database: Database
+    let pageToken: PageToken
+    let groups: LogGroupStore
+    let functions: FunctionDirectory
+}
+
+/// Tags of log groups (TagLogGroup and friends) and of any taggable ARN (TagResource and friends).
+struct TagHandlers: Sendable {
+    let database: Database
+    let groups: LogGroupStore
+    let keys: KeyService
+}
