@@ -4,49 +4,54 @@ extension KeyService {
     /// The KMS operations (`TrentService.*`), each declared once for the registry. Key operations and
     /// cryptographic uses are written to the audit trail with their outcome.
     public var operations: [Operation] {
-        [
-            declare("CreateKey", .admins, CreateKeyRequest.self) { $0.createKey },
-            declare("DescribeKey", .readers, KeyIDRequest.self) { $0.describeKey },
-            declare("ListKeys", .readers, ListKeysRequest.self) { $0.listKeys },
-            declare("EnableKey", .admins, KeyIDRequest.self) { $0.enableKey },
-            declare("DisableKey", .admins, KeyIDRequest.self) { $0.disableKey },
-            declare("ScheduleKeyDeletion", .admins, ScheduleKeyDeletionRequest.self) { $0.scheduleKeyDeletion },
-            declare("CancelKeyDeletion", .admins, KeyIDRequest.self) { $0.cancelKeyDeletion },
-            declare("Encrypt", .admins, EncryptRequest.self) { $0.encrypt },
-            declare("Decrypt", .admins, DecryptRequest.self) { $0.decrypt },
-            declare("GenerateDataKey", .admins, GenerateDataKeyRequest.self) { service in
-                { try await service.generateDataKey($0, $1, plaintext: true) }
+        let lifecycle = KeyLifecycleHandlers(keys: self)
+        let aliases = AliasHandlers(keys: self)
+        let crypto = CryptoHandlers(keys: self)
+        let policies = KeyPolicyHandlers(keys: self)
+        let rotation = RotationHandlers(keys: self)
+        return [
+            declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
+            declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
+            declare("ListKeys", .readers, ListKeysRequest.self, lifecycle.listKeys),
+            declare("EnableKey", .admins, KeyIDRequest.self, lifecycle.enableKey),
+            declare("DisableKey", .admins, KeyIDRequest.self, lifecycle.disableKey),
+            declare("ScheduleKeyDeletion", .admins, ScheduleKeyDeletionRequest.self, lifecycle.scheduleKeyDeletion),
+            declare("CancelKeyDeletion", .admins, KeyIDRequest.self, lifecycle.cancelKeyDeletion),
+            declare("Encrypt", .admins, EncryptRequest.self, crypto.encrypt),
+            declare("Decrypt", .admins, DecryptRequest.self, crypto.decrypt),
+            declare("GenerateDataKey", .admins, GenerateDataKeyRequest.self) {
+                try await crypto.generateDataKey($0, $1, plaintext: true)
             },
-            declare("GenerateDataKeyWithoutPlaintext", .admins, GenerateDataKeyRequest.self) { service in
-                { try await service.generateDataKey($0, $1, plaintext: false) }
+            declare("GenerateDataKeyWithoutPlaintext", .admins, GenerateDataKeyRequest.self) {
+                try await crypto.generateDataKey($0, $1, plaintext: false)
             },
-            declare("CreateAlias", .admins, AliasRequest.self) { $0.createAlias },
-            declare("UpdateAlias", .admins, AliasRequest.self) { $0.updateAlias },
-            declare("DeleteAlias", .admins, AliasRequest.self) { $0.deleteAlias },
-            declare("ListAliases", .readers, ListAliasesRequest.self) { $0.listAliases },
-            declare("EnableKeyRotation", .admins, EnableKeyRotationRequest.self) { $0.enableKeyRotation },
-            declare("DisableKeyRotation", .admins, KeyIDRequest.self) { $0.disableKeyRotation },
-            declare("GetKeyRotationStatus", .readers, KeyIDRequest.self) { $0.getKeyRotationStatus },
-            declare("RotateKeyOnDemand", .admins, KeyIDRequest.self) { $0.rotateKeyOnDemand },
-            declare("ListKeyRotations", .readers, ListKeyRotationsRequest.self) { $0.listKeyRotations },
-            declare("TagResource", .admins, TagKeyRequest.self) { $0.tagResource },
-            declare("UntagResource", .admins, UntagKeyRequest.self) { $0.untagResource },
-            declare("ListResourceTags", .readers, ListResourceTagsRequest.self) { $0.listResourceTags },
-            declare("GetKeyPolicy", .readers, KeyPolicyRequest.self) { $0.getKeyPolicy },
-            declare("PutKeyPolicy", .admins, KeyPolicyRequest.self) { $0.putKeyPolicy },
-            declare("ListKeyPolicies", .readers, KeyIDRequest.self) { $0.listKeyPolicies },
-            declare("ReEncrypt", .admins, ReEncryptRequest.self) { $0.reEncrypt },
-            declare("GenerateRandom", .admins, GenerateRandomRequest.self) { $0.generateRandom },
+            declare("CreateAlias", .admins, AliasRequest.self, aliases.createAlias),
+            declare("UpdateAlias", .admins, AliasRequest.self, aliases.updateAlias),
+            declare("DeleteAlias", .admins, AliasRequest.self, aliases.deleteAlias),
+            declare("ListAliases", .readers, ListAliasesRequest.self, aliases.listAliases),
+            declare("EnableKeyRotation", .admins, EnableKeyRotationRequest.self, rotation.enableKeyRotation),
+            declare("DisableKeyRotation", .admins, KeyIDRequest.self, rotation.disableKeyRotation),
+            declare("GetKeyRotationStatus", .readers, KeyIDRequest.self, rotation.getKeyRotationStatus),
+            declare("RotateKeyOnDemand", .admins, KeyIDRequest.self, rotation.rotateKeyOnDemand),
+            declare("ListKeyRotations", .readers, ListKeyRotationsRequest.self, rotation.listKeyRotations),
+            declare("TagResource", .admins, TagKeyRequest.self, policies.tagResource),
+            declare("UntagResource", .admins, UntagKeyRequest.self, policies.untagResource),
+            declare("ListResourceTags", .readers, ListResourceTagsRequest.self, policies.listResourceTags),
+            declare("GetKeyPolicy", .readers, KeyPolicyRequest.self, policies.getKeyPolicy),
+            declare("PutKeyPolicy", .admins, KeyPolicyRequest.self, policies.putKeyPolicy),
+            declare("ListKeyPolicies", .readers, KeyIDRequest.self, policies.listKeyPolicies),
+            declare("ReEncrypt", .admins, ReEncryptRequest.self, crypto.reEncrypt),
+            declare("GenerateRandom", .admins, GenerateRandomRequest.self, crypto.generateRandom),
         ]
     }
 
     /// One KMS operation; key operations and cryptographic uses are audited with their outcome.
     private func declare<Input: Decodable & Sendable, Output: Encodable & Sendable>(
         _ name: String, _ roles: Set<Role>, _ input: Input.Type,
-        _ handler: @escaping @Sendable (KeyService) -> @Sendable (Input, Caller) async throws -> Output
+        _ handler: @escaping @Sendable (Input, Caller) async throws -> Output
     ) -> Operation {
         let service = self
-        let operation = Operation(.kms, name, roles: roles, input: input, handler: handler(service))
+        let operation = Operation(.kms, name, roles: roles, input: input, handler: handler)
         guard Self.auditedOperations.contains(name) else { return operation }
         return operation.wrapped { body, caller, next in
             let audit = AuditTrail(database: service.database)

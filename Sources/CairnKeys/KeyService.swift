@@ -4,7 +4,10 @@ public import CairnStore
 public import Foundation
 
 /// The KMS-compatible key service (`TrentService.*`, signed for `kms`): customer managed symmetric keys,
-/// their lifecycle, and envelope encryption with them.
+/// their lifecycle, and envelope encryption with them. This type is the key store — keys found by any
+/// reference (another account's key only where its policy allows the action at hand), their material, and
+/// ciphertext blobs; one handler type per area (`KeyLifecycleHandlers`, `AliasHandlers`, `CryptoHandlers`,
+/// `KeyPolicyHandlers`, `RotationHandlers`) serves the operations over it.
 public struct KeyService: Sendable {
 
     let database: Database

@@ -28,7 +28,6 @@ struct LogEventHandlers: Sendable {
     let chunks: ChunkStore
     let filters: FilterStore
     let keyRing: DataKeyRing
-    let keys: KeyService
     let audit: AuditTrail
 }
 
@@ -62,5 +61,4 @@ struct DestinationHandlers: Sendable {
 struct TagHandlers: Sendable {
     let database: Database
     let groups: LogGroupStore
-    let keys: KeyService
 }

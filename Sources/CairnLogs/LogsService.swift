@@ -41,13 +41,13 @@ public struct LogsService: Sendable {
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
-            keyRing: keyRing, keys: keys, audit: audit)
+            keyRing: keyRing, audit: audit)
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
             database: database, pageToken: pageToken, groups: groups, functions: functions)
         subscriptions = SubscriptionHandlers(
             database: database, pageToken: pageToken, groups: groups, filters: filters, destinations: destinations)
-        tags = TagHandlers(database: database, groups: groups, keys: keys)
+        tags = TagHandlers(database: database, groups: groups)
     }
 
     /// The queue subscription deliveries travel on.

@@ -5,86 +5,13 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Encrypt, Decrypt, GenerateDataKey and GenerateRandom. A ciphertext blob names its key and key version,
-/// so Decrypt needs no KeyId; the encryption context is bound as AAD.
+/// Ciphertext blobs, sealed and opened under a key's material. A blob names its key and key version, so
+/// Decrypt needs no KeyId; the encryption context is bound as AAD.
 ///
 ///     blob = 0x01 · key id (16 bytes) · key version (4 bytes, big endian) · AES-256-GCM(nonce · ciphertext · tag)
 extension KeyService {
     static let blobFormat: UInt8 = 1
     static let blobHeaderBytes = 1 + 16 + 4
-
-    func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> EncryptResponse {
-        var validation = Validation(exceptionCode: "ValidationException")
-        validation.required(request.KeyId, "keyId")
-        validation.string(
-            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
-        validation.required(request.Plaintext, "plaintext")
-        validation.count(
-            request.Plaintext?.count, value: "***", "plaintext", min: KMSLimits.plaintextBytes.lowerBound,
-            max: KMSLimits.plaintextBytes.upperBound)
-        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
-        try validation.check()
-        let key = try await usableKey(request.KeyId ?? "", caller, for: "Encrypt")
-        let blob = try await seal(
-            Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
-        return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
-    }
-
-    func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
-        var validation = Validation(exceptionCode: "ValidationException")
-        validation.required(request.CiphertextBlob, "ciphertextBlob")
-        validation.count(
-            request.CiphertextBlob?.count, value: "***", "ciphertextBlob",
-            min: KMSLimits.ciphertextBlobBytes.lowerBound, max: KMSLimits.ciphertextBlobBytes.upperBound)
-        validation.string(
-            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
-        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
-        try validation.check()
-        let opened = try await openBlob(
-            Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller,
-            for: "Decrypt")
-        let key = opened.key
-        let plaintext = opened.plaintext
-        return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
-    }
-
-    func generateDataKey(
-        _ request: GenerateDataKeyRequest, _ caller: Caller, plaintext: Bool
-    ) async throws -> GenerateDataKeyResponse {
-        var validation = Validation(exceptionCode: "ValidationException")
-        validation.required(request.KeyId, "keyId")
-        validation.string(
-            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
-        validation.number(
-            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
-            max: KMSLimits.numberOfBytes.upperBound)
-        validation.oneOf(request.KeySpec, "keySpec", ["AES_256", "AES_128"])
-        try validation.check()
-        let size: Int
-        switch (request.KeySpec, request.NumberOfBytes) {
-        case (.some, .some):
-            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
-        case (.none, .none):
-            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
-        case (.some(let spec), .none): size = spec == "AES_128" ? 16 : 32
-        case (.none, .some(let bytes)): size = bytes
-        }
-        let key = try await usableKey(
-            request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
-        let dataKey = SecureRandom.bytes(size)
-        let blob = try await seal(dataKey, key: key, context: request.EncryptionContext, caller)
-        return GenerateDataKeyResponse(
-            CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn)
-    }
-
-    func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> GenerateRandomResponse {
-        var validation = Validation(exceptionCode: "ValidationException")
-        validation.number(
-            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
-            max: KMSLimits.numberOfBytes.upperBound)
-        try validation.check()
-        return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
-    }
 
     // MARK: pieces
 
@@ -115,11 +42,6 @@ extension KeyService {
                 authenticating: Self.associatedData(ownerView, key.id, version, context))
         else { throw AWSError.invalidCiphertext }
         return (key, plaintext)
-    }
-
-    static func validateAlgorithm(_ algorithm: String?, _ validation: inout Validation) {
-        validation.oneOf(
-            algorithm, "encryptionAlgorithm", ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])
     }
 
     /// A key that may be used for cryptography now: enabled, not pending deletion.

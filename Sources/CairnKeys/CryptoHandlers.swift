@@ -1,0 +1,111 @@
+import CairnCrypto
+import CairnProtocol
+import CairnStore
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// Encrypt, Decrypt, ReEncrypt, GenerateDataKey(WithoutPlaintext), GenerateRandom.
+struct CryptoHandlers: Sendable {
+    let keys: KeyService
+    var database: Database { keys.database }
+}
+
+extension CryptoHandlers {
+    func encrypt(_ request: EncryptRequest, _ caller: Caller) async throws -> EncryptResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.required(request.Plaintext, "plaintext")
+        validation.count(
+            request.Plaintext?.count, value: "***", "plaintext", min: KMSLimits.plaintextBytes.lowerBound,
+            max: KMSLimits.plaintextBytes.upperBound)
+        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
+        try validation.check()
+        let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "Encrypt")
+        let blob = try await keys.seal(
+            Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
+        return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+    }
+
+    func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.CiphertextBlob, "ciphertextBlob")
+        validation.count(
+            request.CiphertextBlob?.count, value: "***", "ciphertextBlob",
+            min: KMSLimits.ciphertextBlobBytes.lowerBound, max: KMSLimits.ciphertextBlobBytes.upperBound)
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
+        try validation.check()
+        let opened = try await keys.openBlob(
+            Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller,
+            for: "Decrypt")
+        let key = opened.key
+        let plaintext = opened.plaintext
+        return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+    }
+
+    func generateDataKey(
+        _ request: GenerateDataKeyRequest, _ caller: Caller, plaintext: Bool
+    ) async throws -> GenerateDataKeyResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.number(
+            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
+            max: KMSLimits.numberOfBytes.upperBound)
+        validation.oneOf(request.KeySpec, "keySpec", ["AES_256", "AES_128"])
+        try validation.check()
+        let size: Int
+        switch (request.KeySpec, request.NumberOfBytes) {
+        case (.some, .some):
+            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
+        case (.none, .none):
+            throw AWSError("ValidationException", "Please specify either number of bytes or key spec.")
+        case (.some(let spec), .none): size = spec == "AES_128" ? 16 : 32
+        case (.none, .some(let bytes)): size = bytes
+        }
+        let key = try await keys.usableKey(
+            request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
+        let dataKey = SecureRandom.bytes(size)
+        let blob = try await keys.seal(dataKey, key: key, context: request.EncryptionContext, caller)
+        return GenerateDataKeyResponse(
+            CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn)
+    }
+
+    func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> GenerateRandomResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.number(
+            request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
+            max: KMSLimits.numberOfBytes.upperBound)
+        try validation.check()
+        return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
+    }
+
+    static func validateAlgorithm(_ algorithm: String?, _ validation: inout Validation) {
+        validation.oneOf(
+            algorithm, "encryptionAlgorithm", ["SYMMETRIC_DEFAULT", "RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256", "SM2PKE"])
+    }
+
+    func reEncrypt(_ request: ReEncryptRequest, _ caller: Caller) async throws -> ReEncryptResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.CiphertextBlob, "ciphertextBlob")
+        validation.required(request.DestinationKeyId, "destinationKeyId")
+        validation.string(
+            request.DestinationKeyId, "destinationKeyId", min: KMSLimits.keyIDLength.lowerBound,
+            max: KMSLimits.keyIDLength.upperBound)
+        try validation.check()
+        let opened = try await keys.openBlob(
+            Array(request.CiphertextBlob ?? Data()), context: request.SourceEncryptionContext,
+            named: request.SourceKeyId, caller, for: "ReEncryptFrom")
+        let destination = try await keys.usableKey(request.DestinationKeyId ?? "", caller, for: "ReEncryptTo")
+        let blob = try await keys.seal(
+            opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
+        return ReEncryptResponse(
+            CiphertextBlob: Data(blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
+            SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+    }
+}

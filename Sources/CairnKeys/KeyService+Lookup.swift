@@ -1,0 +1,91 @@
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+/// A customer key as stored.
+struct CustomerKey {
+    let id: UUID
+    /// The account that owns the key (another account's key is usable where its policy allows).
+    let owner: String
+    let arn: String
+    let state: KeyState
+    let description: String
+    let keyUsage: String
+    let createdAt: Date
+    let deletionDate: Date?
+    let pendingWindowDays: Int?
+    let managedByAWS: Bool
+
+    func metadata(_ caller: Caller) -> KeyMetadata {
+        KeyMetadata(
+            AWSAccountId: owner, KeyId: id.uuidString.lowercased(), Arn: arn,
+            CreationDate: createdAt.timeIntervalSince1970, Enabled: state == .enabled, Description: description,
+            KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
+            PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
+            KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
+            CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", KeySpec: "SYMMETRIC_DEFAULT",
+            EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"], MultiRegion: false)
+    }
+}
+
+extension KeyService {
+
+    static func validateKeyID(_ keyID: String?) throws(AWSError) {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(keyID, "keyId")
+        validation.string(keyID, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        try validation.check()
+    }
+
+    /// The key named by any reference (id, key ARN, alias, alias ARN): a customer key, or the AWS managed key
+    /// for CloudWatch Logs. A key of another account is found only where its key policy allows the caller
+    /// the operation at hand.
+    func customerKey(
+        _ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true
+    ) async throws -> CustomerKey {
+        let (owner, keyID) = try await resolveKeyID(reference, caller, allowAliases: allowAliases)
+        return try await customerKey(owner: owner, id: keyID, caller, for: operation)
+    }
+
+    func customerKey(owner: String, id keyID: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey
+    {
+        let ownerView = caller.acting(for: owner)
+        let rows = try await database.query(
+            """
+            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy
+            FROM kms_keys
+            WHERE account_id = \(owner) AND region = \(caller.region) AND key_id = \(keyID)
+            """)
+        for try await (state, description, usage, created, deletion, window, manager, policy) in rows.decode(
+            (String, String, String, Date, Date?, Int?, String, String?).self)
+        {
+            let arn = Self.keyARN(ownerView, keyID)
+            if owner != caller.accountID {
+                let action = "kms:\(operation)"
+                guard manager == "CUSTOMER",
+                    ResourcePolicy.allows(policy, account: caller.accountID, principal: caller.userARN, action: action)
+                else {
+                    throw AWSError.accessDenied(
+                        "User: \(caller.userARN) is not authorized to perform: \(action) on resource: \(arn) "
+                            + "because no resource-based policy allows the \(action) action")
+                }
+            }
+            return CustomerKey(
+                id: keyID, owner: owner, arn: arn, state: try KeyState(stored: state),
+                description: manager == "CUSTOMER"
+                    ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
+                keyUsage: usage, createdAt: created, deletionDate: deletion, pendingWindowDays: window,
+                managedByAWS: manager != "CUSTOMER")
+        }
+        throw AWSError.kmsNotFound(Self.keyARN(ownerView, keyID))
+    }
+
+    /// A key whose state or settings the account may change: not an AWS managed one.
+    func changeableKey(_ reference: String, _ caller: Caller, for operation: String) async throws -> CustomerKey {
+        let key = try await customerKey(reference, caller, for: operation)
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        if key.owner != caller.accountID { throw AWSError.kmsNotFound(key.arn) }
+        return key
+    }
+}

@@ -1,0 +1,104 @@
+import CairnAccounts
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+
+/// EnableKeyRotation, DisableKeyRotation, GetKeyRotationStatus, RotateKeyOnDemand, ListKeyRotations.
+struct RotationHandlers: Sendable {
+    let keys: KeyService
+    var database: Database { keys.database }
+}
+
+extension RotationHandlers {
+    func enableKeyRotation(_ request: EnableKeyRotationRequest, _ caller: Caller) async throws -> EmptyResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.number(
+            request.RotationPeriodInDays, "rotationPeriodInDays", min: KeyService.rotationPeriodDays.lowerBound,
+            max: KeyService.rotationPeriodDays.upperBound)
+        try validation.check()
+        let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "EnableKeyRotation")
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        let days = request.RotationPeriodInDays ?? KeyService.defaultRotationPeriodDays
+        try await database.query(
+            """
+            UPDATE kms_keys SET rotation_period_days = \(days),
+                next_rotation_date = now() + make_interval(days => \(days)::integer)
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        return EmptyResponse()
+    }
+
+    func disableKeyRotation(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
+        try KeyService.validateKeyID(request.KeyId)
+        let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "DisableKeyRotation")
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try await database.query(
+            """
+            UPDATE kms_keys SET rotation_period_days = NULL, next_rotation_date = NULL
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        return EmptyResponse()
+    }
+
+    func getKeyRotationStatus(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyRotationStatusResponse {
+        try KeyService.validateKeyID(request.KeyId)
+        let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "GetKeyRotationStatus")
+        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        let rows = try await database.query(
+            """
+            SELECT rotation_period_days, next_rotation_date FROM kms_keys
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+            """)
+        var status = KeyRotationStatusResponse(
+            KeyRotationEnabled: false, KeyId: key.arn, RotationPeriodInDays: nil, NextRotationDate: nil)
+        for try await (period, next) in rows.decode((Int?, Date?).self) {
+            status = KeyRotationStatusResponse(
+                KeyRotationEnabled: period != nil, KeyId: key.arn, RotationPeriodInDays: period,
+                NextRotationDate: next?.timeIntervalSince1970)
+        }
+        return status
+    }
+
+    func rotateKeyOnDemand(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyIDResponse {
+        try KeyService.validateKeyID(request.KeyId)
+        let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "RotateKeyOnDemand")
+        if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try await KeyService.rotate(
+            keyID: key.id, account: caller.accountID, type: "ON_DEMAND", database: database, rootKey: keys.rootKey)
+        return KeyIDResponse(KeyId: key.arn)
+    }
+
+    func listKeyRotations(_ request: ListKeyRotationsRequest, _ caller: Caller) async throws -> ListKeyRotationsResponse
+    {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.number(
+            request.Limit, "limit", min: KMSLimits.listLimit.lowerBound, max: KMSLimits.listLimit.upperBound)
+        try validation.check()
+        let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "ListKeyRotations")
+        let after = Int32(request.Marker ?? "") ?? 1
+        let limit = request.Limit ?? KMSLimits.defaultListLimit
+        var page = Page<(version: Int32, entry: RotationsListEntry)>(limit: limit)
+        let rows = try await database.query(
+            """
+            SELECT version, created_at, rotation_type FROM kms_key_versions
+            WHERE account_id = \(caller.accountID) AND key_id = \(key.id) AND version > \(after)
+            ORDER BY version LIMIT \(page.fetchLimit)
+            """)
+        for try await (version, created, type) in rows.decode((Int32, Date, String?).self) {
+            let entry = RotationsListEntry(
+                KeyId: key.arn, RotationDate: created.timeIntervalSince1970, RotationType: type ?? "AUTOMATIC")
+            guard page.add((version, entry)) else { break }
+        }
+        return ListKeyRotationsResponse(
+            Rotations: page.items.map(\.entry),
+            NextMarker: page.hasMore ? page.items.last.map { String($0.version) } : nil,
+            Truncated: page.hasMore)
+    }
+}
