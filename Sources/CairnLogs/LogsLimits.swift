@@ -35,6 +35,11 @@ extension LogsLimits {
     /// Batch size: Σ(UTF-8 message bytes + 26) ≤ 1,048,576.
     public static let maxBatchBytes = 1_048_576
     public static let eventOverheadBytes = 26
+    /// The largest body a valid batch can arrive as. JSON may write each counted byte as six (`\u0001`;
+    /// botocore writes every non-ASCII character as `\uXXXX`, 12 bytes for the 4 of an emoji), and each event
+    /// has its framing (`{"timestamp": …, "message": ""}, `, at most 128 bytes with spacing), beside the
+    /// group, stream and token. Memory per request stays bounded by this: about 7.6 MB.
+    public static let maxPutLogEventsBodyBytes = 6 * maxBatchBytes + eventsPerBatch.upperBound * 128 + 65_536
     /// One event, with its 26 bytes, at most 1 MB.
     public static let maxEventBytes = 1_048_576
     /// Events more than 2 hours in the future are rejected.

@@ -29,7 +29,9 @@ extension LogsService {
             Operation(
                 .logs, "DescribeLogStreams", roles: .everyone, input: DescribeLogStreamsRequest.self,
                 handler: logStreams.describeLogStreams),
-            Operation(.logs, "PutLogEvents", roles: .writers, json: events.putLogEvents),
+            Operation(
+                .logs, "PutLogEvents", roles: .writers, maxBodyBytes: LogsLimits.maxPutLogEventsBodyBytes,
+                json: events.putLogEvents),
             Operation(
                 .logs, "GetLogEvents", roles: .readers, input: GetLogEventsRequest.self, handler: events.getLogEvents),
             Operation(

@@ -10,13 +10,22 @@ public struct Operation: Sendable {
     public let service: AWSService
     public let name: String
     public let roles: Set<Role>
+    /// The largest request body (after decompression) this operation reads; longer ones are refused unread.
+    public let maxBodyBytes: Int
     let invocation: Invocation
 
+    /// The body limit of operations that do not declare one: 1.5 MB.
+    public static let defaultMaxBodyBytes = 1_572_864
+
     /// The raw form: the body in, the encoded response out. The typed initializers below build on it.
-    public init(_ service: AWSService, _ name: String, roles: Set<Role>, invocation: @escaping Invocation) {
+    public init(
+        _ service: AWSService, _ name: String, roles: Set<Role>, maxBodyBytes: Int = defaultMaxBodyBytes,
+        invocation: @escaping Invocation
+    ) {
         self.service = service
         self.name = name
         self.roles = roles
+        self.maxBodyBytes = maxBodyBytes
         self.invocation = invocation
     }
 
@@ -33,10 +42,10 @@ public struct Operation: Sendable {
 
     /// An operation that reads its JSON body itself (PutLogEvents, whose byte scanner beats a decoder).
     public init<Output: Encodable & Sendable>(
-        _ service: AWSService, _ name: String, roles: Set<Role>,
+        _ service: AWSService, _ name: String, roles: Set<Role>, maxBodyBytes: Int = defaultMaxBodyBytes,
         json handler: @escaping @Sendable ([UInt8], Caller) async throws -> Output
     ) {
-        self.init(service, name, roles: roles) { body, format, caller in
+        self.init(service, name, roles: roles, maxBodyBytes: maxBodyBytes) { body, format, caller in
             try Self.encode(JSONRequest.encode(try await handler(try Self.json(body, format), caller)), format)
         }
     }
@@ -78,7 +87,7 @@ public struct Operation: Sendable {
             async throws -> [UInt8]
     ) -> Operation {
         let inner = invocation
-        return Operation(service, name, roles: roles) { body, format, caller in
+        return Operation(service, name, roles: roles, maxBodyBytes: maxBodyBytes) { body, format, caller in
             try await wrapper(body, caller) { try await inner(body, format, caller) }
         }
     }

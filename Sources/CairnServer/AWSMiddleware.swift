@@ -116,14 +116,13 @@ struct RequestMetricsMiddleware: RouterMiddleware {
 
 /// Reads the body into the context, refusing more than the limit before anything is parsed.
 struct BodyLimitMiddleware: RouterMiddleware {
-    let limit: Int
-
     func handle(
         _ request: Request, context: CairnRequestContext,
         next: (Request, CairnRequestContext) async throws -> Response
     ) async throws -> Response {
         var request = request
         var context = context
+        let limit = context.maxBodyBytes
         do {
             context.body = Array(try await request.collectBody(upTo: limit).readableBytesView)
         } catch {
@@ -163,8 +162,6 @@ struct SigV4Middleware: RouterMiddleware {
 
 /// Undoes `Content-Encoding: gzip` (SDKs compress large PutMetricData bodies), within the body limit.
 struct DecompressionMiddleware: RouterMiddleware {
-    let limit: Int
-
     func handle(
         _ request: Request, context: CairnRequestContext,
         next: (Request, CairnRequestContext) async throws -> Response
@@ -176,6 +173,7 @@ struct DecompressionMiddleware: RouterMiddleware {
             throw AWSError.serialization("Unsupported Content-Encoding: \(request.headers[.contentEncoding] ?? "")")
         }
         var context = context
+        let limit = context.maxBodyBytes
         do {
             context.body = try Gzip.decompress(context.body, limit: limit)
         } catch .tooLarge {

@@ -158,15 +158,14 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
             directory: AccountDirectory(database: dependencies.database, rootKey: dependencies.rootKey),
             credentials: dependencies.credentials)
         let endpoint = OperationEndpoint()
-        let limit = Configuration.maxRequestBodyBytes
         let aws = router.group()
             .add(middleware: RequestIDMiddleware())
             .add(middleware: OperationResolution(registry: dependencies.registry))
             .add(middleware: AWSErrorMiddleware())
             .add(middleware: RequestMetricsMiddleware())
-            .add(middleware: BodyLimitMiddleware(limit: limit))
+            .add(middleware: BodyLimitMiddleware())
             .add(middleware: SigV4Middleware(authenticator: authenticator))
-            .add(middleware: DecompressionMiddleware(limit: limit))
+            .add(middleware: DecompressionMiddleware())
         aws.post("/") { request, context in try await endpoint.respond(to: request, context: context) }
         aws.post("/service/:service/operation/:operation") { request, context in
             try await endpoint.respond(to: request, context: context)

@@ -14,6 +14,9 @@ public struct CairnRequestContext: RequestContext {
     public var service: AWSService?
     /// The registered operation, when there is one.
     public var operation: Operation?
+
+    /// The body limit of the operation named, or the default one while none is known.
+    var maxBodyBytes: Int { operation?.maxBodyBytes ?? Operation.defaultMaxBodyBytes }
     /// The body, within its size limit; decompressed once the signature over the bytes as sent is verified.
     public var body: [UInt8] = []
     /// Set by authentication.

@@ -48,8 +48,6 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public static let defaultRegion = "us-east-1"
     /// How long unwrapped keys are cached at most, unless told otherwise.
     public static let defaultKeyCacheSeconds = 5
-    /// Requests above 1.5 MB are refused before they are parsed (PutLogEvents allows 1 MB of events).
-    public static let maxRequestBodyBytes = 1_572_864
 
     public var host = "127.0.0.1"
     public var port = defaultPort

@@ -1,6 +1,7 @@
 """Log events: PutLogEvents rules, GetLogEvents and FilterLogEvents, read-your-writes, retention, deletion."""
 
 import concurrent.futures
+import json
 import os
 import shutil
 import subprocess
@@ -327,3 +328,42 @@ def test_plaintext_never_reaches_postgresql(server, logs_a, stream):
         ["grep", "-r", "-l", "-a", "-F", group, os.path.join(server.data_dir, "postgres")], capture_output=True, text=True
     )
     assert found.returncode == 0
+
+
+def full_batch(character, events, t):
+    """`events` events of one repeated character filling the 1,048,576-byte batch as AWS counts it (UTF-8
+    bytes of each message plus 26), and the byte count."""
+    width = len(character.encode())
+    per_event = (1_048_576 // events - 26) // width
+    batch = [{"timestamp": t + i, "message": character * per_event} for i in range(events)]
+    return batch, events * (per_event * width + 26)
+
+
+@pytest.mark.parametrize("character,events", [("한", 100), ("😀", 100), ("\x01", 1)], ids=["korean", "emoji", "control"])
+def test_a_full_batch_of_escaped_text_is_accepted(logs_a, stream, character, events):
+    """botocore writes non-ASCII and control characters as \\uXXXX: a valid batch arrives as 2-6 MB of JSON."""
+    group, name = stream
+    batch, counted = full_batch(character, events, now_ms())
+    assert counted <= 1_048_576 and len(json.dumps({"logEvents": batch})) > 1_572_864
+    put(logs_a, group, name, batch)
+    stored = []
+    kwargs = {}
+    while True:
+        response = logs_a.get_log_events(logGroupName=group, logStreamName=name, startFromHead=True, **kwargs)
+        stored += response["events"]
+        if not response["events"]:
+            break
+        kwargs = {"nextToken": response["nextForwardToken"]}
+    assert [e["message"] for e in stored] == [e["message"] for e in batch]
+
+
+def test_an_escaped_batch_over_the_limit_is_refused_by_its_utf8_size(logs_a, stream):
+    group, name = stream
+    t = now_ms()
+    batch, counted = full_batch("한", 100, t)
+    batch.append({"timestamp": t + 100, "message": "한" * 100})
+    with pytest.raises(ClientError) as excinfo:
+        put(logs_a, group, name, batch)
+    assert error_of(excinfo) == (
+        "InvalidParameterException", f"Upload too large: {counted + 326} bytes exceeds limit of 1048576")
+    assert get_all(logs_a, group, name) == []
