@@ -242,6 +242,7 @@ extension LogEventHandlers {
             VALUES (\(owner.accountID), \(groupID), \(stream), \(LogsService.now())) ON CONFLICT DO NOTHING
             """)
         var request = PutLogEventsRequest()
+        request.forwards = (delivery.forwards ?? 0) + 1
         request.logGroupName = group
         request.logStreamName = stream
         request.hasEvents = true

@@ -73,11 +73,11 @@ extension FilterStore {
     }
 
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
-    /// a delivery job.
+    /// a delivery job. Events forwarded `LogsLimits.maxForwards` times match none.
     func matchingSubscriptions(
         group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
     ) async throws -> [String] {
-        guard group.hasSubscriptionFilters else { return [] }
+        guard group.hasSubscriptionFilters, request.forwards < LogsLimits.maxForwards else { return [] }
         let rows = try await database.query(
             """
             SELECT filter_name, filter_pattern FROM subscription_filters

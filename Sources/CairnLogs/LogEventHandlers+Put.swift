@@ -160,7 +160,8 @@ extension LogEventHandlers {
                         kind: .data, account: caller.accountID, region: caller.region, group: group.id,
                         groupName: request.logGroupName ?? "", filter: subscription, stream: target.stream,
                         streamName: request.logStreamName, firstSequence: target.firstSequence, count: count,
-                        minTimestamp: minTimestamp, maxTimestamp: maxTimestamp))
+                        minTimestamp: minTimestamp, maxTimestamp: maxTimestamp,
+                        forwards: request.forwards == 0 ? nil : request.forwards))
             }
             // One stream's deliveries for one filter go out one at a time, in order.
             try await JobQueue.enqueue(

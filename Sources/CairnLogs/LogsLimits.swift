@@ -35,6 +35,9 @@ extension LogsLimits {
     /// Batch size: Σ(UTF-8 message bytes + 26) ≤ 1,048,576.
     public static let maxBatchBytes = 1_048_576
     public static let eventOverheadBytes = 26
+    /// Events are forwarded into log groups by subscriptions at most this many times: in the group a second
+    /// forward reaches they trigger no subscription, so loops of destinations end.
+    public static let maxForwards = 2
     /// The largest body a valid batch can arrive as. JSON may write each counted byte as six (`\u0001`;
     /// botocore writes every non-ASCII character as `\uXXXX`, 12 bytes for the 4 of an emoji), and each event
     /// has its framing (`{"timestamp": …, "message": ""}, `, at most 128 bytes with spacing), beside the

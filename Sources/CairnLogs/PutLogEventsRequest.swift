@@ -6,6 +6,8 @@ struct PutLogEventsRequest {
     var logStreamName: String?
     var sequenceToken: String?
     var hasEvents = false
+    /// How many times these events were already forwarded into a log group by a subscription (0 for a client's).
+    var forwards = 0
     var timestamps: [Int64] = []
     /// `messages[messageEnds[i-1]..<messageEnds[i]]` is event i's message.
     var messageEnds: [Int] = []

@@ -6,6 +6,8 @@ import Foundation
 import PostgresNIO
 
 extension AWSError {
+    static let destinationIsSubscribedGroup = AWSError.invalidParameter(
+        "The destination's target is the log group being subscribed: its events would be delivered to itself.")
     static let subscriptionFilterNotFound = AWSError.resourceNotFound(
         "The specified subscription filter does not exist.")
     static let functionNotUsable = AWSError.invalidParameter(
@@ -37,7 +39,10 @@ extension SubscriptionHandlers {
         try validation.check()
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
-        _ = try await destinations.subscriptionTarget(destination, for: caller)
+        let target = try await destinations.subscriptionTarget(destination, for: caller)
+        if case .logGroup(caller.accountID, caller.region, request.logGroupName) = target {
+            throw AWSError.destinationIsSubscribedGroup
+        }
         let group = try await groups.resolve(request.logGroupName, caller)
         let now = LogsService.now()
         try await database.transaction { connection in

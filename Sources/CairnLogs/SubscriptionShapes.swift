@@ -46,4 +46,6 @@ struct DeliveryJob: Codable {
     var count: Int64? = nil
     var minTimestamp: Int64? = nil
     var maxTimestamp: Int64? = nil
+    /// How many times the batch's events were forwarded into a log group before this delivery (nil: never).
+    var forwards: Int? = nil
 }

@@ -230,3 +230,55 @@ def test_cross_account_destination_centralizes_logs_when_its_policy_allows(logs_
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
     logs_b.delete_destination(destinationName="central")
     assert logs_b.describe_destinations()["destinations"] == []
+
+
+def test_a_destination_into_the_subscribed_group_is_refused(logs_a, name):
+    logs_a.create_log_group(logGroupName=name)
+    group_arn = f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:{name}:*"
+    destination = logs_a.put_destination(destinationName=f"self{abs(hash(name)) % 10**8}", targetArn=group_arn,
+                                         roleArn=f"arn:aws:iam::{ACCOUNT_A}:role/Self")["destination"]["arn"]
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.put_subscription_filter(logGroupName=name, filterName="self", filterPattern="",
+                                       destinationArn=destination)
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert logs_a.describe_subscription_filters(logGroupName=name)["subscriptionFilters"] == []
+
+
+def test_a_loop_of_destinations_ends():
+    """G1 delivers to G2 and G2 back to G1: events are forwarded twice at most, then the queue is empty."""
+    data_dir = make_data_dir()
+    server = Server(data_dir, free_port())
+    try:
+        server.start()
+        key = KEYS["a_admin"]
+        server.admin("account", "create", "--id", key.account)
+        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
+                     "--secret", key.secret, "--role", key.role)
+        logs = server.client(key)
+        for group, other in (("/g1", "/g2"), ("/g2", "/g1")):
+            logs.create_log_group(logGroupName=group)
+        for group, other in (("/g1", "/g2"), ("/g2", "/g1")):
+            arn = logs.put_destination(
+                destinationName="to" + other.strip("/"), targetArn=f"arn:aws:logs:us-east-1:{key.account}:log-group:{other}:*",
+                roleArn=f"arn:aws:iam::{key.account}:role/Loop")["destination"]["arn"]
+            logs.put_subscription_filter(logGroupName=group, filterName="loop", filterPattern="", destinationArn=arn)
+        logs.create_log_stream(logGroupName="/g1", logStreamName="s")
+        logs.put_log_events(logGroupName="/g1", logStreamName="s",
+                            logEvents=[{"timestamp": now_ms(), "message": "around and around"}])
+
+        def count(group):
+            return len(logs.filter_log_events(logGroupName=group)["events"])
+
+        deadline = time.time() + 120
+        while count("/g1") < 2:
+            assert time.time() < deadline, "the event never came back to /g1"
+            time.sleep(0.2)
+        while any(q["depth"] or q["running"] for q in server.admin_json("jobs", "list")):
+            assert time.time() < deadline, "the queue never emptied: the loop goes on"
+            time.sleep(0.2)
+        assert (count("/g1"), count("/g2")) == (2, 1)
+        streams = {s["logStreamName"] for s in logs.describe_log_streams(logGroupName="/g1")["logStreams"]}
+        assert streams == {"s", f"{key.account}//g2/{key.account}//g1/s"}
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
