@@ -14,6 +14,8 @@ public struct LogFunction: Sendable, Codable, Equatable {
     public let name: String
     public let url: String
     public let createdAt: Int64
+    /// Whether deliveries may reach loopback, private and link-local addresses (an administrator's choice).
+    public var allowsPrivateNetwork = false
 
     public var arn: String { ARN(region: region, account: accountID, resource: .function(name)).description }
 }
@@ -46,8 +48,9 @@ public struct FunctionDirectory: Sendable {
     }
 
     /// Creates a function; returns it with its signing secret (shown once, as hex).
-    public func create(account: String, region: String, name: String, url: String) async throws -> (LogFunction, String)
-    {
+    public func create(
+        account: String, region: String, name: String, url: String, allowPrivateNetwork: Bool = false
+    ) async throws -> (LogFunction, String) {
         guard (1...64).contains(name.count),
             name.unicodeScalars.allSatisfy({
                 $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_")
@@ -64,28 +67,36 @@ public struct FunctionDirectory: Sendable {
         let now = WallClock.system.milliseconds
         let rows = try await database.query(
             """
-            INSERT INTO functions (account_id, region, name, url, secret_sealed, root_key_id, created_at)
-            VALUES (\(account), \(region), \(name), \(url), \(ByteBuffer(bytes: sealed)), \(rootKey.id), \(now))
+            INSERT INTO functions (account_id, region, name, url, secret_sealed, root_key_id, created_at,
+                allow_private_network)
+            VALUES (\(account), \(region), \(name), \(url), \(ByteBuffer(bytes: sealed)), \(rootKey.id), \(now),
+                \(allowPrivateNetwork))
             ON CONFLICT DO NOTHING RETURNING 1
             """)
         var created = false
         for try await _ in rows.decode(Int.self) { created = true }
         guard created else { throw Failure.exists }
         return (
-            LogFunction(accountID: account, region: region, name: name, url: url, createdAt: now), Hex.encode(secret)
+            LogFunction(
+                accountID: account, region: region, name: name, url: url, createdAt: now,
+                allowsPrivateNetwork: allowPrivateNetwork), Hex.encode(secret)
         )
     }
 
     public func list(account: String?) async throws -> [LogFunction] {
         let rows = try await database.query(
             """
-            SELECT account_id, region, name, url, created_at FROM functions
+            SELECT account_id, region, name, url, created_at, allow_private_network FROM functions
             WHERE \(account)::text IS NULL OR account_id = \(account) ORDER BY account_id, region, name
             """)
         var functions: [LogFunction] = []
-        for try await (account, region, name, url, created) in rows.decode((String, String, String, String, Int64).self)
+        for try await (account, region, name, url, created, allowsPrivate) in rows.decode(
+            (String, String, String, String, Int64, Bool).self)
         {
-            functions.append(LogFunction(accountID: account, region: region, name: name, url: url, createdAt: created))
+            functions.append(
+                LogFunction(
+                    accountID: account, region: region, name: name, url: url, createdAt: created,
+                    allowsPrivateNetwork: allowsPrivate))
         }
         return functions
     }
@@ -111,12 +122,15 @@ public struct FunctionDirectory: Sendable {
         guard let (region, account, name) = Self.reference(arn) else { return nil }
         let rows = try await database.query(
             """
-            SELECT url, secret_sealed, created_at FROM functions
+            SELECT url, secret_sealed, created_at, allow_private_network FROM functions
             WHERE account_id = \(account) AND region = \(region) AND name = \(name)
             """)
-        for try await (url, sealed, created) in rows.decode((String, ByteBuffer, Int64).self) {
+        for try await (url, sealed, created, allowsPrivate) in rows.decode((String, ByteBuffer, Int64, Bool).self) {
             let secret = try rootKey.open(Array(sealed.readableBytesView), context: Self.context(account, region, name))
-            return (LogFunction(accountID: account, region: region, name: name, url: url, createdAt: created), secret)
+            let function = LogFunction(
+                accountID: account, region: region, name: name, url: url, createdAt: created,
+                allowsPrivateNetwork: allowsPrivate)
+            return (function, secret)
         }
         return nil
     }

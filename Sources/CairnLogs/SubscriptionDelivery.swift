@@ -9,6 +9,7 @@ import Foundation
 public import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import PostgresNIO
 public import ServiceLifecycle
 
@@ -42,7 +43,10 @@ public struct SubscriptionDelivery: Service {
     }
 
     public func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // A redirect could lead anywhere, internal addresses included: deliveries follow none.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         let worker = QueueWorker(
             database: database, queue: LogsService.deliveryQueue, policy: Self.policy, concurrency: concurrency,
             batchSize: 8, logger: logger
@@ -60,8 +64,11 @@ public struct SubscriptionDelivery: Service {
         case destinationMissing(String)
         case rejected(UInt)
         case refused(String)
+        case internalAddress(String)
         var description: String {
             switch self {
+            case .internalAddress(let host):
+                "the function's host \(host) is or resolves to an internal address, and the function is not allowed those"
             case .refused(let code): "the destination refused the delivery: \(code)"
             case .destinationMissing(let arn): "destination \(arn) does not exist"
             case .rejected(let status): "destination answered HTTP \(status)"
@@ -107,6 +114,7 @@ public struct SubscriptionDelivery: Service {
         let body = Array(#"{"awslogs":{"data":"\#(data)"}}"#.utf8)
         let timestamp = String(WallClock.system.seconds)
         var request = HTTPClientRequest(url: function.url)
+        try await Self.checkAddress(of: function)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: Self.timestampHeader, value: timestamp)
@@ -179,5 +187,20 @@ public struct SubscriptionDelivery: Service {
         #"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","#
             + #""subscriptionFilters":[],"logEvents":[{"id":"","timestamp":\#(now),"#
             + #""message":"CWL CONTROL MESSAGE: Checking health of destination Lambda function."}]}"#
+    }
+
+    /// Refuses a function whose host is, or resolves to, an internal address (`OutboundAddress`) unless an
+    /// administrator allowed the function those. Every address the name resolves to must be public.
+    static func checkAddress(of function: LogFunction) async throws {
+        guard !function.allowsPrivateNetwork else { return }
+        guard let host = URL(string: function.url)?.host, !host.isEmpty else {
+            throw DeliveryError.internalAddress(function.url)
+        }
+        let addresses: [String] =
+            OutboundAddress.ipv4(host) != nil || host.contains(":")
+            ? [host] : try await NIOThreadPool.singleton.runIfActive { Host(name: host).addresses }
+        guard !addresses.isEmpty, !addresses.contains(where: OutboundAddress.isInternal) else {
+            throw DeliveryError.internalAddress(host)
+        }
     }
 }

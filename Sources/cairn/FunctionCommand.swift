@@ -18,6 +18,9 @@ struct FunctionCommand: AsyncParsableCommand {
         @Option(help: "The function's name.") var name: String
         @Option(help: "Where deliveries are POSTed.") var url: String
         @Option(help: "Region (default us-east-1).") var region: String = "us-east-1"
+        @Flag(
+            help: "Allow deliveries to loopback, private and link-local addresses (off: only public addresses).")
+        var allowPrivateNetwork = false
 
         struct Created: Encodable {
             let arn: String
@@ -26,11 +29,11 @@ struct FunctionCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (account, name, url, region) = (account, name, url, region)
+            let (account, name, url, region, allowPrivate) = (account, name, url, region, allowPrivateNetwork)
             let rootKey = try store.rootKey()
             let (function, secret) = try await store.withDatabase { database in
                 try await FunctionDirectory(database: database, rootKey: rootKey).create(
-                    account: account, region: region, name: name, url: url)
+                    account: account, region: region, name: name, url: url, allowPrivateNetwork: allowPrivate)
             }
             output.emit(Created(arn: function.arn, url: function.url, secret: secret)) {
                 "created function \($0.arn) → \($0.url)\nsigning secret (shown once): \($0.secret)"

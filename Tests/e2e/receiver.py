@@ -20,6 +20,8 @@ class Receiver:
         self.messages = []       # decoded payloads, in arrival order
         self.deliveries = []     # X-Cairn-Delivery ids, one per accepted request
         self.bad_signatures = 0
+        self.redirect_to = None  # when set, every delivery is answered 307 to this URL
+        self.redirected = 0
         self.server = None
 
     @property
@@ -35,6 +37,14 @@ class Receiver:
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                if receiver.redirect_to:
+                    with receiver.lock:
+                        receiver.redirected += 1
+                    self.send_response(307)
+                    self.send_header("Location", receiver.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if receiver.delay:
                     time.sleep(receiver.delay)
                 timestamp = self.headers.get("X-Cairn-Timestamp", "")

@@ -17,8 +17,9 @@ def now_ms():
     return int(time.time() * 1000)
 
 
-def make_function(server, account, name, url):
-    return server.admin_json("function", "create", "--account", account, "--name", name, "--url", url)
+def make_function(server, account, name, url, private=True):
+    return server.admin_json("function", "create", "--account", account, "--name", name, "--url", url,
+                             *(["--allow-private-network"] if private else []))
 
 
 @pytest.fixture
@@ -282,3 +283,39 @@ def test_a_loop_of_destinations_ends():
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_deliveries_to_internal_addresses_need_the_administrators_permission(server, logs_a, name):
+    receiver = Receiver(free_port())
+    receiver.start()
+    try:
+        function = make_function(server, ACCOUNT_A, f"internal{abs(hash(name)) % 10**8}", receiver.url, private=False)
+        assert function["url"] == receiver.url
+        logs_a.create_log_group(logGroupName=name)
+        logs_a.put_subscription_filter(logGroupName=name, filterName="all", filterPattern="",
+                                       destinationArn=function["arn"])
+        deadline = time.time() + 120
+        while "127.0.0.1 is or resolves to an internal address" not in server.log():
+            assert time.time() < deadline, "no delivery was refused"
+            time.sleep(0.2)
+        assert receiver.messages == [] and receiver.redirected == 0
+    finally:
+        receiver.stop()
+
+
+def test_redirects_are_not_followed(server, logs_a, name):
+    elsewhere, receiver = Receiver(free_port()), Receiver(free_port())
+    elsewhere.start()
+    receiver.start()
+    try:
+        receiver.redirect_to = elsewhere.url
+        function = make_function(server, ACCOUNT_A, f"redirect{abs(hash(name)) % 10**8}", receiver.url)
+        logs_a.create_log_group(logGroupName=name)
+        logs_a.put_subscription_filter(logGroupName=name, filterName="all", filterPattern="",
+                                       destinationArn=function["arn"])
+        # A second attempt starts only after the first has ended: had it followed the redirect, it would have.
+        assert receiver.wait_for(lambda: receiver.redirected >= 2, timeout=120)
+        assert elsewhere.messages == []
+    finally:
+        receiver.stop()
+        elsewhere.stop()
