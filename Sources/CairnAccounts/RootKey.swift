@@ -131,20 +131,23 @@ public final class RootKey: Sendable {
         if !FileManager.default.fileExists(atPath: file.path) {
             try FileManager.default.createDirectory(
                 at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try write([SecureRandom.bytes(32)], to: file)
+            do {
+                try SecretFile.create(at: file.path, contents: text([SecureRandom.bytes(32)]))
+            } catch .exists {
+                // Another process created it first: use theirs.
+            }
         }
         return try RootKey(materials: try read(file), file: file)
     }
 
     /// Writes keys to the file atomically, mode 0600, current first.
     static func write(_ materials: [[UInt8]], to file: URL) throws {
-        let text = materials.map { Data($0).base64EncodedString() }.joined(separator: "\n") + "\n"
-        let temporary = file.deletingLastPathComponent().appendingPathComponent(".root.key.\(UUID().uuidString)")
-        guard
-            FileManager.default.createFile(
-                atPath: temporary.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw LoadError.malformed(file.path) }
-        if rename(temporary.path, file.path) != 0 { throw LoadError.malformed(file.path) }
+        try SecretFile.replace(at: file.path, contents: text(materials))
+    }
+
+    /// The file's text: one base64 key per line.
+    static func text(_ materials: [[UInt8]]) -> [UInt8] {
+        Array((materials.map { Data($0).base64EncodedString() }.joined(separator: "\n") + "\n").utf8)
     }
 
     /// Puts a new current key first in the file, keeping the others to open what they sealed.

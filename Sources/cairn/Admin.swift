@@ -115,11 +115,21 @@ struct KeyCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputOptions
         @Option(help: "The account id.") var account: String
         @Option(help: "The access key id.") var accessKeyId: String
-        @Option(help: "The secret access key.") var secret: String
+        @Option(
+            help: "The secret access key; '-' reads it from standard input, so it never shows in ps output.")
+        var secret: String?
+        @Option(help: "A file holding the secret access key (one line).") var secretFile: String?
         @Option(help: "admin, writer or reader.") var role: Role = .admin
 
+        func validate() throws {
+            guard (secret == nil) != (secretFile == nil) else {
+                throw ValidationError("give the secret with exactly one of --secret (or --secret -) and --secret-file")
+            }
+        }
+
         func run() async throws {
-            let (account, accessKeyID, secret, role) = (account, accessKeyId, secret, role)
+            let secret = try SecretInput.read(value: secret, file: secretFile)
+            let (account, accessKeyID, role) = (account, accessKeyId, role)
             let rootKey = try store.rootKey()
             let key = try await store.withDatabase { database in
                 try await AccountDirectory(database: database, rootKey: rootKey).importKey(

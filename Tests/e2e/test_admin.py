@@ -74,3 +74,24 @@ def test_account_delete_removes_its_event_chunks_and_keys(server):
             capture_output=True, text=True, check=True,
         )
         assert out.stdout.strip() == "0", table
+
+
+def test_secrets_can_come_from_stdin_or_a_file(server, tmp_path):
+    import subprocess
+    from conftest import CAIRN
+
+    from_stdin = Key(ACCOUNT_A, "AKIAE2ESTDINSECRET01", "secret-read-from-stdin-0000001", "reader")
+    subprocess.run([CAIRN, "admin", "key", "import", "--account", ACCOUNT_A, "--access-key-id",
+                    from_stdin.access_key_id, "--secret", "-", "--role", "reader"],
+                   input=from_stdin.secret + "\n", env=server.env, capture_output=True, text=True, check=True,
+                   timeout=120)
+    secret_file = tmp_path / "secret"
+    from_file = Key(ACCOUNT_A, "AKIAE2EFILESECRET001", "secret-read-from-a-file-000001", "reader")
+    secret_file.write_text(from_file.secret + "\n")
+    server.admin("key", "import", "--account", ACCOUNT_A, "--access-key-id", from_file.access_key_id,
+                 "--secret-file", str(secret_file), "--role", "reader")
+    for key in (from_stdin, from_file):
+        server.client(key).describe_log_groups(limit=1)
+    both = server.admin("key", "import", "--account", ACCOUNT_A, "--access-key-id", "AKIAE2EBOTHSECRETS01",
+                        "--secret", "x" * 20, "--secret-file", str(secret_file), check=False)
+    assert both.returncode != 0 and "exactly one of" in both.stderr
