@@ -67,7 +67,17 @@ public struct ChunkCompactor: Service {
         }
         var merged = 0
         for candidate in candidates where !Task.isCancelled {
-            merged += try await compact(candidate)
+            // A stream whose key cannot be used now (disabled, withdrawn, deleted) is skipped, not the pass.
+            do {
+                merged += try await compact(candidate)
+            } catch let error as DataKeyError {
+                logger.debug(
+                    "stream skipped by compaction: its key is unusable",
+                    metadata: [
+                        "account": "\(candidate.account)", "group": "\(candidate.group)",
+                        "stream": "\(candidate.stream)", "reason": "\(error)",
+                    ])
+            }
         }
         return merged
     }

@@ -17,7 +17,8 @@ struct ApplicationTests {
     static let secret = "application-test-secret-0001"
 
     static func signedHeaders(
-        target: String, body: [UInt8], secret: String = secret, region: String = "eu-central-1"
+        target: String, body: [UInt8], secret: String = secret, region: String = "eu-central-1",
+        service: String = "logs"
     )
         -> HTTPFields
     {
@@ -29,7 +30,7 @@ struct ApplicationTests {
         let request = SigV4.Request(
             method: "POST", path: "/", query: "", headers: fields, payloadHash: SHA256.hex(body))
         let authorization = SigV4.authorization(
-            for: request, accessKeyID: accessKeyID, secret: secret, amzDate: amzDate, region: region, service: "logs")
+            for: request, accessKeyID: accessKeyID, secret: secret, amzDate: amzDate, region: region, service: service)
         var headers = HTTPFields()
         for field in fields { headers.append(HTTPField(name: HTTPField.Name(field.name)!, value: field.value)) }
         headers[.authorization] = authorization

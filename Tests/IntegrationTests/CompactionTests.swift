@@ -15,14 +15,16 @@ import Testing
 @Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct CompactionTests {
     static func call(
-        _ client: some TestClientProtocol, _ operation: String, _ input: [String: Any]
+        _ client: some TestClientProtocol, _ operation: String, _ input: [String: Any], kms: Bool = false
     ) async throws
         -> [String: Any]
     {
         let body = Array(try JSONSerialization.data(withJSONObject: input))
         return try await client.execute(
             uri: "/", method: .post,
-            headers: ApplicationTests.signedHeaders(target: "Logs_20140328.\(operation)", body: body),
+            headers: ApplicationTests.signedHeaders(
+                target: kms ? "TrentService.\(operation)" : "Logs_20140328.\(operation)", body: body,
+                service: kms ? "kms" : "logs"),
             body: ByteBuffer(bytes: body)
         ) { response in
             let text = String(buffer: response.body)
@@ -84,6 +86,37 @@ struct CompactionTests {
                 ["logGroupName": "/compact", "logStreamName": "s", "nextToken": forward, "limit": 10])
             let nextMessages = (getNext["events"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
             #expect(nextMessages == eventsBefore[10..<20].compactMap { $0["message"] as? String })
+        }
+    }
+
+    @Test func aStreamWhoseKeyIsDisabledIsSkippedAndTheOthersAreCompacted() async throws {
+        try await ApplicationTests.withApplication { client, dependencies, database in
+            let key = try await Self.call(client, "CreateKey", [:], kms: true)
+            let keyARN = try #require((key["KeyMetadata"] as? [String: Any])?["Arn"] as? String)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            for (group, kmsKey) in [("/locked", keyARN), ("/open", nil)] {
+                var create: [String: Any] = ["logGroupName": group]
+                if let kmsKey { create["kmsKeyId"] = kmsKey }
+                _ = try await Self.call(client, "CreateLogGroup", create)
+                _ = try await Self.call(client, "CreateLogStream", ["logGroupName": group, "logStreamName": "s"])
+                for batch in 0..<12 {
+                    let events: [[String: Any]] = [["timestamp": now - 60_000 + Int64(batch), "message": "b\(batch)"]]
+                    _ = try await Self.call(
+                        client, "PutLogEvents", ["logGroupName": group, "logStreamName": "s", "logEvents": events])
+                }
+            }
+            _ = try await Self.call(client, "DisableKey", ["KeyId": keyARN], kms: true)
+
+            let compactor = ChunkCompactor(logs: dependencies.logs, logger: TestDatabase.logger)
+            #expect(try await compactor.compactOnce() == 12)
+            let rows = try await database.query(
+                """
+                SELECT g.name, count(*) FROM event_chunks c JOIN log_groups g USING (account_id, group_id)
+                GROUP BY g.name ORDER BY g.name
+                """)
+            var chunks: [String: Int] = [:]
+            for try await (name, count) in rows.decode((String, Int).self) { chunks[name] = count }
+            #expect(chunks == ["/locked": 12, "/open": 1])
         }
     }
 }
