@@ -50,7 +50,21 @@ public final class DataKeyRing: Sendable {
         let key: DataKey
         let createdAt: Date
         let cachedAt: ContinuousClock.Instant
-        var uses: Int
+    }
+
+    /// How many chunks this process sealed with each group's current data key version. Kept apart from the
+    /// key cache, which expires and is dropped on every key change: the count survives both, so a version is
+    /// rotated after `rotationChunkLimit` chunks however often the cache refreshes (the count is per process).
+    private let sealedChunks = Mutex<[GroupRef: (version: Int32, count: Int)]>([:])
+
+    /// Counts one more chunk sealed with `version` of the group's key, unless that version reached the limit.
+    private func countChunk(_ ref: GroupRef, version: Int32) -> Bool {
+        sealedChunks.withLock { counts in
+            let count = counts[ref].map { $0.version == version ? $0.count : 0 } ?? 0
+            guard count < rotationChunkLimit else { return false }
+            counts[ref] = (version, count + 1)
+            return true
+        }
     }
 
     private struct GroupRef: Hashable {
@@ -93,18 +107,19 @@ public final class DataKeyRing: Sendable {
         let ref = GroupRef(account: account, group: group)
         let now = ContinuousClock.now
         let cached: DataKey? = current.withLock { entries in
-            guard var entry = entries[ref], now - entry.cachedAt < cacheLifetime,
-                entry.uses < rotationChunkLimit, Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
+            guard let entry = entries[ref], now - entry.cachedAt < cacheLifetime,
+                Date().timeIntervalSince(entry.createdAt) < Self.rotationAge
             else { return nil }
-            entry.uses += 1
-            entries[ref] = entry
             return entry.key
         }
-        if let cached { return cached }
+        if let cached, countChunk(ref, version: cached.version) { return cached }
 
         let wrapping = try await wrappingKey(account: account, region: region, group: group)
         var latest = try await latestDataKeyRow(account: account, group: group)
-        let exhausted = current.withLock { ($0[ref]?.uses ?? 0) >= rotationChunkLimit }
+        let exhausted = sealedChunks.withLock { counts in
+            guard let latest, let counted = counts[ref], counted.version == latest.version else { return false }
+            return counted.count >= rotationChunkLimit
+        }
         if latest == nil || exhausted || latest?.keyID != wrapping.id || latest?.keyAccount != wrapping.owner
             || Date().timeIntervalSince(latest?.createdAt ?? .distantPast) >= Self.rotationAge
         {
@@ -116,8 +131,9 @@ public final class DataKeyRing: Sendable {
         let material = try await openingKey(account: account, group: group, version: latest.version)
         let key = DataKey(version: latest.version, material: material)
         current.withLock {
-            $0[ref] = CachedKey(key: key, createdAt: latest.createdAt, cachedAt: .now, uses: 1)
+            $0[ref] = CachedKey(key: key, createdAt: latest.createdAt, cachedAt: .now)
         }
+        _ = countChunk(ref, version: key.version)
         return key
     }
 

@@ -22,6 +22,22 @@ struct DataKeyRingTests {
         return 0
     }
 
+    @Test func theChunkCountSurvivesCacheExpiryAndInvalidation() async throws {
+        let rootKey = try TestDatabase.rootKey()
+        try await TestDatabase.withFreshDatabase { database in
+            let group = try await Self.seedGroup(database)
+            // Every call finds the cache expired, and half of them follow a key-change notification.
+            let ring = DataKeyRing(database: database, rootKey: rootKey, rotationChunkLimit: 2, cacheLifetime: .zero)
+            var versions: [Int32] = []
+            for index in 0..<6 {
+                if index % 2 == 1 { ring.forgetAll() }
+                versions.append(
+                    try await ring.sealingKey(account: "777788889999", region: "eu-west-1", group: group).version)
+            }
+            #expect(versions == [1, 1, 2, 2, 3, 3])
+        }
+    }
+
     @Test func rotatesAfterItsChunkLimitAndKeepsOldVersionsReadable() async throws {
         let rootKey = try TestDatabase.rootKey()
         try await TestDatabase.withFreshDatabase { database in
