@@ -55,16 +55,27 @@ extension KeyService {
         guard Self.auditedOperations.contains(name) else { return operation }
         return operation.wrapped { body, caller, next in
             let audit = AuditTrail(database: service.database)
+            // Both accounts see a use of one account's key by another: the caller in its trail, the key's owner
+            // in its own (with the caller's principal ARN). Only a use that reached the key is written to the
+            // owner's trail — a successful one or one its policy denied — so no tenant can fill another's trail
+            // by naming keys that do not exist.
+            func record(_ keyARN: String?, _ outcome: String) async {
+                await audit.record(
+                    account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: name,
+                    keyARN: keyARN, outcome: outcome)
+                guard outcome == "Success" || outcome == "AccessDeniedException", let keyARN,
+                    let owner = ARN(keyARN)?.account, owner != caller.accountID
+                else { return }
+                await audit.record(
+                    account: owner, region: caller.region, principal: caller.userARN, operation: name,
+                    keyARN: keyARN, outcome: outcome)
+            }
             do {
                 let output = try await next()
-                await audit.record(
-                    account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: name,
-                    keyARN: Self.keyARN(in: output) ?? Self.keyReference(in: body, caller), outcome: "Success")
+                await record(Self.keyARN(in: output) ?? Self.keyReference(in: body, caller), "Success")
                 return output
             } catch let error as AWSError {
-                await audit.record(
-                    account: caller.accountID, region: caller.region, principal: caller.accessKeyID, operation: name,
-                    keyARN: Self.keyReference(in: body, caller), outcome: error.code)
+                await record(Self.keyReference(in: body, caller), error.code)
                 throw error
             }
         }

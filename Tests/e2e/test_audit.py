@@ -64,3 +64,35 @@ def test_audit_trail_records_each_step(server, logs_a, logs_b, name):
     # Administrators read every account's trail.
     records = server.admin_json("audit", "--account", ACCOUNT_A, "--limit", "100000")
     assert any(r["operation"] == "DeleteKey" and key["KeyId"] in (r.get("keyARN") or "") for r in records)
+
+
+def test_a_use_of_another_accounts_key_is_in_both_trails(server):
+    from conftest import ACCOUNT_B
+
+    kms_a = server.client(KEYS["a_admin"], service="kms")
+    kms_b = server.client(KEYS["b_admin"], service="kms")
+    key = kms_b.create_key(Description="shared with A")["KeyMetadata"]
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"}, "Action": "kms:*", "Resource": "*"},
+        {"Effect": "Allow", "Principal": {"AWS": ACCOUNT_A}, "Action": "kms:Encrypt", "Resource": "*"}]}
+    kms_b.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(policy))
+    kms_a.encrypt(KeyId=key["Arn"], Plaintext=b"cross-account")
+    with pytest.raises(ClientError):
+        kms_a.generate_data_key(KeyId=key["Arn"], KeySpec="AES_256")  # the policy allows Encrypt only
+
+    def uses(logs):
+        return [(r["operation"], r["outcome"], r["principal"]) for r in trail(logs)
+                if key["KeyId"] in (r.get("keyARN") or "") and r["operation"] in ("Encrypt", "GenerateDataKey")]
+
+    caller = KEYS["a_admin"].access_key_id
+    assert ("Encrypt", "Success", caller) in uses(server.client(KEYS["a_admin"]))
+    owner_view = uses(server.client(KEYS["b_admin"]))
+    a_user = f"arn:aws:iam::{ACCOUNT_A}:user/{caller}"
+    assert ("Encrypt", "Success", a_user) in owner_view
+    assert ("GenerateDataKey", "AccessDeniedException", a_user) in owner_view
+    # A key that does not exist in B writes nothing into B's trail.
+    missing = f"arn:aws:kms:us-east-1:{ACCOUNT_B}:key/00000000-0000-4000-8000-000000000000"
+    with pytest.raises(ClientError):
+        kms_a.encrypt(KeyId=missing, Plaintext=b"x")
+    assert not any("00000000-0000-4000-8000-000000000000" in (r.get("keyARN") or "")
+                   for r in trail(server.client(KEYS["b_admin"])))
