@@ -139,18 +139,29 @@ public func buildApplication(
             forget: { credentials.forgetAll() }),
     ]
     if configuration.role != .api { services += dependencies.workers }
+    let router = buildRouter(dependencies, servesAPI: configuration.role != .worker)
+    if let adminPort = configuration.adminPort {
+        let admin = Router(context: CairnRequestContext.self)
+        addOperatorRoutes(to: admin, dependencies)
+        services.append(
+            Application(
+                router: admin,
+                configuration: .init(address: .hostname(configuration.host, port: adminPort), serverName: "Cairn"),
+                logger: logger))
+    } else {
+        addOperatorRoutes(to: router, dependencies)
+    }
     let firstStart = dependencies.firstStart
     let endpointURL = configuration.endpointURL
     return Application(
-        router: buildRouter(dependencies, servesAPI: configuration.role != .worker),
+        router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cairn"),
         services: services,
         onServerRunning: { _ in firstStart?.show(endpointURL: endpointURL) },
         logger: logger)
 }
 
-/// The routes: the AWS endpoints behind their middleware chain unless `servesAPI` is false (a worker process),
-/// health and metrics always.
+/// The routes: the AWS endpoints behind their middleware chain unless `servesAPI` is false (a worker process).
 func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Router<CairnRequestContext> {
     let router = Router(context: CairnRequestContext.self)
     if servesAPI {
@@ -171,6 +182,11 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
             try await endpoint.respond(to: request, context: context)
         }
     }
+    return router
+}
+
+/// Health (`/health/live`, `/health/ready`) and `/metrics`: beside the APIs, or on the admin port.
+func addOperatorRoutes(to router: Router<CairnRequestContext>, _ dependencies: ApplicationDependencies) {
     router.get("/health/live") { _, _ in "ok\n" }
     router.get("/health/ready") { _, context -> Response in
         let ready: Bool
@@ -192,5 +208,4 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
         }
     }
-    return router
 }

@@ -18,6 +18,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public enum Setting: String, Sendable, CaseIterable {
         case host = "CAIRN_HOST"
         case port = "CAIRN_PORT"
+        case adminPort = "CAIRN_ADMIN_PORT"
         case region = "CAIRN_REGION"
         case role = "CAIRN_ROLE"
         case keyCacheSeconds = "CAIRN_KEY_CACHE_SECONDS"
@@ -29,6 +30,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
             switch self {
             case .host: "--host"
             case .port: "--port"
+            case .adminPort: "--admin-port"
             case .region: "--region"
             case .role: "--role"
             case .keyCacheSeconds: "--key-cache-seconds"
@@ -51,6 +53,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
 
     public var host = "127.0.0.1"
     public var port = defaultPort
+    /// When set, health and `/metrics` are served on this port only (on the same host), not beside the APIs.
+    public var adminPort: Int?
     public var region = defaultRegion
     public var role = Role.all
     public var keyCacheLifetime = Duration.seconds(defaultKeyCacheSeconds)
@@ -84,6 +88,9 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case .port:
             guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
             self.port = port
+        case .adminPort:
+            guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
+            adminPort = port
         case .region:
             guard text.range(of: #"^[a-z0-9-]{1,32}$"#, options: .regularExpression) != nil else {
                 throw invalid("must be a region name such as us-east-1")
@@ -132,7 +139,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public var description: String {
         let database = databaseURL.map { _ in "external" } ?? "embedded"
         let rootKey = rootKeyText == nil ? "\(dataDirectory.path)/root.key" : "CAIRN_ROOT_KEY"
-        return "role=\(role.rawValue) host=\(host) port=\(port) region=\(region) database=\(database) "
+        let admin = adminPort.map { " adminPort=\($0)" } ?? ""
+        return "role=\(role.rawValue) host=\(host) port=\(port)\(admin) region=\(region) database=\(database) "
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
             + "logLevel=\(logLevel.rawValue)"
     }

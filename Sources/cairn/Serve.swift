@@ -19,6 +19,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CAIRN_PORT, default \(Configuration.defaultPort)).")
     var port: String?
 
+    @Option(help: "Serve health and /metrics on this port only, not beside the APIs (env CAIRN_ADMIN_PORT).")
+    var adminPort: String?
+
     @Option(help: "Region shown in the printed examples (env CAIRN_REGION, default \(Configuration.defaultRegion)).")
     var region: String?
 
@@ -35,7 +38,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = try store.configuration()
         do {
             let flags: [(Configuration.Setting, String?)] = [
-                (.host, host), (.port, port), (.region, region), (.role, role), (.keyCacheSeconds, keyCacheSeconds),
+                (.host, host), (.port, port), (.adminPort, adminPort), (.region, region), (.role, role),
+                (.keyCacheSeconds, keyCacheSeconds),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
         } catch let invalid as Configuration.Invalid {

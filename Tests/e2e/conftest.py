@@ -51,6 +51,8 @@ class Server:
         self.data_dir = data_dir
         self.port = port
         self.endpoint = f"http://127.0.0.1:{port}"
+        admin_port = (extra_env or {}).get("CAIRN_ADMIN_PORT")
+        self.admin_endpoint = f"http://127.0.0.1:{admin_port}" if admin_port else self.endpoint
         self.env = dict(os.environ, CAIRN_DATA_DIR=data_dir, CAIRN_PORT=str(port), **(extra_env or {}))
         self.env.pop("CAIRN_DATABASE_URL", None)
         self.process = None
@@ -64,7 +66,7 @@ class Server:
             if self.process.poll() is not None:
                 raise RuntimeError(f"cairn serve exited early:\n{self.log()}")
             try:
-                with urllib.request.urlopen(self.endpoint + "/health/ready", timeout=2) as response:
+                with urllib.request.urlopen(self.admin_endpoint + "/health/ready", timeout=2) as response:
                     if response.status == 200:
                         return
             except Exception:

@@ -6,6 +6,8 @@ import shutil
 import socket
 import subprocess
 
+import pytest
+
 from conftest import CAIRN, Server, free_port, make_data_dir
 
 
@@ -58,3 +60,30 @@ def test_a_first_start_prints_no_warnings_and_the_configuration_once():
     assert lines == []
     assert sum("starting cairn" in line for line in log.splitlines()) == 1
     assert "role=all" in log and "keyCacheSeconds=5" in log
+
+
+def test_health_and_metrics_can_move_to_an_admin_port():
+    import urllib.error
+    import urllib.request
+
+    from conftest import KEYS
+
+    data_dir = make_data_dir()
+    server = Server(data_dir, free_port(), extra_env={"CAIRN_ADMIN_PORT": str(free_port())})
+    try:
+        server.start()
+        key = KEYS["a_admin"]
+        server.admin("account", "create", "--id", key.account)
+        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
+                     "--secret", key.secret)
+        server.client(key).describe_log_groups()
+        with urllib.request.urlopen(server.admin_endpoint + "/metrics", timeout=10) as response:
+            assert response.status == 200 and b"DescribeLogGroups" in response.read()
+        for path in ("/metrics", "/health/ready", "/health/live"):
+            with pytest.raises(urllib.error.HTTPError) as excinfo:
+                urllib.request.urlopen(server.endpoint + path, timeout=10)
+            assert excinfo.value.code == 404, path
+        assert "adminPort=" in server.log()
+    finally:
+        server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
