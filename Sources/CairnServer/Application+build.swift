@@ -7,6 +7,7 @@ import CairnQueue
 public import CairnStore
 import Foundation
 public import Hummingbird
+public import HummingbirdCore
 public import Logging
 import NIOCore
 public import Prometheus
@@ -118,14 +119,16 @@ public struct ApplicationDependencies: Sendable {
 public func buildApplication(
     _ configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger
 ) async throws -> some ApplicationProtocol {
+    let server = try configuration.httpServer()
     let dependencies = try await ApplicationDependencies.open(configuration, metrics: metrics, logger: logger)
-    return buildApplication(configuration, dependencies, logger: logger)
+    return buildApplication(configuration, dependencies, server: server, logger: logger)
 }
 
 /// The application over opened dependencies: the AWS endpoints (unless the role is `worker`), health and
 /// `/metrics`, and the services of the configuration's role. Tests build it the same way.
 public func buildApplication(
-    _ configuration: Configuration, _ dependencies: ApplicationDependencies, logger: Logger
+    _ configuration: Configuration, _ dependencies: ApplicationDependencies, server: HTTPServerBuilder = .http1(),
+    logger: Logger
 ) -> some ApplicationProtocol {
     var services = dependencies.storeServices
     let keyRing = dependencies.keyRing
@@ -155,6 +158,7 @@ public func buildApplication(
     let endpointURL = configuration.endpointURL
     return Application(
         router: router,
+        server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Cairn"),
         services: services,
         onServerRunning: { _ in firstStart?.show(endpointURL: endpointURL) },

@@ -19,6 +19,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case host = "CAIRN_HOST"
         case port = "CAIRN_PORT"
         case adminPort = "CAIRN_ADMIN_PORT"
+        case tlsCertificate = "CAIRN_TLS_CERT"
+        case tlsKey = "CAIRN_TLS_KEY"
         case region = "CAIRN_REGION"
         case role = "CAIRN_ROLE"
         case keyCacheSeconds = "CAIRN_KEY_CACHE_SECONDS"
@@ -31,6 +33,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
             case .host: "--host"
             case .port: "--port"
             case .adminPort: "--admin-port"
+            case .tlsCertificate: "--tls-cert"
+            case .tlsKey: "--tls-key"
             case .region: "--region"
             case .role: "--role"
             case .keyCacheSeconds: "--key-cache-seconds"
@@ -55,6 +59,9 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public var port = defaultPort
     /// When set, health and `/metrics` are served on this port only (on the same host), not beside the APIs.
     public var adminPort: Int?
+    /// PEM files of the certificate chain and its private key: with both, the APIs are served over HTTPS.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
     public var region = defaultRegion
     public var role = Role.all
     public var keyCacheLifetime = Duration.seconds(defaultKeyCacheSeconds)
@@ -91,6 +98,12 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case .adminPort:
             guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
             adminPort = port
+        case .tlsCertificate:
+            guard !text.isEmpty else { throw invalid("must name a PEM file") }
+            tlsCertificate = text
+        case .tlsKey:
+            guard !text.isEmpty else { throw invalid("must name a PEM file") }
+            tlsKey = text
         case .region:
             guard text.range(of: #"^[a-z0-9-]{1,32}$"#, options: .regularExpression) != nil else {
                 throw invalid("must be a region name such as us-east-1")
@@ -132,14 +145,14 @@ public struct Configuration: Sendable, CustomStringConvertible {
     /// The URL clients point at.
     public var endpointURL: String {
         let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
-        return "http://\(shownHost):\(port)"
+        return "\(tlsCertificate == nil ? "http" : "https")://\(shownHost):\(port)"
     }
 
     /// The effective configuration without secrets (no database password, no root key).
     public var description: String {
         let database = databaseURL.map { _ in "external" } ?? "embedded"
         let rootKey = rootKeyText == nil ? "\(dataDirectory.path)/root.key" : "CAIRN_ROOT_KEY"
-        let admin = adminPort.map { " adminPort=\($0)" } ?? ""
+        let admin = (adminPort.map { " adminPort=\($0)" } ?? "") + (tlsCertificate.map { " tls=\($0)" } ?? "")
         return "role=\(role.rawValue) host=\(host) port=\(port)\(admin) region=\(region) database=\(database) "
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
             + "logLevel=\(logLevel.rawValue)"

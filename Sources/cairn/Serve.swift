@@ -19,6 +19,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on (env CAIRN_PORT, default \(Configuration.defaultPort)).")
     var port: String?
 
+    @Option(help: "PEM certificate chain: serve the APIs over HTTPS (env CAIRN_TLS_CERT; with --tls-key).")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert (env CAIRN_TLS_KEY).")
+    var tlsKey: String?
+
     @Option(help: "Serve health and /metrics on this port only, not beside the APIs (env CAIRN_ADMIN_PORT).")
     var adminPort: String?
 
@@ -38,7 +44,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = try store.configuration()
         do {
             let flags: [(Configuration.Setting, String?)] = [
-                (.host, host), (.port, port), (.adminPort, adminPort), (.region, region), (.role, role),
+                (.host, host), (.port, port), (.adminPort, adminPort), (.tlsCertificate, tlsCert), (.tlsKey, tlsKey),
+                (.region, region), (.role, role),
                 (.keyCacheSeconds, keyCacheSeconds),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
