@@ -28,6 +28,7 @@ public enum FilterPatternLimits {
     /// `NestingLimit.maximumDepth` for request documents: this library depends on nothing, so it keeps its own
     /// copy, and a test checks that the two agree.
     public static let maximumNestingDepth = 128
-    /// Bound on the compiled size of one regex (repetition counts expand it), so matching stays linear and small.
-    static let maximumRegexProgram = 4096
+    /// Bound on the compiled size of one regex (repetition counts expand it), so matching stays linear and small:
+    /// a pattern like `%.{0,2000}x%` is refused rather than run as a 4,000-state automaton over every event.
+    static let maximumRegexProgram = 1024
 }

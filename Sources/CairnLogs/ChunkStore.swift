@@ -74,8 +74,15 @@ struct ChunkStore: Sendable {
         let forward: Bool
         let limit: Int
         var matcher: FilterPattern = .everything
-        /// Stop after this many chunks and report how far the scan got.
+        /// Stop after this many chunks, this many raw (uncompressed) bytes, or at this instant, whichever comes
+        /// first, and report how far the scan got: one scan never holds a connection and a core for long.
         var chunkBudget: Int = .max
+        var byteBudget: Int = .max
+        var deadline: ContinuousClock.Instant?
+
+        func spent(chunks: Int, bytes: Int) -> Bool {
+            chunks >= chunkBudget || bytes >= byteBudget || deadline.map { ContinuousClock.now >= $0 } ?? false
+        }
     }
 
     struct Result {
@@ -104,6 +111,7 @@ struct ChunkStore: Sendable {
         var candidates: [LogEvent] = []
         var cursor: (timestamp: Int64, chunk: Int64)?
         var scanned = 0
+        var scannedBytes = 0
         while true {
             let rows = try await page(scan, low: lowTimestamp, high: highTimestamp, cursor: cursor, on: connection)
             var fresh: [LogEvent] = []
@@ -113,6 +121,7 @@ struct ChunkStore: Sendable {
                     visit: { event in if Self.inRange(event, scan) { fresh.append(event) } })
             }
             scanned += rows.count
+            scannedBytes += rows.reduce(0) { $0 + Int($1.rawBytes) }
             // Only the `limit` events nearest the position can be returned: keep those, copied out of their
             // chunks so that the chunks' buffers are freed.
             candidates = Self.nearest(candidates + Self.nearest(fresh, scan).map { $0.detached() }, scan)
@@ -130,7 +139,7 @@ struct ChunkStore: Sendable {
             // Stop on the budget only once the frontier has passed the starting timestamp, so that the
             // token returned (just before the frontier) always lies beyond the one this call started from.
             let progressFloor = max(scan.start, (scan.after?.timestamp).map { $0 + 1 } ?? scan.start)
-            if scanned >= scan.chunkBudget && scan.forward && frontier > progressFloor {
+            if scan.spent(chunks: scanned, bytes: scannedBytes) && scan.forward && frontier > progressFloor {
                 // Events at the frontier's timestamp may sit in chunks not read yet: keep only what is final.
                 candidates.removeAll { $0.timestamp >= frontier }
                 return Result(events: candidates, exhausted: false, frontier: frontier)

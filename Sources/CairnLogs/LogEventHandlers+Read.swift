@@ -62,7 +62,7 @@ extension LogEventHandlers {
         if let token {
             if token.forward { scan.after = token.key } else { scan.before = token.key }
         }
-        var events = try await chunks.read(scan).events
+        var events = try await scans.run(account: reference.owner.accountID) { try await chunks.read(scan) }.events
         Self.fitResponse(&events, keepingStart: forward)
 
         let position = token?.key ?? (forward ? lower : upper)
@@ -114,14 +114,15 @@ extension LogEventHandlers {
             account: reference.owner.accountID, group: group.id, streams: Array(streams.keys).sorted(), start: start,
             end: end,
             forward: true, limit: request.limit ?? LogsLimits.eventsLimit.upperBound, matcher: matcher,
-            chunkBudget: LogsLimits.filterChunkBudget)
+            chunkBudget: LogsLimits.filterChunkBudget, byteBudget: LogsLimits.filterByteBudget,
+            deadline: .now + LogsLimits.filterTimeBudget)
         if let token = request.nextToken {
             let position = try pageToken.read(token, operation: operation, caller: caller, fields: 3)
             guard let timestamp = Int64(position[0]), let stream = Int64(position[1]), let sequence = Int64(position[2])
             else { throw AWSError.invalidNextToken }
             scan.after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
         }
-        let result = try await chunks.read(scan)
+        let result = try await scans.run(account: reference.owner.accountID) { try await chunks.read(scan) }
         var events = result.events
         let trimmed = Self.fitResponse(&events, keepingStart: true)
         var next: EventKey?

@@ -29,6 +29,7 @@ struct LogEventHandlers: Sendable {
     let filters: FilterStore
     let keyRing: DataKeyRing
     let audit: AuditTrail
+    let scans: ScanLimiter
 }
 
 /// PutMetricFilter, DeleteMetricFilter, DescribeMetricFilters, TestMetricFilter.

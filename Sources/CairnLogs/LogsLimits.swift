@@ -59,4 +59,11 @@ extension LogsLimits {
     public static let filterPatternMaxLength = 1024
     /// Chunks one FilterLogEvents call decrypts before it returns what it has with a `nextToken`.
     public static let filterChunkBudget = 4096
+    /// FilterLogEvents also stops after 256 MB of decompressed messages or 3 s, returning what it found and a
+    /// `nextToken` (as AWS does when a search runs long), so no scan holds a connection and a core for long.
+    public static let filterByteBudget = 256 * 1_048_576
+    public static let filterTimeBudget = Duration.seconds(3)
+    /// Scans (FilterLogEvents, GetLogEvents) running at once for one account in one process; more are
+    /// throttled, so one tenant's searches cannot take every pooled connection.
+    public static let concurrentScansPerAccount = 4
 }

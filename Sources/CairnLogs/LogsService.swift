@@ -41,7 +41,7 @@ public struct LogsService: Sendable {
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
-            keyRing: keyRing, audit: audit)
+            keyRing: keyRing, audit: audit, scans: ScanLimiter())
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
             database: database, pageToken: pageToken, groups: groups, functions: functions)

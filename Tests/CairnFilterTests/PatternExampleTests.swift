@@ -191,7 +191,16 @@ struct PatternExampleTests {
         ("%a{3,2}%", "Invalid filter pattern"),
         ("%*a%", "Invalid filter pattern"),
         ("%a{99999}%", "Invalid filter pattern"),
+        // An automaton that would cost thousands of states per byte of every event is refused.
+        ("%.{0,2000}x%", "Invalid filter pattern"),
+        ("%.{0,600}x%", "Invalid filter pattern"),
     ]
+
+    @Test func regexWithinTheProgramLimitIsAccepted() throws {
+        let pattern = try FilterPattern("%a.{0,300}z%")
+        #expect(pattern.matches(Array("a\(String(repeating: "-", count: 300))z".utf8)[...]))
+        #expect(!pattern.matches(Array("a\(String(repeating: "-", count: 301))z".utf8)[...]))
+    }
 
     @Test(arguments: invalidCases)
     func invalidPatterns(pattern: String, message: String) {
