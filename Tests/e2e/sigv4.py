@@ -14,7 +14,7 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 def signed_headers(
     endpoint, key_id, secret, body: bytes, target: str, region="us-east-1", service="logs", when=None, body_hash=None,
-    content_type="application/x-amz-json-1.1",
+    content_type="application/x-amz-json-1.1", path="/",
 ):
     when = when or datetime.datetime.now(datetime.timezone.utc)
     amz_date = when.strftime("%Y%m%dT%H%M%SZ")
@@ -28,7 +28,7 @@ def signed_headers(
     }
     names = sorted(headers)
     canonical = "\n".join(
-        ["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names), body_hash or hashlib.sha256(body).hexdigest()]
+        ["POST", path, "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names), body_hash or hashlib.sha256(body).hexdigest()]
     )
     scope = f"{date}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
@@ -42,9 +42,9 @@ def signed_headers(
     return headers
 
 
-def post(endpoint, headers, body: bytes):
+def post(endpoint, headers, body: bytes, path="/"):
     """Returns (status, headers, parsed JSON body or raw text)."""
-    request = urllib.request.Request(endpoint + "/", data=body, method="POST")
+    request = urllib.request.Request(endpoint + path, data=body, method="POST")
     for k, v in headers.items():
         if k != "host":
             request.add_header(k, v)
