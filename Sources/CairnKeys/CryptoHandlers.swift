@@ -23,7 +23,8 @@ extension CryptoHandlers {
             max: KMSLimits.plaintextBytes.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
-        let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "Encrypt")
+        let key = try await keys.usableKey(
+            request.KeyId ?? "", caller, for: "Encrypt", context: request.EncryptionContext)
         let blob = try await keys.seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
         return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
@@ -69,7 +70,8 @@ extension CryptoHandlers {
         case (.none, .some(let bytes)): size = bytes
         }
         let key = try await keys.usableKey(
-            request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext")
+            request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext",
+            context: request.EncryptionContext)
         let dataKey = SecureRandom.bytes(size)
         let blob = try await keys.seal(dataKey, key: key, context: request.EncryptionContext, caller)
         return GenerateDataKeyResponse(
@@ -101,7 +103,8 @@ extension CryptoHandlers {
         let opened = try await keys.openBlob(
             Array(request.CiphertextBlob ?? Data()), context: request.SourceEncryptionContext,
             named: request.SourceKeyId, caller, for: "ReEncryptFrom")
-        let destination = try await keys.usableKey(request.DestinationKeyId ?? "", caller, for: "ReEncryptTo")
+        let destination = try await keys.usableKey(
+            request.DestinationKeyId ?? "", caller, for: "ReEncryptTo", context: request.DestinationEncryptionContext)
         let blob = try await keys.seal(
             opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
         return ReEncryptResponse(

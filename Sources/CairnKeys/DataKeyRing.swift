@@ -242,7 +242,11 @@ public final class DataKeyRing: Sendable {
         let state = try KeyState(stored: state)
         guard state == .enabled else { throw DataKeyError.keyUnusable(keyARN: arn, state: state) }
         if owner != user,
-            !ResourcePolicy.allows(policy, account: user, principal: ARN.accountRoot(user).description, action: action)
+            !ResourcePolicy.allows(
+                policy,
+                PolicyRequest(
+                    account: user, principal: ARN.accountRoot(user).description, action: action, region: region,
+                    viaService: "logs.\(region).amazonaws.com"))
         {
             throw DataKeyError.keyNotAllowed(keyARN: arn)
         }

@@ -29,7 +29,7 @@ extension KeyService {
         guard let owner = try await owner(ofKey: keyID, caller) else {
             throw AWSError.kmsNotFound(Self.keyARN(caller, keyID))
         }
-        let key = try await usableKey(owner: owner, id: keyID, caller, for: operation)
+        let key = try await usableKey(owner: owner, id: keyID, caller, for: operation, context: context)
         if let named {
             let wanted = try await customerKey(named, caller, for: operation)
             guard wanted.id == key.id else { throw AWSError.incorrectKey }
@@ -45,12 +45,16 @@ extension KeyService {
     }
 
     /// A key that may be used for cryptography now: enabled, not pending deletion.
-    func usableKey(_ reference: String, _ caller: Caller, for operation: String) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(reference, caller, for: operation))
+    func usableKey(
+        _ reference: String, _ caller: Caller, for operation: String, context: [String: String]? = nil
+    ) async throws -> CustomerKey {
+        try Self.checkUsable(try await customerKey(reference, caller, for: operation, context: context))
     }
 
-    func usableKey(owner: String, id: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller, for: operation))
+    func usableKey(
+        owner: String, id: UUID, _ caller: Caller, for operation: String, context: [String: String]? = nil
+    ) async throws -> CustomerKey {
+        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller, for: operation, context: context))
     }
 
     static func checkUsable(_ key: CustomerKey) throws(AWSError) -> CustomerKey {

@@ -42,14 +42,19 @@ extension KeyService {
     /// for CloudWatch Logs. A key of another account is found only where its key policy allows the caller
     /// the operation at hand.
     func customerKey(
-        _ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true
+        _ reference: String, _ caller: Caller, for operation: String, allowAliases: Bool = true,
+        context: [String: String]? = nil, via service: String? = nil
     ) async throws -> CustomerKey {
         let (owner, keyID) = try await resolveKeyID(reference, caller, allowAliases: allowAliases)
-        return try await customerKey(owner: owner, id: keyID, caller, for: operation)
+        return try await customerKey(owner: owner, id: keyID, caller, for: operation, context: context, via: service)
     }
 
-    func customerKey(owner: String, id keyID: UUID, _ caller: Caller, for operation: String) async throws -> CustomerKey
-    {
+    /// `context` (the request's encryption context) and `service` (`kms:ViaService`) are what another account's
+    /// key policy conditions may test.
+    func customerKey(
+        owner: String, id keyID: UUID, _ caller: Caller, for operation: String, context: [String: String]? = nil,
+        via service: String? = nil
+    ) async throws -> CustomerKey {
         let ownerView = caller.acting(for: owner)
         let rows = try await database.query(
             """
@@ -64,7 +69,11 @@ extension KeyService {
             if owner != caller.accountID {
                 let action = "kms:\(operation)"
                 guard manager == "CUSTOMER",
-                    ResourcePolicy.allows(policy, account: caller.accountID, principal: caller.userARN, action: action)
+                    ResourcePolicy.allows(
+                        policy,
+                        PolicyRequest(
+                            account: caller.accountID, principal: caller.userARN, action: action,
+                            region: caller.region, viaService: service, encryptionContext: context))
                 else {
                     throw AWSError.accessDenied(
                         "User: \(caller.userARN) is not authorized to perform: \(action) on resource: \(arn) "

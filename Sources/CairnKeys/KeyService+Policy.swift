@@ -89,14 +89,12 @@ extension KeyService {
         """
     }
 
+    /// A key policy Cairn evaluates exactly, or `MalformedPolicyDocumentException` saying what it cannot.
     static func checkPolicyDocument(_ policy: String) throws(AWSError) {
-        if NestingLimit.exceeded(json: policy.utf8) {
-            throw AWSError(
-                "MalformedPolicyDocumentException",
-                "The new key policy nests deeper than \(NestingLimit.maximumDepth) levels.")
-        }
-        guard let document = ResourcePolicy.object(policy), document["Statement"] != nil else {
-            throw AWSError("MalformedPolicyDocumentException", "The new key policy is not valid JSON with a Statement.")
+        do {
+            _ = try ResourcePolicy(policy)
+        } catch {
+            throw AWSError("MalformedPolicyDocumentException", "The new key policy is not valid: \(error.description)")
         }
     }
 

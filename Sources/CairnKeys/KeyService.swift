@@ -35,10 +35,11 @@ public struct KeyService: Sendable {
     {
         // A key that does not exist or that the policy withholds is "not allowed"; a database failure is not.
         do {
-            let key = try await customerKey(reference, caller, for: "GenerateDataKey")
+            let logs = "logs.\(caller.region).amazonaws.com"
+            let key = try await customerKey(reference, caller, for: "GenerateDataKey", via: logs)
             guard key.state == .enabled, !key.managedByAWS else { return nil }
             if key.owner != caller.accountID {
-                _ = try await customerKey(owner: key.owner, id: key.id, caller, for: "Decrypt")
+                _ = try await customerKey(owner: key.owner, id: key.id, caller, for: "Decrypt", via: logs)
             }
             return (key.arn, key.id, key.owner)
         } catch is AWSError {

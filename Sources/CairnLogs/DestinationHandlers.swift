@@ -122,12 +122,10 @@ extension DestinationHandlers {
         validation.required(request.accessPolicy, "accessPolicy")
         validation.string(request.accessPolicy, "accessPolicy", min: 1)
         try validation.check()
-        if let policy = request.accessPolicy, NestingLimit.exceeded(json: policy.utf8) {
-            throw AWSError.invalidParameter(
-                "The access policy nests deeper than \(NestingLimit.maximumDepth) levels.")
-        }
-        guard let policy = request.accessPolicy, ResourcePolicy.object(policy) != nil else {
-            throw AWSError.invalidParameter("The access policy is not a valid JSON policy document.")
+        do {
+            _ = try ResourcePolicy(request.accessPolicy ?? "")
+        } catch {
+            throw AWSError.invalidParameter("The access policy is not valid: \(error.description)")
         }
         let rows = try await database.query(
             """
@@ -196,7 +194,9 @@ extension DestinationHandlers {
 
     /// The target a subscription's `destinationArn` leads to, checking that `caller` may use it: its own
     /// functions, its own destinations, and other accounts' destinations whose access policy allows it.
-    func subscriptionTarget(_ arn: String, for caller: Caller) async throws -> SubscriptionTarget {
+    func subscriptionTarget(
+        _ arn: String, for caller: Caller, from source: String? = nil
+    ) async throws -> SubscriptionTarget {
         if let reference = Self.destinationReference(arn) {
             guard reference.region == caller.region else { throw AWSError.destinationNotFound }
             let rows = try await database.query(
@@ -209,8 +209,10 @@ extension DestinationHandlers {
             guard let found else { throw AWSError.destinationNotFound }
             if reference.account != caller.accountID,
                 !ResourcePolicy.allows(
-                    found.policy, account: caller.accountID, principal: caller.userARN,
-                    action: "logs:PutSubscriptionFilter")
+                    found.policy,
+                    PolicyRequest(
+                        account: caller.accountID, principal: caller.userARN, action: "logs:PutSubscriptionFilter",
+                        region: caller.region, sourceAccount: caller.accountID, sourceARN: source))
             {
                 throw AWSError.accessDenied(
                     "User with accountId: \(caller.accountID) is not authorized to perform: logs:PutSubscriptionFilter on resource: \(arn)"

@@ -83,7 +83,8 @@ public struct SubscriptionDelivery: Service {
         let source = Caller.logDelivery(account: delivery.account, region: delivery.region)
         let target: SubscriptionTarget
         do {
-            target = try await logs.destinations.subscriptionTarget(destination, for: source)
+            target = try await logs.destinations.subscriptionTarget(
+                destination, for: source, from: ResourceName.logGroup(source, delivery.groupName))
         } catch let error as AWSError {
             throw DeliveryError.refused(error.code)
         }

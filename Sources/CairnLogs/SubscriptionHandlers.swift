@@ -39,7 +39,8 @@ extension SubscriptionHandlers {
         try validation.check()
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
-        let target = try await destinations.subscriptionTarget(destination, for: caller)
+        let target = try await destinations.subscriptionTarget(
+            destination, for: caller, from: ResourceName.logGroup(caller, request.logGroupName ?? ""))
         if case .logGroup(caller.accountID, caller.region, request.logGroupName) = target {
             throw AWSError.destinationIsSubscribedGroup
         }

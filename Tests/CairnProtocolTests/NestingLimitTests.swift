@@ -119,11 +119,12 @@ import Testing
     @Test func deepPoliciesAllowNothing() {
         let statement = #"{"Effect":"Allow","Principal":"*","Action":"kms:*"}"#
         let policy = #"{"Statement":["# + statement + "]}"
-        #expect(ResourcePolicy.allows(policy, account: "111122223333", principal: "p", action: "kms:Decrypt"))
+        let request = PolicyRequest(account: "111122223333", principal: "p", action: "kms:Decrypt", region: "us-east-1")
+        #expect(ResourcePolicy.allows(policy, request))
         let deep =
             #"{"Statement":["# + statement + #"],"Condition":"#
             + String(decoding: Self.nestedObjects(50_000), as: UTF8.self) + "}"
-        #expect(ResourcePolicy.object(deep) == nil)
-        #expect(!ResourcePolicy.allows(deep, account: "111122223333", principal: "p", action: "kms:Decrypt"))
+        #expect(throws: ResourcePolicy.Malformed.self) { try ResourcePolicy(deep) }
+        #expect(!ResourcePolicy.allows(deep, request))
     }
 }

@@ -357,3 +357,35 @@ def test_create_key_with_policy_and_tags(kms_a):
     with pytest.raises(ClientError) as excinfo:
         kms_a.create_key(Policy="not json")
     assert code_of(excinfo)[0] == "MalformedPolicyDocumentException"
+
+
+def test_key_policy_conditions_are_enforced_and_unknown_ones_refused(server):
+    from conftest import ACCOUNT_A, ACCOUNT_B
+
+    kms_a = server.client(KEYS["a_admin"], service="kms")
+    kms_b = server.client(KEYS["b_admin"], service="kms")
+    key = kms_b.create_key(Description="conditional")["KeyMetadata"]
+    owner = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"}, "Action": "kms:*",
+             "Resource": "*"}
+    only_c = {"Effect": "Allow", "Principal": "*", "Action": "kms:Encrypt", "Resource": "*",
+              "Condition": {"StringEquals": {"aws:PrincipalAccount": "333333333333"}}}
+    kms_b.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                         Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner, only_c]}))
+    with pytest.raises(ClientError) as excinfo:
+        kms_a.encrypt(KeyId=key["Arn"], Plaintext=b"x")
+    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
+
+    context_bound = {"Effect": "Allow", "Principal": {"AWS": ACCOUNT_A}, "Action": "kms:encrypt", "Resource": "*",
+                     "Condition": {"StringEquals": {"kms:EncryptionContext:app": "billing"}}}
+    kms_b.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                         Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner, context_bound]}))
+    kms_a.encrypt(KeyId=key["Arn"], Plaintext=b"x", EncryptionContext={"app": "billing"})
+    with pytest.raises(ClientError):
+        kms_a.encrypt(KeyId=key["Arn"], Plaintext=b"x", EncryptionContext={"app": "payroll"})
+
+    unknown = dict(only_c, Condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})
+    with pytest.raises(ClientError) as excinfo:
+        kms_b.put_key_policy(KeyId=key["KeyId"], PolicyName="default",
+                             Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner, unknown]}))
+    assert excinfo.value.response["Error"]["Code"] == "MalformedPolicyDocumentException"
+    assert "IpAddress" in excinfo.value.response["Error"]["Message"]
