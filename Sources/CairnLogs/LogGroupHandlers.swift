@@ -147,6 +147,32 @@ extension LogGroupHandlers {
         return DescribeLogGroupsResponse(logGroups: page.items, nextToken: token)
     }
 
+    /// Sets or clears deletion protection of one of the caller's own groups (by name or ARN).
+    func putLogGroupDeletionProtection(
+        _ request: PutLogGroupDeletionProtectionRequest, _ caller: Caller
+    ) async throws -> EmptyResponse {
+        var validation = Validation()
+        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
+        validation.logGroupIdentifier(request.logGroupIdentifier)
+        validation.required(request.deletionProtectionEnabled, "deletionProtectionEnabled")
+        try validation.check()
+        var name = request.logGroupIdentifier ?? ""
+        if name.hasPrefix("arn:") {
+            // Only the caller's own groups: another account's ARN names nothing it may change.
+            guard let reference = ResourceName.logGroupReference(name, caller: caller),
+                reference.accountID == caller.accountID, reference.region == caller.region
+            else { throw AWSError.logGroupNotFound }
+            name = reference.name
+        }
+        let rows = try await database.query(
+            """
+            UPDATE log_groups SET deletion_protection = \(request.deletionProtectionEnabled ?? false)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING 1
+            """)
+        for try await _ in rows.decode(Int.self) { return EmptyResponse() }
+        throw AWSError.logGroupNotFound
+    }
+
     func putRetentionPolicy(_ request: PutRetentionPolicyRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)

@@ -103,3 +103,8 @@ struct ResourceARNRequest: Decodable {
 struct TagsResponse: Encodable {
     let tags: [String: String]
 }
+
+struct PutLogGroupDeletionProtectionRequest: Decodable, Sendable {
+    let logGroupIdentifier: String?
+    let deletionProtectionEnabled: Bool?
+}

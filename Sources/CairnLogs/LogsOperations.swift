@@ -21,6 +21,9 @@ extension LogsService {
                 .logs, "DeleteRetentionPolicy", roles: .admins, input: LogGroupNameRequest.self,
                 handler: logGroups.deleteRetentionPolicy),
             Operation(
+                .logs, "PutLogGroupDeletionProtection", roles: .admins,
+                input: PutLogGroupDeletionProtectionRequest.self, handler: logGroups.putLogGroupDeletionProtection),
+            Operation(
                 .logs, "CreateLogStream", roles: .writers, input: CreateLogStreamRequest.self,
                 handler: logStreams.createLogStream),
             Operation(

@@ -27,7 +27,7 @@ import Testing
     @Test func everyServiceIsThere() {
         let targets = Set(Self.registry.operations.map(\.target))
         #expect(targets.count == Self.registry.operations.count)
-        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 30)
+        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 31)
         #expect(targets.filter { $0.hasPrefix("TrentService.") }.count == 28)
         #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 4)
         #expect(Self.registry.operation(target: "Logs_20140328.Teleport") == nil)

@@ -217,3 +217,24 @@ def test_aws_cli_manages_groups_and_streams(server, name):
     server.aws(key, "logs", "delete-log-group", "--log-group-name", name)
     out = json.loads(server.aws(key, "logs", "describe-log-groups", "--log-group-name-prefix", name).stdout)
     assert out["logGroups"] == []
+
+
+def test_deletion_protection_can_be_set_and_cleared(logs_a, logs_b, name):
+    logs_a.create_log_group(logGroupName=name, deletionProtectionEnabled=True)
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.delete_log_group(logGroupName=name)
+    assert excinfo.value.response["Error"]["Code"] == "ValidationException"
+    arn = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["logGroupArn"]
+    # Another account cannot clear it, not even by ARN.
+    with pytest.raises(ClientError) as excinfo:
+        logs_b.put_log_group_deletion_protection(logGroupIdentifier=arn, deletionProtectionEnabled=False)
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    logs_a.put_log_group_deletion_protection(logGroupIdentifier=arn, deletionProtectionEnabled=False)
+    assert logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["deletionProtectionEnabled"] is False
+    logs_a.put_log_group_deletion_protection(logGroupIdentifier=name, deletionProtectionEnabled=True)
+    assert logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["deletionProtectionEnabled"] is True
+    logs_a.put_log_group_deletion_protection(logGroupIdentifier=name, deletionProtectionEnabled=False)
+    logs_a.delete_log_group(logGroupName=name)
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.put_log_group_deletion_protection(logGroupIdentifier=name, deletionProtectionEnabled=True)
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
