@@ -166,7 +166,7 @@ extension LogEventHandlers {
             // One stream's deliveries for one filter go out one at a time, in order.
             try await JobQueue.enqueue(
                 LogsService.deliveryQueue, payloads: jobs,
-                orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0)" },
+                orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0)" }, tenant: caller.accountID,
                 policy: SubscriptionDelivery.policy, on: connection, logger: database.logger)
             return target.firstSequence + count
         }

@@ -63,7 +63,7 @@ extension SubscriptionHandlers {
                 kind: .control, account: caller.accountID, region: caller.region, group: group.id,
                 groupName: request.logGroupName ?? "", filter: request.filterName ?? "")
             try await JobQueue.enqueue(
-                LogsService.deliveryQueue, payloads: [try LogsService.jobText(control)],
+                LogsService.deliveryQueue, payloads: [try LogsService.jobText(control)], tenant: caller.accountID,
                 policy: SubscriptionDelivery.policy,
                 on: connection, logger: database.logger)
         }

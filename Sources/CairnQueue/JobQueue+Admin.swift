@@ -90,10 +90,10 @@ extension JobQueue {
                     WHERE (\(queue)::text IS NULL OR queue = \(queue)) AND (\(job)::bigint IS NULL OR job_id = \(job))
                     RETURNING *),
                 back AS (
-                    INSERT INTO jobs (job_id, queue, payload, ordering_key, max_attempts, created_at, available_at,
-                        visible_at, last_error)
+                    INSERT INTO jobs (job_id, queue, payload, ordering_key, tenant, max_attempts, created_at,
+                        available_at, visible_at, last_error)
                     OVERRIDING SYSTEM VALUE
-                    SELECT job_id, queue, payload, ordering_key, max_attempts, created_at, \(now), \(now),
+                    SELECT job_id, queue, payload, ordering_key, tenant, max_attempts, created_at, \(now), \(now),
                         last_error
                     FROM revived
                     RETURNING queue)

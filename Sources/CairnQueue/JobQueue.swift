@@ -30,10 +30,11 @@ public struct JobQueue: Sendable {
     }
 
     /// Enqueues in the caller's transaction: the job exists exactly when the data it concerns does.
-    /// Jobs with the same `orderingKey` run one at a time, in the order enqueued (nil: no order).
+    /// Jobs with the same `orderingKey` run one at a time, in the order enqueued (nil: no order). `tenant` (an
+    /// account) is whom the jobs work for: claims serve tenants in turn.
     public static func enqueue(
-        _ queue: String, payloads: [String], orderingKeys: [String?]? = nil, policy: RetryPolicy,
-        on connection: PostgresConnection, logger: Logger, clock: WallClock = .system
+        _ queue: String, payloads: [String], orderingKeys: [String?]? = nil, tenant: String? = nil,
+        policy: RetryPolicy, on connection: PostgresConnection, logger: Logger, clock: WallClock = .system
     ) async throws {
         guard !payloads.isEmpty else { return }
         let now = clock.milliseconds
@@ -43,38 +44,61 @@ public struct JobQueue: Sendable {
         }
         try await connection.query(
             """
-            INSERT INTO jobs (queue, payload, ordering_key, max_attempts, created_at, available_at, visible_at)
-            SELECT \(queue), p.payload::jsonb, NULLIF(p.key, ''), \(Int32(policy.maxAttempts)), \(now), \(now), \(now)
+            INSERT INTO jobs (queue, payload, ordering_key, tenant, max_attempts, created_at, available_at, visible_at)
+            SELECT \(queue), p.payload::jsonb, NULLIF(p.key, ''), \(tenant), \(Int32(policy.maxAttempts)), \(now),
+                \(now), \(now)
             FROM unnest(\(payloads), \(keys)) WITH ORDINALITY AS p(payload, key, position)
             ORDER BY p.position
             """, logger: logger)
         try await connection.query("SELECT pg_notify(\(Self.channel), \(queue))", logger: logger)
     }
 
-    public func enqueue(_ queue: String, payloads: [String], policy: RetryPolicy) async throws {
+    public func enqueue(
+        _ queue: String, payloads: [String], tenant: String? = nil, policy: RetryPolicy
+    ) async throws {
         try await database.transaction { connection in
             try await Self.enqueue(
-                queue, payloads: payloads, policy: policy, on: connection, logger: database.logger, clock: clock)
+                queue, payloads: payloads, tenant: tenant, policy: policy, on: connection, logger: database.logger,
+                clock: clock)
         }
     }
 
     /// Claims up to `limit` due jobs for `worker` (skipping rows other workers hold) and hides them for the
     /// visibility timeout. Jobs whose last attempt ran out of time go to the dead letters first.
-    /// The rows are locked, `JobState.claim` decides each job's new state, and the update writes it.
+    /// Tenants are served in turn — every tenant's oldest due job before anyone's second — so one account's
+    /// backlog cannot hold back the others. The rows are locked, `JobState.claim` decides each job's new
+    /// state, and the update writes it.
     public func claim(_ queue: String, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
         let now = clock.milliseconds
         try await buryExpired(queue, now: now, policy: policy)  // cheap: a partial index holds only last attempts
         // Claims commit without waiting for the disk: a claim lost in a crash only makes the job claimable again.
         return try await database.relaxedTransaction { connection in
+            // Candidates in turn order (more than needed: other workers may hold some), then locked.
+            var candidates: [Int64] = []
+            for try await id in try await connection.query(
+                """
+                SELECT job_id FROM (
+                    SELECT job_id, visible_at,
+                           row_number() OVER (PARTITION BY tenant ORDER BY visible_at, job_id) AS turn
+                    FROM jobs j0
+                    WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
+                      AND (ordering_key IS NULL OR NOT EXISTS (
+                          SELECT 1 FROM jobs e WHERE e.queue = j0.queue AND e.ordering_key = j0.ordering_key
+                            AND e.job_id < j0.job_id))
+                ) due
+                ORDER BY turn, visible_at, job_id LIMIT \(limit * 4)
+                """, logger: database.logger
+            ).decode(Int64.self) {
+                candidates.append(id)
+            }
+            guard !candidates.isEmpty else { return [] }
             let rows = try await connection.query(
                 """
                 SELECT job_id, payload::text, attempts, max_attempts, available_at, visible_at, claimed_by, last_error
-                FROM jobs j0
-                WHERE queue = \(queue) AND visible_at <= \(now) AND attempts < max_attempts
-                  AND (ordering_key IS NULL OR NOT EXISTS (
-                      SELECT 1 FROM jobs e WHERE e.queue = j0.queue AND e.ordering_key = j0.ordering_key
-                        AND e.job_id < j0.job_id))
-                ORDER BY visible_at, job_id LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                FROM jobs
+                WHERE job_id = ANY(\(candidates)) AND queue = \(queue) AND visible_at <= \(now)
+                  AND attempts < max_attempts
+                ORDER BY array_position(\(candidates), job_id) LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: database.logger)
             var jobs: [Job] = []
             var visibleAt: [Int64] = []
@@ -188,9 +212,10 @@ public struct JobQueue: Sendable {
             try await connection.query(
                 """
                 WITH gone AS (DELETE FROM jobs WHERE job_id = \(id) RETURNING *)
-                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, attempts, max_attempts, created_at,
-                    failed_at, last_error)
-                SELECT job_id, queue, payload, ordering_key, attempts, max_attempts, created_at, \(now), \(lastError)
+                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, tenant, attempts, max_attempts,
+                    created_at, failed_at, last_error)
+                SELECT job_id, queue, payload, ordering_key, tenant, attempts, max_attempts, created_at, \(now),
+                    \(lastError)
                 FROM gone
                 """, logger: database.logger)
         case .ready:

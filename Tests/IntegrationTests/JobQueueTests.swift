@@ -12,6 +12,24 @@ struct JobQueueTests {
     static let fast = RetryPolicy(
         maxAttempts: 2, baseDelayMilliseconds: 1, maxDelayMilliseconds: 1, visibilityMilliseconds: 200)
 
+    /// One account's backlog does not hold back another's job: claims serve tenants in turn.
+    @Test func claimsServeTenantsInTurn() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let clock = ManualClock()
+            let queue = JobQueue(database: database, clock: clock.clock)
+            try await queue.enqueue(
+                "q", payloads: (0..<50).map { #"{"busy": \#($0)}"# }, tenant: "111111111111", policy: Self.fast)
+            clock.advance(byMilliseconds: 1)
+            try await queue.enqueue("q", payloads: [#"{"quiet": 0}"#], tenant: "222222222222", policy: Self.fast)
+            try await queue.enqueue("q", payloads: [#"{"untenanted": 0}"#], policy: Self.fast)
+            let first = try await queue.claim("q", worker: "w", limit: 3, policy: Self.fast)
+            #expect(
+                first.map(\.payload).sorted() == [#"{"busy": 0}"#, #"{"quiet": 0}"#, #"{"untenanted": 0}"#].sorted())
+            let next = try await queue.claim("q", worker: "w", limit: 2, policy: Self.fast)
+            #expect(next.map(\.payload) == [#"{"busy": 1}"#, #"{"busy": 2}"#])
+        }
+    }
+
     @Test func concurrentClaimsNeverShareAJob() async throws {
         try await TestDatabase.withFreshDatabase { database in
             let queue = JobQueue(database: database, clock: ManualClock().clock)
