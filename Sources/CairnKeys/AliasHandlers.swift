@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -15,13 +16,31 @@ extension AliasHandlers {
         let name = request.AliasName ?? ""
         let key = try await keys.customerKey(request.TargetKeyId ?? "", caller, for: "CreateAlias", allowAliases: false)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
-        let rows = try await database.query(
-            """
-            INSERT INTO kms_aliases (account_id, region, alias_name, key_id)
-            VALUES (\(caller.accountID), \(caller.region), \(name), \(key.id)) ON CONFLICT DO NOTHING RETURNING 1
-            """)
-        for try await _ in rows { return EmptyResponse() }
-        throw AWSError.aliasExists(KeyService.aliasARN(caller, name))
+        let created = try await database.transaction { connection -> Bool in
+            do {
+                try await keys.quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
+                var count = 0
+                for try await aliases in try await connection.query(
+                    """
+                    SELECT count(*)::integer FROM kms_aliases WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+                    """, logger: database.logger
+                ).decode(Int.self) {
+                    count = aliases
+                }
+                try await keys.quotas.check(.aliasesPerKey, account: caller.accountID, count: count, on: connection)
+            } catch let exceeded as QuotaExceeded {
+                throw AWSError.kmsLimitExceeded(exceeded.quota)
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO kms_aliases (account_id, region, alias_name, key_id)
+                VALUES (\(caller.accountID), \(caller.region), \(name), \(key.id)) ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: database.logger)
+            for try await _ in rows { return true }
+            return false
+        }
+        guard created else { throw AWSError.aliasExists(KeyService.aliasARN(caller, name)) }
+        return EmptyResponse()
     }
 
     func updateAlias(_ request: AliasRequest, _ caller: Caller) async throws -> EmptyResponse {

@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -34,6 +35,21 @@ extension KeyLifecycleHandlers {
             as: UTF8.self)
         let keyID = UUID()
         try await database.transaction { connection in
+            do {
+                try await keys.quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
+                var count = 0
+                for try await customerKeys in try await connection.query(
+                    """
+                    SELECT count(*)::integer FROM kms_keys
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'CUSTOMER'
+                    """, logger: database.logger
+                ).decode(Int.self) {
+                    count = customerKeys
+                }
+                try await keys.quotas.check(.kmsKeys, account: caller.accountID, count: count, on: connection)
+            } catch let exceeded as QuotaExceeded {
+                throw AWSError.kmsLimitExceeded(exceeded.quota)
+            }
             try await connection.query(
                 """
                 INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags)

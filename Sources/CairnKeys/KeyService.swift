@@ -13,11 +13,13 @@ public struct KeyService: Sendable {
     let database: Database
     let rootKey: RootKey
     let keyRing: DataKeyRing
+    let quotas: AccountQuotas
 
     public init(database: Database, rootKey: RootKey, keyRing: DataKeyRing) {
         self.database = database
         self.rootKey = rootKey
         self.keyRing = keyRing
+        quotas = AccountQuotas(database: database)
     }
 
     /// The key service as seen from a key ring (the same database, root key and caches).
@@ -108,6 +110,10 @@ extension AWSError {
     }
 
     static func unsupported(_ message: String) -> AWSError { AWSError("UnsupportedOperationException", message) }
+
+    static func kmsLimitExceeded(_ quota: AccountQuota) -> AWSError {
+        AWSError("LimitExceededException", "The request would exceed the account's \(quota.rawValue) quota.")
+    }
 
     static func awsManaged(_ arn: String) -> AWSError {
         AWSError("UnsupportedOperationException", "\(arn) is an AWS managed key; it cannot be changed by its account.")

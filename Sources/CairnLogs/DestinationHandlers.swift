@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -80,18 +81,39 @@ extension DestinationHandlers {
         let target = request.targetArn ?? ""
         guard try await targetExists(target, owner: caller) else { throw AWSError.invalidDestinationTarget }
         let tags = String(decoding: try JSONEncoder().encode(request.tags ?? [:]), as: UTF8.self)
-        let rows = try await database.query(
-            """
-            INSERT INTO destinations (account_id, region, name, target_arn, role_arn, tags, creation_time)
-            VALUES (\(caller.accountID), \(caller.region), \(request.destinationName), \(target), \(request.roleArn),
-                \(tags)::jsonb, \(LogsService.now()))
-            ON CONFLICT (account_id, region, name) DO UPDATE SET target_arn = excluded.target_arn,
-                role_arn = excluded.role_arn
-            RETURNING name, target_arn, role_arn, access_policy, creation_time
-            """)
-        for try await (name, target, role, policy, created) in rows.decode(
-            (String, String, String, String?, Int64).self)
-        {
+        let stored = try await database.transaction { connection in
+            do {
+                try await quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
+                var count = 0
+                var exists = false
+                for try await (destinations, named) in try await connection.query(
+                    """
+                    SELECT count(*)::integer, bool_or(name = \(request.destinationName)) IS TRUE FROM destinations
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                    """, logger: database.logger
+                ).decode((Int, Bool).self) {
+                    (count, exists) = (destinations, named)
+                }
+                if !exists {
+                    try await quotas.check(.destinations, account: caller.accountID, count: count, on: connection)
+                }
+            } catch is QuotaExceeded {
+                throw AWSError.limitExceeded()
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO destinations (account_id, region, name, target_arn, role_arn, tags, creation_time)
+                VALUES (\(caller.accountID), \(caller.region), \(request.destinationName), \(target), \(request.roleArn),
+                    \(tags)::jsonb, \(LogsService.now()))
+                ON CONFLICT (account_id, region, name) DO UPDATE SET target_arn = excluded.target_arn,
+                    role_arn = excluded.role_arn
+                RETURNING name, target_arn, role_arn, access_policy, creation_time
+                """, logger: database.logger)
+            var stored: [(String, String, String, String?, Int64)] = []
+            for try await row in rows.decode((String, String, String, String?, Int64).self) { stored.append(row) }
+            return stored
+        }
+        for (name, target, role, policy, created) in stored {
             return PutDestinationResponse(
                 destination: DestinationDescription(
                     destinationName: name, targetArn: target, roleArn: role, accessPolicy: policy,

@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnFilter
 import CairnProtocol
 import CairnStore
@@ -7,16 +8,18 @@ import PostgresNIO
 /// The filters of log groups: limits when one is put, and what ingestion evaluates.
 struct FilterStore: Sendable {
     let database: Database
+    let quotas: AccountQuotas
 }
 
 /// The filters a log group holds, each kind with its own per-group limit.
 enum GroupFilterKind {
     case metric, subscription
 
-    var limit: Int {
+    /// The account quota that bounds this kind per group (AWS's default: `LogsLimits`).
+    var quota: AccountQuota {
         switch self {
-        case .metric: LogsLimits.metricFiltersPerGroup
-        case .subscription: LogsLimits.subscriptionFiltersPerGroup
+        case .metric: .metricFiltersPerGroup
+        case .subscription: .subscriptionFiltersPerGroup
         }
     }
 }
@@ -46,7 +49,11 @@ extension FilterStore {
             found = kind == .metric ? (metrics, metricExists) : (subscriptions, subscriptionExists)
         }
         guard let found else { throw AWSError.logGroupNotFound }
-        if !found.exists, found.count >= kind.limit { throw AWSError.limitExceeded() }
+        if !found.exists,
+            found.count >= (try await quotas.value(kind.quota, account: caller.accountID, on: connection))
+        {
+            throw AWSError.limitExceeded()
+        }
     }
 
     /// The group's metric filters, compiled for ingestion.

@@ -21,17 +21,37 @@ extension LogGroupHandlers {
         var key: (arn: String, id: UUID, owner: String)?
         if let reference = request.kmsKeyId { key = try await customerKey(reference, forGroup: name, caller) }
         let tags = String(decoding: JSONRequest.encode(request.tags ?? [:]), as: UTF8.self)
-        let rows = try await database.query(
-            """
-            INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection, tags,
-                                    kms_key_id, kms_key_uuid, kms_key_account)
-            VALUES (\(caller.accountID), \(caller.region), \(name), \(LogsService.now()), \(request.logGroupClass ?? "STANDARD"),
-                    \(request.deletionProtectionEnabled ?? false), \(tags)::jsonb, \(key?.arn), \(key?.id),
-                    \(key.flatMap { $0.owner == caller.accountID ? nil : $0.owner }))
-            ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
-            """)
-        for try await _ in rows { return EmptyResponse() }
-        throw AWSError.logGroupExists
+        let created = try await database.transaction { connection -> Bool in
+            // The account's row is locked while groups are counted, so concurrent creations count alike.
+            do {
+                try await quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
+                var count = 0
+                for try await groups in try await connection.query(
+                    """
+                    SELECT count(*)::integer FROM log_groups
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                    """, logger: database.logger
+                ).decode(Int.self) {
+                    count = groups
+                }
+                try await quotas.check(.logGroups, account: caller.accountID, count: count, on: connection)
+            } catch is QuotaExceeded {
+                throw AWSError.limitExceeded()
+            }
+            let rows = try await connection.query(
+                """
+                INSERT INTO log_groups (account_id, region, name, creation_time, log_group_class, deletion_protection,
+                                        tags, kms_key_id, kms_key_uuid, kms_key_account)
+                VALUES (\(caller.accountID), \(caller.region), \(name), \(LogsService.now()),
+                        \(request.logGroupClass ?? "STANDARD"), \(request.deletionProtectionEnabled ?? false),
+                        \(tags)::jsonb, \(key?.arn), \(key?.id), \(key.flatMap { $0.owner == caller.accountID ? nil : $0.owner }))
+                ON CONFLICT (account_id, region, name) DO NOTHING RETURNING group_id
+                """, logger: database.logger)
+            for try await _ in rows { return true }
+            return false
+        }
+        guard created else { throw AWSError.logGroupExists }
+        return EmptyResponse()
     }
 
     func deleteLogGroup(_ request: LogGroupNameRequest, _ caller: Caller) async throws -> EmptyResponse {

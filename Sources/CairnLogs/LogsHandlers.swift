@@ -10,6 +10,7 @@ struct LogGroupHandlers: Sendable {
     let groups: LogGroupStore
     let keyRing: DataKeyRing
     let keys: KeyService
+    let quotas: AccountQuotas
 }
 
 /// CreateLogStream, DeleteLogStream, DescribeLogStreams.
@@ -56,6 +57,7 @@ struct DestinationHandlers: Sendable {
     let pageToken: PageToken
     let groups: LogGroupStore
     let functions: FunctionDirectory
+    let quotas: AccountQuotas
 }
 
 /// Tags of log groups (TagLogGroup and friends) and of any taggable ARN (TagResource and friends).

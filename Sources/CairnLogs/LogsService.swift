@@ -31,20 +31,22 @@ public struct LogsService: Sendable {
         let audit = AuditTrail(database: database)
         let groups = LogGroupStore(database: database, accounts: accounts, audit: audit)
         let keys = KeyService(keyRing: keyRing)
-        let filters = FilterStore(database: database)
+        let quotas = AccountQuotas(database: database)
+        let filters = FilterStore(database: database, quotas: quotas)
         self.database = database
         self.keyRing = keyRing
         chunks = ChunkStore(database: database, keyRing: keyRing)
         functions = FunctionDirectory(database: database, rootKey: rootKey)
         logGroups = LogGroupHandlers(
-            database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys)
+            database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys,
+            quotas: quotas)
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
             keyRing: keyRing, audit: audit, scans: ScanLimiter())
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
-            database: database, pageToken: pageToken, groups: groups, functions: functions)
+            database: database, pageToken: pageToken, groups: groups, functions: functions, quotas: quotas)
         subscriptions = SubscriptionHandlers(
             database: database, pageToken: pageToken, groups: groups, filters: filters, destinations: destinations)
         tags = TagHandlers(database: database, groups: groups)

@@ -33,8 +33,8 @@ extension Role: ExpressibleByArgument {}
 
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "account", abstract: "Create, list and delete accounts.",
-        subcommands: [Create.self, List.self, Delete.self])
+        commandName: "account", abstract: "Create, list and delete accounts, and change their quotas.",
+        subcommands: [Create.self, List.self, Delete.self, QuotaCommand.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account.")

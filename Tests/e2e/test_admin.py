@@ -3,7 +3,7 @@
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_A, Key
+from conftest import ACCOUNT_A, KEYS, Key
 
 
 def test_account_and_key_listing_never_shows_secrets(server):
@@ -95,3 +95,42 @@ def test_secrets_can_come_from_stdin_or_a_file(server, tmp_path):
     both = server.admin("key", "import", "--account", ACCOUNT_A, "--access-key-id", "AKIAE2EBOTHSECRETS01",
                         "--secret", "x" * 20, "--secret-file", str(secret_file), check=False)
     assert both.returncode != 0 and "exactly one of" in both.stderr
+
+
+def test_quotas_are_enforced_per_account_and_changeable(server):
+    account = "777700001111"
+    key = Key(account, "AKIAE2EQUOTA00000001", "secret-quota-account-000000001", "admin")
+    server.admin("account", "create", "--id", account)
+    server.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+    shown = {q["quota"]: q for q in server.admin_json("account", "quota", "--id", account)}
+    assert shown["log-groups"] == {"quota": "log-groups", "value": 1_000_000, "isDefault": True}
+    assert shown["metric-filters-per-group"]["value"] == 100 and shown["subscription-filters-per-group"]["value"] == 2
+    server.admin("account", "quota", "--id", account, "--set", "log-groups=2", "--set", "metric-filters-per-group=1",
+                 "--set", "kms-keys=1", "--set", "regions=1")
+    logs, kms = server.client(key), server.client(key, service="kms")
+
+    def code(call):
+        with pytest.raises(ClientError) as excinfo:
+            call()
+        return excinfo.value.response["Error"]["Code"]
+
+    logs.create_log_group(logGroupName="/q/1")
+    logs.create_log_group(logGroupName="/q/2")
+    assert code(lambda: logs.create_log_group(logGroupName="/q/3")) == "LimitExceededException"
+    assert [g["logGroupName"] for g in logs.describe_log_groups(logGroupNamePrefix="/q/")["logGroups"]] == ["/q/1", "/q/2"]
+    transformation = [{"metricName": "m", "metricNamespace": "n", "metricValue": "1"}]
+    logs.put_metric_filter(logGroupName="/q/1", filterName="a", filterPattern="", metricTransformations=transformation)
+    logs.put_metric_filter(logGroupName="/q/1", filterName="a", filterPattern="x", metricTransformations=transformation)
+    assert code(lambda: logs.put_metric_filter(logGroupName="/q/1", filterName="b", filterPattern="",
+                                               metricTransformations=transformation)) == "LimitExceededException"
+    kms.create_key()
+    assert code(lambda: kms.create_key()) == "LimitExceededException"
+    elsewhere = server.client(key, region="eu-west-1")
+    assert code(lambda: elsewhere.create_log_group(logGroupName="/q/far")) == "LimitExceededException"
+    # Another account is not affected; a reset restores the default.
+    server.client(KEYS["a_admin"]).create_log_group(logGroupName="/q/other-account")
+    server.admin("account", "quota", "--id", account, "--reset", "log-groups", "--reset", "regions")
+    logs.create_log_group(logGroupName="/q/3")
+    elsewhere.create_log_group(logGroupName="/q/far")
+    bad = server.admin("account", "quota", "--id", account, "--set", "teleports=1", check=False)
+    assert bad.returncode != 0 and "unknown quota" in bad.stderr
