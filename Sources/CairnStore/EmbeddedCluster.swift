@@ -116,7 +116,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func ensureDatabase() throws {
-        let psql = [tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres", "-tAc"]
+        let psql = [tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres", "-XtAc"]
         let exists = try ProcessRunner(user: nil).run(
             psql[0], Array(psql.dropFirst()) + ["SELECT 1 FROM pg_database WHERE datname = '\(Self.databaseName)'"])
         if exists.output.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
