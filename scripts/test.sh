@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: Swift unit tests, integration tests against a throwaway PostgreSQL cluster,
-# and the end-to-end suite (boto3 and the aws CLI against a real `cairn serve`).
+# the end-to-end suite (boto3 and the aws CLI against a real `cairn serve`) and the
+# reliability suite (Tests/reliability: hostile input and crash trials).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -43,4 +44,13 @@ CAIRN_BIN="$ROOT/.build/debug/cairn" python -m pytest -q
 status=$?
 set -e
 [ $status -eq 5 ] && { echo "no end-to-end tests were collected" >&2; exit 1; }
+[ $status -ne 0 ] && exit $status
+
+say "reliability suite (pytest: hostile input; crash trials, CAIRN_CRASH_TRIALS of each kind, default 3)"
+cd "$ROOT/Tests/reliability"
+set +e
+CAIRN_BIN="$ROOT/.build/debug/cairn" python -m pytest -q
+status=$?
+set -e
+[ $status -eq 5 ] && { echo "no reliability tests were collected" >&2; exit 1; }
 exit $status

@@ -57,7 +57,7 @@ public struct ApplicationDependencies: Sendable {
     }
 
     /// Opens the store that `configuration` names, in order: the root key, the embedded cluster (created and
-    /// started when needed), the migrations, the first account. Any failure ends here, before a service or the
+    /// started when needed), the migrations, the day partitions around today, the first account. Any failure ends here, before a service or the
     /// HTTP listener has started.
     public static func open(
         _ configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger
@@ -77,6 +77,8 @@ public struct ApplicationDependencies: Sendable {
         let firstStart = try await Database.withDatabase(configuration: store.configuration, logger: logger) {
             database in
             try await Migrator(database: database).migrate(migrations)
+            // The first events of the day (of a first start, too) must find their day's partition.
+            try await PartitionMaintainer(database: database, logger: logger).createPartitions()
             return try await FirstStart.prepare(database: database, rootKey: rootKey, region: configuration.region)
         }
         let database = Database(configuration: store.configuration, logger: logger)

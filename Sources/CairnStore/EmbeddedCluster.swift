@@ -83,13 +83,12 @@ public struct EmbeddedCluster: Sendable {
 
     /// Whether the postmaster named in `postmaster.pid` is alive.
     public func isRunning() -> Bool {
-        let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
-        guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
-            let firstLine = text.split(separator: "\n").first,
-            let pid = Int32(firstLine.trimmingCharacters(in: .whitespaces))
-        else { return false }
-        return kill(pid, 0) == 0
+        postmasterPID().map { Self.processState($0) == .alive } ?? false
     }
+
+    /// How long a start waits for a killed postmaster to be reaped, and retries a start that fails (PostgreSQL
+    /// refuses to start while processes of the crashed one still hold its shared memory).
+    static let startDeadline: TimeInterval = 60
 
     /// Starts the cluster unless it already runs. Returns true when this call started it.
     @discardableResult
@@ -100,9 +99,47 @@ public struct EmbeddedCluster: Sendable {
             _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
             try ProcessRunner(user: nil).run("/bin/chown", [systemUser, logFile.path])
         }
-        try runner.run(tool("pg_ctl"), ["start", "-w", "-t", "60", "-D", clusterDirectory.path, "-l", logFile.path])
+        let deadline = Date().addingTimeInterval(Self.startDeadline)
+        // A postmaster killed a moment ago stays a zombie until its parent (often init) reaps it; PostgreSQL
+        // takes its lock file for a live server until then.
+        while let pid = postmasterPID(), Self.processState(pid) == .zombie, Date() < deadline {
+            usleep(100_000)
+        }
+        while true {
+            do {
+                try runner.run(
+                    tool("pg_ctl"), ["start", "-w", "-t", "60", "-D", clusterDirectory.path, "-l", logFile.path])
+                break
+            } catch {
+                guard Date() < deadline else { throw error }
+                logger.warning(
+                    "embedded PostgreSQL did not start; trying again",
+                    metadata: ["error": "\(String(reflecting: error))"])
+                sleep(1)
+            }
+        }
         try ensureDatabase()
         return true
+    }
+
+    private func postmasterPID() -> Int32? {
+        let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let firstLine = text.split(separator: "\n").first
+        else { return nil }
+        return Int32(firstLine.trimmingCharacters(in: .whitespaces))
+    }
+
+    enum ProcessState { case alive, zombie, gone }
+
+    /// A process that exited but that its parent has not reaped yet (a zombie) still answers `kill(pid, 0)`;
+    /// Linux shows its state in `/proc/<pid>/stat`.
+    static func processState(_ pid: Int32) -> ProcessState {
+        guard kill(pid, 0) == 0 || errno == EPERM else { return .gone }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return .alive }
+        return stat[stat.index(after: end)...].split(separator: " ").first == "Z" ? .zombie : .alive
     }
 
     public func stop(logger: Logger) {
@@ -116,7 +153,7 @@ public struct EmbeddedCluster: Sendable {
     }
 
     private func ensureDatabase() throws {
-        let psql = [tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres", "-tAc"]
+        let psql = [tool("psql"), "-h", socketDirectory.path, "-U", Self.superuser, "-d", "postgres", "-XtAc"]
         let exists = try ProcessRunner(user: nil).run(
             psql[0], Array(psql.dropFirst()) + ["SELECT 1 FROM pg_database WHERE datname = '\(Self.databaseName)'"])
         if exists.output.trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
