@@ -75,11 +75,13 @@ struct HostileInputTests {
                 error
                     == AWSError(
                         "MalformedPolicyDocumentException",
-                        "The new key policy nests deeper than \(NestingLimit.maximumDepth) levels."))
+                        "The new key policy is not valid: The policy nests deeper than \(NestingLimit.maximumDepth) levels."
+                    ))
             #expect(
                 try await Self.error(registry, "TrentService.CreateKey", Array(#"{"Policy":"{\"a\":"}"#.utf8))
                     == AWSError(
-                        "MalformedPolicyDocumentException", "The new key policy is not valid JSON with a Statement."))
+                        "MalformedPolicyDocumentException",
+                        "The new key policy is not valid: The policy is not a JSON object."))
 
             let destination = try JSONSerialization.data(withJSONObject: [
                 "destinationName": "d", "accessPolicy": deepPolicy,
@@ -87,7 +89,8 @@ struct HostileInputTests {
             #expect(
                 try await Self.error(registry, "Logs_20140328.PutDestinationPolicy", Array(destination))
                     == AWSError.invalidParameter(
-                        "The access policy nests deeper than \(NestingLimit.maximumDepth) levels."))
+                        "The access policy is not valid: The policy nests deeper than \(NestingLimit.maximumDepth) levels."
+                    ))
         }
     }
 

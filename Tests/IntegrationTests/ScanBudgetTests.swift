@@ -15,7 +15,9 @@ struct ScanBudgetTests {
     enum Budget: CaseIterable { case chunks, bytes, time }
 
     /// Every budget — chunks, decompressed bytes, time — stops a scan that then resumes from its token.
-    @Test(arguments: Budget.allCases) func budgetedScansResumeWithoutRepeatingOrLosingEvents(_ budget: Budget)
+    @Test(arguments: Budget.allCases) func budgetedScansResumeWithoutRepeatingOrLosingEvents(
+        _ budget: Budget
+    )
         async throws
     {
         try await ApplicationTests.withApplication { client, dependencies, database in
