@@ -105,6 +105,20 @@ public struct AccountQuotas: Sendable {
         }
     }
 
+    /// Before creating one more of `quota` in `region`: locks the account (`lockAccount`), counts what exists
+    /// with `counting` (a query returning one integer), and refuses one more beyond the quota.
+    public func reserve(
+        _ quota: AccountQuota, account: String, region: String, counting: PostgresQuery,
+        on connection: PostgresConnection
+    ) async throws {
+        try await lockAccount(account, creatingIn: region, on: connection)
+        var count = 0
+        for try await existing in try await connection.query(counting, logger: database.logger).decode(Int.self) {
+            count = existing
+        }
+        try await check(quota, account: account, count: count, on: connection)
+    }
+
     /// Refuses one more of `quota` when `count` already reaches it.
     public func check(
         _ quota: AccountQuota, account: String, count: Int, on connection: PostgresConnection

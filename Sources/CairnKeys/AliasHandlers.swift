@@ -18,16 +18,12 @@ extension AliasHandlers {
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
         let created = try await database.transaction { connection -> Bool in
             do {
-                try await keys.quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
-                var count = 0
-                for try await aliases in try await connection.query(
-                    """
-                    SELECT count(*)::integer FROM kms_aliases WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
-                    """, logger: database.logger
-                ).decode(Int.self) {
-                    count = aliases
-                }
-                try await keys.quotas.check(.aliasesPerKey, account: caller.accountID, count: count, on: connection)
+                try await keys.quotas.reserve(
+                    .aliasesPerKey, account: caller.accountID, region: caller.region,
+                    counting: """
+                        SELECT count(*)::integer FROM kms_aliases
+                        WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
+                        """, on: connection)
             } catch let exceeded as QuotaExceeded {
                 throw AWSError.kmsLimitExceeded(exceeded.quota)
             }

@@ -36,17 +36,12 @@ extension KeyLifecycleHandlers {
         let keyID = UUID()
         try await database.transaction { connection in
             do {
-                try await keys.quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
-                var count = 0
-                for try await customerKeys in try await connection.query(
-                    """
-                    SELECT count(*)::integer FROM kms_keys
-                    WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'CUSTOMER'
-                    """, logger: database.logger
-                ).decode(Int.self) {
-                    count = customerKeys
-                }
-                try await keys.quotas.check(.kmsKeys, account: caller.accountID, count: count, on: connection)
+                try await keys.quotas.reserve(
+                    .kmsKeys, account: caller.accountID, region: caller.region,
+                    counting: """
+                        SELECT count(*)::integer FROM kms_keys
+                        WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND key_manager = 'CUSTOMER'
+                        """, on: connection)
             } catch let exceeded as QuotaExceeded {
                 throw AWSError.kmsLimitExceeded(exceeded.quota)
             }

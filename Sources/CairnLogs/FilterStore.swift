@@ -16,6 +16,13 @@ enum GroupFilterKind {
     case metric, subscription
 
     /// The account quota that bounds this kind per group (AWS's default: `LogsLimits`).
+    var table: String {
+        switch self {
+        case .metric: "metric_filters"
+        case .subscription: "subscription_filters"
+        }
+    }
+
     var quota: AccountQuota {
         switch self {
         case .metric: .metricFiltersPerGroup
@@ -25,6 +32,25 @@ enum GroupFilterKind {
 }
 
 extension FilterStore {
+    /// DeleteMetricFilter and DeleteSubscriptionFilter: whether the group had a filter of that kind and name.
+    func delete(
+        _ kind: GroupFilterKind, _ request: DeleteMetricFilterRequest, _ caller: Caller, groups: LogGroupStore
+    ) async throws -> Bool {
+        var validation = Validation()
+        validation.logGroupName(request.logGroupName)
+        validation.filterName(request.filterName)
+        try validation.check()
+        let group = try await groups.resolve(request.logGroupName, caller)
+        let deleted = try await database.query(
+            """
+            DELETE FROM \(unescaped: kind.table)
+            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
+            RETURNING 1
+            """)
+        for try await _ in deleted.decode(Int.self) { return true }
+        return false
+    }
+
     /// Before a filter is put: locks the group's row for the rest of the transaction, so that concurrent puts
     /// count alike, and refuses a new filter beyond its kind's limit (replacing one of the same name is not new).
     func reserve(

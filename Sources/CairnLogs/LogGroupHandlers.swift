@@ -24,17 +24,12 @@ extension LogGroupHandlers {
         let created = try await database.transaction { connection -> Bool in
             // The account's row is locked while groups are counted, so concurrent creations count alike.
             do {
-                try await quotas.lockAccount(caller.accountID, creatingIn: caller.region, on: connection)
-                var count = 0
-                for try await groups in try await connection.query(
-                    """
-                    SELECT count(*)::integer FROM log_groups
-                    WHERE account_id = \(caller.accountID) AND region = \(caller.region)
-                    """, logger: database.logger
-                ).decode(Int.self) {
-                    count = groups
-                }
-                try await quotas.check(.logGroups, account: caller.accountID, count: count, on: connection)
+                try await quotas.reserve(
+                    .logGroups, account: caller.accountID, region: caller.region,
+                    counting: """
+                        SELECT count(*)::integer FROM log_groups
+                        WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                        """, on: connection)
             } catch is QuotaExceeded {
                 throw AWSError.limitExceeded()
             }

@@ -88,19 +88,10 @@ extension MetricFilterHandlers {
     }
 
     func deleteMetricFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse {
-        var validation = Validation()
-        validation.logGroupName(request.logGroupName)
-        validation.filterName(request.filterName)
-        try validation.check()
-        let group = try await groups.resolve(request.logGroupName, caller)
-        let deleted = try await database.query(
-            """
-            DELETE FROM metric_filters
-            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
-            RETURNING 1
-            """)
-        for try await _ in deleted.decode(Int.self) { return EmptyResponse() }
-        throw AWSError.metricFilterNotFound
+        guard try await filters.delete(.metric, request, caller, groups: groups) else {
+            throw AWSError.metricFilterNotFound
+        }
+        return EmptyResponse()
     }
 
     func describeMetricFilters(

@@ -72,19 +72,10 @@ extension SubscriptionHandlers {
 
     func deleteSubscriptionFilter(_ request: DeleteMetricFilterRequest, _ caller: Caller) async throws -> EmptyResponse
     {
-        var validation = Validation()
-        validation.logGroupName(request.logGroupName)
-        validation.filterName(request.filterName)
-        try validation.check()
-        let group = try await groups.resolve(request.logGroupName, caller)
-        let deleted = try await database.query(
-            """
-            DELETE FROM subscription_filters
-            WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND filter_name = \(request.filterName)
-            RETURNING 1
-            """)
-        for try await _ in deleted.decode(Int.self) { return EmptyResponse() }
-        throw AWSError.subscriptionFilterNotFound
+        guard try await filters.delete(.subscription, request, caller, groups: groups) else {
+            throw AWSError.subscriptionFilterNotFound
+        }
+        return EmptyResponse()
     }
 
     func describeSubscriptionFilters(
