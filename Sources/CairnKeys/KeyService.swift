@@ -59,7 +59,9 @@ public struct KeyService: Sendable {
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).
     static func keyARN(in output: [UInt8]) -> String? {
-        guard !NestingLimit.exceeded(json: output), let object = try? JSONSerialization.jsonObject(with: Data(output)) as? [String: Any] else { return nil }
+        guard !NestingLimit.exceeded(json: output),
+            let object = try? JSONSerialization.jsonObject(with: Data(output)) as? [String: Any]
+        else { return nil }
         if let arn = (object["KeyMetadata"] as? [String: Any])?["Arn"] as? String { return arn }
         return object["KeyId"] as? String
     }
@@ -68,7 +70,9 @@ public struct KeyService: Sendable {
     /// names in its header.
     static func keyReference(in body: [UInt8], _ caller: Caller) -> String? {
         // A body deeper than any request may be (refused by decoding) names no key worth parsing for.
-        guard !NestingLimit.exceeded(json: body), let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else { return nil }
+        guard !NestingLimit.exceeded(json: body),
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        else { return nil }
         if let named = ["KeyId", "TargetKeyId", "DestinationKeyId"].lazy.compactMap({ object[$0] as? String }).first {
             return named
         }
