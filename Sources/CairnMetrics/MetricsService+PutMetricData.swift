@@ -82,6 +82,14 @@ extension MetricsService {
                     maximum: try set.double("Maximum", required: true)!
                 )
             }
+            if let statisticSet {
+                for (name, number) in [
+                    ("SampleCount", statisticSet.count), ("Sum", statisticSet.sum), ("Minimum", statisticSet.minimum),
+                    ("Maximum", statisticSet.maximum),
+                ] where !MetricsLimits.valueRange.contains(number) {
+                    throw AWSError.invalidValue("\(number)", datum.member("StatisticValues") + "." + name)
+                }
+            }
             if let statisticSet, statisticSet.count <= 0 || statisticSet.minimum > statisticSet.maximum {
                 throw AWSError.invalidParameterValue(
                     "The parameter \(datum.member("StatisticValues")) must have a positive SampleCount and Minimum no greater than Maximum."

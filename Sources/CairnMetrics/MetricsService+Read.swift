@@ -79,9 +79,14 @@ extension MetricsService {
         guard scanBy == "TimestampDescending" || scanBy == "TimestampAscending" else {
             throw AWSError.invalidValue(scanBy, "ScanBy")
         }
+        let maxDatapoints = try request.integer("MaxDatapoints") ?? MetricsLimits.defaultMaxDatapoints
+        guard maxDatapoints >= 1 else { throw AWSError.invalidValue("\(maxDatapoints)", "MaxDatapoints") }
+        let position = try DataPosition(token: request.string("NextToken"))
+        var remaining = maxDatapoints
+        var nextToken: String?
         var seen: Set<String> = []
         var results: [Document] = []
-        for query in queries {
+        for (index, query) in queries.enumerated() {
             let id = try query.string("Id", required: true, length: 1...255)!
             guard let first = id.unicodeScalars.first, ("a"..."z").contains(first),
                 id.unicodeScalars.allSatisfy({ NamePattern.isASCIIAlphanumericScalar($0) || $0 == "_" })
@@ -114,17 +119,52 @@ extension MetricsService {
             let buckets = try await self.buckets(
                 metric, caller, start: start, end: end, period: period, unit: try stat.unit(),
                 withSamples: statistic.isPercentile)
-            if query.optional("ReturnData")?.boolean == false { continue }
+            if query.optional("ReturnData")?.boolean == false || index < position.query || nextToken != nil { continue }
             var points = buckets.compactMap { bucket in bucket.value(of: statistic).map { (bucket.start, $0) } }
             if scanBy == "TimestampDescending" { points.reverse() }
+            let skipped = index == position.query ? min(position.skip, points.count) : 0
+            let taken = min(points.count - skipped, remaining)
+            remaining -= taken
+            let page = points[skipped..<(skipped + taken)]
+            let partial = skipped + taken < points.count
+            if partial { nextToken = DataPosition(query: index, skip: skipped + taken).token }
             results.append(
                 .map([
                     "Id": .string(id), "Label": .string(try query.string("Label") ?? name),
-                    "Timestamps": .list(points.map { .timestamp(Double($0.0)) }),
-                    "Values": .list(points.map { .double($0.1) }), "StatusCode": .string("Complete"),
+                    "Timestamps": .list(page.map { .timestamp(Double($0.0)) }),
+                    "Values": .list(page.map { .double($0.1) }),
+                    "StatusCode": .string(partial ? "PartialData" : "Complete"),
                 ]))
         }
-        return .map(["MetricDataResults": .list(results), "Messages": .list([])])
+        var response: [String: Document] = ["MetricDataResults": .list(results), "Messages": .list([])]
+        if let nextToken { response["NextToken"] = .string(nextToken) }
+        return .map(response)
+    }
+
+    /// Where a GetMetricData page ends: the query (by index) and how many of its data points were returned.
+    struct DataPosition {
+        var query: Int
+        var skip: Int
+
+        init(query: Int, skip: Int) {
+            self.query = query
+            self.skip = skip
+        }
+
+        init(token: String?) throws(AWSError) {
+            guard let token else {
+                self.init(query: 0, skip: 0)
+                return
+            }
+            let parts = (Data(base64Encoded: token).flatMap { String(data: $0, encoding: .utf8) } ?? "")
+                .split(separator: ":")
+            guard parts.count == 3, parts[0] == "data", let query = Int(parts[1]), let skip = Int(parts[2]),
+                query >= 0, skip >= 0
+            else { throw AWSError("InvalidNextToken", "The service couldn't process the provided NextToken.") }
+            self.init(query: query, skip: skip)
+        }
+
+        var token: String { Data("data:\(query):\(skip)".utf8).base64EncodedString() }
     }
 
     func listMetrics(_ document: Document, _ caller: Caller) async throws -> Document? {

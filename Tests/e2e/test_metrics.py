@@ -209,6 +209,54 @@ def test_put_metric_data_then_get_metric_data(cloudwatch_a, cloudwatch_b):
     assert other["MetricDataResults"][0]["Values"] == []
 
 
+def test_get_metric_data_pages_by_max_datapoints(cloudwatch_a):
+    namespace = f"E2E/Pages{int(time.time() * 1000)}"
+    base = minute_start(time.time()) - 900
+    cloudwatch_a.put_metric_data(
+        Namespace=namespace,
+        MetricData=[{"MetricName": "M", "Timestamp": base + 60 * i, "Value": i} for i in range(5)],
+    )
+    metric = {"Namespace": namespace, "MetricName": "M"}
+    queries = [
+        {"Id": "a", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Sum"}},
+        {"Id": "b", "MetricStat": {"Metric": metric, "Period": 60, "Stat": "Maximum"}},
+    ]
+    values, token, pages = {"a": [], "b": []}, None, 0
+    while True:
+        kwargs = {"NextToken": token} if token else {}
+        reply = cloudwatch_a.get_metric_data(
+            MetricDataQueries=queries, StartTime=base, EndTime=base + 300, ScanBy="TimestampAscending",
+            MaxDatapoints=3, **kwargs)
+        pages += 1
+        assert sum(len(r["Values"]) for r in reply["MetricDataResults"]) <= 3
+        for result in reply["MetricDataResults"]:
+            values[result["Id"]] += result["Values"]
+            assert result["StatusCode"] == ("PartialData" if "NextToken" in reply
+                                            and result is reply["MetricDataResults"][-1] else "Complete")
+        token = reply.get("NextToken")
+        if not token:
+            break
+    assert pages == 4
+    assert values == {"a": [0.0, 1.0, 2.0, 3.0, 4.0], "b": [0.0, 1.0, 2.0, 3.0, 4.0]}
+    with pytest.raises(ClientError) as excinfo:
+        cloudwatch_a.get_metric_data(MetricDataQueries=queries, StartTime=base, EndTime=base + 300,
+                                     NextToken="bm9wZQ==")
+    assert excinfo.value.response["Error"]["Code"] == "InvalidNextToken"
+
+
+def test_statistic_values_out_of_range_are_refused(cloudwatch_a):
+    namespace = f"E2E/Stats{int(time.time() * 1000)}"
+    for field, value in [("Sum", 1e300), ("Minimum", -1e300), ("Maximum", 1e300), ("SampleCount", 1e300)]:
+        statistics = {"SampleCount": 2, "Sum": 3, "Minimum": 1, "Maximum": 2, field: value}
+        with pytest.raises(ClientError) as excinfo:
+            cloudwatch_a.put_metric_data(
+                Namespace=namespace, MetricData=[{"MetricName": "M", "StatisticValues": statistics}])
+        error = excinfo.value.response["Error"]
+        assert error["Code"] == "InvalidParameterValue", error
+        assert f"StatisticValues.{field}" in error["Message"]
+    assert cloudwatch_a.list_metrics(Namespace=namespace)["Metrics"] == []
+
+
 def test_metrics_api_errors_use_cloudwatch_codes(cloudwatch_a, server):
     def refused(call, code, **kwargs):
         with pytest.raises(ClientError) as excinfo:
