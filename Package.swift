@@ -196,6 +196,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CairnKeysTests",
+            dependencies: [
+                "CairnKeys", "CairnProtocol",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnMetricsTests",
+            dependencies: [
+                "CairnMetrics", "CairnProtocol",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "CairnAccounts", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics", "CairnProtocol", "CairnQueue",

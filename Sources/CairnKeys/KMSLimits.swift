@@ -24,4 +24,14 @@ enum KMSLimits {
     static let tagValueMaxLength = 256
     /// Key policy: 1–131,072 characters.
     static let policyLength = 1...131_072
+
+    /// The enum value sets of CreateKey's members (from the service model): a value outside them is a
+    /// ValidationException; one inside that Cairn does not implement is an UnsupportedOperationException.
+    static let keyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]
+    static let customerMasterKeySpecs = [
+        "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1",
+        "SYMMETRIC_DEFAULT", "HMAC_224", "HMAC_256", "HMAC_384", "HMAC_512", "SM2",
+    ]
+    static let keySpecs = customerMasterKeySpecs + ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"]
+    static let origins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
 }

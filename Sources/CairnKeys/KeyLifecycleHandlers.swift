@@ -14,8 +14,10 @@ extension KeyLifecycleHandlers {
     func createKey(_ request: CreateKeyRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.string(request.Description, "description", max: KMSLimits.descriptionMaxLength)
-        validation.oneOf(
-            request.KeyUsage, "keyUsage", ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"])
+        validation.oneOf(request.KeyUsage, "keyUsage", KMSLimits.keyUsages)
+        validation.oneOf(request.KeySpec, "keySpec", KMSLimits.keySpecs)
+        validation.oneOf(request.CustomerMasterKeySpec, "customerMasterKeySpec", KMSLimits.customerMasterKeySpecs)
+        validation.oneOf(request.Origin, "origin", KMSLimits.origins)
         try validation.check()
         if let usage = request.KeyUsage, usage != "ENCRYPT_DECRYPT" {
             throw AWSError.unsupported("Only symmetric ENCRYPT_DECRYPT keys are supported; KeyUsage \(usage) is not.")

@@ -1,0 +1,109 @@
+import Testing
+
+/// Every KMS operation through `buildApplication`: its success path and its main errors.
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL"))
+struct KeyOperationTests {
+    static let missingKey = "arn:aws:kms:eu-central-1:444455556666:key/00000000-0000-0000-0000-000000000000"
+    static let notFound = "NotFoundException"
+    static let validation = "ValidationException"
+
+    static func kms(_ name: String) -> String { "TrentService." + name }
+
+    static let lifecycle: [ScriptedCall] = [
+        Script.ok(
+            kms("CreateKey"), #"{"Description":"ops","Tags":[{"TagKey":"team","TagValue":"ops"}]}"#,
+            contains: [#""KeyState":"Enabled""#], capture: ["key": ["KeyMetadata", "KeyId"]]),
+        Script.fails(kms("CreateKey"), #"{"KeySpec":"NOT_A_SPEC"}"#, validation),
+        Script.ok(kms("DescribeKey"), #"{"KeyId":"<<key>>"}"#, contains: [#""KeyId":"<<key>>""#]),
+        Script.fails(kms("DescribeKey"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("ListKeys"), #"{}"#, contains: ["<<key>>"]),
+        Script.fails(kms("ListKeys"), #"{"Limit":0}"#, validation),
+        Script.ok(kms("DisableKey"), #"{"KeyId":"<<key>>"}"#),
+        Script.fails(kms("DisableKey"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.fails(kms("Encrypt"), #"{"KeyId":"<<key>>","Plaintext":"aGVsbG8="}"#, "DisabledException"),
+        Script.ok(kms("EnableKey"), #"{"KeyId":"<<key>>"}"#),
+        Script.fails(kms("EnableKey"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(
+            kms("ScheduleKeyDeletion"), #"{"KeyId":"<<key>>","PendingWindowInDays":7}"#,
+            contains: [#""KeyState":"PendingDeletion""#]),
+        Script.fails(kms("ScheduleKeyDeletion"), #"{"KeyId":"<<key>>","PendingWindowInDays":3}"#, validation),
+        Script.ok(kms("CancelKeyDeletion"), #"{"KeyId":"<<key>>"}"#, contains: ["<<key>>"]),
+        Script.fails(kms("CancelKeyDeletion"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("TagResource"), #"{"KeyId":"<<key>>","Tags":[{"TagKey":"tier","TagValue":"gold"}]}"#),
+        Script.fails(
+            kms("TagResource"), #"{"KeyId":"\#(missingKey)","Tags":[{"TagKey":"tier","TagValue":"gold"}]}"#, notFound),
+        Script.ok(kms("ListResourceTags"), #"{"KeyId":"<<key>>"}"#, contains: [#""TagKey":"tier""#]),
+        Script.fails(kms("ListResourceTags"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("UntagResource"), #"{"KeyId":"<<key>>","TagKeys":["tier"]}"#),
+        Script.fails(kms("UntagResource"), #"{"KeyId":"\#(missingKey)","TagKeys":["tier"]}"#, notFound),
+    ]
+
+    static let crypto: [ScriptedCall] = [
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["key": ["KeyMetadata", "KeyId"]]),
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["other": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("Encrypt"), #"{"KeyId":"<<key>>","Plaintext":"aGVsbG8=","EncryptionContext":{"app":"ops"}}"#,
+            capture: ["blob": ["CiphertextBlob"]]),
+        Script.fails(kms("Encrypt"), #"{"KeyId":"\#(missingKey)","Plaintext":"aGVsbG8="}"#, notFound),
+        Script.ok(
+            kms("Decrypt"), #"{"CiphertextBlob":"<<blob>>","EncryptionContext":{"app":"ops"}}"#,
+            contains: [#""Plaintext":"aGVsbG8=""#]),
+        Script.fails(kms("Decrypt"), #"{"CiphertextBlob":"<<blob>>"}"#, "InvalidCiphertextException"),
+        Script.ok(
+            kms("ReEncrypt"),
+            #"{"CiphertextBlob":"<<blob>>","SourceEncryptionContext":{"app":"ops"},"DestinationKeyId":"<<other>>"}"#,
+            contains: ["<<other>>"]),
+        Script.fails(
+            kms("ReEncrypt"), #"{"CiphertextBlob":"AAAA","DestinationKeyId":"<<other>>"}"#,
+            "InvalidCiphertextException"),
+        Script.ok(kms("GenerateDataKey"), #"{"KeyId":"<<key>>","KeySpec":"AES_256"}"#, contains: [#""Plaintext""#]),
+        Script.fails(kms("GenerateDataKey"), #"{"KeyId":"<<key>>"}"#, validation),
+        Script.ok(
+            kms("GenerateDataKeyWithoutPlaintext"), #"{"KeyId":"<<key>>","NumberOfBytes":32}"#,
+            contains: [#""CiphertextBlob""#]),
+        Script.fails(
+            kms("GenerateDataKeyWithoutPlaintext"), #"{"KeyId":"\#(missingKey)","KeySpec":"AES_256"}"#, notFound),
+        Script.ok(kms("GenerateRandom"), #"{"NumberOfBytes":16}"#, contains: [#""Plaintext""#]),
+        Script.fails(kms("GenerateRandom"), #"{"NumberOfBytes":0}"#, validation),
+    ]
+
+    static let aliasesRotationAndPolicies: [ScriptedCall] = [
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["key": ["KeyMetadata", "KeyId"]]),
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["other": ["KeyMetadata", "KeyId"]]),
+        Script.ok(kms("CreateAlias"), #"{"AliasName":"alias/ops","TargetKeyId":"<<key>>"}"#),
+        Script.fails(
+            kms("CreateAlias"), #"{"AliasName":"alias/ops","TargetKeyId":"<<key>>"}"#, "AlreadyExistsException"),
+        Script.ok(kms("UpdateAlias"), #"{"AliasName":"alias/ops","TargetKeyId":"<<other>>"}"#),
+        Script.fails(kms("UpdateAlias"), #"{"AliasName":"alias/none","TargetKeyId":"<<other>>"}"#, notFound),
+        Script.ok(kms("ListAliases"), #"{"KeyId":"<<other>>"}"#, contains: [#""AliasName":"alias/ops""#]),
+        Script.fails(kms("ListAliases"), #"{"Limit":0}"#, validation),
+        Script.ok(kms("DeleteAlias"), #"{"AliasName":"alias/ops"}"#),
+        Script.fails(kms("DeleteAlias"), #"{"AliasName":"alias/ops"}"#, notFound),
+        Script.ok(kms("EnableKeyRotation"), #"{"KeyId":"<<key>>","RotationPeriodInDays":90}"#),
+        Script.fails(kms("EnableKeyRotation"), #"{"KeyId":"<<key>>","RotationPeriodInDays":10}"#, validation),
+        Script.ok(kms("GetKeyRotationStatus"), #"{"KeyId":"<<key>>"}"#, contains: [#""KeyRotationEnabled":true"#]),
+        Script.fails(kms("GetKeyRotationStatus"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("DisableKeyRotation"), #"{"KeyId":"<<key>>"}"#),
+        Script.fails(kms("DisableKeyRotation"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("RotateKeyOnDemand"), #"{"KeyId":"<<key>>"}"#, contains: ["<<key>>"]),
+        Script.fails(kms("RotateKeyOnDemand"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("ListKeyRotations"), #"{"KeyId":"<<key>>"}"#, contains: [#""RotationType":"ON_DEMAND""#]),
+        Script.fails(kms("ListKeyRotations"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("GetKeyPolicy"), #"{"KeyId":"<<key>>"}"#, contains: [#""PolicyName":"default""#]),
+        Script.fails(kms("GetKeyPolicy"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(
+            kms("PutKeyPolicy"),
+            #"{"KeyId":"<<key>>","Policy":"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::444455556666:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}]}"}"#
+        ),
+        Script.fails(
+            kms("PutKeyPolicy"), #"{"KeyId":"<<key>>","Policy":"not a policy"}"#, "MalformedPolicyDocumentException"),
+        Script.ok(kms("ListKeyPolicies"), #"{"KeyId":"<<key>>"}"#, contains: [#""PolicyNames":["default"]"#]),
+        Script.fails(kms("ListKeyPolicies"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+    ]
+
+    static let all = [lifecycle, crypto, aliasesRotationAndPolicies]
+
+    @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
+        try await Script.run(Self.all[index])
+    }
+}

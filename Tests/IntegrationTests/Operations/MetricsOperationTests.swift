@@ -1,0 +1,44 @@
+import Testing
+
+/// Every CloudWatch metrics operation through `buildApplication` (JSON 1.0): its success path and its main
+/// errors.
+@Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL"))
+struct MetricsOperationTests {
+    static func metrics(_ name: String) -> String { "GraniteServiceVersion20100801." + name }
+
+    static let metric = #"{"Namespace":"Ops","MetricName":"Latency","Dimensions":[{"Name":"Host","Value":"a"}]}"#
+
+    static let script: [ScriptedCall] = [
+        Script.ok(
+            metrics("PutMetricData"),
+            #"{"Namespace":"Ops","MetricData":[{"MetricName":"Latency","Dimensions":[{"Name":"Host","Value":"a"}],"Value":12.5,"Unit":"Milliseconds"},{"MetricName":"Latency","Dimensions":[{"Name":"Host","Value":"a"}],"Value":7.5,"Unit":"Milliseconds"}]}"#
+        ),
+        Script.fails(
+            metrics("PutMetricData"), #"{"MetricData":[{"MetricName":"Latency","Value":1}]}"#,
+            "MissingRequiredParameterException"),
+        Script.ok(
+            metrics("ListMetrics"), #"{"Namespace":"Ops"}"#,
+            contains: [#""MetricName":"Latency""#, #""Value":"a""#]),
+        Script.fails(metrics("ListMetrics"), #"{"NextToken":"not-a-token"}"#, "InvalidNextToken"),
+        Script.ok(
+            metrics("GetMetricStatistics"),
+            #"{"Namespace":"Ops","MetricName":"Latency","Dimensions":[{"Name":"Host","Value":"a"}],"StartTime":<<hourAgo>>,"EndTime":<<soon>>,"Period":3600,"Statistics":["Sum","SampleCount"]}"#,
+            contains: [#""Sum":20"#, #""SampleCount":2"#]),
+        Script.fails(
+            metrics("GetMetricStatistics"),
+            #"{"Namespace":"Ops","MetricName":"Latency","StartTime":<<hourAgo>>,"EndTime":<<soon>>,"Period":61,"Statistics":["Sum"]}"#,
+            "InvalidParameterValueException"),
+        Script.ok(
+            metrics("GetMetricData"),
+            #"{"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":\#(metric),"Period":3600,"Stat":"Maximum"}}],"StartTime":<<hourAgo>>,"EndTime":<<soon>>}"#,
+            contains: [#""Id":"m1""#, "12.5", #""StatusCode":"Complete""#]),
+        Script.fails(
+            metrics("GetMetricData"),
+            #"{"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":\#(metric),"Period":3600,"Stat":"Maximum"}}],"StartTime":<<hourAgo>>,"EndTime":<<soon>>,"NextToken":"bm9wZQ=="}"#,
+            "InvalidNextToken"),
+    ]
+
+    @Test func script() async throws {
+        try await Script.run(Self.script)
+    }
+}

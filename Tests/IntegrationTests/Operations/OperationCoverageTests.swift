@@ -1,0 +1,17 @@
+import CairnProtocol
+import Testing
+
+/// Every operation in the registry has a scripted success and a scripted error in the operation tests.
+@Suite struct OperationCoverageTests {
+    static let scripts = LogsOperationTests.all + KeyOperationTests.all + [MetricsOperationTests.script]
+
+    @Test func everyRegisteredOperationSucceedsAndFailsInAScript() {
+        let calls = Self.scripts.flatMap { $0 }
+        let succeeded = Set(calls.filter(\.isSuccess).map(\.target))
+        let failed = Set(calls.filter { !$0.isSuccess }.map(\.target))
+        let registered = Set(OperationRegistryTests.registry.operations.map(\.target))
+        #expect(registered.subtracting(succeeded).sorted() == [], "operations without a scripted success")
+        #expect(registered.subtracting(failed).sorted() == [], "operations without a scripted error")
+        #expect(succeeded.union(failed).subtracting(registered).sorted() == [], "scripted targets not registered")
+    }
+}

@@ -1,0 +1,95 @@
+import CairnProtocol
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// One signed call of an operation script: a target, a JSON body in which `<<name>>` is replaced by a value an
+/// earlier call captured, and the answer it must get.
+struct ScriptedCall: Sendable {
+    enum Expectation: Sendable {
+        /// HTTP 200, with each fragment (placeholders filled) in the body.
+        case success([String])
+        /// AWS's error `type`, with `message` (when given) as the whole message.
+        case error(String, message: String?)
+    }
+
+    let target: String
+    let body: String
+    let expectation: Expectation
+    /// Placeholder name → the path of a string in the response, taken for later calls.
+    let captures: [String: [String]]
+
+    var isSuccess: Bool {
+        if case .success = expectation { return true }
+        return false
+    }
+
+    /// The service a target's signature names.
+    var signingService: String {
+        if target.hasPrefix("TrentService.") { return "kms" }
+        if target.hasPrefix("GraniteServiceVersion20100801.") { return "monitoring" }
+        return "logs"
+    }
+}
+
+/// Builds scripts: `ok` for a call that must succeed, `fails` for one that must get an AWS error.
+enum Script {
+    static func ok(
+        _ target: String, _ body: String, contains fragments: [String] = [], capture: [String: [String]] = [:]
+    ) -> ScriptedCall {
+        ScriptedCall(target: target, body: body, expectation: .success(fragments), captures: capture)
+    }
+
+    static func fails(_ target: String, _ body: String, _ type: String, message: String? = nil) -> ScriptedCall {
+        ScriptedCall(target: target, body: body, expectation: .error(type, message: message), captures: [:])
+    }
+
+    /// Runs `calls` in order against the application `cairn serve` runs, on a fresh database, signed by its
+    /// admin key; `<<now>>` is the current time in milliseconds, `<<hourAgo>>` and `<<soon>>` an hour before and a
+    /// minute after it in seconds.
+    static func run(_ calls: [ScriptedCall]) async throws {
+        try await ApplicationTests.withApplication { client in
+            let seconds = Int64(Date().timeIntervalSince1970)
+            var values = [
+                "now": String(seconds * 1000), "hourAgo": String(seconds - 3600), "soon": String(seconds + 60),
+            ]
+            for call in calls {
+                let body = Array(fill(call.body, values).utf8)
+                let (status, text) = try await client.execute(
+                    uri: "/", method: .post,
+                    headers: ApplicationTests.signedHeaders(
+                        target: call.target, body: body, service: call.signingService),
+                    body: ByteBuffer(bytes: body)
+                ) { response in (response.status, String(buffer: response.body)) }
+                let answer = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                switch call.expectation {
+                case .success(let fragments):
+                    #expect(status == .ok, "\(call.target) \(fill(call.body, values)) → \(text)")
+                    for fragment in fragments {
+                        #expect(text.contains(fill(fragment, values)), "\(call.target): \(fragment) not in \(text)")
+                    }
+                case .error(let type, let message):
+                    #expect(status != .ok, "\(call.target) succeeded: \(text)")
+                    #expect(answer?["__type"] as? String == type, "\(call.target) → \(text)")
+                    if let message {
+                        let said = answer?["message"] as? String ?? answer?["Message"] as? String
+                        #expect(said == message, "\(call.target) → \(text)")
+                    }
+                }
+                for (name, path) in call.captures {
+                    let value = path.reduce(answer as Any?) { node, key in (node as? [String: Any])?[key] }
+                    let captured = try #require(value as? String, "\(call.target): no \(path) in \(text)")
+                    values[name] = captured
+                }
+            }
+        }
+    }
+
+    static func fill(_ text: String, _ values: [String: String]) -> String {
+        var text = text
+        for (name, value) in values { text = text.replacingOccurrences(of: "<<\(name)>>", with: value) }
+        return text
+    }
+}
