@@ -8,7 +8,10 @@ public import ServiceLifecycle
 /// The background side of KMS keys: rotates keys whose rotation date has come, and destroys keys whose
 /// deletion date has passed. Destroying a key deletes its material (every version) and its aliases; whatever
 /// it protected can never be decrypted again (crypto-shredding).
-public struct KeyLifecycle: Service {
+public struct KeyLifecycle: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "KeyLifecycle" }
+
     public static let interval: Duration = .seconds(60)
     /// The principal recorded for what the key service does by itself (rotation, destruction).
     static let principal = "cairn:kms"

@@ -11,7 +11,10 @@ public import ServiceLifecycle
 /// compression, fewer rows to read. The merge replaces the old rows by the new one in one transaction,
 /// and readers read in one snapshot, so no event is ever invisible or duplicated to a reader; event ids
 /// and pagination tokens name (timestamp, stream, sequence), which the merge keeps.
-public struct ChunkCompactor: Service {
+public struct ChunkCompactor: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "ChunkCompactor" }
+
     public static let interval: Duration = .seconds(30)
     /// A chunk with fewer raw message bytes than this is small.
     public static let smallChunkBytes = 256 * 1024

@@ -4,7 +4,11 @@ import Foundation
 
 /// Opaque pagination tokens: the position is sealed with AES-GCM and bound to the operation,
 /// account and region, so a token can be neither read nor forged nor replayed elsewhere.
-public struct PageToken: Sendable {
+/// Its description never shows the key (services holding one are described in logs).
+public struct PageToken: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String { "PageToken(key: <redacted>)" }
+    public var debugDescription: String { description }
+
     let key: [UInt8]
 
     public init(key: [UInt8]) {

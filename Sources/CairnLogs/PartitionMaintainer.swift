@@ -8,7 +8,10 @@ public import ServiceLifecycle
 /// PutLogEvents accepts, to 3 days ahead) and drops old day partitions once they are empty.
 /// The default partition takes any row whose day has no partition, so no write is ever refused; its rows move to
 /// their day's partition when that is created.
-public struct PartitionMaintainer: Service {
+public struct PartitionMaintainer: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "PartitionMaintainer" }
+
     public static let daysBack = 15
     public static let daysAhead = 3
     public static let interval: Duration = .seconds(3600)

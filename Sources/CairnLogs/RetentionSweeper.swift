@@ -6,7 +6,10 @@ public import ServiceLifecycle
 /// Removes the rows of data nobody can read any more: chunks of deleted streams and groups (already
 /// invisible, and for groups already unreadable since their data keys were destroyed), and chunks entirely
 /// older than their group's retention (already never returned). Works in small batches.
-public struct RetentionSweeper: Service {
+public struct RetentionSweeper: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "RetentionSweeper" }
+
     public static let interval: Duration = .seconds(60)
     public static let batchSize = 1000
 

@@ -17,7 +17,10 @@ public import ServiceLifecycle
 /// keeps those the filter matches, and POSTs them to the destination function the way CloudWatch Logs
 /// invokes Lambda: `{"awslogs": {"data": base64(gzip(DATA_MESSAGE))}}`, signed with the function's secret.
 /// A failed delivery is retried with backoff; at least once, never lost while its retries last.
-public struct SubscriptionDelivery: Service {
+public struct SubscriptionDelivery: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "SubscriptionDelivery" }
+
     public static let policy = RetryPolicy(
         maxAttempts: 12, baseDelayMilliseconds: 500, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 30_000)
     public static let signatureHeader = "X-Cairn-Signature"

@@ -7,7 +7,10 @@ public import ServiceLifecycle
 /// Merges the rows that writers appended for one metric period into a single row (sums, extremes and up to
 /// `MetricsLimits.samplesPerPoint` samples), once the period is a little in the past. Readers see either
 /// the rows or the merged row, never both: each merge is one statement.
-public struct MetricRollup: Service {
+public struct MetricRollup: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "MetricRollup" }
+
     public static let interval: Duration = .seconds(30)
     /// Periods younger than this are left alone: their minute is still being written.
     public static let settleSeconds: Int64 = 120

@@ -5,7 +5,10 @@ public import ServiceLifecycle
 
 /// Publishes each queue's depth, running jobs, oldest waiting age and dead letters as gauges
 /// (`cairn_queue_depth`, `cairn_queue_running`, `cairn_queue_oldest_age_seconds`, `cairn_queue_dead_letters`).
-public struct QueueMonitor: Service {
+public struct QueueMonitor: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "QueueMonitor" }
+
     public static let interval: Duration = .seconds(10)
 
     let queue: JobQueue

@@ -9,7 +9,10 @@ public import ServiceLifecycle
 /// `cairn_jobs` wakes them as soon as jobs commit, and they look again every `pollInterval` regardless.
 /// A job whose handler throws is retried after a backoff, then dead-lettered. On graceful shutdown the
 /// loops finish the job in hand and stop; a job a killed worker held runs again after its visibility timeout.
-public struct QueueWorker: Service {
+public struct QueueWorker: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "QueueWorker(\(name))" }
+
     public typealias Handler = @Sendable (Job) async throws -> Void
 
     let queue: JobQueue

@@ -28,6 +28,8 @@ public struct ApplicationDependencies: Sendable {
     public let logs: LogsService
     /// Services the store needs, started before everything else.
     let storeServices: [any Service]
+    /// Stops what the store started (the embedded cluster), for an exit that cannot wait for the services.
+    let stopStore: @Sendable () -> Void
     let firstStart: FirstStart?
 
     /// For a database whose pool the caller runs (tests): nothing of the store's own is started.
@@ -37,12 +39,13 @@ public struct ApplicationDependencies: Sendable {
     ) {
         self.init(
             database: database, rootKey: rootKey, migrations: migrations, metrics: metrics,
-            keyCacheLifetime: keyCacheLifetime, storeServices: [], firstStart: nil)
+            keyCacheLifetime: keyCacheLifetime, storeServices: [], stopStore: {}, firstStart: nil)
     }
 
     init(
         database: Database, rootKey: RootKey, migrations: [Migration], metrics: PrometheusCollectorRegistry?,
-        keyCacheLifetime: Duration, storeServices: [any Service], firstStart: FirstStart?
+        keyCacheLifetime: Duration, storeServices: [any Service], stopStore: @escaping @Sendable () -> Void,
+        firstStart: FirstStart?
     ) {
         self.database = database
         self.rootKey = rootKey
@@ -53,6 +56,7 @@ public struct ApplicationDependencies: Sendable {
             database: database, pageTokenKey: rootKey.derive(LogsService.pageTokenPurpose), keyRing: keyRing,
             rootKey: rootKey)
         self.storeServices = storeServices
+        self.stopStore = stopStore
         self.firstStart = firstStart
     }
 
@@ -83,15 +87,18 @@ public struct ApplicationDependencies: Sendable {
         }
         let database = Database(configuration: store.configuration, logger: logger)
         var storeServices: [any Service] = []
+        var stopStore: @Sendable () -> Void = {}
         if let cluster = store.cluster {
             storeServices.append(
                 EmbeddedClusterService(cluster: cluster, ownsServer: store.startedCluster, logger: logger))
+            if store.startedCluster { stopStore = { cluster.stop(logger: logger) } }
         }
         storeServices.append(database.client)
         logger.info("store ready", metadata: ["rootKey": "\(rootKey.id)", "migrations": "\(migrations.count)"])
         return ApplicationDependencies(
             database: database, rootKey: rootKey, migrations: migrations, metrics: metrics,
-            keyCacheLifetime: configuration.keyCacheLifetime, storeServices: storeServices, firstStart: firstStart)
+            keyCacheLifetime: configuration.keyCacheLifetime, storeServices: storeServices, stopStore: stopStore,
+            firstStart: firstStart)
     }
 
     /// Every operation Cairn serves.
@@ -156,6 +163,9 @@ public func buildApplication(
     } else {
         addOperatorRoutes(to: router, dependencies)
     }
+    // Last, so that its timer starts as soon as a graceful shutdown does (services stop in reverse order).
+    services.append(
+        ShutdownDeadline(limit: configuration.shutdownDeadline, logger: logger, beforeExit: dependencies.stopStore))
     let firstStart = dependencies.firstStart
     let endpointURL = configuration.endpointURL
     return Application(

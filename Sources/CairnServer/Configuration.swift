@@ -24,6 +24,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case region = "CAIRN_REGION"
         case role = "CAIRN_ROLE"
         case keyCacheSeconds = "CAIRN_KEY_CACHE_SECONDS"
+        case shutdownSeconds = "CAIRN_SHUTDOWN_SECONDS"
         case dataDirectory = "CAIRN_DATA_DIR"
         case databaseURL = "CAIRN_DATABASE_URL"
         case logLevel = "CAIRN_LOG_LEVEL"
@@ -38,6 +39,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
             case .region: "--region"
             case .role: "--role"
             case .keyCacheSeconds: "--key-cache-seconds"
+            case .shutdownSeconds: "--shutdown-seconds"
             case .dataDirectory: "--data-dir"
             case .databaseURL: "--database-url"
             case .logLevel: "--log-level"
@@ -54,6 +56,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public static let defaultRegion = "us-east-1"
     /// How long unwrapped keys are cached at most, unless told otherwise.
     public static let defaultKeyCacheSeconds = 5
+    /// How long a graceful shutdown may take before the process exits anyway, unless told otherwise.
+    public static let defaultShutdownSeconds = 30
 
     public var host = "127.0.0.1"
     public var port = defaultPort
@@ -65,6 +69,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public var region = defaultRegion
     public var role = Role.all
     public var keyCacheLifetime = Duration.seconds(defaultKeyCacheSeconds)
+    /// After SIGTERM, how long the services may take to finish before the process exits with status 1.
+    public var shutdownDeadline = Duration.seconds(defaultShutdownSeconds)
     /// Where the embedded cluster and the root key file live.
     public var dataDirectory = Self.defaultDataDirectory()
     /// An external PostgreSQL server instead of the embedded one. May hold a password: never printed.
@@ -117,6 +123,11 @@ public struct Configuration: Sendable, CustomStringConvertible {
                 throw invalid("must be a whole number of seconds, 0 to 86400")
             }
             keyCacheLifetime = .seconds(seconds)
+        case .shutdownSeconds:
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw invalid("must be a whole number of seconds, 1 to 3600")
+            }
+            shutdownDeadline = .seconds(seconds)
         case .dataDirectory:
             guard !text.isEmpty else { throw invalid("must name a directory") }
             dataDirectory = URL(fileURLWithPath: text)
@@ -155,6 +166,6 @@ public struct Configuration: Sendable, CustomStringConvertible {
         let admin = (adminPort.map { " adminPort=\($0)" } ?? "") + (tlsCertificate.map { " tls=\($0)" } ?? "")
         return "role=\(role.rawValue) host=\(host) port=\(port)\(admin) region=\(region) database=\(database) "
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
-            + "logLevel=\(logLevel.rawValue)"
+            + "shutdownSeconds=\(shutdownDeadline.components.seconds) logLevel=\(logLevel.rawValue)"
     }
 }

@@ -5,7 +5,10 @@ public import ServiceLifecycle
 /// Listens on one notification channel (`pg_notify`) that any process may announce a change on, and drops
 /// this process's cache of what changed, so that a change made anywhere takes effect everywhere at once.
 /// Each (re)connection forgets everything first: what was announced while it was away is covered.
-public struct CacheInvalidation: Service {
+public struct CacheInvalidation: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "CacheInvalidation(\(channel))" }
+
     let database: Database
     let channel: String
     let logger: Logger

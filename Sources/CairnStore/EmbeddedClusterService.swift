@@ -3,7 +3,10 @@ public import Logging
 public import ServiceLifecycle
 
 /// Supervises the embedded cluster: restarts it if it dies, stops it on graceful shutdown.
-public struct EmbeddedClusterService: Service {
+public struct EmbeddedClusterService: Service, CustomStringConvertible {
+    /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
+    public var description: String { "EmbeddedClusterService" }
+
     let cluster: EmbeddedCluster
     let ownsServer: Bool
     let logger: Logger

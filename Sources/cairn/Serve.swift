@@ -40,13 +40,19 @@ struct Serve: AsyncParsableCommand {
     )
     var keyCacheSeconds: String?
 
+    @Option(
+        help:
+            "After SIGTERM, how long the services may take to stop before the process exits anyway, in seconds (env CAIRN_SHUTDOWN_SECONDS, default \(Configuration.defaultShutdownSeconds))."
+    )
+    var shutdownSeconds: String?
+
     func run() async throws {
         var configuration = try store.configuration()
         do {
             let flags: [(Configuration.Setting, String?)] = [
                 (.host, host), (.port, port), (.adminPort, adminPort), (.tlsCertificate, tlsCert), (.tlsKey, tlsKey),
                 (.region, region), (.role, role),
-                (.keyCacheSeconds, keyCacheSeconds),
+                (.keyCacheSeconds, keyCacheSeconds), (.shutdownSeconds, shutdownSeconds),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
         } catch let invalid as Configuration.Invalid {

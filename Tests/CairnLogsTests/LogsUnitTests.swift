@@ -77,3 +77,15 @@ import Testing
         #expect(LogsService.likeEscaped("a_b%c\\d") == "a\\_b\\%c\\\\d")
     }
 }
+
+/// ServiceLifecycle logs every service with `String(describing:)`: nothing a service holds may show its key.
+@Suite struct ServiceDescriptionTests {
+    @Test func aPageTokenNeverShowsItsKey() {
+        let key = [UInt8](repeating: 0xAB, count: 32)
+        let token = PageToken(key: key)
+        for text in [String(describing: token), String(reflecting: token), "\(token)", "\([token])"] {
+            #expect(!text.contains("171"), "\(text)")
+            #expect(text.contains("redacted"))
+        }
+    }
+}

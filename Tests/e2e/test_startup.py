@@ -28,6 +28,8 @@ def test_invalid_settings_are_refused_by_name():
         ({"CAIRN_PORT": "70000"}, (), "CAIRN_PORT"),
         ({}, ("--role", "everything"), "--role"),
         ({"CAIRN_LOG_LEVEL": "loud"}, (), "CAIRN_LOG_LEVEL"),
+        ({"CAIRN_SHUTDOWN_SECONDS": "0"}, (), "CAIRN_SHUTDOWN_SECONDS"),
+        ({}, ("--shutdown-seconds", "forever"), "--shutdown-seconds"),
     ]:
         result = run_serve(env, args, timeout=60)
         assert result.returncode != 0, (env, args)
@@ -59,7 +61,7 @@ def test_a_first_start_prints_no_warnings_and_the_configuration_once():
     lines = [line for line in log.splitlines() if " warning " in line or " error " in line or " critical " in line]
     assert lines == []
     assert sum("starting cairn" in line for line in log.splitlines()) == 1
-    assert "role=all" in log and "keyCacheSeconds=5" in log
+    assert "role=all" in log and "keyCacheSeconds=5" in log and "shutdownSeconds=30" in log
 
 
 def test_health_and_metrics_can_move_to_an_admin_port():
