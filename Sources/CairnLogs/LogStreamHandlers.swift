@@ -4,12 +4,17 @@ import CairnStore
 import PostgresNIO
 
 extension LogStreamHandlers {
-    func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
+    /// The id of the caller's group a stream request names, once both names are valid.
+    private func validGroupID(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> Int64 {
         var validation = Validation()
         validation.logGroupName(request.logGroupName)
         validation.logStreamName(request.logStreamName)
         try validation.check()
-        let groupID = try await groups.resolve(request.logGroupName, caller).id
+        return try await groups.resolve(request.logGroupName, caller).id
+    }
+
+    func createLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
+        let groupID = try await validGroupID(request, caller)
         let rows = try await database.query(
             """
             INSERT INTO log_streams (account_id, group_id, name, creation_time)
@@ -24,11 +29,7 @@ extension LogStreamHandlers {
     }
 
     func deleteLogStream(_ request: CreateLogStreamRequest, _ caller: Caller) async throws -> EmptyResponse {
-        var validation = Validation()
-        validation.logGroupName(request.logGroupName)
-        validation.logStreamName(request.logStreamName)
-        try validation.check()
-        let groupID = try await groups.resolve(request.logGroupName, caller).id
+        let groupID = try await validGroupID(request, caller)
         let rows = try await database.query(
             """
             DELETE FROM log_streams WHERE account_id = \(caller.accountID) AND group_id = \(groupID)

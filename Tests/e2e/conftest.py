@@ -92,6 +92,15 @@ class Server:
             [CAIRN, "admin", *args], env=self.env, capture_output=True, text=True, check=check, timeout=120
         )
 
+    def enrol(self, key: "Key"):
+        """Creates the key's account and imports the key with its role."""
+        self.admin("account", "create", "--id", key.account)
+        self.import_key(key)
+
+    def import_key(self, key: "Key"):
+        self.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
+                   "--secret", key.secret, "--role", key.role)
+
     def admin_json(self, *args):
         return json.loads(self.admin(*args, "--json").stdout)
 
@@ -136,10 +145,7 @@ def server():
     srv.admin("account", "create", "--id", ACCOUNT_A, "--name", "team-a")
     srv.admin("account", "create", "--id", ACCOUNT_B, "--name", "team-b")
     for key in KEYS.values():
-        srv.admin(
-            "key", "import", "--account", key.account, "--access-key-id", key.access_key_id, "--secret", key.secret,
-            "--role", key.role,
-        )
+        srv.import_key(key)
     yield srv
     srv.stop()
     shutil.rmtree(data_dir, ignore_errors=True)

@@ -102,9 +102,7 @@ def api_only_logs():
     try:
         server.start()
         key = KEYS["a_admin"]
-        server.admin("account", "create", "--id", key.account)
-        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
-                     "--secret", key.secret, "--role", key.role)
+        server.enrol(key)
         yield server.client(key)
     finally:
         server.stop()

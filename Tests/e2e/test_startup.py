@@ -75,9 +75,7 @@ def test_health_and_metrics_can_move_to_an_admin_port():
     try:
         server.start()
         key = KEYS["a_admin"]
-        server.admin("account", "create", "--id", key.account)
-        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
-                     "--secret", key.secret)
+        server.enrol(key)
         server.client(key).describe_log_groups()
         with urllib.request.urlopen(server.admin_endpoint + "/metrics", timeout=10) as response:
             assert response.status == 200 and b"DescribeLogGroups" in response.read()

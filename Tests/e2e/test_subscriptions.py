@@ -252,9 +252,7 @@ def test_a_loop_of_destinations_ends():
     try:
         server.start()
         key = KEYS["a_admin"]
-        server.admin("account", "create", "--id", key.account)
-        server.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
-                     "--secret", key.secret, "--role", key.role)
+        server.enrol(key)
         logs = server.client(key)
         for group, other in (("/g1", "/g2"), ("/g2", "/g1")):
             logs.create_log_group(logGroupName=group)
