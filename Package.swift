@@ -80,8 +80,8 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnAccounts", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics", "CairnProtocol",
-                "CairnQueue", "CairnStore",
+                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics",
+                "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,6 +90,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnChunks",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -191,15 +195,16 @@ let package = Package(
         .testTarget(
             name: "CairnLogsTests",
             dependencies: [
-                "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+                "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CairnAccounts", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics", "CairnProtocol", "CairnQueue",
-                "CairnServer", "CairnStore",
+                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics",
+                "CairnProtocol",
+                "CairnQueue", "CairnServer", "CairnStore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CairnChunks
 import CairnCrypto
 import CairnFilter
 import CairnKeys

@@ -3,6 +3,7 @@ import CairnProtocol
 import Foundation
 import Testing
 
+@testable import CairnChunks
 @testable import CairnLogs
 
 /// The PutLogEvents scanner against Foundation's JSONDecoder on generated and mutated input.
