@@ -144,7 +144,7 @@ public struct SubscriptionDelivery: Service {
     }
 
     /// The batch's events that the filter matches, read in one snapshot (compaction may have merged the chunk).
-    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [LogEvent] {
+    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [CairnChunks.LogEvent] {
         guard let stream = delivery.stream, let first = delivery.firstSequence, let count = delivery.count,
             let low = delivery.minTimestamp, let high = delivery.maxTimestamp
         else { return [] }
@@ -161,7 +161,7 @@ public struct SubscriptionDelivery: Service {
                     ORDER BY first_seq
                     """, logger: database.logger))
         }
-        var events: [LogEvent] = []
+        var events: [CairnChunks.LogEvent] = []
         for row in rows {
             try await logs.chunks.forEachEvent(
                 of: row, delivery.account, where: pattern.matches,
@@ -172,7 +172,7 @@ public struct SubscriptionDelivery: Service {
         return events.sorted { $0.sequence < $1.sequence }
     }
 
-    static func dataMessage(_ delivery: DeliveryJob, _ events: [LogEvent]) -> String {
+    static func dataMessage(_ delivery: DeliveryJob, _ events: [CairnChunks.LogEvent]) -> String {
         var json = #"{"messageType":"DATA_MESSAGE","owner":"\#(delivery.account)","logGroup":""#
         json += JSONText.escape(delivery.groupName) + #"","logStream":""#
         json += JSONText.escape(delivery.streamName ?? "") + #"","subscriptionFilters":[""#
