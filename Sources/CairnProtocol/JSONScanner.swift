@@ -274,17 +274,39 @@ public struct JSONScanner {
             }
             throw Self.malformed()
         case .number:
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-            let start = index
-            while index < bytes.count,
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
-                    || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")]
-                        .contains(bytes[index])
-            {
+            _ = try readNumberText()
+        }
+    }
+
+    /// A number as written, checked against JSON's grammar (RFC 8259 section 6):
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; the cursor moves past it.
+    public mutating func readNumberText() throws(AWSError) -> ArraySlice<UInt8> {
+        skipWhitespace()
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        guard skipDigits() > 0, bytes[integerStart] != UInt8(ascii: "0") || index == integerStart + 1 else {
+            throw Self.malformed()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard skipDigits() > 0 else { throw Self.malformed() }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 index += 1
             }
-            guard index > start else { throw Self.malformed() }
+            guard skipDigits() > 0 else { throw Self.malformed() }
         }
+        return bytes[start..<index]
+    }
+
+    /// Moves past ASCII digits; returns how many.
+    private mutating func skipDigits() -> Int {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        return index - start
     }
 
     /// Reads `null` if present; returns whether it did.
