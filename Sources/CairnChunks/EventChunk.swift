@@ -55,6 +55,8 @@ public struct EventKey: Comparable, Hashable, Sendable {
 ///     messages:    the message bytes, back to back
 ///
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
+/// Differences wrap around 64 bits in the encoders as the decoder's sums do, so every `Int64` value round-trips
+/// (and no value can trap an encoder).
 public enum EventChunk {
     public static let format: UInt8 = 2
     /// zstd level for chunk payloads (see Benchmarks/README.md for the throughput and size it buys).
@@ -84,7 +86,7 @@ public enum EventChunk {
         appendVarint(UInt64(timestamps.count), to: &output)
         var previous = header.minTimestamp
         for timestamp in timestamps {
-            appendVarint(zigzag(timestamp - previous), to: &output)
+            appendVarint(zigzag(timestamp &- previous), to: &output)
             previous = timestamp
         }
         output.append(contentsOf: repeatElement(0, count: timestamps.count * 2))
@@ -103,15 +105,15 @@ public enum EventChunk {
         appendVarint(UInt64(events.count), to: &output)
         var previous = header.minTimestamp
         for event in events {
-            appendVarint(zigzag(event.timestamp - previous), to: &output)
+            appendVarint(zigzag(event.timestamp &- previous), to: &output)
             previous = event.timestamp
         }
-        var previousSequence = header.firstSequence - 1
+        var previousSequence = header.firstSequence &- 1
         for event in events {
-            appendVarint(zigzag(event.sequence - previousSequence - 1), to: &output)
+            appendVarint(zigzag(event.sequence &- previousSequence &- 1), to: &output)
             previousSequence = event.sequence
         }
-        for event in events { appendVarint(zigzag(event.ingestionTime - header.ingestionTime), to: &output) }
+        for event in events { appendVarint(zigzag(event.ingestionTime &- header.ingestionTime), to: &output) }
         for event in events { appendVarint(UInt64(event.message.count), to: &output) }
         for event in events { output.append(contentsOf: event.message) }
         return output
@@ -137,8 +139,10 @@ public enum EventChunk {
     ) throws {
         guard plain.first == format else { throw Corrupt() }
         var index = 1
-        let count = Int(try readVarint(plain, &index))
-        guard count == expectedCount, count <= plain.count else { throw Corrupt() }
+        // Bounded by the payload's size before it becomes an Int: a corrupt count can be any 64-bit value.
+        let encodedCount = try readVarint(plain, &index)
+        guard encodedCount <= UInt64(plain.count), Int(encodedCount) == expectedCount else { throw Corrupt() }
+        let count = Int(encodedCount)
         var timestamps = [Int64](repeating: 0, count: count)
         var previous = header.minTimestamp
         for event in 0..<count {
