@@ -217,3 +217,27 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, declared only when CAIRN_FUZZ=1 so that the normal build and `swift test` never see them.
+// Each one depends on a parser's small library alone (no NIO, no PostgreSQL); scripts/fuzz.sh builds them with
+// `-sanitize=fuzzer`, which supplies `main` and calls `LLVMFuzzerTestOneInput` with every generated input.
+if Context.environment["CAIRN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzJSON", ["CairnProtocol", "FuzzSupport"]),
+        ("FuzzCBOR", ["CairnProtocol", "FuzzSupport"]),
+        ("FuzzFilterPattern", ["CairnFilter"]),
+        ("FuzzSigV4", ["CairnProtocol"]),
+        ("FuzzChunk", ["CairnChunks"]),
+    ]
+    package.targets.append(
+        .target(
+            name: "FuzzSupport", dependencies: ["CairnProtocol"], path: "Sources/Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings))
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies, path: "Sources/Fuzz/\(target.name)",
+                swiftSettings: swiftSettings))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}
