@@ -80,8 +80,8 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnAccounts", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics", "CairnProtocol",
-                "CairnQueue", "CairnStore",
+                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics",
+                "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,6 +90,10 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnChunks",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -191,7 +195,7 @@ let package = Package(
         .testTarget(
             name: "CairnLogsTests",
             dependencies: [
-                "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+                "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
             ],
             swiftSettings: swiftSettings
         ),
@@ -212,8 +216,9 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "CairnAccounts", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics", "CairnProtocol", "CairnQueue",
-                "CairnServer", "CairnStore",
+                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics",
+                "CairnProtocol",
+                "CairnQueue", "CairnServer", "CairnStore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -226,3 +231,27 @@ let package = Package(
         ),
     ]
 )
+
+// libFuzzer targets, declared only when CAIRN_FUZZ=1 so that the normal build and `swift test` never see them.
+// Each one depends on a parser's small library alone (no NIO, no PostgreSQL); scripts/fuzz.sh builds them with
+// `-sanitize=fuzzer`, which supplies `main` and calls `LLVMFuzzerTestOneInput` with every generated input.
+if Context.environment["CAIRN_FUZZ"] == "1" {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzJSON", ["CairnProtocol", "FuzzSupport"]),
+        ("FuzzCBOR", ["CairnProtocol", "FuzzSupport"]),
+        ("FuzzFilterPattern", ["CairnFilter"]),
+        ("FuzzSigV4", ["CairnProtocol"]),
+        ("FuzzChunk", ["CairnChunks"]),
+    ]
+    package.targets.append(
+        .target(
+            name: "FuzzSupport", dependencies: ["CairnProtocol"], path: "Sources/Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings))
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies, path: "Sources/Fuzz/\(target.name)",
+                swiftSettings: swiftSettings))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: Swift unit tests, integration tests against a throwaway PostgreSQL cluster,
-# the end-to-end suite (boto3 and the aws CLI against a real `cairn serve`) and the
-# reliability suite (Tests/reliability: hostile input and crash trials).
+# Runs every test: a short run of each libFuzzer target (Sources/Fuzz), Swift unit tests, integration tests
+# against a throwaway PostgreSQL cluster, the end-to-end suite (boto3 and the aws CLI against a real
+# `cairn serve`) and the reliability suite (Tests/reliability: hostile input and crash trials).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -21,6 +21,16 @@ swift build --build-tests
 
 say "checking formatting (swift format lint)"
 swift format lint --strict --recursive Sources Tests Package.swift
+
+# The parsers' libFuzzer targets (Sources/Fuzz), briefly: their seeds and every crash found so far are replayed
+# first. CAIRN_FUZZ_SECONDS=0 skips this step.
+FUZZ_SECONDS=${CAIRN_FUZZ_SECONDS:-20}
+if [ "$FUZZ_SECONDS" != 0 ]; then
+    say "fuzzing json, cbor, filter-pattern, sigv4 and chunk for $FUZZ_SECONDS s each (scripts/fuzz.sh; CAIRN_FUZZ_SECONDS=0 skips)"
+    scripts/fuzz.sh all "$FUZZ_SECONDS"
+else
+    say "skipping the fuzz targets (CAIRN_FUZZ_SECONDS=0)"
+fi
 
 # A throwaway PostgreSQL cluster for the integration tests, created by cairn itself and removed afterwards.
 TEST_DIR=$(mktemp -d /tmp/cairn-test-XXXXXX)

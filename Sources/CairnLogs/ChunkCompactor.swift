@@ -1,3 +1,4 @@
+import CairnChunks
 import CairnCrypto
 import CairnKeys
 import CairnStore
@@ -111,7 +112,7 @@ public struct ChunkCompactor: Service, CustomStringConvertible {
                 rawBytes += Int(row.rawBytes)
             }
             guard chosen.count >= 2 else { return 0 }
-            var events: [LogEvent] = []
+            var events: [CairnChunks.LogEvent] = []
             for row in chosen { events += try await chunks.events(of: row, candidate.account) }
             events.sort { $0.key < $1.key }
             guard let first = events.first, let last = events.last else { return 0 }

@@ -1,3 +1,4 @@
+import CairnChunks
 import CairnCrypto
 import CairnFilter
 import CairnKeys

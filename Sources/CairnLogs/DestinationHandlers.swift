@@ -1,4 +1,5 @@
 import CairnAccounts
+import CairnChunks
 import CairnProtocol
 import CairnStore
 import Foundation

@@ -1,3 +1,4 @@
+import CairnChunks
 import CairnFilter
 import CairnProtocol
 import CairnStore

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CairnChunks
 import CairnCrypto
 import CairnFilter
 import CairnKeys
@@ -146,7 +147,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
     }
 
     /// The batch's events that the filter matches, read in one snapshot (compaction may have merged the chunk).
-    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [LogEvent] {
+    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [CairnChunks.LogEvent] {
         guard let stream = delivery.stream, let first = delivery.firstSequence, let count = delivery.count,
             let low = delivery.minTimestamp, let high = delivery.maxTimestamp
         else { return [] }
@@ -163,7 +164,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
                     ORDER BY first_seq
                     """, logger: database.logger))
         }
-        var events: [LogEvent] = []
+        var events: [CairnChunks.LogEvent] = []
         for row in rows {
             try await logs.chunks.forEachEvent(
                 of: row, delivery.account, where: pattern.matches,
@@ -174,7 +175,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         return events.sorted { $0.sequence < $1.sequence }
     }
 
-    static func dataMessage(_ delivery: DeliveryJob, _ events: [LogEvent]) -> String {
+    static func dataMessage(_ delivery: DeliveryJob, _ events: [CairnChunks.LogEvent]) -> String {
         var json = #"{"messageType":"DATA_MESSAGE","owner":"\#(delivery.account)","logGroup":""#
         json += JSONText.escape(delivery.groupName) + #"","logStream":""#
         json += JSONText.escape(delivery.streamName ?? "") + #"","subscriptionFilters":[""#

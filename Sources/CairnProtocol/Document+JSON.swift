@@ -1,35 +1,55 @@
 import Foundation
 
-/// JSON ↔ `Document`, for the AWS JSON 1.0 form of document-based APIs. Documents nest at most
-/// `NestingLimit.maximumDepth` levels, so the recursive conversions here stay shallow.
+/// JSON ↔ `Document`, for the AWS JSON 1.0 form of document-based APIs. Read with `JSONScanner`, so that JSON 1.0,
+/// JSON 1.1 and PutLogEvents bodies are held to one grammar, and numbers are read from their text by the standard
+/// library, which rounds correctly (Foundation's JSONSerialization on Linux misreads about one double in seven by
+/// an ulp or two). Documents nest at most `NestingLimit.maximumDepth` levels, so the recursive conversions here
+/// stay shallow.
 extension Document {
     public static func fromJSON(_ bytes: [UInt8]) throws(AWSError) -> Document {
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return .map([:]) }
         try NestingLimit.check(json: bytes)
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw AWSError.serialization("The request body is not valid JSON.")
-        }
-        return convert(object)
+        var scanner = JSONScanner(bytes)
+        if scanner.atEnd { return .map([:]) }
+        let document = try read(&scanner)
+        guard scanner.atEnd else { throw JSONScanner.malformed() }
+        return document
     }
 
-    private static func convert(_ object: Any) -> Document {
-        switch object {
-        case let dictionary as [String: Any]: return .map(dictionary.mapValues(convert))
-        case let array as [Any]: return .list(array.map(convert))
-        case let text as String: return .string(text)
-        case let number as NSNumber:
-            switch String(cString: number.objCType) {
-            case "c", "B": return .boolean(number.boolValue)
-            case "d", "f": return .double(number.doubleValue)
-            // Above Int64.max, Foundation hands an unsigned integer whose int64Value would wrap to a negative.
-            case "Q": return Int64(exactly: number.uint64Value).map(Document.integer) ?? .double(number.doubleValue)
-            default: return .integer(number.int64Value)
+    private static func read(_ scanner: inout JSONScanner) throws(AWSError) -> Document {
+        switch try scanner.peekKind() {
+        case .object:
+            var members: [String: Document] = [:]
+            try scanner.readObject { scanner, key throws(AWSError) in members[key] = try read(&scanner) }
+            return .map(members)
+        case .array:
+            var items: [Document] = []
+            try scanner.readArray { scanner throws(AWSError) in items.append(try read(&scanner)) }
+            return .list(items)
+        case .string:
+            return .string(try scanner.readString())
+        case .bool, .null:
+            let first = scanner.bytes[scanner.index]
+            try scanner.skipValue()
+            switch first {
+            case UInt8(ascii: "t"): return .boolean(true)
+            case UInt8(ascii: "f"): return .boolean(false)
+            default: return .null
             }
-        default: return .null
+        case .number:
+            return try number(scanner.readNumberText())
         }
+    }
+
+    /// An integer when written as one and within 64 bits (as Foundation reads it), otherwise a double; a number
+    /// beyond the double range is refused, as Foundation refuses it.
+    private static func number(_ text: ArraySlice<UInt8>) throws(AWSError) -> Document {
+        let string = String(decoding: text, as: UTF8.self)
+        let isInteger = !text.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+        if isInteger, let integer = Int64(string) { return .integer(integer) }
+        guard let double = Double(string), double.isFinite else {
+            throw JSONScanner.malformed("A number in the request is out of range.")
+        }
+        return .double(double)
     }
 
     public var json: [UInt8] {

@@ -238,12 +238,16 @@ public struct JSONScanner {
             index += 1
         }
         let digitsStart = index
-        var value: Int64 = 0
+        // The magnitude, up to 2^63 for a negative number: Int64.min has no positive counterpart.
+        let limit = negative ? Int64.min.magnitude : Int64.max.magnitude
+        var magnitude: UInt64 = 0
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
-            let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int64(bytes[index] - UInt8(ascii: "0")))
-            guard !overflow1, !overflow2 else { throw Self.malformed("A number in the request is out of range.") }
-            value = sum
+            let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
+            guard !overflow1, !overflow2, sum <= limit else {
+                throw Self.malformed("A number in the request is out of range.")
+            }
+            magnitude = sum
             index += 1
         }
         let digitCount = index - digitsStart
@@ -253,7 +257,7 @@ public struct JSONScanner {
         if index < bytes.count, [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E")].contains(bytes[index]) {
             throw Self.malformed("Expected an integer in the request.")
         }
-        return negative ? -value : value
+        return negative ? Int64(bitPattern: 0 &- magnitude) : Int64(magnitude)
     }
 
     /// Skips any JSON value, validating it.
@@ -274,17 +278,39 @@ public struct JSONScanner {
             }
             throw Self.malformed()
         case .number:
-            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-            let start = index
-            while index < bytes.count,
-                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index])
-                    || [UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "+"), UInt8(ascii: "-")]
-                        .contains(bytes[index])
-            {
+            _ = try readNumberText()
+        }
+    }
+
+    /// A number as written, checked against JSON's grammar (RFC 8259 section 6):
+    /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`; the cursor moves past it.
+    public mutating func readNumberText() throws(AWSError) -> ArraySlice<UInt8> {
+        skipWhitespace()
+        let start = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        guard skipDigits() > 0, bytes[integerStart] != UInt8(ascii: "0") || index == integerStart + 1 else {
+            throw Self.malformed()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard skipDigits() > 0 else { throw Self.malformed() }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
                 index += 1
             }
-            guard index > start else { throw Self.malformed() }
+            guard skipDigits() > 0 else { throw Self.malformed() }
         }
+        return bytes[start..<index]
+    }
+
+    /// Moves past ASCII digits; returns how many.
+    private mutating func skipDigits() -> Int {
+        let start = index
+        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        return index - start
     }
 
     /// Reads `null` if present; returns whether it did.

@@ -3,6 +3,7 @@ import CairnProtocol
 import Foundation
 import Testing
 
+@testable import CairnChunks
 @testable import CairnLogs
 
 /// The PutLogEvents scanner against Foundation's JSONDecoder on generated and mutated input.
@@ -185,6 +186,34 @@ extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
             try EventChunk.decode(
                 Array(plain.dropLast()), header: .init(minTimestamp: 0, firstSequence: 0, ingestionTime: 0),
                 streamID: 1, expectedCount: 4)
+        }
+    }
+
+    /// Found by FuzzChunk: differences between extreme values overflowed and trapped the encoders; they wrap
+    /// now, as the decoder's sums do, so that every `Int64` value round-trips.
+    @Test func extremeValuesRoundTrip() throws {
+        let header = EventChunk.Header(minTimestamp: .max, firstSequence: .min, ingestionTime: 0)
+        let events = [
+            LogEvent(timestamp: .min, streamID: 3, sequence: .max, ingestionTime: .min, message: Array("x".utf8)[...]),
+            LogEvent(timestamp: .max, streamID: 3, sequence: .min, ingestionTime: .max, message: [][...]),
+        ]
+        let merged = try EventChunk.decode(
+            EventChunk.encode(events, header: header), header: header, streamID: 3, expectedCount: 2)
+        #expect(merged.map(\.key) == events.map(\.key))
+        #expect(merged.map(\.ingestionTime) == [.min, .max])
+        let batch = EventChunk.encode(timestamps: [.min, .max], messages: [], messageEnds: [0, 0], header: header)
+        let read = try EventChunk.decode(batch, header: header, streamID: 3, expectedCount: 2)
+        #expect(read.map(\.timestamp) == [.min, .max] && read.map(\.sequence) == [.min, .min + 1])
+    }
+
+    /// Found by FuzzChunk: a corrupt payload's event count beyond `Int.max` trapped in the conversion to `Int`;
+    /// it is refused as corrupt, like any count larger than the payload.
+    @Test func corruptEventCountIsRefused() {
+        let header = EventChunk.Header(minTimestamp: 0, firstSequence: 0, ingestionTime: 0)
+        for count: [UInt8] in [[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], [0x80, 0x01]] {
+            #expect(throws: EventChunk.Corrupt.self) {
+                try EventChunk.decode([EventChunk.format] + count, header: header, streamID: 1, expectedCount: 1)
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CairnChunks
 import CairnProtocol
 import CairnServer
 import CairnStore

@@ -1,17 +1,25 @@
-import CairnCrypto
-
 /// One event as stored and read: its position (timestamp, stream, sequence) and its message bytes.
-struct LogEvent: Sendable {
-    let timestamp: Int64
-    let streamID: Int64
-    let sequence: Int64
-    let ingestionTime: Int64
-    let message: ArraySlice<UInt8>
+public struct LogEvent: Sendable {
+    public let timestamp: Int64
+    public let streamID: Int64
+    public let sequence: Int64
+    public let ingestionTime: Int64
+    public let message: ArraySlice<UInt8>
 
-    var key: EventKey { EventKey(timestamp: timestamp, streamID: streamID, sequence: sequence) }
+    public init(
+        timestamp: Int64, streamID: Int64, sequence: Int64, ingestionTime: Int64, message: ArraySlice<UInt8>
+    ) {
+        self.timestamp = timestamp
+        self.streamID = streamID
+        self.sequence = sequence
+        self.ingestionTime = ingestionTime
+        self.message = message
+    }
+
+    public var key: EventKey { EventKey(timestamp: timestamp, streamID: streamID, sequence: sequence) }
 
     /// The same event with its own copy of the message, so that it no longer keeps its whole chunk in memory.
-    func detached() -> LogEvent {
+    public func detached() -> LogEvent {
         LogEvent(
             timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestionTime,
             message: ArraySlice(Array(message)))
@@ -20,12 +28,18 @@ struct LogEvent: Sendable {
 
 /// The order of events in reads and the position in pagination tokens. Survives compaction:
 /// it names no chunk.
-struct EventKey: Comparable, Hashable, Sendable {
-    let timestamp: Int64
-    let streamID: Int64
-    let sequence: Int64
+public struct EventKey: Comparable, Hashable, Sendable {
+    public let timestamp: Int64
+    public let streamID: Int64
+    public let sequence: Int64
 
-    static func < (lhs: EventKey, rhs: EventKey) -> Bool {
+    public init(timestamp: Int64, streamID: Int64, sequence: Int64) {
+        self.timestamp = timestamp
+        self.streamID = streamID
+        self.sequence = sequence
+    }
+
+    public static func < (lhs: EventKey, rhs: EventKey) -> Bool {
         (lhs.timestamp, lhs.streamID, lhs.sequence) < (rhs.timestamp, rhs.streamID, rhs.sequence)
     }
 }
@@ -41,19 +55,27 @@ struct EventKey: Comparable, Hashable, Sendable {
 ///     messages:    the message bytes, back to back
 ///
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
-enum EventChunk {
-    static let format: UInt8 = 2
+/// Differences wrap around 64 bits in the encoders as the decoder's sums do, so every `Int64` value round-trips
+/// (and no value can trap an encoder).
+public enum EventChunk {
+    public static let format: UInt8 = 2
     /// zstd level for chunk payloads (see Benchmarks/README.md for the throughput and size it buys).
-    static let compressionLevel: Int32 = 3
+    public static let compressionLevel: Int32 = 3
 
-    struct Header: Sendable {
-        let minTimestamp: Int64
-        let firstSequence: Int64
-        let ingestionTime: Int64
+    public struct Header: Sendable {
+        public let minTimestamp: Int64
+        public let firstSequence: Int64
+        public let ingestionTime: Int64
+
+        public init(minTimestamp: Int64, firstSequence: Int64, ingestionTime: Int64) {
+            self.minTimestamp = minTimestamp
+            self.firstSequence = firstSequence
+            self.ingestionTime = ingestionTime
+        }
     }
 
     /// Encodes the events of one PutLogEvents batch: consecutive sequence numbers, one ingestion time.
-    static func encode(
+    public static func encode(
         timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], header: Header
     ) -> [UInt8] {
         let first = timestamps.startIndex
@@ -64,7 +86,7 @@ enum EventChunk {
         appendVarint(UInt64(timestamps.count), to: &output)
         var previous = header.minTimestamp
         for timestamp in timestamps {
-            appendVarint(zigzag(timestamp - previous), to: &output)
+            appendVarint(zigzag(timestamp &- previous), to: &output)
             previous = timestamp
         }
         output.append(contentsOf: repeatElement(0, count: timestamps.count * 2))
@@ -77,29 +99,31 @@ enum EventChunk {
     }
 
     /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
-    static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
+    public static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
         var output: [UInt8] = [format]
         output.reserveCapacity(events.reduce(16) { $0 + $1.message.count + 6 })
         appendVarint(UInt64(events.count), to: &output)
         var previous = header.minTimestamp
         for event in events {
-            appendVarint(zigzag(event.timestamp - previous), to: &output)
+            appendVarint(zigzag(event.timestamp &- previous), to: &output)
             previous = event.timestamp
         }
-        var previousSequence = header.firstSequence - 1
+        var previousSequence = header.firstSequence &- 1
         for event in events {
-            appendVarint(zigzag(event.sequence - previousSequence - 1), to: &output)
+            appendVarint(zigzag(event.sequence &- previousSequence &- 1), to: &output)
             previousSequence = event.sequence
         }
-        for event in events { appendVarint(zigzag(event.ingestionTime - header.ingestionTime), to: &output) }
+        for event in events { appendVarint(zigzag(event.ingestionTime &- header.ingestionTime), to: &output) }
         for event in events { appendVarint(UInt64(event.message.count), to: &output) }
         for event in events { output.append(contentsOf: event.message) }
         return output
     }
 
-    struct Corrupt: Error {}
+    public struct Corrupt: Error {}
 
-    static func decode(_ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int) throws -> [LogEvent] {
+    public static func decode(
+        _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int
+    ) throws -> [LogEvent] {
         var events: [LogEvent] = []
         events.reserveCapacity(expectedCount)
         try decode(
@@ -109,14 +133,16 @@ enum EventChunk {
     }
 
     /// Visits the events whose message passes `keep`, without building the others.
-    static func decode(
+    public static func decode(
         _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int,
         where keep: (ArraySlice<UInt8>) -> Bool, visit: (LogEvent) -> Void
     ) throws {
         guard plain.first == format else { throw Corrupt() }
         var index = 1
-        let count = Int(try readVarint(plain, &index))
-        guard count == expectedCount, count <= plain.count else { throw Corrupt() }
+        // Bounded by the payload's size before it becomes an Int: a corrupt count can be any 64-bit value.
+        let encodedCount = try readVarint(plain, &index)
+        guard encodedCount <= UInt64(plain.count), Int(encodedCount) == expectedCount else { throw Corrupt() }
+        let count = Int(encodedCount)
         var timestamps = [Int64](repeating: 0, count: count)
         var previous = header.minTimestamp
         for event in 0..<count {
@@ -153,8 +179,9 @@ enum EventChunk {
     }
 
     /// AAD = account_id | group_id | stream_id | chunk_id | dek_version (DESIGN.md).
-    static func associatedData(account: String, group: Int64, stream: Int64, chunk: Int64, dekVersion: Int32) -> [UInt8]
-    {
+    public static func associatedData(
+        account: String, group: Int64, stream: Int64, chunk: Int64, dekVersion: Int32
+    ) -> [UInt8] {
         Array("\(account)|\(group)|\(stream)|\(chunk)|\(dekVersion)".utf8)
     }
 
