@@ -68,6 +68,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CairnInsights",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CairnAccounts",
             dependencies: [
                 "CairnCrypto", "CairnProtocol", "CairnStore",
@@ -196,6 +200,13 @@ let package = Package(
             name: "CairnLogsTests",
             dependencies: [
                 "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnInsightsTests",
+            dependencies: [
+                "CairnInsights"
             ],
             swiftSettings: swiftSettings
         ),
