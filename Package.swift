@@ -57,6 +57,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -253,6 +254,7 @@ if Context.environment["CAIRN_FUZZ"] == "1" {
         ("FuzzFilterPattern", ["CairnFilter"]),
         ("FuzzSigV4", ["CairnProtocol"]),
         ("FuzzChunk", ["CairnChunks"]),
+        ("FuzzInsightsQuery", ["CairnInsights"]),
     ]
     package.targets.append(
         .target(

@@ -12,6 +12,7 @@ public import Logging
 import NIOCore
 public import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// What the application is assembled from: the database, the root key and the per-process key ring, and the
 /// services that keep the store itself running (the embedded cluster's supervisor, the connection pool).
@@ -123,14 +124,24 @@ public struct ApplicationDependencies: Sendable {
     }
 }
 
-/// `cairn serve`: opens the store (migrated before anything runs), then the application with its services.
-/// `metrics` is the registry that the process's metrics system writes to (served at `/metrics`).
-public func buildApplication(
+/// `cairn serve`: opens the store (migrated before anything runs), then runs the application with its services
+/// until SIGTERM or SIGINT. `metrics` is the registry that the process's metrics system writes to (served at
+/// `/metrics`).
+public func runApplication(
     _ configuration: Configuration, metrics: PrometheusCollectorRegistry?, logger: Logger
-) async throws -> some ApplicationProtocol {
+) async throws {
     let server = try configuration.httpServer()
     let dependencies = try await ApplicationDependencies.open(configuration, metrics: metrics, logger: logger)
-    return buildApplication(configuration, dependencies, server: server, logger: logger)
+    let application = buildApplication(configuration, dependencies, server: server, logger: logger)
+    let deadline = ShutdownDeadline(
+        limit: configuration.shutdownDeadline, logger: logger, beforeExit: dependencies.stopStore)
+    // A group shuts its services down in reverse order, each after the one before has finished: the deadline
+    // comes last so that its timer starts with the shutdown, before the HTTP server waits for its connections.
+    let group = ServiceGroup(
+        configuration: .init(
+            services: [.init(service: application), .init(service: deadline)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+    try await group.run()
 }
 
 /// The application over opened dependencies: the AWS endpoints (unless the role is `worker`), health and
@@ -163,9 +174,6 @@ public func buildApplication(
     } else {
         addOperatorRoutes(to: router, dependencies)
     }
-    // Last, so that its timer starts as soon as a graceful shutdown does (services stop in reverse order).
-    services.append(
-        ShutdownDeadline(limit: configuration.shutdownDeadline, logger: logger, beforeExit: dependencies.stopStore))
     let firstStart = dependencies.firstStart
     let endpointURL = configuration.endpointURL
     return Application(

@@ -64,8 +64,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         do {
-            let app = try await buildApplication(configuration, metrics: registry, logger: logger)
-            try await app.runService()
+            try await runApplication(configuration, metrics: registry, logger: logger)
         } catch {
             logger.critical("cairn stopped", metadata: ["error": "\(String(reflecting: error))"])
             Self.exit(withError: ExitCode.failure)
