@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "CairnKeysTests",
             dependencies: [
-                "CairnKeys", "CairnProtocol",
+                "CairnAccounts", "CairnKeys", "CairnProtocol",
             ],
             swiftSettings: swiftSettings
         ),

@@ -21,18 +21,26 @@ public struct AccessKey: Sendable, Codable, Equatable {
 }
 
 /// What authenticates a request signed with an active access key.
-public struct Credential: Sendable, Equatable {
+public struct Credential: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public let accountID: String
     public let role: Role
     public let secret: String
+
+    public var description: String { "Credential(accountID: \(accountID), role: \(role), secret: <redacted>)" }
+    public var debugDescription: String { description }
 }
 
 /// A newly created key; the only time its secret is shown.
-public struct IssuedAccessKey: Sendable, Codable, Equatable {
+public struct IssuedAccessKey: Sendable, Codable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
     public let accessKeyID: String
     public let secretAccessKey: String
     public let accountID: String
     public let role: Role
+
+    public var description: String {
+        "IssuedAccessKey(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>, accountID: \(accountID), role: \(role))"
+    }
+    public var debugDescription: String { description }
 }
 
 public enum AdminError: Error, CustomStringConvertible, Equatable {

@@ -23,7 +23,9 @@ public final class RootKey: Sendable {
         }
     }
 
-    struct Key: Sendable {
+    struct Key: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+        var description: String { "RootKey.Key(id: \(Hex.encode(id)), material: <redacted>)" }
+        var debugDescription: String { description }
         let material: [UInt8]
         let id: [UInt8]
 

@@ -9,9 +9,12 @@ import PostgresNIO
 import Synchronization
 
 /// A log group's data key: the version chunks record, and the 32 bytes they are sealed with.
-public struct DataKey: Sendable {
+public struct DataKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public let version: Int32
     public let material: [UInt8]
+
+    public var description: String { "DataKey(version: \(version), material: <redacted>)" }
+    public var debugDescription: String { description }
 }
 
 public enum DataKeyError: Error, Equatable, Sendable {

@@ -49,7 +49,10 @@ public struct Database: Sendable {
                 try await connection.query("COMMIT", logger: logger)
                 return result
             } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
+                // Not on a closed connection: PostgresNIO loses a query written to a channel already torn down
+                // (no promise on the write), and the ROLLBACK would then wait forever. The server rolls back the
+                // transaction of a connection it lost anyway.
+                if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
                 throw error
             }
         }

@@ -24,8 +24,9 @@ public struct ShutdownDeadline: Service, CustomStringConvertible {
     public var description: String { "ShutdownDeadline" }
 
     public func run() async throws {
-        // Cancelled rather than shut down gracefully: the group is ending without waiting for anyone.
-        guard (try? await gracefulShutdown()) != nil else { return }
+        // Armed on a graceful shutdown and also when the group is cancelled (a service failed): either way the
+        // other services are now asked to finish, and one of them may be stuck.
+        _ = try? await gracefulShutdown()
         let (limit, logger, beforeExit) = (limit, logger, beforeExit)
         let seconds = Double(limit.components.seconds) + Double(limit.components.attoseconds) / 1e18
         // A thread of its own: it must outlive this service and fire even if every task is stuck.
