@@ -112,45 +112,41 @@ public struct QueryLexer {
     }
 
     private mutating func quoted(_ quote: Character) throws(QueryError) -> String {
+        try delimited(by: quote, what: quote == "`" ? "quoted name" : "string") { escaped in
+            switch escaped {
+            case "n": "\n"
+            case "t": "\t"
+            case "r": "\r"
+            default: escaped
+            }
+        }
+    }
+
+    /// The pattern between slashes, as written but for `\/`, which stands for `/`.
+    private mutating func regex() throws(QueryError) -> String {
+        try delimited(by: "/", what: "regular expression") { escaped in escaped == "/" ? "/" : nil }
+    }
+
+    /// The text from the opening delimiter at the cursor to the closing `delimiter`; a backslash followed by a
+    /// character that `unescape` maps stands for what it maps to, any other backslash for itself.
+    private mutating func delimited(
+        by delimiter: Character, what: String, unescape: (Character) -> Character?
+    ) throws(QueryError) -> String {
         let start = index
         index += 1
         var text = ""
         while index < characters.count {
             let character = characters[index]
             index += 1
-            if character == quote { return text }
-            if character == "\\", index < characters.count {
-                let escaped = characters[index]
+            if character == delimiter { return text }
+            if character == "\\", index < characters.count, let unescaped = unescape(characters[index]) {
+                text.append(unescaped)
                 index += 1
-                switch escaped {
-                case "n": text.append("\n")
-                case "t": text.append("\t")
-                case "r": text.append("\r")
-                default: text.append(escaped)
-                }
             } else {
                 text.append(character)
             }
         }
-        throw QueryError("unterminated \(quote == "`" ? "quoted name" : "string")", start: start, end: index)
-    }
-
-    private mutating func regex() throws(QueryError) -> String {
-        let start = index
-        index += 1
-        var pattern = ""
-        while index < characters.count {
-            let character = characters[index]
-            index += 1
-            if character == "/" { return pattern }
-            if character == "\\", index < characters.count, characters[index] == "/" {
-                pattern.append("/")
-                index += 1
-            } else {
-                pattern.append(character)
-            }
-        }
-        throw QueryError("unterminated regular expression", start: start, end: index)
+        throw QueryError("unterminated \(what)", start: start, end: index)
     }
 
     /// A number, or a duration when letters of a time unit follow the digits directly (`5m`, `100ms`).

@@ -179,39 +179,52 @@ public struct QueryParser {
     // MARK: expressions, by precedence
 
     mutating func expression() throws(QueryError) -> Expression {
+        try deeper { parser throws(QueryError) in try parser.or() }
+    }
+
+    /// Runs `body` one level deeper, refusing expressions nested beyond `maximumDepth`.
+    private mutating func deeper(
+        _ body: (inout QueryParser) throws(QueryError) -> Expression
+    ) throws(QueryError) -> Expression {
         depth += 1
         defer { depth -= 1 }
         guard depth <= Self.maximumDepth else { throw error("the expression nests too deeply") }
-        return try or()
+        return try body(&self)
+    }
+
+    /// The operator at the cursor, if it is one of `spellings` (symbols as written, keywords in any case).
+    private func binaryOperator(_ spellings: [(String, BinaryOperator)]) -> BinaryOperator? {
+        switch current.kind {
+        case .symbol(let symbol): spellings.first { $0.0 == symbol }?.1
+        case .name(let name): spellings.first { $0.0 == name.lowercased() }?.1
+        default: nil
+        }
+    }
+
+    /// `operand (operator operand)*`, grouped from the left, with operators from `spellings`.
+    private mutating func leftAssociative(
+        _ spellings: [(String, BinaryOperator)], _ operand: (inout QueryParser) throws(QueryError) -> Expression
+    ) throws(QueryError) -> Expression {
+        var left = try operand(&self)
+        while let op = binaryOperator(spellings) {
+            _ = advance()
+            left = .binary(op, left, try operand(&self))
+        }
+        return left
     }
 
     private mutating func or() throws(QueryError) -> Expression {
-        var left = try and()
-        while isKeyword("or") {
-            _ = advance()
-            left = .binary(.or, left, try and())
-        }
-        return left
+        try leftAssociative([("or", .or)]) { parser throws(QueryError) in try parser.and() }
     }
 
     private mutating func and() throws(QueryError) -> Expression {
-        var left = try not()
-        while isKeyword("and") {
-            _ = advance()
-            left = .binary(.and, left, try not())
-        }
-        return left
+        try leftAssociative([("and", .and)]) { parser throws(QueryError) in try parser.not() }
     }
 
     private mutating func not() throws(QueryError) -> Expression {
-        if isKeyword("not") {
-            _ = advance()
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("the expression nests too deeply") }
-            return .not(try not())
-        }
-        return try comparison()
+        guard isKeyword("not") else { return try comparison() }
+        _ = advance()
+        return try deeper { parser throws(QueryError) in .not(try parser.not()) }
     }
 
     private mutating func comparison() throws(QueryError) -> Expression {
@@ -220,7 +233,7 @@ public struct QueryParser {
             ("=", .equal), ("!=", .notEqual), ("<", .less), ("<=", .lessOrEqual), (">", .greater),
             (">=", .greaterOrEqual), ("=~", .matches),
         ]
-        if case .symbol(let symbol) = current.kind, let op = comparisons.first(where: { $0.0 == symbol })?.1 {
+        if let op = binaryOperator(comparisons) {
             _ = advance()
             return .binary(op, left, try additive())
         }
@@ -253,26 +266,15 @@ public struct QueryParser {
     }
 
     private mutating func additive() throws(QueryError) -> Expression {
-        var left = try multiplicative()
-        while isSymbol("+") || isSymbol("-") {
-            let op: BinaryOperator = advance().kind == .symbol("+") ? .add : .subtract
-            left = .binary(op, left, try multiplicative())
+        try leftAssociative([("+", .add), ("-", .subtract)]) { parser throws(QueryError) in
+            try parser.multiplicative()
         }
-        return left
     }
 
     private mutating func multiplicative() throws(QueryError) -> Expression {
-        var left = try power()
-        while isSymbol("*") || isSymbol("/") || isSymbol("%") {
-            let op: BinaryOperator
-            switch advance().kind {
-            case .symbol("*"): op = .multiply
-            case .symbol("/"): op = .divide
-            default: op = .remainder
-            }
-            left = .binary(op, left, try power())
+        try leftAssociative([("*", .multiply), ("/", .divide), ("%", .remainder)]) { parser throws(QueryError) in
+            try parser.power()
         }
-        return left
     }
 
     private mutating func power() throws(QueryError) -> Expression {
@@ -285,18 +287,15 @@ public struct QueryParser {
     }
 
     private mutating func unary() throws(QueryError) -> Expression {
-        if isSymbol("-") {
-            _ = advance()
-            depth += 1
-            defer { depth -= 1 }
-            guard depth <= Self.maximumDepth else { throw error("the expression nests too deeply") }
-            if case .number(let value) = current.kind {
-                _ = advance()
+        guard isSymbol("-") else { return try primary() }
+        _ = advance()
+        return try deeper { parser throws(QueryError) in
+            if case .number(let value) = parser.current.kind {
+                _ = parser.advance()
                 return .number(-value)
             }
-            return .negate(try unary())
+            return .negate(try parser.unary())
         }
-        return try primary()
     }
 
     private mutating func primary() throws(QueryError) -> Expression {
