@@ -116,10 +116,11 @@ extension MetricsService {
             guard let statistic = Statistic(statText) else {
                 throw AWSError.invalidValue(statText, stat.member("Stat"))
             }
-            let buckets = try await self.buckets(
-                metric, caller, start: start, end: end, period: period, unit: try stat.unit(),
-                withSamples: statistic.isPercentile)
+            let unit = try stat.unit()
+            // Checked in full, but read only when its points belong on this page.
             if query.optional("ReturnData")?.boolean == false || index < position.query || nextToken != nil { continue }
+            let buckets = try await self.buckets(
+                metric, caller, start: start, end: end, period: period, unit: unit, withSamples: statistic.isPercentile)
             var points = buckets.compactMap { bucket in bucket.value(of: statistic).map { (bucket.start, $0) } }
             if scanBy == "TimestampDescending" { points.reverse() }
             let skipped = index == position.query ? min(position.skip, points.count) : 0
