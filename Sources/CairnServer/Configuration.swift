@@ -94,16 +94,18 @@ public struct Configuration: Sendable, CustomStringConvertible {
         func invalid(_ expectation: String) -> Invalid {
             Invalid(description: "invalid \(setting.rawValue) / \(setting.flag) '\(text)': \(expectation)")
         }
+        func integer(in range: ClosedRange<Int>, _ expectation: String) throws -> Int {
+            guard let value = Int(text), range.contains(value) else { throw invalid(expectation) }
+            return value
+        }
         switch setting {
         case .host:
             guard !text.isEmpty else { throw invalid("must name an address") }
             host = text
         case .port:
-            guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
-            self.port = port
+            port = try integer(in: 1...65535, "must be a port, 1 to 65535")
         case .adminPort:
-            guard let port = Int(text), (1...65535).contains(port) else { throw invalid("must be a port, 1 to 65535") }
-            adminPort = port
+            adminPort = try integer(in: 1...65535, "must be a port, 1 to 65535")
         case .tlsCertificate:
             guard !text.isEmpty else { throw invalid("must name a PEM file") }
             tlsCertificate = text
@@ -119,15 +121,9 @@ public struct Configuration: Sendable, CustomStringConvertible {
             guard let role = Role(rawValue: text) else { throw invalid("must be api, worker or all") }
             self.role = role
         case .keyCacheSeconds:
-            guard let seconds = Int(text), (0...86_400).contains(seconds) else {
-                throw invalid("must be a whole number of seconds, 0 to 86400")
-            }
-            keyCacheLifetime = .seconds(seconds)
+            keyCacheLifetime = .seconds(try integer(in: 0...86_400, "must be a whole number of seconds, 0 to 86400"))
         case .shutdownSeconds:
-            guard let seconds = Int(text), (1...3600).contains(seconds) else {
-                throw invalid("must be a whole number of seconds, 1 to 3600")
-            }
-            shutdownDeadline = .seconds(seconds)
+            shutdownDeadline = .seconds(try integer(in: 1...3600, "must be a whole number of seconds, 1 to 3600"))
         case .dataDirectory:
             guard !text.isEmpty else { throw invalid("must name a directory") }
             dataDirectory = URL(fileURLWithPath: text)
