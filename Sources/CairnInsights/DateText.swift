@@ -1,0 +1,79 @@
+/// Times as Logs Insights shows them: `2026-12-04 10:16:04.123`, UTC (GetQueryResults' `@timestamp`).
+enum DateText {
+    /// Formats epoch milliseconds.
+    static func format(_ milliseconds: Int64) -> String {
+        let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
+        let (year, month, day) = civil(days: days)
+        let seconds = millisecondOfDay / 1000
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(seconds / 3600, 2)):"
+            + "\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(millisecondOfDay % 1000, 3))"
+    }
+
+    /// Reads `yyyy-MM-dd HH:mm:ss.SSS` (or with `T` and an optional `Z`, fraction optional) back into epoch ms.
+    static func parse(_ text: String) -> Int64? {
+        let digits = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int64? {
+            guard range.upperBound <= digits.count else { return nil }
+            var value: Int64 = 0
+            for byte in digits[range] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int64(byte - 0x30)
+            }
+            return value
+        }
+        guard digits.count >= 19, digits[4] == UInt8(ascii: "-"), digits[7] == UInt8(ascii: "-"),
+            digits[10] == UInt8(ascii: " ") || digits[10] == UInt8(ascii: "T"), let year = number(0..<4),
+            let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+            let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month),
+            (1...31).contains(day),
+            hour < 24, minute < 60, second < 61
+        else { return nil }
+        var millisecond: Int64 = 0
+        var index = 19
+        if index < digits.count, digits[index] == UInt8(ascii: ".") {
+            var scale: Int64 = 100
+            index += 1
+            while index < digits.count, digits[index] >= 0x30, digits[index] <= 0x39 {
+                millisecond += Int64(digits[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        if index < digits.count, digits[index] == UInt8(ascii: "Z") { index += 1 }
+        guard index == digits.count else { return nil }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
+    }
+
+    static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let remainder = ((value % divisor) + divisor) % divisor
+        return ((value - remainder) / divisor, remainder)
+    }
+
+    /// Howard Hinnant's days-from-civil and back, for the proleptic Gregorian calendar.
+    static func civil(days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    private static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+}

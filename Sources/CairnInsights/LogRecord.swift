@@ -1,0 +1,156 @@
+/// One log event as a query reads it.
+public struct LogRecord: Sendable {
+    public var timestamp: Int64
+    public var ingestionTime: Int64
+    public var message: String
+    public var logStream: String
+    /// `@log`: `account-id:group-name`.
+    public var log: String
+    /// Where the event is stored, for `@ptr`: which of the query's groups, the stream and the sequence number.
+    public var pointer: RecordPointer
+
+    public init(
+        timestamp: Int64, ingestionTime: Int64, message: String, logStream: String, log: String,
+        pointer: RecordPointer
+    ) {
+        self.timestamp = timestamp
+        self.ingestionTime = ingestionTime
+        self.message = message
+        self.logStream = logStream
+        self.log = log
+        self.pointer = pointer
+    }
+
+    /// The fields found in the message: a JSON object's leaves (`a.b`, `list.0`), else `key=value` pairs.
+    /// At most `maximumFields` (AWS extracts at most 200 from an event).
+    public func discoveredFields() -> [(String, Value)] { discover().fields }
+
+    /// The discovered fields, and the JSON document when the message is one (its objects and arrays are fields
+    /// too, for `unnest` and `jsonStringify`).
+    func discover() -> (fields: [(String, Value)], document: JSONValue?) {
+        var fields: [(String, Value)] = []
+        let utf8 = message.utf8
+        if let first = utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{"),
+            let json = JSONValue.parse(Array(utf8))
+        {
+            json.flatten(into: &fields, limit: Self.maximumFields)
+            return (fields, json)
+        }
+        Self.keyValuePairs(in: message, into: &fields)
+        return (fields, nil)
+    }
+
+    /// Every field of the event, the built-in ones first, as GetLogRecord and field discovery show them.
+    public func allFields() -> [(String, Value)] {
+        [
+            ("@timestamp", .time(timestamp)), ("@message", .string(message)), ("@logStream", .string(logStream)),
+            ("@log", .string(log)), ("@ingestionTime", .time(ingestionTime)),
+        ] + discoveredFields()
+    }
+
+    public static let maximumFields = 200
+
+    /// `key=value` and `key="quoted value"` pairs, keys starting with a letter or `_`.
+    static func keyValuePairs(in message: String, into fields: inout [(String, Value)]) {
+        let bytes = Array(message.utf8)
+        var index = 0
+        func isKeyByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+        }
+        while index < bytes.count, fields.count < maximumFields {
+            guard isKeyByte(bytes[index]), index == 0 || !isKeyByte(bytes[index - 1]) else {
+                index += 1
+                continue
+            }
+            let keyStart = index
+            while index < bytes.count, isKeyByte(bytes[index]) { index += 1 }
+            let first = bytes[keyStart]
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "="),
+                (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) || first == UInt8(ascii: "_")
+            else { continue }
+            let key = String(decoding: bytes[keyStart..<index], as: UTF8.self)
+            index += 1
+            var value: String
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+                let start = index + 1
+                index = start
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
+                value = String(decoding: bytes[start..<index], as: UTF8.self)
+                index += 1
+            } else {
+                let start = index
+                while index < bytes.count, ![0x20, 0x09, 0x2C, 0x3B].contains(bytes[index]) { index += 1 }
+                value = String(decoding: bytes[start..<index], as: UTF8.self)
+            }
+            if !fields.contains(where: { $0.0 == key }) { fields.append((key, .string(value))) }
+        }
+    }
+}
+
+/// Where an event is stored: the index of its group among the query's groups, its stream, timestamp and sequence
+/// number. The engine turns it into the opaque `@ptr` that GetLogRecord reads back.
+public struct RecordPointer: Sendable, Hashable {
+    public var source: Int
+    public var stream: Int64
+    public var timestamp: Int64
+    public var sequence: Int64
+
+    public init(source: Int, stream: Int64, timestamp: Int64, sequence: Int64) {
+        self.source = source
+        self.stream = stream
+        self.timestamp = timestamp
+        self.sequence = sequence
+    }
+}
+
+/// A row moving through a query's commands: the event it came from (until `stats` replaces events with groups)
+/// and the fields commands have set. Fields the event carries are found on first use.
+struct Row {
+    var values: [String: Value] = [:]
+    var record: LogRecord?
+    private var discovered: [String: Value]?
+    private var document: JSONValue?
+
+    init(record: LogRecord?) { self.record = record }
+    init(values: [String: Value]) { self.values = values }
+
+    mutating func value(_ name: String) -> Value {
+        if let value = values[name] { return value }
+        guard let record else { return member(name) }
+        switch name {
+        case "@timestamp": return .time(record.timestamp)
+        case "@message": return .string(record.message)
+        case "@logStream": return .string(record.logStream)
+        case "@log": return .string(record.log)
+        case "@ingestionTime": return .time(record.ingestionTime)
+        default: break
+        }
+        if discovered == nil {
+            var fields: [String: Value] = [:]
+            let (found, json) = record.discover()
+            for (key, value) in found where fields[key] == nil { fields[key] = value }
+            discovered = fields
+            document = json
+        }
+        if let value = discovered?[name] { return value }
+        if let document, let value = document.member(name.split(separator: ".", omittingEmptySubsequences: false)[...])
+        {
+            return value.scalar
+        }
+        return member(name)
+    }
+
+    /// `parsed.user.name` where `parsed` holds what `jsonParse` gave.
+    private func member(_ name: String) -> Value {
+        guard name.contains(".") else { return .null }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        for count in stride(from: parts.count - 1, through: 1, by: -1) {
+            let prefix = parts[..<count].joined(separator: ".")
+            if case .json(let json)? = values[prefix] {
+                return json.member(parts[count...])?.scalar ?? .null
+            }
+        }
+        return .null
+    }
+}

@@ -1,0 +1,94 @@
+/// One field of a result row, as GetQueryResults returns it.
+public struct ResultField: Sendable, Equatable, Codable {
+    public var field: String
+    public var value: String
+
+    public init(field: String, value: String) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// Runs a plan over events pushed one at a time. Streaming stages pass rows straight on; `stats` keeps one state
+/// per group, `sort` only the rows a following `limit` can return, so memory follows the results, not the events.
+/// `results` can be taken at any time (partial results while running) without disturbing the run.
+public final class QueryExecution {
+    let plan: QueryPlan
+    let evaluator: Evaluator
+    private var runners: [StageRunner]
+    private var output: [Row] = []
+    /// Events that passed every streaming stage before the first stage that holds rows back.
+    public private(set) var recordsMatched = 0
+    private let matchingDepth: Int
+
+    public init(plan: QueryPlan, now: Int64) {
+        self.plan = plan
+        evaluator = Evaluator(now: now)
+        runners = plan.stages.map { StageRunner.make($0) }
+        matchingDepth = plan.stages.firstIndex { !$0.isStreaming } ?? plan.stages.count
+    }
+
+    private init(copying other: QueryExecution) {
+        plan = other.plan
+        evaluator = other.evaluator
+        runners = other.runners.map { $0.copy() }
+        output = other.output
+        recordsMatched = other.recordsMatched
+        matchingDepth = other.matchingDepth
+    }
+
+    /// Whether no further event can change the results (a `limit` reached with nothing before it holding rows).
+    public var isSatisfied: Bool {
+        for runner in runners {
+            if runner.isDone { return true }
+            if !runner.isStreaming { return false }
+        }
+        return false
+    }
+
+    /// The timestamp below which no event can reach the results any more, when the plan wants only the newest
+    /// events and enough of them are held: reading newest first, the engine can stop there.
+    public var oldestUseful: Int64? {
+        guard plan.newestLimit != nil, let sort = runners.first(where: { !$0.isStreaming }) as? SortRunner else {
+            return nil
+        }
+        return sort.cutoffTime
+    }
+
+    public func add(_ record: LogRecord) {
+        push(Row(record: record), at: 0)
+    }
+
+    private func push(_ row: Row, at index: Int) {
+        if index == matchingDepth { recordsMatched += 1 }
+        guard index < runners.count else {
+            output.append(row)
+            return
+        }
+        runners[index].push(row, evaluator) { next in push(next, at: index + 1) }
+    }
+
+    /// The result rows so far (or final, once every event was added), each as its non-empty fields in column
+    /// order, with `@ptr` (made by `pointer`) on rows that stand for one event.
+    public func results(pointer: (RecordPointer) -> String) -> [[ResultField]] {
+        let finishing = QueryExecution(copying: self)
+        finishing.finish()
+        return finishing.output.map { row in
+            var row = row
+            var fields: [ResultField] = []
+            for column in plan.columns {
+                if let text = row.value(column).text { fields.append(ResultField(field: column, value: text)) }
+            }
+            if plan.rowsAreEvents, let record = row.record {
+                fields.append(ResultField(field: "@ptr", value: pointer(record.pointer)))
+            }
+            return fields
+        }
+    }
+
+    private func finish() {
+        for index in runners.indices {
+            runners[index].finish(evaluator) { next in push(next, at: index + 1) }
+        }
+    }
+}
