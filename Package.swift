@@ -85,8 +85,8 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnKeys", "CairnMetrics",
-                "CairnProtocol", "CairnQueue", "CairnStore",
+                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
+                "CairnMetrics", "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

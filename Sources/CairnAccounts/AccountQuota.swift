@@ -19,6 +19,8 @@ public enum AccountQuota: String, Sendable, CaseIterable, Codable {
     /// Regions the account keeps log groups, destinations or keys in (Cairn's default: every region name is a
     /// separate namespace, so this bounds how many one account can open).
     case regions
+    /// Logs Insights queries running or waiting at once, in all regions (AWS: 30).
+    case concurrentQueries = "concurrent-queries"
 
     public var defaultValue: Int {
         switch self {
@@ -29,6 +31,7 @@ public enum AccountQuota: String, Sendable, CaseIterable, Codable {
         case .kmsKeys: 100_000
         case .aliasesPerKey: 50
         case .regions: 32
+        case .concurrentQueries: 30
         }
     }
 }

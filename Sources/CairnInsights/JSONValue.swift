@@ -15,7 +15,7 @@ public indirect enum JSONValue: Sendable, Hashable {
     var scalar: Value {
         switch self {
         case .null: .null
-        case .bool(let value): .bool(value)
+        case .bool(let value): .string(value ? "true" : "false")
         case .number(let value, _): .number(value)
         case .string(let text): .string(text)
         case .array, .object: .json(self)

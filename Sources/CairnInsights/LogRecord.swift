@@ -34,6 +34,8 @@ public struct LogRecord: Sendable {
             let json = JSONValue.parse(Array(utf8))
         {
             json.flatten(into: &fields, limit: Self.maximumFields)
+            // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`).
+            for index in fields.indices where fields[index].0.hasPrefix("@") { fields[index].0 = "@" + fields[index].0 }
             return (fields, json)
         }
         Self.keyValuePairs(in: message, into: &fields)

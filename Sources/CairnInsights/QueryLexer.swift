@@ -39,6 +39,10 @@ public struct QueryLexer {
     static let durationUnits: [(String, Int64)] = [
         ("ms", 1), ("s", 1000), ("sec", 1000), ("m", 60_000), ("min", 60_000), ("h", 3_600_000), ("hr", 3_600_000),
         ("d", 86_400_000), ("w", 604_800_000), ("mo", 2_592_000_000), ("q", 7_776_000_000), ("y", 31_536_000_000),
+        ("msec", 1), ("second", 1000),
+        ("minute", 60_000), ("hour", 3_600_000), ("day", 86_400_000), ("week", 604_800_000), ("mon", 2_592_000_000),
+        ("month", 2_592_000_000), ("qtr", 7_776_000_000), ("quarter", 7_776_000_000), ("yr", 31_536_000_000),
+        ("year", 31_536_000_000),
     ]
 
     private mutating func run() throws(QueryError) {
@@ -165,7 +169,9 @@ public struct QueryLexer {
             throw QueryError("invalid number '\(digits)'", start: start, end: index)
         }
         if unit.isEmpty { return .number(value) }
-        guard let scale = Self.durationUnits.first(where: { $0.0 == unit })?.1, let whole = Int64(exactly: value),
+        let singular = unit.count > 1 && unit.hasSuffix("s") && unit != "ms" ? String(unit.dropLast()) : unit
+        guard let scale = Self.durationUnits.first(where: { $0.0 == unit || $0.0 == singular })?.1,
+            let whole = Int64(exactly: value),
             case let (milliseconds, overflow) = whole.multipliedReportingOverflow(by: scale), !overflow
         else {
             throw QueryError("invalid time period '\(digits)\(unit)'", start: start, end: index)

@@ -44,6 +44,7 @@ public struct QueryPlan: @unchecked Sendable {
         var rowsAreEvents = true
         var sorted = false
         var requiredTerms: [String] = []
+        var statsCount = 0
         for command in query.commands {
             switch command {
             case .fields(let named), .display(let named):
@@ -74,14 +75,21 @@ public struct QueryPlan: @unchecked Sendable {
                         field: field,
                         literals: glob.split(separator: "*", omittingEmptySubsequences: false).map(String.init),
                         names: names))
-                columns = columns.map { $0 + names.filter { !$0.isEmpty } }
+                columns = (columns ?? []) + names.filter { !$0.isEmpty }
             case .parse(let field, .regex(let pattern)):
                 let compiled = try TextPattern(regex: pattern, in: text)
                 stages.append(.parseRegex(field: field, compiled))
-                columns = columns.map { $0 + compiled.groupNames }
+                columns = (columns ?? []) + compiled.groupNames
             case .unnest(let field, let into):
                 stages.append(.unnest(field: field, into: into))
             case .stats(let outputs, let groups):
+                statsCount += 1
+                guard statsCount <= 2 else {
+                    throw compiler.located("a query can have at most two stats commands", "stats")
+                }
+                if statsCount == 2, stages.contains(where: Self.sortsOrLimits) {
+                    throw compiler.located("sort and limit must come after the second stats command", "stats")
+                }
                 var statsCompiler = ExpressionCompiler(text: text, aggregations: [])
                 var compiledGroups: [(String, CompiledExpression)] = []
                 for group in groups { compiledGroups.append((group.name, try compiler.compile(group.expression))) }
@@ -121,6 +129,13 @@ public struct QueryPlan: @unchecked Sendable {
         switch stage {
         case .filter: true
         case .assign(let assignments): !assignments.contains { $0.0 == "@message" }
+        default: false
+        }
+    }
+
+    static func sortsOrLimits(_ stage: Stage) -> Bool {
+        switch stage {
+        case .sort, .limit: true
         default: false
         }
     }

@@ -125,9 +125,17 @@ final class StatsRunner: StageRunner {
         states[key] = group
     }
 
+    /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
     override func finish(_ evaluator: Evaluator, _ next: (Row) -> Void) {
         if groups.isEmpty, order.isEmpty { order = [[]] }
-        for key in order {
+        let sorted = order.sorted { left, right in
+            for (a, b) in zip(left, right) {
+                if Value.sortsBefore(a, b) { return true }
+                if Value.sortsBefore(b, a) { return false }
+            }
+            return false
+        }
+        for key in sorted {
             let group = states[key] ?? Array(repeating: AggregationState(), count: calls.count)
             let results = zip(calls, group).map { call, state in state.result(call) }
             var row = Row(values: [:])
@@ -228,7 +236,8 @@ final class DedupRunner: StageRunner {
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
         var row = row
         let key = names.map { row.value($0) }
-        guard seen.insert(key).inserted else { return }
+        // Rows missing a field are never duplicates (AWS).
+        guard key.contains(where: \.isNull) || seen.insert(key).inserted else { return }
         next(row)
     }
 }

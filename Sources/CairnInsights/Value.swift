@@ -31,7 +31,7 @@ public enum Value: Sendable, Hashable {
         case .null: nil
         case .string(let text): text
         case .number(let value): Self.format(value)
-        case .bool(let value): value ? "true" : "false"
+        case .bool(let value): value ? "1" : "0"
         case .time(let milliseconds): DateText.format(milliseconds)
         case .json(let json): json.stringified
         }
@@ -89,18 +89,64 @@ public enum Value: Sendable, Hashable {
         }
     }
 
-    /// The order `sort` uses: missing values last ascending, numbers before text, numbers by value.
+    /// The order `sort` uses (AWS's "updated natural sort"): missing values last; text before numbers; numbers
+    /// (and times) by value; text compared in chunks, runs of digits by length and then value, other runs by
+    /// their Unicode scalars.
     static func sortsBefore(_ left: Value, _ right: Value) -> Bool {
         switch (left.isNull, right.isNull) {
         case (true, _): return false
         case (false, true): return true
         default: break
         }
-        switch (left.number, right.number) {
-        case (let a?, let b?): return a < b
-        case (.some, nil): return true
-        case (nil, .some): return false
-        case (nil, nil): return (left.text ?? "") < (right.text ?? "")
+        switch (left.sortNumber, right.sortNumber) {
+        case (let a?, let b?): return a < b || (a == b && (left.text ?? "") < (right.text ?? ""))
+        case (nil, .some): return true
+        case (.some, nil): return false
+        case (nil, nil): return naturalOrder(left.text ?? "", right.text ?? "")
         }
+    }
+
+    /// The number a value sorts as: numbers, times, and text that is only a number.
+    private var sortNumber: Double? {
+        switch self {
+        case .number(let value): value
+        case .time(let milliseconds): Double(milliseconds)
+        case .bool(let value): value ? 1 : 0
+        case .string(let text): Self.parseNumber(text)
+        case .json, .null: nil
+        }
+    }
+
+    static func naturalOrder(_ left: String, _ right: String) -> Bool {
+        let a = chunks(left)
+        let b = chunks(right)
+        for (x, y) in zip(a, b) where x != y {
+            if x.isDigits && y.isDigits {
+                if x.text.count != y.text.count { return x.text.count < y.text.count }
+                return x.text.unicodeScalars.lexicographicallyPrecedes(y.text.unicodeScalars)
+            }
+            return x.text.unicodeScalars.lexicographicallyPrecedes(y.text.unicodeScalars)
+        }
+        return a.count < b.count
+    }
+
+    private struct Chunk: Equatable {
+        let text: Substring
+        let isDigits: Bool
+    }
+
+    private static func chunks(_ text: String) -> [Chunk] {
+        var result: [Chunk] = []
+        var start = text.startIndex
+        while start < text.endIndex {
+            let digits = text[start].isASCII && text[start].isNumber
+            var end = text.index(after: start)
+            while end < text.endIndex, (text[end].isASCII && text[end].isNumber) == digits {
+                end = text.index(after: end)
+            }
+            result.append(Chunk(text: text[start..<end], isDigits: digits))
+            start = end
+        }
+        return result
     }
 }

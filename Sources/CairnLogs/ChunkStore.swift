@@ -191,7 +191,7 @@ struct ChunkStore: Sendable {
         }
     }
 
-    private func page(
+    func page(
         _ scan: Scan, low: Int64, high: Int64, cursor: (timestamp: Int64, chunk: Int64)?,
         on connection: PostgresConnection
     ) async throws -> [ChunkRow] {
@@ -242,5 +242,28 @@ struct ChunkStore: Sendable {
             header: .init(
                 minTimestamp: row.minTimestamp, firstSequence: row.firstSequence, ingestionTime: row.ingestionTime),
             streamID: row.streamID, expectedCount: Int(row.eventCount), where: keep, visit: visit)
+    }
+}
+
+extension ChunkStore {
+    /// Visits every chunk of a group's streams whose span overlaps `[start, end)`, a page at a time on
+    /// `connection` (the caller's snapshot), oldest first by `min_ts` or newest first by `max_ts`, until `visit`
+    /// returns false.
+    func visitChunks(
+        account: String, group: Int64, streams: [Int64], start: Int64, end: Int64, newestFirst: Bool,
+        on connection: PostgresConnection, visit: (ChunkRow) async throws -> Bool
+    ) async throws {
+        guard !streams.isEmpty, start < end else { return }
+        let scan = Scan(
+            account: account, group: group, streams: streams, start: start, end: end, forward: !newestFirst, limit: 1)
+        var cursor: (timestamp: Int64, chunk: Int64)?
+        while true {
+            let rows = try await page(scan, low: start, high: end, cursor: cursor, on: connection)
+            for row in rows {
+                guard try await visit(row) else { return }
+            }
+            guard rows.count == Self.pageSize, let last = rows.last else { return }
+            cursor = (newestFirst ? last.maxTimestamp : last.minTimestamp, last.chunkID)
+        }
     }
 }

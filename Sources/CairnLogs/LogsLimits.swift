@@ -26,6 +26,13 @@ public enum LogsLimits {
     ]
     public static let logGroupClasses = ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]
     public static let orderByValues = ["LogStreamName", "LastEventTime"]
+    /// StartQuery: at most 50 log groups (`logGroupNames`, `logGroupIdentifiers`).
+    public static let queryGroups = 50
+    /// StartQuery `limit`: 1–100,000 (the model), 10,000 when not given (AWS's current default).
+    public static let queryResultsLimit = 100_000
+    public static let queryDefaultLimit = 10_000
+    /// GetQueryResults `maxItems`: at most 10,000 rows a page, which is also the page when not given.
+    public static let queryResultsPage = 10_000
 }
 
 /// PutLogEvents, GetLogEvents and FilterLogEvents limits.

@@ -91,6 +91,32 @@ extension LogsService {
             Operation(
                 .logs, "ListTagsForResource", roles: .readers, input: ResourceARNRequest.self,
                 handler: tags.listTagsForResource),
+            Operation(
+                .logs, "StartQuery", roles: .readers, input: StartQueryRequest.self, handler: insights.startQuery),
+            Operation(
+                .logs, "GetQueryResults", roles: .readers, input: GetQueryResultsRequest.self,
+                handler: insights.getQueryResults),
+            Operation(.logs, "StopQuery", roles: .readers, input: QueryIDRequest.self, handler: insights.stopQuery),
+            Operation(
+                .logs, "DescribeQueries", roles: .readers, input: DescribeQueriesRequest.self,
+                handler: insights.describeQueries),
+            Operation(
+                .logs, "ListLogGroupsForQuery", roles: .readers, input: ListLogGroupsForQueryRequest.self,
+                handler: insights.listLogGroupsForQuery),
+            Operation(
+                .logs, "PutQueryDefinition", roles: .readers, input: PutQueryDefinitionRequest.self,
+                handler: queryDefinitions.putQueryDefinition),
+            Operation(
+                .logs, "DescribeQueryDefinitions", roles: .readers, input: DescribeQueryDefinitionsRequest.self,
+                handler: queryDefinitions.describeQueryDefinitions),
+            Operation(
+                .logs, "DeleteQueryDefinition", roles: .readers, input: QueryDefinitionIDRequest.self,
+                handler: queryDefinitions.deleteQueryDefinition),
+            Operation(
+                .logs, "GetLogGroupFields", roles: .readers, input: GetLogGroupFieldsRequest.self,
+                handler: events.getLogGroupFields),
+            Operation(
+                .logs, "GetLogRecord", roles: .readers, input: GetLogRecordRequest.self, handler: events.getLogRecord),
         ]
         // A data key that cannot be used (disabled, withdrawn or destroyed key) answers as AWS does.
         return declared.map { operation in

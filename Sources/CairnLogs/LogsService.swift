@@ -24,6 +24,9 @@ public struct LogsService: Sendable {
     let subscriptions: SubscriptionHandlers
     let destinations: DestinationHandlers
     let tags: TagHandlers
+    let queries: QueryStore
+    let insights: InsightsHandlers
+    let queryDefinitions: QueryDefinitionHandlers
 
     public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
         let pageToken = PageToken(key: pageTokenKey)
@@ -50,6 +53,10 @@ public struct LogsService: Sendable {
         subscriptions = SubscriptionHandlers(
             database: database, pageToken: pageToken, groups: groups, filters: filters, destinations: destinations)
         tags = TagHandlers(database: database, groups: groups)
+        queries = QueryStore(database: database, keyRing: keyRing)
+        insights = InsightsHandlers(
+            database: database, pageToken: pageToken, groups: groups, queries: queries, quotas: quotas, audit: audit)
+        queryDefinitions = QueryDefinitionHandlers(database: database, pageToken: pageToken)
     }
 
     /// The queue subscription deliveries travel on.

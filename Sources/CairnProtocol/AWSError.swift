@@ -4,11 +4,14 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: String
     public let message: String
     public let status: Int
+    /// Members the error shape carries beside `message`, as JSON text (`"queryCompileError":{…}`), for JSON bodies.
+    public let members: String?
 
-    public init(_ code: String, _ message: String, status: Int = 400) {
+    public init(_ code: String, _ message: String, status: Int = 400, members: String? = nil) {
         self.code = code
         self.message = message
         self.status = status
+        self.members = members
     }
 
     public var description: String { "\(code): \(message)" }
@@ -74,7 +77,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The JSON 1.1 error body.
     public var jsonBody: [UInt8] {
-        Array(#"{"__type":"\#(JSONText.escape(code))","message":"\#(JSONText.escape(message))"}"#.utf8)
+        let extra = members.map { "," + $0 } ?? ""
+        return Array(
+            #"{"__type":"\#(JSONText.escape(code))","message":"\#(JSONText.escape(message))"\#(extra)}"#.utf8)
     }
 }
 

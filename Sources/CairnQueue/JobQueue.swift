@@ -160,6 +160,19 @@ public struct JobQueue: Sendable {
         }
     }
 
+    /// Keeps a long job's claim: hides it for another visibility timeout from now, if this attempt still holds it.
+    /// Returns false when it does not (another worker has taken the job over).
+    public func extend(_ job: Job, policy: RetryPolicy) async throws -> Bool {
+        let visibleAt = clock.milliseconds + policy.visibilityMilliseconds
+        let rows = try await database.query(
+            """
+            UPDATE jobs SET visible_at = \(visibleAt) WHERE job_id = \(job.id) AND attempts = \(job.attempt)
+            RETURNING job_id
+            """)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
     /// A failed attempt: `JobState.fail` decides between a retry after the backoff and the dead letters.
     /// Nothing happens if `worker` no longer holds this attempt.
     public func fail(_ job: Job, worker: String, error: String, policy: RetryPolicy, jitter: Double) async throws {

@@ -97,7 +97,7 @@ import Testing
         #expect(row["joined"] == "hello-x")
         #expect(row["part"] == "ell")
         #expect(row["swapped"] == "heLLo")
-        #expect(row["has"] == "true")
+        #expect(row["has"] == "1")
         #expect(row["trimmed"] == "a")
         #expect(row["left"] == "a")
         #expect(row["a"] == "2.5")
@@ -124,11 +124,12 @@ import Testing
               isIpv6InSubnet(ip, "2001:db8::/32") as inDoc, jsonStringify(jsonParse(@message)) as again | sort ip
             """,
             [#"{"ip":"10.1.2.3"}"#, #"{"ip":"2001:db8::1"}"#, #"{"ip":"300.1.1.1"}"#])
-        #expect(rows.map { $0["valid"] } == ["true", "true", "false"])
-        #expect(rows.map { $0["v4"] } == ["true", "false", "false"])
-        #expect(rows.map { $0["v6"] } == ["false", "true", "false"])
-        #expect(rows.map { $0["inTen"] } == ["true", "false", "false"])
-        #expect(rows.map { $0["inDoc"] } == ["false", "true", "false"])
+        // Natural order: 10.1.2.3, 300.1.1.1, 2001:db8::1 (runs of digits by length first).
+        #expect(rows.map { $0["valid"] } == ["1", "0", "1"])
+        #expect(rows.map { $0["v4"] } == ["1", "0", "0"])
+        #expect(rows.map { $0["v6"] } == ["0", "0", "1"])
+        #expect(rows.map { $0["inTen"] } == ["1", "0", "0"])
+        #expect(rows.map { $0["inDoc"] } == ["0", "0", "1"])
         #expect(rows[0]["again"] == #"{"ip":"10.1.2.3"}"#)
         let member = try Self.run(
             "fields jsonParse(@message) as parsed | fields parsed.a.b as inner", [#"{"a":{"b":42}}"#])
@@ -219,5 +220,35 @@ import Testing
             try QueryPlan.compile("fields @timestamp, @message | sort @timestamp desc | limit 20", limit: 100)
                 .newestLimit == 20)
         #expect(try QueryPlan.compile("stats count(*)", limit: 100).newestLimit == nil)
+    }
+
+    /// AWS's documented ascending order ("updated natural sort"), given shuffled.
+    @Test func sortIsAWSsNaturalOrder() throws {
+        let expected = [
+            "!:", "#", "*%04", "0#", "5A", "111A", "2345_", "@", "@_", "A", "A9876fghj", "a12345hfh", "0", "01", "1",
+            "2", "3",
+        ]
+        var shuffled = expected
+        shuffled.reverse()
+        shuffled.swapAt(0, 7)
+        let events = shuffled.map { #"{"v":"\#($0)"}"# }
+        let ascending = try Self.run("fields v | sort v asc", events)
+        #expect(ascending.map { $0["v"]! } == expected)
+        let descending = try Self.run("fields v | sort v desc", events)
+        #expect(descending.map { $0["v"]! } == expected.reversed())
+    }
+
+    @Test func dedupKeepsRowsMissingAField() throws {
+        let rows = try Self.run("fields k | dedup k", ["k=a", "other", "k=a", "other"])
+        #expect(rows.count == 3)
+    }
+
+    @Test func atMostTwoStatsWithSortAfterTheSecond() throws {
+        #expect(throws: QueryError.self) {
+            try QueryPlan.compile("stats count(*) by a | stats count(*) by b | stats count(*)", limit: 10)
+        }
+        #expect(throws: QueryError.self) {
+            try QueryPlan.compile("stats count(*) as n by a | sort n | stats avg(n)", limit: 10)
+        }
     }
 }

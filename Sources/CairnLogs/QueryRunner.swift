@@ -1,0 +1,259 @@
+import CairnChunks
+import CairnInsights
+import CairnKeys
+import CairnProtocol
+public import CairnQueue
+import CairnStore
+import Foundation
+public import Logging
+import NIOCore
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Runs Logs Insights queries from the `insights-query` queue. A query reads its groups' chunks in one snapshot
+/// per group (newest first when only the newest events matter), skips chunks outside the time range, drops
+/// events that lack the filter's literal terms before decoding them into fields, and streams the rest through
+/// the plan. Partial results are sealed and stored about every second while it runs; StopQuery is noticed as
+/// often. A worker killed mid-query loses its claim and the query runs again from the start (results are
+/// replaced whole, never added to).
+public struct QueryRunner: Service, CustomStringConvertible {
+    public var description: String { "QueryRunner" }
+
+    public static let queue = "insights-query"
+    /// A claim is kept alive while the query runs; a dead worker's query is taken over after 30 s.
+    public static let policy = RetryPolicy(
+        maxAttempts: 3, baseDelayMilliseconds: 1000, maxDelayMilliseconds: 10_000, visibilityMilliseconds: 30_000)
+    /// AWS times a query out after 60 minutes.
+    static let timeoutMilliseconds: Int64 = 60 * 60_000
+    /// How often a running query checks for StopQuery, stores partial results and keeps its claim.
+    static let checkInterval: Duration = .milliseconds(500)
+    static let partialResultsInterval: Duration = .seconds(1)
+
+    let logs: LogsService
+    let concurrency: Int
+    let logger: Logger
+
+    public init(logs: LogsService, concurrency: Int = 2, logger: Logger) {
+        self.logs = logs
+        self.concurrency = concurrency
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let worker = QueueWorker(
+            database: logs.database, queue: Self.queue, policy: Self.policy, concurrency: concurrency, batchSize: 1,
+            pollInterval: .milliseconds(500), logger: logger
+        ) { job in try await run(job) }
+        try await worker.run()
+    }
+
+    struct QueryJob: Codable {
+        let query: UUID
+    }
+
+    enum Outcome {
+        case complete
+        case stopped
+        case timedOut
+    }
+
+    func run(_ job: Job) async throws {
+        let payload = try JSONDecoder().decode(QueryJob.self, from: Data(job.payload.utf8))
+        guard let query = try await start(payload.query) else { return }
+        let plan: QueryPlan
+        let resultsKey: (key: [UInt8], sealed: [UInt8], layers: [KeyLayer])
+        do {
+            plan = try QueryPlan.compile(query.queryString, limit: query.limit)
+            resultsKey = try await logs.queries.newResultsKey(for: query)
+        } catch let error as QueryError {
+            try await finish(query, status: "Failed", failure: error.message)
+            return
+        } catch let error as DataKeyError {
+            try await finish(query, status: "Failed", failure: error.awsError.message)
+            return
+        }
+        let layerText = String(decoding: try JSONEncoder().encode(resultsKey.layers), as: UTF8.self)
+        try await logs.database.query(
+            """
+            UPDATE insights_queries SET results = NULL, results_key = \(ByteBuffer(bytes: resultsKey.sealed)),
+                key_layers = \(layerText)::jsonb
+            WHERE query_id = \(query.id) AND status = 'Running'
+            """)
+        let execution = QueryExecution(plan: plan, now: WallClock.system.milliseconds)
+        let progress = Progress(query: query, job: job, execution: execution, key: resultsKey.key)
+        let outcome: Outcome
+        do {
+            outcome = try await scan(query, plan: plan, progress)
+        } catch let error as DataKeyError {
+            try await finish(query, status: "Failed", failure: error.awsError.message)
+            return
+        }
+        let status =
+            switch outcome {
+            case .complete: "Complete"
+            case .stopped: "Cancelled"
+            case .timedOut: "Timeout"
+            }
+        if outcome == .stopped { return }  // StopQuery already recorded it
+        try await store(progress, status: status)
+    }
+
+    /// Marks the query running; nil when it is no longer waiting (stopped meanwhile) or gone.
+    private func start(_ id: UUID) async throws -> StoredQuery? {
+        let now = WallClock.system.milliseconds
+        let rows = try await logs.database.query(
+            """
+            UPDATE insights_queries SET status = 'Running', started_at = COALESCE(started_at, \(now))
+            WHERE query_id = \(id) AND status IN ('Scheduled', 'Running') RETURNING query_id
+            """)
+        var found = false
+        for try await _ in rows.decode(UUID.self) { found = true }
+        return found ? try await logs.queries.query(id) : nil
+    }
+
+    /// The running state of one query: counters, the execution, and when it last looked around.
+    final class Progress {
+        let query: StoredQuery
+        let job: Job
+        let execution: QueryExecution
+        let key: [UInt8]
+
+        init(query: StoredQuery, job: Job, execution: QueryExecution, key: [UInt8]) {
+            self.query = query
+            self.job = job
+            self.execution = execution
+            self.key = key
+        }
+
+        var recordsScanned = 0
+        var bytesScanned = 0
+        var lastCheck = ContinuousClock.now
+        var lastPartial = ContinuousClock.now
+        var lastExtension = ContinuousClock.now
+    }
+
+    private func scan(_ query: StoredQuery, plan: QueryPlan, _ progress: Progress) async throws -> Outcome {
+        let terms = plan.requiredTerms.map { Array($0.utf8) }
+        let newestFirst = plan.newestLimit != nil
+        for (index, source) in query.sources.enumerated() {
+            let owner = Caller(accountID: source.owner, region: query.region, accessKeyID: "", role: .reader)
+            guard let group = try? await logs.events.groups.resolve(source.name, owner), group.id == source.group
+            else { continue }  // deleted since the query started: nothing of it is readable
+            let streams = try await logs.events.streamNames(group: group.id, names: nil, prefix: nil, owner)
+            let (start, end) = LogEventHandlers.readableRange(
+                query.start, query.end + 1000, retentionDays: group.retentionDays)
+            let log = "\(source.owner):\(source.name)"
+            var outcome = Outcome.complete
+            try await logs.database.snapshot { connection in
+                try await logs.chunks.visitChunks(
+                    account: source.owner, group: group.id, streams: Array(streams.keys).sorted(), start: start,
+                    end: end, newestFirst: newestFirst, on: connection
+                ) { chunk in
+                    if let cutoff = progress.execution.oldestUseful, chunk.maxTimestamp < cutoff { return false }
+                    progress.recordsScanned += Int(chunk.eventCount)
+                    progress.bytesScanned += Int(chunk.rawBytes)
+                    let streamName = streams[chunk.streamID] ?? ""
+                    try await logs.chunks.forEachEvent(
+                        of: chunk, source.owner, where: { message in Self.containsAll(terms, message) }
+                    ) { event in
+                        guard event.timestamp >= start, event.timestamp < end else { return }
+                        progress.execution.add(
+                            LogRecord(
+                                timestamp: event.timestamp, ingestionTime: event.ingestionTime,
+                                message: String(decoding: event.message, as: UTF8.self), logStream: streamName,
+                                log: log,
+                                pointer: RecordPointer(
+                                    source: index, stream: event.streamID, timestamp: event.timestamp,
+                                    sequence: event.sequence)))
+                    }
+                    if let stop = try await lookAround(progress) {
+                        outcome = stop
+                        return false
+                    }
+                    return !progress.execution.isSatisfied
+                }
+            }
+            if outcome != .complete { return outcome }
+            if progress.execution.isSatisfied { break }
+        }
+        return .complete
+    }
+
+    /// Every so often: stops on StopQuery or the timeout, stores partial results, keeps the job's claim.
+    private func lookAround(_ progress: Progress) async throws -> Outcome? {
+        let now = ContinuousClock.now
+        guard now - progress.lastCheck >= Self.checkInterval else { return nil }
+        progress.lastCheck = now
+        let rows = try await logs.database.query(
+            "SELECT status, started_at FROM insights_queries WHERE query_id = \(progress.query.id)")
+        var status = "Cancelled"
+        var startedAt = WallClock.system.milliseconds
+        for try await (current, started) in rows.decode((String, Int64?).self) {
+            status = current
+            startedAt = started ?? startedAt
+        }
+        if status != "Running" { return .stopped }
+        if WallClock.system.milliseconds - startedAt >= Self.timeoutMilliseconds { return .timedOut }
+        if now - progress.lastExtension >= .seconds(10) {
+            progress.lastExtension = now
+            guard try await JobQueue(database: logs.database).extend(progress.job, policy: Self.policy) else {
+                return .stopped  // another worker took the query over
+            }
+        }
+        if now - progress.lastPartial >= Self.partialResultsInterval {
+            progress.lastPartial = now
+            try await storePartial(progress)
+        }
+        return nil
+    }
+
+    static func containsAll(_ terms: [[UInt8]], _ message: ArraySlice<UInt8>) -> Bool {
+        terms.allSatisfy { message.firstRange(of: $0) != nil }
+    }
+
+    private func rows(_ progress: Progress) -> [[ResultField]] {
+        let caller = Caller(
+            accountID: progress.query.account, region: progress.query.region, accessKeyID: "", role: .reader)
+        let sources = progress.query.sources
+        return progress.execution.results { pointer in
+            logs.events.pageToken.make(
+                [
+                    sources[pointer.source].owner, String(sources[pointer.source].group), sources[pointer.source].name,
+                    String(pointer.stream), String(pointer.timestamp), String(pointer.sequence),
+                ], operation: LogEventHandlers.recordPointerScope, caller: caller)
+        }
+    }
+
+    private func storePartial(_ progress: Progress) async throws {
+        let sealed = try QueryStore.seal(rows(progress), key: progress.key, query: progress.query.id)
+        try await logs.database.query(
+            """
+            UPDATE insights_queries SET results = \(ByteBuffer(bytes: sealed)),
+                records_matched = \(Double(progress.execution.recordsMatched)),
+                records_scanned = \(Double(progress.recordsScanned)), bytes_scanned = \(Double(progress.bytesScanned))
+            WHERE query_id = \(progress.query.id) AND status = 'Running' AND results_key IS NOT NULL
+            """)
+    }
+
+    /// Stores the final results and status, unless StopQuery came first.
+    private func store(_ progress: Progress, status: String) async throws {
+        let sealed = try QueryStore.seal(rows(progress), key: progress.key, query: progress.query.id)
+        try await logs.database.query(
+            """
+            UPDATE insights_queries SET status = \(status), finished_at = \(WallClock.system.milliseconds),
+                results = \(ByteBuffer(bytes: sealed)),
+                records_matched = \(Double(progress.execution.recordsMatched)),
+                records_scanned = \(Double(progress.recordsScanned)), bytes_scanned = \(Double(progress.bytesScanned))
+            WHERE query_id = \(progress.query.id) AND status = 'Running'
+            """)
+    }
+
+    private func finish(_ query: StoredQuery, status: String, failure: String) async throws {
+        try await logs.database.query(
+            """
+            UPDATE insights_queries SET status = \(status), finished_at = \(WallClock.system.milliseconds),
+                failure = \(failure)
+            WHERE query_id = \(query.id) AND status = 'Running'
+            """)
+    }
+}
