@@ -3,7 +3,8 @@ import Testing
 
 /// Every operation in the registry has a scripted success and a scripted error in the operation tests.
 @Suite struct OperationCoverageTests {
-    static let scripts = LogsOperationTests.all + KeyOperationTests.all + [MetricsOperationTests.script]
+    static let scripts =
+        LogsOperationTests.all + InsightsOperationTests.all + KeyOperationTests.all + [MetricsOperationTests.script]
 
     @Test func everyRegisteredOperationSucceedsAndFailsInAScript() {
         let calls = Self.scripts.flatMap { $0 }

@@ -1,4 +1,5 @@
 import CairnProtocol
+import CairnServer
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -18,8 +19,11 @@ struct ScriptedCall: Sendable {
     let target: String
     let body: String
     let expectation: Expectation
-    /// Placeholder name → the path of a string in the response, taken for later calls.
+    /// Placeholder name → the path of a string in the response (object keys, or list positions as numbers), taken
+    /// for later calls.
     let captures: [String: [String]]
+    /// Repeat the call until it succeeds with every fragment (for work a worker finishes later), for up to a minute.
+    var eventually = false
 
     var isSuccess: Bool {
         if case .success = expectation { return true }
@@ -42,6 +46,15 @@ enum Script {
         ScriptedCall(target: target, body: body, expectation: .success(fragments), captures: capture)
     }
 
+    /// A call that must succeed with `fragments` once the workers have done their part.
+    static func eventually(
+        _ target: String, _ body: String, contains fragments: [String], capture: [String: [String]] = [:]
+    ) -> ScriptedCall {
+        var call = ScriptedCall(target: target, body: body, expectation: .success(fragments), captures: capture)
+        call.eventually = true
+        return call
+    }
+
     static func fails(_ target: String, _ body: String, _ type: String, message: String? = nil) -> ScriptedCall {
         ScriptedCall(target: target, body: body, expectation: .error(type, message: message), captures: [:])
     }
@@ -49,20 +62,30 @@ enum Script {
     /// Runs `calls` in order against the application `cairn serve` runs, on a fresh database, signed by its
     /// admin key; `<<now>>` is the current time in milliseconds, `<<hourAgo>>` and `<<soon>>` an hour before and a
     /// minute after it in seconds.
-    static func run(_ calls: [ScriptedCall]) async throws {
-        try await ApplicationTests.withApplication { client in
+    static func run(_ calls: [ScriptedCall], role: Configuration.Role = .api) async throws {
+        try await ApplicationTests.withApplication(role: role) { client, _, _ in
             let seconds = Int64(Date().timeIntervalSince1970)
             var values = [
                 "now": String(seconds * 1000), "hourAgo": String(seconds - 3600), "soon": String(seconds + 60),
             ]
             for call in calls {
                 let body = Array(fill(call.body, values).utf8)
-                let (status, text) = try await client.execute(
-                    uri: "/", method: .post,
-                    headers: ApplicationTests.signedHeaders(
-                        target: call.target, body: body, service: call.signingService),
-                    body: ByteBuffer(bytes: body)
-                ) { response in (response.status, String(buffer: response.body)) }
+                let deadline = ContinuousClock.now + .seconds(60)
+                var status: HTTPResponse.Status
+                var text: String
+                repeat {
+                    (status, text) = try await client.execute(
+                        uri: "/", method: .post,
+                        headers: ApplicationTests.signedHeaders(
+                            target: call.target, body: body, service: call.signingService),
+                        body: ByteBuffer(bytes: body)
+                    ) { response in (response.status, String(buffer: response.body)) }
+                    guard call.eventually, case .success(let fragments) = call.expectation,
+                        status != .ok || !fragments.allSatisfy({ text.contains(fill($0, values)) }),
+                        ContinuousClock.now < deadline
+                    else { break }
+                    try await Task.sleep(for: .milliseconds(100))
+                } while true
                 let answer = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
                 switch call.expectation {
                 case .success(let fragments):
@@ -79,7 +102,12 @@ enum Script {
                     }
                 }
                 for (name, path) in call.captures {
-                    let value = path.reduce(answer as Any?) { node, key in (node as? [String: Any])?[key] }
+                    let value = path.reduce(answer as Any?) { node, key in
+                        if let list = node as? [Any], let index = Int(key) {
+                            return list.indices.contains(index) ? list[index] : nil
+                        }
+                        return (node as? [String: Any])?[key]
+                    }
                     let captured = try #require(value as? String, "\(call.target): no \(path) in \(text)")
                     values[name] = captured
                 }
