@@ -70,6 +70,7 @@ let package = Package(
         ),
         .target(
             name: "CairnInsights",
+            dependencies: ["CairnFilter"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,3 +1,5 @@
+import CairnFilter
+
 /// Evaluates compiled expressions on a row. `now` is when the query started (epoch ms); `aggregates` holds a
 /// `stats` group's aggregation results while its output expressions are evaluated.
 struct Evaluator {
@@ -40,8 +42,11 @@ struct Evaluator {
                 evaluate(left, &row, aggregates: aggregates).isTrue
                     || evaluate(right, &row, aggregates: aggregates).isTrue)
         case .like, .notLike, .matches:
-            guard case .pattern(let pattern) = right, let text = evaluate(left, &row, aggregates: aggregates).text
-            else { return .bool(false) }
+            guard case .pattern(let pattern) = right else { return .bool(false) }
+            if case .field(let name) = left, let literal = pattern.literalBytes, let bytes = row.rawBytes(name) {
+                return .bool(ByteSearch.contains(bytes, literal) != (op == .notLike))
+            }
+            guard let text = evaluate(left, &row, aggregates: aggregates).text else { return .bool(false) }
             return .bool(pattern.matches(text) != (op == .notLike))
         case .in, .notIn:
             let value = evaluate(left, &row, aggregates: aggregates)

@@ -1,8 +1,10 @@
-/// One log event as a query reads it.
+/// One log event as a query reads it. The message stays bytes (often a slice of the decoded chunk) until a
+/// command needs it as text or its fields.
 public struct LogRecord: Sendable {
     public var timestamp: Int64
     public var ingestionTime: Int64
-    public var message: String
+    public var messageBytes: ArraySlice<UInt8>
+    public var message: String { String(decoding: messageBytes, as: UTF8.self) }
     public var logStream: String
     /// `@log`: `account-id:group-name`.
     public var log: String
@@ -10,15 +12,31 @@ public struct LogRecord: Sendable {
     public var pointer: RecordPointer
 
     public init(
-        timestamp: Int64, ingestionTime: Int64, message: String, logStream: String, log: String,
+        timestamp: Int64, ingestionTime: Int64, messageBytes: ArraySlice<UInt8>, logStream: String, log: String,
         pointer: RecordPointer
     ) {
         self.timestamp = timestamp
         self.ingestionTime = ingestionTime
-        self.message = message
+        self.messageBytes = messageBytes
         self.logStream = logStream
         self.log = log
         self.pointer = pointer
+    }
+
+    public init(
+        timestamp: Int64, ingestionTime: Int64, message: String, logStream: String, log: String,
+        pointer: RecordPointer
+    ) {
+        self.init(
+            timestamp: timestamp, ingestionTime: ingestionTime, messageBytes: Array(message.utf8)[...],
+            logStream: logStream, log: log, pointer: pointer)
+    }
+
+    /// The same record owning its message bytes: kept rows must not hold whole chunks alive.
+    func detached() -> LogRecord {
+        var copy = self
+        copy.messageBytes = Array(messageBytes)[...]
+        return copy
     }
 
     /// The fields found in the message: a JSON object's leaves (`a.b`, `list.0`), else `key=value` pairs.
@@ -29,16 +47,15 @@ public struct LogRecord: Sendable {
     /// too, for `unnest` and `jsonStringify`).
     func discover() -> (fields: [(String, Value)], document: JSONValue?) {
         var fields: [(String, Value)] = []
-        let utf8 = message.utf8
-        if let first = utf8.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{"),
-            let json = JSONValue.parse(Array(utf8))
+        if let first = messageBytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{"),
+            let json = JSONValue.parse(Array(messageBytes))
         {
             json.flatten(into: &fields, limit: Self.maximumFields)
             // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`).
             for index in fields.indices where fields[index].0.hasPrefix("@") { fields[index].0 = "@" + fields[index].0 }
             return (fields, json)
         }
-        Self.keyValuePairs(in: message, into: &fields)
+        Self.keyValuePairs(in: messageBytes, into: &fields)
         return (fields, nil)
     }
 
@@ -53,8 +70,8 @@ public struct LogRecord: Sendable {
     public static let maximumFields = 200
 
     /// `key=value` and `key="quoted value"` pairs, keys starting with a letter or `_`.
-    static func keyValuePairs(in message: String, into fields: inout [(String, Value)]) {
-        let bytes = Array(message.utf8)
+    static func keyValuePairs(in message: ArraySlice<UInt8>, into fields: inout [(String, Value)]) {
+        let bytes = Array(message)
         var index = 0
         func isKeyByte(_ byte: UInt8) -> Bool {
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
@@ -111,10 +128,24 @@ public struct RecordPointer: Sendable, Hashable {
 struct Row {
     var values: [String: Value] = [:]
     var record: LogRecord?
+    private var messageText: String?
     private var discovered: [String: Value]?
     private var document: JSONValue?
 
     init(record: LogRecord?) { self.record = record }
+
+    /// The bytes of `@message` while no command has replaced it: searched without making text of them.
+    func rawBytes(_ name: String) -> ArraySlice<UInt8>? {
+        guard name == "@message", values[name] == nil else { return nil }
+        return record?.messageBytes
+    }
+
+    /// The row owning everything it holds (see `LogRecord.detached`).
+    func detached() -> Row {
+        var copy = self
+        copy.record = record?.detached()
+        return copy
+    }
     init(values: [String: Value]) { self.values = values }
 
     mutating func value(_ name: String) -> Value {
@@ -122,7 +153,11 @@ struct Row {
         guard let record else { return member(name) }
         switch name {
         case "@timestamp": return .time(record.timestamp)
-        case "@message": return .string(record.message)
+        case "@message":
+            if let messageText { return .string(messageText) }
+            let text = record.message
+            messageText = text
+            return .string(text)
         case "@logStream": return .string(record.logStream)
         case "@log": return .string(record.log)
         case "@ingestionTime": return .time(record.ingestionTime)

@@ -55,6 +55,14 @@ public final class QueryExecution {
         return sort.cutoffTime
     }
 
+    /// `count` events at times that all fall in the period of `time` (see `QueryPlan.headerCountPeriod`),
+    /// counted without reading them.
+    public func addCount(_ count: Int, at time: Int64) {
+        guard plan.headerCountPeriod != nil, let stats = runners.first as? StatsRunner else { return }
+        recordsMatched += count
+        stats.add(count: count, at: time, evaluator)
+    }
+
     public func add(_ record: LogRecord) {
         push(Row(record: record), at: 0)
     }

@@ -31,6 +31,9 @@ public struct QueryPlan: @unchecked Sendable {
     /// Set when the results are the `n` newest events that pass the streaming stages: reading newest first,
     /// the engine can stop once `n` are held and the rest are older.
     public let newestLimit: Int?
+    /// Set when the query starts with `stats count(*)` grouped by nothing (0) or only by `bin(period)` (the period,
+    /// ms): a chunk whose events all fall in one period adds its event count from its header, unread.
+    public let headerCountPeriod: Int64?
 
     /// The columns shown when a query picks none (no `fields`, `display` or `stats`).
     public static let defaultColumns = ["@timestamp", "@message"]
@@ -121,7 +124,8 @@ public struct QueryPlan: @unchecked Sendable {
         let kept = Self.keepingOnlyWhatLimitsNeed(stages)
         return QueryPlan(
             stages: kept, columns: columns ?? defaultColumns, rowsAreEvents: rowsAreEvents,
-            requiredTerms: requiredTerms, newestLimit: Self.newestLimit(kept))
+            requiredTerms: requiredTerms, newestLimit: Self.newestLimit(kept),
+            headerCountPeriod: Self.headerCountPeriod(kept))
     }
 
     /// Filters, and `fields` that do not replace `@message`: a prefilter on the message still holds after them.
@@ -131,6 +135,17 @@ public struct QueryPlan: @unchecked Sendable {
         case .assign(let assignments): !assignments.contains { $0.0 == "@message" }
         default: false
         }
+    }
+
+    static func headerCountPeriod(_ stages: [Stage]) -> Int64? {
+        guard case .stats(let groups, _, let calls)? = stages.first,
+            calls.allSatisfy({ $0.function == .count && $0.argument == nil })
+        else { return nil }
+        if groups.isEmpty { return 0 }
+        guard groups.count == 1, case .call(.bin, let arguments) = groups[0].1, arguments.count == 1,
+            case .constant(.number(let period)) = arguments[0], period >= 1
+        else { return nil }
+        return Int64(period)
     }
 
     static func sortsOrLimits(_ stage: Stage) -> Bool {

@@ -126,6 +126,20 @@ final class StatsRunner: StageRunner {
     }
 
     /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
+    /// Counts `count` events at `time` for `count(*)`-only stats (the plan checked that it is).
+    func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
+        var row = Row(values: ["@timestamp": .time(time)])
+        let key = groups.map { evaluator.evaluate($0.1, &row) }
+        var group =
+            states[key]
+            ?? {
+                order.append(key)
+                return Array(repeating: AggregationState(), count: calls.count)
+            }()
+        for index in group.indices { group[index].count += count }
+        states[key] = group
+    }
+
     override func finish(_ evaluator: Evaluator, _ next: (Row) -> Void) {
         if groups.isEmpty, order.isEmpty { order = [[]] }
         let sorted = order.sorted { left, right in
@@ -168,7 +182,7 @@ final class SortRunner: StageRunner {
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
         var row = row
-        rows.append((keys.map { evaluator.evaluate($0.0, &row) }, row))
+        rows.append((keys.map { evaluator.evaluate($0.0, &row) }, row.detached()))
         if let keep, rows.count >= max(2 * keep, 1024) { trim(to: keep) }
     }
 

@@ -1,4 +1,5 @@
 import CairnChunks
+import CairnFilter
 import CairnInsights
 import CairnKeys
 import CairnProtocol
@@ -152,15 +153,25 @@ public struct QueryRunner: Service, CustomStringConvertible {
                     if let cutoff = progress.execution.oldestUseful, chunk.maxTimestamp < cutoff { return false }
                     progress.recordsScanned += Int(chunk.eventCount)
                     progress.bytesScanned += Int(chunk.rawBytes)
+                    if let period = plan.headerCountPeriod, chunk.minTimestamp >= start, chunk.maxTimestamp < end,
+                        period == 0 || chunk.minTimestamp / period == chunk.maxTimestamp / period
+                    {
+                        progress.execution.addCount(Int(chunk.eventCount), at: chunk.minTimestamp)
+                        return try await lookAround(progress).map { stop in
+                            outcome = stop
+                            return false
+                        } ?? true
+                    }
                     let streamName = streams[chunk.streamID] ?? ""
                     try await logs.chunks.forEachEvent(
-                        of: chunk, source.owner, where: { message in Self.containsAll(terms, message) }
+                        of: chunk, source.owner,
+                        where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } }
                     ) { event in
                         guard event.timestamp >= start, event.timestamp < end else { return }
                         progress.execution.add(
                             LogRecord(
                                 timestamp: event.timestamp, ingestionTime: event.ingestionTime,
-                                message: String(decoding: event.message, as: UTF8.self), logStream: streamName,
+                                messageBytes: event.message, logStream: streamName,
                                 log: log,
                                 pointer: RecordPointer(
                                     source: index, stream: event.streamID, timestamp: event.timestamp,
@@ -205,10 +216,6 @@ public struct QueryRunner: Service, CustomStringConvertible {
             try await storePartial(progress)
         }
         return nil
-    }
-
-    static func containsAll(_ terms: [[UInt8]], _ message: ArraySlice<UInt8>) -> Bool {
-        terms.allSatisfy { message.firstRange(of: $0) != nil }
     }
 
     private func rows(_ progress: Progress) -> [[ResultField]] {

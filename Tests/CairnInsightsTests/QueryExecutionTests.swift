@@ -251,4 +251,28 @@ import Testing
             try QueryPlan.compile("stats count(*) as n by a | sort n | stats avg(n)", limit: 10)
         }
     }
+
+    /// Counting by time needs no event: whole chunks inside one period are counted from their headers.
+    @Test func countsByTimeFromChunkHeaders() throws {
+        let plan = try QueryPlan.compile("stats count(*) as n by bin(1m)", limit: 100)
+        #expect(plan.headerCountPeriod == 60_000)
+        #expect(try QueryPlan.compile("stats count(*)", limit: 100).headerCountPeriod == 0)
+        #expect(try QueryPlan.compile("filter x | stats count(*)", limit: 100).headerCountPeriod == nil)
+        #expect(try QueryPlan.compile("stats count(x) by bin(1m)", limit: 100).headerCountPeriod == nil)
+        #expect(try QueryPlan.compile("stats count(*) by bin(1m), host", limit: 100).headerCountPeriod == nil)
+        let execution = QueryExecution(plan: plan, now: Self.base)
+        execution.addCount(1000, at: Self.base + 5000)
+        execution.add(
+            LogRecord(
+                timestamp: Self.base + 61_000, ingestionTime: Self.base, message: "x", logStream: "s", log: "l",
+                pointer: RecordPointer(source: 0, stream: 1, timestamp: 0, sequence: 0)))
+        let rows = execution.results { _ in "" }.map {
+            Dictionary(uniqueKeysWithValues: $0.map { ($0.field, $0.value) })
+        }
+        #expect(
+            rows == [
+                ["bin(1m)": "2026-12-04 10:00:00.000", "n": "1000"], ["bin(1m)": "2026-12-04 10:01:00.000", "n": "1"],
+            ])
+        #expect(execution.recordsMatched == 1001)
+    }
 }
