@@ -29,7 +29,7 @@ struct AggregationState {
     var best: Value = .null
     var bestTime: Int64 = 0
     var distinct: Set<Value> = []
-    var samples: [Double] = []
+    var samples = QuantileSketch()
 
     /// Distinct values kept by `count_distinct` before it stops growing (AWS's is approximate as well).
     static let distinctLimit = 100_000
@@ -47,7 +47,7 @@ struct AggregationState {
             let delta = number - mean
             mean += delta / Double(count)
             squares += delta * (number - mean)
-            if call.function == .pct { samples.append(number) }
+            if call.function == .pct { samples.add(number) }
         case .min, .max:
             guard !value.isNull else { return }
             if best.isNull || Value.sortsBefore(value, best) == (call.function == .min) && value != best {
@@ -79,7 +79,7 @@ struct AggregationState {
             mean += delta * Double(other.count) / Double(total)
             count = total
             sum += other.sum
-            samples += other.samples
+            samples.merge(other.samples)
         case .min, .max, .sortsfirst, .sortslast:
             var merged = self
             merged.add(call, other.best, time: other.bestTime)
@@ -101,12 +101,7 @@ struct AggregationState {
         case .avg: return count > 0 ? .number(sum / Double(count)) : .null
         case .stddev:
             return count > 1 ? .number((squares / Double(count - 1)).squareRoot()) : (count == 1 ? .number(0) : .null)
-        case .pct:
-            guard !samples.isEmpty else { return .null }
-            let sorted = samples.sorted()
-            // The nearest-rank percentile: the smallest value with at least p% of the values at or below it.
-            let rank = Int((call.percentile / 100 * Double(sorted.count)).rounded(.up))
-            return .number(sorted[max(0, min(sorted.count - 1, rank - 1))])
+        case .pct: return samples.percentile(call.percentile).map(Value.number) ?? .null
         case .min, .max, .earliest, .latest, .sortsfirst, .sortslast: return best
         }
     }
