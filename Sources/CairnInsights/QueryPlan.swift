@@ -39,8 +39,9 @@ public struct QueryPlan: @unchecked Sendable {
     public static let defaultColumns = ["@timestamp", "@message"]
 
     /// Parses and compiles `text`; `limit` is StartQuery's (the most rows a query returns).
+    /// A leading `SOURCE …|` clause is left to the caller (`SourceClause`).
     public static func compile(_ text: String, limit: Int) throws(QueryError) -> QueryPlan {
-        let query = try QueryParser.parse(text)
+        let query = try QueryParser.parse(try SourceClause.split(text).1)
         var compiler = ExpressionCompiler(text: text, aggregations: nil)
         var stages: [Stage] = []
         var columns: [String]?

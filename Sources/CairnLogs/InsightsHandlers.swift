@@ -56,15 +56,21 @@ struct InsightsHandlers: Sendable {
         guard endTime >= startTime else { throw AWSError.queryEndBeforeStart }
         let given = [request.logGroupName != nil, request.logGroupNames != nil, request.logGroupIdentifiers != nil]
         guard given.filter({ $0 }).count <= 1 else { throw AWSError.queryGroupsTwice }
-        let identifiers =
-            request.logGroupIdentifiers ?? request.logGroupNames ?? request.logGroupName.map { [$0] } ?? []
-        guard !identifiers.isEmpty else { throw AWSError.queryGroupsMissing }
         let limit = request.limit ?? LogsLimits.queryDefaultLimit
+        let clause: SourceClause?
         do {
+            clause = try SourceClause.split(queryString).0
             _ = try QueryPlan.compile(queryString, limit: limit)
         } catch {
             throw AWSError.malformedQuery(error, queryString)
         }
+        var identifiers =
+            request.logGroupIdentifiers ?? request.logGroupNames ?? request.logGroupName.map { [$0] } ?? []
+        if let clause {
+            guard identifiers.isEmpty else { throw AWSError.queryGroupsTwice }
+            identifiers = try await groupNames(clause, caller)
+        }
+        guard !identifiers.isEmpty else { throw AWSError.queryGroupsMissing }
         var sources: [QuerySource] = []
         for identifier in identifiers {
             let reference = try await groups.reference(
@@ -127,6 +133,26 @@ struct InsightsHandlers: Sendable {
                     + "\(caller.accountID) from \(startTime) to \(endTime)")
         }
         return StartQueryResponse(queryId: id.uuidString.lowercased())
+    }
+
+    /// The groups a `SOURCE` clause names: quoted names and ARNs, and the caller's groups with a `namePrefix`.
+    private func groupNames(_ clause: SourceClause, _ caller: Caller) async throws -> [String] {
+        var names = clause.names
+        for prefix in clause.namePrefixes {
+            let pattern = LogsService.likeEscaped(prefix) + "%"
+            let rows = try await database.query(
+                """
+                SELECT name FROM log_groups
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name LIKE \(pattern)
+                ORDER BY name LIMIT \(LogsLimits.queryGroups + 1)
+                """)
+            for try await name in rows.decode(String.self) where !names.contains(name) { names.append(name) }
+        }
+        guard names.count <= LogsLimits.queryGroups else {
+            throw AWSError.invalidParameter(
+                "The query names more than \(LogsLimits.queryGroups) log groups; narrow its SOURCE clause.")
+        }
+        return names
     }
 
     /// The caller's query named by `queryId`, or `ResourceNotFoundException`.
@@ -244,6 +270,7 @@ struct InsightsHandlers: Sendable {
 
     /// The query string as AWS shows it back: `SOURCE "<group>" START=<s> END=<s> | <the query>`.
     static func rewritten(_ query: StoredQuery) -> String {
+        if (try? SourceClause.split(query.queryString).0) != nil { return query.queryString }
         let sources = query.sources.map { "\"\($0.name)\"" }.joined(separator: " ")
         return "SOURCE \(sources) START=\(query.start / 1000) END=\(query.end / 1000) | \(query.queryString)"
     }
@@ -278,7 +305,7 @@ extension AWSError {
     static let queryNotFound = AWSError.resourceNotFound("Query does not exist.")
     static let queryEndBeforeStart = AWSError.invalidParameter("End time should not be before the start time")
     static let queryGroupsTwice = AWSError.invalidParameter(
-        "Only one of logGroupName, logGroupNames and logGroupIdentifiers may be specified.")
+        "Only one of logGroupName, logGroupNames, logGroupIdentifiers and a SOURCE command may name the log groups.")
     static let queryGroupsMissing = AWSError.invalidParameter(
         "Log group name, log group names or log group identifiers must be specified.")
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CairnInsights
@@ -149,6 +150,32 @@ import Testing
         #expect(throws: QueryError.self) { try Self.parse("filter " + String(repeating: "-", count: 3_000) + "1") }
         #expect(throws: Never.self) {
             try Self.parse("filter " + String(repeating: "(", count: 50) + "a" + String(repeating: ")", count: 50))
+        }
+    }
+}
+
+/// `SOURCE …|` clauses, as the console and DescribeQueries write them.
+@Suite struct SourceClauseTests {
+    @Test func namesPrefixesAndTheConsolesWindow() throws {
+        let (clause, rest) = try SourceClause.split(#"SOURCE "app/a" "app/b" START=-3600s END=0s | fields @message"#)
+        #expect(clause == SourceClause(names: ["app/a", "app/b"], namePrefixes: []))
+        #expect(rest.trimmingCharacters(in: .whitespaces) == "fields @message")
+        #expect(rest.count == #"SOURCE "app/a" "app/b" START=-3600s END=0s | fields @message"#.count)
+        let prefixed = try SourceClause.split(
+            #"source logGroups(namePrefix: ["a/", "b/"], class: "STANDARD") | stats count(*)"#)
+        #expect(prefixed.0?.namePrefixes == ["a/", "b/"])
+        #expect(try SourceClause.split("fields @message").0 == nil)
+    }
+
+    @Test func errorsPointIntoTheClause() {
+        #expect(throws: QueryError.self) { try SourceClause.split("SOURCE | fields a") }
+        #expect(throws: QueryError.self) { try SourceClause.split(#"SOURCE "a" fields a"#) }
+        #expect(throws: QueryError.self) { try SourceClause.split(#"SOURCE "a""#) }
+        do {
+            _ = try QueryPlan.compile(#"SOURCE "a" | fields nosuch(x)"#, limit: 10)
+            Issue.record("an unknown function compiled")
+        } catch {
+            #expect(error.start == 20)
         }
     }
 }

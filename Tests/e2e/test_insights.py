@@ -132,6 +132,19 @@ def test_the_aws_cli_runs_a_query_across_two_groups(server, logs_a, name):
     assert mine[0]["queryString"].endswith("| filter @message like 'alpha' | fields @message, @log | sort @message")
 
 
+def test_groups_named_in_a_source_command(logs_a, name):
+    start = seed(logs_a, name + "/x", ["from x"])
+    seed(logs_a, name + "/y", ["from y"], start=start + 5)
+    by_name = run(logs_a, f'SOURCE "{name}/x" START=-3600s END=0s | fields @message', start)
+    assert [r["@message"] for r in rows(by_name)] == ["from x"]
+    by_prefix = run(logs_a, f'SOURCE logGroups(namePrefix: ["{name}/"]) | fields @message | sort @message', start)
+    assert [r["@message"] for r in rows(by_prefix)] == ["from x", "from y"]
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.start_query(logGroupName=name + "/x", startTime=0, endTime=10,
+                           queryString=f'SOURCE "{name}/y" | fields @message')
+    assert error_of(excinfo)[0] == "InvalidParameterException"
+
+
 def test_a_monitoring_account_queries_a_linked_source(server, logs_a, logs_b, name):
     start = seed(logs_a, name, ["from the source ERROR", "quiet"])
     arn = f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:{name}"
