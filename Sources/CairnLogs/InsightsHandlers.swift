@@ -165,7 +165,22 @@ struct InsightsHandlers: Sendable {
             let query = try await queries.query(id, account: caller.accountID, region: caller.region),
             query.createdAt >= WallClock.system.milliseconds - Self.retentionMilliseconds
         else { throw AWSError.queryNotFound }
-        return query
+        return try await timedOut(query) ?? query
+    }
+
+    /// A query still waiting or running well past the 60-minute timeout lost its worker for good (its job died):
+    /// it is recorded as `Timeout`, as AWS reports a query that ran out of time.
+    private func timedOut(_ query: StoredQuery) async throws -> StoredQuery? {
+        let now = WallClock.system.milliseconds
+        guard QueryStore.activeStatuses.contains(query.status),
+            query.createdAt < now - QueryRunner.timeoutMilliseconds - 5 * 60_000
+        else { return nil }
+        try await database.query(
+            """
+            UPDATE insights_queries SET status = 'Timeout', finished_at = \(now)
+            WHERE query_id = \(query.id) AND status IN ('Scheduled', 'Running')
+            """)
+        return try await queries.query(query.id)
     }
 
     func getQueryResults(_ request: GetQueryResultsRequest, _ caller: Caller) async throws -> GetQueryResultsResponse {

@@ -58,9 +58,27 @@ public struct QueryRunner: Service, CustomStringConvertible {
         case timedOut
     }
 
+    /// Runs the job's query; on its last attempt a failure is recorded as the query's (`Failed`) rather than left
+    /// `Running`.
     func run(_ job: Job) async throws {
         let payload = try JSONDecoder().decode(QueryJob.self, from: Data(job.payload.utf8))
-        guard let query = try await start(payload.query) else { return }
+        do {
+            try await run(payload.query, job)
+        } catch {
+            guard job.attempt >= job.maxAttempts else { throw error }
+            logger.warning(
+                "query failed", metadata: ["query": "\(payload.query)", "error": "\(String(reflecting: error))"])
+            try await logs.database.query(
+                """
+                UPDATE insights_queries SET status = 'Failed', finished_at = \(WallClock.system.milliseconds),
+                    failure = 'internal error'
+                WHERE query_id = \(payload.query) AND status IN ('Scheduled', 'Running')
+                """)
+        }
+    }
+
+    private func run(_ id: UUID, _ job: Job) async throws {
+        guard let query = try await start(id) else { return }
         let plan: QueryPlan
         let resultsKey: (key: [UInt8], sealed: [UInt8], layers: [KeyLayer])
         do {
