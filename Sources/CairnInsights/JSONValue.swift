@@ -24,10 +24,10 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     /// Parses a whole document; nil unless the bytes are exactly one JSON value (spaces around allowed).
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> JSONValue? where Bytes.Index == Int {
-        var reader = JSONTreeReader(bytes: Array(bytes), index: 0)
+        var reader = JSONTreeReader(bytes: Array(bytes)[...], index: 0)
         guard let value = reader.value(depth: 0) else { return nil }
         reader.skipSpaces()
-        return reader.index == reader.bytes.count ? value : nil
+        return reader.index == reader.bytes.endIndex ? value : nil
     }
 
     /// The member at `path` (object keys, or array positions written as numbers).
@@ -118,16 +118,18 @@ public indirect enum JSONValue: Sendable, Hashable {
 
 /// Reads JSON bytes into a `JSONValue`, refusing anything malformed and nesting deeper than 64.
 struct JSONTreeReader {
-    let bytes: [UInt8]
+    let bytes: ArraySlice<UInt8>
     var index: Int
 
     mutating func skipSpaces() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
     private mutating func literal(_ word: String) -> Bool {
         let utf8 = Array(word.utf8)
-        guard index + utf8.count <= bytes.count, Array(bytes[index..<index + utf8.count]) == utf8 else { return false }
+        guard index + utf8.count <= bytes.endIndex, bytes[index..<index + utf8.count].elementsEqual(utf8) else {
+            return false
+        }
         index += utf8.count
         return true
     }
@@ -135,13 +137,13 @@ struct JSONTreeReader {
     mutating func value(depth: Int) -> JSONValue? {
         guard depth < 64 else { return nil }
         skipSpaces()
-        guard index < bytes.count else { return nil }
+        guard index < bytes.endIndex else { return nil }
         switch bytes[index] {
         case UInt8(ascii: "{"):
             index += 1
             var members: [(String, JSONValue)] = []
             skipSpaces()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
                 index += 1
                 return .object(members)
             }
@@ -149,12 +151,12 @@ struct JSONTreeReader {
                 skipSpaces()
                 guard let key = string() else { return nil }
                 skipSpaces()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return nil }
                 index += 1
                 guard let member = value(depth: depth + 1) else { return nil }
                 members.append((key, member))
                 skipSpaces()
-                guard index < bytes.count else { return nil }
+                guard index < bytes.endIndex else { return nil }
                 index += 1
                 if bytes[index - 1] == UInt8(ascii: "}") { return .object(members) }
                 guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
@@ -163,7 +165,7 @@ struct JSONTreeReader {
             index += 1
             var items: [JSONValue] = []
             skipSpaces()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "]") {
                 index += 1
                 return .array(items)
             }
@@ -171,7 +173,7 @@ struct JSONTreeReader {
                 guard let item = value(depth: depth + 1) else { return nil }
                 items.append(item)
                 skipSpaces()
-                guard index < bytes.count else { return nil }
+                guard index < bytes.endIndex else { return nil }
                 index += 1
                 if bytes[index - 1] == UInt8(ascii: "]") { return .array(items) }
                 guard bytes[index - 1] == UInt8(ascii: ",") else { return nil }
@@ -186,7 +188,7 @@ struct JSONTreeReader {
 
     private mutating func number() -> JSONValue? {
         let start = index
-        while index < bytes.count, Self.numberBytes.contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, Self.numberBytes.contains(bytes[index]) { index += 1 }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         guard index > start, let value = Double(text) else { return nil }
         return .number(value, text: text)
@@ -195,16 +197,16 @@ struct JSONTreeReader {
     private static let numberBytes = Set("0123456789+-.eE".utf8)
 
     private mutating func string() -> String? {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
         index += 1
         var output: [UInt8] = []
-        while index < bytes.count {
+        while index < bytes.endIndex {
             let byte = bytes[index]
             index += 1
             switch byte {
             case UInt8(ascii: "\""): return String(decoding: output, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                guard index < bytes.count else { return nil }
+                guard index < bytes.endIndex else { return nil }
                 let escaped = bytes[index]
                 index += 1
                 switch escaped {
@@ -215,7 +217,8 @@ struct JSONTreeReader {
                 case UInt8(ascii: "f"): output.append(0x0C)
                 case UInt8(ascii: "u"):
                     guard var scalar = hex4() else { return nil }
-                    if scalar >= 0xD800, scalar < 0xDC00, index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                    if scalar >= 0xD800, scalar < 0xDC00, index + 1 < bytes.endIndex,
+                        bytes[index] == UInt8(ascii: "\\"),
                         bytes[index + 1] == UInt8(ascii: "u")
                     {
                         index += 2
@@ -233,7 +236,7 @@ struct JSONTreeReader {
     }
 
     private mutating func hex4() -> UInt32? {
-        guard index + 4 <= bytes.count,
+        guard index + 4 <= bytes.endIndex,
             let value = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
         else { return nil }
         index += 4

@@ -132,7 +132,13 @@ struct Row {
     private var discovered: [String: Value]?
     private var document: JSONValue?
 
-    init(record: LogRecord?) { self.record = record }
+    /// What discovery extracts: only these fields (nil: every field).
+    private var needs: FieldNeeds?
+
+    init(record: LogRecord?, needs: FieldNeeds? = nil) {
+        self.record = record
+        self.needs = needs
+    }
 
     /// The bytes of `@message` while no command has replaced it: searched without making text of them.
     func rawBytes(_ name: String) -> ArraySlice<UInt8>? {
@@ -163,6 +169,9 @@ struct Row {
         case "@ingestionTime": return .time(record.ingestionTime)
         default: break
         }
+        if discovered == nil, let needs {
+            discovered = needs.extract(record.messageBytes)
+        }
         if discovered == nil {
             var fields: [String: Value] = [:]
             let (found, json) = record.discover()
@@ -178,13 +187,13 @@ struct Row {
         return member(name)
     }
 
-    /// `parsed.user.name` where `parsed` holds what `jsonParse` gave.
+    /// `parsed.user.name` where `parsed` holds what `jsonParse` gave (or an object field the event has).
     private func member(_ name: String) -> Value {
         guard name.contains(".") else { return .null }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         for count in stride(from: parts.count - 1, through: 1, by: -1) {
             let prefix = parts[..<count].joined(separator: ".")
-            if case .json(let json)? = values[prefix] {
+            if case .json(let json)? = values[prefix] ?? discovered?[prefix] {
                 return json.member(parts[count...])?.scalar ?? .null
             }
         }

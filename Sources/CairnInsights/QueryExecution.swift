@@ -64,7 +64,7 @@ public final class QueryExecution {
     }
 
     public func add(_ record: LogRecord) {
-        push(Row(record: record), at: 0)
+        push(Row(record: record, needs: plan.needs), at: 0)
     }
 
     private func push(_ row: Row, at index: Int) {

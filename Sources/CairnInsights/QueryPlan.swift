@@ -34,6 +34,8 @@ public struct QueryPlan: @unchecked Sendable {
     /// Set when the query starts with `stats count(*)` grouped by nothing (0) or only by `bin(period)` (the period,
     /// ms): a chunk whose events all fall in one period adds its event count from its header, unread.
     public let headerCountPeriod: Int64?
+    /// The fields the query reads from events: discovery extracts only these.
+    let needs: FieldNeeds
 
     /// The columns shown when a query picks none (no `fields`, `display` or `stats`).
     public static let defaultColumns = ["@timestamp", "@message"]
@@ -126,7 +128,7 @@ public struct QueryPlan: @unchecked Sendable {
         return QueryPlan(
             stages: kept, columns: columns ?? defaultColumns, rowsAreEvents: rowsAreEvents,
             requiredTerms: requiredTerms, newestLimit: Self.newestLimit(kept),
-            headerCountPeriod: Self.headerCountPeriod(kept))
+            headerCountPeriod: Self.headerCountPeriod(kept), needs: FieldNeeds(Self.fieldsRead(kept) + (columns ?? [])))
     }
 
     /// Filters, and `fields` that do not replace `@message`: a prefilter on the message still holds after them.
@@ -135,6 +137,24 @@ public struct QueryPlan: @unchecked Sendable {
         case .filter: true
         case .assign(let assignments): !assignments.contains { $0.0 == "@message" }
         default: false
+        }
+    }
+
+    /// Every field name a stage reads.
+    static func fieldsRead(_ stages: [Stage]) -> [String] {
+        stages.flatMap { stage -> [String] in
+            switch stage {
+            case .assign(let assignments): assignments.flatMap(\.1.fields)
+            case .filter(let condition): condition.fields
+            case .parseGlob(let field, _, _), .parseRegex(let field, _): [field]
+            case .unnest(let field, _): [field]
+            case .stats(let groups, let outputs, let calls):
+                groups.flatMap(\.1.fields) + outputs.flatMap(\.1.fields)
+                    + calls.flatMap { ($0.argument?.fields ?? []) + ["@timestamp"] }
+            case .sort(let keys, _): keys.flatMap(\.0.fields)
+            case .limit: []
+            case .dedup(let names): names
+            }
         }
     }
 

@@ -26,9 +26,13 @@ public struct QueryRunner: Service, CustomStringConvertible {
         maxAttempts: 3, baseDelayMilliseconds: 1000, maxDelayMilliseconds: 10_000, visibilityMilliseconds: 30_000)
     /// AWS times a query out after 60 minutes.
     static let timeoutMilliseconds: Int64 = 60 * 60_000
-    /// How often a running query checks for StopQuery, stores partial results and keeps its claim.
-    static let checkInterval: Duration = .milliseconds(500)
-    static let partialResultsInterval: Duration = .seconds(1)
+    /// How often a running query checks for StopQuery and keeps its claim.
+    static let checkInterval: Duration = .milliseconds(250)
+    /// Partial results are stored twice a second for the first five seconds (first rows come quickly), then every
+    /// two seconds (a large result is not resealed all the time).
+    static func partialResultsInterval(after elapsed: Duration) -> Duration {
+        elapsed < .seconds(5) ? .milliseconds(500) : .seconds(2)
+    }
 
     let logs: LogsService
     let concurrency: Int
@@ -146,6 +150,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
         var recordsScanned = 0
         var bytesScanned = 0
+        let started = ContinuousClock.now
         var lastCheck = ContinuousClock.now
         var lastPartial = ContinuousClock.now
         var lastExtension = ContinuousClock.now
@@ -229,7 +234,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
                 return .stopped  // another worker took the query over
             }
         }
-        if now - progress.lastPartial >= Self.partialResultsInterval {
+        if now - progress.lastPartial >= Self.partialResultsInterval(after: now - progress.started) {
             progress.lastPartial = now
             try await storePartial(progress)
         }
