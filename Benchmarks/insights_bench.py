@@ -48,6 +48,7 @@ import json
 import math
 import os
 import platform
+import re
 import shlex
 import sys
 import threading
@@ -296,7 +297,8 @@ def check(label, result, expected):
         if newest and stamps and stamps[0] != newest:
             problems.append(f"newest row {stamps[0]}, newest such event {newest}")
         return ("OK" if not problems else "MISMATCH"), (
-            "; ".join(problems) or f"20 rows, newest first, all http.status ≥ 500, newest {stamps[0] if stamps else '-'}")
+            "; ".join(problems)
+            or f"20 rows, newest first, all http.status ≥ 500, newest {stamps[0] if stamps else '-'}")
     if label == "d":
         got = {r.get("service"): r for r in rows}
         problems = []
@@ -341,11 +343,10 @@ def server_log_problems(server):
     """Lines of the server's log that look like warnings or errors (its first-start notice, which shows a
     generated admin key, is left out)."""
     path = os.path.join(server.data_dir, "serve.log")
-    markers = ("error", "warning", "warn", "fatal", "critical", "fault", "crash", "panic")
+    marker = re.compile(r"\b(error|warning|warn|fatal|critical|fault|crash|panic)", re.IGNORECASE)
     try:
         with open(path, errors="replace") as f:
-            return [line.rstrip() for line in f
-                    if any(m in line.lower() for m in markers) and "SECRET" not in line and "secret" not in line]
+            return [line.rstrip() for line in f if marker.search(line) and "secret" not in line.lower()]
     except OSError:
         return []
 
@@ -450,7 +451,8 @@ def main():
         cell = r["query"].replace("|", "\\|")
         print(f"| ({r['label']}) `{cell}` | {r['status']} in {seconds:.2f} s; {figure}; "
               f"{r['records_scanned']:,} records scanned ({r['records_scanned'] / seconds:,.0f}/s), "
-              f"{by_ingested:,.0f} events ingested/s{'' if complete else ' (unfinished)'}; {r['records_matched']:,} matched; first results {first}; "
+              f"{by_ingested:,.0f} events ingested/s{'' if complete else ' (unfinished)'}; "
+              f"{r['records_matched']:,} matched; first results {first}; "
               f"RSS {r['rss_before_kb'] / 1024:,.0f} → peak {r['rss_peak_kb'] / 1024:,.0f} MB; "
               f"check {r['verdict']} | {target}: {'met' if met else 'NOT met'} |")
     print()

@@ -22,6 +22,15 @@ public indirect enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// The number a JSON number or numeric string stands for; nil for everything else (objects and arrays too).
+    var scalarNumber: Double? {
+        switch self {
+        case .number(let value, _): value
+        case .string(let text): Value.parseNumber(text)
+        default: nil
+        }
+    }
+
     /// Parses a whole document; nil unless the bytes are exactly one JSON value (spaces around allowed).
     public static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> JSONValue? where Bytes.Index == Int {
         var reader = JSONTreeReader(bytes: Array(bytes)[...], index: 0)

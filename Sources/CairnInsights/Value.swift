@@ -20,7 +20,7 @@ public enum Value: Sendable, Hashable {
         case .time(let milliseconds): Double(milliseconds)
         case .bool(let value): value ? 1 : 0
         case .string(let text): Self.parseNumber(text)
-        case .json(let json): json.scalar.number
+        case .json(let json): json.scalarNumber
         case .null: nil
         }
     }
@@ -84,7 +84,7 @@ public enum Value: Sendable, Hashable {
         switch self {
         case .number, .time, .bool: true
         case .string(let text): Self.parseNumber(text) != nil
-        case .json(let json): json.scalar.isNumeric
+        case .json(let json): json.scalarNumber != nil
         case .null: false
         }
     }

@@ -275,4 +275,11 @@ import Testing
             ])
         #expect(execution.recordsMatched == 1001)
     }
+
+    /// Found by fuzzing: arithmetic on lists recursed without end.
+    @Test func listsAreNotNumbers() throws {
+        let rows = try Self.run("fields [] / [] as a, [1] + 1 as b, [2] > 1 as c", ["x"])
+        #expect(rows.first?["a"] == nil)
+        #expect(rows.first?["b"] == nil)
+    }
 }
