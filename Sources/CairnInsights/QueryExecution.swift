@@ -12,7 +12,7 @@ public struct ResultField: Sendable, Equatable, Codable {
 /// Runs a plan over events pushed one at a time. Streaming stages pass rows straight on; `stats` keeps one state
 /// per group, `sort` only the rows a following `limit` can return, so memory follows the results, not the events.
 /// `results` can be taken at any time (partial results while running) without disturbing the run.
-public final class QueryExecution {
+public final class QueryExecution: @unchecked Sendable {
     let plan: QueryPlan
     let evaluator: Evaluator
     private var runners: [StageRunner]
@@ -35,6 +35,33 @@ public final class QueryExecution {
         output = other.output
         recordsMatched = other.recordsMatched
         matchingDepth = other.matchingDepth
+    }
+
+    /// Whether parts of the events can be run in separate executions and merged (`merge`): the commands before the
+    /// first one that holds rows back keep nothing, and that one is a `stats` or a `sort` that a `limit` follows.
+    public var isMergeable: Bool {
+        guard let holding = runners.first(where: { !$0.isStreaming }) else { return false }
+        if holding is StatsRunner { return true }
+        if let sort = holding as? SortRunner { return sort.keep != nil }
+        return false
+    }
+
+    /// A fresh execution of the same plan, for another part of the events.
+    public func sibling() -> QueryExecution {
+        QueryExecution(plan: plan, now: evaluator.now)
+    }
+
+    /// Adds what `other` (a sibling, run over other events) has gathered: its `stats` groups or its kept rows. The
+    /// result is the same as if one execution had seen all the events.
+    public func merge(_ other: QueryExecution) {
+        precondition(isMergeable && other.runners.count == runners.count)
+        recordsMatched += other.recordsMatched
+        guard let index = runners.firstIndex(where: { !$0.isStreaming }) else { return }
+        if let stats = runners[index] as? StatsRunner, let theirs = other.runners[index] as? StatsRunner {
+            stats.merge(theirs)
+        } else if let sort = runners[index] as? SortRunner, let theirs = other.runners[index] as? SortRunner {
+            sort.merge(theirs)
+        }
     }
 
     /// Whether no further event can change the results (a `limit` reached with nothing before it holding rows).

@@ -126,6 +126,19 @@ final class StatsRunner: StageRunner {
     }
 
     /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
+    func merge(_ other: StatsRunner) {
+        for key in other.order {
+            guard let theirs = other.states[key] else { continue }
+            guard var mine = states[key] else {
+                order.append(key)
+                states[key] = theirs
+                continue
+            }
+            for (index, call) in calls.enumerated() { mine[index].merge(theirs[index], call) }
+            states[key] = mine
+        }
+    }
+
     /// Counts `count` events at `time` for `count(*)`-only stats (the plan checked that it is).
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         var row = Row(values: ["@timestamp": .time(time)])
@@ -184,6 +197,11 @@ final class SortRunner: StageRunner {
         var row = row
         rows.append((keys.map { evaluator.evaluate($0.0, &row) }, row.detached()))
         if let keep, rows.count >= max(2 * keep, 1024) { trim(to: keep) }
+    }
+
+    func merge(_ other: SortRunner) {
+        rows += other.rows
+        if let keep { trim(to: keep) }
     }
 
     /// The oldest time among the kept rows once `keep` are held (sorted on `@timestamp desc`).
