@@ -246,12 +246,12 @@ struct ChunkStore: Sendable {
 }
 
 extension ChunkStore {
-    /// Visits every chunk of a group's streams whose span overlaps `[start, end)`, a page at a time on
+    /// Visits the chunks of a group's streams whose span overlaps `[start, end)`, a page at a time on
     /// `connection` (the caller's snapshot), oldest first by `min_ts` or newest first by `max_ts`, until `visit`
     /// returns false.
-    func visitChunks(
+    func visitChunkPages(
         account: String, group: Int64, streams: [Int64], start: Int64, end: Int64, newestFirst: Bool,
-        on connection: PostgresConnection, visit: (ChunkRow) async throws -> Bool
+        on connection: PostgresConnection, visit: ([ChunkRow]) async throws -> Bool
     ) async throws {
         guard !streams.isEmpty, start < end else { return }
         let scan = Scan(
@@ -259,9 +259,7 @@ extension ChunkStore {
         var cursor: (timestamp: Int64, chunk: Int64)?
         while true {
             let rows = try await page(scan, low: start, high: end, cursor: cursor, on: connection)
-            for row in rows {
-                guard try await visit(row) else { return }
-            }
+            guard !rows.isEmpty, try await visit(rows) else { return }
             guard rows.count == Self.pageSize, let last = rows.last else { return }
             cursor = (newestFirst ? last.maxTimestamp : last.minTimestamp, last.chunkID)
         }

@@ -28,6 +28,8 @@ public struct QueryRunner: Service, CustomStringConvertible {
     static let timeoutMilliseconds: Int64 = 60 * 60_000
     /// How often a running query checks for StopQuery and keeps its claim.
     static let checkInterval: Duration = .milliseconds(250)
+    /// How many executions share a mergeable query's chunks: one per core, at most 4.
+    static let laneCount = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
     /// Partial results are stored twice a second for the first five seconds (first rows come quickly), then every
     /// two seconds (a large result is not resealed all the time).
     static func partialResultsInterval(after elapsed: Duration) -> Duration {
@@ -141,11 +143,30 @@ public struct QueryRunner: Service, CustomStringConvertible {
         let execution: QueryExecution
         let key: [UInt8]
 
+        /// Executions of the plan that share the events out (the first is `execution`); one unless the plan's
+        /// parts merge.
+        let lanes: [QueryExecution]
+
         init(query: StoredQuery, job: Job, execution: QueryExecution, key: [UInt8]) {
             self.query = query
             self.job = job
             self.execution = execution
             self.key = key
+            let count = execution.isMergeable ? QueryRunner.laneCount : 1
+            lanes = [execution] + (1..<count).map { _ in execution.sibling() }
+        }
+
+        /// What all the lanes have gathered so far, as one execution (they stay as they are).
+        var gathered: QueryExecution {
+            guard lanes.count > 1 else { return execution }
+            let view = execution.sibling()
+            for lane in lanes { view.merge(lane) }
+            return view
+        }
+
+        /// Once the scan is over: the other lanes merged into `execution`.
+        func mergeLanes() {
+            for lane in lanes.dropFirst() { execution.merge(lane) }
         }
 
         var recordsScanned = 0
@@ -156,65 +177,8 @@ public struct QueryRunner: Service, CustomStringConvertible {
         var lastExtension = ContinuousClock.now
     }
 
-    private func scan(_ query: StoredQuery, plan: QueryPlan, _ progress: Progress) async throws -> Outcome {
-        let terms = plan.requiredTerms.map { Array($0.utf8) }
-        let newestFirst = plan.newestLimit != nil
-        for (index, source) in query.sources.enumerated() {
-            let owner = Caller(accountID: source.owner, region: query.region, accessKeyID: "", role: .reader)
-            guard let group = try? await logs.events.groups.resolve(source.name, owner), group.id == source.group
-            else { continue }  // deleted since the query started: nothing of it is readable
-            let streams = try await logs.events.streamNames(group: group.id, names: nil, prefix: nil, owner)
-            let (start, end) = LogEventHandlers.readableRange(
-                query.start, query.end + 1000, retentionDays: group.retentionDays)
-            let log = "\(source.owner):\(source.name)"
-            var outcome = Outcome.complete
-            try await logs.database.snapshot { connection in
-                try await logs.chunks.visitChunks(
-                    account: source.owner, group: group.id, streams: Array(streams.keys).sorted(), start: start,
-                    end: end, newestFirst: newestFirst, on: connection
-                ) { chunk in
-                    if let cutoff = progress.execution.oldestUseful, chunk.maxTimestamp < cutoff { return false }
-                    progress.recordsScanned += Int(chunk.eventCount)
-                    progress.bytesScanned += Int(chunk.rawBytes)
-                    if let period = plan.headerCountPeriod, chunk.minTimestamp >= start, chunk.maxTimestamp < end,
-                        period == 0 || chunk.minTimestamp / period == chunk.maxTimestamp / period
-                    {
-                        progress.execution.addCount(Int(chunk.eventCount), at: chunk.minTimestamp)
-                        return try await lookAround(progress).map { stop in
-                            outcome = stop
-                            return false
-                        } ?? true
-                    }
-                    let streamName = streams[chunk.streamID] ?? ""
-                    try await logs.chunks.forEachEvent(
-                        of: chunk, source.owner,
-                        where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } }
-                    ) { event in
-                        guard event.timestamp >= start, event.timestamp < end else { return }
-                        progress.execution.add(
-                            LogRecord(
-                                timestamp: event.timestamp, ingestionTime: event.ingestionTime,
-                                messageBytes: event.message, logStream: streamName,
-                                log: log,
-                                pointer: RecordPointer(
-                                    source: index, stream: event.streamID, timestamp: event.timestamp,
-                                    sequence: event.sequence)))
-                    }
-                    if let stop = try await lookAround(progress) {
-                        outcome = stop
-                        return false
-                    }
-                    return !progress.execution.isSatisfied
-                }
-            }
-            if outcome != .complete { return outcome }
-            if progress.execution.isSatisfied { break }
-        }
-        return .complete
-    }
-
     /// Every so often: stops on StopQuery or the timeout, stores partial results, keeps the job's claim.
-    private func lookAround(_ progress: Progress) async throws -> Outcome? {
+    func lookAround(_ progress: Progress) async throws -> Outcome? {
         let now = ContinuousClock.now
         guard now - progress.lastCheck >= Self.checkInterval else { return nil }
         progress.lastCheck = now
@@ -241,11 +205,11 @@ public struct QueryRunner: Service, CustomStringConvertible {
         return nil
     }
 
-    private func rows(_ progress: Progress) -> [[ResultField]] {
+    private func rows(_ progress: Progress, _ view: QueryExecution) -> [[ResultField]] {
         let caller = Caller(
             accountID: progress.query.account, region: progress.query.region, accessKeyID: "", role: .reader)
         let sources = progress.query.sources
-        return progress.execution.results { pointer in
+        return view.results { pointer in
             logs.events.pageToken.make(
                 [
                     sources[pointer.source].owner, String(sources[pointer.source].group), sources[pointer.source].name,
@@ -255,11 +219,12 @@ public struct QueryRunner: Service, CustomStringConvertible {
     }
 
     private func storePartial(_ progress: Progress) async throws {
-        let sealed = try QueryStore.seal(rows(progress), key: progress.key, query: progress.query.id)
+        let view = progress.gathered
+        let sealed = try QueryStore.seal(rows(progress, view), key: progress.key, query: progress.query.id)
         try await logs.database.query(
             """
             UPDATE insights_queries SET results = \(ByteBuffer(bytes: sealed)),
-                records_matched = \(Double(progress.execution.recordsMatched)),
+                records_matched = \(Double(view.recordsMatched)),
                 records_scanned = \(Double(progress.recordsScanned)), bytes_scanned = \(Double(progress.bytesScanned))
             WHERE query_id = \(progress.query.id) AND status = 'Running' AND results_key IS NOT NULL
             """)
@@ -267,7 +232,9 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
     /// Stores the final results and status, unless StopQuery came first.
     private func store(_ progress: Progress, status: String) async throws {
-        let sealed = try QueryStore.seal(rows(progress), key: progress.key, query: progress.query.id)
+        progress.mergeLanes()
+        let sealed = try QueryStore.seal(
+            rows(progress, progress.execution), key: progress.key, query: progress.query.id)
         try await logs.database.query(
             """
             UPDATE insights_queries SET status = \(status), finished_at = \(WallClock.system.milliseconds),
