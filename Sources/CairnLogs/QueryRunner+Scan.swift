@@ -29,16 +29,17 @@ struct ChunkReader: Sendable {
         }
         let streamName = streams[chunk.streamID] ?? ""
         try await chunks.forEachEvent(
-            of: chunk, owner, where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } }
-        ) { event in
-            guard event.timestamp >= start, event.timestamp < end else { return }
-            execution.add(
-                LogRecord(
-                    timestamp: event.timestamp, ingestionTime: event.ingestionTime, messageBytes: event.message,
-                    logStream: streamName, log: log,
-                    pointer: RecordPointer(
-                        source: source, stream: event.streamID, timestamp: event.timestamp, sequence: event.sequence)))
-        }
+            of: chunk, owner, where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } },
+            visit: { event in
+                guard event.timestamp >= start, event.timestamp < end else { return }
+                execution.add(
+                    LogRecord(
+                        timestamp: event.timestamp, ingestionTime: event.ingestionTime, messageBytes: event.message,
+                        logStream: streamName, log: log,
+                        pointer: RecordPointer(
+                            source: source, stream: event.streamID, timestamp: event.timestamp,
+                            sequence: event.sequence)))
+            })
         return (Int(chunk.eventCount), Int(chunk.rawBytes))
     }
 }
