@@ -37,6 +37,13 @@ public final class QueryExecution: @unchecked Sendable {
         matchingDepth = other.matchingDepth
     }
 
+    /// The most groups, rows and keys a query may hold at once (in one execution): a query beyond it fails rather
+    /// than take a worker's memory from everyone else.
+    public static let holdLimit = 1_000_000
+
+    /// Whether the execution holds more than `holdLimit` groups, rows and keys.
+    public var holdsTooMuch: Bool { runners.reduce(output.count) { $0 + $1.held } > Self.holdLimit }
+
     /// Whether parts of the events can be run in separate executions and merged (`merge`): the commands before the
     /// first one that holds rows back keep nothing, and that one is a `stats` or a `sort` that a `limit` follows.
     public var isMergeable: Bool {

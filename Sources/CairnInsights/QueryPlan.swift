@@ -178,15 +178,25 @@ public struct QueryPlan: @unchecked Sendable {
 
     static var newestFirst: Stage { .sort([(.field("@timestamp"), descending: true)], keep: nil) }
 
-    /// A sort directly followed by a limit keeps only that many rows.
+    /// A sort followed by a limit — directly, or past commands that neither drop nor add rows (`fields`,
+    /// `parse`) — keeps only that many rows.
     static func keepingOnlyWhatLimitsNeed(_ stages: [Stage]) -> [Stage] {
         var result = stages
-        for index in result.indices.dropLast() {
-            if case .sort(let keys, nil) = result[index], case .limit(let count) = result[index + 1] {
-                result[index] = .sort(keys, keep: count)
-            }
+        for index in result.indices {
+            guard case .sort(let keys, nil) = result[index] else { continue }
+            var next = index + 1
+            while next < result.count, Self.keepsRows(result[next]) { next += 1 }
+            if next < result.count, case .limit(let count) = result[next] { result[index] = .sort(keys, keep: count) }
         }
         return result
+    }
+
+    /// Stages that pass on exactly the rows they get.
+    static func keepsRows(_ stage: Stage) -> Bool {
+        switch stage {
+        case .assign, .parseGlob, .parseRegex: true
+        default: false
+        }
     }
 
     /// `n` when the stages are streaming ones, then a sort on `@timestamp desc` that keeps `n`.

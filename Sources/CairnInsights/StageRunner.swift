@@ -4,6 +4,8 @@ import Foundation
 class StageRunner {
     var isStreaming: Bool { false }
     var isDone: Bool { false }
+    /// How many groups, rows or keys the stage holds.
+    var held: Int { 0 }
 
     func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {}
     func finish(_ evaluator: Evaluator, _ next: (Row) -> Void) {}
@@ -92,6 +94,7 @@ final class StatsRunner: StageRunner {
     let calls: [AggregationCall]
     var states: [[Value]: [AggregationState]] = [:]
     var order: [[Value]] = []
+    override var held: Int { order.count }
 
     init(groups: [(String, CompiledExpression)], outputs: [(String, CompiledExpression)], calls: [AggregationCall]) {
         self.groups = groups
@@ -180,7 +183,7 @@ final class SortRunner: StageRunner {
     let keys: [(CompiledExpression, descending: Bool)]
     let keep: Int?
     var rows: [(keys: [Value], row: Row)] = []
-    var sequence = 0
+    override var held: Int { rows.count }
 
     init(keys: [(CompiledExpression, descending: Bool)], keep: Int?) {
         self.keys = keys
@@ -256,6 +259,7 @@ final class LimitRunner: StageRunner {
 final class DedupRunner: StageRunner {
     let names: [String]
     var seen: Set<[Value]> = []
+    override var held: Int { seen.count }
     init(_ names: [String]) { self.names = names }
     override var isStreaming: Bool { false }
 

@@ -87,6 +87,10 @@ extension QueryRunner {
                             return false
                         }
                         if progress.execution.isSatisfied { return false }
+                        if progress.lanes.contains(where: \.holdsTooMuch) {
+                            outcome = .tooLarge
+                            return false
+                        }
                     }
                     return true
                 }

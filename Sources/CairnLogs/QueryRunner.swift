@@ -62,6 +62,8 @@ public struct QueryRunner: Service, CustomStringConvertible {
         case complete
         case stopped
         case timedOut
+        /// The query holds more groups, rows or keys than `QueryExecution.holdLimit`.
+        case tooLarge
     }
 
     /// Runs the job's query; on its last attempt a failure is recorded as the query's (`Failed`) rather than left
@@ -113,13 +115,17 @@ public struct QueryRunner: Service, CustomStringConvertible {
             try await finish(query, status: "Failed", failure: error.awsError.message)
             return
         }
-        let status =
-            switch outcome {
-            case .complete: "Complete"
-            case .stopped: "Cancelled"
-            case .timedOut: "Timeout"
-            }
-        if outcome == .stopped { return }  // StopQuery already recorded it
+        let status: String
+        switch outcome {
+        case .complete: status = "Complete"
+        case .timedOut: status = "Timeout"
+        case .stopped: return  // StopQuery already recorded it
+        case .tooLarge:
+            try await finish(
+                query, status: "Failed",
+                failure: "the query holds more than \(QueryExecution.holdLimit) groups or rows; narrow it down")
+            return
+        }
         try await store(progress, status: status)
     }
 

@@ -47,11 +47,24 @@ import Testing
         #expect(first.recordsMatched == whole.recordsMatched)
     }
 
+    /// A sort keeps only what a later limit returns, also past `fields` and `parse`; a filter between stops that.
+    @Test func sortsKeepWhatALaterLimitNeeds() throws {
+        func keep(_ query: String) throws -> Int?? {
+            for stage in try QueryPlan.compile(query, limit: 10_000).stages {
+                if case .sort(_, let keep) = stage { return keep }
+            }
+            return nil
+        }
+        #expect(try keep("sort v | fields v * 2 as w | parse @message 'a*' as b | limit 3") == .some(3))
+        #expect(try keep("sort v | filter v > 1 | limit 3") == .some(nil))
+        #expect(try keep("sort v") == .some(10_000))
+    }
+
     @Test func onlyStatsAndKeptSortsMerge() throws {
         #expect(QueryExecution(plan: try QueryPlan.compile("stats count(*)", limit: 10), now: 0).isMergeable)
         #expect(QueryExecution(plan: try QueryPlan.compile("fields a", limit: 10), now: 0).isMergeable)
         #expect(!QueryExecution(plan: try QueryPlan.compile("fields a | dedup a", limit: 10), now: 0).isMergeable)
         #expect(
-            !QueryExecution(plan: try QueryPlan.compile("sort a | fields a | limit 3", limit: 10), now: 0).isMergeable)
+            !QueryExecution(plan: try QueryPlan.compile("sort a | filter a > 1 | limit 3", limit: 10), now: 0).isMergeable)
     }
 }
