@@ -65,6 +65,7 @@ import Testing
         #expect(QueryExecution(plan: try QueryPlan.compile("fields a", limit: 10), now: 0).isMergeable)
         #expect(!QueryExecution(plan: try QueryPlan.compile("fields a | dedup a", limit: 10), now: 0).isMergeable)
         #expect(
-            !QueryExecution(plan: try QueryPlan.compile("sort a | filter a > 1 | limit 3", limit: 10), now: 0).isMergeable)
+            !QueryExecution(plan: try QueryPlan.compile("sort a | filter a > 1 | limit 3", limit: 10), now: 0)
+                .isMergeable)
     }
 }
