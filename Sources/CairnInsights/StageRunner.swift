@@ -115,20 +115,17 @@ final class StatsRunner: StageRunner {
         // AWS leaves out events whose group-by fields are all missing.
         if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
         let time = row.value("@timestamp").number.map { Int64($0) } ?? 0
-        var group =
-            states[key]
-            ?? {
-                order.append(key)
-                return Array(repeating: AggregationState(), count: calls.count)
-            }()
+        if states[key] == nil {
+            order.append(key)
+            states[key] = Array(repeating: AggregationState(), count: calls.count)
+        }
+        // In place: a copy of the group's states per event would copy `pct`'s values every time.
         for (index, call) in calls.enumerated() {
             let value = call.argument.map { evaluator.evaluate($0, &row) } ?? .null
-            group[index].add(call, value, time: time)
+            states[key]![index].add(call, value, time: time)
         }
-        states[key] = group
     }
 
-    /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
     func merge(_ other: StatsRunner) {
         for key in other.order {
             guard let theirs = other.states[key] else { continue }
@@ -146,16 +143,14 @@ final class StatsRunner: StageRunner {
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         var row = Row(values: ["@timestamp": .time(time)])
         let key = groups.map { evaluator.evaluate($0.1, &row) }
-        var group =
-            states[key]
-            ?? {
-                order.append(key)
-                return Array(repeating: AggregationState(), count: calls.count)
-            }()
-        for index in group.indices { group[index].count += count }
-        states[key] = group
+        if states[key] == nil {
+            order.append(key)
+            states[key] = Array(repeating: AggregationState(), count: calls.count)
+        }
+        for index in calls.indices { states[key]![index].count += count }
     }
 
+    /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
     override func finish(_ evaluator: Evaluator, _ next: (Row) -> Void) {
         if groups.isEmpty, order.isEmpty { order = [[]] }
         let sorted = order.sorted { left, right in
