@@ -5,7 +5,8 @@ public import ServiceLifecycle
 
 /// Removes the rows of data nobody can read any more: chunks of deleted streams and groups (already
 /// invisible, and for groups already unreadable since their data keys were destroyed), and chunks entirely
-/// older than their group's retention (already never returned). Works in small batches.
+/// older than their group's retention (already never returned), and Logs Insights queries with their sealed
+/// results once they are 7 days old (AWS keeps results that long). Works in small batches.
 public struct RetentionSweeper: Service, CustomStringConvertible {
     /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
     public var description: String { "RetentionSweeper" }
@@ -24,8 +25,24 @@ public struct RetentionSweeper: Service, CustomStringConvertible {
     public func run() async throws {
         await RecurringWork.run(every: Self.interval, logger: logger, failure: "retention sweep failed") {
             let removed = try await sweep()
-            if removed > 0 { logger.info("retention sweep", metadata: ["chunks": "\(removed)"]) }
+            let queries = try await sweepQueries()
+            if removed > 0 || queries > 0 {
+                logger.info("retention sweep", metadata: ["chunks": "\(removed)", "queries": "\(queries)"])
+            }
         }
+    }
+
+    /// Deletes Logs Insights queries (and their results) older than 7 days; returns how many.
+    @discardableResult
+    public func sweepQueries(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
+        var removed = 0
+        let rows = try await database.query(
+            """
+            DELETE FROM insights_queries WHERE created_at < \(now - InsightsHandlers.retentionMilliseconds)
+            RETURNING 1
+            """)
+        for try await _ in rows { removed += 1 }
+        return removed
     }
 
     /// Deletes unreadable chunks until none are left; returns how many it deleted.

@@ -104,4 +104,29 @@ struct MaintenanceTests {
             #expect(try await Self.count(database, "SELECT count(*) FROM pg_class WHERE relname = '\(empty)'") == 0)
         }
     }
+
+    /// Logs Insights queries and their sealed results go after 7 days; younger ones stay.
+    @Test func queriesOlderThanSevenDaysAreSwept() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            _ = try await Self.seed(database, retention: nil)
+            for (id, age) in [(UUID(), Int64(8 * 86_400_000)), (UUID(), Int64(6 * 86_400_000))] {
+                try await database.query(
+                    """
+                    INSERT INTO insights_queries (query_id, account_id, region, principal, query_string, sources,
+                        start_time, end_time, row_limit, status, created_at)
+                    VALUES (\(id), '555566667777', 'us-east-1', 'p', 'fields a', '[]'::jsonb, 0, 0, 10, 'Complete',
+                        \(Self.now - age))
+                    """)
+            }
+            let sweeper = RetentionSweeper(database: database, logger: TestDatabase.logger)
+            #expect(try await sweeper.sweepQueries(now: Self.now) == 1)
+            var left = 0
+            for try await count in try await database.query("SELECT count(*)::bigint FROM insights_queries").decode(
+                Int64.self)
+            {
+                left = Int(count)
+            }
+            #expect(left == 1)
+        }
+    }
 }
