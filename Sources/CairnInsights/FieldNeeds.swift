@@ -29,7 +29,11 @@ struct FieldNeeds: Sendable {
         var fields: [String: Value] = [:]
         if let first = message.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{") {
             var walker = JSONWalker(bytes: message, index: message.startIndex, needs: self)
-            if walker.object(path: "", into: &fields, depth: 0) { return fields }
+            // The whole message must be the object (as for full discovery): `{…} trailing text` is text.
+            if walker.object(path: "", into: &fields, depth: 0) {
+                walker.skipSpaces()
+                if walker.index == message.endIndex { return fields }
+            }
             fields = [:]
         }
         var pairs: [(String, Value)] = []
@@ -45,7 +49,7 @@ struct JSONWalker {
     var index: Int
     let needs: FieldNeeds
 
-    private mutating func skipSpaces() {
+    mutating func skipSpaces() {
         while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 

@@ -1,5 +1,6 @@
 """End-to-end fixtures: a real `cairn serve` on its embedded PostgreSQL, driven by boto3 and the aws CLI."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -127,6 +128,40 @@ class Server:
             ["aws", "--endpoint-url", self.endpoint, *args], env=env, capture_output=True, text=True, check=check,
             timeout=120,
         )
+
+
+@contextlib.contextmanager
+def api_with_workers(key: "Key"):
+    """An API process (`--role api`, on its embedded PostgreSQL) with `key` enrolled in its account, and a function
+    that starts worker processes (`--role worker`) on the same database; all stopped and removed afterwards."""
+    directories = [make_data_dir()]
+    api = Server(directories[0], free_port(), extra_env={"CAIRN_ROLE": "api"})
+    workers = []
+    try:
+        api.start()
+        with open(os.path.join(directories[0], "root.key")) as f:
+            root_key = f.read().strip()
+        url = f"postgres://cairn@localhost/cairn?host={os.path.join(directories[0], 'run')}"
+
+        def start_worker():
+            directories.append(make_data_dir())
+            worker = Server(directories[-1], free_port(), extra_env={"CAIRN_ROLE": "worker", "CAIRN_ROOT_KEY": root_key})
+            worker.env["CAIRN_DATABASE_URL"] = url
+            worker.start()
+            workers.append(worker)
+            return worker
+
+        api.admin("account", "create", "--id", key.account)
+        api.admin("key", "import", "--account", key.account, "--access-key-id", key.access_key_id,
+                  "--secret", key.secret)
+        yield api, start_worker
+    finally:
+        for worker in workers:
+            if worker.process and worker.process.poll() is None:
+                worker.stop()
+        api.stop()
+        for directory in directories:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def make_data_dir() -> str:

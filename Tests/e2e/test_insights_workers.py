@@ -1,12 +1,10 @@
 """A Logs Insights query whose worker is killed mid-query (SIGKILL) runs again on another worker process and
 returns exact counts: the API process and the workers share one database."""
 
-import os
-import shutil
 import signal
 import time
 
-from conftest import Key, Server, free_port, make_data_dir
+from conftest import Key, api_with_workers
 
 ACCOUNT = "666666666666"
 KEY = Key(ACCOUNT, "AKIAE2EINSIGHTSWORK1", "secret-insights-workers-0000001", "admin")
@@ -14,24 +12,7 @@ EVENTS = 200_000
 
 
 def test_a_query_survives_its_worker_being_killed():
-    api_dir, first_dir, second_dir = make_data_dir(), make_data_dir(), make_data_dir()
-    api = Server(api_dir, free_port(), extra_env={"CAIRN_ROLE": "api"})
-    workers = []
-    try:
-        api.start()
-        with open(os.path.join(api_dir, "root.key")) as f:
-            root_key = f.read().strip()
-        url = f"postgres://cairn@localhost/cairn?host={os.path.join(api_dir, 'run')}"
-
-        def worker(data_dir):
-            server = Server(data_dir, free_port(), extra_env={"CAIRN_ROLE": "worker", "CAIRN_ROOT_KEY": root_key})
-            server.env["CAIRN_DATABASE_URL"] = url
-            server.start()
-            workers.append(server)
-            return server
-
-        api.admin("account", "create", "--id", ACCOUNT)
-        api.admin("key", "import", "--account", ACCOUNT, "--access-key-id", KEY.access_key_id, "--secret", KEY.secret)
+    with api_with_workers(KEY) as (api, start_worker):
         logs = api.client(KEY)
         logs.create_log_group(logGroupName="/workers")
         logs.create_log_stream(logGroupName="/workers", logStreamName="s")
@@ -46,7 +27,7 @@ def test_a_query_survives_its_worker_being_killed():
             queryString="filter n >= 0 | stats count(*) as events, sum(n) as total by k | sort k")["queryId"]
         assert logs.get_query_results(queryId=query_id)["status"] == "Scheduled"  # no worker yet
 
-        first = worker(first_dir)
+        first = start_worker()
         deadline = time.time() + 60
         while logs.get_query_results(queryId=query_id)["status"] == "Scheduled":
             assert time.time() < deadline, "no worker took the query"
@@ -56,7 +37,7 @@ def test_a_query_survives_its_worker_being_killed():
         status = logs.get_query_results(queryId=query_id)["status"]
         assert status == "Running", f"the query ended ({status}) before its worker was killed: make it longer"
 
-        worker(second_dir)
+        start_worker()
         deadline = time.time() + 120
         while True:
             response = logs.get_query_results(queryId=query_id)
@@ -71,9 +52,3 @@ def test_a_query_survives_its_worker_being_killed():
         assert rows == [
             {"k": f"key{k}", "events": str(per_key[k]), "total": str(totals[k])} for k in range(7)]
         assert response["statistics"]["recordsMatched"] == EVENTS
-    finally:
-        for server in workers:
-            server.stop()
-        api.stop()
-        for data_dir in (api_dir, first_dir, second_dir):
-            shutil.rmtree(data_dir, ignore_errors=True)

@@ -9,7 +9,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_A, CAIRN, KEYS, Key, Server, free_port, make_data_dir
+from conftest import ACCOUNT_A, CAIRN, KEYS, Key, Server, api_with_workers, free_port, make_data_dir
 from receiver import Receiver
 
 
@@ -126,24 +126,7 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
     flight, a new one takes over, and every event arrives (duplicates allowed, counted)."""
     account = "666666666666"
     key = Key(account, "AKIAE2ESUBSCRIBER001", "secret-subscriber-0000000000001", "admin")
-    api_dir, worker_dir, second_worker_dir = make_data_dir(), make_data_dir(), make_data_dir()
-    api = Server(api_dir, free_port(), extra_env={"CAIRN_ROLE": "api"})
-    workers = []
-    try:
-        api.start()
-        with open(os.path.join(api_dir, "root.key")) as f:
-            root_key = f.read().strip()
-        url = f"postgres://cairn@localhost/cairn?host={os.path.join(api_dir, 'run')}"
-
-        def start_worker(directory):
-            worker = Server(directory, free_port(), extra_env={"CAIRN_ROLE": "worker", "CAIRN_ROOT_KEY": root_key})
-            worker.env["CAIRN_DATABASE_URL"] = url
-            worker.start()
-            workers.append(worker)
-            return worker
-
-        api.admin("account", "create", "--id", account)
-        api.admin("key", "import", "--account", account, "--access-key-id", key.access_key_id, "--secret", key.secret)
+    with api_with_workers(key) as (api, start_worker):
         function = make_function(api, account, "slow", receiver.url)
         receiver.secret = function["secret"]
         receiver.delay = 0.5
@@ -152,7 +135,7 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
         logs.create_log_stream(logGroupName="/kill", logStreamName="s")
         logs.put_subscription_filter(logGroupName="/kill", filterName="all", filterPattern="",
                                      destinationArn=function["arn"])
-        first = start_worker(worker_dir)
+        first = start_worker()
         sent = []
         for batch in range(30):
             events = [{"timestamp": now_ms(), "message": f"k{batch} e{i}"} for i in range(10)]
@@ -163,7 +146,7 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
         first.process.wait(timeout=30)
         delivered_before = len(receiver.data_events())
         assert delivered_before < len(sent), "the worker finished before it was killed; nothing was tested"
-        start_worker(second_worker_dir)
+        start_worker()
         assert receiver.wait_for(lambda: {e["message"] for e in receiver.data_events()} >= set(sent), timeout=300)
         received = [e["message"] for e in receiver.data_events()]
         assert set(received) == set(sent)
@@ -171,13 +154,6 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
         print(f"delivered {len(received)} events for {len(sent)} sent: {duplicates} duplicates after the SIGKILL")
         jobs = api.admin_json("jobs", "list")
         assert all(q["deadLetters"] == 0 for q in jobs)
-    finally:
-        for worker in workers:
-            if worker.process and worker.process.poll() is None:
-                worker.stop()
-        api.stop()
-        for directory in (api_dir, worker_dir, second_worker_dir):
-            shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_cross_account_destination_centralizes_logs_when_its_policy_allows(logs_a, logs_b, name):
