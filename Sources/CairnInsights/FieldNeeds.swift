@@ -1,11 +1,14 @@
 /// The event fields a query reads, so that discovery extracts only those: a JSON message is walked once, values
 /// on no wanted path are skipped without being decoded, and wanted objects and arrays are kept whole (for
 /// `unnest`, `jsonStringify` and `name.key`).
-struct FieldNeeds: Sendable {
+final class FieldNeeds: Sendable {
     /// Field names as the query writes them (`user.name`, `items.0.id`).
     let wanted: Set<String>
     /// Every proper dotted prefix of a wanted name (`user`, `items`, `items.0`): where the walk goes deeper.
     let prefixes: Set<String>
+    /// The same as UTF-8, matched against paths in the bytes without making text of them (a query names few).
+    private let wantedUTF8: [([UInt8], String)]
+    private let prefixUTF8: [[UInt8]]
 
     init(_ names: some Sequence<String>) {
         let fields = Set(names.filter { !Self.builtIn.contains($0) })
@@ -19,9 +22,22 @@ struct FieldNeeds: Sendable {
             }
         }
         self.prefixes = prefixes
+        wantedUTF8 = fields.map { (Array($0.utf8), $0) }
+        prefixUTF8 = prefixes.map { Array($0.utf8) }
     }
 
     static let builtIn: Set<String> = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@ptr"]
+
+    /// The wanted name a path spells, if it is one.
+    func name(_ path: ArraySlice<UInt8>) -> String? {
+        for (bytes, name) in wantedUTF8 where bytes.count == path.count && bytes.elementsEqual(path) { return name }
+        return nil
+    }
+
+    /// Whether a path leads to wanted names.
+    func leadsToWanted(_ path: ArraySlice<UInt8>) -> Bool {
+        prefixUTF8.contains { $0.count == path.count && $0.elementsEqual(path) }
+    }
 
     /// The wanted fields of one message: from its JSON object, or its `key=value` pairs.
     func extract(_ message: ArraySlice<UInt8>) -> [String: Value] {
@@ -30,15 +46,15 @@ struct FieldNeeds: Sendable {
         if let first = message.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{") {
             var walker = JSONWalker(bytes: message, index: message.startIndex, needs: self)
             // The whole message must be the object (as for full discovery): `{…} trailing text` is text.
-            if walker.object(path: "", into: &fields, depth: 0) {
+            if walker.object(into: &fields, depth: 0) {
                 walker.skipSpaces()
                 if walker.index == message.endIndex { return fields }
             }
             fields = [:]
         }
         var pairs: [(String, Value)] = []
-        LogRecord.keyValuePairs(in: message, into: &pairs)
-        for (key, value) in pairs where wanted.contains(key) && fields[key] == nil { fields[key] = value }
+        LogRecord.keyValuePairs(in: message, naming: { self.name($0) }, into: &pairs)
+        for (key, value) in pairs where fields[key] == nil { fields[key] = value }
         return fields
     }
 }
@@ -48,13 +64,15 @@ struct JSONWalker {
     let bytes: ArraySlice<UInt8>
     var index: Int
     let needs: FieldNeeds
+    /// The dotted path of the value at the cursor, as UTF-8.
+    var path: [UInt8] = []
 
     mutating func skipSpaces() {
         while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    /// Reads an object at the cursor; false when the bytes are not valid JSON there.
-    mutating func object(path: String, into fields: inout [String: Value], depth: Int) -> Bool {
+    /// Reads an object at the cursor (its members' paths under `path`); false when the bytes are not valid JSON.
+    mutating func object(into fields: inout [String: Value], depth: Int) -> Bool {
         skipSpaces()
         guard depth < 64, index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
         index += 1
@@ -65,13 +83,13 @@ struct JSONWalker {
         }
         while true {
             skipSpaces()
-            guard let key = string() else { return false }
+            let base = path.count
+            guard enterKey() else { return false }
             skipSpaces()
             guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
             index += 1
-            // AWS shows a top-level key starting with `@` with another `@`.
-            let name = path.isEmpty ? (key.hasPrefix("@") ? "@" + key : key) : path + "." + key
-            guard member(name, into: &fields, depth: depth) else { return false }
+            guard member(into: &fields, depth: depth) else { return false }
+            path.removeSubrange(base...)
             skipSpaces()
             guard index < bytes.endIndex else { return false }
             index += 1
@@ -80,7 +98,7 @@ struct JSONWalker {
         }
     }
 
-    private mutating func array(path: String, into fields: inout [String: Value], depth: Int) -> Bool {
+    private mutating func array(into fields: inout [String: Value], depth: Int) -> Bool {
         guard depth < 64 else { return false }
         index += 1
         skipSpaces()
@@ -90,7 +108,11 @@ struct JSONWalker {
         }
         var position = 0
         while true {
-            guard member(path + "." + String(position), into: &fields, depth: depth) else { return false }
+            let base = path.count
+            path.append(UInt8(ascii: "."))
+            path.append(contentsOf: String(position).utf8)
+            guard member(into: &fields, depth: depth) else { return false }
+            path.removeSubrange(base...)
             position += 1
             skipSpaces()
             guard index < bytes.endIndex else { return false }
@@ -100,43 +122,48 @@ struct JSONWalker {
         }
     }
 
-    /// The value at `name`: decoded if wanted, walked into if it leads to wanted ones, skipped otherwise.
-    private mutating func member(_ name: String, into fields: inout [String: Value], depth: Int) -> Bool {
+    /// The value at `path`: decoded if wanted, walked into if it leads to wanted ones, skipped otherwise.
+    private mutating func member(into fields: inout [String: Value], depth: Int) -> Bool {
         skipSpaces()
         guard index < bytes.endIndex else { return false }
-        if needs.wanted.contains(name) {
+        if let name = needs.name(path[...]) {
             var reader = JSONTreeReader(bytes: bytes, index: index)
             guard let value = reader.value(depth: depth + 1) else { return false }
             index = reader.index
             if fields[name] == nil { fields[name] = value.scalar }
             return true
         }
-        if needs.prefixes.contains(name) {
+        if needs.leadsToWanted(path[...]) {
             switch bytes[index] {
-            case UInt8(ascii: "{"): return object(path: name, into: &fields, depth: depth + 1)
-            case UInt8(ascii: "["): return array(path: name, into: &fields, depth: depth + 1)
+            case UInt8(ascii: "{"): return object(into: &fields, depth: depth + 1)
+            case UInt8(ascii: "["): return array(into: &fields, depth: depth + 1)
             default: break
             }
         }
         return skipValue(depth: depth)
     }
 
-    private mutating func string() -> String? {
-        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
+    /// Reads a member's key and appends it to the path (`.key`; at the top, a key starting with `@` gets another
+    /// `@`, as AWS shows it). Keys with escapes are decoded first.
+    private mutating func enterKey() -> Bool {
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return false }
+        if !path.isEmpty { path.append(UInt8(ascii: ".")) }
         let start = index + 1
         var cursor = start
         while cursor < bytes.endIndex, bytes[cursor] != UInt8(ascii: "\""), bytes[cursor] != UInt8(ascii: "\\") {
             cursor += 1
         }
+        if path.isEmpty, start < cursor, bytes[start] == UInt8(ascii: "@") { path.append(UInt8(ascii: "@")) }
         if cursor < bytes.endIndex, bytes[cursor] == UInt8(ascii: "\"") {
+            path.append(contentsOf: bytes[start..<cursor])
             index = cursor + 1
-            return String(decoding: bytes[start..<cursor], as: UTF8.self)
+            return true
         }
-        // Escapes: the tree reader decodes them.
         var reader = JSONTreeReader(bytes: bytes, index: index)
-        guard case .string(let text)? = reader.value(depth: 0) else { return nil }
+        guard case .string(let text)? = reader.value(depth: 0) else { return false }
         index = reader.index
-        return text
+        path.append(contentsOf: text.utf8)
+        return true
     }
 
     /// Skips one value without decoding it.

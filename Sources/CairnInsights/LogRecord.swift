@@ -71,38 +71,46 @@ public struct LogRecord: Sendable {
 
     /// `key=value` and `key="quoted value"` pairs, keys starting with a letter or `_`.
     static func keyValuePairs(in message: ArraySlice<UInt8>, into fields: inout [(String, Value)]) {
-        let bytes = Array(message)
-        var index = 0
+        keyValuePairs(in: message, naming: { String(decoding: $0, as: UTF8.self) }, into: &fields)
+    }
+
+    /// The pairs whose key `naming` gives a name for (nil: not wanted, its value is skipped unread).
+    static func keyValuePairs(
+        in bytes: ArraySlice<UInt8>, naming: (ArraySlice<UInt8>) -> String?, into fields: inout [(String, Value)]
+    ) {
+        var index = bytes.startIndex
         func isKeyByte(_ byte: UInt8) -> Bool {
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
         }
-        while index < bytes.count, fields.count < maximumFields {
-            guard isKeyByte(bytes[index]), index == 0 || !isKeyByte(bytes[index - 1]) else {
+        while index < bytes.endIndex, fields.count < maximumFields {
+            guard isKeyByte(bytes[index]), index == bytes.startIndex || !isKeyByte(bytes[index - 1]) else {
                 index += 1
                 continue
             }
             let keyStart = index
-            while index < bytes.count, isKeyByte(bytes[index]) { index += 1 }
+            while index < bytes.endIndex, isKeyByte(bytes[index]) { index += 1 }
             let first = bytes[keyStart]
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "="),
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "="),
                 (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) || first == UInt8(ascii: "_")
             else { continue }
-            let key = String(decoding: bytes[keyStart..<index], as: UTF8.self)
+            let key = naming(bytes[keyStart..<index])
             index += 1
-            var value: String
-            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let value: Range<Int>
+            if index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") {
                 let start = index + 1
                 index = start
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += 1 }
-                value = String(decoding: bytes[start..<index], as: UTF8.self)
+                while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") { index += 1 }
+                value = start..<index
                 index += 1
             } else {
                 let start = index
-                while index < bytes.count, ![0x20, 0x09, 0x2C, 0x3B].contains(bytes[index]) { index += 1 }
-                value = String(decoding: bytes[start..<index], as: UTF8.self)
+                while index < bytes.endIndex, ![0x20, 0x09, 0x2C, 0x3B].contains(bytes[index]) { index += 1 }
+                value = start..<index
             }
-            if !fields.contains(where: { $0.0 == key }) { fields.append((key, .string(value))) }
+            if let key, !fields.contains(where: { $0.0 == key }) {
+                fields.append((key, .string(String(decoding: bytes[value], as: UTF8.self))))
+            }
         }
     }
 }
