@@ -1,7 +1,6 @@
 """Subscription filters: matching events leave Cairn for an HTTP function as AWS sends them to Lambda,
 at least once, through receivers that are down and workers that are killed."""
 
-import os
 import shutil
 import signal
 import time
@@ -9,7 +8,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_A, CAIRN, KEYS, Key, Server, api_with_workers, free_port, make_data_dir
+from conftest import ACCOUNT_A, KEYS, Key, Server, api_with_workers, free_port, make_data_dir
 from receiver import Receiver
 
 
