@@ -1,3 +1,5 @@
+import CairnFilter
+
 /// The event fields a query reads, so that discovery extracts only those: a JSON message is walked once, values
 /// on no wanted path are skipped without being decoded, and wanted objects and arrays are kept whole (for
 /// `unnest`, `jsonStringify` and `name.key`).
@@ -9,6 +11,8 @@ final class FieldNeeds: Sendable {
     /// The same as UTF-8, matched against paths in the bytes without making text of them (a query names few).
     private let wantedUTF8: [([UInt8], String)]
     private let prefixUTF8: [[UInt8]]
+    /// `name=` of each wanted name: text without any of them has no wanted pair, and is not scanned.
+    private let assignments: [[UInt8]]
 
     init(_ names: some Sequence<String>) {
         let fields = Set(names.filter { !Self.builtIn.contains($0) })
@@ -24,6 +28,7 @@ final class FieldNeeds: Sendable {
         self.prefixes = prefixes
         wantedUTF8 = fields.map { (Array($0.utf8), $0) }
         prefixUTF8 = prefixes.map { Array($0.utf8) }
+        assignments = fields.map { Array($0.utf8) + [UInt8(ascii: "=")] }
     }
 
     static let builtIn: Set<String> = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@ptr"]
@@ -52,6 +57,7 @@ final class FieldNeeds: Sendable {
             }
             fields = [:]
         }
+        guard assignments.contains(where: { ByteSearch.contains(message, $0) }) else { return fields }
         var pairs: [(String, Value)] = []
         LogRecord.keyValuePairs(in: message, naming: { self.name($0) }, into: &pairs)
         for (key, value) in pairs where fields[key] == nil { fields[key] = value }

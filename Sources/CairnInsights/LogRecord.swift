@@ -132,8 +132,9 @@ public struct RecordPointer: Sendable, Hashable {
 }
 
 /// A row moving through a query's commands: the event it came from (until `stats` replaces events with groups)
-/// and the fields commands have set. Fields the event carries are found on first use.
-struct Row {
+/// and the fields commands have set. Fields the event carries are found on first use. A class, so that a row
+/// passes through the stages without being copied; `unnest` and `sort` take copies.
+final class Row {
     var values: [String: Value] = [:]
     var record: LogRecord?
     private var messageText: String?
@@ -154,15 +155,26 @@ struct Row {
         return record?.messageBytes
     }
 
-    /// The row owning everything it holds (see `LogRecord.detached`).
+    /// A copy of the row, owning everything it holds (see `LogRecord.detached`).
     func detached() -> Row {
-        var copy = self
+        let copy = self.copy()
         copy.record = record?.detached()
         return copy
     }
+
+    /// A copy of the row that changes apart from it.
+    func copy() -> Row {
+        let copy = Row(record: record, needs: needs)
+        copy.values = values
+        copy.messageText = messageText
+        copy.discovered = discovered
+        copy.document = document
+        return copy
+    }
+
     init(values: [String: Value]) { self.values = values }
 
-    mutating func value(_ name: String) -> Value {
+    func value(_ name: String) -> Value {
         if let value = values[name] { return value }
         guard let record else { return member(name) }
         switch name {

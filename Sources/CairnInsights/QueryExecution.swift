@@ -116,7 +116,6 @@ public final class QueryExecution: @unchecked Sendable {
         let finishing = QueryExecution(copying: self)
         finishing.finish()
         return finishing.output.map { row in
-            var row = row
             var fields: [ResultField] = []
             for column in plan.columns {
                 if let text = row.value(column).text { fields.append(ResultField(field: column, value: text)) }

@@ -29,13 +29,12 @@ final class StreamingRunner: StageRunner {
     override var isStreaming: Bool { true }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
-        var row = row
         switch stage {
         case .assign(let assignments):
-            for (name, expression) in assignments { row.values[name] = evaluator.evaluate(expression, &row) }
+            for (name, expression) in assignments { row.values[name] = evaluator.evaluate(expression, row) }
             next(row)
         case .filter(let condition):
-            if evaluator.evaluate(condition, &row).isTrue { next(row) }
+            if evaluator.evaluate(condition, row).isTrue { next(row) }
         case .parseGlob(let field, let literals, let names):
             if let text = row.value(field).text, let captures = Self.glob(text, literals) {
                 for (name, capture) in zip(names, captures) where !name.isEmpty { row.values[name] = .string(capture) }
@@ -51,7 +50,7 @@ final class StreamingRunner: StageRunner {
             if case .string(let text) = value, let json = JSONValue.parse(Array(text.utf8)) { value = .json(json) }
             guard case .json(.array(let items)) = value else { return }
             for item in items {
-                var element = row
+                let element = row.copy()
                 element.values[into] = item.scalar
                 next(element)
             }
@@ -110,8 +109,7 @@ final class StatsRunner: StageRunner {
     }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
-        var row = row
-        let key = groups.map { evaluator.evaluate($0.1, &row) }
+        let key = groups.map { evaluator.evaluate($0.1, row) }
         // AWS leaves out events whose group-by fields are all missing.
         if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
         let time = row.value("@timestamp").number.map { Int64($0) } ?? 0
@@ -121,7 +119,7 @@ final class StatsRunner: StageRunner {
         }
         // In place: a copy of the group's states per event would copy `pct`'s values every time.
         for (index, call) in calls.enumerated() {
-            let value = call.argument.map { evaluator.evaluate($0, &row) } ?? .null
+            let value = call.argument.map { evaluator.evaluate($0, row) } ?? .null
             states[key]![index].add(call, value, time: time)
         }
     }
@@ -141,8 +139,8 @@ final class StatsRunner: StageRunner {
 
     /// Counts `count` events at `time` for `count(*)`-only stats (the plan checked that it is).
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
-        var row = Row(values: ["@timestamp": .time(time)])
-        let key = groups.map { evaluator.evaluate($0.1, &row) }
+        let row = Row(values: ["@timestamp": .time(time)])
+        let key = groups.map { evaluator.evaluate($0.1, row) }
         if states[key] == nil {
             order.append(key)
             states[key] = Array(repeating: AggregationState(), count: calls.count)
@@ -163,10 +161,10 @@ final class StatsRunner: StageRunner {
         for key in sorted {
             let group = states[key] ?? Array(repeating: AggregationState(), count: calls.count)
             let results = zip(calls, group).map { call, state in state.result(call) }
-            var row = Row(values: [:])
+            let row = Row(values: [:])
             for ((name, _), value) in zip(groups, key) { row.values[name] = value }
             for (name, expression) in outputs {
-                row.values[name] = evaluator.evaluate(expression, &row, aggregates: results)
+                row.values[name] = evaluator.evaluate(expression, row, aggregates: results)
             }
             next(row)
         }
@@ -187,18 +185,18 @@ final class SortRunner: StageRunner {
 
     override func copy() -> StageRunner {
         let copy = SortRunner(keys: keys, keep: keep)
-        copy.rows = rows
+        // Rows are objects that later stages change: a copy of the stage gets its own.
+        copy.rows = rows.map { ($0.keys, $0.row.copy()) }
         return copy
     }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
-        var row = row
-        rows.append((keys.map { evaluator.evaluate($0.0, &row) }, row.detached()))
+        rows.append((keys.map { evaluator.evaluate($0.0, row) }, row.detached()))
         if let keep, rows.count >= max(2 * keep, 1024) { trim(to: keep) }
     }
 
     func merge(_ other: SortRunner) {
-        rows += other.rows
+        rows += other.rows.map { ($0.keys, $0.row.copy()) }
         if let keep { trim(to: keep) }
     }
 
@@ -265,7 +263,6 @@ final class DedupRunner: StageRunner {
     }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
-        var row = row
         let key = names.map { row.value($0) }
         // Rows missing a field are never duplicates (AWS).
         guard key.contains(where: \.isNull) || seen.insert(key).inserted else { return }
