@@ -175,29 +175,33 @@ final class Row {
     init(values: [String: Value]) { self.values = values }
 
     func value(_ name: String) -> Value {
-        if let value = values[name] { return value }
-        guard let record else { return member(name) }
-        switch name {
-        case "@timestamp": return .time(record.timestamp)
-        case "@message":
-            if let messageText { return .string(messageText) }
-            let text = record.message
-            messageText = text
-            return .string(text)
-        case "@logStream": return .string(record.logStream)
-        case "@log": return .string(record.log)
-        case "@ingestionTime": return .time(record.ingestionTime)
-        default: break
-        }
-        if discovered == nil, let needs {
-            discovered = needs.extract(record.messageBytes)
+        if !values.isEmpty, let value = values[name] { return value }
+        // The record's fields are read in place: binding the record would copy it (and retain its text) per call.
+        guard record != nil else { return member(name) }
+        if name.utf8.first == UInt8(ascii: "@") {
+            switch name {
+            case "@timestamp": return .time(record!.timestamp)
+            case "@message":
+                if let messageText { return .string(messageText) }
+                let text = record!.message
+                messageText = text
+                return .string(text)
+            case "@logStream": return .string(record!.logStream)
+            case "@log": return .string(record!.log)
+            case "@ingestionTime": return .time(record!.ingestionTime)
+            default: break
+            }
         }
         if discovered == nil {
-            var fields: [String: Value] = [:]
-            let (found, json) = record.discover()
-            for (key, value) in found where fields[key] == nil { fields[key] = value }
-            discovered = fields
-            document = json
+            if let needs {
+                discovered = needs.extract(record!.messageBytes)
+            } else {
+                var fields: [String: Value] = [:]
+                let (found, json) = record!.discover()
+                for (key, value) in found where fields[key] == nil { fields[key] = value }
+                discovered = fields
+                document = json
+            }
         }
         if let value = discovered?[name] { return value }
         if let document, let value = document.member(name.split(separator: ".", omittingEmptySubsequences: false)[...])

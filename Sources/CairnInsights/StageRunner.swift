@@ -95,10 +95,14 @@ final class StatsRunner: StageRunner {
     var order: [[Value]] = []
     override var held: Int { order.count }
 
+    /// Whether an aggregation needs each event's time (`earliest`, `latest`).
+    let readsTime: Bool
+
     init(groups: [(String, CompiledExpression)], outputs: [(String, CompiledExpression)], calls: [AggregationCall]) {
         self.groups = groups
         self.outputs = outputs
         self.calls = calls
+        readsTime = calls.contains { $0.function == .earliest || $0.function == .latest }
     }
 
     override func copy() -> StageRunner {
@@ -112,7 +116,7 @@ final class StatsRunner: StageRunner {
         let key = groups.map { evaluator.evaluate($0.1, row) }
         // AWS leaves out events whose group-by fields are all missing.
         if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
-        let time = row.value("@timestamp").number.map { Int64($0) } ?? 0
+        let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
         if states[key] == nil {
             order.append(key)
             states[key] = Array(repeating: AggregationState(), count: calls.count)
