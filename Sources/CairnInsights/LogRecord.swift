@@ -213,7 +213,7 @@ final class Row {
 
     /// `parsed.user.name` where `parsed` holds what `jsonParse` gave (or an object field the event has).
     private func member(_ name: String) -> Value {
-        guard name.contains(".") else { return .null }
+        guard name.utf8.contains(UInt8(ascii: ".")) else { return .null }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         for count in stride(from: parts.count - 1, through: 1, by: -1) {
             let prefix = parts[..<count].joined(separator: ".")
