@@ -43,9 +43,7 @@ struct ApplicationTests {
     }
 
     /// The application on a fresh database with one admin key; the body also gets what the app was built from.
-    /// `role` `.all` runs the workers (the queue's consumers) beside the API.
     static func withApplication(
-        role: Configuration.Role = .api,
         _ body: @Sendable @escaping (any TestClientProtocol, ApplicationDependencies, Database) async throws -> Void
     ) async throws {
         let rootKey = try TestDatabase.rootKey()
@@ -57,7 +55,7 @@ struct ApplicationTests {
             let dependencies = ApplicationDependencies(
                 database: database, rootKey: rootKey, migrations: try TestDatabase.migrations, metrics: nil)
             var configuration = Configuration()
-            configuration.role = role
+            configuration.role = .api
             let app = buildApplication(configuration, dependencies, logger: TestDatabase.logger)
             try await app.test(.router) { client in try await body(client, dependencies, database) }
         }

@@ -1,7 +1,6 @@
-import CairnServer
 import Testing
 
-/// The Logs Insights operations through `buildApplication` with its workers: a query runs on the queue and its
+/// The Logs Insights operations through `buildApplication` with a query runner: a query runs on the queue and its
 /// results, pointers, definitions and fields answer as AWS's do.
 @Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL"))
 struct InsightsOperationTests {
@@ -66,6 +65,6 @@ struct InsightsOperationTests {
     static let all = [queries, definitions]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
-        try await Script.run(Self.all[index], role: .all)
+        try await Script.run(Self.all[index], runningQueries: true)
     }
 }

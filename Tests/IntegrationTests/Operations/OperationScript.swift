@@ -1,3 +1,4 @@
+import CairnLogs
 import CairnProtocol
 import CairnServer
 import Foundation
@@ -62,8 +63,22 @@ enum Script {
     /// Runs `calls` in order against the application `cairn serve` runs, on a fresh database, signed by its
     /// admin key; `<<now>>` is the current time in milliseconds, `<<hourAgo>>` and `<<soon>>` an hour before and a
     /// minute after it in seconds.
-    static func run(_ calls: [ScriptedCall], role: Configuration.Role = .api) async throws {
-        try await ApplicationTests.withApplication(role: role) { client, _, _ in
+    /// With `runningQueries`, a `QueryRunner` works the Logs Insights queue beside the API (the other workers do
+    /// not run: the application under test has the `api` role).
+    static func run(_ calls: [ScriptedCall], runningQueries: Bool = false) async throws {
+        try await ApplicationTests.withApplication { client, dependencies, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if runningQueries {
+                    group.addTask { try await QueryRunner(logs: dependencies.logs, logger: TestDatabase.logger).run() }
+                }
+                try await run(calls, client)
+                group.cancelAll()
+            }
+        }
+    }
+
+    private static func run(_ calls: [ScriptedCall], _ client: any TestClientProtocol) async throws {
+        do {
             let seconds = Int64(Date().timeIntervalSince1970)
             var values = [
                 "now": String(seconds * 1000), "hourAgo": String(seconds - 3600), "soon": String(seconds + 60),
