@@ -137,14 +137,13 @@ struct ExpressionCompiler {
 struct TextPattern: @unchecked Sendable {
     let literal: String?
     /// The literal's UTF-8, for searching message bytes without making text of them.
-    var literalBytes: [UInt8]? { literalUTF8 }
-    private let literalUTF8: [UInt8]?
+    let literalBytes: [UInt8]?
     let regex: Regex<AnyRegexOutput>?
     let groupNames: [String]
 
     init(literal: String) {
         self.literal = literal
-        literalUTF8 = Array(literal.utf8)
+        literalBytes = Array(literal.utf8)
         regex = nil
         groupNames = []
     }
@@ -152,7 +151,7 @@ struct TextPattern: @unchecked Sendable {
     init(regex pattern: String, in query: String) throws(QueryError) {
         if let literal = Self.plainText(pattern) {
             self.literal = literal
-            literalUTF8 = Array(literal.utf8)
+            literalBytes = Array(literal.utf8)
             regex = nil
             groupNames = []
             return
@@ -164,7 +163,7 @@ struct TextPattern: @unchecked Sendable {
             throw QueryError("invalid regular expression /\(pattern)/", start: start, end: start + pattern.count + 2)
         }
         literal = nil
-        literalUTF8 = nil
+        literalBytes = nil
         groupNames = Self.groupNames(pattern)
     }
 

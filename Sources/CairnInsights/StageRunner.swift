@@ -117,15 +117,19 @@ final class StatsRunner: StageRunner {
         // AWS leaves out events whose group-by fields are all missing.
         if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
         let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
-        if states[key] == nil {
-            order.append(key)
-            states[key] = Array(repeating: AggregationState(), count: calls.count)
-        }
+        startGroup(key)
         // In place: a copy of the group's states per event would copy `pct`'s values every time.
         for (index, call) in calls.enumerated() {
             let value = call.argument.map { evaluator.evaluate($0, row) } ?? .null
             states[key]![index].add(call, value, time: time)
         }
+    }
+
+    /// Makes the group for `key`, in first-seen order, if it is new.
+    private func startGroup(_ key: [Value]) {
+        guard states[key] == nil else { return }
+        order.append(key)
+        states[key] = Array(repeating: AggregationState(), count: calls.count)
     }
 
     func merge(_ other: StatsRunner) {
@@ -145,10 +149,7 @@ final class StatsRunner: StageRunner {
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         let row = Row(values: ["@timestamp": .time(time)])
         let key = groups.map { evaluator.evaluate($0.1, row) }
-        if states[key] == nil {
-            order.append(key)
-            states[key] = Array(repeating: AggregationState(), count: calls.count)
-        }
+        startGroup(key)
         for index in calls.indices { states[key]![index].count += count }
     }
 
