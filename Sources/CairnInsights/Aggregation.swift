@@ -18,6 +18,12 @@ struct AggregationCall {
     let percentile: Double
 }
 
+/// The aggregation states of one `stats` group, in the order of the command's aggregations.
+final class GroupStates {
+    var states: [AggregationState]
+    init(_ states: [AggregationState]) { self.states = states }
+}
+
 /// The running state of one aggregation for one group. States of the same aggregation merge, so that parts of
 /// a query (time slices) can be aggregated apart and combined.
 struct AggregationState {

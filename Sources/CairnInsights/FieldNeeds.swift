@@ -1,4 +1,5 @@
 import CairnFilter
+import Foundation
 
 /// The event fields a query reads, so that discovery extracts only those: a JSON message is walked once, values
 /// on no wanted path are skipped without being decoded, and wanted objects and arrays are kept whole (for
@@ -11,8 +12,9 @@ final class FieldNeeds: Sendable {
     /// The same as UTF-8, matched against paths in the bytes without making text of them (a query names few).
     private let wantedUTF8: [([UInt8], String)]
     private let prefixUTF8: [[UInt8]]
-    /// `name=` of each wanted name: text without any of them has no wanted pair, and is not scanned.
-    private let assignments: [[UInt8]]
+    /// The wanted names as UTF-8: text with none of them right before a `=` has no wanted pair, and is not
+    /// scanned for pairs.
+    private let keys: [[UInt8]]
 
     init(_ names: some Sequence<String>) {
         let fields = Set(names.filter { !Self.builtIn.contains($0) })
@@ -28,7 +30,7 @@ final class FieldNeeds: Sendable {
         self.prefixes = prefixes
         wantedUTF8 = fields.map { (Array($0.utf8), $0) }
         prefixUTF8 = prefixes.map { Array($0.utf8) }
-        assignments = fields.map { Array($0.utf8) + [UInt8(ascii: "=")] }
+        keys = fields.map { Array($0.utf8) }
     }
 
     static let builtIn: Set<String> = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@ptr"]
@@ -44,6 +46,24 @@ final class FieldNeeds: Sendable {
         prefixUTF8.contains { $0.count == path.count && $0.elementsEqual(path) }
     }
 
+    /// Whether `name=` occurs in the message for a wanted name: one pass over its `=` signs (rarer than any
+    /// letter a name starts with).
+    private func hasAssignment(_ message: ArraySlice<UInt8>) -> Bool {
+        message.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return false }
+            var offset = 0
+            while offset < text.count, let found = memchr(base + offset, Int32(UInt8(ascii: "=")), text.count - offset)
+            {
+                let at = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                for key in keys where key.count <= at && memcmp(base + at - key.count, key, key.count) == 0 {
+                    return true
+                }
+                offset = at + 1
+            }
+            return false
+        }
+    }
+
     /// The wanted fields of one message: from its JSON object, or its `key=value` pairs.
     func extract(_ message: ArraySlice<UInt8>) -> [String: Value] {
         guard !wanted.isEmpty else { return [:] }
@@ -57,7 +77,7 @@ final class FieldNeeds: Sendable {
             }
             fields = [:]
         }
-        guard assignments.contains(where: { ByteSearch.contains(message, $0) }) else { return fields }
+        guard hasAssignment(message) else { return fields }
         var pairs: [(String, Value)] = []
         LogRecord.keyValuePairs(in: message, naming: { self.name($0) }, into: &pairs)
         for (key, value) in pairs where fields[key] == nil { fields[key] = value }
@@ -74,7 +94,7 @@ struct JSONWalker {
     var path: [UInt8] = []
 
     mutating func skipSpaces() {
-        while index < bytes.endIndex, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, Self.isSpace(bytes[index]) { index += 1 }
     }
 
     /// Reads an object at the cursor (its members' paths under `path`); false when the bytes are not valid JSON.
@@ -216,10 +236,20 @@ struct JSONWalker {
             }
         default:
             let start = index
-            while index < bytes.endIndex, !Self.valueEnds.contains(bytes[index]) { index += 1 }
+            while index < bytes.endIndex, !Self.endsValue(bytes[index]) { index += 1 }
             return index > start
         }
     }
 
-    private static let valueEnds = Set(",}] \t\r\n".utf8)
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    /// Whether a byte ends a number, `true`, `false` or `null`.
+    private static func endsValue(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D: true
+        default: false
+        }
+    }
 }

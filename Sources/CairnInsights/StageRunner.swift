@@ -91,7 +91,8 @@ final class StatsRunner: StageRunner {
     let groups: [(String, CompiledExpression)]
     let outputs: [(String, CompiledExpression)]
     let calls: [AggregationCall]
-    var states: [[Value]: [AggregationState]] = [:]
+    /// Each group's states, boxed so that an event finds and changes them with one lookup of its key.
+    var states: [[Value]: GroupStates] = [:]
     var order: [[Value]] = []
     override var held: Int { order.count }
 
@@ -107,7 +108,7 @@ final class StatsRunner: StageRunner {
 
     override func copy() -> StageRunner {
         let copy = StatsRunner(groups: groups, outputs: outputs, calls: calls)
-        copy.states = states
+        copy.states = states.mapValues { GroupStates($0.states) }
         copy.order = order
         return copy
     }
@@ -117,31 +118,27 @@ final class StatsRunner: StageRunner {
         // AWS leaves out events whose group-by fields are all missing.
         if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
         let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
-        startGroup(key)
-        // In place: a copy of the group's states per event would copy `pct`'s values every time.
+        let group = self.group(key)
         for (index, call) in calls.enumerated() {
             let value = call.argument.map { evaluator.evaluate($0, row) } ?? .null
-            states[key]![index].add(call, value, time: time)
+            group.states[index].add(call, value, time: time)
         }
     }
 
-    /// Makes the group for `key`, in first-seen order, if it is new.
-    private func startGroup(_ key: [Value]) {
-        guard states[key] == nil else { return }
+    /// The states of the group for `key`, made (in first-seen order) if it is new.
+    private func group(_ key: [Value]) -> GroupStates {
+        if let group = states[key] { return group }
+        let group = GroupStates(Array(repeating: AggregationState(), count: calls.count))
         order.append(key)
-        states[key] = Array(repeating: AggregationState(), count: calls.count)
+        states[key] = group
+        return group
     }
 
     func merge(_ other: StatsRunner) {
         for key in other.order {
             guard let theirs = other.states[key] else { continue }
-            guard var mine = states[key] else {
-                order.append(key)
-                states[key] = theirs
-                continue
-            }
-            for (index, call) in calls.enumerated() { mine[index].merge(theirs[index], call) }
-            states[key] = mine
+            let mine = group(key)
+            for (index, call) in calls.enumerated() { mine.states[index].merge(theirs.states[index], call) }
         }
     }
 
@@ -149,8 +146,8 @@ final class StatsRunner: StageRunner {
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         let row = Row(values: ["@timestamp": .time(time)])
         let key = groups.map { evaluator.evaluate($0.1, row) }
-        startGroup(key)
-        for index in calls.indices { states[key]![index].count += count }
+        let group = self.group(key)
+        for index in calls.indices { group.states[index].count += count }
     }
 
     /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
@@ -164,7 +161,7 @@ final class StatsRunner: StageRunner {
             return false
         }
         for key in sorted {
-            let group = states[key] ?? Array(repeating: AggregationState(), count: calls.count)
+            let group = states[key]?.states ?? Array(repeating: AggregationState(), count: calls.count)
             let results = zip(calls, group).map { call, state in state.result(call) }
             let row = Row(values: [:])
             for ((name, _), value) in zip(groups, key) { row.values[name] = value }
