@@ -21,6 +21,8 @@ public enum AccountQuota: String, Sendable, CaseIterable, Codable {
     case regions
     /// Logs Insights queries running or waiting at once, in all regions (AWS: 30).
     case concurrentQueries = "concurrent-queries"
+    /// Live Tail sessions open at once, in every process (AWS: 15).
+    case liveTailSessions = "live-tail-sessions"
 
     public var defaultValue: Int {
         switch self {
@@ -32,6 +34,7 @@ public enum AccountQuota: String, Sendable, CaseIterable, Codable {
         case .aliasesPerKey: 50
         case .regions: 32
         case .concurrentQueries: 30
+        case .liveTailSessions: 15
         }
     }
 }

@@ -246,6 +246,45 @@ struct ChunkStore: Sendable {
 }
 
 extension ChunkStore {
+    /// The events one PutLogEvents stored in a stream, named by sequence numbers (which survive compaction).
+    struct Batch: Sendable {
+        var account: String
+        var group: Int64
+        var stream: Int64
+        var firstSequence: Int64
+        var count: Int64
+        var minTimestamp: Int64
+        var maxTimestamp: Int64
+    }
+
+    /// The batch's events whose message passes `keep`, in sequence order, read in one snapshot (compaction may
+    /// have merged the batch's chunk into another).
+    func batchEvents(_ batch: Batch, where keep: (ArraySlice<UInt8>) -> Bool) async throws -> [LogEvent] {
+        let first = batch.firstSequence
+        let end = batch.firstSequence + batch.count
+        let rows = try await database.snapshot { connection in
+            try await ChunkRow.all(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: Self.columns)
+                    FROM event_chunks
+                    WHERE account_id = \(batch.account) AND group_id = \(batch.group) AND stream_id = \(batch.stream)
+                      AND max_ts >= \(batch.minTimestamp) AND min_ts <= \(batch.maxTimestamp)
+                      AND first_seq < \(end) AND first_seq + event_count > \(first)
+                    ORDER BY first_seq
+                    """, logger: database.logger))
+        }
+        var events: [LogEvent] = []
+        for row in rows {
+            try await forEachEvent(
+                of: row, batch.account, where: keep,
+                visit: { event in
+                    if event.sequence >= first && event.sequence < end { events.append(event.detached()) }
+                })
+        }
+        return events.sorted { $0.sequence < $1.sequence }
+    }
+
     /// Visits the chunks of a group's streams whose span overlaps `[start, end)`, a page at a time on
     /// `connection` (the caller's snapshot), oldest first by `min_ts` or newest first by `max_ts`, until `visit`
     /// returns false.

@@ -140,10 +140,11 @@ extension LogEventHandlers {
                     last_event_time = GREATEST(COALESCE(last_event_time, \(maxTimestamp)), \(maxTimestamp)),
                     last_ingestion_time = \(now), stored_bytes = stored_bytes + \(storedBytes)
                 WHERE account_id = \(caller.accountID) AND group_id = \(group.id) AND name = \(request.logStreamName)
-                RETURNING stream_id, next_sequence - \(count), nextval('event_chunks_chunk_id_seq')
+                RETURNING stream_id, next_sequence - \(count), nextval('event_chunks_chunk_id_seq'),
+                    EXISTS (SELECT 1 FROM live_tail_watches WHERE group_id = \(group.id) AND expires_at > \(now))
                 """, logger: database.logger)
-            var target: (stream: Int64, firstSequence: Int64, chunk: Int64)?
-            for try await row in updated.decode((Int64, Int64, Int64).self) { target = row }
+            var target: (stream: Int64, firstSequence: Int64, chunk: Int64, watched: Bool)?
+            for try await row in updated.decode((Int64, Int64, Int64, Bool).self) { target = row }
             guard let target else { throw AWSError.logStreamNotFound }
             try await chunks.insert(
                 ChunkStore.NewChunk(
@@ -154,6 +155,14 @@ extension LogEventHandlers {
             try await MetricStore.record(
                 points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
                 logger: database.logger)
+            if target.watched {
+                try await LiveTailHub.notify(
+                    LiveTailHub.Batch(
+                        account: caller.accountID, group: group.id, stream: target.stream,
+                        streamName: request.logStreamName ?? "", firstSequence: target.firstSequence, count: count,
+                        minTimestamp: minTimestamp, maxTimestamp: maxTimestamp), on: connection, logger: database.logger
+                )
+            }
             // Deliveries name the batch by sequence numbers: they survive compaction and hold no log text.
             let jobs = try subscriptions.map { subscription in
                 try LogsService.jobText(

@@ -33,6 +33,9 @@ public enum LogsLimits {
     public static let queryDefaultLimit = 10_000
     /// GetQueryResults `maxItems`: at most 10,000 rows a page, which is also the page when not given.
     public static let queryResultsPage = 10_000
+    /// StartLiveTail: 1–10 log groups; `logStreamNames` and `logStreamNamePrefixes`: 1–100 each.
+    public static let liveTailGroups = 10
+    public static let liveTailStreams = 100
 }
 
 /// PutLogEvents, GetLogEvents and FilterLogEvents limits.

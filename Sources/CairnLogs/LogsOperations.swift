@@ -117,6 +117,9 @@ extension LogsService {
                 handler: events.getLogGroupFields),
             Operation(
                 .logs, "GetLogRecord", roles: .readers, input: GetLogRecordRequest.self, handler: events.getLogRecord),
+            Operation(
+                .logs, "StartLiveTail", roles: .readers, input: StartLiveTailRequest.self,
+                stream: liveTailSessions.startLiveTail),
         ]
         // A data key that cannot be used (disabled, withdrawn or destroyed key) answers as AWS does.
         return declared.map { operation in

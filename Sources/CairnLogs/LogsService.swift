@@ -27,6 +27,9 @@ public struct LogsService: Sendable {
     let queries: QueryStore
     let insights: InsightsHandlers
     let queryDefinitions: QueryDefinitionHandlers
+    let liveTailSessions: LiveTailHandlers
+    /// Live Tail's fan-out in this process: a Service, run by processes that answer requests.
+    public let liveTail: LiveTailHub
 
     public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
         let pageToken = PageToken(key: pageTokenKey)
@@ -57,6 +60,9 @@ public struct LogsService: Sendable {
         insights = InsightsHandlers(
             database: database, pageToken: pageToken, groups: groups, queries: queries, quotas: quotas, audit: audit)
         queryDefinitions = QueryDefinitionHandlers(database: database, pageToken: pageToken)
+        liveTail = LiveTailHub(database: database, chunks: chunks, logger: database.logger)
+        liveTailSessions = LiveTailHandlers(
+            database: database, groups: groups, quotas: quotas, hub: liveTail, audit: audit)
     }
 
     /// The queue subscription deliveries travel on.

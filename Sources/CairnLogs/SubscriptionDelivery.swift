@@ -146,33 +146,16 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         return nil
     }
 
-    /// The batch's events that the filter matches, read in one snapshot (compaction may have merged the chunk).
+    /// The batch's events that the filter matches.
     private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [CairnChunks.LogEvent] {
         guard let stream = delivery.stream, let first = delivery.firstSequence, let count = delivery.count,
             let low = delivery.minTimestamp, let high = delivery.maxTimestamp
         else { return [] }
         let pattern = try FilterPatternCache.shared.pattern(text)
-        let rows = try await database.snapshot { connection in
-            try await ChunkStore.ChunkRow.all(
-                try await connection.query(
-                    """
-                    SELECT \(unescaped: ChunkStore.columns)
-                    FROM event_chunks
-                    WHERE account_id = \(delivery.account) AND group_id = \(delivery.group) AND stream_id = \(stream)
-                      AND max_ts >= \(low) AND min_ts <= \(high)
-                      AND first_seq < \(first + count) AND first_seq + event_count > \(first)
-                    ORDER BY first_seq
-                    """, logger: database.logger))
-        }
-        var events: [CairnChunks.LogEvent] = []
-        for row in rows {
-            try await logs.chunks.forEachEvent(
-                of: row, delivery.account, where: pattern.matches,
-                visit: { event in
-                    if event.sequence >= first && event.sequence < first + count { events.append(event.detached()) }
-                })
-        }
-        return events.sorted { $0.sequence < $1.sequence }
+        return try await logs.chunks.batchEvents(
+            ChunkStore.Batch(
+                account: delivery.account, group: delivery.group, stream: stream, firstSequence: first, count: count,
+                minTimestamp: low, maxTimestamp: high), where: pattern.matches)
     }
 
     static func dataMessage(_ delivery: DeliveryJob, _ events: [CairnChunks.LogEvent]) -> String {

@@ -13,6 +13,12 @@ public struct Operation: Sendable {
     /// The largest request body (after decompression) this operation reads; longer ones are refused unread.
     public let maxBodyBytes: Int
     let invocation: Invocation
+    /// For an operation that answers an AWS event stream (StartLiveTail): opens the session. `invocation` then
+    /// opens and closes one, for callers that want only the initial response.
+    let streamInvocation: StreamInvocation?
+
+    public typealias StreamInvocation =
+        @Sendable (_ body: [UInt8], _ format: WireFormat, _ caller: Caller) async throws -> EventStreamSession
 
     /// The body limit of operations that do not declare one: 1.5 MB.
     public static let defaultMaxBodyBytes = 1_572_864
@@ -27,6 +33,44 @@ public struct Operation: Sendable {
         self.roles = roles
         self.maxBodyBytes = maxBodyBytes
         self.invocation = invocation
+        streamInvocation = nil
+    }
+
+    private init(
+        _ service: AWSService, _ name: String, roles: Set<Role>, maxBodyBytes: Int, stream: @escaping StreamInvocation
+    ) {
+        self.service = service
+        self.name = name
+        self.roles = roles
+        self.maxBodyBytes = maxBodyBytes
+        streamInvocation = stream
+        invocation = { body, format, caller in
+            let session = try await stream(body, format, caller)
+            // Nobody reads the stream: the session starts and ends at its first message.
+            try? await session.run { _ in throw CancellationError() }
+            return session.initialResponse
+        }
+    }
+
+    /// An operation that answers an event stream: `handler` checks the input and opens the session (errors then
+    /// are ordinary responses); the session writes the stream after the response head.
+    public init<Input: Decodable & Sendable>(
+        _ service: AWSService, _ name: String, roles: Set<Role>, input: Input.Type,
+        stream handler: @escaping @Sendable (Input, Caller) async throws -> EventStreamSession
+    ) {
+        self.init(service, name, roles: roles, maxBodyBytes: Self.defaultMaxBodyBytes) { body, format, caller in
+            try await handler(try JSONRequest.decode(Input.self, from: try Self.json(body, format)), caller)
+        }
+    }
+
+    /// Whether the operation answers an event stream.
+    public var isEventStream: Bool { streamInvocation != nil }
+
+    /// Opens the event stream session of a streaming operation for `caller` (see `invoke` for the roles).
+    public func openStream(body: [UInt8], format: WireFormat, caller: Caller) async throws -> EventStreamSession {
+        guard let streamInvocation else { preconditionFailure("\(name) does not answer an event stream") }
+        try authorize(caller)
+        return try await streamInvocation(body, format, caller)
     }
 
     /// An operation whose input decodes into `Input` and whose output is `Output`.
@@ -72,12 +116,16 @@ public struct Operation: Sendable {
 
     /// Runs the operation for `caller`, whose role must be one of `roles`.
     public func invoke(body: [UInt8], format: WireFormat, caller: Caller) async throws -> [UInt8] {
+        try authorize(caller)
+        return try await invocation(body, format, caller)
+    }
+
+    private func authorize(_ caller: Caller) throws(AWSError) {
         guard roles.contains(caller.role) else {
             throw AWSError.accessDenied(
                 "User: \(caller.userARN) is not authorized to perform: \(service.signingName):\(name) "
                     + "because the access key's role '\(caller.role.rawValue)' does not allow it")
         }
-        return try await invocation(body, format, caller)
     }
 
     /// The same operation with `wrapper` around its handler (auditing, error translation).
@@ -86,10 +134,29 @@ public struct Operation: Sendable {
             @escaping @Sendable (_ body: [UInt8], _ caller: Caller, _ next: () async throws -> [UInt8])
             async throws -> [UInt8]
     ) -> Operation {
+        if let inner = streamInvocation {
+            return Operation(service, name, roles: roles, maxBodyBytes: maxBodyBytes) { body, format, caller in
+                let opened = OpenedSession()
+                _ = try await wrapper(body, caller) {
+                    opened.session = try await inner(body, format, caller)
+                    return []
+                }
+                guard let session = opened.session else { throw SessionNotOpened() }
+                return session
+            }
+        }
         let inner = invocation
         return Operation(service, name, roles: roles, maxBodyBytes: maxBodyBytes) { body, format, caller in
             try await wrapper(body, caller) { try await inner(body, format, caller) }
         }
+    }
+
+    /// A wrapper that returned without opening the session (an internal error: the caller sees a 5xx).
+    private struct SessionNotOpened: Error {}
+
+    /// Carries a session out of a wrapper's `next`, which returns bytes.
+    private final class OpenedSession: @unchecked Sendable {
+        var session: EventStreamSession?
     }
 
     static func document(_ body: [UInt8], _ format: WireFormat) throws(AWSError) -> Document {

@@ -191,6 +191,10 @@ struct OperationEndpoint: Sendable {
         guard let operation = context.operation, let caller = context.caller else {
             throw AWSError.unknownOperation(context.target)
         }
+        if operation.isEventStream {
+            let session = try await operation.openStream(body: context.body, format: context.format, caller: caller)
+            return AWSResponse.eventStream(session)
+        }
         let output = try await operation.invoke(body: context.body, format: context.format, caller: caller)
         return AWSResponse.make(status: .ok, body: output, format: context.format)
     }
@@ -203,6 +207,19 @@ enum AWSResponse {
         headers[.contentType] = format.contentType
         if format == .cbor { headers[.smithyProtocol] = "rpc-v2-cbor" }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// An event stream: the initial response, then the session's messages, each written as soon as it is made.
+    static func eventStream(_ session: EventStreamSession) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/vnd.amazon.eventstream"
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: session.initialMessage.encoded))
+                try await session.run { message in try await writer.write(ByteBuffer(bytes: message.encoded)) }
+                try await writer.finish(nil)
+            })
     }
 
     /// AWS's error body in the request's format; query-compatible CloudWatch errors also name their query code.

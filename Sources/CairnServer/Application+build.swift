@@ -163,6 +163,8 @@ public func buildApplication(
             forget: { credentials.forgetAll() }),
     ]
     if configuration.role != .api { services += dependencies.workers }
+    // Live Tail sessions are served where requests are.
+    if configuration.role != .worker { services.append(dependencies.logs.liveTail) }
     let router = buildRouter(dependencies, servesAPI: configuration.role != .worker)
     if let adminPort = configuration.adminPort {
         let admin = Router(context: CairnRequestContext.self)

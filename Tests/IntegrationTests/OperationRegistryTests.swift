@@ -27,7 +27,7 @@ import Testing
     @Test func everyServiceIsThere() {
         let targets = Set(Self.registry.operations.map(\.target))
         #expect(targets.count == Self.registry.operations.count)
-        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 41)
+        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 42)
         #expect(targets.filter { $0.hasPrefix("TrentService.") }.count == 28)
         #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 4)
         #expect(Self.registry.operation(target: "Logs_20140328.Teleport") == nil)
@@ -35,10 +35,10 @@ import Testing
         #expect(Self.registry.service(smithyName: "GraniteServiceVersion20100801") == .monitoring)
     }
 
-    /// Readers also run Logs Insights queries and keep their saved queries.
+    /// Readers also run Logs Insights queries, keep their saved queries and tail.
     static let queryOperations: Set<String> = [
         "Logs_20140328.StartQuery", "Logs_20140328.StopQuery", "Logs_20140328.PutQueryDefinition",
-        "Logs_20140328.DeleteQueryDefinition",
+        "Logs_20140328.DeleteQueryDefinition", "Logs_20140328.StartLiveTail",
     ]
 
     /// Admins call everything; writers exactly what log agents need; readers what describes, gets, filters,

@@ -161,7 +161,19 @@ struct LogsOperationTests {
         Script.fails(logs("DisassociateKmsKey"), #"{"logGroupName":"/ops/none"}"#, notFound),
     ]
 
-    static let all = [groupsAndStreams, events, filtersAndSubscriptions, tags, keys]
+    /// StartLiveTail's refusals; its streams are tested end to end (Tests/e2e/test_live_tail.py): a session runs
+    /// until its client goes, and the test client here reads whole responses.
+    static let liveTail: [ScriptedCall] = [
+        Script.ok(logs("CreateLogGroup"), #"{"logGroupName":"/ops/a"}"#),
+        Script.fails(logs("StartLiveTail"), #"{"logGroupIdentifiers":["\#(groupARN)x"]}"#, notFound),
+        Script.fails(
+            logs("StartLiveTail"),
+            #"{"logGroupIdentifiers":["\#(groupARN)"],"logStreamNames":["a"],"logStreamNamePrefixes":["b"]}"#,
+            invalid, message: "Only one of logStreamNames and logStreamNamePrefixes can be specified."),
+        Script.fails(logs("StartLiveTail"), #"{"logGroupIdentifiers":[]}"#, invalid),
+    ]
+
+    static let all = [groupsAndStreams, events, filtersAndSubscriptions, tags, keys, liveTail]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])
