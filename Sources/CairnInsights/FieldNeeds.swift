@@ -64,25 +64,40 @@ final class FieldNeeds: Sendable {
         }
     }
 
-    /// The wanted fields of one message: from its JSON object, or its `key=value` pairs.
-    func extract(_ message: ArraySlice<UInt8>) -> [String: Value] {
-        guard !wanted.isEmpty else { return [:] }
-        var fields: [String: Value] = [:]
+    /// The wanted fields of one message, from its JSON object or its `key=value` pairs, into `fields` (empty
+    /// before; a query names few fields, so a list searched in order beats hashing their names).
+    func extract(_ message: ArraySlice<UInt8>, into fields: inout FoundFields) {
+        guard !wanted.isEmpty else { return }
         if let first = message.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{") {
             var walker = JSONWalker(bytes: message, index: message.startIndex, needs: self)
             // The whole message must be the object (as for full discovery): `{…} trailing text` is text.
             if walker.object(into: &fields, depth: 0) {
                 walker.skipSpaces()
-                if walker.index == message.endIndex { return fields }
+                if walker.index == message.endIndex { return }
             }
-            fields = [:]
+            fields.removeAll()
         }
-        guard hasAssignment(message) else { return fields }
+        guard hasAssignment(message) else { return }
         var pairs: [(String, Value)] = []
         LogRecord.keyValuePairs(in: message, naming: { self.name($0) }, into: &pairs)
-        for (key, value) in pairs where fields[key] == nil { fields[key] = value }
-        return fields
+        for (key, value) in pairs { fields.add(key, value) }
     }
+}
+
+/// The fields extracted for a query: few, so kept in a list in the order found (the first of a name wins).
+struct FoundFields {
+    private(set) var items: [(name: String, value: Value)] = []
+
+    mutating func add(_ name: String, _ value: Value) {
+        if !items.contains(where: { $0.name == name }) { items.append((name, value)) }
+    }
+
+    subscript(_ name: String) -> Value? {
+        for item in items where item.name == name { return item.value }
+        return nil
+    }
+
+    mutating func removeAll() { items.removeAll(keepingCapacity: true) }
 }
 
 /// Walks a JSON object's bytes for `FieldNeeds`: wanted leaves and containers are decoded, the rest skipped.
@@ -98,7 +113,7 @@ struct JSONWalker {
     }
 
     /// Reads an object at the cursor (its members' paths under `path`); false when the bytes are not valid JSON.
-    mutating func object(into fields: inout [String: Value], depth: Int) -> Bool {
+    mutating func object(into fields: inout FoundFields, depth: Int) -> Bool {
         skipSpaces()
         guard depth < 64, index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return false }
         index += 1
@@ -121,10 +136,32 @@ struct JSONWalker {
             index += 1
             if bytes[index - 1] == UInt8(ascii: "}") { return true }
             guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
+            // The first value of a name wins: once every wanted one is found, the rest is only checked.
+            if fields.items.count == needs.wanted.count { return skipMembers(depth: depth) }
         }
     }
 
-    private mutating func array(into fields: inout [String: Value], depth: Int) -> Bool {
+    /// The rest of an object after a `,`: checked to be JSON, not read.
+    private mutating func skipMembers(depth: Int) -> Bool {
+        while true {
+            skipSpaces()
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""), skipValue(depth: depth + 1) else {
+                return false
+            }
+            skipSpaces()
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
+            index += 1
+            skipSpaces()
+            guard skipValue(depth: depth + 1) else { return false }
+            skipSpaces()
+            guard index < bytes.endIndex else { return false }
+            index += 1
+            if bytes[index - 1] == UInt8(ascii: "}") { return true }
+            guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
+        }
+    }
+
+    private mutating func array(into fields: inout FoundFields, depth: Int) -> Bool {
         guard depth < 64 else { return false }
         index += 1
         skipSpaces()
@@ -149,14 +186,14 @@ struct JSONWalker {
     }
 
     /// The value at `path`: decoded if wanted, walked into if it leads to wanted ones, skipped otherwise.
-    private mutating func member(into fields: inout [String: Value], depth: Int) -> Bool {
+    private mutating func member(into fields: inout FoundFields, depth: Int) -> Bool {
         skipSpaces()
         guard index < bytes.endIndex else { return false }
         if let name = needs.name(path[...]) {
             var reader = JSONTreeReader(bytes: bytes, index: index)
             guard let value = reader.value(depth: depth + 1) else { return false }
             index = reader.index
-            if fields[name] == nil { fields[name] = value.scalar }
+            fields.add(name, value.scalar)
             return true
         }
         if needs.leadsToWanted(path[...]) {

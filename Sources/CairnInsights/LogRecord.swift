@@ -140,6 +140,9 @@ final class Row {
     private var messageText: String?
     private var discovered: [String: Value]?
     private var document: JSONValue?
+    /// With `needs`: the wanted fields, once extracted.
+    private var found = FoundFields()
+    private var extracted = false
 
     /// What discovery extracts: only these fields (nil: every field).
     private var needs: FieldNeeds?
@@ -169,7 +172,21 @@ final class Row {
         copy.messageText = messageText
         copy.discovered = discovered
         copy.document = document
+        copy.found = found
+        copy.extracted = extracted
         return copy
+    }
+
+    /// The row made ready for another event (for a plan whose rows never outlive their event: see
+    /// `QueryExecution.add`), keeping the storage it has grown.
+    func reset(to record: LogRecord) {
+        self.record = record
+        if !values.isEmpty { values.removeAll(keepingCapacity: true) }
+        messageText = nil
+        discovered = nil
+        document = nil
+        found.removeAll()
+        extracted = false
     }
 
     init(values: [String: Value]) { self.values = values }
@@ -192,13 +209,18 @@ final class Row {
             default: break
             }
         }
+        if let needs {
+            if !extracted {
+                needs.extract(record!.messageBytes, into: &found)
+                extracted = true
+            }
+            return found[name] ?? member(name)
+        }
         if discovered == nil {
-            if let needs {
-                discovered = needs.extract(record!.messageBytes)
-            } else {
+            do {
                 var fields: [String: Value] = [:]
-                let (found, json) = record!.discover()
-                for (key, value) in found where fields[key] == nil { fields[key] = value }
+                let (all, json) = record!.discover()
+                for (key, value) in all where fields[key] == nil { fields[key] = value }
                 discovered = fields
                 document = json
             }
@@ -217,7 +239,7 @@ final class Row {
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
         for count in stride(from: parts.count - 1, through: 1, by: -1) {
             let prefix = parts[..<count].joined(separator: ".")
-            if case .json(let json)? = values[prefix] ?? discovered?[prefix] {
+            if case .json(let json)? = values[prefix] ?? discovered?[prefix] ?? found[prefix] {
                 return json.member(parts[count...])?.scalar ?? .null
             }
         }

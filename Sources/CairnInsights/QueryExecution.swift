@@ -20,12 +20,17 @@ public final class QueryExecution: @unchecked Sendable {
     /// Events that passed every streaming stage before the first stage that holds rows back.
     public private(set) var recordsMatched = 0
     private let matchingDepth: Int
+    /// Whether a row never outlives its event (a `stats` is the first command that holds anything, and it keeps
+    /// values, not rows): one row then serves every event in turn.
+    private let reusesRows: Bool
+    private var spareRow: Row?
 
     public init(plan: QueryPlan, now: Int64) {
         self.plan = plan
         evaluator = Evaluator(now: now)
         runners = plan.stages.map { StageRunner.make($0) }
         matchingDepth = plan.stages.firstIndex { !$0.isStreaming } ?? plan.stages.count
+        reusesRows = runners.first { !$0.isStreaming } is StatsRunner
     }
 
     private init(copying other: QueryExecution) {
@@ -35,6 +40,7 @@ public final class QueryExecution: @unchecked Sendable {
         output = other.output
         recordsMatched = other.recordsMatched
         matchingDepth = other.matchingDepth
+        reusesRows = other.reusesRows
     }
 
     /// The most groups, rows and keys a query may hold at once (in one execution): a query beyond it fails rather
@@ -98,7 +104,15 @@ public final class QueryExecution: @unchecked Sendable {
     }
 
     public func add(_ record: LogRecord) {
-        push(Row(record: record, needs: plan.needs), at: 0)
+        guard reusesRows else { return push(Row(record: record, needs: plan.needs), at: 0) }
+        if let spareRow {
+            spareRow.reset(to: record)
+            push(spareRow, at: 0)
+        } else {
+            let row = Row(record: record, needs: plan.needs)
+            spareRow = row
+            push(row, at: 0)
+        }
     }
 
     private func push(_ row: Row, at index: Int) {

@@ -92,8 +92,8 @@ final class StatsRunner: StageRunner {
     let outputs: [(String, CompiledExpression)]
     let calls: [AggregationCall]
     /// Each group's states, boxed so that an event finds and changes them with one lookup of its key.
-    var states: [[Value]: GroupStates] = [:]
-    var order: [[Value]] = []
+    var states: [GroupKey: GroupStates] = [:]
+    var order: [GroupKey] = []
     override var held: Int { order.count }
 
     /// Whether an aggregation needs each event's time (`earliest`, `latest`).
@@ -114,9 +114,17 @@ final class StatsRunner: StageRunner {
     }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
-        let key = groups.map { evaluator.evaluate($0.1, row) }
         // AWS leaves out events whose group-by fields are all missing.
-        if !groups.isEmpty, key.allSatisfy(\.isNull) { return }
+        let key: GroupKey
+        if groups.count == 1 {
+            let value = evaluator.evaluate(groups[0].1, row)
+            if value.isNull { return }
+            key = .one(value)
+        } else {
+            let values = groups.map { evaluator.evaluate($0.1, row) }
+            if !groups.isEmpty, values.allSatisfy(\.isNull) { return }
+            key = .many(values)
+        }
         let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
         let group = self.group(key)
         for (index, call) in calls.enumerated() {
@@ -126,7 +134,7 @@ final class StatsRunner: StageRunner {
     }
 
     /// The states of the group for `key`, made (in first-seen order) if it is new.
-    private func group(_ key: [Value]) -> GroupStates {
+    private func group(_ key: GroupKey) -> GroupStates {
         if let group = states[key] { return group }
         let group = GroupStates(Array(repeating: AggregationState(), count: calls.count))
         order.append(key)
@@ -145,16 +153,15 @@ final class StatsRunner: StageRunner {
     /// Counts `count` events at `time` for `count(*)`-only stats (the plan checked that it is).
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         let row = Row(values: ["@timestamp": .time(time)])
-        let key = groups.map { evaluator.evaluate($0.1, row) }
-        let group = self.group(key)
+        let group = self.group(GroupKey(groups.map { evaluator.evaluate($0.1, row) }))
         for index in calls.indices { group.states[index].count += count }
     }
 
     /// Groups come out in ascending order of their keys (`bin()` groups oldest first, as AWS returns them).
     override func finish(_ evaluator: Evaluator, _ next: (Row) -> Void) {
-        if groups.isEmpty, order.isEmpty { order = [[]] }
+        if groups.isEmpty, order.isEmpty { order = [.many([])] }
         let sorted = order.sorted { left, right in
-            for (a, b) in zip(left, right) {
+            for (a, b) in zip(left.values, right.values) {
                 if Value.sortsBefore(a, b) { return true }
                 if Value.sortsBefore(b, a) { return false }
             }
@@ -164,11 +171,26 @@ final class StatsRunner: StageRunner {
             let group = states[key]?.states ?? Array(repeating: AggregationState(), count: calls.count)
             let results = zip(calls, group).map { call, state in state.result(call) }
             let row = Row(values: [:])
-            for ((name, _), value) in zip(groups, key) { row.values[name] = value }
+            for ((name, _), value) in zip(groups, key.values) { row.values[name] = value }
             for (name, expression) in outputs {
                 row.values[name] = evaluator.evaluate(expression, row, aggregates: results)
             }
             next(row)
+        }
+    }
+}
+
+/// The values of a `stats` group's `by` expressions; one value (the usual case) without an array to allocate.
+enum GroupKey: Hashable {
+    case one(Value)
+    case many([Value])
+
+    init(_ values: [Value]) { self = values.count == 1 ? .one(values[0]) : .many(values) }
+
+    var values: [Value] {
+        switch self {
+        case .one(let value): [value]
+        case .many(let values): values
         }
     }
 }

@@ -27,7 +27,10 @@ struct ChunkReader: Sendable {
             execution.addCount(Int(chunk.eventCount), at: chunk.minTimestamp)
             return (Int(chunk.eventCount), Int(chunk.rawBytes))
         }
-        let streamName = streams[chunk.streamID] ?? ""
+        // Copies of their own for this chunk's events: lanes on other cores then never touch the same reference
+        // counts, which would make every event's retain and release contend between cores.
+        let streamName = String(decoding: Array((streams[chunk.streamID] ?? "").utf8), as: UTF8.self)
+        let log = String(decoding: Array(self.log.utf8), as: UTF8.self)
         try await chunks.forEachEvent(
             of: chunk, owner, where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } },
             visit: { event in

@@ -44,3 +44,12 @@ import Testing
         #expect(needs.extract(Array(#"{"status":5}  "#.utf8)[...]) == ["status": .number(5)])
     }
 }
+
+extension FieldNeeds {
+    /// The extracted fields by name.
+    fileprivate func extract(_ message: ArraySlice<UInt8>) -> [String: Value] {
+        var found = FoundFields()
+        extract(message, into: &found)
+        return Dictionary(found.items.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+}
