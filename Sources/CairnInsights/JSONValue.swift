@@ -197,17 +197,68 @@ struct JSONTreeReader {
 
     private mutating func number() -> JSONValue? {
         let start = index
-        while index < bytes.endIndex, Self.numberBytes.contains(bytes[index]) { index += 1 }
+        while index < bytes.endIndex, Self.isNumberByte(bytes[index]) { index += 1 }
+        guard index > start else { return nil }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard index > start, let value = Double(text) else { return nil }
+        guard let value = Self.plainDecimal(bytes[start..<index]) ?? Double(text) else { return nil }
         return .number(value, text: text)
     }
 
-    private static let numberBytes = Set("0123456789+-.eE".utf8)
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "e"), UInt8(ascii: "E"):
+            true
+        default: false
+        }
+    }
+
+    /// `-12.34` and the like without an exponent and with at most 15 digits: the digits as a whole number
+    /// divided by a power of ten, both exact in a Double, so the one rounding of the division gives the correctly
+    /// rounded value (Clinger's fast path). Nil for anything else, which `Double(_:)` reads.
+    static func plainDecimal(_ digits: ArraySlice<UInt8>) -> Double? {
+        var index = digits.startIndex
+        let negative = index < digits.endIndex && digits[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var mantissa: Int64 = 0
+        var count = 0
+        var fraction = -1
+        while index < digits.endIndex {
+            let byte = digits[index]
+            if byte == UInt8(ascii: "."), fraction < 0 {
+                fraction = 0
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                mantissa = mantissa * 10 + Int64(byte - UInt8(ascii: "0"))
+                count += 1
+                if fraction >= 0 { fraction += 1 }
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard count > 0, count <= 15, fraction != 0 else { return nil }
+        let value = Double(mantissa) / powersOfTen[max(fraction, 0)]
+        return negative ? -value : value
+    }
+
+    private static let powersOfTen: [Double] = (0...15).map { power in
+        (0..<power).reduce(1.0) { value, _ in value * 10 }
+    }
 
     private mutating func string() -> String? {
         guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else { return nil }
         index += 1
+        // Most strings have no escapes: their bytes are the text.
+        var end = index
+        while end < bytes.endIndex, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+            bytes[end] >= 0x20
+        {
+            end += 1
+        }
+        if end < bytes.endIndex, bytes[end] == UInt8(ascii: "\"") {
+            defer { index = end + 1 }
+            return String(decoding: bytes[index..<end], as: UTF8.self)
+        }
         var output: [UInt8] = []
         while index < bytes.endIndex {
             let byte = bytes[index]
