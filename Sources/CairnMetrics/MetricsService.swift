@@ -2,7 +2,7 @@ public import CairnProtocol
 public import CairnStore
 
 /// The CloudWatch metrics API (`GraniteServiceVersion20100801`): PutMetricData, GetMetricStatistics,
-/// GetMetricData and ListMetrics over the document model, so the Smithy RPC v2 CBOR and the AWS JSON 1.0
+/// GetMetricData, ListMetrics and the dashboards over the document model, so the Smithy RPC v2 CBOR and the AWS JSON 1.0
 /// endpoints share every handler. Errors use the service's exception names; `queryCode` gives the
 /// `x-amzn-query-error` code that query-compatible clients read.
 public struct MetricsService: Sendable {
@@ -20,6 +20,10 @@ public struct MetricsService: Sendable {
             Operation(.monitoring, "GetMetricStatistics", roles: .readers, document: getMetricStatistics),
             Operation(.monitoring, "GetMetricData", roles: .readers, document: getMetricData),
             Operation(.monitoring, "ListMetrics", roles: .readers, document: listMetrics),
+            Operation(.monitoring, "PutDashboard", roles: .admins, document: putDashboard),
+            Operation(.monitoring, "GetDashboard", roles: .readers, document: getDashboard),
+            Operation(.monitoring, "ListDashboards", roles: .readers, document: listDashboards),
+            Operation(.monitoring, "DeleteDashboards", roles: .admins, document: deleteDashboards),
         ]
     }
 
@@ -32,6 +36,8 @@ public struct MetricsService: Sendable {
             "InvalidNextToken": "InvalidNextToken",
             "InternalServiceFault": "InternalServiceError",
             "LimitExceededFault": "LimitExceeded",
+            "DashboardInvalidInputError": "InvalidParameterInput",
+            "DashboardNotFoundError": "ResourceNotFound",
         ][exception]
     }
 }

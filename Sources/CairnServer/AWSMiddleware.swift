@@ -227,7 +227,13 @@ enum AWSResponse {
         let body: [UInt8]
         switch format {
         case .json11, .json10: body = error.jsonBody
-        case .cbor: body = CBOR.encode(.map(["__type": .string(error.code), "message": .string(error.message)]))
+        case .cbor:
+            var members: [String: Document] = ["__type": .string(error.code), "message": .string(error.message)]
+            // The error's own members (written as JSON), as their modeled shape carries them.
+            if let extra = error.members, case .map(let more)? = try? Document.fromJSON(Array("{\(extra)}".utf8)) {
+                members.merge(more) { kept, _ in kept }
+            }
+            body = CBOR.encode(.map(members))
         }
         var response = make(status: .init(code: error.status), body: body, format: format)
         if format != .json11, let code = MetricsService.queryCode(error.code) {

@@ -36,6 +36,21 @@ struct MetricsOperationTests {
             metrics("GetMetricData"),
             #"{"MetricDataQueries":[{"Id":"m1","MetricStat":{"Metric":\#(metric),"Period":3600,"Stat":"Maximum"}}],"StartTime":<<hourAgo>>,"EndTime":<<soon>>,"NextToken":"bm9wZQ=="}"#,
             "InvalidNextToken"),
+        Script.ok(
+            metrics("PutDashboard"),
+            #"{"DashboardName":"ops","DashboardBody":"{\"widgets\":[{\"type\":\"text\",\"properties\":{\"markdown\":\"hi\"}}]}"}"#,
+            contains: [#""DashboardValidationMessages":[]"#]),
+        Script.fails(
+            metrics("PutDashboard"), #"{"DashboardName":"ops","DashboardBody":"{\"widgets\":[{\"type\":\"text\"}]}"}"#,
+            "DashboardInvalidInputError"),
+        Script.ok(
+            metrics("GetDashboard"), #"{"DashboardName":"ops"}"#,
+            contains: [#""DashboardArn":"arn:aws:cloudwatch::444455556666:dashboard/ops""#]),
+        Script.fails(metrics("GetDashboard"), #"{"DashboardName":"none"}"#, "DashboardNotFoundError"),
+        Script.ok(metrics("ListDashboards"), #"{"DashboardNamePrefix":"o"}"#, contains: [#""DashboardName":"ops""#]),
+        Script.fails(metrics("ListDashboards"), #"{"NextToken":"bm9wZQ=="}"#, "InvalidParameterValueException"),
+        Script.fails(metrics("DeleteDashboards"), #"{"DashboardNames":["ops","none"]}"#, "DashboardNotFoundError"),
+        Script.ok(metrics("DeleteDashboards"), #"{"DashboardNames":["ops"]}"#),
     ]
 
     @Test func script() async throws {
