@@ -120,6 +120,13 @@ struct DashboardBody {
                     Message(dataPath: propertiesPath, message: "Should have required property 'alarms'"))
                 break
             }
+            if alarms.isEmpty {
+                messages.append(
+                    Message(dataPath: propertiesPath + "/alarms", message: "Should NOT have less than 1 items"))
+            } else if alarms.count > 100 {
+                messages.append(
+                    Message(dataPath: propertiesPath + "/alarms", message: "Should NOT have more than 100 items"))
+            }
             for (index, alarm) in alarms.enumerated() where alarm.string?.hasPrefix("arn:aws:cloudwatch:") != true {
                 messages.append(
                     Message(dataPath: "\(propertiesPath)/alarms/\(index)", message: "Should be an alarm ARN"))
@@ -135,6 +142,9 @@ struct DashboardBody {
     private static func validate(metrics: Document, at path: String) -> [Message] {
         guard case .list(let rows) = metrics else { return [Message(dataPath: path, message: "Should be array")] }
         var messages: [Message] = []
+        if rows.count > 500 {
+            messages.append(Message(dataPath: path, message: "Should NOT have more than 500 items"))
+        }
         for (index, row) in rows.enumerated() {
             guard case .list(let items) = row else {
                 messages.append(Message(dataPath: "\(path)/\(index)", message: "Should be array"))

@@ -6,8 +6,6 @@ import PostgresNIO
 extension MetricsLimits {
     /// DashboardName: 1–255 of `A–Z a–z 0–9 - _`.
     static let dashboardNameLength = 1...255
-    /// A dashboard body is at most 1 MB (AWS's quota, "Dashboard body size").
-    static let dashboardBodyBytes = 1_048_576
     /// ListDashboards answers at most 1,000 dashboards a page.
     static let dashboardsPerPage = 1000
 }
@@ -23,13 +21,6 @@ extension MetricsService {
             let key = try tag.string("Key", required: true, length: 1...128)!
             let value = try tag.string("Value", required: true, length: 0...256)!
             tags.append(.map(["Key": .string(key), "Value": .string(value)]))
-        }
-        if body.utf8.count > MetricsLimits.dashboardBodyBytes {
-            throw AWSError.dashboardInvalid([
-                DashboardBody.Message(
-                    dataPath: "", message: "The dashboard body is larger than \(MetricsLimits.dashboardBodyBytes) bytes"
-                )
-            ])
         }
         let problems = DashboardBody.validate(body)
         if !problems.isEmpty { throw AWSError.dashboardInvalid(problems) }
@@ -99,17 +90,9 @@ extension MetricsService {
             guard let name = entry.text else { throw AWSError.serialization("\(entry.path) must be a string.") }
             return name
         }
-        // All or nothing: a name that does not exist deletes none of them.
-        try await database.transaction { connection in
-            let rows = try await connection.query(
-                """
-                DELETE FROM dashboards WHERE account_id = \(caller.accountID) AND name = ANY(\(names))
-                RETURNING name
-                """, logger: database.logger)
-            var deleted: Set<String> = []
-            for try await name in rows.decode(String.self) { deleted.insert(name) }
-            if let missing = names.first(where: { !deleted.contains($0) }) { throw AWSError.dashboardNotFound(missing) }
-        }
+        // As the current service model says: as many as exist are deleted, and a name that does not is no error.
+        try await database.query(
+            "DELETE FROM dashboards WHERE account_id = \(caller.accountID) AND name = ANY(\(names))")
         return nil
     }
 
@@ -127,26 +110,32 @@ extension MetricsService {
                     || scalar == "_")
         }
         guard valid, name.count <= MetricsLimits.dashboardNameLength.upperBound, allowEmpty || !name.isEmpty else {
-            throw AWSError.dashboardInvalidName(member)
+            throw AWSError.dashboardInvalidName(name, member)
         }
         return name
     }
 }
 
 extension AWSError {
+    /// AWS's text: how many problems, then each as `{"dataPath", "message"}` in an indented JSON array (also
+    /// given as the error's modeled `dashboardValidationMessages`).
     static func dashboardInvalid(_ problems: [DashboardBody.Message]) -> AWSError {
-        let list = problems.map { problem in
+        let listed = problems.map { problem in
+            "  {\n    \"dataPath\": \"\(JSONText.escape(problem.dataPath))\",\n    \"message\": \"\(JSONText.escape(problem.message))\"\n  }"
+        }
+        let members = problems.map { problem in
             #"{"DataPath":"\#(JSONText.escape(problem.dataPath))","Message":"\#(JSONText.escape(problem.message))"}"#
         }
         return AWSError(
-            "DashboardInvalidInputError", "The field DashboardBody is invalid.",
-            members: #""dashboardValidationMessages":[\#(list.joined(separator: ","))]"#)
+            "DashboardInvalidInputError",
+            "The dashboard body is invalid, there are \(problems.count) validation errors:\n[\n"
+                + listed.joined(separator: ",\n") + "\n]",
+            members: #""dashboardValidationMessages":[\#(members.joined(separator: ","))]"#)
     }
 
-    static func dashboardInvalidName(_ member: String) -> AWSError {
-        AWSError(
-            "DashboardInvalidInputError",
-            "The value for field \(member) contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_)."
+    static func dashboardInvalidName(_ name: String, _ member: String) -> AWSError {
+        .invalidParameterValue(
+            "The value \(name) for field \(member) contains invalid characters. It can only contain alphanumerics, dash (-) and underscore (_)."
         )
     }
 

@@ -49,8 +49,9 @@ struct MetricsOperationTests {
         Script.fails(metrics("GetDashboard"), #"{"DashboardName":"none"}"#, "DashboardNotFoundError"),
         Script.ok(metrics("ListDashboards"), #"{"DashboardNamePrefix":"o"}"#, contains: [#""DashboardName":"ops""#]),
         Script.fails(metrics("ListDashboards"), #"{"NextToken":"bm9wZQ=="}"#, "InvalidParameterValueException"),
-        Script.fails(metrics("DeleteDashboards"), #"{"DashboardNames":["ops","none"]}"#, "DashboardNotFoundError"),
-        Script.ok(metrics("DeleteDashboards"), #"{"DashboardNames":["ops"]}"#),
+        Script.fails(metrics("DeleteDashboards"), #"{"DashboardNames":"ops"}"#, "SerializationException"),
+        Script.ok(metrics("DeleteDashboards"), #"{"DashboardNames":["ops","none"]}"#),
+        Script.fails(metrics("GetDashboard"), #"{"DashboardName":"ops"}"#, "DashboardNotFoundError"),
     ]
 
     @Test func script() async throws {
