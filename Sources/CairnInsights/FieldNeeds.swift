@@ -137,27 +137,9 @@ struct JSONWalker {
             if bytes[index - 1] == UInt8(ascii: "}") { return true }
             guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
             // The first value of a name wins: once every wanted one is found, the rest is only checked.
-            if fields.items.count == needs.wanted.count { return skipMembers(depth: depth) }
-        }
-    }
-
-    /// The rest of an object after a `,`: checked to be JSON, not read.
-    private mutating func skipMembers(depth: Int) -> Bool {
-        while true {
-            skipSpaces()
-            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""), skipValue(depth: depth + 1) else {
-                return false
+            if fields.items.count == needs.wanted.count {
+                return skipElements(closing: UInt8(ascii: "}"), depth: depth)
             }
-            skipSpaces()
-            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
-            index += 1
-            skipSpaces()
-            guard skipValue(depth: depth + 1) else { return false }
-            skipSpaces()
-            guard index < bytes.endIndex else { return false }
-            index += 1
-            if bytes[index - 1] == UInt8(ascii: "}") { return true }
-            guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
         }
     }
 
@@ -247,34 +229,39 @@ struct JSONWalker {
             return false
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             let closing = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
-            let isObject = closing == UInt8(ascii: "}")
             index += 1
             skipSpaces()
             if index < bytes.endIndex, bytes[index] == closing {
                 index += 1
                 return true
             }
-            while true {
-                skipSpaces()
-                if isObject {
-                    guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""), skipValue(depth: depth + 1)
-                    else { return false }
-                    skipSpaces()
-                    guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
-                    index += 1
-                    skipSpaces()
-                }
-                guard skipValue(depth: depth + 1) else { return false }
-                skipSpaces()
-                guard index < bytes.endIndex else { return false }
-                index += 1
-                if bytes[index - 1] == closing { return true }
-                guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
-            }
+            return skipElements(closing: closing, depth: depth)
         default:
             let start = index
             while index < bytes.endIndex, !Self.endsValue(bytes[index]) { index += 1 }
             return index > start
+        }
+    }
+
+    /// The rest of an object or array (after its opening or a `,`, up to `closing`): checked to be JSON, not read.
+    private mutating func skipElements(closing: UInt8, depth: Int) -> Bool {
+        let isObject = closing == UInt8(ascii: "}")
+        while true {
+            skipSpaces()
+            if isObject {
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""), skipValue(depth: depth + 1)
+                else { return false }
+                skipSpaces()
+                guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return false }
+                index += 1
+                skipSpaces()
+            }
+            guard skipValue(depth: depth + 1) else { return false }
+            skipSpaces()
+            guard index < bytes.endIndex else { return false }
+            index += 1
+            if bytes[index - 1] == closing { return true }
+            guard bytes[index - 1] == UInt8(ascii: ",") else { return false }
         }
     }
 

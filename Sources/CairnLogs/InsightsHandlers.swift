@@ -25,21 +25,11 @@ struct InsightsHandlers: Sendable {
         var validation = Validation()
         validation.oneOf(request.queryLanguage, "queryLanguage", Self.languages)
         validation.logGroupName(request.logGroupName, required: false)
-        if let names = request.logGroupNames {
-            validation.count(
-                names.count, value: "[\(names.joined(separator: ", "))]", "logGroupNames", min: 1,
-                max: LogsLimits.queryGroups)
-            for (index, name) in names.enumerated() {
-                validation.logGroupName(name, "logGroupNames.\(index + 1).member")
-            }
+        validation.names(request.logGroupNames, "logGroupNames", max: LogsLimits.queryGroups) {
+            $0.logGroupName($1, $2)
         }
-        if let identifiers = request.logGroupIdentifiers {
-            validation.count(
-                identifiers.count, value: "[\(identifiers.joined(separator: ", "))]", "logGroupIdentifiers", min: 1,
-                max: LogsLimits.queryGroups)
-            for (index, identifier) in identifiers.enumerated() {
-                validation.logGroupIdentifier(identifier, "logGroupIdentifiers.\(index + 1).member")
-            }
+        validation.names(request.logGroupIdentifiers, "logGroupIdentifiers", max: LogsLimits.queryGroups) {
+            $0.logGroupIdentifier($1, $2)
         }
         validation.required(request.startTime, "startTime")
         validation.required(request.endTime, "endTime")

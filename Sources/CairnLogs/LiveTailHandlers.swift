@@ -22,27 +22,14 @@ struct LiveTailHandlers: Sendable {
         var validation = Validation()
         validation.required(request.logGroupIdentifiers, "logGroupIdentifiers")
         let identifiers = request.logGroupIdentifiers ?? []
-        validation.count(
-            identifiers.count, value: "[\(identifiers.joined(separator: ", "))]", "logGroupIdentifiers", min: 1,
-            max: LogsLimits.liveTailGroups)
-        for (index, identifier) in identifiers.enumerated() {
-            validation.logGroupIdentifier(identifier, "logGroupIdentifiers.\(index + 1).member")
+        validation.names(request.logGroupIdentifiers, "logGroupIdentifiers", max: LogsLimits.liveTailGroups) {
+            $0.logGroupIdentifier($1, $2)
         }
-        if let names = request.logStreamNames {
-            validation.count(
-                names.count, value: "[\(names.joined(separator: ", "))]", "logStreamNames", min: 1,
-                max: LogsLimits.liveTailStreams)
-            for (index, name) in names.enumerated() {
-                validation.logStreamName(name, "logStreamNames.\(index + 1).member")
-            }
+        validation.names(request.logStreamNames, "logStreamNames", max: LogsLimits.liveTailStreams) {
+            $0.logStreamName($1, $2)
         }
-        if let prefixes = request.logStreamNamePrefixes {
-            validation.count(
-                prefixes.count, value: "[\(prefixes.joined(separator: ", "))]", "logStreamNamePrefixes", min: 1,
-                max: LogsLimits.liveTailStreams)
-            for (index, prefix) in prefixes.enumerated() {
-                validation.logStreamName(prefix, "logStreamNamePrefixes.\(index + 1).member")
-            }
+        validation.names(request.logStreamNamePrefixes, "logStreamNamePrefixes", max: LogsLimits.liveTailStreams) {
+            $0.logStreamName($1, $2)
         }
         validation.string(
             request.logEventFilterPattern, "logEventFilterPattern", max: LogsLimits.filterPatternMaxLength)

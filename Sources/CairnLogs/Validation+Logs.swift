@@ -30,6 +30,15 @@ extension Validation {
             max: LogsLimits.logGroupIdentifierLength.upperBound, pattern: .logGroupIdentifier)
     }
 
+    /// A list of names: 1 to `max` items (shown as `[a, b]` in the message), then each item (`member.N.member`).
+    mutating func names(
+        _ items: [String]?, _ member: String, max: Int, each check: (inout Validation, String, String) -> Void
+    ) {
+        guard let items else { return }
+        count(items.count, value: "[\(items.joined(separator: ", "))]", member, min: 1, max: max)
+        for (index, item) in items.enumerated() { check(&self, item, "\(member).\(index + 1).member") }
+    }
+
     mutating func describeLimit(_ value: Int?) {
         number(value, "limit", min: LogsLimits.describeLimit.lowerBound, max: LogsLimits.describeLimit.upperBound)
     }
