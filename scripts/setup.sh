@@ -17,6 +17,8 @@ command -v runuser >/dev/null 2>&1 || [ -x /usr/sbin/runuser ] || need_packages+
 # Tests and benchmarks: psql to inspect the database, the zstd CLI for the plain-zstd baseline.
 command -v psql >/dev/null 2>&1 || need_packages+=(postgresql-client)
 command -v zstd >/dev/null 2>&1 || need_packages+=(zstd)
+# The web console's charts: Chart.js, which cairn serves from the system path.
+[ -d /usr/share/javascript/chart.js ] || need_packages+=(libjs-chart.js)
 
 if [ ${#need_packages[@]} -gt 0 ]; then
     say "installing Debian packages: ${need_packages[*]}"
@@ -25,7 +27,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}"
 else
-    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server and client, zstd)"
+    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server and client, zstd, libjs-chart.js)"
 fi
 
 command -v swift >/dev/null 2>&1 || { echo "Swift 6 is required (swift not on PATH)" >&2; exit 1; }

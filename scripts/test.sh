@@ -9,10 +9,22 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
 
-if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
-    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs and aws-encryption-sdk"
+# The console's browser tests: Debian's chromium and chromium-driver.
+browser_packages=()
+command -v chromium >/dev/null 2>&1 || browser_packages+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || browser_packages+=(chromium-driver)
+if [ ${#browser_packages[@]} -gt 0 ]; then
+    say "installing Debian packages for the console tests: ${browser_packages[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${browser_packages[@]}"
+fi
+
+if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk, selenium" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
+    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs, aws-encryption-sdk and selenium"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs aws-encryption-sdk
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs aws-encryption-sdk selenium
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 

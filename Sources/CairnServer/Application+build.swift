@@ -208,6 +208,7 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
         aws.post("/service/:service/operation/:operation") { request, context in
             try await endpoint.respond(to: request, context: context)
         }
+        ConsoleRoutes.add(to: router)
     }
     return router
 }

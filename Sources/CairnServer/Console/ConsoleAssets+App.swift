@@ -1,0 +1,202 @@
+extension ConsoleAssets {
+    /// The console's pages: sign-in, log groups, one group's streams and events.
+    static let app = #"""
+        import { call, AWSError } from "/console/api.js";
+
+        const SESSION_KEY = "cairn.console.session";
+        const SESSION_MINUTES = 60;
+        const main = document.getElementById("main");
+
+        function session() {
+          const stored = JSON.parse(sessionStorage.getItem(SESSION_KEY) || "null");
+          if (!stored || stored.expires < Date.now()) { sessionStorage.removeItem(SESSION_KEY); return null; }
+          return stored;
+        }
+
+        /** Why the sign-in page shows (signed out, session expired), until the next sign-in. */
+        let notice = null;
+
+        function signOut(reason) {
+          sessionStorage.removeItem(SESSION_KEY);
+          notice = reason;
+          if (location.hash !== "#/signin") location.hash = "#/signin";  // renders on hashchange
+          else render();
+        }
+
+        /** Builds an element: `el("td", { class: "x" }, "text", child)`. Text is always set as text, never HTML. */
+        function el(tag, attributes = {}, ...children) {
+          const node = document.createElement(tag);
+          for (const [name, value] of Object.entries(attributes)) {
+            if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+            else if (value !== undefined && value !== null && value !== false) node.setAttribute(name, value === true ? "" : value);
+          }
+          for (const child of children.flat()) {
+            if (child === null || child === undefined) continue;
+            node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+          }
+          return node;
+        }
+
+        /** A time in the browser's zone, with UTC on hover. */
+        function time(milliseconds) {
+          if (milliseconds === undefined || milliseconds === null) return "";
+          const date = new Date(milliseconds);
+          return el("time", { datetime: date.toISOString(), title: date.toISOString().replace("T", " ").replace("Z", " UTC") },
+            date.toLocaleString());
+        }
+
+        function bytes(count) {
+          if (count === undefined) return "";
+          const units = ["B", "KB", "MB", "GB", "TB"];
+          let value = count, unit = 0;
+          while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++; }
+          return `${value.toFixed(unit ? 1 : 0)} ${units[unit]}`;
+        }
+
+        function errorBox(error) {
+          const text = error instanceof AWSError ? `${error.type}: ${error.message}` : String(error.message || error);
+          return el("p", { class: "error", role: "alert" }, text);
+        }
+
+        function show(...nodes) {
+          main.replaceChildren(...nodes);
+        }
+
+        function signInPage(reason) {
+          const form = el("form", { class: "signin", id: "signin-form" },
+            el("h1", {}, "Sign in to Cairn"),
+            reason ? el("p", { class: "muted", id: "signin-reason" }, reason) : null,
+            el("label", {}, "Access key ID", el("input", { name: "accessKeyId", id: "access-key-id", required: true, autocomplete: "username" })),
+            el("label", {}, "Secret access key", el("input", { name: "secret", id: "secret", type: "password", required: true, autocomplete: "current-password" })),
+            el("label", {}, "Region", el("input", { name: "region", id: "region", value: "us-east-1", required: true })),
+            el("button", { type: "submit", id: "signin-button" }, "Sign in"),
+            el("p", { class: "muted" }, "Requests are signed in this browser with your key; the secret is kept in this tab only, for ",
+              String(SESSION_MINUTES), " minutes."));
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            const data = new FormData(form);
+            const credentials = { accessKeyId: data.get("accessKeyId").trim(), secret: data.get("secret"), region: data.get("region").trim() };
+            form.querySelector(".error")?.remove();
+            try {
+              await call(credentials, "logs", "DescribeLogGroups", { limit: 1 });
+              sessionStorage.setItem(SESSION_KEY, JSON.stringify({ ...credentials, expires: Date.now() + SESSION_MINUTES * 60000 }));
+              notice = null;
+              location.hash = "#/groups";
+              render();
+            } catch (error) {
+              form.append(errorBox(error));
+            }
+          });
+          show(form);
+          form.querySelector("input").focus();
+        }
+
+        async function groupsPage(credentials, prefix = "") {
+          const search = el("input", { id: "group-prefix", placeholder: "Name prefix", value: prefix, "aria-label": "Log group name prefix" });
+          const form = el("form", { class: "inline", id: "group-search" }, search, el("button", { type: "submit" }, "Search"));
+          form.addEventListener("submit", (event) => { event.preventDefault(); groupsPage(credentials, search.value.trim()); });
+          const body = el("tbody", { id: "group-rows" });
+          const table = el("div", { class: "table-wrap" }, el("table", {},
+            el("thead", {}, el("tr", {}, el("th", {}, "Name"), el("th", {}, "Retention"), el("th", { class: "optional" }, "KMS key"),
+              el("th", {}, "Stored"), el("th", { class: "optional" }, "Created"))), body));
+          show(el("h1", {}, "Log groups"), form, table);
+          try {
+            let token;
+            do {
+              const page = await call(credentials, "logs", "DescribeLogGroups",
+                { ...(prefix ? { logGroupNamePrefix: prefix } : {}), ...(token ? { nextToken: token } : {}) });
+              for (const group of page.logGroups || []) {
+                body.append(el("tr", { "data-group": group.logGroupName },
+                  el("td", {}, el("a", { href: "#/group/" + encodeURIComponent(group.logGroupName) }, group.logGroupName)),
+                  el("td", {}, group.retentionInDays ? `${group.retentionInDays} days` : "Never expire"),
+                  el("td", { class: "optional" }, group.kmsKeyId || "Cairn-managed"),
+                  el("td", {}, bytes(group.storedBytes)),
+                  el("td", { class: "optional" }, time(group.creationTime))));
+              }
+              token = page.nextToken;
+            } while (token);
+            if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No log groups.")));
+          } catch (error) {
+            main.append(errorBox(error));
+          }
+        }
+
+        const RANGES = [["15m", 15 * 60000], ["1h", 3600000], ["1d", 86400000], ["1w", 7 * 86400000]];
+
+        async function groupPage(credentials, name) {
+          const streams = el("tbody", { id: "stream-rows" });
+          const pattern = el("input", { id: "filter-pattern", placeholder: "Filter pattern, e.g. ERROR or { $.level = \"error\" }", size: 40, "aria-label": "Filter pattern" });
+          const range = el("select", { id: "time-range", "aria-label": "Time range" }, RANGES.map(([label], index) =>
+            el("option", { value: String(index), selected: index === 1 }, `Last ${label}`)));
+          const searchForm = el("form", { class: "inline", id: "event-search" }, pattern, range, el("button", { type: "submit" }, "Search events"));
+          const results = el("div", { id: "events" });
+          const more = el("button", { type: "button", class: "secondary", id: "load-more", hidden: true }, "Load more");
+          let nextToken;
+          async function search(append) {
+            if (!append) { results.replaceChildren(); nextToken = undefined; }
+            results.querySelector(".error")?.remove();
+            const span = RANGES[Number(range.value)][1];
+            try {
+              const page = await call(credentials, "logs", "FilterLogEvents", {
+                logGroupName: name, startTime: Date.now() - span, endTime: Date.now() + 60000,
+                ...(pattern.value ? { filterPattern: pattern.value } : {}), ...(nextToken ? { nextToken } : {}) });
+              for (const event of page.events || []) results.append(eventRow(event));
+              nextToken = page.nextToken;
+              more.hidden = !nextToken;
+              if (!results.children.length) results.append(el("p", { class: "muted", id: "no-events" }, "No events match."));
+            } catch (error) {
+              more.hidden = true;
+              results.append(errorBox(error));
+            }
+          }
+          searchForm.addEventListener("submit", (event) => { event.preventDefault(); search(false); });
+          more.addEventListener("click", () => search(true));
+          show(el("p", {}, el("a", { href: "#/groups" }, "← Log groups")), el("h1", {}, name),
+            el("h2", {}, "Events"), searchForm, results, more,
+            el("h2", {}, "Streams"), el("div", { class: "table-wrap" }, el("table", {},
+              el("thead", {}, el("tr", {}, el("th", {}, "Stream"), el("th", {}, "Last event"), el("th", { class: "optional" }, "Created"))),
+              streams)));
+          try {
+            const page = await call(credentials, "logs", "DescribeLogStreams", { logGroupName: name, orderBy: "LastEventTime", descending: true });
+            for (const stream of page.logStreams || []) {
+              streams.append(el("tr", {}, el("td", {}, stream.logStreamName), el("td", {}, time(stream.lastEventTimestamp)),
+                el("td", { class: "optional" }, time(stream.creationTime))));
+            }
+          } catch (error) {
+            main.append(errorBox(error));
+          }
+          search(false);
+        }
+
+        /** One event; a JSON message can be opened to show it indented. */
+        function eventRow(event) {
+          let parsed = null;
+          try { parsed = event.message.trim().startsWith("{") ? JSON.parse(event.message) : null; } catch { parsed = null; }
+          const row = el("div", { class: "event", "data-stream": event.logStreamName }, time(event.timestamp));
+          if (parsed) {
+            row.append(el("details", {}, el("summary", {}, event.message), el("pre", {}, JSON.stringify(parsed, null, 2))));
+          } else {
+            row.append(el("span", { class: "message" }, event.message));
+          }
+          return row;
+        }
+
+        function render() {
+          const current = session();
+          const nav = document.getElementById("nav");
+          if (!current) { nav.hidden = true; signInPage(notice); return; }
+          nav.hidden = false;
+          document.getElementById("who").textContent = `${current.accessKeyId} · ${current.region}`;
+          const route = location.hash.replace(/^#\/?/, "");
+          if (route.startsWith("group/")) groupPage(current, decodeURIComponent(route.slice(6)));
+          else groupsPage(current);
+          main.focus();
+        }
+
+        document.getElementById("sign-out").addEventListener("click", () => signOut("Signed out."));
+        window.addEventListener("hashchange", () => render());
+        setInterval(() => { if (!session() && !document.getElementById("signin-form")) signOut("Your session expired; sign in again."); }, 15000);
+        if (window.cairnChartMissing) console.warn(window.cairnChartMissing);
+        render();
+        """#
+}

@@ -1,0 +1,71 @@
+extension ConsoleAssets {
+    /// AWS Signature Version 4 in the browser (WebCrypto), for the JSON protocols the console calls.
+    static let sigv4 = #"""
+        const encoder = new TextEncoder();
+
+        function hex(buffer) {
+          return Array.from(new Uint8Array(buffer), (byte) => byte.toString(16).padStart(2, "0")).join("");
+        }
+
+        async function sha256(text) {
+          return hex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+        }
+
+        async function hmac(key, text) {
+          const material = typeof key === "string" ? encoder.encode(key) : key;
+          const imported = await crypto.subtle.importKey("raw", material, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+          return new Uint8Array(await crypto.subtle.sign("HMAC", imported, encoder.encode(text)));
+        }
+
+        /** The headers of a signed POST to `/` with `body`, as `service` in the credentials' region. */
+        export async function sign(credentials, service, headers, body, now = new Date()) {
+          const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+          const day = amzDate.slice(0, 8);
+          const all = { ...headers, host: location.host, "x-amz-date": amzDate };
+          const names = Object.keys(all).map((name) => name.toLowerCase()).sort();
+          const lower = Object.fromEntries(Object.entries(all).map(([name, value]) => [name.toLowerCase(), String(value).trim()]));
+          const canonical = ["POST", "/", "", names.map((name) => `${name}:${lower[name]}\n`).join(""), names.join(";"),
+                             await sha256(body)].join("\n");
+          const scope = `${day}/${credentials.region}/${service}/aws4_request`;
+          const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, await sha256(canonical)].join("\n");
+          let key = await hmac("AWS4" + credentials.secret, day);
+          for (const part of [credentials.region, service, "aws4_request"]) key = await hmac(key, part);
+          const signature = hex(await hmac(key, toSign));
+          const signed = { ...headers, "X-Amz-Date": amzDate };
+          signed.Authorization = `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
+            `SignedHeaders=${names.join(";")}, Signature=${signature}`;
+          return signed;
+        }
+        """#
+
+    /// Calls to the public API, signed with the signed-in key; errors carry AWS's type and message.
+    static let api = #"""
+        import { sign } from "/console/sigv4.js";
+
+        export class AWSError extends Error {
+          constructor(type, message) { super(message); this.type = type; }
+        }
+
+        const services = {
+          logs: { prefix: "Logs_20140328.", signing: "logs", contentType: "application/x-amz-json-1.1" },
+          kms: { prefix: "TrentService.", signing: "kms", contentType: "application/x-amz-json-1.1" },
+          cloudwatch: { prefix: "GraniteServiceVersion20100801.", signing: "monitoring", contentType: "application/x-amz-json-1.0" },
+        };
+
+        /** Runs `operation` of `service` with `input` (an object) for `credentials`; resolves to the output object. */
+        export async function call(credentials, service, operation, input = {}) {
+          const described = services[service];
+          const body = JSON.stringify(input);
+          const headers = await sign(credentials, described.signing,
+            { "Content-Type": described.contentType, "X-Amz-Target": described.prefix + operation }, body);
+          const response = await fetch("/", { method: "POST", headers, body, credentials: "omit", cache: "no-store" });
+          const text = await response.text();
+          const output = text ? JSON.parse(text) : {};
+          if (!response.ok) {
+            const type = String(output.__type || "Error").split("#").pop();
+            throw new AWSError(type, output.message || output.Message || response.statusText);
+          }
+          return output;
+        }
+        """#
+}
