@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Cairn needs to build and run on Debian: the Swift toolchain must already be there;
-# PostgreSQL's server, OpenSSL's and zstd's headers and pkg-config come from apt when missing.
+# PostgreSQL's server, OpenSSL's and zstd's headers, pkg-config and Chart.js come from apt when missing
+# (with --browser also chromium and chromium-driver, for the console's tests).
 set -euo pipefail
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -19,6 +20,11 @@ command -v psql >/dev/null 2>&1 || need_packages+=(postgresql-client)
 command -v zstd >/dev/null 2>&1 || need_packages+=(zstd)
 # The web console's charts: Chart.js, which cairn serves from the system path.
 [ -d /usr/share/javascript/chart.js ] || need_packages+=(libjs-chart.js)
+# With --browser (the test command): Debian's chromium and chromium-driver, for the console's browser tests.
+if [ "${1:-}" = "--browser" ]; then
+    command -v chromium >/dev/null 2>&1 || need_packages+=(chromium)
+    command -v chromedriver >/dev/null 2>&1 || need_packages+=(chromium-driver)
+fi
 
 if [ ${#need_packages[@]} -gt 0 ]; then
     say "installing Debian packages: ${need_packages[*]}"

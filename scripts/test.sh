@@ -7,19 +7,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh
-
-# The console's browser tests: Debian's chromium and chromium-driver.
-browser_packages=()
-command -v chromium >/dev/null 2>&1 || browser_packages+=(chromium)
-command -v chromedriver >/dev/null 2>&1 || browser_packages+=(chromium-driver)
-if [ ${#browser_packages[@]} -gt 0 ]; then
-    say "installing Debian packages for the console tests: ${browser_packages[*]}"
-    SUDO=""
-    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${browser_packages[@]}"
-fi
+bash scripts/setup.sh --browser
 
 if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk, selenium" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
     say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs, aws-encryption-sdk and selenium"

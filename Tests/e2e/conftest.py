@@ -164,6 +164,29 @@ def api_with_workers(key: "Key"):
             shutil.rmtree(directory, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def two_processes(first_env=None, second_env=None):
+    """Two `cairn serve` processes on one database: the first on its embedded PostgreSQL, the second on the first's
+    cluster with the same root key; both stopped and removed afterwards."""
+    directories = [make_data_dir(), make_data_dir()]
+    first = Server(directories[0], free_port(), extra_env=first_env)
+    second = None
+    try:
+        first.start()
+        with open(os.path.join(directories[0], "root.key")) as f:
+            root_key = f.read().strip()
+        second = Server(directories[1], free_port(), extra_env=dict(second_env or {}, CAIRN_ROOT_KEY=root_key))
+        second.env["CAIRN_DATABASE_URL"] = f"postgres://cairn@localhost/cairn?host={os.path.join(directories[0], 'run')}"
+        second.start()
+        yield first, second
+    finally:
+        if second:
+            second.stop()
+        first.stop()
+        for directory in directories:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def make_data_dir() -> str:
     # The embedded PostgreSQL runs as a system user when we are root: it must be able to enter the directory.
     path = tempfile.mkdtemp(prefix="cairn-e2e-", dir="/tmp")

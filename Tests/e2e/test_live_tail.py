@@ -3,7 +3,6 @@ and stream prefixes, sampling above 500 events per update, the limits and errors
 process that sees events written through another one on the same PostgreSQL."""
 
 import contextlib
-import os
 import queue
 import shutil
 import socket
@@ -14,7 +13,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import KEYS, Key, Server, free_port, make_data_dir
+from conftest import KEYS, Key, Server, free_port, make_data_dir, two_processes
 
 # Events normally arrive within a second; the tests wait longer so that a slow machine does not fail them.
 PATIENCE = 20
@@ -287,16 +286,7 @@ KEY = Key(ACCOUNT, "AKIAE2ELIVETAIL00001", "secret-live-tail-000000000000001", "
 
 
 def test_a_tail_sees_events_written_through_another_process():
-    first_dir, second_dir = make_data_dir(), make_data_dir()
-    first = Server(first_dir, free_port())
-    second = None
-    try:
-        first.start()
-        with open(os.path.join(first_dir, "root.key")) as f:
-            root_key = f.read().strip()
-        second = Server(second_dir, free_port(), extra_env={"CAIRN_ROOT_KEY": root_key, "CAIRN_ROLE": "api"})
-        second.env["CAIRN_DATABASE_URL"] = f"postgres://cairn@localhost/cairn?host={os.path.join(first_dir, 'run')}"
-        second.start()
+    with two_processes(second_env={"CAIRN_ROLE": "api"}) as (first, second):
         first.enrol(KEY)
         writer = first.client(KEY)
         writer.create_log_group(logGroupName="/tail/two")
@@ -310,12 +300,6 @@ def test_a_tail_sees_events_written_through_another_process():
             assert results[0]["message"] == "through the first process"
         finally:
             tail.close()
-    finally:
-        if second:
-            second.stop()
-        first.stop()
-        shutil.rmtree(first_dir, ignore_errors=True)
-        shutil.rmtree(second_dir, ignore_errors=True)
 
 
 def test_stopping_the_server_ends_open_sessions_with_an_in_stream_error():

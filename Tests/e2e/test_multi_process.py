@@ -1,33 +1,21 @@
 """Several `cairn serve` processes on one database: disabling a key on one stops reads and writes on the
 other at once (LISTEN/NOTIFY), even with key caches that would otherwise live for ten minutes."""
 
-import os
-import shutil
 import signal
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import CAIRN, Key, Server, free_port, make_data_dir
+from conftest import Key, two_processes
 
 ACCOUNT = "555555555555"
 KEY = Key(ACCOUNT, "AKIAE2EMULTIPROCESS1", "secret-multi-process-0000000001", "admin")
 
 
 def test_key_disable_reaches_every_process_at_once():
-    first_dir, second_dir = make_data_dir(), make_data_dir()
     long_cache = {"CAIRN_KEY_CACHE_SECONDS": "600"}
-    first = Server(first_dir, free_port(), extra_env=long_cache)
-    second = None
-    try:
-        first.start()
-        with open(os.path.join(first_dir, "root.key")) as f:
-            root_key = f.read().strip()
-        url = f"postgres://cairn@localhost/cairn?host={os.path.join(first_dir, 'run')}"
-        second = Server(second_dir, free_port(), extra_env=dict(long_cache, CAIRN_ROOT_KEY=root_key))
-        second.env["CAIRN_DATABASE_URL"] = url
-        second.start()
+    with two_processes(long_cache, long_cache) as (first, second):
         first.admin("account", "create", "--id", ACCOUNT)
         first.admin("key", "import", "--account", ACCOUNT, "--access-key-id", KEY.access_key_id, "--secret", KEY.secret)
 
@@ -65,11 +53,4 @@ def test_key_disable_reaches_every_process_at_once():
         write("after")
         assert [e["message"] for e in read()][0] == "before"
         assert second.stop(signal.SIGTERM) == 0
-        second = None
         assert first.stop(signal.SIGTERM) == 0
-    finally:
-        if second:
-            second.stop()
-        first.stop()
-        shutil.rmtree(first_dir, ignore_errors=True)
-        shutil.rmtree(second_dir, ignore_errors=True)
