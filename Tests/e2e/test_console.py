@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -126,6 +127,42 @@ def test_sign_in_find_a_group_search_its_events_and_sign_out(server, logs_a, nam
     wait(driver, ready.presence_of_element_located((By.ID, "signin-reason")))
     shot(driver, "06-signed-out")
     assert driver.execute_script("return sessionStorage.length") == 0
+
+
+def test_insights_query_shows_its_table_and_chart(server, logs_a, name, browser):
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now - 180000 + i * 1000, "message": json.dumps({"status": 200 + (i % 3) * 100})}
+        for i in range(120)])
+    sign_in(browser, server, KEYS["a_reader"])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    browser.get(server.endpoint + "/console#/insights/" + urllib.parse.quote(name, safe=""))
+    editor = wait(browser, ready.presence_of_element_located((By.ID, "query-text")))
+    editor.clear()
+    editor.send_keys("stats count(*) as requests by bin(1m)")
+    browser.find_element(By.ID, "run-query").click()
+    wait(browser, lambda d: d.find_element(By.ID, "query-status").text.startswith("Complete"))
+    assert "120 of 120 records matched" in browser.find_element(By.ID, "query-status").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")
+    assert 2 <= len(rows) <= 4
+    assert sum(int(row.find_elements(By.TAG_NAME, "td")[1].text) for row in rows) == 120
+    # Chart.js (Debian's libjs-chart.js) drew the series.
+    assert browser.find_element(By.ID, "chart-box").is_displayed()
+    assert browser.execute_script("return !!window.Chart && Chart.getChart('query-chart').data.datasets[0].label") == "requests"
+    shot(browser, "08-insights-chart")
+    # The query is in the history, ready to be run again.
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "#query-history li code")))
+    assert "bin(1m)" in browser.find_element(By.CSS_SELECTOR, "#query-history li code").text
+
+    # A malformed query shows AWS's error.
+    editor = browser.find_element(By.ID, "query-text")
+    editor.clear()
+    editor.send_keys("stats count(*) by")
+    browser.find_element(By.ID, "run-query").click()
+    error = wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "main .error")))
+    assert "MalformedQueryException" in error.text
 
 
 def test_narrow_window_still_shows_the_groups(server, logs_a, name, browser):

@@ -151,7 +151,9 @@ extension ConsoleAssets {
           }
           searchForm.addEventListener("submit", (event) => { event.preventDefault(); search(false); });
           more.addEventListener("click", () => search(true));
-          show(el("p", {}, el("a", { href: "#/groups" }, "← Log groups")), el("h1", {}, name),
+          show(el("p", {}, el("a", { href: "#/groups" }, "← Log groups"), " · ",
+              el("a", { href: "#/insights/" + encodeURIComponent(name), id: "open-insights" }, "Query with Logs Insights")),
+            el("h1", {}, name),
             el("h2", {}, "Events"), searchForm, results, more,
             el("h2", {}, "Streams"), el("div", { class: "table-wrap" }, el("table", {},
               el("thead", {}, el("tr", {}, el("th", {}, "Stream"), el("th", {}, "Last event"), el("th", { class: "optional" }, "Created"))),
@@ -166,6 +168,108 @@ extension ConsoleAssets {
             main.append(errorBox(error));
           }
           search(false);
+        }
+
+        const QUERY_FINAL = ["Complete", "Failed", "Cancelled", "Timeout", "Unknown"];
+        const PALETTE = ["#0b6e99", "#d9730d", "#448361", "#9f6b53", "#6940a5", "#d44c47"];
+
+        /** Logs Insights over one group: the query, its status and results, a chart of `stats … by bin()`. */
+        async function insightsPage(credentials, name) {
+          const editor = el("textarea", { id: "query-text", rows: 4, cols: 80, "aria-label": "Query",
+            spellcheck: "false" }, "stats count(*) by bin(5m)");
+          const range = el("select", { id: "query-range", "aria-label": "Time range" }, RANGES.map(([label], index) =>
+            el("option", { value: String(index), selected: index === 1 }, `Last ${label}`)));
+          const run = el("button", { type: "submit", id: "run-query" }, "Run");
+          const cancel = el("button", { type: "button", class: "secondary", id: "cancel-query", disabled: true }, "Cancel");
+          const status = el("p", { id: "query-status", class: "muted", "aria-live": "polite" });
+          const chartBox = el("div", { id: "chart-box", class: "chart", hidden: true }, el("canvas", { id: "query-chart" }));
+          const results = el("div", { id: "query-results", class: "table-wrap" });
+          const history = el("ul", { id: "query-history" });
+          const form = el("form", { id: "query-form" }, editor, el("div", { class: "inline" }, range, run, cancel));
+          let running = null;
+          let chart = null;
+          cancel.addEventListener("click", async () => {
+            if (!running) return;
+            try { await call(credentials, "logs", "StopQuery", { queryId: running }); } catch (error) { status.after(errorBox(error)); }
+          });
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            main.querySelectorAll(".error").forEach((node) => node.remove());
+            results.replaceChildren();
+            chartBox.hidden = true;
+            const end = Math.floor(Date.now() / 1000) + 60;
+            const start = Math.floor((Date.now() - RANGES[Number(range.value)][1]) / 1000);
+            try {
+              const started = await call(credentials, "logs", "StartQuery",
+                { logGroupName: name, queryString: editor.value, startTime: start, endTime: end });
+              running = started.queryId;
+              run.disabled = true; cancel.disabled = false;
+              let reply;
+              do {
+                await new Promise((resolve) => setTimeout(resolve, 300));
+                reply = await call(credentials, "logs", "GetQueryResults", { queryId: running });
+                status.textContent = `${reply.status}: ${reply.statistics?.recordsMatched ?? 0} of ` +
+                  `${reply.statistics?.recordsScanned ?? 0} records matched`;
+              } while (!QUERY_FINAL.includes(reply.status));
+              showResults(reply.results || []);
+            } catch (error) {
+              form.after(errorBox(error));
+            } finally {
+              running = null; run.disabled = false; cancel.disabled = true;
+              loadHistory();
+            }
+          });
+
+          function showResults(rows) {
+            const columns = [];
+            for (const row of rows) for (const field of row) if (field.field !== "@ptr" && !columns.includes(field.field)) columns.push(field.field);
+            const body = el("tbody", {}, rows.map((row) => {
+              const values = Object.fromEntries(row.map((field) => [field.field, field.value]));
+              return el("tr", {}, columns.map((column) => el("td", {}, values[column] ?? "")));
+            }));
+            results.replaceChildren(el("table", { id: "results-table" }, el("thead", {}, el("tr", {}, columns.map((c) => el("th", {}, c)))), body));
+            // A time series: the first column holds bin() times (yyyy-MM-dd HH:mm:ss.SSS) and the others numbers.
+            const timeColumn = columns.find((column) => rows.length && rows.every((row) =>
+              /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/.test(row.find((f) => f.field === column)?.value || "")));
+            const series = columns.filter((column) => column !== timeColumn && rows.every((row) =>
+              !Number.isNaN(Number(row.find((f) => f.field === column)?.value))));
+            if (!series.length || !rows.length) return;
+            if (!window.Chart) { chartBox.hidden = false; chartBox.replaceChildren(el("p", { class: "error" }, window.cairnChartMissing || "Chart.js did not load.")); return; }
+            chartBox.hidden = false;
+            chart?.destroy();
+            const labelOf = (row) => {
+              const value = row.find((f) => f.field === (timeColumn || columns[0]))?.value || "";
+              return timeColumn ? new Date(value.replace(" ", "T") + "Z").toLocaleString() : value;
+            };
+            const ordered = rows;  // stats groups come in ascending key order: oldest bin first
+            chart = new window.Chart(document.getElementById("query-chart"), {
+              type: timeColumn ? "line" : "bar",
+              data: { labels: ordered.map(labelOf), datasets: series.map((column, index) => ({ label: column,
+                borderColor: PALETTE[index % PALETTE.length], backgroundColor: PALETTE[index % PALETTE.length],
+                data: ordered.map((row) => Number(row.find((f) => f.field === column)?.value)) })) },
+              options: { animation: false, responsive: true, maintainAspectRatio: false },
+            });
+          }
+
+          async function loadHistory() {
+            try {
+              const reply = await call(credentials, "logs", "DescribeQueries", { logGroupName: name, maxResults: 10 });
+              history.replaceChildren(...(reply.queries || []).map((query) => {
+                const text = query.queryString.replace(/^SOURCE .*?\| /, "");
+                const item = el("li", {}, el("button", { type: "button", class: "secondary" }, "Use"), " ",
+                  el("code", {}, text), " ", el("span", { class: "muted" }, query.status), " ", time(query.createTime));
+                item.querySelector("button").addEventListener("click", () => { editor.value = text; editor.focus(); });
+                return item;
+              }));
+            } catch (error) {
+              history.replaceChildren(el("li", {}, errorBox(error)));
+            }
+          }
+
+          show(el("p", {}, el("a", { href: "#/group/" + encodeURIComponent(name) }, "← " + name)),
+            el("h1", {}, "Logs Insights"), form, status, chartBox, results, el("h2", {}, "Recent queries"), history);
+          loadHistory();
+          editor.focus();
         }
 
         /** One event; a JSON message can be opened to show it indented. */
@@ -189,6 +293,7 @@ extension ConsoleAssets {
           document.getElementById("who").textContent = `${current.accessKeyId} · ${current.region}`;
           const route = location.hash.replace(/^#\/?/, "");
           if (route.startsWith("group/")) groupPage(current, decodeURIComponent(route.slice(6)));
+          else if (route.startsWith("insights/")) insightsPage(current, decodeURIComponent(route.slice(9)));
           else groupsPage(current);
           main.focus();
         }

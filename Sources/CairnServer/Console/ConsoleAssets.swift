@@ -66,6 +66,12 @@ enum ConsoleAssets {
                  font-family: ui-monospace, monospace; font-size: .85rem; overflow-wrap: anywhere; }
         .event time { color: var(--muted); margin-right: .6rem; }
         .event pre { margin: .3rem 0 0; white-space: pre-wrap; }
+        textarea { font: .9rem ui-monospace, monospace; width: 100%; padding: .5rem; border: 1px solid var(--line); border-radius: 4px; }
+        #query-form { margin-bottom: .5rem; }
+        #query-form .inline { margin-top: .5rem; }
+        .chart { position: relative; height: 280px; background: white; border: 1px solid var(--line); margin: .5rem 0 1rem; padding: .5rem; }
+        #query-history { list-style: none; padding: 0; }
+        #query-history li { margin: .3rem 0; overflow-wrap: anywhere; }
         @media (max-width: 600px) { th.optional, td.optional { display: none; } }
         """#
 }
