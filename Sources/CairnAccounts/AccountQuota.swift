@@ -94,8 +94,7 @@ public struct AccountQuotas: Sendable {
     public func lockAccount(
         _ account: String, creatingIn region: String, on connection: PostgresConnection
     ) async throws {
-        try await connection.query(
-            "SELECT 1 FROM accounts WHERE account_id = \(account) FOR UPDATE", logger: database.logger)
+        try await lock(account, on: connection)
         var inUse: [String] = []
         for try await name in try await connection.query(
             """
@@ -111,13 +110,24 @@ public struct AccountQuotas: Sendable {
         }
     }
 
-    /// Before creating one more of `quota` in `region`: locks the account (`lockAccount`), counts what exists
-    /// with `counting` (a query returning one integer), and refuses one more beyond the quota.
+    /// Locks the account's row, so that concurrent reservations count alike.
+    private func lock(_ account: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "SELECT 1 FROM accounts WHERE account_id = \(account) FOR UPDATE", logger: database.logger)
+    }
+
+    /// Before creating one more of `quota` in `region`: locks the account (`lockAccount`; only its row when
+    /// `region` is nil, for what no region holds, such as a Live Tail session), counts what exists with `counting`
+    /// (a query returning one integer), and refuses one more beyond the quota.
     public func reserve(
-        _ quota: AccountQuota, account: String, region: String, counting: PostgresQuery,
+        _ quota: AccountQuota, account: String, region: String?, counting: PostgresQuery,
         on connection: PostgresConnection
     ) async throws {
-        try await lockAccount(account, creatingIn: region, on: connection)
+        if let region {
+            try await lockAccount(account, creatingIn: region, on: connection)
+        } else {
+            try await lock(account, on: connection)
+        }
         var count = 0
         for try await existing in try await connection.query(counting, logger: database.logger).decode(Int.self) {
             count = existing

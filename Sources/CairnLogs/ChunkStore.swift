@@ -247,7 +247,7 @@ struct ChunkStore: Sendable {
 
 extension ChunkStore {
     /// The events one PutLogEvents stored in a stream, named by sequence numbers (which survive compaction).
-    struct Batch: Sendable {
+    struct Batch: Sendable, Codable {
         var account: String
         var group: Int64
         var stream: Int64

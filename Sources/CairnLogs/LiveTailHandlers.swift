@@ -84,18 +84,12 @@ struct LiveTailHandlers: Sendable {
         let now = WallClock.system.milliseconds
         do {
             try await database.transaction { connection in
-                try await connection.query(
-                    "SELECT 1 FROM accounts WHERE account_id = \(session.account) FOR UPDATE", logger: database.logger)
-                var count = 0
-                for try await existing in try await connection.query(
-                    """
-                    SELECT count(DISTINCT session_id)::bigint FROM live_tail_watches
-                    WHERE account_id = \(session.account) AND expires_at > \(now)
-                    """, logger: database.logger
-                ).decode(Int.self) {
-                    count = existing
-                }
-                try await quotas.check(.liveTailSessions, account: session.account, count: count, on: connection)
+                try await quotas.reserve(
+                    .liveTailSessions, account: session.account, region: nil,
+                    counting: """
+                        SELECT count(DISTINCT session_id)::bigint FROM live_tail_watches
+                        WHERE account_id = \(session.account) AND expires_at > \(now)
+                        """, on: connection)
                 for group in session.groups.keys {
                     try await connection.query(
                         """

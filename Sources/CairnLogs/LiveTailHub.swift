@@ -37,21 +37,16 @@ public final class LiveTailHub: Service, Sendable, CustomStringConvertible {
         self.logger = logger
     }
 
-    /// What a notification names: one PutLogEvents batch.
-    struct Batch: Codable, Sendable {
-        var account: String
-        var group: Int64
-        var stream: Int64
+    /// What a notification names: one PutLogEvents batch, and its stream's name (for the stream filters and
+    /// the results).
+    struct Notice: Codable, Sendable {
+        var batch: ChunkStore.Batch
         var streamName: String
-        var firstSequence: Int64
-        var count: Int64
-        var minTimestamp: Int64
-        var maxTimestamp: Int64
     }
 
     /// Inside PutLogEvents' transaction (delivered when it commits): announces a batch of a watched group.
-    static func notify(_ batch: Batch, on connection: PostgresConnection, logger: Logger) async throws {
-        let payload = String(decoding: try JSONEncoder().encode(batch), as: UTF8.self)
+    static func notify(_ notice: Notice, on connection: PostgresConnection, logger: Logger) async throws {
+        let payload = String(decoding: try JSONEncoder().encode(notice), as: UTF8.self)
         try await connection.query("SELECT pg_notify(\(channel), \(payload))", logger: logger)
     }
 
@@ -108,25 +103,22 @@ public final class LiveTailHub: Service, Sendable, CustomStringConvertible {
             try await connection.listen(on: Self.channel) { notifications in
                 listening.withLock { $0 = true }
                 for try await notification in notifications {
-                    guard let batch = try? JSONDecoder().decode(Batch.self, from: Data(notification.payload.utf8))
+                    guard let notice = try? JSONDecoder().decode(Notice.self, from: Data(notification.payload.utf8))
                     else { continue }
-                    await deliver(batch)
+                    await deliver(notice)
                 }
             }
         }
     }
 
     /// Reads a batch once for the sessions that watch its group, and offers it to each.
-    private func deliver(_ batch: Batch) async {
+    private func deliver(_ notice: Notice) async {
+        let batch = notice.batch
         let watching = sessions.withLock { $0.values.filter { $0.groups[batch.group] != nil } }
-        guard watching.contains(where: { $0.watches(stream: batch.streamName) }) else { return }
+        guard watching.contains(where: { $0.watches(stream: notice.streamName) }) else { return }
         do {
-            let events = try await chunks.batchEvents(
-                ChunkStore.Batch(
-                    account: batch.account, group: batch.group, stream: batch.stream,
-                    firstSequence: batch.firstSequence, count: batch.count, minTimestamp: batch.minTimestamp,
-                    maxTimestamp: batch.maxTimestamp), where: { _ in true })
-            for session in watching { session.offer(events, group: batch.group, streamName: batch.streamName) }
+            let events = try await chunks.batchEvents(batch, where: { _ in true })
+            for session in watching { session.offer(events, group: batch.group, streamName: notice.streamName) }
         } catch {
             // A key disabled since the session started, or a group deleted: its events are not shown.
             logger.debug(

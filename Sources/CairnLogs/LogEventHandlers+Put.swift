@@ -156,12 +156,13 @@ extension LogEventHandlers {
                 points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
                 logger: database.logger)
             if target.watched {
+                let batch = ChunkStore.Batch(
+                    account: caller.accountID, group: group.id, stream: target.stream,
+                    firstSequence: target.firstSequence, count: count, minTimestamp: minTimestamp,
+                    maxTimestamp: maxTimestamp)
                 try await LiveTailHub.notify(
-                    LiveTailHub.Batch(
-                        account: caller.accountID, group: group.id, stream: target.stream,
-                        streamName: request.logStreamName ?? "", firstSequence: target.firstSequence, count: count,
-                        minTimestamp: minTimestamp, maxTimestamp: maxTimestamp), on: connection, logger: database.logger
-                )
+                    .init(batch: batch, streamName: request.logStreamName ?? ""), on: connection,
+                    logger: database.logger)
             }
             // Deliveries name the batch by sequence numbers: they survive compaction and hold no log text.
             let jobs = try subscriptions.map { subscription in
