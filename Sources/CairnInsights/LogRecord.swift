@@ -217,13 +217,11 @@ final class Row {
             return found[name] ?? member(name)
         }
         if discovered == nil {
-            do {
-                var fields: [String: Value] = [:]
-                let (all, json) = record!.discover()
-                for (key, value) in all where fields[key] == nil { fields[key] = value }
-                discovered = fields
-                document = json
-            }
+            var fields: [String: Value] = [:]
+            let (all, json) = record!.discover()
+            for (key, value) in all where fields[key] == nil { fields[key] = value }
+            discovered = fields
+            document = json
         }
         if let value = discovered?[name] { return value }
         if let document, let value = document.member(name.split(separator: ".", omittingEmptySubsequences: false)[...])

@@ -114,23 +114,21 @@ final class StatsRunner: StageRunner {
     }
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
+        let key = self.key(row, evaluator)
         // AWS leaves out events whose group-by fields are all missing.
-        let key: GroupKey
-        if groups.count == 1 {
-            let value = evaluator.evaluate(groups[0].1, row)
-            if value.isNull { return }
-            key = .one(value)
-        } else {
-            let values = groups.map { evaluator.evaluate($0.1, row) }
-            if !groups.isEmpty, values.allSatisfy(\.isNull) { return }
-            key = .many(values)
-        }
+        if key.isMissing { return }
         let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
         let group = self.group(key)
         for (index, call) in calls.enumerated() {
             let value = call.argument.map { evaluator.evaluate($0, row) } ?? .null
             group.states[index].add(call, value, time: time)
         }
+    }
+
+    /// The row's values of the `by` expressions.
+    private func key(_ row: Row, _ evaluator: Evaluator) -> GroupKey {
+        groups.count == 1
+            ? .one(evaluator.evaluate(groups[0].1, row)) : .many(groups.map { evaluator.evaluate($0.1, row) })
     }
 
     /// The states of the group for `key`, made (in first-seen order) if it is new.
@@ -153,7 +151,7 @@ final class StatsRunner: StageRunner {
     /// Counts `count` events at `time` for `count(*)`-only stats (the plan checked that it is).
     func add(count: Int, at time: Int64, _ evaluator: Evaluator) {
         let row = Row(values: ["@timestamp": .time(time)])
-        let group = self.group(GroupKey(groups.map { evaluator.evaluate($0.1, row) }))
+        let group = self.group(key(row, evaluator))
         for index in calls.indices { group.states[index].count += count }
     }
 
@@ -185,7 +183,13 @@ enum GroupKey: Hashable {
     case one(Value)
     case many([Value])
 
-    init(_ values: [Value]) { self = values.count == 1 ? .one(values[0]) : .many(values) }
+    /// Whether there are `by` expressions and every one of them is missing.
+    var isMissing: Bool {
+        switch self {
+        case .one(let value): value.isNull
+        case .many(let values): !values.isEmpty && values.allSatisfy(\.isNull)
+        }
+    }
 
     var values: [Value] {
         switch self {
