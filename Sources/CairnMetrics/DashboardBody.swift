@@ -17,13 +17,7 @@ struct DashboardBody {
 
     /// The problems of `text` as a dashboard body; empty when it is valid.
     static func validate(_ text: String) -> [Message] {
-        let document: Document
-        do {
-            document = try Document.fromJSON(Array(text.utf8))
-        } catch {
-            return [Message(dataPath: "", message: "The field DashboardBody must be a valid JSON object")]
-        }
-        guard case .map(let body) = document else {
+        guard case .map(let body)? = try? Document.fromJSON(Array(text.utf8)) else {
             return [Message(dataPath: "", message: "The field DashboardBody must be a valid JSON object")]
         }
         var messages: [Message] = []
@@ -100,20 +94,9 @@ struct DashboardBody {
                         dataPath: propertiesPath + "/view", message: "Should be equal to one of the allowed values"))
             }
         case "text":
-            if fields["markdown"]?.string == nil {
-                messages.append(
-                    Message(
-                        dataPath: propertiesPath,
-                        message: fields["markdown"] == nil
-                            ? "Should have required property 'markdown'" : "Should be string"))
-            }
+            messages += requiredString("markdown", in: fields, at: propertiesPath)
         case "log":
-            if fields["query"]?.string == nil {
-                messages.append(
-                    Message(
-                        dataPath: propertiesPath,
-                        message: fields["query"] == nil ? "Should have required property 'query'" : "Should be string"))
-            }
+            messages += requiredString("query", in: fields, at: propertiesPath)
         case "alarm":
             guard case .list(let alarms)? = fields["alarms"] else {
                 messages.append(
@@ -135,6 +118,15 @@ struct DashboardBody {
             break
         }
         return messages
+    }
+
+    /// A property that must be there and be a string.
+    private static func requiredString(_ name: String, in fields: [String: Document], at path: String) -> [Message] {
+        switch fields[name] {
+        case .string?: []
+        case nil: [Message(dataPath: path, message: "Should have required property '\(name)'")]
+        case _?: [Message(dataPath: path, message: "Should be string")]
+        }
     }
 
     /// `metrics`: an array of arrays of strings (namespace, name, dimension pairs) and an optional trailing

@@ -54,10 +54,10 @@ extension MetricsService {
         if let prefix { _ = try Self.dashboardName(prefix, member: "DashboardNamePrefix", allowEmpty: true) }
         var after = ""
         if let token = try request.string("NextToken") {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                text.hasPrefix("dashboard:")
-            else { throw AWSError.invalidValue(token, "NextToken") }
-            after = String(text.dropFirst("dashboard:".count))
+            guard let name = MetricsPageToken.value(of: token, kind: "dashboard") else {
+                throw AWSError.invalidValue(token, "NextToken")
+            }
+            after = name
         }
         let pattern = (prefix ?? "").replacingOccurrences(of: "_", with: "\\_") + "%"
         let rows = try await database.query(
@@ -70,7 +70,7 @@ extension MetricsService {
         var last = ""
         for try await (name, modified, size) in rows.decode((String, Int64, Int64).self) {
             guard entries.count < MetricsLimits.dashboardsPerPage else {
-                let token = Data(("dashboard:" + last).utf8).base64EncodedString()
+                let token = MetricsPageToken.make(kind: "dashboard", last)
                 return .map(["DashboardEntries": .list(entries), "NextToken": .string(token)])
             }
             entries.append(

@@ -157,15 +157,13 @@ extension MetricsService {
                 self.init(query: 0, skip: 0)
                 return
             }
-            let parts = (Data(base64Encoded: token).flatMap { String(data: $0, encoding: .utf8) } ?? "")
-                .split(separator: ":")
-            guard parts.count == 3, parts[0] == "data", let query = Int(parts[1]), let skip = Int(parts[2]),
-                query >= 0, skip >= 0
+            let parts = (MetricsPageToken.value(of: token, kind: "data") ?? "").split(separator: ":")
+            guard parts.count == 2, let query = Int(parts[0]), let skip = Int(parts[1]), query >= 0, skip >= 0
             else { throw AWSError("InvalidNextToken", "The service couldn't process the provided NextToken.") }
             self.init(query: query, skip: skip)
         }
 
-        var token: String { Data("data:\(query):\(skip)".utf8).base64EncodedString() }
+        var token: String { MetricsPageToken.make(kind: "data", "\(query):\(skip)") }
     }
 
     func listMetrics(_ document: Document, _ caller: Caller) async throws -> Document? {
@@ -185,9 +183,9 @@ extension MetricsService {
         let activeSince: Int64? = recent == nil ? nil : WallClock.system.seconds - 3 * 3600
         var after: Int64 = 0
         if let token = try request.string("NextToken") {
-            guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8),
-                text.hasPrefix("series:"), let id = Int64(text.dropFirst(7))
-            else { throw AWSError("InvalidNextToken", "The service couldn't process the provided NextToken.") }
+            guard let text = MetricsPageToken.value(of: token, kind: "series"), let id = Int64(text) else {
+                throw AWSError("InvalidNextToken", "The service couldn't process the provided NextToken.")
+            }
             after = id
         }
         let rows = try await database.query(
@@ -217,7 +215,7 @@ extension MetricsService {
             last = id
         }
         var response: [String: Document] = ["Metrics": .list(metrics)]
-        if more, let last { response["NextToken"] = .string(Data("series:\(last)".utf8).base64EncodedString()) }
+        if more, let last { response["NextToken"] = .string(MetricsPageToken.make(kind: "series", String(last))) }
         return .map(response)
     }
 
