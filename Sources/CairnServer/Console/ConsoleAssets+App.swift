@@ -123,11 +123,18 @@ extension ConsoleAssets {
 
         const RANGES = [["15m", 15 * 60000], ["1h", 3600000], ["1d", 86400000], ["1w", 7 * 86400000]];
 
+        /** A time-range picker (the last hour chosen); `spanOf(select)` is its length in milliseconds. */
+        function rangeSelect(id) {
+          return el("select", { id, "aria-label": "Time range" }, RANGES.map(([label], index) =>
+            el("option", { value: String(index), selected: index === 1 }, `Last ${label}`)));
+        }
+
+        function spanOf(select) { return RANGES[Number(select.value)][1]; }
+
         async function groupPage(credentials, name) {
           const streams = el("tbody", { id: "stream-rows" });
           const pattern = el("input", { id: "filter-pattern", placeholder: "Filter pattern, e.g. ERROR or { $.level = \"error\" }", size: 40, "aria-label": "Filter pattern" });
-          const range = el("select", { id: "time-range", "aria-label": "Time range" }, RANGES.map(([label], index) =>
-            el("option", { value: String(index), selected: index === 1 }, `Last ${label}`)));
+          const range = rangeSelect("time-range");
           const searchForm = el("form", { class: "inline", id: "event-search" }, pattern, range, el("button", { type: "submit" }, "Search events"));
           const results = el("div", { id: "events" });
           const more = el("button", { type: "button", class: "secondary", id: "load-more", hidden: true }, "Load more");
@@ -135,7 +142,7 @@ extension ConsoleAssets {
           async function search(append) {
             if (!append) { results.replaceChildren(); nextToken = undefined; }
             results.querySelector(".error")?.remove();
-            const span = RANGES[Number(range.value)][1];
+            const span = spanOf(range);
             try {
               const page = await call(credentials, "logs", "FilterLogEvents", {
                 logGroupName: name, startTime: Date.now() - span, endTime: Date.now() + 60000,
@@ -177,8 +184,7 @@ extension ConsoleAssets {
         async function insightsPage(credentials, name) {
           const editor = el("textarea", { id: "query-text", rows: 4, cols: 80, "aria-label": "Query",
             spellcheck: "false" }, "stats count(*) by bin(5m)");
-          const range = el("select", { id: "query-range", "aria-label": "Time range" }, RANGES.map(([label], index) =>
-            el("option", { value: String(index), selected: index === 1 }, `Last ${label}`)));
+          const range = rangeSelect("query-range");
           const run = el("button", { type: "submit", id: "run-query" }, "Run");
           const cancel = el("button", { type: "button", class: "secondary", id: "cancel-query", disabled: true }, "Cancel");
           const status = el("p", { id: "query-status", class: "muted", "aria-live": "polite" });
@@ -198,7 +204,7 @@ extension ConsoleAssets {
             results.replaceChildren();
             chartBox.hidden = true;
             const end = Math.floor(Date.now() / 1000) + 60;
-            const start = Math.floor((Date.now() - RANGES[Number(range.value)][1]) / 1000);
+            const start = Math.floor((Date.now() - spanOf(range)) / 1000);
             try {
               const started = await call(credentials, "logs", "StartQuery",
                 { logGroupName: name, queryString: editor.value, startTime: start, endTime: end });
