@@ -56,6 +56,7 @@ enum ConsoleAssets {
         header button { background: transparent; border-color: white; }
         table { width: 100%; border-collapse: collapse; background: white; }
         th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        td { overflow-wrap: anywhere; }
         th { font-size: .8rem; color: var(--muted); text-transform: uppercase; }
         .table-wrap { overflow-x: auto; }
         .error { color: var(--bad); margin: .5rem 0; white-space: pre-wrap; }
