@@ -220,7 +220,8 @@ final class SortRunner: StageRunner {
 
     override func push(_ row: Row, _ evaluator: Evaluator, _ next: (Row) -> Void) {
         rows.append((keys.map { evaluator.evaluate($0.0, row) }, row.detached()))
-        if let keep, rows.count >= max(2 * keep, 1024) { trim(to: keep) }
+        // Trimmed once twice as many as kept have gathered (a huge `limit` must not overflow the doubling).
+        if let keep, rows.count >= max(keep > Int.max / 2 ? Int.max : 2 * keep, 1024) { trim(to: keep) }
     }
 
     func merge(_ other: SortRunner) {

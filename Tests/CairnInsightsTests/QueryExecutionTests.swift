@@ -36,6 +36,12 @@ import Testing
         #expect(columns == QueryPlan.defaultColumns)
     }
 
+    /// A `limit` near Int.max (the fuzzer's find) keeps every row instead of overflowing a sort's trim threshold.
+    @Test func aHugeLimitKeepsEveryRow() throws {
+        let rows = try Self.run("fields @message | limit 5167760026245616978", ["a", "b", "c"])
+        #expect(rows.map { $0["@message"] } == ["c", "b", "a"])
+    }
+
     @Test func statsByBinCountsEachPeriod() throws {
         let rows = try Self.run("stats count(*) as n by bin(1m)", Array(repeating: "x", count: 150), spacing: 1000)
         #expect(rows.count == 3)
