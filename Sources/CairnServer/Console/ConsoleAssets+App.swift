@@ -81,8 +81,8 @@ extension ConsoleAssets {
               await call(credentials, "logs", "DescribeLogGroups", { limit: 1 });
               sessionStorage.setItem(SESSION_KEY, JSON.stringify({ ...credentials, expires: Date.now() + SESSION_MINUTES * 60000 }));
               notice = null;
-              location.hash = "#/groups";
-              render();
+              if (location.hash !== "#/groups") location.hash = "#/groups";  // renders once, on hashchange
+              else render();
             } catch (error) {
               form.append(errorBox(error));
             }
