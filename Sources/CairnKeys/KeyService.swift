@@ -66,15 +66,17 @@ public struct KeyService: Sendable {
         return object["KeyId"] as? String
     }
 
-    /// The key a request names, as given (an id, ARN or alias: never a secret), or the key a ciphertext blob
-    /// names in its header.
+    /// The key a request names (a bare id as its ARN in the caller's account; an ARN or alias as given: never a
+    /// secret), or the key a ciphertext blob names in its header.
     static func keyReference(in body: [UInt8], _ caller: Caller) -> String? {
         // A body deeper than any request may be (refused by decoding) names no key worth parsing for.
         guard !NestingLimit.exceeded(json: body),
             let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
         else { return nil }
         if let named = ["KeyId", "TargetKeyId", "DestinationKeyId"].lazy.compactMap({ object[$0] as? String }).first {
-            return named
+            // A bare key id names a key of the caller's account: the trail holds its ARN, so one filter finds
+            // every use of a key however it was named.
+            return UUID(uuidString: named).map { keyARN(caller, $0) } ?? named
         }
         guard let text = object["CiphertextBlob"] as? String, let blob = Data(base64Encoded: text),
             blob.count >= blobHeaderBytes, blob.first == blobFormat

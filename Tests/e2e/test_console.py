@@ -11,10 +11,11 @@ import urllib.request
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import KEYS
 
@@ -32,16 +33,22 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--window-size=1280,800"):
         options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     os.makedirs(SHOTS, exist_ok=True)
     try:
         yield driver
+        # No script failed: a syntax error or an uncaught exception in any module shows here.
+        failures = [entry["message"] for entry in driver.get_log("browser")
+                    if entry["level"] == "SEVERE" and ("Uncaught" in entry["message"] or "Error" in entry["message"].split(" ")[0])]
+        assert not failures, failures
     finally:
         driver.quit()
 
 
 def wait(driver, condition):
-    return WebDriverWait(driver, PATIENCE).until(condition)
+    # Pages redraw after each change: an element found just before a redraw is retried, not an error.
+    return WebDriverWait(driver, PATIENCE, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def shot(driver, name):
@@ -173,3 +180,190 @@ def test_narrow_window_still_shows_the_groups(server, logs_a, name, browser):
     browser.find_element(By.CSS_SELECTOR, "#group-search button").click()
     wait(browser, ready.visibility_of_element_located((By.CSS_SELECTOR, f'tr[data-group="{name}"] a')))
     shot(browser, "07-narrow")
+
+
+def open_page(driver, server, route):
+    driver.get(server.endpoint + "/console#/" + route)
+    driver.refresh()  # a hash change alone keeps the page; render the route from scratch
+
+
+def test_admin_creates_a_group_writes_events_and_watches_them_in_live_tail(server, logs_a, name, browser):
+    sign_in(browser, server, KEYS["a_admin"])
+    wait(browser, ready.presence_of_element_located((By.ID, "new-group-name"))).send_keys(name)
+    browser.find_element(By.CSS_SELECTOR, "#create-group button").click()
+    # The new group's page: write an event (the stream is created on first use) and find it with a pattern.
+    message = wait(browser, ready.presence_of_element_located((By.ID, "write-message")))
+    message.send_keys("console says hello")
+    browser.find_element(By.CSS_SELECTOR, "#write-event button").click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "#write-event .ok")))
+    browser.find_element(By.ID, "filter-pattern").send_keys("hello")
+    browser.find_element(By.CSS_SELECTOR, "#event-search button").click()
+    wait(browser, lambda d: "console says hello" in d.find_element(By.ID, "events").text)
+    assert logs_a.describe_log_streams(logGroupName=name)["logStreams"][0]["logStreamName"] == "console"
+    shot(browser, "09-written")
+
+    browser.find_element(By.ID, "open-tail").click()
+    wait(browser, ready.presence_of_element_located((By.ID, "tail-pattern"))).send_keys("?ERROR ?WARN")
+    browser.find_element(By.ID, "tail-highlight").send_keys("disk")
+    browser.find_element(By.ID, "tail-start").click()
+    wait(browser, lambda d: d.find_element(By.ID, "tail-status").get_attribute("data-session"))
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="console", logEvents=[
+        {"timestamp": now, "message": "ERROR disk full"},
+        {"timestamp": now + 1, "message": "INFO all good"},
+        {"timestamp": now + 2, "message": "WARN disk slow"}])
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#tail-events .event")) == 2)
+    texts = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#tail-events .event .message")]
+    assert texts == ["ERROR disk full", "WARN disk slow"], texts
+    assert [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#tail-events mark")] == ["disk", "disk"]
+    shot(browser, "10-live-tail")
+
+    # Paused, arriving events are held; resumed, they show.
+    browser.find_element(By.ID, "tail-pause").click()
+    logs_a.put_log_events(logGroupName=name, logStreamName="console", logEvents=[
+        {"timestamp": now + 3, "message": "ERROR while paused"}])
+    wait(browser, lambda d: "1 held while paused" in d.find_element(By.ID, "tail-status").text)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#tail-events .event")) == 2
+    browser.find_element(By.ID, "tail-pause").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#tail-events .event")) == 3)
+    browser.find_element(By.ID, "tail-start").click()  # Stop
+    wait(browser, lambda d: d.find_element(By.ID, "tail-status").text.startswith("Stopped"))
+
+
+def test_group_page_shows_retention_tags_and_filters(server, logs_a, name, browser):
+    logs_a.create_log_group(logGroupName=name, tags={"team": "payments"})
+    logs_a.put_metric_filter(logGroupName=name, filterName="errors", filterPattern="ERROR", metricTransformations=[
+        {"metricName": "Errors", "metricNamespace": "Console/Test", "metricValue": "1"}])
+    sign_in(browser, server, KEYS["a_admin"])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    open_page(browser, server, "group/" + urllib.parse.quote(name, safe=""))
+    wait(browser, lambda d: "payments" in d.find_element(By.ID, "group-facts").text)
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, '#metric-filter-rows tr[data-filter="errors"]')))
+    assert "Console/Test/Errors" in browser.find_element(By.ID, "metric-filter-rows").text
+    Select(browser.find_element(By.ID, "retention-choice")).select_by_value("14")
+    browser.find_element(By.ID, "retention-save").click()
+    wait(browser, lambda d: d.find_element(By.ID, "group-retention").text == "14 days")
+    assert logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["retentionInDays"] == 14
+    shot(browser, "11-group-facts")
+
+
+def test_metric_chart_of_a_metric_filter(server, logs_a, name, browser):
+    namespace = "Console" + name.replace("/", "-")
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_metric_filter(logGroupName=name, filterName="latency", filterPattern="[verb, ms]", metricTransformations=[
+        {"metricName": "Latency", "metricNamespace": namespace, "metricValue": "$ms"}])
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now - 600000 + i * 60000, "message": f"GET {10 * (i + 1)}"} for i in range(10)])
+    sign_in(browser, server, KEYS["a_reader"])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    browser.find_element(By.ID, "nav-metrics").click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-namespace="{namespace}"] a'))).click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, 'tr[data-metric="Latency"] button'))).click()
+    Select(browser.find_element(By.ID, "metric-period")).select_by_value("60")
+    Select(browser.find_element(By.ID, "metric-stat")).select_by_visible_text("Maximum")
+    wait(browser, lambda d: d.execute_script(
+        "const c = window.Chart && Chart.getChart('metric-chart'); return c && c.data.datasets[0].label.includes('Maximum')"
+        " && c.data.datasets[0].data.filter((v) => v !== null).length"))
+    values = browser.execute_script("return Chart.getChart('metric-chart').data.datasets[0].data.filter((v) => v !== null)")
+    assert sorted(values) == [10 * (i + 1) for i in range(10)], values
+    shot(browser, "12-metric-chart")
+
+
+def test_dashboard_renders_its_widgets_and_refuses_a_bad_body(server, logs_a, name, browser):
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now - 1000 + i, "message": f"line {i}"} for i in range(5)])
+    dashboard = "console-" + name.replace("/", "-").strip("-")
+    body = {"widgets": [
+        {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "# Payments overview"}},
+        {"type": "log", "x": 0, "y": 2, "width": 12, "height": 6, "properties": {
+            "query": f"SOURCE '{name}' | stats count(*) as lines", "region": "us-east-1", "title": "Lines", "view": "table"}},
+        {"type": "metric", "x": 12, "y": 2, "width": 12, "height": 6, "properties": {
+            "metrics": [["AWS/Logs", "IncomingLogEvents"]], "region": "us-east-1", "title": "Incoming", "stat": "Sum",
+            "period": 300}},
+    ]}
+    cloudwatch = server.client(KEYS["a_admin"], service="cloudwatch")
+    cloudwatch.put_dashboard(DashboardName=dashboard, DashboardBody=json.dumps(body))
+    sign_in(browser, server, KEYS["a_admin"])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    browser.find_element(By.ID, "nav-dashboards").click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-dashboard="{dashboard}"] a'))).click()
+    wait(browser, lambda d: "Payments overview" in d.find_element(By.ID, "widget-0").text)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#widget-1-table tbody td"))
+    assert browser.find_element(By.CSS_SELECTOR, "#widget-1-table tbody td").text == "5"
+    wait(browser, lambda d: d.execute_script("return !!(window.Chart && Chart.getChart('widget-2-chart'))"))
+    shot(browser, "13-dashboard")
+
+    browser.find_element(By.ID, "dashboard-edit").click()
+    editor = browser.find_element(By.ID, "dashboard-json")
+    editor.clear()
+    editor.send_keys('{"widgets": [{"type": "text", "properties": {}}]}')
+    browser.find_element(By.ID, "dashboard-save").click()
+    error = wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "#dashboard-messages .error")))
+    assert "DashboardInvalidInputError" in error.text and "validation error" in error.text, error.text
+    assert json.loads(cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"]) == body
+
+
+def test_admin_disables_and_re_enables_a_key_and_sees_its_audit_trail(server, browser):
+    kms = server.client(KEYS["a_admin"], service="kms")
+    key = kms.create_key(Description="console test key")["KeyMetadata"]
+    sign_in(browser, server, KEYS["a_admin"])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    browser.find_element(By.ID, "nav-keys").click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-key="{key["KeyId"]}"] a'))).click()
+    wait(browser, ready.element_to_be_clickable((By.ID, "key-disable"))).click()
+    wait(browser, lambda d: d.find_element(By.ID, "key-state").text == "Disabled")
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Disabled"
+    wait(browser, ready.element_to_be_clickable((By.ID, "key-enable"))).click()
+    wait(browser, lambda d: d.find_element(By.ID, "key-state").text == "Enabled")
+    # The trail shows both changes.
+    wait(browser, lambda d: "DisableKey" in d.find_element(By.ID, "audit-rows").text)
+    assert "EnableKey" in browser.find_element(By.ID, "audit-rows").text
+    shot(browser, "14-key")
+
+    # Deletion needs the confirmation box ticked; then it is scheduled, and can be cancelled.
+    browser.find_element(By.ID, "key-schedule-deletion").click()
+    days = wait(browser, ready.visibility_of_element_located((By.ID, "deletion-days")))
+    days.clear()
+    days.send_keys("7")
+    browser.find_element(By.ID, "deletion-confirm-yes").click()
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "#deletion-confirm .error")))
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "Enabled"
+    browser.find_element(By.ID, "deletion-understood").click()
+    browser.find_element(By.ID, "deletion-confirm-yes").click()
+    wait(browser, lambda d: d.find_element(By.ID, "key-state").text == "PendingDeletion")
+    shot(browser, "15-key-pending-deletion")
+    browser.find_element(By.ID, "key-cancel-deletion").click()
+    wait(browser, lambda d: d.find_element(By.ID, "key-state").text == "Disabled")
+
+
+@pytest.mark.parametrize("role", ["a_reader", "a_writer"])
+def test_keys_without_the_role_see_no_buttons_that_would_fail(server, logs_a, name, browser, role):
+    logs_a.create_log_group(logGroupName=name)
+    kms = server.client(KEYS["a_admin"], service="kms")
+    key = kms.create_key(Description="someone else's")["KeyMetadata"]
+    sign_in(browser, server, KEYS[role])
+    wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    assert f"({KEYS[role].role})" in browser.find_element(By.ID, "who").text
+    assert bool(browser.find_elements(By.ID, "create-group")) == (role == "a_writer")
+    open_page(browser, server, "group/" + urllib.parse.quote(name, safe=""))
+    wait(browser, ready.presence_of_element_located((By.ID, "group-facts")))
+    wait(browser, lambda d: "Retention" in d.find_element(By.ID, "group-facts").text)
+    assert not browser.find_elements(By.ID, "retention-save")
+    assert bool(browser.find_elements(By.ID, "write-event")) == (role == "a_writer")
+    assert bool(browser.find_elements(By.ID, "event-search")) == (role == "a_reader")  # a writer cannot read events
+    if role == "a_writer":  # a writer reads no metrics, dashboards or keys: the console does not offer them
+        assert not [link for link in browser.find_elements(By.CSS_SELECTOR, "#nav a") if link.is_displayed()][1:]
+        shot(browser, "16-no-buttons-writer")
+        return
+    open_page(browser, server, "key/" + key["KeyId"])
+    wait(browser, ready.presence_of_element_located((By.ID, "key-state")))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#key-actions button")
+    open_page(browser, server, "keys")
+    wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-key="{key["KeyId"]}"]')))
+    assert not browser.find_elements(By.ID, "create-key")
+    shot(browser, "16-no-buttons-reader")

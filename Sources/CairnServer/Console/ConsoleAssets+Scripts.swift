@@ -52,20 +52,81 @@ extension ConsoleAssets {
           cloudwatch: { prefix: "GraniteServiceVersion20100801.", signing: "monitoring", contentType: "application/x-amz-json-1.0" },
         };
 
-        /** Runs `operation` of `service` with `input` (an object) for `credentials`; resolves to the output object. */
-        export async function call(credentials, service, operation, input = {}) {
+        async function send(credentials, service, operation, input, signal) {
           const described = services[service];
           const body = JSON.stringify(input);
           const headers = await sign(credentials, described.signing,
             { "Content-Type": described.contentType, "X-Amz-Target": described.prefix + operation }, body);
-          const response = await fetch("/", { method: "POST", headers, body, credentials: "omit", cache: "no-store" });
+          return fetch("/", { method: "POST", headers, body, credentials: "omit", cache: "no-store", signal });
+        }
+
+        function failure(response, output) {
+          const type = String(output.__type || "Error").split("#").pop();
+          return new AWSError(type, output.message || output.Message || response.statusText);
+        }
+
+        /** Runs `operation` of `service` with `input` (an object) for `credentials`; resolves to the output object. */
+        export async function call(credentials, service, operation, input = {}) {
+          const response = await send(credentials, service, operation, input);
           const text = await response.text();
           const output = text ? JSON.parse(text) : {};
-          if (!response.ok) {
-            const type = String(output.__type || "Error").split("#").pop();
-            throw new AWSError(type, output.message || output.Message || response.statusText);
-          }
+          if (!response.ok) throw failure(response, output);
           return output;
+        }
+
+        /**
+         * Runs an operation that answers an AWS event stream (StartLiveTail) and yields its messages as
+         * `{ type, exception, payload }` (`type` is `:event-type`, `exception` is `:exception-type`, `payload` parsed JSON)
+         * until the stream ends or `signal` aborts it.
+         */
+        export async function* stream(credentials, service, operation, input, signal) {
+          const response = await send(credentials, service, operation, input, signal);
+          if (!response.ok) {
+            const text = await response.text();
+            throw failure(response, text ? JSON.parse(text) : {});
+          }
+          const reader = response.body.getReader();
+          let buffer = new Uint8Array(0);
+          for (;;) {
+            let message;
+            while ((message = nextMessage(buffer))) {
+              buffer = buffer.slice(message.length);
+              yield message;
+            }
+            const { value, done } = await reader.read();
+            if (done) return;
+            const joined = new Uint8Array(buffer.length + value.length);
+            joined.set(buffer);
+            joined.set(value, buffer.length);
+            buffer = joined;
+          }
+        }
+
+        /** Header value sizes by type (0–9) in the event-stream encoding; -2 means a 2-byte length precedes the value. */
+        const HEADER_SIZES = [0, 0, 1, 2, 4, 8, -2, -2, 8, 16];
+        const decoder = new TextDecoder();
+
+        /** The first whole message in `bytes` (prelude, headers, payload, CRCs), or null when more bytes are needed. */
+        function nextMessage(bytes) {
+          if (bytes.length < 12) return null;
+          const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+          const total = view.getUint32(0), headersLength = view.getUint32(4);
+          if (bytes.length < total) return null;
+          const headers = {};
+          let at = 12;
+          while (at < 12 + headersLength) {
+            const nameLength = bytes[at];
+            const name = decoder.decode(bytes.subarray(at + 1, at + 1 + nameLength));
+            const kind = bytes[at + 1 + nameLength];
+            at += 2 + nameLength;
+            let size = HEADER_SIZES[kind];
+            if (size === -2) { size = view.getUint16(at); at += 2; }
+            if (kind === 7) headers[name] = decoder.decode(bytes.subarray(at, at + size));
+            at += size;
+          }
+          const text = decoder.decode(bytes.subarray(12 + headersLength, total - 4));
+          return { length: total, type: headers[":event-type"], exception: headers[":exception-type"] || headers[":error-code"],
+                   payload: headers[":error-message"] ? { message: headers[":error-message"] } : text ? JSON.parse(text) : {} };
         }
         """#
 }

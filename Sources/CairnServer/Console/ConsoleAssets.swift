@@ -7,6 +7,12 @@ enum ConsoleAssets {
         "sigv4.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: sigv4),
         "api.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: api),
         "app.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: app),
+        "ui.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: ui),
+        "logs.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: logs),
+        "insights.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: insights),
+        "livetail.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: liveTail),
+        "metrics.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: metrics),
+        "keys.js": ConsoleAsset(contentType: "text/javascript; charset=utf-8", text: keys),
     ]
 
     static let index = #"""
@@ -25,6 +31,9 @@ enum ConsoleAssets {
           <span class="brand">Cairn</span>
           <nav id="nav" hidden>
             <a href="#/groups" id="nav-groups">Log groups</a>
+            <a href="#/metrics" id="nav-metrics">Metrics</a>
+            <a href="#/dashboards" id="nav-dashboards">Dashboards</a>
+            <a href="#/keys" id="nav-keys">KMS keys</a>
             <span id="who"></span>
             <button type="button" id="sign-out">Sign out</button>
           </nav>
@@ -47,6 +56,7 @@ enum ConsoleAssets {
         main { padding: 1rem; max-width: 1280px; margin: 0 auto; }
         main:focus { outline: none; }
         h1 { font-size: 1.3rem; margin: .2rem 0 1rem; overflow-wrap: anywhere; }
+        div.inline { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; margin: .5rem 0; }
         form.inline { display: flex; gap: .5rem; flex-wrap: wrap; align-items: end; margin-bottom: 1rem; }
         label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); gap: .2rem; }
         input, select, button { font: inherit; padding: .35rem .5rem; border: 1px solid var(--line); border-radius: 4px; }
@@ -71,8 +81,28 @@ enum ConsoleAssets {
         #query-form { margin-bottom: .5rem; }
         #query-form .inline { margin-top: .5rem; }
         .chart { position: relative; height: 280px; background: white; border: 1px solid var(--line); margin: .5rem 0 1rem; padding: .5rem; }
-        #query-history { list-style: none; padding: 0; }
-        #query-history li { margin: .3rem 0; overflow-wrap: anywhere; }
+        button.danger { background: var(--bad); border-color: var(--bad); }
+        button.small { padding: .1rem .4rem; font-size: .8rem; }
+        nav a[aria-current] { font-weight: 700; text-decoration: none; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; background: white;
+                   padding: .6rem .8rem; border: 1px solid var(--line); border-radius: 4px; }
+        dl.facts dt { color: var(--muted); }
+        dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+        ul.plain { list-style: none; padding: 0; }
+        ul.plain li { margin: .3rem 0; overflow-wrap: anywhere; }
+        ul.tags { list-style: none; padding: 0; margin: 0; }
+        .confirm { border: 1px solid var(--bad); background: #fff5f5; padding: .6rem .8rem; border-radius: 4px; margin: .5rem 0; flex-basis: 100%; }
+        label.check { flex-direction: row; align-items: center; gap: .4rem; color: var(--ink); }
+        .ok { color: #2b6e3f; align-self: center; }
+        .tail { max-height: 60vh; overflow-y: auto; border: 1px solid var(--line); }
+        .tail .stream { color: var(--accent); margin-right: .5rem; }
+        mark { background: #ffe58f; }
+        .dashboard { display: grid; grid-template-columns: repeat(24, minmax(0, 1fr)); grid-auto-rows: 48px; gap: .5rem; }
+        .widget { background: white; border: 1px solid var(--line); border-radius: 4px; padding: .5rem; overflow: auto; min-width: 0; }
+        .widget h3 { font-size: .95rem; margin: 0 0 .3rem; }
+        .widget .chart { height: calc(100% - 2rem); min-height: 150px; margin: 0; border: 0; }
+        .single-value { font-size: 1.6rem; margin: .2rem 0; }
+        @media (max-width: 800px) { .dashboard { display: block; } .widget { margin-bottom: .5rem; } }
         @media (max-width: 600px) { th.optional, td.optional { display: none; } }
         """#
 }
