@@ -3,9 +3,11 @@ and stream prefixes, sampling above 500 events per update, the limits and errors
 process that sees events written through another one on the same PostgreSQL."""
 
 import contextlib
+import os
 import queue
 import shutil
 import socket
+import subprocess
 import threading
 import time
 
@@ -325,3 +327,32 @@ def test_stopping_the_server_ends_open_sessions_with_an_in_stream_error():
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def test_the_aws_cli_tails_with_host_prefix_injection_turned_off(server, logs_a, group):
+    """`aws logs start-live-tail` (the CLI installed with the tests) against Cairn's endpoint, with botocore's
+    documented switch AWS_DISABLE_HOST_PREFIX_INJECTION instead of a DNS name for `stream-<host>`."""
+    key = KEYS["a_reader"]
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=key.access_key_id, AWS_SECRET_ACCESS_KEY=key.secret,
+               AWS_DEFAULT_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+               AWS_DISABLE_HOST_PREFIX_INJECTION="true", PYTHONUNBUFFERED="1")
+    cli = subprocess.Popen(
+        ["aws", "--endpoint-url", server.endpoint, "logs", "start-live-tail", "--log-group-identifiers", arn(group),
+         "--log-event-filter-pattern", "cli"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in cli.stdout], daemon=True).start()
+    try:
+        seen = ""
+        deadline = time.time() + PATIENCE
+        # The CLI prints each matching event's message as it arrives; write until the session is open and one shows.
+        while "written for the cli" not in seen and time.time() < deadline:
+            put(logs_a, group, "app-1", ["written for the cli", "not for the tail"])
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    seen += lines.get(timeout=1)
+        assert "written for the cli" in seen, (seen, cli.poll(), cli.stderr.read() if cli.poll() is not None else "")
+        assert set(seen.splitlines()) == {"written for the cli"}, seen  # the filter pattern applied
+    finally:
+        cli.terminate()
+        cli.wait(timeout=30)
