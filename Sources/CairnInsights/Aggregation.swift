@@ -26,7 +26,7 @@ final class GroupStates {
 
 /// The running state of one aggregation for one group. States of the same aggregation merge, so that parts of
 /// a query (time slices) can be aggregated apart and combined.
-struct AggregationState {
+struct AggregationState: Codable {
     var count = 0
     var sum = 0.0
     /// Welford's running mean and sum of squared differences, for `stddev`.

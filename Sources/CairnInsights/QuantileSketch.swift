@@ -3,7 +3,7 @@ import Foundation
 /// The values `pct` needs, in bounded memory: kept exactly while few, then counted in logarithmic buckets whose
 /// width is 2 % of their value (a DDSketch), so a percentile is within 1 % of the true one however many events a
 /// group has. Sketches merge, as the other aggregation states do.
-struct QuantileSketch {
+struct QuantileSketch: Codable {
     /// Values kept exactly, until there are more than `exactLimit`; nil once bucketed.
     private var exact: [Double]? = []
     private var positive: [Int: Int] = [:]

@@ -77,6 +77,12 @@ public final class QueryExecution: @unchecked Sendable {
         }
     }
 
+    /// The first command that holds rows or groups back (nil when every command streams).
+    var firstHolding: StageRunner? { runners.first { !$0.isStreaming } }
+
+    /// Counts events another execution matched (a merged partial state).
+    func addMatched(_ count: Int) { recordsMatched += count }
+
     /// Whether no further event can change the results (a `limit` reached with nothing before it holding rows).
     public var isSatisfied: Bool {
         for runner in runners {

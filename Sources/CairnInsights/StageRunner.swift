@@ -106,8 +106,13 @@ final class StatsRunner: StageRunner {
         readsTime = calls.contains { $0.function == .earliest || $0.function == .latest }
     }
 
+    /// The same command with no groups yet.
+    func copyWithoutStates() -> StatsRunner {
+        StatsRunner(groups: groups, outputs: outputs, calls: calls)
+    }
+
     override func copy() -> StageRunner {
-        let copy = StatsRunner(groups: groups, outputs: outputs, calls: calls)
+        let copy = copyWithoutStates()
         copy.states = states.mapValues { GroupStates($0.states) }
         copy.order = order
         return copy
@@ -179,7 +184,7 @@ final class StatsRunner: StageRunner {
 }
 
 /// The values of a `stats` group's `by` expressions; one value (the usual case) without an array to allocate.
-enum GroupKey: Hashable {
+enum GroupKey: Hashable, Codable {
     case one(Value)
     case many([Value])
 

@@ -31,8 +31,47 @@ import Testing
         let second = first.sibling()
         for index in Self.messages.indices { (index % 3 == 0 ? first : second).add(Self.record(index)) }
         first.merge(second)
+        Self.expectSameResults(first, whole, query)
+    }
+
+    static let statsQueries = [
+        "stats count(*) as n, sum(v) as total, avg(v) as mean, min(v) as low, max(v) as high, stddev(v) as sd by k",
+        "stats count_distinct(s) as kinds, pct(v, 50) as p50, pct(v, 99) as p99, earliest(s) as e, latest(s) as l by k",
+        "stats sortsFirst(s) as f, sortsLast(s) as z, count(*) as n by bin(5m) | sort n desc | limit 3",
+        "filter v > 500 | stats count(*) as n by k | stats max(n) as most",
+        "stats sum(v * pow(10, 307)) as huge, count(*) as n by k, s",
+        "stats latest(jsonParse(@message)) as j by k",
+    ]
+
+    /// Time slices run apart (as separate workers do) and carried as partial states merge into one run's results.
+    @Test(arguments: statsQueries)
+    func partialStatesOfTimeSlicesMergeIntoOneRun(_ query: String) throws {
+        let plan = try QueryPlan.compile(query, limit: 10_000)
+        let whole = QueryExecution(plan: plan, now: 0)
+        for index in Self.messages.indices { whole.add(Self.record(index)) }
+        let merged = QueryExecution(plan: plan, now: 0)
+        #expect(merged.exportsPartialState)
+        for slice in [0..<1000, 1000..<1700, 1700..<3000] {
+            let part = QueryExecution(plan: plan, now: 0)
+            for index in slice { part.add(Self.record(index)) }
+            try merged.merge(partialState: try part.partialState())
+        }
+        Self.expectSameResults(merged, whole, query)
+    }
+
+    @Test func onlyStatsExportPartialStates() throws {
+        let sort = QueryExecution(plan: try QueryPlan.compile("sort v | limit 3", limit: 10), now: 0)
+        #expect(!sort.exportsPartialState)
+        #expect(throws: PartialStateMismatch.self) { try sort.partialState() }
+        let stats = QueryExecution(plan: try QueryPlan.compile("stats count(*), sum(v) by k", limit: 10), now: 0)
+        let other = QueryExecution(plan: try QueryPlan.compile("stats count(*) by k", limit: 10), now: 0)
+        stats.add(Self.record(1))
+        #expect(throws: PartialStateMismatch.self) { try other.merge(partialState: try stats.partialState()) }
+    }
+
+    static func expectSameResults(_ merging: QueryExecution, _ whole: QueryExecution, _ query: String) {
         let expected = whole.results { "\($0.sequence)" }
-        let merged = first.results { "\($0.sequence)" }
+        let merged = merging.results { "\($0.sequence)" }
         #expect(merged.count == expected.count)
         // Standard deviations may differ in the last bits (a different order of additions).
         for (left, right) in zip(merged, expected) {
@@ -44,7 +83,7 @@ import Testing
                 }
             }
         }
-        #expect(first.recordsMatched == whole.recordsMatched)
+        #expect(merging.recordsMatched == whole.recordsMatched)
     }
 
     /// A sort keeps only what a later limit returns, also past `fields` and `parse`; a filter between stops that.
