@@ -59,6 +59,9 @@ public final class QueryExecution: @unchecked Sendable {
         return false
     }
 
+    /// The time `now()` stands for in this query (every part of a split query uses the same).
+    public var now: Int64 { evaluator.now }
+
     /// A fresh execution of the same plan, for another part of the events.
     public func sibling() -> QueryExecution {
         QueryExecution(plan: plan, now: evaluator.now)

@@ -285,6 +285,20 @@ extension ChunkStore {
         return events.sorted { $0.sequence < $1.sequence }
     }
 
+    /// The raw bytes of a group's chunks that overlap `[start, end)` and the time span they cover (nil when
+    /// there are none): what a query over that range would read.
+    func extent(
+        account: String, group: Int64, start: Int64, end: Int64
+    ) async throws -> (bytes: Int64, first: Int64?, last: Int64?) {
+        let rows = try await database.query(
+            """
+            SELECT COALESCE(sum(raw_bytes), 0)::bigint, min(min_ts), max(max_ts) FROM event_chunks
+            WHERE account_id = \(account) AND group_id = \(group) AND max_ts >= \(start) AND min_ts < \(end)
+            """)
+        for try await (bytes, first, last) in rows.decode((Int64, Int64?, Int64?).self) { return (bytes, first, last) }
+        return (0, nil, nil)
+    }
+
     /// Visits the chunks of a group's streams whose span overlaps `[start, end)`, a page at a time on
     /// `connection` (the caller's snapshot), oldest first by `min_ts` or newest first by `max_ts`, until `visit`
     /// returns false.

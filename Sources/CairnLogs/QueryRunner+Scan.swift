@@ -51,17 +51,21 @@ extension QueryRunner {
     /// Chunks a lane reads between two looks around (StopQuery, partial results).
     static let chunksPerRound = 8
 
-    /// Reads every group of the query: one snapshot per group, its chunks in pages, shared out among the
-    /// progress's lanes (each reads its chunks into its own execution, at the same time as the others).
-    func scan(_ query: StoredQuery, plan: QueryPlan, _ progress: Progress) async throws -> Outcome {
+    /// Reads every group of the query (within `window`, a time slice's `[start, end)`, when given): one snapshot
+    /// per group, its chunks in pages, shared out among the progress's lanes (each reads its chunks into its own
+    /// execution, at the same time as the others).
+    func scan(
+        _ query: StoredQuery, plan: QueryPlan, _ progress: Progress, window: (start: Int64, end: Int64)? = nil
+    ) async throws -> Outcome {
         let newestFirst = plan.newestLimit != nil
         for (index, source) in query.sources.enumerated() {
             let owner = Caller(accountID: source.owner, region: query.region, accessKeyID: "", role: .reader)
             guard let group = try? await logs.events.groups.resolve(source.name, owner), group.id == source.group
             else { continue }  // deleted since the query started: nothing of it is readable
             let streams = try await logs.events.streamNames(group: group.id, names: nil, prefix: nil, owner)
-            let (start, end) = LogEventHandlers.readableRange(
+            var (start, end) = LogEventHandlers.readableRange(
                 query.start, query.end + 1000, retentionDays: group.retentionDays)
+            if let window { (start, end) = (max(start, window.start), min(end, window.end)) }
             let reader = ChunkReader(
                 chunks: logs.chunks, owner: source.owner, source: index, log: "\(source.owner):\(source.name)",
                 streams: streams, start: start, end: end, terms: plan.requiredTerms.map { Array($0.utf8) },

@@ -16,7 +16,8 @@ public import ServiceLifecycle
 /// events that lack the filter's literal terms before decoding them into fields, and streams the rest through
 /// the plan. Partial results are sealed and stored about every second while it runs; StopQuery is noticed as
 /// often. A worker killed mid-query loses its claim and the query runs again from the start (results are
-/// replaced whole, never added to).
+/// replaced whole, never added to). A `stats` query over more than `sliceBytes` raw bytes is split into time
+/// slices, each a job of its own that any worker runs (see `QueryRunner+Slices.swift`).
 public struct QueryRunner: Service, CustomStringConvertible {
     public var description: String { "QueryRunner" }
 
@@ -38,11 +39,14 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
     let logs: LogsService
     let concurrency: Int
+    /// A `stats` query over more raw bytes than this is split into time slices of about this size; 0 never.
+    let sliceBytes: Int64
     let logger: Logger
 
-    public init(logs: LogsService, concurrency: Int = 2, logger: Logger) {
+    public init(logs: LogsService, concurrency: Int = 2, sliceBytes: Int64 = 1 << 30, logger: Logger) {
         self.logs = logs
         self.concurrency = concurrency
+        self.sliceBytes = sliceBytes
         self.logger = logger
     }
 
@@ -56,6 +60,8 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
     struct QueryJob: Codable {
         let query: UUID
+        /// Set for one time slice of a split query; nil for the query's own job.
+        var slice: Slice? = nil
     }
 
     enum Outcome {
@@ -71,7 +77,11 @@ public struct QueryRunner: Service, CustomStringConvertible {
     func run(_ job: Job) async throws {
         let payload = try JSONDecoder().decode(QueryJob.self, from: Data(job.payload.utf8))
         do {
-            try await run(payload.query, job)
+            if let slice = payload.slice {
+                try await run(slice, of: payload.query, job)
+            } else {
+                try await run(payload.query, job)
+            }
         } catch {
             guard job.attempt >= job.maxAttempts else { throw error }
             logger.warning(
@@ -86,7 +96,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
     }
 
     private func run(_ id: UUID, _ job: Job) async throws {
-        guard let query = try await start(id) else { return }
+        guard let (query, split) = try await start(id), !split else { return }  // a split query's slices carry on
         let plan: QueryPlan
         let resultsKey: (key: [UInt8], sealed: [UInt8], layers: [KeyLayer])
         do {
@@ -107,6 +117,10 @@ public struct QueryRunner: Service, CustomStringConvertible {
             WHERE query_id = \(query.id) AND status = 'Running'
             """)
         let execution = QueryExecution(plan: plan, now: WallClock.system.milliseconds)
+        if execution.exportsPartialState, let slices = try await slices(of: query, now: execution.now) {
+            try await enqueue(slices, of: query)
+            return
+        }
         let progress = Progress(query: query, job: job, execution: execution, key: resultsKey.key)
         let outcome: Outcome
         do {
@@ -129,17 +143,19 @@ public struct QueryRunner: Service, CustomStringConvertible {
         try await store(progress, status: status)
     }
 
-    /// Marks the query running; nil when it is no longer waiting (stopped meanwhile) or gone.
-    private func start(_ id: UUID) async throws -> StoredQuery? {
+    /// Marks the query running, and says whether it was already split into slices; nil when it is no longer
+    /// waiting (stopped meanwhile) or gone.
+    private func start(_ id: UUID) async throws -> (StoredQuery, split: Bool)? {
         let now = WallClock.system.milliseconds
         let rows = try await logs.database.query(
             """
             UPDATE insights_queries SET status = 'Running', started_at = COALESCE(started_at, \(now))
-            WHERE query_id = \(id) AND status IN ('Scheduled', 'Running') RETURNING query_id
+            WHERE query_id = \(id) AND status IN ('Scheduled', 'Running') RETURNING slices
             """)
-        var found = false
-        for try await _ in rows.decode(UUID.self) { found = true }
-        return found ? try await logs.queries.query(id) : nil
+        var found: Int32?? = .none
+        for try await slices in rows.decode(Int32?.self) { found = .some(slices) }
+        guard case .some(let slices) = found, let query = try await logs.queries.query(id) else { return nil }
+        return (query, slices != nil)
     }
 
     /// The running state of one query: counters, the execution, and when it last looked around.
@@ -153,11 +169,15 @@ public struct QueryRunner: Service, CustomStringConvertible {
         /// parts merge.
         let lanes: [QueryExecution]
 
-        init(query: StoredQuery, job: Job, execution: QueryExecution, key: [UInt8]) {
+        /// Whether partial results are stored while it runs (not for a slice: the merged slices are).
+        let storesPartials: Bool
+
+        init(query: StoredQuery, job: Job, execution: QueryExecution, key: [UInt8], storesPartials: Bool = true) {
             self.query = query
             self.job = job
             self.execution = execution
             self.key = key
+            self.storesPartials = storesPartials
             let count = execution.isMergeable ? QueryRunner.laneCount : 1
             lanes = [execution] + (1..<count).map { _ in execution.sibling() }
         }
@@ -204,17 +224,18 @@ public struct QueryRunner: Service, CustomStringConvertible {
                 return .stopped  // another worker took the query over
             }
         }
-        if now - progress.lastPartial >= Self.partialResultsInterval(after: now - progress.started) {
+        if progress.storesPartials,
+            now - progress.lastPartial >= Self.partialResultsInterval(after: now - progress.started)
+        {
             progress.lastPartial = now
             try await storePartial(progress)
         }
         return nil
     }
 
-    private func rows(_ progress: Progress, _ view: QueryExecution) -> [[ResultField]] {
-        let caller = Caller(
-            accountID: progress.query.account, region: progress.query.region, accessKeyID: "", role: .reader)
-        let sources = progress.query.sources
+    func rows(_ query: StoredQuery, _ view: QueryExecution) -> [[ResultField]] {
+        let caller = Caller(accountID: query.account, region: query.region, accessKeyID: "", role: .reader)
+        let sources = query.sources
         return view.results { pointer in
             logs.events.pageToken.make(
                 [
@@ -226,7 +247,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
     private func storePartial(_ progress: Progress) async throws {
         let view = progress.gathered
-        let sealed = try QueryStore.seal(rows(progress, view), key: progress.key, query: progress.query.id)
+        let sealed = try QueryStore.seal(rows(progress.query, view), key: progress.key, query: progress.query.id)
         try await logs.database.query(
             """
             UPDATE insights_queries SET results = \(ByteBuffer(bytes: sealed)),
@@ -240,7 +261,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
     private func store(_ progress: Progress, status: String) async throws {
         progress.mergeLanes()
         let sealed = try QueryStore.seal(
-            rows(progress, progress.execution), key: progress.key, query: progress.query.id)
+            rows(progress.query, progress.execution), key: progress.key, query: progress.query.id)
         try await logs.database.query(
             """
             UPDATE insights_queries SET status = \(status), finished_at = \(WallClock.system.milliseconds),
@@ -251,7 +272,7 @@ public struct QueryRunner: Service, CustomStringConvertible {
             """)
     }
 
-    private func finish(_ query: StoredQuery, status: String, failure: String) async throws {
+    func finish(_ query: StoredQuery, status: String, failure: String) async throws {
         try await logs.database.query(
             """
             UPDATE insights_queries SET status = \(status), finished_at = \(WallClock.system.milliseconds),

@@ -127,18 +127,36 @@ struct QueryStore: Sendable {
         return try AESGCM.seal(compressed, key: key, authenticating: resultsContext(id))
     }
 
-    /// The stored results, opened layer by layer (the last group's key first). A key that cannot be used
-    /// throws `DataKeyError`.
-    func results(of query: StoredQuery) async throws -> [[ResultField]] {
-        guard let sealedRows = query.results, let sealedKey = query.resultsKey, let layerText = query.keyLayers else {
-            return []
-        }
+    /// The query's results key, opened layer by layer (the last group's key first); nil before the query has one.
+    /// A key that cannot be used throws `DataKeyError`.
+    func resultsKey(of query: StoredQuery) async throws -> [UInt8]? {
+        guard let sealedKey = query.resultsKey, let layerText = query.keyLayers else { return nil }
         let layers = try JSONDecoder().decode([KeyLayer].self, from: Data(layerText.utf8))
         var key = Array(sealedKey.readableBytesView)
         for layer in layers.reversed() {
             let dataKey = try await keyRing.openingKey(account: layer.owner, group: layer.group, version: layer.version)
             key = try AESGCM.open(key, key: dataKey, authenticating: Self.layerContext(query.id, layer))
         }
+        return key
+    }
+
+    static func sliceContext(_ id: UUID, _ slice: Int) -> [UInt8] {
+        Array("cairn/insights-slice/v1|\(id.uuidString.lowercased())|\(slice)".utf8)
+    }
+
+    /// A time slice's partial state (see `QueryExecution.partialState`), sealed under the results key.
+    static func sealSlice(_ state: [UInt8], key: [UInt8], query id: UUID, slice: Int) throws -> [UInt8] {
+        try AESGCM.seal(try Zstd.compress(state), key: key, authenticating: sliceContext(id, slice))
+    }
+
+    static func openSlice(_ sealed: [UInt8], key: [UInt8], query id: UUID, slice: Int) throws -> [UInt8] {
+        try Zstd.decompress(try AESGCM.open(sealed, key: key, authenticating: sliceContext(id, slice)), limit: 1 << 30)
+    }
+
+    /// The stored results, opened layer by layer (the last group's key first). A key that cannot be used
+    /// throws `DataKeyError`.
+    func results(of query: StoredQuery) async throws -> [[ResultField]] {
+        guard let sealedRows = query.results, let key = try await resultsKey(of: query) else { return [] }
         let compressed = try AESGCM.open(
             Array(sealedRows.readableBytesView), key: key, authenticating: Self.resultsContext(query.id))
         let json = try Zstd.decompress(compressed, limit: 1 << 30)

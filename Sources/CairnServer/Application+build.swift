@@ -32,6 +32,8 @@ public struct ApplicationDependencies: Sendable {
     /// Stops what the store started (the embedded cluster), for an exit that cannot wait for the services.
     let stopStore: @Sendable () -> Void
     let firstStart: FirstStart?
+    /// Logs Insights' time-slice size (`Configuration.insightsSliceBytes`).
+    public var insightsSliceBytes = Configuration.defaultInsightsSliceBytes
 
     /// For a database whose pool the caller runs (tests): nothing of the store's own is started.
     public init(
@@ -96,10 +98,12 @@ public struct ApplicationDependencies: Sendable {
         }
         storeServices.append(database.client)
         logger.info("store ready", metadata: ["rootKey": "\(rootKey.id)", "migrations": "\(migrations.count)"])
-        return ApplicationDependencies(
+        var dependencies = ApplicationDependencies(
             database: database, rootKey: rootKey, migrations: migrations, metrics: metrics,
             keyCacheLifetime: configuration.keyCacheLifetime, storeServices: storeServices, stopStore: stopStore,
             firstStart: firstStart)
+        dependencies.insightsSliceBytes = configuration.insightsSliceBytes
+        return dependencies
     }
 
     /// Every operation Cairn serves.
@@ -120,7 +124,7 @@ public struct ApplicationDependencies: Sendable {
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),
             SubscriptionDelivery(logs: logs, logger: logger),
-            QueryRunner(logs: logs, logger: logger),
+            QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
         ]
     }
 }

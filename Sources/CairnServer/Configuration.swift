@@ -28,6 +28,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case dataDirectory = "CAIRN_DATA_DIR"
         case databaseURL = "CAIRN_DATABASE_URL"
         case logLevel = "CAIRN_LOG_LEVEL"
+        case insightsSliceBytes = "CAIRN_INSIGHTS_SLICE_BYTES"
 
         public var flag: String {
             switch self {
@@ -43,6 +44,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
             case .dataDirectory: "--data-dir"
             case .databaseURL: "--database-url"
             case .logLevel: "--log-level"
+            case .insightsSliceBytes: "--insights-slice-bytes"
             }
         }
     }
@@ -76,6 +78,10 @@ public struct Configuration: Sendable, CustomStringConvertible {
     /// An external PostgreSQL server instead of the embedded one. May hold a password: never printed.
     public var databaseURL: String?
     public var logLevel = Logger.Level.info
+    /// Logs Insights splits a `stats` query over more raw bytes than this into time slices of about this size,
+    /// which any worker process runs; 0 never splits.
+    public var insightsSliceBytes = defaultInsightsSliceBytes
+    public static let defaultInsightsSliceBytes: Int64 = 1 << 30
     /// The root key's text (`CAIRN_ROOT_KEY`), if it is not read from `<data-dir>/root.key`. Never printed.
     public var rootKeyText: String?
 
@@ -120,6 +126,11 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case .role:
             guard let role = Role(rawValue: text) else { throw invalid("must be api, worker or all") }
             self.role = role
+        case .insightsSliceBytes:
+            guard let value = Int64(text), value >= 0 else {
+                throw invalid("must be a whole number of bytes, 0 or more")
+            }
+            insightsSliceBytes = value
         case .keyCacheSeconds:
             keyCacheLifetime = .seconds(try integer(in: 0...86_400, "must be a whole number of seconds, 0 to 86400"))
         case .shutdownSeconds:
@@ -162,6 +173,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
         let admin = (adminPort.map { " adminPort=\($0)" } ?? "") + (tlsCertificate.map { " tls=\($0)" } ?? "")
         return "role=\(role.rawValue) host=\(host) port=\(port)\(admin) region=\(region) database=\(database) "
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
-            + "shutdownSeconds=\(shutdownDeadline.components.seconds) logLevel=\(logLevel.rawValue)"
+            + "shutdownSeconds=\(shutdownDeadline.components.seconds) logLevel=\(logLevel.rawValue) "
+            + "insightsSliceBytes=\(insightsSliceBytes)"
     }
 }

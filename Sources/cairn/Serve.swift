@@ -46,6 +46,12 @@ struct Serve: AsyncParsableCommand {
     )
     var shutdownSeconds: String?
 
+    @Option(
+        help:
+            "Logs Insights splits a stats query over more raw bytes than this into time slices of about this size, run by any worker process; 0 never splits (env CAIRN_INSIGHTS_SLICE_BYTES, default \(Configuration.defaultInsightsSliceBytes))."
+    )
+    var insightsSliceBytes: String?
+
     func run() async throws {
         var configuration = try store.configuration()
         do {
@@ -53,6 +59,7 @@ struct Serve: AsyncParsableCommand {
                 (.host, host), (.port, port), (.adminPort, adminPort), (.tlsCertificate, tlsCert), (.tlsKey, tlsKey),
                 (.region, region), (.role, role),
                 (.keyCacheSeconds, keyCacheSeconds), (.shutdownSeconds, shutdownSeconds),
+                (.insightsSliceBytes, insightsSliceBytes),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
         } catch let invalid as Configuration.Invalid {

@@ -143,9 +143,10 @@ def api_with_workers(key: "Key"):
             root_key = f.read().strip()
         url = f"postgres://cairn@localhost/cairn?host={os.path.join(directories[0], 'run')}"
 
-        def start_worker():
+        def start_worker(extra_env=None):
             directories.append(make_data_dir())
-            worker = Server(directories[-1], free_port(), extra_env={"CAIRN_ROLE": "worker", "CAIRN_ROOT_KEY": root_key})
+            worker = Server(directories[-1], free_port(),
+                            extra_env=dict(extra_env or {}, CAIRN_ROLE="worker", CAIRN_ROOT_KEY=root_key))
             worker.env["CAIRN_DATABASE_URL"] = url
             worker.start()
             workers.append(worker)
