@@ -30,7 +30,8 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnAccounts", "CairnFilter", "CairnKeys", "CairnLogs", "CairnProtocol", "CairnQueue", "CairnServer",
+                "CairnAccounts", "CairnFilter", "CairnInsights", "CairnKeys", "CairnLogs", "CairnProtocol",
+                "CairnQueue", "CairnServer",
                 "CairnStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -7,7 +7,7 @@ import Foundation
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Micro-benchmarks that print figures.",
-        subcommands: [Parse.self, FilterBenchCommand.self, QueueBenchCommand.self])
+        subcommands: [Parse.self, FilterBenchCommand.self, QueueBenchCommand.self, InsightsBenchCommand.self])
 
     struct Parse: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
