@@ -11,6 +11,7 @@ struct InsightsBenchCommand: AsyncParsableCommand {
         commandName: "insights", abstract: "Logs Insights engine: events/s per query and ÷ a filter scan (one core).")
     @Option(help: "Seconds per measurement.") var seconds: Double = 3
     @Option(help: "Events in the corpus.") var events: Int = 100_000
+    @Option(help: "Run only the queries that contain this text.") var only: String?
 
     static let queries = [
         "stats avg(latency_ms), pct(latency_ms, 99) by service",
@@ -32,7 +33,7 @@ struct InsightsBenchCommand: AsyncParsableCommand {
             } * Double(messages.count)
         print("scan (filter pattern terms): \(String(format: "%.0f", scanRate)) events/s, \(matched) matches")
         let base: Int64 = 1_764_000_000_000
-        for query in Self.queries {
+        for query in Self.queries where only.map({ query.contains($0) }) ?? true {
             let plan = try QueryPlan.compile(query, limit: 1000)
             var rows = 0
             let rate =
