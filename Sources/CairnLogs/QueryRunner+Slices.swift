@@ -1,6 +1,5 @@
 import CairnInsights
 import CairnKeys
-import CairnProtocol
 import CairnQueue
 import CairnStore
 import Foundation
@@ -73,28 +72,25 @@ extension QueryRunner {
         guard let query = try await logs.queries.query(id), query.status == "Running",
             try await !hasStored(slice, of: id)
         else { return }
-        let key: [UInt8]
-        let plan: QueryPlan
-        do {
-            plan = try QueryPlan.compile(query.queryString, limit: query.limit)
-            guard let opened = try await logs.queries.resultsKey(of: query) else { return }
-            key = opened
-        } catch let error as QueryError {
-            try await finish(query, status: "Failed", failure: error.message)
-            return
-        } catch let error as DataKeyError {
-            try await finish(query, status: "Failed", failure: error.awsError.message)
-            return
-        }
+        guard
+            let (plan, opened) = try await orFail(
+                query,
+                {
+                    (
+                        try QueryPlan.compile(query.queryString, limit: query.limit),
+                        try await logs.queries.resultsKey(of: query)
+                    )
+                }), let key = opened
+        else { return }
         let execution = QueryExecution(plan: plan, now: slice.now)
         let progress = Progress(query: query, job: job, execution: execution, key: key, storesPartials: false)
-        let outcome: Outcome
-        do {
-            outcome = try await scan(query, plan: plan, progress, window: (slice.start, slice.end))
-        } catch let error as DataKeyError {
-            try await finish(query, status: "Failed", failure: error.awsError.message)
-            return
-        }
+        guard
+            let outcome = try await orFail(
+                query,
+                {
+                    try await scan(query, plan: plan, progress, window: (slice.start, slice.end))
+                })
+        else { return }
         switch outcome {
         case .complete: break
         case .stopped: return
@@ -107,9 +103,7 @@ extension QueryRunner {
                 """)
             return
         case .tooLarge:
-            try await finish(
-                query, status: "Failed",
-                failure: "the query holds more than \(QueryExecution.holdLimit) groups or rows; narrow it down")
+            try await finish(query, status: "Failed", failure: Self.tooLargeFailure)
             return
         }
         progress.mergeLanes()

@@ -97,18 +97,16 @@ public struct QueryRunner: Service, CustomStringConvertible {
 
     private func run(_ id: UUID, _ job: Job) async throws {
         guard let (query, split) = try await start(id), !split else { return }  // a split query's slices carry on
-        let plan: QueryPlan
-        let resultsKey: (key: [UInt8], sealed: [UInt8], layers: [KeyLayer])
-        do {
-            plan = try QueryPlan.compile(query.queryString, limit: query.limit)
-            resultsKey = try await logs.queries.newResultsKey(for: query)
-        } catch let error as QueryError {
-            try await finish(query, status: "Failed", failure: error.message)
-            return
-        } catch let error as DataKeyError {
-            try await finish(query, status: "Failed", failure: error.awsError.message)
-            return
-        }
+        guard
+            let (plan, resultsKey) = try await orFail(
+                query,
+                {
+                    (
+                        try QueryPlan.compile(query.queryString, limit: query.limit),
+                        try await logs.queries.newResultsKey(for: query)
+                    )
+                })
+        else { return }
         let layerText = String(decoding: try JSONEncoder().encode(resultsKey.layers), as: UTF8.self)
         try await logs.database.query(
             """
@@ -122,22 +120,14 @@ public struct QueryRunner: Service, CustomStringConvertible {
             return
         }
         let progress = Progress(query: query, job: job, execution: execution, key: resultsKey.key)
-        let outcome: Outcome
-        do {
-            outcome = try await scan(query, plan: plan, progress)
-        } catch let error as DataKeyError {
-            try await finish(query, status: "Failed", failure: error.awsError.message)
-            return
-        }
+        guard let outcome = try await orFail(query, { try await scan(query, plan: plan, progress) }) else { return }
         let status: String
         switch outcome {
         case .complete: status = "Complete"
         case .timedOut: status = "Timeout"
         case .stopped: return  // StopQuery already recorded it
         case .tooLarge:
-            try await finish(
-                query, status: "Failed",
-                failure: "the query holds more than \(QueryExecution.holdLimit) groups or rows; narrow it down")
+            try await finish(query, status: "Failed", failure: Self.tooLargeFailure)
             return
         }
         try await store(progress, status: status)
@@ -270,6 +260,21 @@ public struct QueryRunner: Service, CustomStringConvertible {
                 records_scanned = \(Double(progress.recordsScanned)), bytes_scanned = \(Double(progress.bytesScanned))
             WHERE query_id = \(progress.query.id) AND status = 'Running'
             """)
+    }
+
+    static let tooLargeFailure = "the query holds more than \(QueryExecution.holdLimit) groups or rows; narrow it down"
+
+    /// Runs `body`; a query that does not compile or a key that cannot be used fails the query (recorded) and
+    /// gives nil.
+    func orFail<Result>(_ query: StoredQuery, _ body: () async throws -> Result) async throws -> Result? {
+        do {
+            return try await body()
+        } catch let error as QueryError {
+            try await finish(query, status: "Failed", failure: error.message)
+        } catch let error as DataKeyError {
+            try await finish(query, status: "Failed", failure: error.awsError.message)
+        }
+        return nil
     }
 
     func finish(_ query: StoredQuery, status: String, failure: String) async throws {
