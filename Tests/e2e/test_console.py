@@ -14,6 +14,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ready
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -367,3 +368,26 @@ def test_keys_without_the_role_see_no_buttons_that_would_fail(server, logs_a, na
     wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-key="{key["KeyId"]}"]')))
     assert not browser.find_elements(By.ID, "create-key")
     shot(browser, "16-no-buttons-reader")
+
+
+def test_keyboard_alone_signs_in_and_reaches_a_group(server, logs_a, name, browser):
+    """No mouse: the sign-in form takes focus, Tab moves between its fields, Enter submits; links and buttons are
+    reachable with Tab and work with Enter."""
+    logs_a.create_log_group(logGroupName=name)
+    browser.get(server.endpoint + "/console")
+    wait(browser, ready.presence_of_element_located((By.ID, "access-key-id")))
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("id") == "access-key-id"
+    focused.send_keys(KEYS["a_reader"].access_key_id, Keys.TAB)
+    browser.switch_to.active_element.send_keys(KEYS["a_reader"].secret, Keys.ENTER)
+    search = wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
+    search.send_keys(name, Keys.ENTER)
+    link = wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-group="{name}"] a')))
+    # Tab from the search box until the group's link has focus, then open it with Enter.
+    for _ in range(40):
+        if browser.switch_to.active_element == link:
+            break
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element == link, "the group's link is not reachable with Tab"
+    link.send_keys(Keys.ENTER)
+    wait(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == name)
