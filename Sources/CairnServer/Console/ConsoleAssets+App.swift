@@ -2,7 +2,7 @@ extension ConsoleAssets {
     /// The console's shell: the session (sign-in, sign-out, expiry), what the key's role allows, and the routes.
     static let app = #"""
         import { call, AWSError } from "/console/api.js";
-        import { main, el, show, errorBox } from "/console/ui.js";
+        import { main, el, show, errorBox, startPage } from "/console/ui.js";
         import { groupsPage, groupPage } from "/console/logs.js";
         import { insightsPage } from "/console/insights.js";
         import { liveTailPage } from "/console/livetail.js";
@@ -28,16 +28,21 @@ extension ConsoleAssets {
           else render();
         }
 
+        /** The errors an empty input gets from a role that may call the operation. */
+        const INVALID_INPUT = ["InvalidParameterException", "ValidationException", "SerializationException"];
+
         /**
          * Whether the key's role allows `operation`, asked the way any client can: the operation with an empty input,
          * which every role that may call it refuses as invalid (changing nothing), and other roles as AccessDenied.
+         * Any other answer (throttling, a server error) counts as no: the console then shows fewer buttons, never
+         * buttons that fail.
          */
         async function allows(credentials, operation) {
           try {
             await call(credentials, "logs", operation, {});
-            return true;
+            return false;  // an empty input never succeeds
           } catch (error) {
-            return !(error instanceof AWSError && error.type === "AccessDeniedException");
+            return error instanceof AWSError && INVALID_INPUT.includes(error.type);
           }
         }
 
@@ -59,6 +64,8 @@ extension ConsoleAssets {
               String(SESSION_MINUTES), " minutes."));
           form.addEventListener("submit", async (event) => {
             event.preventDefault();
+            const button = form.querySelector("#signin-button");
+            button.disabled = true;
             const data = new FormData(form);
             const credentials = { accessKeyId: data.get("accessKeyId").trim(), secret: data.get("secret"), region: data.get("region").trim() };
             form.querySelector(".error")?.remove();
@@ -67,10 +74,14 @@ extension ConsoleAssets {
               const role = await roleOf(credentials);
               sessionStorage.setItem(SESSION_KEY, JSON.stringify({ ...credentials, role, expires: Date.now() + SESSION_MINUTES * 60000 }));
               notice = null;
-              if (location.hash !== "#/groups") location.hash = "#/groups";  // renders once, on hashchange
+              // Back to the page a lapsed session was on (its link), else the log groups.
+              const target = location.hash && location.hash !== "#/signin" ? location.hash : "#/groups";
+              if (location.hash !== target) location.hash = target;  // renders once, on hashchange
               else render();
             } catch (error) {
               form.append(errorBox(error));
+            } finally {
+              button.disabled = false;
             }
           });
           show(form);
@@ -83,23 +94,32 @@ extension ConsoleAssets {
           dashboards: dashboardsPage, dashboard: dashboardPage, keys: keysPage, key: keyPage,
         };
 
+        /** The nav link each route belongs to. */
+        const SECTIONS = { group: "groups", insights: "groups", tail: "groups", metrics: "metrics", dashboard: "dashboards",
+                           dashboards: "dashboards", key: "keys", keys: "keys" };
+
         function render() {
+          const signal = startPage();  // the last page's streams and polls stop
           const current = session();
           const nav = document.getElementById("nav");
-          if (!current) { nav.hidden = true; signInPage(notice); return; }
+          if (!current) { nav.hidden = true; document.title = "Sign in · Cairn"; signInPage(notice); return; }
           nav.hidden = false;
           document.getElementById("who").textContent = `${current.accessKeyId} (${current.role}) · ${current.region}`;
           const route = location.hash.replace(/^#\/?/, "");
           const slash = route.indexOf("/");
-          const page = ROUTES[slash < 0 ? route : route.slice(0, slash)] || groupsPage;
-          const argument = slash < 0 ? "" : decodeURIComponent(route.slice(slash + 1));
+          const name = slash < 0 ? route : route.slice(0, slash);
+          const page = ROUTES[name] || groupsPage;
+          let argument = "";
+          try { argument = slash < 0 ? "" : decodeURIComponent(route.slice(slash + 1)); } catch { argument = ""; }
           for (const link of nav.querySelectorAll("a")) {
-            link.toggleAttribute("aria-current", route.startsWith(link.getAttribute("href").slice(2)));
+            if (link.id === `nav-${SECTIONS[name] || "groups"}`) link.setAttribute("aria-current", "page");
+            else link.removeAttribute("aria-current");
             link.hidden = current.role === "writer" && link.id !== "nav-groups";  // a writer reads no metrics or keys
           }
-          window.dispatchEvent(new Event("cairn:leave"));  // pages with a stream open close it
-          page(current, argument);
-          main.focus();
+          document.title = `${argument || (ROUTES[name] ? name : "groups")} · Cairn`;
+          page(current, argument, signal);
+          // Focus the page for screen readers, unless the page put focus in a field of its own.
+          if (!main.contains(document.activeElement) || document.activeElement === main) main.focus();
         }
 
         document.getElementById("sign-out").addEventListener("click", () => signOut("Signed out."));

@@ -3,17 +3,24 @@ extension ConsoleAssets {
     /// queries and the saved query definitions.
     static let insights = #"""
         import { call } from "/console/api.js";
-        import { main, el, show, time, errorBox, rangeSelect, spanOf, chartBox, drawChart } from "/console/ui.js";
+        import { main, el, show, time, errorBox, rangeSelect, spanOf, chartBox, drawChart, backLink, onSubmit, everyPage } from "/console/ui.js";
 
         const QUERY_FINAL = ["Complete", "Failed", "Cancelled", "Timeout", "Unknown"];
 
-        /** Runs `queryString` over `logGroupNames` until it ends; `progress(reply)` sees each poll. Resolves to the final reply. */
-        export async function runQuery(credentials, input, progress = () => {}, started = () => {}) {
+        /**
+         * Runs a query (StartQuery's `input`) until it ends; `progress(reply)` sees each poll. Resolves to the final
+         * reply. When `signal` aborts (the page was left), the query is stopped and the promise rejects.
+         */
+        export async function runQuery(credentials, input, { signal, progress = () => {}, started = () => {} } = {}) {
           const { queryId } = await call(credentials, "logs", "StartQuery", input);
           started(queryId);
           let reply;
           do {
             await new Promise((resolve) => setTimeout(resolve, 300));
+            if (signal?.aborted) {
+              call(credentials, "logs", "StopQuery", { queryId }).catch(() => {});
+              throw new DOMException("The page was left", "AbortError");
+            }
             reply = await call(credentials, "logs", "GetQueryResults", { queryId });
             progress(reply);
           } while (!QUERY_FINAL.includes(reply.status));
@@ -41,7 +48,7 @@ extension ConsoleAssets {
             series.map((column) => ({ label: column, data: rows.map((row) => Number(valueOf(row, column))) })));
         }
 
-        export async function insightsPage(credentials, name) {
+        export async function insightsPage(credentials, name, signal) {
           const editor = el("textarea", { id: "query-text", rows: 4, cols: 80, "aria-label": "Query",
             spellcheck: "false" }, "stats count(*) by bin(5m)");
           const range = rangeSelect("query-range");
@@ -70,33 +77,29 @@ extension ConsoleAssets {
             const start = Math.floor((Date.now() - spanOf(range)) / 1000);
             try {
               run.disabled = true;
-              const reply = await runQuery(credentials, { logGroupName: name, queryString: editor.value, startTime: start, endTime: end },
-                (reply) => {
+              const reply = await runQuery(credentials, { logGroupName: name, queryString: editor.value, startTime: start, endTime: end }, {
+                signal,
+                progress: (reply) => {
                   status.textContent = `${reply.status}: ${reply.statistics?.recordsMatched ?? 0} of ` +
                     `${reply.statistics?.recordsScanned ?? 0} records matched`;
-                }, (queryId) => { running = queryId; cancel.disabled = false; });
+                },
+                started: (queryId) => { running = queryId; cancel.disabled = false; } });
               showResults(reply.results || [], results, box);
             } catch (error) {
-              form.after(errorBox(error));
+              if (!signal.aborted) form.after(errorBox(error));
             } finally {
               running = null; run.disabled = false; cancel.disabled = true;
               loadHistory();
             }
           });
-          saveForm.addEventListener("submit", async (event) => {
-            event.preventDefault();
-            saveForm.querySelector(".error")?.remove();
-            try {
-              await call(credentials, "logs", "PutQueryDefinition", { name: saveName.value.trim(), queryString: editor.value, logGroupNames: [name] });
-              saveName.value = "";
-              loadSaved();
-            } catch (error) {
-              saveForm.append(errorBox(error));
-            }
+          onSubmit(saveForm, async () => {
+            await call(credentials, "logs", "PutQueryDefinition", { name: saveName.value.trim(), queryString: editor.value, logGroupNames: [name] });
+            saveName.value = "";
+            loadSaved();
           });
 
           const useButton = (text) => {
-            const button = el("button", { type: "button", class: "secondary small" }, "Use");
+            const button = el("button", { type: "button", class: "secondary small", "aria-label": `Use the query ${text}` }, "Use");
             button.addEventListener("click", () => { editor.value = text; editor.focus(); });
             return button;
           };
@@ -116,10 +119,11 @@ extension ConsoleAssets {
 
           async function loadSaved() {
             try {
-              const reply = await call(credentials, "logs", "DescribeQueryDefinitions", { maxResults: 100 });
-              const mine = (reply.queryDefinitions || []).filter((definition) => !definition.logGroupNames?.length || definition.logGroupNames.includes(name));
+              const definitions = await everyPage((token) => call(credentials, "logs", "DescribeQueryDefinitions", { maxResults: 1000, ...token }),
+                "queryDefinitions");
+              const mine = definitions.filter((definition) => !definition.logGroupNames?.length || definition.logGroupNames.includes(name));
               saved.replaceChildren(...mine.map((definition) => {
-                const remove = el("button", { type: "button", class: "secondary small" }, "Delete");
+                const remove = el("button", { type: "button", class: "secondary small", "aria-label": `Delete the saved query ${definition.name}` }, "Delete");
                 remove.addEventListener("click", async () => {
                   try { await call(credentials, "logs", "DeleteQueryDefinition", { queryDefinitionId: definition.queryDefinitionId }); loadSaved(); }
                   catch (error) { saved.append(el("li", {}, errorBox(error))); }
@@ -133,7 +137,7 @@ extension ConsoleAssets {
             }
           }
 
-          show(el("p", {}, el("a", { href: "#/group/" + encodeURIComponent(name) }, "← " + name)),
+          show(backLink("#/group/" + encodeURIComponent(name), name),
             el("h1", {}, "Logs Insights"), form, status, box, results,
             el("h2", {}, "Saved queries"), saveForm, saved, el("h2", {}, "Recent queries"), history);
           loadHistory();

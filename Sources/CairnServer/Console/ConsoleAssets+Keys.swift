@@ -3,55 +3,63 @@ extension ConsoleAssets {
     /// disable, rotate, alias and schedule or cancel deletion (with a confirmation).
     static let keys = #"""
         import { call } from "/console/api.js";
-        import { main, el, show, time, errorBox, table, everyPage, confirmPanel, isAdmin, mayRead } from "/console/ui.js";
+        import { el, show, time, errorBox, table, everyPage, confirmPanel, isAdmin, mayRead, backLink, fact, onSubmit } from "/console/ui.js";
+
+        /** KMS times are epoch seconds. */
+        const seconds = (value) => time(value === undefined ? undefined : value * 1000);
+
+        /** Every page of a KMS list: `NextMarker` answers, `Marker` asks, `Truncated` false ends. */
+        const everyKMSPage = (credentials, operation, input, member) =>
+          everyPage((token) => call(credentials, "kms", operation, { ...input, ...token }), member, "NextMarker", "Marker");
 
         /** The reserved group holding the account's key audit trail. */
         const AUDIT_GROUP = "aws/cairn/kms-audit";
 
         export async function keysPage(credentials) {
-          const { wrap, body } = table("key-rows", ["Aliases", "Key ID", "?Description", "State", "?Created"]);
+          const { wrap, body, empty } = table("key-rows", ["Aliases", "Key ID", "?Description", "State", "?Created"]);
           let create = null;
           if (isAdmin(credentials)) {
             const description = el("input", { id: "new-key-description", placeholder: "Description", size: 30, "aria-label": "New key description" });
-            create = el("form", { class: "inline", id: "create-key" }, description, el("button", { type: "submit" }, "Create key"));
-            create.addEventListener("submit", async (event) => {
-              event.preventDefault();
-              create.querySelector(".error")?.remove();
-              try {
+            create = onSubmit(el("form", { class: "inline", id: "create-key" }, description, el("button", { type: "submit" }, "Create key")),
+              async () => {
                 const { KeyMetadata } = await call(credentials, "kms", "CreateKey", { Description: description.value });
                 location.hash = "#/key/" + encodeURIComponent(KeyMetadata.KeyId);
-              } catch (error) {
-                create.append(errorBox(error));
-              }
-            });
+              });
           }
           show(el("h1", {}, "KMS keys"), create, wrap);
           try {
             const [keys, aliases] = await Promise.all([
-              everyPage((token) => call(credentials, "kms", "ListKeys", token), "Keys", "NextMarker"),
-              everyPage((token) => call(credentials, "kms", "ListAliases", token), "Aliases", "NextMarker")]);
-            const described = await Promise.all(keys.map((key) => call(credentials, "kms", "DescribeKey", { KeyId: key.KeyId })));
-            for (const { KeyMetadata: key } of described) {
+              everyKMSPage(credentials, "ListKeys", {}, "Keys"), everyKMSPage(credentials, "ListAliases", {}, "Aliases")]);
+            // A few at a time; a key deleted meanwhile is left out rather than emptying the table.
+            const described = [];
+            for (let at = 0; at < keys.length; at += 8) {
+              const batch = await Promise.allSettled(keys.slice(at, at + 8).map((key) => call(credentials, "kms", "DescribeKey", { KeyId: key.KeyId })));
+              described.push(...batch.filter((result) => result.status === "fulfilled").map((result) => result.value.KeyMetadata));
+            }
+            for (const key of described) {
               const names = aliases.filter((alias) => alias.TargetKeyId === key.KeyId).map((alias) => alias.AliasName);
               body.append(el("tr", { "data-key": key.KeyId }, el("td", {}, names.join(", ")),
                 el("td", {}, el("a", { href: "#/key/" + key.KeyId }, key.KeyId)), el("td", { class: "optional" }, key.Description || ""),
-                el("td", {}, key.KeyState), el("td", { class: "optional" }, time(key.CreationDate * 1000))));
+                el("td", {}, key.KeyState), el("td", { class: "optional" }, seconds(key.CreationDate))));
             }
-            if (!described.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No keys.")));
+            if (!described.length) empty("No keys.");
           } catch (error) {
             wrap.after(errorBox(error));
           }
         }
 
-        export async function keyPage(credentials, id) {
+        export async function keyPage(credentials, id, signal) {
+          // The page shows at once; what loads late lands only while the page is still the one shown.
+          show(backLink("#/keys", "KMS keys"), el("h1", {}, id), el("p", { class: "muted" }, "Loading…"));
           let key;
           try {
             key = (await call(credentials, "kms", "DescribeKey", { KeyId: id })).KeyMetadata;
           } catch (error) {
-            show(el("p", {}, el("a", { href: "#/keys" }, "← KMS keys")), el("h1", {}, id), errorBox(error));
+            if (!signal.aborted) show(backLink("#/keys", "KMS keys"), el("h1", {}, id), errorBox(error));
             return;
           }
-          const reload = () => keyPage(credentials, id);
+          if (signal.aborted) return;
+          const reload = () => { if (!signal.aborted) keyPage(credentials, id, signal); };
           const act = (label, buttonID, operation, input = {}) => {
             const button = el("button", { type: "button", class: "secondary", id: buttonID }, label);
             button.addEventListener("click", async () => {
@@ -61,17 +69,16 @@ extension ConsoleAssets {
             });
             return button;
           };
-          const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
           const facts = el("dl", { class: "facts", id: "key-facts" },
             ...fact("ARN", key.Arn), ...fact("State", el("strong", { id: "key-state" }, key.KeyState)),
             ...fact("Description", key.Description || ""), ...fact("Spec", `${key.KeySpec} · ${key.KeyUsage} · ${key.Origin}`),
-            ...fact("Created", time(key.CreationDate * 1000)),
-            key.DeletionDate ? fact("Deletion", time(key.DeletionDate * 1000)) : []);
+            ...fact("Created", seconds(key.CreationDate)),
+            key.DeletionDate ? fact("Deletion", seconds(key.DeletionDate)) : []);
           const actions = el("div", { class: "inline", id: "key-actions" });
           const rotation = el("div", { id: "key-rotation" });
           const aliasList = el("ul", { id: "key-aliases", class: "plain" });
           const audit = table("audit-rows", ["Time", "Operation", "Principal", "Outcome"]);
-          show(el("p", {}, el("a", { href: "#/keys" }, "← KMS keys")), el("h1", {}, key.KeyId), facts, actions,
+          show(backLink("#/keys", "KMS keys"), el("h1", {}, key.KeyId), facts, actions,
             el("h2", {}, "Aliases"), aliasList, el("h2", {}, "Rotation"), rotation,
             mayRead(credentials) ? [el("h2", {}, "Audit trail"), audit.wrap] : []);
           const managed = key.KeyManager === "CUSTOMER";
@@ -100,11 +107,11 @@ extension ConsoleAssets {
 
           async function loadAliases() {
             try {
-              const aliases = await everyPage((token) => call(credentials, "kms", "ListAliases", { KeyId: key.KeyId, ...token }), "Aliases", "NextMarker");
+              const aliases = await everyKMSPage(credentials, "ListAliases", { KeyId: key.KeyId }, "Aliases");
               aliasList.replaceChildren(...aliases.map((alias) => {
                 const item = el("li", {}, el("code", {}, alias.AliasName));
                 if (isAdmin(credentials) && managed) {
-                  const remove = el("button", { type: "button", class: "secondary small" }, "Delete");
+                  const remove = el("button", { type: "button", class: "secondary small", "aria-label": `Delete the alias ${alias.AliasName}` }, "Delete");
                   remove.addEventListener("click", async () => {
                     try { await call(credentials, "kms", "DeleteAlias", { AliasName: alias.AliasName }); loadAliases(); }
                     catch (error) { item.append(errorBox(error)); }
@@ -116,12 +123,8 @@ extension ConsoleAssets {
               if (!aliases.length) aliasList.append(el("li", { class: "muted" }, "None."));
               if (isAdmin(credentials) && managed) {
                 const name = el("input", { id: "new-alias", placeholder: "alias/name", required: true, "aria-label": "New alias" });
-                const form = el("form", { class: "inline" }, name, el("button", { type: "submit", class: "secondary" }, "Add alias"));
-                form.addEventListener("submit", async (event) => {
-                  event.preventDefault();
-                  try { await call(credentials, "kms", "CreateAlias", { AliasName: name.value.trim(), TargetKeyId: key.KeyId }); loadAliases(); }
-                  catch (error) { form.append(errorBox(error)); }
-                });
+                const form = onSubmit(el("form", { class: "inline" }, name, el("button", { type: "submit", class: "secondary" }, "Add alias")),
+                  async () => { await call(credentials, "kms", "CreateAlias", { AliasName: name.value.trim(), TargetKeyId: key.KeyId }); loadAliases(); });
                 aliasList.append(el("li", {}, form));
               }
             } catch (error) {
@@ -132,11 +135,11 @@ extension ConsoleAssets {
           async function loadRotation() {
             try {
               const status = await call(credentials, "kms", "GetKeyRotationStatus", { KeyId: key.KeyId });
-              const rotations = await everyPage((token) => call(credentials, "kms", "ListKeyRotations", { KeyId: key.KeyId, ...token }), "Rotations", "NextMarker");
+              const rotations = await everyKMSPage(credentials, "ListKeyRotations", { KeyId: key.KeyId }, "Rotations");
               rotation.replaceChildren(el("p", { id: "rotation-status" }, status.KeyRotationEnabled
-                ? [`Automatic rotation every ${status.RotationPeriodInDays} days; next `, time(status.NextRotationDate * 1000)]
+                ? [`Automatic rotation every ${status.RotationPeriodInDays} days; next `, seconds(status.NextRotationDate)]
                 : "Automatic rotation is off."),
-                el("p", { class: "muted" }, rotations.length ? [`${rotations.length} rotations, the last `, time(rotations.at(-1).RotationDate * 1000)] : "Never rotated."));
+                el("p", { class: "muted" }, rotations.length ? [`${rotations.length} rotations, the last `, seconds(rotations.at(-1).RotationDate)] : "Never rotated."));
               if (isAdmin(credentials) && managed && key.KeyState === "Enabled") {
                 rotation.append(el("div", { class: "inline" },
                   status.KeyRotationEnabled ? act("Turn off automatic rotation", "rotation-off", "DisableKeyRotation")
@@ -149,23 +152,29 @@ extension ConsoleAssets {
           }
 
           async function loadAudit() {
+            // The trail reads oldest first: look at the last day, then the last week, then 30 days, until 50 uses show.
+            const parse = (event) => { try { return JSON.parse(event.message); } catch { return null; } };
             try {
-              // Oldest first, page by page: keep the newest 50 of at most five pages.
-              let records = [], token, pages = 0;
-              do {
-                const page = await call(credentials, "logs", "FilterLogEvents", { logGroupName: AUDIT_GROUP,
-                  filterPattern: `{ $.keyARN = "${key.Arn}" }`, startTime: Date.now() - 30 * 86400000, ...(token ? { nextToken: token } : {}) });
-                records = records.concat((page.events || []).map((event) => JSON.parse(event.message))).slice(-50);
-                token = page.nextToken;
-              } while (token && ++pages < 5);
-              records.reverse();
-              for (const record of records.slice(0, 50)) {
+              let records = [];
+              for (const days of [1, 7, 30]) {
+                records = [];
+                let token, pages = 0;
+                do {
+                  const page = await call(credentials, "logs", "FilterLogEvents", { logGroupName: AUDIT_GROUP,
+                    filterPattern: `{ $.keyARN = "${key.Arn}" }`, startTime: Date.now() - days * 86400000, ...(token ? { nextToken: token } : {}) });
+                  records = records.concat((page.events || []).map(parse).filter(Boolean)).slice(-50);
+                  token = page.nextToken;
+                } while (token && ++pages < 20);
+                if (records.length >= 50) break;
+              }
+              if (signal.aborted) return;
+              for (const record of records.reverse()) {
                 audit.body.append(el("tr", {}, el("td", {}, time(record.eventTime)), el("td", {}, record.operation),
                   el("td", {}, record.principal), el("td", {}, record.outcome)));
               }
-              if (!records.length) audit.body.append(el("tr", {}, el("td", { colspan: 4, class: "muted" }, "No audited use in the last 30 days.")));
+              if (!records.length) audit.empty("No audited use in the last 30 days.");
             } catch (error) {
-              if (error.type === "ResourceNotFoundException") audit.body.append(el("tr", {}, el("td", { colspan: 4, class: "muted" }, "No audited use yet.")));
+              if (error.type === "ResourceNotFoundException") audit.empty("No audited use yet.");
               else audit.wrap.after(errorBox(error));
             }
           }

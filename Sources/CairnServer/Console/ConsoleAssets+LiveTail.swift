@@ -3,33 +3,12 @@ extension ConsoleAssets {
     /// stream-name prefix and highlighted terms.
     static let liveTail = #"""
         import { stream } from "/console/api.js";
-        import { el, show, time, errorBox } from "/console/ui.js";
+        import { el, show, errorBox, backLink, eventRow, highlighted } from "/console/ui.js";
 
-        /** The most events the page keeps; older ones are dropped from the top. */
+        /** The most events the page keeps (older ones are dropped from the top), and holds while paused. */
         const KEPT = 1000;
 
-        /** `text` as nodes, with every case-insensitive occurrence of a term in a <mark>. */
-        function highlighted(text, terms) {
-          if (!terms.length) return [text];
-          const lower = text.toLowerCase();
-          const nodes = [];
-          let at = 0;
-          for (;;) {
-            let next = -1, term = "";
-            for (const candidate of terms) {
-              const found = lower.indexOf(candidate, at);
-              if (found >= 0 && (next < 0 || found < next)) { next = found; term = candidate; }
-            }
-            if (next < 0) break;
-            if (next > at) nodes.push(text.slice(at, next));
-            nodes.push(el("mark", {}, text.slice(next, next + term.length)));
-            at = next + term.length;
-          }
-          if (at < text.length) nodes.push(text.slice(at));
-          return nodes;
-        }
-
-        export function liveTailPage(credentials, name) {
+        export function liveTailPage(credentials, name, signal) {
           const pattern = el("input", { id: "tail-pattern", placeholder: "Filter pattern (optional)", size: 30, "aria-label": "Filter pattern" });
           const prefix = el("input", { id: "tail-prefix", placeholder: "Stream name prefix (optional)", "aria-label": "Stream name prefix" });
           const terms = el("input", { id: "tail-highlight", placeholder: "Highlight terms", "aria-label": "Terms to highlight" });
@@ -37,23 +16,28 @@ extension ConsoleAssets {
           const pause = el("button", { type: "button", class: "secondary", id: "tail-pause", disabled: true }, "Pause");
           const clear = el("button", { type: "button", class: "secondary", id: "tail-clear" }, "Clear");
           const form = el("form", { class: "inline", id: "tail-form" }, pattern, prefix, start, pause, clear);
-          const status = el("p", { id: "tail-status", class: "muted", "aria-live": "polite" }, "Not started.");
-          const list = el("div", { id: "tail-events", class: "tail" });
-          let controller = null, paused = false, held = [], received = 0, sampled = false;
+          // The state is announced when it changes; the counts change every second and are not.
+          const state = el("span", { id: "tail-state", "aria-live": "polite" }, "Not started.");
+          const counts = el("span", { id: "tail-counts" });
+          const status = el("p", { id: "tail-status", class: "muted" }, state, " ", counts);
+          const list = el("div", { id: "tail-events", class: "tail", role: "log", tabindex: 0, "aria-label": "Events as they arrive" });
+          let controller = null, paused = false, held = [], dropped = 0, received = 0, sampled = false;
 
           const wanted = () => terms.value.toLowerCase().split(/\s+/).filter(Boolean);
           const describe = () => {
-            status.textContent = `${controller ? (paused ? "Paused" : "Tailing") : "Stopped"} · ${received} events received` +
-              (held.length ? ` · ${held.length} held while paused` : "") + (sampled ? " · sampled: more than 500 events a second match" : "");
+            const now = controller ? (paused ? "Paused" : "Tailing") : "Stopped";
+            if (state.textContent !== now) state.textContent = now;
+            counts.textContent = `· ${received} events received` +
+              (held.length ? ` · ${held.length} held while paused` : "") + (dropped ? ` · ${dropped} dropped while paused` : "") +
+              (sampled ? " · sampled: more than 500 events a second match" : "");
           };
           const append = (events) => {
+            // Follow the newest events only when the reader is at the bottom already.
+            const following = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
             const words = wanted();
-            for (const event of events) {
-              list.append(el("div", { class: "event", "data-stream": event.logStreamName }, time(event.timestamp),
-                el("span", { class: "stream" }, event.logStreamName), " ", el("span", { class: "message" }, highlighted(event.message, words))));
-            }
+            for (const event of events) list.append(eventRow(event, { stream: true, terms: words }));
             while (list.children.length > KEPT) list.firstElementChild.remove();
-            if (events.length) list.lastElementChild.scrollIntoView({ block: "nearest" });
+            if (following) list.scrollTop = list.scrollHeight;
           };
 
           function stop() {
@@ -75,8 +59,8 @@ extension ConsoleAssets {
             controller = mine;
             start.textContent = "Stop";
             pause.disabled = false;
-            paused = false; pause.textContent = "Pause"; received = 0; held = []; sampled = false;
-            status.textContent = "Starting…";
+            paused = false; pause.textContent = "Pause"; received = 0; held = []; dropped = 0; sampled = false;
+            state.textContent = "Starting…";
             try {
               for await (const message of stream(credentials, "logs", "StartLiveTail", input, mine.signal)) {
                 if (message.exception) throw new Error(`${message.exception}: ${message.payload.message || ""}`);
@@ -85,7 +69,12 @@ extension ConsoleAssets {
                 const results = message.payload.sessionResults || [];
                 sampled = !!message.payload.sessionMetadata?.sampled;
                 received += results.length;
-                if (paused) held.push(...results); else append(results);
+                if (paused) {
+                  held.push(...results);
+                  if (held.length > KEPT) { dropped += held.length - KEPT; held = held.slice(-KEPT); }
+                } else {
+                  append(results);
+                }
                 describe();
               }
               if (controller === mine) stop();
@@ -101,14 +90,15 @@ extension ConsoleAssets {
             if (!paused) { append(held); held = []; }
             describe();
           });
-          clear.addEventListener("click", () => { list.replaceChildren(); held = []; received = 0; describe(); });
+          clear.addEventListener("click", () => { list.replaceChildren(); held = []; dropped = 0; received = 0; describe(); });
           terms.addEventListener("change", () => {
             const words = wanted();
             for (const message of list.querySelectorAll(".message")) message.replaceChildren(...highlighted(message.textContent, words));
           });
-          window.addEventListener("cairn:leave", () => { controller?.abort(); controller = null; }, { once: true });
+          // Leaving the page (or signing out) ends the session.
+          signal.addEventListener("abort", () => { controller?.abort(); controller = null; });
 
-          show(el("p", {}, el("a", { href: "#/group/" + encodeURIComponent(name) }, "← " + name)),
+          show(backLink("#/group/" + encodeURIComponent(name), name),
             el("h1", {}, "Live Tail"), form, el("div", { class: "inline" }, terms), status, list);
           pattern.focus();
         }

@@ -2,8 +2,8 @@ extension ConsoleAssets {
     /// Log groups, and one group: its events, streams, retention, tags, metric filters and subscriptions.
     static let logs = #"""
         import { call, AWSError } from "/console/api.js";
-        import { main, el, show, time, bytes, errorBox, table, everyPage, rangeSelect, spanOf, eventRow, confirmPanel,
-          mayRead, mayWrite, isAdmin } from "/console/ui.js";
+        import { el, show, time, bytes, errorBox, table, everyPage, rangeSelect, spanOf, eventRow, confirmPanel,
+          mayRead, mayWrite, isAdmin, backLink, fact, onSubmit } from "/console/ui.js";
 
         /** The retention periods AWS accepts, in days. */
         const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -12,7 +12,7 @@ extension ConsoleAssets {
           const search = el("input", { id: "group-prefix", placeholder: "Name prefix", value: prefix, "aria-label": "Log group name prefix" });
           const form = el("form", { class: "inline", id: "group-search" }, search, el("button", { type: "submit" }, "Search"));
           form.addEventListener("submit", (event) => { event.preventDefault(); groupsPage(credentials, search.value.trim()); });
-          const { wrap, body } = table("group-rows", ["Name", "Retention", "?KMS key", "Stored", "?Created"]);
+          const { wrap, body, empty } = table("group-rows", ["Name", "Retention", "?KMS key", "Stored", "?Created"]);
           show(el("h1", {}, "Log groups"), form, mayWrite(credentials) ? createGroupForm(credentials) : null, wrap);
           try {
             const groups = await everyPage((token) => call(credentials, "logs", "DescribeLogGroups",
@@ -25,9 +25,9 @@ extension ConsoleAssets {
                 el("td", {}, bytes(group.storedBytes)),
                 el("td", { class: "optional" }, time(group.creationTime))));
             }
-            if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: 5, class: "muted" }, "No log groups.")));
+            if (!body.children.length) empty("No log groups.");
           } catch (error) {
-            main.append(errorBox(error));
+            wrap.after(errorBox(error));
           }
         }
 
@@ -39,18 +39,11 @@ extension ConsoleAssets {
           const name = el("input", { id: "new-group-name", placeholder: "New group name", required: true, "aria-label": "New log group name" });
           const key = el("input", { id: "new-group-key", placeholder: "KMS key ARN (optional)", "aria-label": "KMS key ARN" });
           const form = el("form", { class: "inline", id: "create-group" }, name, key, el("button", { type: "submit" }, "Create log group"));
-          form.addEventListener("submit", async (event) => {
-            event.preventDefault();
-            form.querySelector(".error")?.remove();
-            try {
-              await call(credentials, "logs", "CreateLogGroup",
-                { logGroupName: name.value.trim(), ...(key.value.trim() ? { kmsKeyId: key.value.trim() } : {}) });
-              location.hash = "#/group/" + encodeURIComponent(name.value.trim());
-            } catch (error) {
-              form.append(errorBox(error));
-            }
+          return onSubmit(form, async () => {
+            await call(credentials, "logs", "CreateLogGroup",
+              { logGroupName: name.value.trim(), ...(key.value.trim() ? { kmsKeyId: key.value.trim() } : {}) });
+            location.hash = "#/group/" + encodeURIComponent(name.value.trim());
           });
-          return form;
         }
 
         export async function groupPage(credentials, name) {
@@ -61,10 +54,11 @@ extension ConsoleAssets {
           }
           const details = el("dl", { class: "facts", id: "group-facts" });
           const streams = table("stream-rows", ["Stream", "Last event", "?Created"]);
+          const streamNote = el("p", { class: "muted", id: "stream-note" });
           show(el("p", {}, links), el("h1", {}, name), details,
             mayWrite(credentials) ? writeEventForm(credentials, name) : null,
             mayRead(credentials) ? eventsSection(credentials, name) : null,
-            el("h2", {}, "Streams"), streams.wrap,
+            el("h2", {}, "Streams"), streams.wrap, streamNote,
             mayRead(credentials) ? filtersSection(credentials, name) : null);
           try {
             const page = await call(credentials, "logs", "DescribeLogGroups", { logGroupNamePrefix: name });
@@ -80,6 +74,8 @@ extension ConsoleAssets {
               streams.body.append(el("tr", {}, el("td", {}, stream.logStreamName), el("td", {}, time(stream.lastEventTimestamp)),
                 el("td", { class: "optional" }, time(stream.creationTime))));
             }
+            if (!page.logStreams?.length) streams.empty("No streams.");
+            if (page.nextToken) streamNote.textContent = `The ${page.logStreams.length} streams with the latest events; there are more.`;
           } catch (error) {
             streams.wrap.after(errorBox(error));
           }
@@ -87,7 +83,6 @@ extension ConsoleAssets {
 
         /** Retention (an admin can change it), key, size, creation and tags. */
         async function groupFacts(credentials, details, group) {
-          const fact = (term, ...value) => [el("dt", {}, term), el("dd", {}, ...value)];
           const retention = el("span", { id: "group-retention" }, retentionText(group));
           details.replaceChildren(...fact("Retention", retention), ...fact("KMS key", group.kmsKeyId || "Cairn-managed"),
             ...fact("Stored", bytes(group.storedBytes)), ...fact("Created", time(group.creationTime)));
@@ -127,22 +122,17 @@ extension ConsoleAssets {
           const stream = el("input", { id: "write-stream", value: "console", required: true, "aria-label": "Stream name" });
           const message = el("input", { id: "write-message", placeholder: "Message", required: true, size: 40, "aria-label": "Message" });
           const form = el("form", { class: "inline", id: "write-event" }, stream, message, el("button", { type: "submit" }, "Write event"));
-          form.addEventListener("submit", async (event) => {
-            event.preventDefault();
-            form.querySelectorAll(".error,.ok").forEach((node) => node.remove());
+          onSubmit(form, async () => {
+            form.querySelector(".ok")?.remove();
             const put = () => call(credentials, "logs", "PutLogEvents", { logGroupName: name, logStreamName: stream.value.trim(),
               logEvents: [{ timestamp: Date.now(), message: message.value }] });
-            try {
-              try { await put(); } catch (error) {
-                if (error.type !== "ResourceNotFoundException") throw error;
-                await call(credentials, "logs", "CreateLogStream", { logGroupName: name, logStreamName: stream.value.trim() });
-                await put();
-              }
-              form.append(el("span", { class: "ok", role: "status" }, "Written."));
-              message.value = "";
-            } catch (error) {
-              form.append(errorBox(error));
+            try { await put(); } catch (error) {
+              if (error.type !== "ResourceNotFoundException") throw error;
+              await call(credentials, "logs", "CreateLogStream", { logGroupName: name, logStreamName: stream.value.trim() });
+              await put();
             }
+            form.append(el("span", { class: "ok", role: "status" }, "Written."));
+            message.value = "";
           });
           return el("section", {}, el("h2", {}, "Write an event"), form);
         }
@@ -153,22 +143,42 @@ extension ConsoleAssets {
           const searchForm = el("form", { class: "inline", id: "event-search" }, pattern, range, el("button", { type: "submit" }, "Search events"));
           const results = el("div", { id: "events" });
           const more = el("button", { type: "button", class: "secondary", id: "load-more", hidden: true }, "Load more");
-          let nextToken;
+          const searchButton = searchForm.querySelector("button");
+          // One search's request (its range and pattern, fixed when it starts) and its cursor; a newer search
+          // makes an older one's late pages land nowhere.
+          let request = null, nextToken, searches = 0;
           async function search(append) {
-            if (!append) { results.replaceChildren(); nextToken = undefined; }
+            const mine = append ? searches : ++searches;
+            if (!append) {
+              results.replaceChildren();
+              nextToken = undefined;
+              request = { logGroupName: name, startTime: Date.now() - spanOf(range), endTime: Date.now() + 60000,
+                          ...(pattern.value ? { filterPattern: pattern.value } : {}) };
+            }
             results.querySelector(".error")?.remove();
-            const span = spanOf(range);
+            results.querySelector("#no-events")?.remove();
+            searchButton.disabled = more.disabled = true;
             try {
-              const page = await call(credentials, "logs", "FilterLogEvents", {
-                logGroupName: name, startTime: Date.now() - span, endTime: Date.now() + 60000,
-                ...(pattern.value ? { filterPattern: pattern.value } : {}), ...(nextToken ? { nextToken } : {}) });
-              for (const event of page.events || []) results.append(eventRow(event));
-              nextToken = page.nextToken;
+              // A page may come back empty with a token (the scan's budget ran out): read on, up to 10 pages.
+              let found = 0, pages = 0;
+              do {
+                const page = await call(credentials, "logs", "FilterLogEvents", { ...request, ...(nextToken ? { nextToken } : {}) });
+                if (mine !== searches) return;
+                for (const event of page.events || []) results.append(eventRow(event));
+                found += page.events?.length || 0;
+                nextToken = page.nextToken;
+              } while (!found && nextToken && ++pages < 10);
               more.hidden = !nextToken;
-              if (!results.children.length) results.append(el("p", { class: "muted", id: "no-events" }, "No events match."));
+              if (!results.querySelector(".event")) {
+                results.append(el("p", { class: "muted", id: "no-events" },
+                  nextToken ? "No events match in the part scanned so far: load more to read on." : "No events match."));
+              }
             } catch (error) {
+              if (mine !== searches) return;
               more.hidden = true;
               results.append(errorBox(error));
+            } finally {
+              if (mine === searches) searchButton.disabled = more.disabled = false;
             }
           }
           searchForm.addEventListener("submit", (event) => { event.preventDefault(); search(false); });
@@ -184,7 +194,7 @@ extension ConsoleAssets {
           const section = el("section", {}, el("h2", {}, "Metric filters"), metrics.wrap, el("h2", {}, "Subscription filters"), subscriptions.wrap);
           const remover = (operation, filterName, row) => {
             if (!isAdmin(credentials)) return null;
-            const button = el("button", { type: "button", class: "secondary small" }, "Delete");
+            const button = el("button", { type: "button", class: "secondary small", "aria-label": `Delete the filter ${filterName}` }, "Delete");
             const panel = confirmPanel(button, "delete-" + operation + "-" + filterName.replace(/[^A-Za-z0-9_-]/g, "_"),
               `Delete the filter ${filterName}?`, [], async () => {
                 await call(credentials, "logs", operation, { logGroupName: name, filterName });
@@ -205,7 +215,7 @@ extension ConsoleAssets {
                   el("td", { class: "optional" }, transformation.metricValue));
                 metrics.body.append(row);
               }
-              if (!filters.length) metrics.body.append(el("tr", {}, el("td", { colspan: 4, class: "muted" }, "None.")));
+              if (!filters.length) metrics.empty("None.");
               const subscribed = (await call(credentials, "logs", "DescribeSubscriptionFilters", { logGroupName: name })).subscriptionFilters || [];
               for (const filter of subscribed) {
                 const row = el("tr", { "data-filter": filter.filterName });
@@ -214,7 +224,7 @@ extension ConsoleAssets {
                   el("td", { class: "optional" }, filter.distribution || ""));
                 subscriptions.body.append(row);
               }
-              if (!subscribed.length) subscriptions.body.append(el("tr", {}, el("td", { colspan: 4, class: "muted" }, "None.")));
+              if (!subscribed.length) subscriptions.empty("None.");
             } catch (error) {
               section.append(errorBox(error));
             }

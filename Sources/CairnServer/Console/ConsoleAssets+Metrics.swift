@@ -4,7 +4,7 @@ extension ConsoleAssets {
     static let metrics = #"""
         import { call } from "/console/api.js";
         import { main, el, show, time, bytes, errorBox, table, everyPage, rangeSelect, spanOf, chartBox, drawChart,
-          isAdmin, mayRead } from "/console/ui.js";
+          isAdmin, mayRead, backLink, onSubmit } from "/console/ui.js";
         import { runQuery, showResults } from "/console/insights.js";
 
         const STATISTICS = ["Average", "Sum", "Minimum", "Maximum", "SampleCount", "p50", "p90", "p99"];
@@ -36,10 +36,15 @@ extension ConsoleAssets {
           }));
         }
 
+        /** What a writer key sees on the pages it cannot read. */
+        function cannotRead(title) {
+          show(el("h1", {}, title), el("p", { class: "muted" }, "A writer key cannot read metrics or dashboards."));
+        }
+
         export async function metricsPage(credentials, namespace) {
-          if (!mayRead(credentials)) { show(el("h1", {}, "Metrics"), el("p", { class: "muted" }, "A writer key cannot read metrics.")); return; }
+          if (!mayRead(credentials)) return cannotRead("Metrics");
           if (!namespace) return namespacesPage(credentials);
-          const { wrap, body } = table("metric-rows", ["Metric", "Dimensions", ""]);
+          const { wrap, body, empty } = table("metric-rows", ["Metric", "Dimensions", ""]);
           const statistic = el("select", { id: "metric-stat", "aria-label": "Statistic" }, STATISTICS.map((stat) => el("option", {}, stat)));
           const period = el("select", { id: "metric-period", "aria-label": "Period" },
             PERIODS.map(([seconds, label]) => el("option", { value: String(seconds), selected: seconds === 300 }, label)));
@@ -47,41 +52,44 @@ extension ConsoleAssets {
           const title = el("h2", { id: "metric-title" }, "Choose a metric to graph");
           const box = chartBox("metric-chart");
           const note = el("p", { class: "muted", id: "metric-note" });
-          let chosen = null;
+          let chosen = null, graphs = 0;
           async function graph() {
             if (!chosen) return;
+            const mine = ++graphs;  // a slower, older answer must not draw over a newer one
             main.querySelectorAll(".chart-error").forEach((node) => node.remove());
             title.textContent = `${chosen.MetricName} ${dimensionsText(chosen.Dimensions)}`;
             const end = Date.now(), start = end - spanOf(range);
             try {
               const series = await metricData(credentials, [{ Id: "m0", Label: `${chosen.MetricName} (${statistic.value})`,
                 MetricStat: { Metric: chosen, Period: Number(period.value), Stat: statistic.value } }], start, end);
+              if (mine !== graphs) return;
               const points = series.reduce((count, line) => count + line.points.length, 0);
               note.textContent = `${points} data points`;
               drawSeries(box, series);
             } catch (error) {
-              box.after(Object.assign(errorBox(error), { className: "error chart-error" }));
+              if (mine === graphs) box.after(Object.assign(errorBox(error), { className: "error chart-error" }));
             }
           }
           for (const control of [statistic, period, range]) control.addEventListener("change", graph);
-          show(el("p", {}, el("a", { href: "#/metrics" }, "← Namespaces")), el("h1", {}, namespace), wrap,
+          show(backLink("#/metrics", "Namespaces"), el("h1", {}, namespace), wrap,
             title, el("div", { class: "inline" }, statistic, period, range), box, note);
           try {
             const metrics = await everyPage((token) => call(credentials, "cloudwatch", "ListMetrics", { Namespace: namespace, ...token }), "Metrics", "NextToken");
             metrics.sort((a, b) => a.MetricName.localeCompare(b.MetricName) || dimensionsText(a.Dimensions).localeCompare(dimensionsText(b.Dimensions)));
             for (const metric of metrics) {
-              const button = el("button", { type: "button", class: "secondary small" }, "Graph");
+              const button = el("button", { type: "button", class: "secondary small",
+                "aria-label": `Graph ${metric.MetricName} ${dimensionsText(metric.Dimensions)}`.trim() }, "Graph");
               button.addEventListener("click", () => { chosen = { Namespace: namespace, MetricName: metric.MetricName, Dimensions: metric.Dimensions || [] }; graph(); });
               body.append(el("tr", { "data-metric": metric.MetricName }, el("td", {}, metric.MetricName), el("td", {}, dimensionsText(metric.Dimensions)), el("td", {}, button)));
             }
-            if (!metrics.length) body.append(el("tr", {}, el("td", { colspan: 3, class: "muted" }, "No metrics.")));
+            if (!metrics.length) empty("No metrics.");
           } catch (error) {
             wrap.after(errorBox(error));
           }
         }
 
         async function namespacesPage(credentials) {
-          const { wrap, body } = table("namespace-rows", ["Namespace", "Metrics"]);
+          const { wrap, body, empty } = table("namespace-rows", ["Namespace", "Metrics"]);
           show(el("h1", {}, "Metrics"), wrap);
           try {
             const metrics = await everyPage((token) => call(credentials, "cloudwatch", "ListMetrics", token), "Metrics", "NextToken");
@@ -91,7 +99,7 @@ extension ConsoleAssets {
               body.append(el("tr", { "data-namespace": namespace },
                 el("td", {}, el("a", { href: "#/metrics/" + encodeURIComponent(namespace) }, namespace)), el("td", {}, String(count))));
             }
-            if (!counts.size) body.append(el("tr", {}, el("td", { colspan: 2, class: "muted" }, "No metrics yet: metric filters and PutMetricData create them.")));
+            if (!counts.size) empty("No metrics yet: metric filters and PutMetricData create them.");
           } catch (error) {
             wrap.after(errorBox(error));
           }
@@ -100,21 +108,16 @@ extension ConsoleAssets {
         const EXAMPLE_BODY = { widgets: [{ type: "text", x: 0, y: 0, width: 24, height: 2, properties: { markdown: "# New dashboard" } }] };
 
         export async function dashboardsPage(credentials) {
-          const { wrap, body } = table("dashboard-rows", ["Name", "?Size", "Modified"]);
+          if (!mayRead(credentials)) return cannotRead("Dashboards");
+          const { wrap, body, empty } = table("dashboard-rows", ["Name", "?Size", "Modified"]);
           let create = null;
           if (isAdmin(credentials)) {
             const name = el("input", { id: "new-dashboard-name", placeholder: "New dashboard name", required: true, "aria-label": "New dashboard name" });
-            create = el("form", { class: "inline", id: "create-dashboard" }, name, el("button", { type: "submit" }, "Create dashboard"));
-            create.addEventListener("submit", async (event) => {
-              event.preventDefault();
-              create.querySelector(".error")?.remove();
-              try {
+            create = onSubmit(el("form", { class: "inline", id: "create-dashboard" }, name, el("button", { type: "submit" }, "Create dashboard")),
+              async () => {
                 await call(credentials, "cloudwatch", "PutDashboard", { DashboardName: name.value.trim(), DashboardBody: JSON.stringify(EXAMPLE_BODY) });
                 location.hash = "#/dashboard/" + encodeURIComponent(name.value.trim());
-              } catch (error) {
-                create.append(errorBox(error));
-              }
-            });
+              });
           }
           show(el("h1", {}, "Dashboards"), create, wrap);
           try {
@@ -124,7 +127,7 @@ extension ConsoleAssets {
                 el("td", {}, el("a", { href: "#/dashboard/" + encodeURIComponent(dashboard.DashboardName) }, dashboard.DashboardName)),
                 el("td", { class: "optional" }, bytes(dashboard.Size)), el("td", {}, time(dashboard.LastModified * 1000))));
             }
-            if (!dashboards.length) body.append(el("tr", {}, el("td", { colspan: 3, class: "muted" }, "No dashboards.")));
+            if (!dashboards.length) empty("No dashboards.");
           } catch (error) {
             wrap.after(errorBox(error));
           }
@@ -173,7 +176,7 @@ extension ConsoleAssets {
           });
         }
 
-        async function renderWidget(credentials, widget, index, range) {
+        async function renderWidget(credentials, widget, index, range, signal) {
           const properties = widget.properties || {};
           const box = el("section", { class: "widget", "data-type": widget.type, id: `widget-${index}` });
           box.style.gridColumn = `${(widget.x ?? 0) + 1} / span ${widget.width || 6}`;
@@ -202,8 +205,9 @@ extension ConsoleAssets {
               const chart = chartBox(`widget-${index}-chart`);
               box.append(chart, results);
               const end = Date.now();
+              const span = duration(properties.start) || range;
               const reply = await runQuery(credentials, { logGroupNames: groups, queryString: query,
-                startTime: Math.floor((end - range) / 1000), endTime: Math.floor(end / 1000) + 60 });
+                startTime: Math.floor((end - span) / 1000), endTime: Math.floor(end / 1000) + 60 }, { signal });
               showResults(reply.results || [], results, chart, `widget-${index}-table`);
               if (properties.view === "table") chart.hidden = true;
             } else if (widget.type === "alarm") {
@@ -217,21 +221,30 @@ extension ConsoleAssets {
           return box;
         }
 
-        export async function dashboardPage(credentials, name) {
+        export async function dashboardPage(credentials, name, signal) {
+          if (!mayRead(credentials)) return cannotRead("Dashboards");
           const grid = el("div", { class: "dashboard", id: "dashboard-grid" });
           const range = rangeSelect("dashboard-range");
           const header = el("div", { class: "inline" }, range);
           const editor = el("textarea", { id: "dashboard-json", rows: 16, "aria-label": "Dashboard JSON", spellcheck: "false", hidden: true });
           const save = el("button", { type: "button", id: "dashboard-save", hidden: true }, "Save");
           const messages = el("div", { id: "dashboard-messages" });
-          show(el("p", {}, el("a", { href: "#/dashboards" }, "← Dashboards")), el("h1", {}, name), header, messages, editor, save, grid);
-          let body;
+          show(backLink("#/dashboards", "Dashboards"), el("h1", {}, name), header, messages, editor, save, grid);
+          let body, draws = 0, drawing = null;
           async function draw() {
+            // A new drawing (another range, a saved body) ends the last one's queries and replaces its widgets.
+            const mine = ++draws;
+            drawing?.abort();
+            drawing = new AbortController();
+            signal.addEventListener("abort", () => drawing.abort(), { once: true });
             grid.replaceChildren();
             const widgets = body.widgets || [];
             const start = duration(body.start);
-            if (start) range.disabled = true;
-            grid.append(...await Promise.all(widgets.map((widget, index) => renderWidget(credentials, widget, index, start || spanOf(range)))));
+            range.disabled = !!start;  // the body's own time range wins over the picker
+            const drawn = await Promise.all(widgets.map((widget, index) =>
+              renderWidget(credentials, widget, index, start || spanOf(range), drawing.signal)));
+            if (mine !== draws) return;
+            grid.append(...drawn);
             if (!widgets.length) grid.append(el("p", { class: "muted" }, "This dashboard has no widgets."));
           }
           try {

@@ -60,45 +60,55 @@ extension ConsoleAssets {
           return fetch("/", { method: "POST", headers, body, credentials: "omit", cache: "no-store", signal });
         }
 
-        function failure(response, output) {
-          const type = String(output.__type || "Error").split("#").pop();
+        /** The AWS error a failed response carries (its JSON body's type and message, else the HTTP status). */
+        async function failure(response) {
+          const text = await response.text();
+          let output = {};
+          try { output = text ? JSON.parse(text) : {}; } catch { output = {}; }
+          const type = String(output.__type || `HTTP ${response.status}`).split("#").pop();
           return new AWSError(type, output.message || output.Message || response.statusText);
         }
 
         /** Runs `operation` of `service` with `input` (an object) for `credentials`; resolves to the output object. */
         export async function call(credentials, service, operation, input = {}) {
           const response = await send(credentials, service, operation, input);
+          if (!response.ok) throw await failure(response);
           const text = await response.text();
-          const output = text ? JSON.parse(text) : {};
-          if (!response.ok) throw failure(response, output);
-          return output;
+          return text ? JSON.parse(text) : {};
         }
 
         /**
          * Runs an operation that answers an AWS event stream (StartLiveTail) and yields its messages as
          * `{ type, exception, payload }` (`type` is `:event-type`, `exception` is `:exception-type`, `payload` parsed JSON)
-         * until the stream ends or `signal` aborts it.
+         * until the stream ends or `signal` aborts it. A damaged or cut-off stream throws.
          */
         export async function* stream(credentials, service, operation, input, signal) {
           const response = await send(credentials, service, operation, input, signal);
-          if (!response.ok) {
-            const text = await response.text();
-            throw failure(response, text ? JSON.parse(text) : {});
+          if (!response.ok) throw await failure(response);
+          if (!(response.headers.get("content-type") || "").startsWith("application/vnd.amazon.eventstream")) {
+            throw new Error(`${operation} did not answer an event stream`);
           }
           const reader = response.body.getReader();
           let buffer = new Uint8Array(0);
-          for (;;) {
-            let message;
-            while ((message = nextMessage(buffer))) {
-              buffer = buffer.slice(message.length);
-              yield message;
+          try {
+            for (;;) {
+              let message;
+              while ((message = nextMessage(buffer))) {
+                buffer = buffer.slice(message.length);
+                yield message;
+              }
+              const { value, done } = await reader.read();
+              if (done) {
+                if (buffer.length) throw new Error("the event stream ended in the middle of a message");
+                return;
+              }
+              const joined = new Uint8Array(buffer.length + value.length);
+              joined.set(buffer);
+              joined.set(value, buffer.length);
+              buffer = joined;
             }
-            const { value, done } = await reader.read();
-            if (done) return;
-            const joined = new Uint8Array(buffer.length + value.length);
-            joined.set(buffer);
-            joined.set(value, buffer.length);
-            buffer = joined;
+          } finally {
+            reader.cancel().catch(() => {});
           }
         }
 
@@ -106,12 +116,32 @@ extension ConsoleAssets {
         const HEADER_SIZES = [0, 0, 1, 2, 4, 8, -2, -2, 8, 16];
         const decoder = new TextDecoder();
 
-        /** The first whole message in `bytes` (prelude, headers, payload, CRCs), or null when more bytes are needed. */
+        const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+          let c = n;
+          for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+          return c >>> 0;
+        });
+
+        /** CRC-32 (IEEE), as the event-stream prelude and message checksums use. */
+        function crc32(bytes) {
+          let crc = 0xffffffff;
+          for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+          return (crc ^ 0xffffffff) >>> 0;
+        }
+
+        /**
+         * The first whole message in `bytes` (prelude, headers, payload, CRCs), or null when more bytes are needed;
+         * throws on a message whose lengths or checksums are wrong.
+         */
         function nextMessage(bytes) {
           if (bytes.length < 12) return null;
           const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
           const total = view.getUint32(0), headersLength = view.getUint32(4);
+          if (total < 16 || headersLength > total - 16 || view.getUint32(8) !== crc32(bytes.subarray(0, 8))) {
+            throw new Error("a damaged event-stream message");
+          }
           if (bytes.length < total) return null;
+          if (view.getUint32(total - 4) !== crc32(bytes.subarray(0, total - 4))) throw new Error("an event-stream message failed its checksum");
           const headers = {};
           let at = 12;
           while (at < 12 + headersLength) {
@@ -120,6 +150,7 @@ extension ConsoleAssets {
             const kind = bytes[at + 1 + nameLength];
             at += 2 + nameLength;
             let size = HEADER_SIZES[kind];
+            if (size === undefined) throw new Error("an unknown event-stream header type");
             if (size === -2) { size = view.getUint16(at); at += 2; }
             if (kind === 7) headers[name] = decoder.decode(bytes.subarray(at, at + size));
             at += size;

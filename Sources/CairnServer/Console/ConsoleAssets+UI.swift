@@ -24,9 +24,46 @@ extension ConsoleAssets {
           return node;
         }
 
+        let page = new AbortController();
+
+        /**
+         * Starts a new page, ending the last one: its signal aborts, so that its streams, polls and late loads stop
+         * (a page's work checks `signal.aborted` before it draws).
+         */
+        export function startPage() {
+          page.abort();
+          page = new AbortController();
+          return page.signal;
+        }
+
         /** Replaces the page's content with `nodes` (lists are flattened; null and undefined are left out). */
         export function show(...nodes) {
           main.replaceChildren(...nodes.flat(2).filter((node) => node !== null && node !== undefined));
+        }
+
+        /** A link back to the page a page was opened from. */
+        export function backLink(href, text) {
+          return el("p", {}, el("a", { href }, "← " + text));
+        }
+
+        /** A term and its value in a `dl.facts`. */
+        export function fact(term, ...value) {
+          return [el("dt", {}, term), el("dd", {}, ...value)];
+        }
+
+        /**
+         * Runs `action` when `form` is submitted: earlier errors go, the submit button is disabled while it runs
+         * (no double submission), and its error is shown at the end of `form` (or `where`).
+         */
+        export function onSubmit(form, action, where = form) {
+          form.addEventListener("submit", async (event) => {
+            event.preventDefault();
+            where.querySelectorAll(":scope > .error").forEach((node) => node.remove());
+            const button = form.querySelector("button[type=submit]");
+            if (button) button.disabled = true;
+            try { await action(); } catch (error) { where.append(errorBox(error)); } finally { if (button) button.disabled = false; }
+          });
+          return form;
         }
 
         /** A time in the browser's zone, with UTC on hover. */
@@ -50,23 +87,33 @@ extension ConsoleAssets {
           return el("p", { class: "error", role: "alert" }, text);
         }
 
-        /** A table with `headers` (a header starting with "?" is hidden on narrow windows) and a body to fill. */
+        /**
+         * A table with `headers` (a header starting with "?" is hidden on narrow windows) and a body to fill;
+         * `empty(text)` says there are no rows.
+         */
         export function table(id, headers) {
           const body = el("tbody", { id });
           const wrap = el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, el("tr", {},
             headers.map((header) => header.startsWith("?") ? el("th", { class: "optional" }, header.slice(1)) : el("th", {}, header)))),
             body));
-          return { wrap, body };
+          const empty = (text) => body.append(el("tr", {}, el("td", { colspan: headers.length, class: "muted" }, text)));
+          return { wrap, body, empty };
         }
 
-        /** Every page of a paginated list operation, concatenated (`member` names the list, `token` the cursor). */
-        export async function everyPage(fetchPage, member, token = "nextToken") {
+        /**
+         * Every page of a paginated list operation, concatenated: `member` names the list, `token` the output cursor and
+         * `input` the request's (KMS answers `NextMarker` for a `Marker`, and `Truncated` false on the last page).
+         */
+        export async function everyPage(fetchPage, member, token = "nextToken", input = token) {
           const all = [];
+          const seen = new Set();
           let next;
           do {
-            const page = await fetchPage(next ? { [token]: next } : {});
+            const page = await fetchPage(next ? { [input]: next } : {});
             all.push(...(page[member] || []));
-            next = page[token];
+            next = page.Truncated === false ? undefined : page[token];
+            if (next && seen.has(next)) throw new Error(`${member}: the server repeated a page token`);
+            seen.add(next);
           } while (next);
           return all;
         }
@@ -108,15 +155,42 @@ extension ConsoleAssets {
           return el("div", { class: "chart", id: id + "-box", hidden: true }, el("canvas", { id }));
         }
 
-        /** One event; a JSON message can be opened to show it indented. */
-        export function eventRow(event) {
+        /** `text` as nodes, with every case-insensitive occurrence of one of `terms` (lower-cased) in a <mark>. */
+        export function highlighted(text, terms = []) {
+          if (!terms.length) return [text];
+          const lower = text.toLowerCase();
+          const nodes = [];
+          let at = 0;
+          for (;;) {
+            let next = -1, term = "";
+            for (const candidate of terms) {
+              const found = lower.indexOf(candidate, at);
+              if (found >= 0 && (next < 0 || found < next)) { next = found; term = candidate; }
+            }
+            if (next < 0) break;
+            if (next > at) nodes.push(text.slice(at, next));
+            nodes.push(el("mark", {}, text.slice(next, next + term.length)));
+            at = next + term.length;
+          }
+          if (at < text.length) nodes.push(text.slice(at));
+          return nodes;
+        }
+
+        /**
+         * One event; a JSON message can be opened to show it indented. Live Tail shows the stream's name and highlights
+         * `terms` instead.
+         */
+        export function eventRow(event, { stream = false, terms = null } = {}) {
+          const row = el("div", { class: "event", "data-stream": event.logStreamName }, time(event.timestamp),
+            stream ? [el("span", { class: "stream" }, event.logStreamName), " "] : null);
           let parsed = null;
-          try { parsed = event.message.trim().startsWith("{") ? JSON.parse(event.message) : null; } catch { parsed = null; }
-          const row = el("div", { class: "event", "data-stream": event.logStreamName }, time(event.timestamp));
+          if (!terms) {
+            try { parsed = event.message.trim().startsWith("{") ? JSON.parse(event.message) : null; } catch { parsed = null; }
+          }
           if (parsed) {
             row.append(el("details", {}, el("summary", {}, event.message), el("pre", {}, JSON.stringify(parsed, null, 2))));
           } else {
-            row.append(el("span", { class: "message" }, event.message));
+            row.append(el("span", { class: "message" }, highlighted(event.message, terms || [])));
           }
           return row;
         }
@@ -126,11 +200,13 @@ extension ConsoleAssets {
          * button; `action(panel)` runs on confirm, and its error is shown in the panel.
          */
         export function confirmPanel(button, id, question, fields, action) {
-          const panel = el("div", { class: "confirm", id, hidden: true, role: "group" }, el("p", {}, question), fields,
+          const panel = el("div", { class: "confirm", id, hidden: true, role: "group", "aria-labelledby": id + "-question" },
+            el("p", { id: id + "-question" }, question), fields,
             el("div", { class: "inline" },
               el("button", { type: "button", class: "danger", id: id + "-yes" }, "Confirm"),
               el("button", { type: "button", class: "secondary", id: id + "-no" }, "Cancel")));
-          button.addEventListener("click", () => { panel.hidden = false; panel.querySelector("input,button").focus(); });
+          // The first field, or Cancel: a stray Enter does not confirm.
+          button.addEventListener("click", () => { panel.hidden = false; (panel.querySelector("input") || panel.querySelector(`#${id}-no`)).focus(); });
           panel.querySelector(`#${id}-no`).addEventListener("click", () => { panel.hidden = true; button.focus(); });
           panel.querySelector(`#${id}-yes`).addEventListener("click", async () => {
             panel.querySelector(".error")?.remove();

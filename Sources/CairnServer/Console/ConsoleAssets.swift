@@ -82,6 +82,10 @@ enum ConsoleAssets {
         #query-form .inline { margin-top: .5rem; }
         .chart { position: relative; height: 280px; background: white; border: 1px solid var(--line); margin: .5rem 0 1rem; padding: .5rem; }
         button.danger { background: var(--bad); border-color: var(--bad); }
+        button:disabled { opacity: .5; cursor: default; }
+        header :focus-visible { outline-color: white; }
+        input, select, textarea { max-width: 100%; min-width: 0; }
+        .tail:focus-visible, .widget:focus-visible { outline: 2px solid var(--accent); }
         button.small { padding: .1rem .4rem; font-size: .8rem; }
         nav a[aria-current] { font-weight: 700; text-decoration: none; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; background: white;
