@@ -93,10 +93,20 @@ public struct AlarmReason: Sendable, Equatable {
             return "Threshold Crossed: no datapoints were received for \(n) \(n == 1 ? "period" : "periods") and "
                 + "\(n) missing \(n == 1 ? "datapoint was" : "datapoints were") treated as \(treatedAs)."
         }
-        let deciding = outcome.deciding.reversed().map { range[$0] }
+        // OK although no real point is fine (missing points filled as fine outweigh the breaching ones): the
+        // breaching points are listed, and the minimum they fell short of.
+        let shortOfAlarm = outcome.state == .ok && outcome.deciding.isEmpty
+        let positions =
+            shortOfAlarm
+            ? range.indices.filter {
+                range[$0].value.map { condition.comparison.breaches($0, condition.threshold) } ?? false
+            }
+            .suffix(n) : outcome.deciding
+        let deciding = positions.reversed().map { range[$0] }
         let list = deciding.map { "\(javaDouble($0.value!)) (\(reasonDate($0.start)))" }.joined(separator: ", ")
         let k = deciding.count
-        let verb = (k == 1 ? "was " : "were ") + (outcome.state == .alarm ? "" : "not ")
+        let alarming = outcome.state == .alarm || shortOfAlarm
+        let verb = (k == 1 ? "was " : "were ") + (alarming ? "" : "not ")
         let compared = "\(verb)\(condition.comparison.words) the threshold (\(javaDouble(condition.threshold)))"
         let filled =
             outcome.filled > 0
@@ -105,8 +115,8 @@ public struct AlarmReason: Sendable, Equatable {
         guard condition.datapointsToAlarmGiven else {
             return "Threshold Crossed: \(k) \(k == 1 ? "datapoint" : "datapoints") [\(list)] \(compared)\(filled)."
         }
-        let minimum = outcome.state == .alarm ? m : n - m + 1
-        let transition = outcome.state == .alarm ? "OK -> ALARM" : "ALARM -> OK"
+        let minimum = alarming ? m : n - m + 1
+        let transition = alarming ? "OK -> ALARM" : "ALARM -> OK"
         return "Threshold Crossed: \(k) out of the last \(n) datapoints [\(list)] \(compared)\(filled) "
             + "(minimum \(minimum) \(minimum == 1 ? "datapoint" : "datapoints") for \(transition) transition)."
     }

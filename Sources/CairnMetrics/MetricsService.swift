@@ -24,6 +24,14 @@ public struct MetricsService: Sendable {
             Operation(.monitoring, "GetDashboard", roles: .readers, document: getDashboard),
             Operation(.monitoring, "ListDashboards", roles: .readers, document: listDashboards),
             Operation(.monitoring, "DeleteDashboards", roles: .admins, document: deleteDashboards),
+            Operation(.monitoring, "PutMetricAlarm", roles: .admins, document: putMetricAlarm),
+            Operation(.monitoring, "DescribeAlarms", roles: .readers, document: describeAlarms),
+            Operation(.monitoring, "DescribeAlarmsForMetric", roles: .readers, document: describeAlarmsForMetric),
+            Operation(.monitoring, "DeleteAlarms", roles: .admins, document: deleteAlarms),
+            Operation(.monitoring, "SetAlarmState", roles: .admins, document: setAlarmState),
+            Operation(.monitoring, "EnableAlarmActions", roles: .admins, document: enableAlarmActions),
+            Operation(.monitoring, "DisableAlarmActions", roles: .admins, document: disableAlarmActions),
+            Operation(.monitoring, "DescribeAlarmHistory", roles: .readers, document: describeAlarmHistory),
         ]
     }
 
@@ -38,6 +46,8 @@ public struct MetricsService: Sendable {
             "LimitExceededFault": "LimitExceeded",
             "DashboardInvalidInputError": "InvalidParameterInput",
             "DashboardNotFoundError": "ResourceNotFound",
+            "ResourceNotFound": "ResourceNotFound",
+            "InvalidFormatFault": "InvalidFormat",
         ][exception]
     }
 }

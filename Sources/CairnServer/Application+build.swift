@@ -120,6 +120,7 @@ public struct ApplicationDependencies: Sendable {
             PartitionMaintainer(database: database, logger: logger),
             RetentionSweeper(database: database, logger: logger),
             MetricRollup(database: database, logger: logger),
+            AlarmEvaluator(database: database, logger: logger),
             ChunkCompactor(logs: logs, logger: logger),
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),

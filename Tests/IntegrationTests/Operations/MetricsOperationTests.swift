@@ -52,6 +52,50 @@ struct MetricsOperationTests {
         Script.fails(metrics("DeleteDashboards"), #"{"DashboardNames":"ops"}"#, "SerializationException"),
         Script.ok(metrics("DeleteDashboards"), #"{"DashboardNames":["ops","none"]}"#),
         Script.fails(metrics("GetDashboard"), #"{"DashboardName":"ops"}"#, "DashboardNotFoundError"),
+        Script.ok(
+            metrics("PutMetricAlarm"),
+            #"{"AlarmName":"slow","MetricName":"Latency","Namespace":"Ops","Dimensions":[{"Name":"Host","Value":"a"}],"Statistic":"Maximum","Period":60,"EvaluationPeriods":3,"DatapointsToAlarm":2,"Threshold":10,"ComparisonOperator":"GreaterThanThreshold","TreatMissingData":"notBreaching"}"#
+        ),
+        Script.fails(
+            metrics("PutMetricAlarm"),
+            #"{"AlarmName":"bad","MetricName":"Latency","Namespace":"Ops","Statistic":"Maximum","Period":45,"EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanThreshold"}"#,
+            "InvalidParameterValueException"),
+        Script.ok(
+            metrics("DescribeAlarms"), #"{"AlarmNamePrefix":"sl"}"#,
+            contains: [
+                #""AlarmArn":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow""#,
+                #""StateValue":"INSUFFICIENT_DATA""#,
+                #""StateReason":"Unchecked: Initial alarm creation""#, #""DatapointsToAlarm":2"#,
+            ]),
+        Script.fails(
+            metrics("DescribeAlarms"), #"{"AlarmNames":["slow"],"AlarmNamePrefix":"s"}"#,
+            "InvalidParameterCombinationException"),
+        Script.ok(
+            metrics("DescribeAlarmsForMetric"), #"{"MetricName":"Latency","Namespace":"Ops"}"#,
+            contains: [#""AlarmName":"slow""#]),
+        Script.fails(
+            metrics("DescribeAlarmsForMetric"), #"{"MetricName":"Latency"}"#, "MissingRequiredParameterException"),
+        Script.ok(
+            metrics("SetAlarmState"),
+            #"{"AlarmName":"slow","StateValue":"ALARM","StateReason":"testing","StateReasonData":"{}"}"#),
+        Script.fails(
+            metrics("SetAlarmState"),
+            #"{"AlarmName":"slow","StateValue":"OK","StateReason":"x","StateReasonData":"{nope"}"#,
+            "InvalidFormatFault"),
+        Script.fails(
+            metrics("SetAlarmState"), #"{"AlarmName":"none","StateValue":"OK","StateReason":"x"}"#, "ResourceNotFound"),
+        Script.ok(
+            metrics("DescribeAlarmHistory"), #"{"AlarmName":"slow","HistoryItemType":"StateUpdate"}"#,
+            contains: [#""HistorySummary":"Alarm updated from INSUFFICIENT_DATA to ALARM""#]),
+        Script.fails(metrics("DescribeAlarmHistory"), #"{"MaxRecords":0}"#, "InvalidParameterValueException"),
+        Script.ok(metrics("DisableAlarmActions"), #"{"AlarmNames":["slow"]}"#),
+        Script.fails(metrics("DisableAlarmActions"), #"{}"#, "MissingRequiredParameterException"),
+        Script.ok(metrics("DescribeAlarms"), #"{"AlarmNames":["slow"]}"#, contains: [#""ActionsEnabled":false"#]),
+        Script.ok(metrics("EnableAlarmActions"), #"{"AlarmNames":["slow"]}"#),
+        Script.fails(metrics("EnableAlarmActions"), #"{"AlarmNames":"slow"}"#, "SerializationException"),
+        Script.fails(metrics("DeleteAlarms"), #"{}"#, "MissingRequiredParameterException"),
+        Script.ok(metrics("DeleteAlarms"), #"{"AlarmNames":["slow","none"]}"#),
+        Script.ok(metrics("DescribeAlarms"), #"{}"#, contains: [#""MetricAlarms":[]"#]),
     ]
 
     @Test func script() async throws {

@@ -1,0 +1,134 @@
+import CairnProtocol
+public import CairnStore
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Evaluates metric alarms when they are due: every minute (every 10 s for periods under a minute), on worker
+/// processes. A round claims due alarms with `FOR UPDATE SKIP LOCKED`, so each alarm is evaluated by one process
+/// at a time, and writes each transition with its history item in the same transaction.
+public struct AlarmEvaluator: Service, CustomStringConvertible {
+    public var description: String { "AlarmEvaluator" }
+
+    public static let interval: Duration = .seconds(5)
+    static let batch = 50
+
+    let database: Database
+    let logger: Logger
+
+    public init(database: Database, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await RecurringWork.run(every: Self.interval, logger: logger, failure: "alarm evaluation failed") {
+            let evaluated = try await evaluateDue()
+            if evaluated > 0 { logger.debug("alarms evaluated", metadata: ["alarms": "\(evaluated)"]) }
+        }
+    }
+
+    /// Evaluates every alarm due at `now` (epoch ms); returns how many it evaluated.
+    @discardableResult
+    public func evaluateDue(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
+        var total = 0
+        while !Task.isCancelled {
+            let count = try await database.transaction { connection -> Int in
+                let rows = try await connection.query(
+                    """
+                    SELECT account_id, region, config::text, state_value FROM metric_alarms
+                    WHERE evaluate_at <= \(now) ORDER BY evaluate_at LIMIT \(Self.batch) FOR UPDATE SKIP LOCKED
+                    """, logger: logger)
+                var due: [(Caller, MetricAlarm, AlarmState)] = []
+                for try await (account, region, config, state) in rows.decode((String, String, String, String).self) {
+                    let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
+                    due.append(
+                        (
+                            Caller(accountID: account, region: region, accessKeyID: "", role: .reader), alarm,
+                            AlarmState(rawValue: state) ?? .insufficientData
+                        ))
+                }
+                for (owner, alarm, state) in due {
+                    try await evaluate(alarm, of: owner, current: state, now: now, on: connection)
+                }
+                return due.count
+            }
+            total += count
+            if count < Self.batch { break }
+        }
+        return total
+    }
+
+    /// The periods of an alarm's evaluation range at `now`, oldest first: each ends on the last minute boundary
+    /// (10 s boundary for periods under a minute), as AWS's buckets do.
+    static func range(of alarm: MetricAlarm, now: Int64) -> (start: Int64, periods: [Int64]) {
+        let step: Int64 = alarm.period < 60 ? 10 : 60
+        let end = (now / 1000) / step * step
+        let size = alarm.evaluation.rangeSize
+        let width = Int64(alarm.period)
+        let start = end - Int64(size) * width
+        return (start, (0..<size).map { start + Int64($0) * width })
+    }
+
+    /// When an alarm is next due after `now`.
+    static func next(_ alarm: MetricAlarm, after now: Int64) -> Int64 {
+        let step: Int64 = alarm.period < 60 ? 10_000 : 60_000
+        return (now / step + 1) * step
+    }
+
+    private func evaluate(
+        _ alarm: MetricAlarm, of owner: Caller, current: AlarmState, now: Int64, on connection: PostgresConnection
+    ) async throws {
+        let (start, periods) = Self.range(of: alarm, now: now)
+        let statistic = alarm.readStatistic
+        let buckets = try await MetricsService(database: database).buckets(
+            alarm.metric, owner, start: start, end: start + Int64(periods.count) * Int64(alarm.period),
+            period: alarm.period, unit: alarm.unit, withSamples: statistic.isPercentile)
+        let byStart = Dictionary(buckets.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
+        let range = periods.map { periodStart in
+            let bucket = byStart[periodStart]
+            return AlarmReason.Period(
+                start: periodStart * 1000, value: bucket.flatMap { $0.value(of: statistic) },
+                sampleCount: bucket?.sampleCount)
+        }
+        let lowSamples =
+            alarm.evaluateLowSampleCountPercentile == "ignore"
+            && range.contains { period in
+                guard period.value != nil, let count = period.sampleCount else { return false }
+                return count < statistic.significantSamples
+            }
+        if !lowSamples {
+            let evaluation = alarm.evaluation
+            let outcome = evaluation.outcome(
+                range.map { $0.value.map { alarm.comparisonOperator.breaches($0, alarm.threshold) } }, current: current)
+            if outcome.state != current {
+                let reason = AlarmReason(
+                    outcome, of: evaluation, range: range,
+                    condition: AlarmReason.Condition(
+                        comparison: alarm.comparisonOperator, threshold: alarm.threshold,
+                        datapointsToAlarmGiven: alarm.datapointsToAlarm != nil,
+                        statistic: alarm.statistic ?? alarm.extendedStatistic, unit: alarm.unit, period: alarm.period),
+                    now: now)
+                _ = try await AlarmTransition.set(
+                    owner, alarm.alarmName, to: outcome.state, reason: reason.text, reasonData: reason.data, at: now,
+                    on: connection, logger: logger)
+            }
+        }
+        try await connection.query(
+            """
+            UPDATE metric_alarms SET evaluate_at = \(Self.next(alarm, after: now))
+            WHERE account_id = \(owner.accountID) AND region = \(owner.region) AND alarm_name = \(alarm.alarmName)
+            """, logger: logger)
+    }
+}
+
+extension Statistic {
+    /// How many samples a percentile needs to count (AWS: 10 / (1 − p) for p ≥ 0.5, 10 / p below); other
+    /// statistics need one.
+    var significantSamples: Double {
+        guard case .percentile(let percent) = self else { return 1 }
+        let p = percent / 100
+        return p >= 0.5 ? (p >= 1 ? .infinity : 10 / (1 - p)) : (p > 0 ? 10 / p : .infinity)
+    }
+}
