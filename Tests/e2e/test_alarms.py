@@ -1,0 +1,106 @@
+"""CloudWatch alarms through the real clients: `aws cloudwatch put-metric-alarm` (the CLI) and boto3, AWS's
+validation errors, DescribeAlarms and its filters, SetAlarmState and the history it leaves, actions switched off
+and on, DeleteAlarms. The evaluator's decisions are unit- and integration-tested (AlarmEvaluationTests,
+AlarmEvaluatorTests)."""
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import KEYS
+
+
+@pytest.fixture
+def cloudwatch(server):
+    return server.client(KEYS["a_admin"], service="cloudwatch")
+
+
+def alarm_name(name):
+    return "alarm" + name.replace("/", "-")
+
+
+def test_the_cli_creates_an_alarm_that_boto3_describes(server, cloudwatch, name):
+    alarm = alarm_name(name)
+    server.aws(KEYS["a_admin"], "cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--metric-name", "Errors",
+               "--namespace", "App", "--statistic", "Sum", "--period", "60", "--evaluation-periods", "3",
+               "--datapoints-to-alarm", "2", "--threshold", "5", "--comparison-operator", "GreaterThanThreshold",
+               "--treat-missing-data", "notBreaching", "--dimensions", "Name=Service,Value=checkout",
+               "--alarm-actions", "arn:aws:sns:us-east-1:111111111111:pager")
+    described = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
+    assert len(described) == 1
+    found = described[0]
+    assert found["AlarmArn"] == f"arn:aws:cloudwatch:us-east-1:111111111111:alarm:{alarm}"
+    assert found["StateValue"] == "INSUFFICIENT_DATA"
+    assert found["StateReason"] == "Unchecked: Initial alarm creation"
+    assert (found["EvaluationPeriods"], found["DatapointsToAlarm"], found["Threshold"]) == (3, 2, 5.0)
+    assert found["Dimensions"] == [{"Name": "Service", "Value": "checkout"}]
+    assert found["AlarmActions"] == ["arn:aws:sns:us-east-1:111111111111:pager"] and found["ActionsEnabled"]
+    assert cloudwatch.describe_alarms_for_metric(MetricName="Errors", Namespace="App", Dimensions=[
+        {"Name": "Service", "Value": "checkout"}])["MetricAlarms"][0]["AlarmName"] == alarm
+    assert cloudwatch.describe_alarms(ActionPrefix="arn:aws:sns:us-east-1:111111111111:pag",
+                                      AlarmNamePrefix=alarm)["MetricAlarms"][0]["AlarmName"] == alarm
+    assert cloudwatch.describe_alarms(AlarmNamePrefix=alarm, StateValue="ALARM")["MetricAlarms"] == []
+
+    # SetAlarmState, and the history it leaves.
+    cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="testing the pager",
+                               StateReasonData=json.dumps({"why": "test"}))
+    found = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+    assert (found["StateValue"], found["StateReason"]) == ("ALARM", "testing the pager")
+    history = cloudwatch.describe_alarm_history(AlarmName=alarm)["AlarmHistoryItems"]
+    assert [item["HistorySummary"] for item in history] == [
+        "Alarm updated from INSUFFICIENT_DATA to ALARM", f'Alarm "{alarm}" created']
+    assert json.loads(history[0]["HistoryData"])["newState"]["stateReasonData"] == {"why": "test"}
+    assert [item["HistoryItemType"] for item in cloudwatch.describe_alarm_history(
+        AlarmName=alarm, HistoryItemType="ConfigurationUpdate")["AlarmHistoryItems"]] == ["ConfigurationUpdate"]
+
+    cloudwatch.disable_alarm_actions(AlarmNames=[alarm])
+    assert not cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["ActionsEnabled"]
+    cloudwatch.enable_alarm_actions(AlarmNames=[alarm])
+    assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["ActionsEnabled"]
+
+    cloudwatch.delete_alarms(AlarmNames=[alarm, alarm + "-never-existed"])
+    assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"] == []
+    # The history outlives the alarm.
+    assert cloudwatch.describe_alarm_history(AlarmName=alarm)["AlarmHistoryItems"][0]["HistorySummary"] == \
+        f'Alarm "{alarm}" deleted'
+
+
+@pytest.mark.parametrize("change, code, message", [
+    ({"Period": 45}, "InvalidParameterValue", "Period must be 10, 20, 30 or a multiple of 60"),
+    ({"DatapointsToAlarm": 4}, "InvalidParameterValue",
+     "DatapointsToAlarm must be less than or equal to EvaluationPeriods"),
+    ({"ExtendedStatistic": "p99"}, "InvalidParameterCombination",
+     "Exactly one of the parameters Statistic or ExtendedStatistic must be specified."),
+    ({"TreatMissingData": "sometimes"}, "InvalidParameterValue",
+     "The value sometimes is not supported for TreatMissingData parameter. Supported values are "
+     "[breaching, notBreaching, ignore, missing]."),
+    ({"ComparisonOperator": "LessThanLowerOrGreaterThanUpperThreshold"}, "InvalidParameterValue",
+     "Anomaly detection comparisons"),
+])
+def test_bad_alarms_are_refused_with_aws_errors(cloudwatch, name, change, code, message):
+    alarm = dict(AlarmName=alarm_name(name), MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
+                 EvaluationPeriods=3, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
+    alarm.update(change)
+    with pytest.raises(ClientError) as refused:
+        cloudwatch.put_metric_alarm(**alarm)
+    assert refused.value.response["Error"]["Code"] == code
+    assert message in refused.value.response["Error"]["Message"]
+    assert cloudwatch.describe_alarms(AlarmNames=[alarm["AlarmName"]])["MetricAlarms"] == []
+
+
+def test_a_reader_describes_alarms_but_may_not_change_them(server, cloudwatch, name):
+    alarm = alarm_name(name)
+    cloudwatch.put_metric_alarm(AlarmName=alarm, MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
+                                EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
+    reader = server.client(KEYS["a_reader"], service="cloudwatch")
+    assert reader.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["AlarmName"] == alarm
+    with pytest.raises(ClientError) as refused:
+        reader.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="no")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied" or "AccessDenied" in str(refused.value)
+    # Another account does not see it.
+    other = server.client(KEYS["b_admin"], service="cloudwatch")
+    assert other.describe_alarms(AlarmNames=[alarm])["MetricAlarms"] == []
+    with pytest.raises(ClientError) as missing:
+        other.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="no")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
