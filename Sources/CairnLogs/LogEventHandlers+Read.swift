@@ -47,7 +47,9 @@ extension LogEventHandlers {
         try validation.check()
         let reference = try await groups.reference(
             name: request.logGroupName, identifier: request.logGroupIdentifier, caller, operation: "GetLogEvents")
-        if isAuditGroup(reference.name) { return try await getAuditEvents(request, reference.owner) }
+        if let reserved = reservedGroup(reference.name) {
+            return try await getReservedEvents(reserved, request, reference.owner)
+        }
         let group = try await groups.resolve(reference.name, reference.owner)
         let streamID = try await streamID(named: request.logStreamName, group: group.id, reference.owner)
         let (start, end) = Self.readableRange(request.startTime, request.endTime, retentionDays: group.retentionDays)
@@ -102,8 +104,8 @@ extension LogEventHandlers {
         let matcher = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let reference = try await groups.reference(
             name: request.logGroupName, identifier: request.logGroupIdentifier, caller, operation: "FilterLogEvents")
-        if isAuditGroup(reference.name) {
-            return try await filterAuditEvents(request, matcher: matcher, reference.owner)
+        if let reserved = reservedGroup(reference.name) {
+            return try await filterReservedEvents(reserved, request, matcher: matcher, reference.owner)
         }
         let group = try await groups.resolve(reference.name, reference.owner)
         let streams = try await streamNames(

@@ -1,6 +1,6 @@
 """CloudWatch alarms through the real clients: `aws cloudwatch put-metric-alarm` (the CLI) and boto3, AWS's
 validation errors, DescribeAlarms and its filters, SetAlarmState and the history it leaves, actions switched off
-and on, DeleteAlarms. The evaluator's decisions are unit- and integration-tested (AlarmEvaluationTests,
+and on, DeleteAlarms, and the transition in the reserved group `aws/cairn/alarms`. The evaluator's decisions are unit- and integration-tested (AlarmEvaluationTests,
 AlarmEvaluatorTests)."""
 
 import json
@@ -53,6 +53,17 @@ def test_the_cli_creates_an_alarm_that_boto3_describes(server, cloudwatch, name)
     assert json.loads(history[0]["HistoryData"])["newState"]["stateReasonData"] == {"why": "test"}
     assert [item["HistoryItemType"] for item in cloudwatch.describe_alarm_history(
         AlarmName=alarm, HistoryItemType="ConfigurationUpdate")["AlarmHistoryItems"]] == ["ConfigurationUpdate"]
+
+    # The transition is an event of the reserved group aws/cairn/alarms, in the alarm's stream.
+    logs = server.client(KEYS["a_reader"])
+    events = logs.filter_log_events(logGroupName="aws/cairn/alarms", logStreamNames=[alarm])["events"]
+    assert len(events) == 1 and events[0]["logStreamName"] == alarm
+    assert json.loads(events[0]["message"])["newState"]["stateValue"] == "ALARM"
+    assert logs.get_log_events(logGroupName="aws/cairn/alarms", logStreamName=alarm,
+                               startFromHead=True)["events"][0]["message"] == events[0]["message"]
+    with pytest.raises(ClientError):
+        server.client(KEYS["a_admin"]).put_log_events(
+            logGroupName="aws/cairn/alarms", logStreamName=alarm, logEvents=[{"timestamp": 1, "message": "forged"}])
 
     cloudwatch.disable_alarm_actions(AlarmNames=[alarm])
     assert not cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["ActionsEnabled"]
