@@ -288,6 +288,12 @@ def test_dashboard_renders_its_widgets_and_refuses_a_bad_body(server, logs_a, na
             "period": 300}},
     ]}
     cloudwatch = server.client(KEYS["a_admin"], service="cloudwatch")
+    alarm = "console-alarm-" + dashboard
+    cloudwatch.put_metric_alarm(AlarmName=alarm, MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
+                                EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
+    cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="console test")
+    body["widgets"].append({"type": "alarm", "x": 0, "y": 8, "width": 24, "height": 3, "properties": {
+        "title": "Alarms", "alarms": [f"arn:aws:cloudwatch:us-east-1:111111111111:alarm:{alarm}"]}})
     cloudwatch.put_dashboard(DashboardName=dashboard, DashboardBody=json.dumps(body))
     sign_in(browser, server, KEYS["a_admin"])
     wait(browser, ready.presence_of_element_located((By.ID, "group-prefix")))
@@ -297,6 +303,7 @@ def test_dashboard_renders_its_widgets_and_refuses_a_bad_body(server, logs_a, na
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#widget-1-table tbody td"))
     assert browser.find_element(By.CSS_SELECTOR, "#widget-1-table tbody td").text == "5"
     wait(browser, lambda d: d.execute_script("return !!(window.Chart && Chart.getChart('widget-2-chart'))"))
+    wait(browser, lambda d: f"ALARM {alarm}" in d.find_element(By.ID, "widget-3").text)
     shot(browser, "13-dashboard")
 
     browser.find_element(By.ID, "dashboard-edit").click()
@@ -307,6 +314,12 @@ def test_dashboard_renders_its_widgets_and_refuses_a_bad_body(server, logs_a, na
     error = wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, "#dashboard-messages .error")))
     assert "DashboardInvalidInputError" in error.text and "validation error" in error.text, error.text
     assert json.loads(cloudwatch.get_dashboard(DashboardName=dashboard)["DashboardBody"]) == body
+
+    # The alarms page lists it with its state.
+    browser.find_element(By.ID, "nav-alarms").click()
+    row = wait(browser, ready.presence_of_element_located((By.CSS_SELECTOR, f'tr[data-alarm="{alarm}"]')))
+    assert row.get_attribute("data-state") == "ALARM" and "console test" in row.text
+    shot(browser, "17-alarms")
 
 
 def test_admin_disables_and_re_enables_a_key_and_sees_its_audit_trail(server, browser):

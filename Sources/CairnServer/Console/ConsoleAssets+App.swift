@@ -6,7 +6,7 @@ extension ConsoleAssets {
         import { groupsPage, groupPage } from "/console/logs.js";
         import { insightsPage } from "/console/insights.js";
         import { liveTailPage } from "/console/livetail.js";
-        import { metricsPage, dashboardsPage, dashboardPage } from "/console/metrics.js";
+        import { metricsPage, dashboardsPage, dashboardPage, alarmsPage } from "/console/metrics.js";
         import { keysPage, keyPage } from "/console/keys.js";
 
         const SESSION_KEY = "cairn.console.session";
@@ -91,12 +91,12 @@ extension ConsoleAssets {
         /** `#/page/argument` → the page; arguments are URI-encoded names. */
         const ROUTES = {
           group: groupPage, insights: insightsPage, tail: liveTailPage, metrics: metricsPage,
-          dashboards: dashboardsPage, dashboard: dashboardPage, keys: keysPage, key: keyPage,
+          dashboards: dashboardsPage, dashboard: dashboardPage, keys: keysPage, key: keyPage, alarms: alarmsPage,
         };
 
         /** The nav link each route belongs to. */
         const SECTIONS = { group: "groups", insights: "groups", tail: "groups", metrics: "metrics", dashboard: "dashboards",
-                           dashboards: "dashboards", key: "keys", keys: "keys" };
+                           dashboards: "dashboards", key: "keys", keys: "keys", alarms: "alarms" };
 
         function render() {
           const signal = startPage();  // the last page's streams and polls stop

@@ -107,6 +107,24 @@ extension ConsoleAssets {
 
         const EXAMPLE_BODY = { widgets: [{ type: "text", x: 0, y: 0, width: 24, height: 2, properties: { markdown: "# New dashboard" } }] };
 
+        /** The account's alarms in this region: state, reason, when it changed. */
+        export async function alarmsPage(credentials) {
+          if (!mayRead(credentials)) return cannotRead("Alarms");
+          const { wrap, body, empty } = table("alarm-rows", ["Alarm", "State", "?Reason", "Since"]);
+          show(el("h1", {}, "Alarms"), wrap);
+          try {
+            const alarms = await everyPage((token) => call(credentials, "cloudwatch", "DescribeAlarms", token), "MetricAlarms", "NextToken");
+            for (const alarm of alarms) {
+              body.append(el("tr", { "data-alarm": alarm.AlarmName, "data-state": alarm.StateValue }, el("td", {}, alarm.AlarmName),
+                el("td", {}, el("span", { class: "state" }, alarm.StateValue)), el("td", { class: "optional" }, alarm.StateReason),
+                el("td", {}, time(alarm.StateUpdatedTimestamp * 1000))));
+            }
+            if (!alarms.length) empty("No alarms.");
+          } catch (error) {
+            wrap.after(errorBox(error));
+          }
+        }
+
         export async function dashboardsPage(credentials) {
           if (!mayRead(credentials)) return cannotRead("Dashboards");
           const { wrap, body, empty } = table("dashboard-rows", ["Name", "?Size", "Modified"]);
@@ -211,7 +229,11 @@ extension ConsoleAssets {
               showResults(reply.results || [], results, chart, `widget-${index}-table`);
               if (properties.view === "table") chart.hidden = true;
             } else if (widget.type === "alarm") {
-              box.append(el("p", { class: "muted" }, "Alarm widgets show once Cairn serves alarms."));
+              // properties.alarms: alarm ARNs (arn:aws:cloudwatch:region:account:alarm:name).
+              const names = (properties.alarms || []).map((arn) => String(arn).split(":alarm:").pop());
+              const alarms = names.length ? (await call(credentials, "cloudwatch", "DescribeAlarms", { AlarmNames: names })).MetricAlarms || [] : [];
+              box.append(el("ul", { class: "plain alarm-states" }, alarms.map((alarm) =>
+                el("li", { "data-state": alarm.StateValue }, el("span", { class: "state" }, alarm.StateValue), " ", alarm.AlarmName))));
             } else {
               box.append(el("p", { class: "muted" }, `Widgets of type ${widget.type} are not shown here.`));
             }

@@ -32,6 +32,7 @@ enum ConsoleAssets {
           <nav id="nav" hidden>
             <a href="#/groups" id="nav-groups">Log groups</a>
             <a href="#/metrics" id="nav-metrics">Metrics</a>
+            <a href="#/alarms" id="nav-alarms">Alarms</a>
             <a href="#/dashboards" id="nav-dashboards">Dashboards</a>
             <a href="#/keys" id="nav-keys">KMS keys</a>
             <span id="who"></span>
@@ -106,6 +107,9 @@ enum ConsoleAssets {
         .widget h3 { font-size: .95rem; margin: 0 0 .3rem; }
         .widget .chart { height: calc(100% - 2rem); min-height: 150px; margin: 0; border: 0; }
         .single-value { font-size: 1.6rem; margin: .2rem 0; }
+        .state { font-weight: 700; font-size: .8rem; padding: .05rem .35rem; border-radius: 3px; background: #e8eef1; }
+        [data-state="ALARM"] .state { background: var(--bad); color: white; }
+        [data-state="OK"] .state { background: #2b6e3f; color: white; }
         @media (max-width: 800px) { .dashboard { display: block; } .widget { margin-bottom: .5rem; } }
         @media (max-width: 600px) { th.optional, td.optional { display: none; } }
         """#
