@@ -167,7 +167,8 @@ public struct AlarmReason: Sendable, Equatable {
         return String(format: pattern, arguments: fields(parts).map { $0 ?? 0 })
     }
 
-    private static func jsonString(_ text: String) -> String {
+    /// `text` as a JSON string literal.
+    static func jsonString(_ text: String) -> String {
         String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
     }
 }

@@ -351,15 +351,12 @@ enum AlarmTransition {
             """, logger: logger)
         let dataObject = reasonData.flatMap { $0.isEmpty ? nil : $0 }.map { #","stateReasonData":\#($0)"# } ?? ""
         let data =
-            #"{"version":"1.0","oldState":{"stateValue":"\#(old.rawValue)","stateReason":\#(json(oldReason))},"#
-            + #""newState":{"stateValue":"\#(state.rawValue)","stateReason":\#(json(reason))\#(dataObject)}}"#
+            #"{"version":"1.0","oldState":{"stateValue":"\#(old.rawValue)","stateReason":\#(AlarmReason.jsonString(oldReason))},"#
+            + #""newState":{"stateValue":"\#(state.rawValue)","stateReason":\#(AlarmReason.jsonString(reason))\#(dataObject)}}"#
         try await MetricsService.recordHistory(
             caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
             data: data, at: now, on: connection, logger: logger)
         return old
     }
 
-    static func json(_ text: String) -> String {
-        String(decoding: (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8), as: UTF8.self)
-    }
 }
