@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "CairnMetrics",
             dependencies: [
-                "CairnProtocol", "CairnStore",
+                "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -117,13 +117,22 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
     {
         let data = Data(try Gzip.compress(Array(message.utf8))).base64EncodedString()
         let body = Array(#"{"awslogs":{"data":"\#(data)"}}"#.utf8)
+        try await Self.invoke(function, secret: secret, body: body, delivery: "\(job.id)", client)
+    }
+
+    /// POSTs `body` to `function` as a Lambda invocation: JSON, signed with the function's secret, to a public
+    /// address only (unless an administrator allowed the function private ones), no redirects; throws unless the
+    /// function answers 2xx.
+    static func invoke(
+        _ function: LogFunction, secret: [UInt8], body: [UInt8], delivery: String, _ client: HTTPClient
+    ) async throws {
         let timestamp = String(WallClock.system.seconds)
         var request = HTTPClientRequest(url: function.url)
         try await Self.checkAddress(of: function)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: Self.timestampHeader, value: timestamp)
-        request.headers.add(name: Self.deliveryHeader, value: "\(job.id)")
+        request.headers.add(name: Self.deliveryHeader, value: delivery)
         request.headers.add(name: Self.signatureHeader, value: "sha256=" + Self.signature(body, timestamp, secret))
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await client.execute(request, timeout: Self.requestTimeout)

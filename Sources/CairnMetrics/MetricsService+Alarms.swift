@@ -1,4 +1,5 @@
 import CairnProtocol
+import CairnQueue
 import CairnStore
 import Foundation
 import PostgresNIO
@@ -326,22 +327,26 @@ extension MetricsService {
     }
 }
 
-/// An alarm's change of state, written with its history item in the caller's transaction.
+/// An alarm's change of state, written with its history item (and its actions' jobs) in the caller's transaction.
 enum AlarmTransition {
-    /// Sets the state of `name` (locked for the transaction) and records the change; returns the old state, or nil
-    /// when there is no such alarm. A state equal to the current one changes nothing.
+    /// Sets the state of `name` (locked for the transaction), records the change and, when the alarm's actions are
+    /// enabled, starts the new state's actions; returns the old state, or nil when there is no such alarm. A state
+    /// equal to the current one changes nothing.
     static func set(
         _ caller: Caller, _ name: String, to state: AlarmState, reason: String, reasonData: String?, at now: Int64,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> AlarmState? {
         let rows = try await connection.query(
             """
-            SELECT state_value, state_reason FROM metric_alarms
+            SELECT state_value, state_reason, state_reason_data, state_updated_at, config::text, actions_enabled
+            FROM metric_alarms
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name) FOR UPDATE
             """, logger: logger)
-        var found: (String, String)?
-        for try await row in rows.decode((String, String).self) { found = row }
-        guard let (oldText, oldReason) = found, let old = AlarmState(rawValue: oldText) else { return nil }
+        var found: (String, String, String?, Int64, String, Bool)?
+        for try await row in rows.decode((String, String, String?, Int64, String, Bool).self) { found = row }
+        guard let (oldText, oldReason, oldData, oldTime, config, actionsEnabled) = found,
+            let old = AlarmState(rawValue: oldText)
+        else { return nil }
         guard old != state else { return old }
         try await connection.query(
             """
@@ -356,7 +361,37 @@ enum AlarmTransition {
         try await MetricsService.recordHistory(
             caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
             data: data, at: now, on: connection, logger: logger)
+        guard actionsEnabled, let alarm = try? JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)) else {
+            return old
+        }
+        let actions: [String]
+        switch state {
+        case .alarm: actions = alarm.alarmActions
+        case .ok: actions = alarm.okActions
+        case .insufficientData: actions = alarm.insufficientDataActions
+        }
+        let arn = MetricsService.alarmARN(caller, name)
+        var jobs: [String] = []
+        for action in actions {
+            guard AlarmActions.isFunction(action) else {
+                try await MetricsService.recordHistory(
+                    caller, name, type: "Action",
+                    summary: "Failed to execute action \(action). Reason: Cairn does not serve this kind of action yet",
+                    data: #"{"actionState":"Failed","notificationResource":\#(AlarmReason.jsonString(action))}"#,
+                    at: now, on: connection, logger: logger)
+                continue
+            }
+            let event = AlarmActions.lambdaEvent(
+                alarm, arn: arn, account: caller.accountID, region: caller.region,
+                state: .init(value: state, reason: reason, reasonData: reasonData, time: now),
+                previous: .init(value: old, reason: oldReason, reasonData: oldData, time: oldTime))
+            let job = AlarmActions.Job(
+                account: caller.accountID, region: caller.region, alarmName: name, action: action, event: event)
+            jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
+        }
+        try await JobQueue.enqueue(
+            AlarmActions.queue, payloads: jobs, tenant: caller.accountID, policy: AlarmActions.policy, on: connection,
+            logger: logger)
         return old
     }
-
 }

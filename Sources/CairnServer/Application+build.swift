@@ -125,6 +125,7 @@ public struct ApplicationDependencies: Sendable {
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),
             SubscriptionDelivery(logs: logs, logger: logger),
+            AlarmActionDelivery(logs: logs, logger: logger),
             QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
         ]
     }

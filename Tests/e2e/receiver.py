@@ -1,5 +1,5 @@
-"""A local HTTP function that receives CloudWatch Logs subscription deliveries the way a Lambda would,
-checks their signature, and decodes them: base64, gzip, JSON."""
+"""A local HTTP function that receives CloudWatch Logs subscription deliveries (and alarm actions) the way a
+Lambda would, checks their signature, and decodes them: base64, gzip, JSON."""
 
 import base64
 import gzip
@@ -58,7 +58,10 @@ class Receiver:
                         self.send_response(401)
                         self.end_headers()
                         return
-                payload = json.loads(gzip.decompress(base64.b64decode(json.loads(body)["awslogs"]["data"])))
+                document = json.loads(body)
+                # A subscription's delivery is gzipped and base64-encoded; other invocations (alarm actions) are JSON.
+                payload = json.loads(gzip.decompress(base64.b64decode(document["awslogs"]["data"]))) \
+                    if "awslogs" in document else document
                 with receiver.lock:
                     receiver.messages.append(payload)
                     receiver.deliveries.append(self.headers.get("X-Cairn-Delivery"))

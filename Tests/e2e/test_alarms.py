@@ -4,11 +4,13 @@ and on, DeleteAlarms, and the transition in the reserved group `aws/cairn/alarms
 AlarmEvaluatorTests)."""
 
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import KEYS
+from conftest import ACCOUNT_A, KEYS, free_port
+from receiver import Receiver
 
 
 @pytest.fixture
@@ -49,7 +51,9 @@ def test_the_cli_creates_an_alarm_that_boto3_describes(server, cloudwatch, name)
     assert (found["StateValue"], found["StateReason"]) == ("ALARM", "testing the pager")
     history = cloudwatch.describe_alarm_history(AlarmName=alarm)["AlarmHistoryItems"]
     assert [item["HistorySummary"] for item in history] == [
-        "Alarm updated from INSUFFICIENT_DATA to ALARM", f'Alarm "{alarm}" created']
+        "Failed to execute action arn:aws:sns:us-east-1:111111111111:pager. Reason: Cairn does not serve this kind "
+        "of action yet", "Alarm updated from INSUFFICIENT_DATA to ALARM", f'Alarm "{alarm}" created']
+    history = [item for item in history if item["HistoryItemType"] == "StateUpdate"]
     assert json.loads(history[0]["HistoryData"])["newState"]["stateReasonData"] == {"why": "test"}
     assert [item["HistoryItemType"] for item in cloudwatch.describe_alarm_history(
         AlarmName=alarm, HistoryItemType="ConfigurationUpdate")["AlarmHistoryItems"]] == ["ConfigurationUpdate"]
@@ -115,3 +119,54 @@ def test_a_reader_describes_alarms_but_may_not_change_them(server, cloudwatch, n
     with pytest.raises(ClientError) as missing:
         other.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="no")
     assert missing.value.response["Error"]["Code"] == "ResourceNotFound"
+
+
+def test_a_function_action_receives_awss_lambda_alarm_event(server, cloudwatch, name):
+    receiver = Receiver(free_port())
+    function = server.admin_json("function", "create", "--account", ACCOUNT_A, "--name",
+                                 f"alarmfn{abs(hash(name)) % 10**8}", "--url", receiver.url, "--allow-private-network")
+    receiver.secret = function["secret"]
+    receiver.start()
+    try:
+        alarm = alarm_name(name)
+        cloudwatch.put_metric_alarm(
+            AlarmName=alarm, AlarmDescription="pages the on-call", MetricName="Errors", Namespace="App",
+            Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold",
+            Dimensions=[{"Name": "Service", "Value": "checkout"}],
+            AlarmActions=[function["arn"], "arn:aws:sns:us-east-1:111111111111:not-served"])
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="threshold crossed in a test")
+        deadline = time.time() + 30
+        while not receiver.messages and time.time() < deadline:
+            time.sleep(0.1)
+        assert receiver.bad_signatures == 0 and len(receiver.messages) == 1
+        event = receiver.messages[0]
+        assert event["source"] == "aws.cloudwatch" and event["accountId"] == ACCOUNT_A
+        assert event["alarmArn"] == f"arn:aws:cloudwatch:us-east-1:{ACCOUNT_A}:alarm:{alarm}"
+        data = event["alarmData"]
+        assert data["alarmName"] == alarm
+        assert (data["state"]["value"], data["state"]["reason"]) == ("ALARM", "threshold crossed in a test")
+        assert data["previousState"]["value"] == "INSUFFICIENT_DATA"
+        metric = data["configuration"]["metrics"][0]["metricStat"]
+        assert metric["metric"] == {"namespace": "App", "name": "Errors", "dimensions": {"Service": "checkout"}}
+        assert (metric["period"], metric["stat"]) == (60, "Sum")
+        assert data["configuration"]["description"] == "pages the on-call"
+
+        # Each action's outcome is in the history; the SNS topic is not served yet and says so.
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            actions = [item["HistorySummary"] for item in cloudwatch.describe_alarm_history(
+                AlarmName=alarm, HistoryItemType="Action")["AlarmHistoryItems"]]
+            if len(actions) == 2:
+                break
+            time.sleep(0.2)
+        assert f"Successfully executed action {function['arn']}" in actions
+        assert any(a.startswith("Failed to execute action arn:aws:sns:") for a in actions), actions
+
+        # With actions disabled, a transition invokes nothing.
+        cloudwatch.disable_alarm_actions(AlarmNames=[alarm])
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="OK", StateReason="back")
+        cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="again")
+        time.sleep(2)
+        assert len(receiver.messages) == 1
+    finally:
+        receiver.stop()
