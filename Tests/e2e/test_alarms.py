@@ -170,3 +170,32 @@ def test_a_function_action_receives_awss_lambda_alarm_event(server, cloudwatch, 
         assert len(receiver.messages) == 1
     finally:
         receiver.stop()
+
+
+def test_an_alarm_on_a_metric_filter_goes_to_alarm_after_matching_events(server, logs_a, cloudwatch, name):
+    """The whole path on a real worker: events → metric filter → metric → the evaluator at the next minute."""
+    namespace = "Alarmed" + name.replace("/", "-")
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_metric_filter(logGroupName=name, filterName="errors", filterPattern="ERROR", metricTransformations=[
+        {"metricName": "Errors", "metricNamespace": namespace, "metricValue": "1"}])
+    alarm = alarm_name(name)
+    cloudwatch.put_metric_alarm(AlarmName=alarm, MetricName="Errors", Namespace=namespace, Statistic="Sum",
+                                Period=60, EvaluationPeriods=1, Threshold=2.0,
+                                ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching")
+    written = time.time()
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": int(written * 1000), "message": message} for message in ("ERROR one", "INFO fine", "ERROR two")])
+    # Evaluated on the minute after the events' minute: within about 65 s; the test allows for a slow machine.
+    deadline = written + 180
+    while time.time() < deadline:
+        found = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]
+        if found["StateValue"] == "ALARM":
+            break
+        time.sleep(1)
+    print(f"ALARM {time.time() - written:.1f} s after PutLogEvents returned")
+    assert found["StateValue"] == "ALARM", found
+    assert found["StateReason"].startswith("Threshold Crossed: 1 datapoint [2.0 (")
+    assert found["StateReason"].endswith("] was greater than or equal to the threshold (2.0).")
+    reason_data = json.loads(found["StateReasonData"])
+    assert reason_data["recentDatapoints"] == [2.0] and reason_data["statistic"] == "Sum"
