@@ -14,6 +14,7 @@ CREATE TABLE metric_alarms (
     state_transitioned_at     bigint NOT NULL,
     configuration_updated_at  bigint NOT NULL,
     evaluate_at               bigint NOT NULL,
+    tags                      jsonb NOT NULL DEFAULT '{}',
     PRIMARY KEY (account_id, region, alarm_name)
 );
 CREATE INDEX metric_alarms_due ON metric_alarms (evaluate_at);

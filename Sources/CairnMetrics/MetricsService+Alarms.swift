@@ -47,6 +47,7 @@ extension MetricsService {
                 }
                 return flag
             } ?? true
+        let tags = try Self.tags(request)
         let config = String(decoding: try JSONEncoder().encode(alarm), as: UTF8.self)
         let now = WallClock.system.milliseconds
         let initial = AlarmReason.initial.text
@@ -55,9 +56,9 @@ extension MetricsService {
             let rows = try await connection.query(
                 """
                 INSERT INTO metric_alarms (account_id, region, alarm_name, config, actions_enabled, state_value,
-                    state_reason, state_updated_at, state_transitioned_at, configuration_updated_at, evaluate_at)
+                    state_reason, state_updated_at, state_transitioned_at, configuration_updated_at, evaluate_at, tags)
                 VALUES (\(caller.accountID), \(caller.region), \(alarm.alarmName), \(config)::jsonb, \(actionsEnabled),
-                    'INSUFFICIENT_DATA', \(initial), \(now), \(now), \(now), \(now))
+                    'INSUFFICIENT_DATA', \(initial), \(now), \(now), \(now), \(now), \(Self.tagsJSON(tags))::jsonb)
                 ON CONFLICT (account_id, region, alarm_name) DO UPDATE SET config = EXCLUDED.config,
                     actions_enabled = EXCLUDED.actions_enabled, configuration_updated_at = EXCLUDED.configuration_updated_at,
                     evaluate_at = EXCLUDED.evaluate_at

@@ -32,6 +32,9 @@ public struct MetricsService: Sendable {
             Operation(.monitoring, "EnableAlarmActions", roles: .admins, document: enableAlarmActions),
             Operation(.monitoring, "DisableAlarmActions", roles: .admins, document: disableAlarmActions),
             Operation(.monitoring, "DescribeAlarmHistory", roles: .readers, document: describeAlarmHistory),
+            Operation(.monitoring, "TagResource", roles: .admins, document: tagResource),
+            Operation(.monitoring, "UntagResource", roles: .admins, document: untagResource),
+            Operation(.monitoring, "ListTagsForResource", roles: .readers, document: listTagsForResource),
         ]
     }
 
@@ -48,6 +51,7 @@ public struct MetricsService: Sendable {
             "DashboardNotFoundError": "ResourceNotFound",
             "ResourceNotFound": "ResourceNotFound",
             "InvalidFormatFault": "InvalidFormat",
+            "ResourceNotFoundException": "ResourceNotFoundException",
         ][exception]
     }
 }

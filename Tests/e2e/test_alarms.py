@@ -74,6 +74,15 @@ def test_the_cli_creates_an_alarm_that_boto3_describes(server, cloudwatch, name)
     cloudwatch.enable_alarm_actions(AlarmNames=[alarm])
     assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["ActionsEnabled"]
 
+    # Tags on the alarm's ARN.
+    arn = found["AlarmArn"]
+    cloudwatch.tag_resource(ResourceARN=arn, Tags=[{"Key": "team", "Value": "payments"}, {"Key": "tier", "Value": "1"}])
+    cloudwatch.untag_resource(ResourceARN=arn, TagKeys=["tier"])
+    assert cloudwatch.list_tags_for_resource(ResourceARN=arn)["Tags"] == [{"Key": "team", "Value": "payments"}]
+    with pytest.raises(ClientError) as unknown:
+        cloudwatch.list_tags_for_resource(ResourceARN=arn + "-none")
+    assert unknown.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
     cloudwatch.delete_alarms(AlarmNames=[alarm, alarm + "-never-existed"])
     assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"] == []
     # The history outlives the alarm.

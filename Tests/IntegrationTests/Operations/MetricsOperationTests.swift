@@ -88,6 +88,32 @@ struct MetricsOperationTests {
             metrics("DescribeAlarmHistory"), #"{"AlarmName":"slow","HistoryItemType":"StateUpdate"}"#,
             contains: [#""HistorySummary":"Alarm updated from INSUFFICIENT_DATA to ALARM""#]),
         Script.fails(metrics("DescribeAlarmHistory"), #"{"MaxRecords":0}"#, "InvalidParameterValueException"),
+        Script.ok(
+            metrics("TagResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow","Tags":[{"Key":"team","Value":"web"}]}"#
+        ),
+        Script.fails(
+            metrics("TagResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:none","Tags":[{"Key":"team","Value":"web"}]}"#,
+            "ResourceNotFoundException"),
+        Script.ok(
+            metrics("ListTagsForResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow"}"#,
+            contains: [#""Tags":[{"Key":"team","Value":"web"}]"#]),
+        Script.fails(
+            metrics("ListTagsForResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:999999999999:alarm:slow"}"#,
+            "ResourceNotFoundException"),
+        Script.ok(
+            metrics("UntagResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow","TagKeys":["team"]}"#),
+        Script.fails(
+            metrics("UntagResource"), #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow"}"#,
+            "MissingRequiredParameterException"),
+        Script.ok(
+            metrics("ListTagsForResource"),
+            #"{"ResourceARN":"arn:aws:cloudwatch:eu-central-1:444455556666:alarm:slow"}"#,
+            contains: [#""Tags":[]"#]),
         Script.ok(metrics("DisableAlarmActions"), #"{"AlarmNames":["slow"]}"#),
         Script.fails(metrics("DisableAlarmActions"), #"{}"#, "MissingRequiredParameterException"),
         Script.ok(metrics("DescribeAlarms"), #"{"AlarmNames":["slow"]}"#, contains: [#""ActionsEnabled":false"#]),
