@@ -27,7 +27,8 @@ def test_the_cli_creates_an_alarm_that_boto3_describes(server, cloudwatch, name)
     server.aws(KEYS["a_admin"], "cloudwatch", "put-metric-alarm", "--alarm-name", alarm, "--metric-name", "Errors",
                "--namespace", "App", "--statistic", "Sum", "--period", "60", "--evaluation-periods", "3",
                "--datapoints-to-alarm", "2", "--threshold", "5", "--comparison-operator", "GreaterThanThreshold",
-               "--treat-missing-data", "notBreaching", "--dimensions", "Name=Service,Value=checkout",
+               # `ignore`: the evaluator (no data for this metric) leaves SetAlarmState's state alone.
+               "--treat-missing-data", "ignore", "--dimensions", "Name=Service,Value=checkout",
                "--alarm-actions", "arn:aws:sns:us-east-1:111111111111:pager")
     described = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
     assert len(described) == 1
@@ -141,7 +142,7 @@ def test_a_function_action_receives_awss_lambda_alarm_event(server, cloudwatch, 
         cloudwatch.put_metric_alarm(
             AlarmName=alarm, AlarmDescription="pages the on-call", MetricName="Errors", Namespace="App",
             Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold",
-            Dimensions=[{"Name": "Service", "Value": "checkout"}],
+            Dimensions=[{"Name": "Service", "Value": "checkout"}], TreatMissingData="ignore",
             AlarmActions=[function["arn"], "arn:aws:sns:us-east-1:111111111111:not-served"])
         cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="threshold crossed in a test")
         deadline = time.time() + 30

@@ -289,8 +289,10 @@ def test_dashboard_renders_its_widgets_and_refuses_a_bad_body(server, logs_a, na
     ]}
     cloudwatch = server.client(KEYS["a_admin"], service="cloudwatch")
     alarm = "console-alarm-" + dashboard
+    # `ignore`: the evaluator keeps the state SetAlarmState gives (with no data it would otherwise set it back).
     cloudwatch.put_metric_alarm(AlarmName=alarm, MetricName="Errors", Namespace="App", Statistic="Sum", Period=60,
-                                EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold")
+                                EvaluationPeriods=1, Threshold=1.0, ComparisonOperator="GreaterThanThreshold",
+                                TreatMissingData="ignore")
     cloudwatch.set_alarm_state(AlarmName=alarm, StateValue="ALARM", StateReason="console test")
     body["widgets"].append({"type": "alarm", "x": 0, "y": 8, "width": 24, "height": 3, "properties": {
         "title": "Alarms", "alarms": [f"arn:aws:cloudwatch:us-east-1:111111111111:alarm:{alarm}"]}})
