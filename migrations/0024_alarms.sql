@@ -19,7 +19,7 @@ CREATE TABLE metric_alarms (
 );
 CREATE INDEX metric_alarms_due ON metric_alarms (evaluate_at);
 
--- Every alarm's history (kept 30 days, also after the alarm is deleted, as AWS keeps it).
+-- Every alarm's history (kept 30 days, also after the alarm is deleted, as AWS keeps it; AlarmEvaluator prunes older items).
 CREATE TABLE alarm_history (
     history_id   bigserial PRIMARY KEY,
     account_id   text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
@@ -32,3 +32,4 @@ CREATE TABLE alarm_history (
     recorded_at  bigint NOT NULL
 );
 CREATE INDEX alarm_history_by_account ON alarm_history (account_id, region, recorded_at, history_id);
+CREATE INDEX alarm_history_by_time ON alarm_history (recorded_at);

@@ -26,7 +26,25 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         await RecurringWork.run(every: Self.interval, logger: logger, failure: "alarm evaluation failed") {
             let evaluated = try await evaluateDue()
             if evaluated > 0 { logger.debug("alarms evaluated", metadata: ["alarms": "\(evaluated)"]) }
+            try await pruneHistory()
         }
+    }
+
+    /// AWS keeps an alarm's history 30 days.
+    public static let historyMilliseconds: Int64 = 30 * 86_400_000
+
+    /// Deletes history items older than 30 days (a bounded batch a round); returns how many.
+    @discardableResult
+    public func pruneHistory(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
+        let rows = try await database.query(
+            """
+            WITH old AS (
+                SELECT history_id FROM alarm_history WHERE recorded_at < \(now - Self.historyMilliseconds) LIMIT 10000)
+            DELETE FROM alarm_history h USING old WHERE h.history_id = old.history_id RETURNING 1
+            """)
+        var count = 0
+        for try await _ in rows.decode(Int.self) { count += 1 }
+        return count
     }
 
     /// Evaluates every alarm due at `now` (epoch ms); returns how many it evaluated.

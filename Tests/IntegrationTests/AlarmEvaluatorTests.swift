@@ -88,6 +88,10 @@ struct AlarmEvaluatorTests {
                 try await Self.transitions(database) == [
                     "Alarm updated from INSUFFICIENT_DATA to ALARM", "Alarm updated from ALARM to OK",
                 ])
+            // History is kept 30 days: nothing goes now, everything 31 days on.
+            #expect(try await evaluator.pruneHistory() == 0)
+            #expect(try await evaluator.pruneHistory(now: (minute + 31 * 86_400) * 1000) == 3)
+            #expect(try await Self.transitions(database) == [])
         }
     }
 }
