@@ -4,8 +4,6 @@ public import CairnQueue
 import CairnStore
 import Foundation
 public import Logging
-import NIOCore
-import NIOHTTP1
 public import ServiceLifecycle
 
 /// Works the `alarm-actions` queue: invokes the function an alarm's transition named with AWS's Lambda alarm
@@ -23,20 +21,9 @@ public struct AlarmActionDelivery: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
-        let worker = QueueWorker(
-            database: logs.database, queue: AlarmActions.queue, policy: AlarmActions.policy, concurrency: 2,
-            batchSize: 8, logger: logger
-        ) { job in try await deliver(job, client) }
-        do {
-            try await worker.run()
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
-        try await client.shutdown()
+        try await SubscriptionDelivery.workQueue(
+            AlarmActions.queue, policy: AlarmActions.policy, concurrency: 2, database: logs.database, logger: logger,
+            deliver)
     }
 
     func deliver(_ job: Job, _ client: HTTPClient) async throws {

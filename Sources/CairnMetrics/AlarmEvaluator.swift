@@ -15,10 +15,13 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     static let batch = 50
 
     let database: Database
+    /// Reads the metrics' buckets; built once, not per alarm.
+    let metrics: MetricsService
     let logger: Logger
 
     public init(database: Database, logger: Logger) {
         self.database = database
+        metrics = MetricsService(database: database)
         self.logger = logger
     }
 
@@ -100,7 +103,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     ) async throws {
         let (start, periods) = Self.range(of: alarm, now: now)
         let statistic = alarm.readStatistic
-        let buckets = try await MetricsService(database: database).buckets(
+        let buckets = try await metrics.buckets(
             alarm.metric, owner, start: start, end: start + Int64(periods.count) * Int64(alarm.period),
             period: alarm.period, unit: alarm.unit, withSamples: statistic.isPercentile)
         let byStart = Dictionary(buckets.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
