@@ -53,7 +53,7 @@ public enum CBOR {
             }
         case .double(let number):
             encodeDouble(number, into: &output)
-        case .string(let text):
+        case .string(let text), .text(let text):
             head(3, UInt64(text.utf8.count), into: &output)
             output.append(contentsOf: text.utf8)
         case .bytes(let bytes):

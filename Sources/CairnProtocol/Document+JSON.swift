@@ -67,7 +67,7 @@ extension Document {
             output +=
                 number.isFinite
                 ? (number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : "\(number)") : "null"
-        case .string(let text): output += "\"" + JSONText.escape(text) + "\""
+        case .string(let text), .text(let text): output += "\"" + JSONText.escape(text) + "\""
         case .bytes(let bytes): output += "\"" + Data(bytes).base64EncodedString() + "\""
         case .list(let items):
             output += "["

@@ -6,6 +6,9 @@ public enum Document: Sendable, Equatable {
     case integer(Int64)
     case double(Double)
     case string(String)
+    /// A scalar from the AWS query protocol, whose form does not say its type: it reads as a string, a number,
+    /// a boolean or a timestamp as the member asks, and `""` as an empty list.
+    case text(String)
     case bytes([UInt8])
     /// Epoch seconds: CBOR tag 1 on the wire, a number in JSON.
     case timestamp(Double)
@@ -16,14 +19,26 @@ public enum Document: Sendable, Equatable {
         if case .map(let members) = self { members[key] } else { nil }
     }
 
-    public var string: String? { if case .string(let value) = self { value } else { nil } }
+    public var string: String? {
+        switch self {
+        case .string(let value), .text(let value): value
+        default: nil
+        }
+    }
 
-    public var list: [Document]? { if case .list(let value) = self { value } else { nil } }
+    public var list: [Document]? {
+        switch self {
+        case .list(let value): value
+        case .text(""): []
+        default: nil
+        }
+    }
 
     public var double: Double? {
         switch self {
         case .integer(let value): Double(value)
         case .double(let value): value
+        case .text(let value): Double(value)
         default: nil
         }
     }
@@ -32,11 +47,19 @@ public enum Document: Sendable, Equatable {
         switch self {
         case .integer(let value): value
         case .double(let value) where value.rounded() == value && abs(value) < 9.0e18: Int64(value)
+        case .text(let value): Int64(value)
         default: nil
         }
     }
 
-    public var boolean: Bool? { if case .boolean(let value) = self { value } else { nil } }
+    public var boolean: Bool? {
+        switch self {
+        case .boolean(let value): value
+        case .text("true"): true
+        case .text("false"): false
+        default: nil
+        }
+    }
 
     /// A timestamp in epoch seconds, whether it came tagged (CBOR) or as a plain number (JSON).
     public var timestamp: Double? {
@@ -44,6 +67,7 @@ public enum Document: Sendable, Equatable {
         case .timestamp(let value): value
         case .integer(let value): Double(value)
         case .double(let value): value
+        case .text(let value): Double(value) ?? ISO8601Timestamp.parse(value)
         default: nil
         }
     }

@@ -80,7 +80,7 @@ public struct Operation: Sendable {
     ) {
         self.init(service, name, roles: roles) { body, format, caller in
             let input = try JSONRequest.decode(Input.self, from: try Self.json(body, format))
-            return try Self.encode(JSONRequest.encode(try await handler(input, caller)), format)
+            return try Self.encode(JSONRequest.encode(try await handler(input, caller)), format, name: name)
         }
     }
 
@@ -90,7 +90,8 @@ public struct Operation: Sendable {
         json handler: @escaping @Sendable ([UInt8], Caller) async throws -> Output
     ) {
         self.init(service, name, roles: roles, maxBodyBytes: maxBodyBytes) { body, format, caller in
-            try Self.encode(JSONRequest.encode(try await handler(try Self.json(body, format), caller)), format)
+            try Self.encode(
+                JSONRequest.encode(try await handler(try Self.json(body, format), caller)), format, name: name)
         }
     }
 
@@ -103,9 +104,10 @@ public struct Operation: Sendable {
             let request = try Self.document(body, format)
             guard case .map = request else { throw AWSError.serialization("The request body must be a structure.") }
             switch (try await handler(request, caller), format) {
-            case (nil, .cbor): return []
+            case (nil, .cbor), (nil, .query): return []
             case (nil, _): return Array("{}".utf8)
             case (let output?, .cbor): return CBOR.encode(output)
+            case (let output?, .query): return QueryProtocol.result(name, output)
             case (let output?, _): return output.json
             }
         }
@@ -170,15 +172,21 @@ public struct Operation: Sendable {
             }
         case .json10, .json11:
             return try Document.fromJSON(body)
+        case .query:
+            return try QueryProtocol.document(try QueryProtocol.pairs(body))
         }
     }
 
     static func json(_ body: [UInt8], _ format: WireFormat) throws(AWSError) -> [UInt8] {
-        format == .cbor ? try document(body, format).json : body
+        format == .cbor || format == .query ? try document(body, format).json : body
     }
 
-    static func encode(_ json: [UInt8], _ format: WireFormat) throws(AWSError) -> [UInt8] {
-        format == .cbor ? CBOR.encode(try Document.fromJSON(json)) : json
+    static func encode(_ json: [UInt8], _ format: WireFormat, name: String) throws(AWSError) -> [UInt8] {
+        switch format {
+        case .cbor: CBOR.encode(try Document.fromJSON(json))
+        case .query: QueryProtocol.result(name, try Document.fromJSON(json))
+        case .json10, .json11: json
+        }
     }
 }
 

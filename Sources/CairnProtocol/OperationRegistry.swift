@@ -28,5 +28,10 @@ public struct OperationRegistry: Sendable {
         services.first { $0.smithyName == smithyName }
     }
 
+    /// The service a query-protocol request is signed for.
+    public func service(signingName: String) -> AWSService? {
+        services.first { $0.signingName == signingName && $0.xmlNamespace != nil }
+    }
+
     public var operations: [Operation] { Array(byTarget.values) }
 }

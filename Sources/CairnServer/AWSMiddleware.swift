@@ -50,6 +50,13 @@ struct OperationResolution: RouterMiddleware {
         {
             context.target = service.targetPrefix + parts[3]
             context.format = .cbor
+        } else if request.headers[.amzTarget] == nil, Self.isForm(request) {
+            // The query protocol names its action in the body: `QueryAction` finds it once the body is read. The
+            // service is the one the request is signed for.
+            context.format = .query
+            let scope = try? SignedRequest(authorization: request.headers[.authorization]).service
+            context.service = registry.service(signingName: scope ?? AWSService.monitoring.signingName)
+            return try await next(request, context)
         } else {
             context.target = request.headers[.amzTarget] ?? ""
             context.format = .json11
@@ -57,6 +64,33 @@ struct OperationResolution: RouterMiddleware {
         context.service = registry.service(target: context.target)
         if context.format != .cbor, context.service?.smithyName != nil { context.format = .json10 }
         context.operation = registry.operation(target: context.target)
+        return try await next(request, context)
+    }
+
+    static func isForm(_ request: Request) -> Bool {
+        request.headers[.contentType]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true
+    }
+}
+
+/// Finds a query-protocol request's operation by its `Action`, once the body is read and verified.
+struct QueryAction: RouterMiddleware {
+    let registry: OperationRegistry
+
+    func handle(
+        _ request: Request, context: CairnRequestContext,
+        next: (Request, CairnRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard context.format == .query, let service = context.service else { return try await next(request, context) }
+        var context = context
+        let pairs = try QueryProtocol.pairs(context.body)
+        guard let action = QueryProtocol.parameter("Action", in: pairs), !action.isEmpty else {
+            throw AWSError("MissingAction", "Missing Action")
+        }
+        context.target = service.targetPrefix + action
+        context.operation = registry.operation(target: context.target)
+        guard context.operation != nil else {
+            throw AWSError("InvalidAction", "The action \(action) is not valid for this web service.")
+        }
         return try await next(request, context)
     }
 }
@@ -71,14 +105,14 @@ struct AWSErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as AWSError {
-            return AWSResponse.error(error, format: context.format)
+            return AWSResponse.error(error, context: context)
         } catch {
             context.logger.error(
                 "request failed",
                 metadata: [
                     "operation": "\(context.operation?.name ?? "unknown")", "error": "\(String(reflecting: error))",
                 ])
-            return AWSResponse.error(.serviceUnavailable(requestID: context.requestID), format: context.format)
+            return AWSResponse.error(.serviceUnavailable(requestID: context.requestID), context: context)
         }
     }
 }
@@ -196,6 +230,14 @@ struct OperationEndpoint: Sendable {
             return AWSResponse.eventStream(session)
         }
         let output = try await operation.invoke(body: context.body, format: context.format, caller: caller)
+        if context.format == .query {
+            let namespace = operation.service.xmlNamespace ?? ""
+            return AWSResponse.make(
+                status: .ok,
+                body: QueryProtocol.response(
+                    operation.name, namespace: namespace, result: output, requestID: context.requestID),
+                format: .query)
+        }
         return AWSResponse.make(status: .ok, body: output, format: context.format)
     }
 }
@@ -223,9 +265,21 @@ enum AWSResponse {
     }
 
     /// AWS's error body in the request's format; query-compatible CloudWatch errors also name their query code.
-    static func error(_ error: AWSError, format: WireFormat) -> Response {
+    static func error(_ error: AWSError, context: CairnRequestContext) -> Response {
+        let format = context.format
         let body: [UInt8]
         switch format {
+        case .query:
+            let query = queryError(error, service: context.service)
+            var response = make(
+                status: .init(code: query.status),
+                body: QueryProtocol.errorResponse(
+                    code: query.code, message: error.message, sender: error.status < 500,
+                    namespace: context.service?.xmlNamespace ?? AWSService.monitoring.xmlNamespace!,
+                    requestID: context.requestID),
+                format: .query)
+            response.headers[.contentType] = "text/xml"
+            return response
         case .json11, .json10: body = error.jsonBody
         case .cbor:
             var members: [String: Document] = ["__type": .string(error.code), "message": .string(error.message)]
@@ -240,5 +294,22 @@ enum AWSResponse {
             response.headers[.amzQueryError] = "\(code);\(error.status >= 500 ? "Receiver" : "Sender")"
         }
         return response
+    }
+
+    /// The query protocol's name and status for an error: its own codes for authentication and routing, each
+    /// service's query codes for the rest.
+    static func queryError(_ error: AWSError, service: AWSService?) -> (code: String, status: Int) {
+        switch error.code {
+        case "InvalidSignatureException": return ("SignatureDoesNotMatch", 403)
+        case "UnrecognizedClientException": return ("InvalidClientTokenId", 403)
+        case "IncompleteSignatureException": return ("IncompleteSignature", 400)
+        case "MissingAuthenticationTokenException": return ("MissingAuthenticationToken", 403)
+        case "SerializationException": return ("MalformedQueryString", 400)
+        case "ServiceUnavailableException": return (service == .sns ? "InternalError" : "InternalFailure", 500)
+        case "AccessDeniedException": return service == .sns ? ("AuthorizationError", 403) : ("AccessDenied", 403)
+        default:
+            if service == .monitoring, let code = MetricsService.queryCode(error.code) { return (code, error.status) }
+            return (error.code, error.status)
+        }
     }
 }

@@ -210,6 +210,7 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
             .add(middleware: BodyLimitMiddleware())
             .add(middleware: SigV4Middleware(authenticator: authenticator))
             .add(middleware: DecompressionMiddleware())
+            .add(middleware: QueryAction(registry: dependencies.registry))
         aws.post("/") { request, context in try await endpoint.respond(to: request, context: context) }
         aws.post("/service/:service/operation/:operation") { request, context in
             try await endpoint.respond(to: request, context: context)

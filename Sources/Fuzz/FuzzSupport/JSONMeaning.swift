@@ -17,7 +17,7 @@ public indirect enum JSONMeaning: Equatable {
         case .boolean(let flag): self = .boolean(flag)
         case .integer(let number): self = .number(Double(number))
         case .double(let number), .timestamp(let number): self = number.isFinite ? .number(number) : .null
-        case .string(let text): self = .string(text)
+        case .string(let text), .text(let text): self = .string(text)
         case .bytes(let bytes): self = .string(Data(bytes).base64EncodedString())
         case .list(let items): self = .list(items.map(JSONMeaning.init))
         case .map(let members): self = .map(members.mapValues(JSONMeaning.init))
