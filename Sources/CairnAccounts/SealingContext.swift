@@ -5,4 +5,7 @@ public enum SealingContext {
     public static func functionSecret(account: String, region: String, name: String) -> String {
         "cairn/function-secret/\(account)/\(region)/\(name)"
     }
+
+    /// The private key that signs SNS notifications.
+    public static func notificationKey(_ id: String) -> String { "cairn/notification-key/\(id)" }
 }

@@ -74,6 +74,25 @@ public struct RootKeyRotation: Sendable {
                 count += 1
             }
         }
+        try await database.transaction { connection in
+            var keys: [(String, [UInt8])] = []
+            for try await (id, sealed) in try await connection.query(
+                "SELECT key_id, private_key_sealed FROM notification_signing_keys FOR UPDATE", logger: database.logger
+            ).decode((String, ByteBuffer).self) {
+                keys.append((id, Array(sealed.readableBytesView)))
+            }
+            for (id, sealed) in keys where !rootKey.isCurrent(sealed) {
+                let context = SealingContext.notificationKey(id)
+                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
+                try await connection.query(
+                    """
+                    UPDATE notification_signing_keys SET private_key_sealed = \(ByteBuffer(bytes: resealed)),
+                        root_key_id = \(rootKey.id)
+                    WHERE key_id = \(id)
+                    """, logger: database.logger)
+                count += 1
+            }
+        }
         return count
     }
 }

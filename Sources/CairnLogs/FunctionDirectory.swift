@@ -118,7 +118,7 @@ public struct FunctionDirectory: Sendable {
     }
 
     /// The function an ARN names, with its secret, if it exists.
-    func resolve(arn: String) async throws -> (function: LogFunction, secret: [UInt8])? {
+    public func resolve(arn: String) async throws -> (function: LogFunction, secret: [UInt8])? {
         guard let (region, account, name) = Self.reference(arn) else { return nil }
         let rows = try await database.query(
             """

@@ -15,7 +15,7 @@ public struct LogsService: Sendable {
     let database: Database
     let keyRing: DataKeyRing
     let chunks: ChunkStore
-    let functions: FunctionDirectory
+    public let functions: FunctionDirectory
     // The handlers of each area, built once over shared stores.
     let logGroups: LogGroupHandlers
     let logStreams: LogStreamHandlers

@@ -1,11 +1,11 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import CairnChunks
 import CairnCrypto
 import CairnFilter
 import CairnKeys
 import CairnProtocol
 public import CairnQueue
-import CairnStore
+public import CairnStore
 import Foundation
 public import Logging
 import NIOCore
@@ -54,7 +54,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
 
     /// Works `queue` with one HTTP client for the worker's life, shut down however the worker ends. A redirect
     /// could lead anywhere, internal addresses included: function invocations follow none.
-    static func workQueue(
+    public static func workQueue(
         _ queue: String, policy: RetryPolicy, concurrency: Int, database: Database, logger: Logger,
         _ deliver: @escaping @Sendable (Job, HTTPClient) async throws -> Void
     ) async throws {
@@ -132,7 +132,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
     /// POSTs `body` to `function` as a Lambda invocation: JSON, signed with the function's secret, to a public
     /// address only (unless an administrator allowed the function private ones), no redirects; throws unless the
     /// function answers 2xx.
-    static func invoke(
+    public static func invoke(
         _ function: LogFunction, secret: [UInt8], body: [UInt8], delivery: String, _ client: HTTPClient
     ) async throws {
         let timestamp = String(WallClock.system.seconds)
@@ -196,12 +196,16 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
     }
 
     /// Refuses a function whose host is, or resolves to, an internal address (`OutboundAddress`) unless an
-    /// administrator allowed the function those. Every address the name resolves to must be public.
+    /// administrator allowed the function those.
     static func checkAddress(of function: LogFunction) async throws {
         guard !function.allowsPrivateNetwork else { return }
-        guard let host = URL(string: function.url)?.host, !host.isEmpty else {
-            throw DeliveryError.internalAddress(function.url)
-        }
+        try await checkAddress(of: function.url)
+    }
+
+    /// Refuses a URL whose host is, or resolves to, an internal address: every address the name resolves to
+    /// must be public.
+    public static func checkAddress(of url: String) async throws {
+        guard let host = URL(string: url)?.host, !host.isEmpty else { throw DeliveryError.internalAddress(url) }
         let addresses: [String] =
             OutboundAddress.ipv4(host) != nil || host.contains(":")
             ? [host] : try await NIOThreadPool.singleton.runIfActive { Host(name: host).addresses }

@@ -3,10 +3,11 @@ public import CairnQueue
 public import CairnStore
 import Foundation
 
-/// What an alarm's transition asks of its actions. A function (`arn:aws:lambda:…`, Cairn's HTTP functions) gets
-/// AWS's Lambda alarm event through the `alarm-actions` queue, enqueued in the transition's transaction and
-/// delivered at least once (`AlarmActionDelivery` in CairnLogs); other actions (SNS topics, EC2) are not served
-/// yet: their failure is written to the alarm's history.
+/// What an alarm's transition asks of its actions, through the `alarm-actions` queue (enqueued in the
+/// transition's transaction, delivered at least once by `AlarmActionDelivery` in CairnNotify): a function
+/// (`arn:aws:lambda:…`, Cairn's HTTP functions) gets AWS's Lambda alarm event; a topic (`arn:aws:sns:…`) gets
+/// AWS's alarm notification published to it. Other actions (EC2, Auto Scaling, Systems Manager) are not served:
+/// their failure is written to the alarm's history.
 public enum AlarmActions {
     public static let queue = "alarm-actions"
     /// AWS "retries until the invocation is successful": here with backoff for about an hour.
@@ -19,8 +20,10 @@ public enum AlarmActions {
         public let region: String
         public let alarmName: String
         public let action: String
-        /// AWS's Lambda alarm event, as the function receives it.
+        /// AWS's Lambda alarm event, as the function receives it; for a topic, the notification's message.
         public let event: String
+        /// The notification's subject, for a topic.
+        public let subject: String?
     }
 
     /// A state of the alarm as the event describes it.
@@ -32,6 +35,7 @@ public enum AlarmActions {
     }
 
     static func isFunction(_ arn: String) -> Bool { arn.hasPrefix("arn:aws:lambda:") }
+    public static func isTopic(_ arn: String) -> Bool { arn.hasPrefix("arn:aws:sns:") }
 
     /// AWS's Lambda alarm event ("Invoke a Lambda function from an alarm"): the alarm, its new and previous
     /// states, its configuration as one metric query.

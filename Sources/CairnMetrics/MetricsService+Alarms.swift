@@ -339,13 +339,14 @@ enum AlarmTransition {
     ) async throws -> AlarmState? {
         let rows = try await connection.query(
             """
-            SELECT state_value, state_reason, state_reason_data, state_updated_at, config::text, actions_enabled
+            SELECT state_value, state_reason, state_reason_data, state_updated_at, config::text, actions_enabled,
+                configuration_updated_at
             FROM metric_alarms
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name) FOR UPDATE
             """, logger: logger)
-        var found: (String, String, String?, Int64, String, Bool)?
-        for try await row in rows.decode((String, String, String?, Int64, String, Bool).self) { found = row }
-        guard let (oldText, oldReason, oldData, oldTime, config, actionsEnabled) = found,
+        var found: (String, String, String?, Int64, String, Bool, Int64)?
+        for try await row in rows.decode((String, String, String?, Int64, String, Bool, Int64).self) { found = row }
+        guard let (oldText, oldReason, oldData, oldTime, config, actionsEnabled, configured) = found,
             let old = AlarmState(rawValue: oldText)
         else { return nil }
         guard old != state else { return old }
@@ -373,21 +374,32 @@ enum AlarmTransition {
         }
         let arn = MetricsService.alarmARN(caller, name)
         var jobs: [String] = []
+        let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
+        let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
         for action in actions {
-            guard AlarmActions.isFunction(action) else {
+            let job: AlarmActions.Job
+            if AlarmActions.isFunction(action) {
+                let event = AlarmActions.lambdaEvent(
+                    alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                    previous: previous)
+                job = AlarmActions.Job(
+                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: event,
+                    subject: nil)
+            } else if AlarmActions.isTopic(action) {
+                let message = AlarmActions.topicMessage(
+                    alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                    previous: previous, configuredAt: configured)
+                job = AlarmActions.Job(
+                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: message,
+                    subject: AlarmActions.topicSubject(name, state: state, region: caller.region))
+            } else {
                 try await MetricsService.recordHistory(
                     caller, name, type: "Action",
-                    summary: "Failed to execute action \(action). Reason: Cairn does not serve this kind of action yet",
+                    summary: "Failed to execute action \(action). Reason: Cairn does not serve this kind of action",
                     data: #"{"actionState":"Failed","notificationResource":\#(AlarmReason.jsonString(action))}"#,
                     at: now, on: connection, logger: logger)
                 continue
             }
-            let event = AlarmActions.lambdaEvent(
-                alarm, arn: arn, account: caller.accountID, region: caller.region,
-                state: .init(value: state, reason: reason, reasonData: reasonData, time: now),
-                previous: .init(value: old, reason: oldReason, reasonData: oldData, time: oldTime))
-            let job = AlarmActions.Job(
-                account: caller.accountID, region: caller.region, alarmName: name, action: action, event: event)
             jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
         }
         try await JobQueue.enqueue(

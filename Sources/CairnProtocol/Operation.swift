@@ -104,7 +104,9 @@ public struct Operation: Sendable {
             let request = try Self.document(body, format)
             guard case .map = request else { throw AWSError.serialization("The request body must be a structure.") }
             switch (try await handler(request, caller), format) {
-            case (nil, .cbor), (nil, .query): return []
+            case (nil, .cbor): return []
+            // An empty result element: botocore looks for one whenever the operation has an output shape.
+            case (nil, .query): return QueryProtocol.result(name, .map([:]))
             case (nil, _): return Array("{}".utf8)
             case (let output?, .cbor): return CBOR.encode(output)
             case (let output?, .query): return QueryProtocol.result(name, output)

@@ -2,6 +2,7 @@ public import CairnAccounts
 public import CairnKeys
 public import CairnLogs
 import CairnMetrics
+public import CairnNotify
 public import CairnProtocol
 import CairnQueue
 public import CairnStore
@@ -34,6 +35,10 @@ public struct ApplicationDependencies: Sendable {
     let firstStart: FirstStart?
     /// Logs Insights' time-slice size (`Configuration.insightsSliceBytes`).
     public var insightsSliceBytes = Configuration.defaultInsightsSliceBytes
+    /// The SNS-compatible topics; their notifications point back at `Configuration.publicURL`.
+    public var topics: TopicService
+    /// Whether SNS subscriptions may deliver to internal addresses (`Configuration.snsPrivateEndpoints`).
+    public var snsPrivateEndpoints = false
 
     /// For a database whose pool the caller runs (tests): nothing of the store's own is started.
     public init(
@@ -61,6 +66,8 @@ public struct ApplicationDependencies: Sendable {
         self.storeServices = storeServices
         self.stopStore = stopStore
         self.firstStart = firstStart
+        self.topics = TopicService(
+            database: database, rootKey: rootKey, publicURL: "http://127.0.0.1:\(Configuration.defaultPort)")
     }
 
     /// Opens the store that `configuration` names, in order: the root key, the embedded cluster (created and
@@ -103,6 +110,9 @@ public struct ApplicationDependencies: Sendable {
             keyCacheLifetime: configuration.keyCacheLifetime, storeServices: storeServices, stopStore: stopStore,
             firstStart: firstStart)
         dependencies.insightsSliceBytes = configuration.insightsSliceBytes
+        dependencies.topics = TopicService(
+            database: database, rootKey: rootKey, publicURL: configuration.publicURL ?? configuration.endpointURL)
+        dependencies.snsPrivateEndpoints = configuration.snsPrivateEndpoints
         return dependencies
     }
 
@@ -110,7 +120,7 @@ public struct ApplicationDependencies: Sendable {
     public var registry: OperationRegistry {
         let keys = KeyService(database: database, rootKey: rootKey, keyRing: keyRing)
         let metrics = MetricsService(database: database)
-        return OperationRegistry(logs.operations + keys.operations + metrics.operations)
+        return OperationRegistry(logs.operations + keys.operations + metrics.operations + topics.operations)
     }
 
     /// The background work of a worker process: maintenance and the queue's consumers.
@@ -125,7 +135,9 @@ public struct ApplicationDependencies: Sendable {
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),
             SubscriptionDelivery(logs: logs, logger: logger),
-            AlarmActionDelivery(logs: logs, logger: logger),
+            AlarmActionDelivery(logs: logs, topics: topics, logger: logger),
+            NotificationDelivery(
+                topics: topics, logs: logs, allowsPrivateEndpoints: snsPrivateEndpoints, logger: logger),
             QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
         ]
     }
@@ -216,6 +228,7 @@ func buildRouter(_ dependencies: ApplicationDependencies, servesAPI: Bool) -> Ro
             try await endpoint.respond(to: request, context: context)
         }
         ConsoleRoutes.add(to: router)
+        NotificationRoutes.add(to: router, topics: dependencies.topics)
     }
     return router
 }

@@ -29,6 +29,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case databaseURL = "CAIRN_DATABASE_URL"
         case logLevel = "CAIRN_LOG_LEVEL"
         case insightsSliceBytes = "CAIRN_INSIGHTS_SLICE_BYTES"
+        case publicURL = "CAIRN_PUBLIC_URL"
+        case snsPrivateEndpoints = "CAIRN_SNS_PRIVATE_ENDPOINTS"
 
         public var flag: String {
             switch self {
@@ -45,6 +47,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
             case .databaseURL: "--database-url"
             case .logLevel: "--log-level"
             case .insightsSliceBytes: "--insights-slice-bytes"
+            case .publicURL: "--public-url"
+            case .snsPrivateEndpoints: "--sns-private-endpoints"
             }
         }
     }
@@ -84,6 +88,11 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public static let defaultInsightsSliceBytes: Int64 = 1 << 30
     /// The root key's text (`CAIRN_ROOT_KEY`), if it is not read from `<data-dir>/root.key`. Never printed.
     public var rootKeyText: String?
+    /// The URL Cairn's notifications point back at (`SubscribeURL`, `UnsubscribeURL`, `SigningCertURL`); the
+    /// endpoint URL unless set.
+    public var publicURL: String?
+    /// Whether SNS subscriptions may deliver to internal addresses (loopback, private networks).
+    public var snsPrivateEndpoints = false
 
     public init() {}
 
@@ -131,6 +140,14 @@ public struct Configuration: Sendable, CustomStringConvertible {
                 throw invalid("must be a whole number of bytes, 0 or more")
             }
             insightsSliceBytes = value
+        case .publicURL:
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw invalid("must be an http:// or https:// URL")
+            }
+            publicURL = text
+        case .snsPrivateEndpoints:
+            guard ["allow", "deny"].contains(text) else { throw invalid("must be allow or deny") }
+            snsPrivateEndpoints = text == "allow"
         case .keyCacheSeconds:
             keyCacheLifetime = .seconds(try integer(in: 0...86_400, "must be a whole number of seconds, 0 to 86400"))
         case .shutdownSeconds:
@@ -174,6 +191,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
         return "role=\(role.rawValue) host=\(host) port=\(port)\(admin) region=\(region) database=\(database) "
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
             + "shutdownSeconds=\(shutdownDeadline.components.seconds) logLevel=\(logLevel.rawValue) "
-            + "insightsSliceBytes=\(insightsSliceBytes)"
+            + "insightsSliceBytes=\(insightsSliceBytes) publicURL=\(publicURL ?? endpointURL) "
+            + "snsPrivateEndpoints=\(snsPrivateEndpoints ? "allow" : "deny")"
     }
 }

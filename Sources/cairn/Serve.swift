@@ -52,6 +52,18 @@ struct Serve: AsyncParsableCommand {
     )
     var insightsSliceBytes: String?
 
+    @Option(
+        help:
+            "The URL clients reach Cairn at, used in SNS notifications' SubscribeURL, UnsubscribeURL and SigningCertURL (env CAIRN_PUBLIC_URL, default the endpoint URL)."
+    )
+    var publicURL: String?
+
+    @Option(
+        help:
+            "allow: SNS subscriptions may deliver to loopback and private-network addresses; deny refuses them (env CAIRN_SNS_PRIVATE_ENDPOINTS, default deny)."
+    )
+    var snsPrivateEndpoints: String?
+
     func run() async throws {
         var configuration = try store.configuration()
         do {
@@ -59,7 +71,8 @@ struct Serve: AsyncParsableCommand {
                 (.host, host), (.port, port), (.adminPort, adminPort), (.tlsCertificate, tlsCert), (.tlsKey, tlsKey),
                 (.region, region), (.role, role),
                 (.keyCacheSeconds, keyCacheSeconds), (.shutdownSeconds, shutdownSeconds),
-                (.insightsSliceBytes, insightsSliceBytes),
+                (.insightsSliceBytes, insightsSliceBytes), (.publicURL, publicURL),
+                (.snsPrivateEndpoints, snsPrivateEndpoints),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
         } catch let invalid as Configuration.Invalid {

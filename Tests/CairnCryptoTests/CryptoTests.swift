@@ -85,3 +85,19 @@ import Testing
         #expect(try Gzip.decompress(python, limit: 100) == Array("hello".utf8))
     }
 }
+
+/// The RSA key that signs SNS notifications (verified outside Cairn with Python's `cryptography`, end to end).
+@Suite struct RSASigningKeyTests {
+    @Test func theKeySurvivesItsDEREncodingAndSignsDeterministically() throws {
+        let key = try RSASigningKey.generate()
+        let again = try RSASigningKey(privateKeyDER: key.privateKeyDER)
+        let message = Array("Message\nhello\nType\nNotification\n".utf8)
+        // PKCS #1 v1.5 signatures are deterministic: the reloaded key signs exactly the same.
+        #expect(try key.sign(message) == again.sign(message))
+        #expect(try key.sign(message).count == 256)
+        #expect(try key.sign(message) != key.sign(message + [0]))
+        let pem = try key.selfSignedCertificate(commonName: "sns.test", serial: 7, days: 30)
+        #expect(pem.hasPrefix("-----BEGIN CERTIFICATE-----\n") && pem.hasSuffix("-----END CERTIFICATE-----\n"))
+        #expect(throws: (any Error).self) { try RSASigningKey(privateKeyDER: [1, 2, 3]) }
+    }
+}

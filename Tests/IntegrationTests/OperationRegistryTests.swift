@@ -21,7 +21,7 @@ import Testing
     static let writerOperations: Set<String> = [
         "Logs_20140328.CreateLogGroup", "Logs_20140328.CreateLogStream", "Logs_20140328.PutLogEvents",
         "Logs_20140328.DescribeLogGroups", "Logs_20140328.DescribeLogStreams",
-        "GraniteServiceVersion20100801.PutMetricData",
+        "GraniteServiceVersion20100801.PutMetricData", "AmazonSimpleNotificationService.Publish",
     ]
 
     @Test func everyServiceIsThere() {
@@ -30,6 +30,8 @@ import Testing
         #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 42)
         #expect(targets.filter { $0.hasPrefix("TrentService.") }.count == 28)
         #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 19)
+        #expect(targets.filter { $0.hasPrefix("AmazonSimpleNotificationService.") }.count == 16)
+        #expect(Self.registry.service(signingName: "sns") == .sns)
         #expect(Self.registry.operation(target: "Logs_20140328.Teleport") == nil)
         #expect(Self.registry.service(target: "Logs_20140328.Teleport") == .logs)
         #expect(Self.registry.service(smithyName: "GraniteServiceVersion20100801") == .monitoring)

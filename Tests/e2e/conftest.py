@@ -199,7 +199,7 @@ def make_data_dir() -> str:
 def server():
     assert os.path.exists(CAIRN), f"build cairn first: {CAIRN}"
     data_dir = make_data_dir()
-    srv = Server(data_dir, free_port())
+    srv = Server(data_dir, free_port(), extra_env={"CAIRN_SNS_PRIVATE_ENDPOINTS": "allow"})
     srv.start()
     srv.admin("account", "create", "--id", ACCOUNT_A, "--name", "team-a")
     srv.admin("account", "create", "--id", ACCOUNT_B, "--name", "team-b")

@@ -35,6 +35,7 @@ struct ScriptedCall: Sendable {
     var signingService: String {
         if target.hasPrefix("TrentService.") { return "kms" }
         if target.hasPrefix("GraniteServiceVersion20100801.") { return "monitoring" }
+        if target.hasPrefix("AmazonSimpleNotificationService.") { return "sns" }
         return "logs"
     }
 }
