@@ -65,3 +65,53 @@ extension AlarmActions {
         ][region] ?? region
     }
 }
+
+extension AlarmActions {
+    /// A composite alarm's notification ("Amazon SNS notifications for composite alarms"): no trigger, the rule
+    /// and the children in the new state.
+    static func topicMessage(
+        composite alarm: CompositeAlarm, arn: String, account: String, region: String, state: State,
+        previous: State, triggering: [(arn: String, transitionedAt: Int64)]
+    ) -> String {
+        func text(_ value: String?) -> String { value.map(AlarmReason.jsonString) ?? "null" }
+        func list(_ values: [String]) -> String {
+            "[" + values.map(AlarmReason.jsonString).joined(separator: ",") + "]"
+        }
+        let children = triggering.map {
+            #"{"Arn":\#(text($0.arn)),"State":{"Value":"\#(state.value.rawValue)","Timestamp":"\#(AlarmReason.isoDate($0.transitionedAt))"}}"#
+        }
+        return #"{"AlarmName":\#(text(alarm.alarmName)),"AlarmDescription":\#(text(alarm.alarmDescription)),"#
+            + #""AWSAccountId":"\#(account)","NewStateValue":"\#(state.value.rawValue)","#
+            + #""NewStateReason":\#(text(state.reason)),"StateChangeTime":"\#(AlarmReason.isoDate(state.time))","#
+            + #""Region":\#(text(regionName(region))),"AlarmArn":\#(text(arn)),"#
+            + #""OKActions":\#(list(alarm.okActions)),"AlarmActions":\#(list(alarm.alarmActions)),"#
+            + #""InsufficientDataActions":\#(list(alarm.insufficientDataActions)),"#
+            + #""OldStateValue":"\#(previous.value.rawValue)","AlarmRule":\#(text(alarm.alarmRule)),"#
+            + #""TriggeringChildren":[\#(children.joined(separator: ","))]}"#
+    }
+
+    /// A composite alarm's Lambda event: its configuration is the rule and the suppressor.
+    static func lambdaEvent(
+        composite alarm: CompositeAlarm, arn: String, account: String, region: String, state: State, previous: State
+    ) -> String {
+        func describe(_ state: State) -> String {
+            let data = state.reasonData.map { #","reasonData":\#(AlarmReason.jsonString($0))"# } ?? ""
+            return #"{"value":"\#(state.value.rawValue)","reason":\#(AlarmReason.jsonString(state.reason))\#(data),"#
+                + #""timestamp":"\#(AlarmReason.isoDate(state.time))"}"#
+        }
+        var configuration = #""alarmRule":\#(AlarmReason.jsonString(alarm.alarmRule))"#
+        if let description = alarm.alarmDescription {
+            configuration = #""description":\#(AlarmReason.jsonString(description)),"# + configuration
+        }
+        if let suppressor = alarm.actionsSuppressor {
+            configuration +=
+                #","actionsSuppressor":\#(AlarmReason.jsonString(suppressor)),"#
+                + #""actionsSuppressorWaitPeriod":\#(alarm.actionsSuppressorWaitPeriod ?? 0),"#
+                + #""actionsSuppressorExtensionPeriod":\#(alarm.actionsSuppressorExtensionPeriod ?? 0)"#
+        }
+        return #"{"source":"aws.cloudwatch","alarmArn":\#(AlarmReason.jsonString(arn)),"accountId":"\#(account)","#
+            + #""time":"\#(AlarmReason.isoDate(state.time))","region":"\#(region)","alarmData":{"#
+            + #""alarmName":\#(AlarmReason.jsonString(alarm.alarmName)),"state":\#(describe(state)),"#
+            + #""previousState":\#(describe(previous)),"configuration":{\#(configuration)}}}"#
+    }
+}

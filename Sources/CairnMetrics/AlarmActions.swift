@@ -24,6 +24,10 @@ public enum AlarmActions {
         public let event: String
         /// The notification's subject, for a topic.
         public let subject: String?
+        /// For a composite alarm's actions delayed by its WaitPeriod: the suppressor to look at when they are due,
+        /// and the state they were for.
+        public var suppressor: String? = nil
+        public var state: String? = nil
     }
 
     /// A state of the alarm as the event describes it.

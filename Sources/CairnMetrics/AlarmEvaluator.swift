@@ -5,8 +5,8 @@ public import Logging
 import PostgresNIO
 public import ServiceLifecycle
 
-/// Evaluates metric alarms when they are due: every minute (every 10 s for periods under a minute), on worker
-/// processes. A round claims due alarms with `FOR UPDATE SKIP LOCKED`, so each alarm is evaluated by one process
+/// Evaluates alarms when they are due: metric alarms every minute (every 10 s for periods under a minute),
+/// composite alarms when one of their children changes state, on worker processes. A round claims due alarms with `FOR UPDATE SKIP LOCKED`, so each alarm is evaluated by one process
 /// at a time, and writes each transition with its history item in the same transaction.
 public struct AlarmEvaluator: Service, CustomStringConvertible {
     public var description: String { "AlarmEvaluator" }
@@ -58,20 +58,35 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
             let count = try await database.transaction { connection -> Int in
                 let rows = try await connection.query(
                     """
-                    SELECT account_id, region, config::text, state_value FROM metric_alarms
+                    SELECT account_id, region, config::text, state_value, alarm_type FROM metric_alarms
                     WHERE evaluate_at <= \(now) ORDER BY evaluate_at LIMIT \(Self.batch) FOR UPDATE SKIP LOCKED
                     """, logger: logger)
-                var due: [(Caller, MetricAlarm, AlarmState)] = []
-                for try await (account, region, config, state) in rows.decode((String, String, String, String).self) {
-                    let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
+                var due: [(Caller, String, AlarmState, String)] = []
+                for try await (account, region, config, state, type) in rows.decode(
+                    (String, String, String, String, String).self)
+                {
                     due.append(
                         (
-                            Caller(accountID: account, region: region, accessKeyID: "", role: .reader), alarm,
-                            AlarmState(rawValue: state) ?? .insufficientData
+                            Caller(accountID: account, region: region, accessKeyID: "", role: .reader), config,
+                            AlarmState(rawValue: state) ?? .insufficientData, type
                         ))
                 }
-                for (owner, alarm, state) in due {
-                    try await evaluate(alarm, of: owner, current: state, now: now, on: connection)
+                for (owner, config, state, type) in due {
+                    if type == "CompositeAlarm" {
+                        let alarm = try JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8))
+                        try await CompositeEvaluation.evaluate(
+                            alarm, of: owner, current: state, now: now, on: connection, logger: logger)
+                        // Due again when a child changes; an hourly look as well, for children deleted meanwhile.
+                        try await connection.query(
+                            """
+                            UPDATE metric_alarms SET evaluate_at = \(now + 3_600_000)
+                            WHERE account_id = \(owner.accountID) AND region = \(owner.region)
+                              AND alarm_name = \(alarm.alarmName) AND evaluate_at <= \(now)
+                            """, logger: logger)
+                    } else {
+                        let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
+                        try await evaluate(alarm, of: owner, current: state, now: now, on: connection)
+                    }
                 }
                 return due.count
             }

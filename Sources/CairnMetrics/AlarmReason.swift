@@ -144,6 +144,23 @@ public struct AlarmReason: Sendable, Equatable {
         return (value < 0 ? "-" : "") + (mantissa.contains(".") ? mantissa : mantissa + ".0") + "E\(exponentOfDigits)"
     }
 
+    /// `Friday 04 August, 2023 12:54:46 UTC`, as composite alarms' reasons write a child's transition.
+    static func longDate(_ milliseconds: Int64) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+        let parts = calendar.dateComponents([.weekday, .year, .month, .day, .hour, .minute, .second], from: date)
+        let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+        let months = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+            "November", "December",
+        ]
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
+        return
+            "\(weekdays[((parts.weekday ?? 1) - 1) % 7]) \(two(parts.day)) \(months[((parts.month ?? 1) - 1) % 12]), "
+            + "\(parts.year ?? 1970) \(two(parts.hour)):\(two(parts.minute)):\(two(parts.second)) UTC"
+    }
+
     static func reasonDate(_ milliseconds: Int64) -> String {
         format(milliseconds, "%02d/%02d/%02d %02d:%02d:%02d") {
             [$0.day, $0.month, ($0.year ?? 0) % 100, $0.hour, $0.minute, $0.second]

@@ -16,23 +16,35 @@ extension MetricsLimits {
 extension MetricsService {
     static let alarmColumns = """
         config::text, actions_enabled, state_value, state_reason, state_reason_data, state_updated_at,
-        state_transitioned_at, configuration_updated_at
+        state_transitioned_at, configuration_updated_at, alarm_type, actions_suppressed_by, actions_suppressed_reason
         """
 
     static func alarmARN(_ caller: Caller, _ name: String) -> String {
         "arn:aws:cloudwatch:\(caller.region):\(caller.accountID):alarm:\(name)"
     }
 
-    static func decodeAlarms(_ rows: PostgresRowSequence) async throws -> [(MetricAlarm, StoredAlarmState, Bool)] {
-        var alarms: [(MetricAlarm, StoredAlarmState, Bool)] = []
-        for try await (config, enabled, value, reason, data, updated, transitioned, configured) in rows.decode(
-            (String, Bool, String, String, String?, Int64, Int64, Int64).self)
+    static func decodeAlarms(_ rows: PostgresRowSequence) async throws -> [StoredAlarm] {
+        var alarms: [StoredAlarm] = []
+        for try await (config, enabled, value, reason, data, updated, transitioned, configured, type, by, why)
+            in rows
+            .decode((String, Bool, String, String, String?, Int64, Int64, Int64, String, String?, String?).self)
         {
-            let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
             let state = StoredAlarmState(
                 value: AlarmState(rawValue: value) ?? .insufficientData, reason: reason, reasonData: data,
                 updatedAt: updated, transitionedAt: transitioned, configurationUpdatedAt: configured)
-            alarms.append((alarm, state, enabled))
+            if type == "CompositeAlarm" {
+                let alarm = try JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8))
+                alarms.append(
+                    StoredAlarm(
+                        metric: nil, composite: alarm, state: state, actionsEnabled: enabled, suppressedBy: by,
+                        suppressedReason: why))
+            } else {
+                let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
+                alarms.append(
+                    StoredAlarm(
+                        metric: alarm, composite: nil, state: state, actionsEnabled: enabled, suppressedBy: nil,
+                        suppressedReason: nil))
+            }
         }
         return alarms
     }
@@ -62,10 +74,15 @@ extension MetricsService {
                 ON CONFLICT (account_id, region, alarm_name) DO UPDATE SET config = EXCLUDED.config,
                     actions_enabled = EXCLUDED.actions_enabled, configuration_updated_at = EXCLUDED.configuration_updated_at,
                     evaluate_at = EXCLUDED.evaluate_at
+                WHERE metric_alarms.alarm_type = 'MetricAlarm'
                 RETURNING (xmax = 0)
                 """, logger: database.logger)
-            var created = true
-            for try await inserted in rows.decode(Bool.self) { created = inserted }
+            var inserted: Bool?
+            for try await row in rows.decode(Bool.self) { inserted = row }
+            guard let created = inserted else {
+                throw AWSError.invalidParameterValue(
+                    "The alarm \(alarm.alarmName) is a composite alarm; a metric alarm cannot replace it.")
+            }
             let kind = created ? "Create" : "Update"
             let data =
                 #"{"version":"1.0","type":"\#(kind)","\#(created ? "createdAlarm" : "updatedAlarm")":\#(config)}"#
@@ -79,12 +96,12 @@ extension MetricsService {
 
     static func recordHistory(
         _ caller: Caller, _ name: String, type: String, summary: String, data: String, at time: Int64,
-        on connection: PostgresConnection, logger: Logger
+        alarmType: String = "MetricAlarm", on connection: PostgresConnection, logger: Logger
     ) async throws {
         try await connection.query(
             """
             INSERT INTO alarm_history (account_id, region, alarm_name, alarm_type, item_type, summary, data, recorded_at)
-            VALUES (\(caller.accountID), \(caller.region), \(name), 'MetricAlarm', \(type), \(summary), \(data), \(time))
+            VALUES (\(caller.accountID), \(caller.region), \(name), \(alarmType), \(type), \(summary), \(data), \(time))
             """, logger: logger)
     }
 
@@ -113,18 +130,6 @@ extension MetricsService {
 
     func describeAlarms(_ document: Document, _ caller: Caller) async throws -> Document? {
         let request = MetricRequest(document)
-        let names = try Self.names(request, "AlarmNames", required: false)
-        let prefix = try request.string("AlarmNamePrefix", length: 1...255)
-        if names != nil, prefix != nil {
-            throw AWSError.invalidParameterCombination("AlarmNames and AlarmNamePrefix cannot be specified together.")
-        }
-        let actionPrefix = try request.string("ActionPrefix", length: 1...1024)
-        let state = try request.string("StateValue")
-        if let state, AlarmState(rawValue: state) == nil { throw AWSError.invalidValue(state, "StateValue") }
-        let types = try request.list("AlarmTypes").compactMap(\.text)
-        if let wrong = types.first(where: { $0 != "MetricAlarm" && $0 != "CompositeAlarm" }) {
-            throw AWSError.invalidValue(wrong, "AlarmTypes")
-        }
         let limit = try Self.records(request, default: 50)
         var after = ""
         if let token = try request.string("NextToken") {
@@ -133,10 +138,31 @@ extension MetricsService {
             }
             after = name
         }
-        // Metric alarms are listed unless only composite ones are asked for (Cairn has none yet).
-        guard types.isEmpty || types.contains("MetricAlarm") else {
-            return .map(["MetricAlarms": .list([]), "CompositeAlarms": .list([])])
+        let children = try request.string("ChildrenOfAlarmName", length: 1...255)
+        let parents = try request.string("ParentsOfAlarmName", length: 1...255)
+        if children != nil || parents != nil {
+            let others = ["AlarmNames", "AlarmNamePrefix", "AlarmTypes", "StateValue", "ActionPrefix"]
+            if (children != nil && parents != nil) || others.contains(where: { request.optional($0) != nil }) {
+                throw AWSError.invalidParameterCombination(
+                    "ChildrenOfAlarmName and ParentsOfAlarmName cannot be specified with each other or with any other parameter except MaxRecords and NextToken."
+                )
+            }
+            return try await related(children: children, parents: parents, caller, after: after, limit: limit)
         }
+        let names = try Self.names(request, "AlarmNames", required: false)
+        let prefix = try request.string("AlarmNamePrefix", length: 1...255)
+        if names != nil, prefix != nil {
+            throw AWSError.invalidParameterCombination("AlarmNames and AlarmNamePrefix cannot be specified together.")
+        }
+        let actionPrefix = try request.string("ActionPrefix", length: 1...1024)
+        let state = try request.string("StateValue")
+        if let state, AlarmState(rawValue: state) == nil { throw AWSError.invalidValue(state, "StateValue") }
+        var types = try request.list("AlarmTypes").compactMap(\.text)
+        if let wrong = types.first(where: { $0 != "MetricAlarm" && $0 != "CompositeAlarm" }) {
+            throw AWSError.invalidValue(wrong, "AlarmTypes")
+        }
+        // Without AlarmTypes, only metric alarms are returned (as in AWS).
+        if types.isEmpty { types = ["MetricAlarm"] }
         let pattern = prefix.map { Self.likePrefix($0) } ?? "%"
         let rows = try await database.query(
             """
@@ -144,26 +170,62 @@ extension MetricsService {
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND alarm_name COLLATE "C" > \(after) AND alarm_name LIKE \(pattern)
               AND (\(names)::text[] IS NULL OR alarm_name = ANY(\(names)))
-              AND (\(state)::text IS NULL OR state_value = \(state))
+              AND (\(state)::text IS NULL OR state_value = \(state)) AND alarm_type = ANY(\(types))
             ORDER BY alarm_name COLLATE "C"
             """)
         var alarms = try await Self.decodeAlarms(rows)
         if let actionPrefix {
-            alarms = alarms.filter { alarm, _, _ in
-                (alarm.okActions + alarm.alarmActions + alarm.insufficientDataActions).contains {
-                    $0.hasPrefix(actionPrefix)
-                }
+            alarms = alarms.filter { alarm in
+                (alarm.actions.okActions + alarm.actions.alarmActions + alarm.actions.insufficientDataActions)
+                    .contains { $0.hasPrefix(actionPrefix) }
             }
         }
+        let page = alarms.prefix(limit)
         var output: [String: Document] = [
-            "MetricAlarms": .list(
-                alarms.prefix(limit).map { alarm, state, enabled in
-                    alarm.document(arn: Self.alarmARN(caller, alarm.alarmName), state: state, actionsEnabled: enabled)
-                }),
-            "CompositeAlarms": .list([]),
+            "MetricAlarms": .list(page.compactMap { $0.metricDocument(caller) }),
+            "CompositeAlarms": .list(page.compactMap { $0.compositeDocument(caller) }),
         ]
         if alarms.count > limit {
-            output["NextToken"] = .string(MetricsPageToken.make(kind: "alarm", alarms[limit - 1].0.alarmName))
+            output["NextToken"] = .string(MetricsPageToken.make(kind: "alarm", alarms[limit - 1].name))
+        }
+        return .map(output)
+    }
+
+    /// `ChildrenOfAlarmName`: the alarms a composite's rule reads (name, ARN, state and its time);
+    /// `ParentsOfAlarmName`: the composites whose rules read an alarm (name and ARN).
+    private func related(
+        children: String?, parents: String?, _ caller: Caller, after: String, limit: Int
+    )
+        async throws -> Document
+    {
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: Self.alarmColumns) FROM metric_alarms
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name COLLATE "C" > \(after)
+              AND (CASE WHEN \(children)::text IS NOT NULL THEN alarm_name = ANY(
+                    SELECT unnest(children) FROM metric_alarms
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(children))
+                   ELSE alarm_type = 'CompositeAlarm' AND children @> ARRAY[\(parents)]::text[] END)
+            ORDER BY alarm_name COLLATE "C"
+            """)
+        let alarms = try await Self.decodeAlarms(rows)
+        func brief(_ alarm: StoredAlarm) -> Document {
+            var members: [String: Document] = [
+                "AlarmName": .string(alarm.name), "AlarmArn": .string(Self.alarmARN(caller, alarm.name)),
+            ]
+            if children != nil {
+                members["StateValue"] = .string(alarm.state.value.rawValue)
+                members["StateUpdatedTimestamp"] = .timestamp(Double(alarm.state.updatedAt) / 1000)
+            }
+            return .map(members)
+        }
+        let page = alarms.prefix(limit)
+        var output: [String: Document] = [
+            "MetricAlarms": .list(page.filter { $0.composite == nil }.map(brief)),
+            "CompositeAlarms": .list(page.filter { $0.composite != nil }.map(brief)),
+        ]
+        if alarms.count > limit {
+            output["NextToken"] = .string(MetricsPageToken.make(kind: "alarm", alarms[limit - 1].name))
         }
         return .map(output)
     }
@@ -189,7 +251,7 @@ extension MetricsService {
               AND config->>'metricName' = \(name) AND config->>'namespace' = \(namespace)
             ORDER BY alarm_name COLLATE "C"
             """)
-        let matching = try await Self.decodeAlarms(rows).filter { alarm, _, _ in
+        let matching = try await Self.decodeAlarms(rows).compactMap(\.metricAlarm).filter { alarm, _, _ in
             (statistic == nil || alarm.statistic == statistic)
                 && (extended == nil || alarm.extendedStatistic == extended)
                 && (request.optional("Dimensions") == nil
@@ -209,18 +271,42 @@ extension MetricsService {
         let names = try Self.names(MetricRequest(document), "AlarmNames", required: true)!
         let now = WallClock.system.milliseconds
         try await database.transaction { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext('alarms:' || \(caller.accountID) || ':' || \(caller.region)))",
+                logger: database.logger)
+            // At most one composite alarm a call; no alarm a remaining composite's rule reads (Cairn's messages:
+            // AWS documents both rules but not its wording).
+            let composites = try await connection.query(
+                """
+                SELECT count(*) FROM metric_alarms WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                  AND alarm_name = ANY(\(names)) AND alarm_type = 'CompositeAlarm'
+                """, logger: database.logger)
+            for try await count in composites.decode(Int64.self) where count > 1 {
+                throw AWSError.invalidParameterValue("DeleteAlarms can delete at most one composite alarm a call.")
+            }
+            let parents = try await connection.query(
+                """
+                SELECT child, alarm_name FROM metric_alarms, unnest(children) AS child
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_type = 'CompositeAlarm'
+                  AND child = ANY(\(names)) AND NOT alarm_name = ANY(\(names))
+                ORDER BY child, alarm_name LIMIT 1
+                """, logger: database.logger)
+            for try await (child, parent) in parents.decode((String, String).self) {
+                throw AWSError.invalidParameterValue(
+                    "The alarm \(child) cannot be deleted: the rule of composite alarm \(parent) reads it.")
+            }
             // The alarms that exist are deleted (AWS: "the alarms you specify with correct names are still
             // deleted"); their history stays.
             let rows = try await connection.query(
                 """
                 DELETE FROM metric_alarms WHERE account_id = \(caller.accountID) AND region = \(caller.region)
-                  AND alarm_name = ANY(\(names)) RETURNING alarm_name, config::text
+                  AND alarm_name = ANY(\(names)) RETURNING alarm_name, config::text, alarm_type
                 """, logger: database.logger)
-            for try await (name, config) in rows.decode((String, String).self) {
+            for try await (name, config, type) in rows.decode((String, String, String).self) {
                 try await Self.recordHistory(
                     caller, name, type: "ConfigurationUpdate", summary: "Alarm \"\(name)\" deleted",
-                    data: #"{"version":"1.0","type":"Delete","deletedAlarm":\#(config)}"#, at: now, on: connection,
-                    logger: database.logger)
+                    data: #"{"version":"1.0","type":"Delete","deletedAlarm":\#(config)}"#, at: now, alarmType: type,
+                    on: connection, logger: database.logger)
             }
         }
         return nil
@@ -287,21 +373,22 @@ extension MetricsService {
             }
             after = id
         }
-        guard types.isEmpty || types.contains("MetricAlarm") else { return .map(["AlarmHistoryItems": .list([])]) }
+        // Without AlarmTypes, only metric alarms' history is returned (as in AWS).
+        let alarmTypes = types.isEmpty ? ["MetricAlarm"] : types
         let query: PostgresQuery =
             ascending
             ? """
             SELECT history_id, alarm_name, alarm_type, item_type, summary, data, recorded_at FROM alarm_history
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(name)::text IS NULL OR alarm_name = \(name)) AND (\(type)::text IS NULL OR item_type = \(type))
-              AND recorded_at >= \(start) AND recorded_at <= \(end) AND history_id > \(after ?? 0)
+              AND alarm_type = ANY(\(alarmTypes)) AND recorded_at >= \(start) AND recorded_at <= \(end) AND history_id > \(after ?? 0)
             ORDER BY history_id LIMIT \(limit + 1)
             """
             : """
             SELECT history_id, alarm_name, alarm_type, item_type, summary, data, recorded_at FROM alarm_history
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(name)::text IS NULL OR alarm_name = \(name)) AND (\(type)::text IS NULL OR item_type = \(type))
-              AND recorded_at >= \(start) AND recorded_at <= \(end) AND history_id < \(after ?? Int64.max)
+              AND alarm_type = ANY(\(alarmTypes)) AND recorded_at >= \(start) AND recorded_at <= \(end) AND history_id < \(after ?? Int64.max)
             ORDER BY history_id DESC LIMIT \(limit + 1)
             """
         var items: [Document] = []
@@ -325,86 +412,5 @@ extension MetricsService {
         var output: [String: Document] = ["AlarmHistoryItems": .list(items)]
         if more { output["NextToken"] = .string(MetricsPageToken.make(kind: "history", String(last))) }
         return .map(output)
-    }
-}
-
-/// An alarm's change of state, written with its history item (and its actions' jobs) in the caller's transaction.
-enum AlarmTransition {
-    /// Sets the state of `name` (locked for the transaction), records the change and, when the alarm's actions are
-    /// enabled, starts the new state's actions; returns the old state, or nil when there is no such alarm. A state
-    /// equal to the current one changes nothing.
-    static func set(
-        _ caller: Caller, _ name: String, to state: AlarmState, reason: String, reasonData: String?, at now: Int64,
-        on connection: PostgresConnection, logger: Logger
-    ) async throws -> AlarmState? {
-        let rows = try await connection.query(
-            """
-            SELECT state_value, state_reason, state_reason_data, state_updated_at, config::text, actions_enabled,
-                configuration_updated_at
-            FROM metric_alarms
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name) FOR UPDATE
-            """, logger: logger)
-        var found: (String, String, String?, Int64, String, Bool, Int64)?
-        for try await row in rows.decode((String, String, String?, Int64, String, Bool, Int64).self) { found = row }
-        guard let (oldText, oldReason, oldData, oldTime, config, actionsEnabled, configured) = found,
-            let old = AlarmState(rawValue: oldText)
-        else { return nil }
-        guard old != state else { return old }
-        try await connection.query(
-            """
-            UPDATE metric_alarms SET state_value = \(state.rawValue), state_reason = \(reason),
-                state_reason_data = \(reasonData), state_updated_at = \(now), state_transitioned_at = \(now)
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name)
-            """, logger: logger)
-        let dataObject = reasonData.flatMap { $0.isEmpty ? nil : $0 }.map { #","stateReasonData":\#($0)"# } ?? ""
-        let data =
-            #"{"version":"1.0","oldState":{"stateValue":"\#(old.rawValue)","stateReason":\#(AlarmReason.jsonString(oldReason))},"#
-            + #""newState":{"stateValue":"\#(state.rawValue)","stateReason":\#(AlarmReason.jsonString(reason))\#(dataObject)}}"#
-        try await MetricsService.recordHistory(
-            caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
-            data: data, at: now, on: connection, logger: logger)
-        guard actionsEnabled, let alarm = try? JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)) else {
-            return old
-        }
-        let actions: [String]
-        switch state {
-        case .alarm: actions = alarm.alarmActions
-        case .ok: actions = alarm.okActions
-        case .insufficientData: actions = alarm.insufficientDataActions
-        }
-        let arn = MetricsService.alarmARN(caller, name)
-        var jobs: [String] = []
-        let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
-        let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
-        for action in actions {
-            let job: AlarmActions.Job
-            if AlarmActions.isFunction(action) {
-                let event = AlarmActions.lambdaEvent(
-                    alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                    previous: previous)
-                job = AlarmActions.Job(
-                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: event,
-                    subject: nil)
-            } else if AlarmActions.isTopic(action) {
-                let message = AlarmActions.topicMessage(
-                    alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                    previous: previous, configuredAt: configured)
-                job = AlarmActions.Job(
-                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: message,
-                    subject: AlarmActions.topicSubject(name, state: state, region: caller.region))
-            } else {
-                try await MetricsService.recordHistory(
-                    caller, name, type: "Action",
-                    summary: "Failed to execute action \(action). Reason: Cairn does not serve this kind of action",
-                    data: #"{"actionState":"Failed","notificationResource":\#(AlarmReason.jsonString(action))}"#,
-                    at: now, on: connection, logger: logger)
-                continue
-            }
-            jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
-        }
-        try await JobQueue.enqueue(
-            AlarmActions.queue, payloads: jobs, tenant: caller.accountID, policy: AlarmActions.policy, on: connection,
-            logger: logger)
-        return old
     }
 }

@@ -25,6 +25,7 @@ public struct MetricsService: Sendable {
             Operation(.monitoring, "ListDashboards", roles: .readers, document: listDashboards),
             Operation(.monitoring, "DeleteDashboards", roles: .admins, document: deleteDashboards),
             Operation(.monitoring, "PutMetricAlarm", roles: .admins, document: putMetricAlarm),
+            Operation(.monitoring, "PutCompositeAlarm", roles: .admins, document: putCompositeAlarm),
             Operation(.monitoring, "DescribeAlarms", roles: .readers, document: describeAlarms),
             Operation(.monitoring, "DescribeAlarmsForMetric", roles: .readers, document: describeAlarmsForMetric),
             Operation(.monitoring, "DeleteAlarms", roles: .admins, document: deleteAlarms),

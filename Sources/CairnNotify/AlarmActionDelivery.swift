@@ -33,6 +33,8 @@ public struct AlarmActionDelivery: Service, CustomStringConvertible {
 
     func deliver(_ job: Job, _ client: HTTPClient) async throws {
         let action = try JSONDecoder().decode(AlarmActions.Job.self, from: Data(job.payload.utf8))
+        // A composite's action delayed by its WaitPeriod runs only if nothing suppressed it meanwhile.
+        guard try await AlarmActions.stillDue(action, database: topics.database) else { return }
         if AlarmActions.isTopic(action.action) {
             let caller = Caller(accountID: action.account, region: action.region, accessKeyID: "", role: .admin)
             do {

@@ -31,13 +31,15 @@ public struct JobQueue: Sendable {
 
     /// Enqueues in the caller's transaction: the job exists exactly when the data it concerns does.
     /// Jobs with the same `orderingKey` run one at a time, in the order enqueued (nil: no order). `tenant` (an
-    /// account) is whom the jobs work for: claims serve tenants in turn.
+    /// account) is whom the jobs work for: claims serve tenants in turn. `delayMilliseconds` makes them due later.
     public static func enqueue(
         _ queue: String, payloads: [String], orderingKeys: [String?]? = nil, tenant: String? = nil,
-        policy: RetryPolicy, on connection: PostgresConnection, logger: Logger, clock: WallClock = .system
+        policy: RetryPolicy, delayMilliseconds: Int64 = 0, on connection: PostgresConnection, logger: Logger,
+        clock: WallClock = .system
     ) async throws {
         guard !payloads.isEmpty else { return }
         let now = clock.milliseconds
+        let due = now + max(0, delayMilliseconds)
         // "" stands for no key (arrays of optionals do not bind).
         let keys = payloads.indices.map { index in
             orderingKeys.flatMap { $0.indices.contains(index) ? $0[index] : nil } ?? ""
@@ -46,7 +48,7 @@ public struct JobQueue: Sendable {
             """
             INSERT INTO jobs (queue, payload, ordering_key, tenant, max_attempts, created_at, available_at, visible_at)
             SELECT \(queue), p.payload::jsonb, NULLIF(p.key, ''), \(tenant), \(Int32(policy.maxAttempts)), \(now),
-                \(now), \(now)
+                \(due), \(due)
             FROM unnest(\(payloads), \(keys)) WITH ORDINALITY AS p(payload, key, position)
             ORDER BY p.position
             """, logger: logger)

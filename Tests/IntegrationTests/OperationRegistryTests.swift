@@ -29,7 +29,7 @@ import Testing
         #expect(targets.count == Self.registry.operations.count)
         #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 42)
         #expect(targets.filter { $0.hasPrefix("TrentService.") }.count == 28)
-        #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 19)
+        #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 20)
         #expect(targets.filter { $0.hasPrefix("AmazonSimpleNotificationService.") }.count == 16)
         #expect(Self.registry.service(signingName: "sns") == .sns)
         #expect(Self.registry.operation(target: "Logs_20140328.Teleport") == nil)

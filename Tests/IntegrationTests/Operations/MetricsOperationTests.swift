@@ -75,6 +75,18 @@ struct MetricsOperationTests {
             contains: [#""AlarmName":"slow""#]),
         Script.fails(
             metrics("DescribeAlarmsForMetric"), #"{"MetricName":"Latency"}"#, "MissingRequiredParameterException"),
+        Script.ok(metrics("PutCompositeAlarm"), #"{"AlarmName":"both","AlarmRule":"ALARM(slow) AND NOT FALSE"}"#),
+        Script.fails(
+            metrics("PutCompositeAlarm"), #"{"AlarmName":"both","AlarmRule":"ALARM(\"gone\")"}"#, "ValidationError",
+            message: "Could not save the composite alarm as alarms [gone] in the alarm rule do not exist"),
+        Script.ok(
+            metrics("DescribeAlarms"), #"{"AlarmTypes":["CompositeAlarm"]}"#,
+            contains: [#""AlarmRule":"ALARM(slow) AND NOT FALSE""#, #""MetricAlarms":[]"#]),
+        Script.ok(
+            metrics("DescribeAlarms"), #"{"ParentsOfAlarmName":"slow"}"#,
+            contains: [#""AlarmName":"both""#]),
+        Script.fails(metrics("DeleteAlarms"), #"{"AlarmNames":["slow"]}"#, "InvalidParameterValueException"),
+        Script.ok(metrics("DeleteAlarms"), #"{"AlarmNames":["both"]}"#),
         Script.ok(
             metrics("SetAlarmState"),
             #"{"AlarmName":"slow","StateValue":"ALARM","StateReason":"testing","StateReasonData":"{}"}"#),

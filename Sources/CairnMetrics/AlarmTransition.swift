@@ -1,0 +1,167 @@
+import CairnProtocol
+import CairnQueue
+import Foundation
+import PostgresNIO
+
+/// An alarm's change of state, written with its history item (and its actions' jobs) in the caller's transaction.
+enum AlarmTransition {
+    /// Sets the state of `name` (locked for the transaction), records the change, makes the composite alarms that
+    /// read it due at once and, when the alarm's actions are enabled (and not suppressed), starts the new state's
+    /// actions; returns the old state, or nil when there is no such alarm. A state equal to the current one
+    /// changes nothing.
+    static func set(
+        _ caller: Caller, _ name: String, to state: AlarmState, reason: String, reasonData: String?, at now: Int64,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws -> AlarmState? {
+        let rows = try await connection.query(
+            """
+            SELECT state_value, state_reason, state_reason_data, state_updated_at, config::text, actions_enabled,
+                configuration_updated_at, alarm_type
+            FROM metric_alarms
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name) FOR UPDATE
+            """, logger: logger)
+        var found: (String, String, String?, Int64, String, Bool, Int64, String)?
+        for try await row in rows.decode((String, String, String?, Int64, String, Bool, Int64, String).self) {
+            found = row
+        }
+        guard let (oldText, oldReason, oldData, oldTime, config, actionsEnabled, configured, type) = found,
+            let old = AlarmState(rawValue: oldText)
+        else { return nil }
+        guard old != state else { return old }
+        try await connection.query(
+            """
+            UPDATE metric_alarms SET state_value = \(state.rawValue), state_reason = \(reason),
+                state_reason_data = \(reasonData), state_updated_at = \(now), state_transitioned_at = \(now)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(name)
+            """, logger: logger)
+        let dataObject = reasonData.flatMap { $0.isEmpty ? nil : $0 }.map { #","stateReasonData":\#($0)"# } ?? ""
+        let data =
+            #"{"version":"1.0","oldState":{"stateValue":"\#(old.rawValue)","stateReason":\#(AlarmReason.jsonString(oldReason))},"#
+            + #""newState":{"stateValue":"\#(state.rawValue)","stateReason":\#(AlarmReason.jsonString(reason))\#(dataObject)}}"#
+        try await MetricsService.recordHistory(
+            caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
+            data: data, at: now, alarmType: type, on: connection, logger: logger)
+        // The composites that read this alarm are evaluated in the evaluator's next round.
+        try await connection.query(
+            """
+            UPDATE metric_alarms SET evaluate_at = \(now)
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_type = 'CompositeAlarm'
+              AND children @> ARRAY[\(name)]::text[]
+            """, logger: logger)
+        let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
+        let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
+        let arn = MetricsService.alarmARN(caller, name)
+        var jobs: [String] = []
+        var delay: Int64 = 0
+        if type == "CompositeAlarm" {
+            guard let alarm = try? JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8)) else {
+                return old
+            }
+            let suppression = try await AlarmSuppression.decide(
+                alarm, caller, entering: state, at: now, on: connection, logger: logger)
+            try await suppression.record(caller, name, on: connection, logger: logger)
+            guard actionsEnabled, !suppression.suppressesNow else { return old }
+            delay = suppression.delayMilliseconds
+            for action in alarm.actions(for: state) {
+                guard
+                    let job = try await compositeJob(
+                        alarm, action: action, caller, arn: arn, current: current, previous: previous,
+                        suppression: suppression, at: now, on: connection, logger: logger)
+                else { continue }
+                jobs.append(job)
+            }
+        } else {
+            guard actionsEnabled, let alarm = try? JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
+            else {
+                return old
+            }
+            for action in alarm.actions(for: state) {
+                let job: AlarmActions.Job
+                if AlarmActions.isFunction(action) {
+                    job = AlarmActions.Job(
+                        account: caller.accountID, region: caller.region, alarmName: name, action: action,
+                        event: AlarmActions.lambdaEvent(
+                            alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                            previous: previous),
+                        subject: nil)
+                } else if AlarmActions.isTopic(action) {
+                    job = AlarmActions.Job(
+                        account: caller.accountID, region: caller.region, alarmName: name, action: action,
+                        event: AlarmActions.topicMessage(
+                            alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                            previous: previous, configuredAt: configured),
+                        subject: AlarmActions.topicSubject(name, state: state, region: caller.region))
+                } else {
+                    try await unservedAction(action, caller, name, type: type, at: now, on: connection, logger: logger)
+                    continue
+                }
+                jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
+            }
+        }
+        try await JobQueue.enqueue(
+            AlarmActions.queue, payloads: jobs, tenant: caller.accountID, policy: AlarmActions.policy,
+            delayMilliseconds: delay, on: connection, logger: logger)
+        return old
+    }
+
+    /// A composite alarm's action job: its notification names the children that were in the new state.
+    private static func compositeJob(
+        _ alarm: CompositeAlarm, action: String, _ caller: Caller, arn: String, current: AlarmActions.State,
+        previous: AlarmActions.State, suppression: AlarmSuppression, at now: Int64, on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> String? {
+        let triggering = try await triggeringChildren(
+            alarm, caller, state: current.value, on: connection, logger: logger)
+        let event: String
+        let subject: String?
+        if AlarmActions.isFunction(action) {
+            event = AlarmActions.lambdaEvent(
+                composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                previous: previous)
+            subject = nil
+        } else if AlarmActions.isTopic(action) {
+            event = AlarmActions.topicMessage(
+                composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                previous: previous, triggering: triggering)
+            subject = AlarmActions.topicSubject(alarm.alarmName, state: current.value, region: caller.region)
+        } else {
+            try await unservedAction(
+                action, caller, alarm.alarmName, type: "CompositeAlarm", at: now, on: connection, logger: logger)
+            return nil
+        }
+        let job = AlarmActions.Job(
+            account: caller.accountID, region: caller.region, alarmName: alarm.alarmName, action: action, event: event,
+            subject: subject, suppressor: suppression.suppressorToCheck, state: current.value.rawValue)
+        return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+    }
+
+    /// The children in `state` (as the notification's `TriggeringChildren` names them).
+    static func triggeringChildren(
+        _ alarm: CompositeAlarm, _ caller: Caller, state: AlarmState, on connection: PostgresConnection, logger: Logger
+    ) async throws -> [(arn: String, transitionedAt: Int64)] {
+        guard let rule = try? alarm.rule(caller) else { return [] }
+        let rows = try await connection.query(
+            """
+            SELECT alarm_name, state_transitioned_at FROM metric_alarms
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = ANY(\(rule.children))
+              AND state_value = \(state.rawValue)
+            ORDER BY alarm_name
+            """, logger: logger)
+        var children: [(String, Int64)] = []
+        for try await (name, at) in rows.decode((String, Int64).self) {
+            children.append((MetricsService.alarmARN(caller, name), at))
+        }
+        return children
+    }
+
+    private static func unservedAction(
+        _ action: String, _ caller: Caller, _ name: String, type: String, at now: Int64,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await MetricsService.recordHistory(
+            caller, name, type: "Action",
+            summary: "Failed to execute action \(action). Reason: Cairn does not serve this kind of action",
+            data: #"{"actionState":"Failed","notificationResource":\#(AlarmReason.jsonString(action))}"#,
+            at: now, alarmType: type, on: connection, logger: logger)
+    }
+}
