@@ -128,6 +128,7 @@ let package = Package(
             dependencies: [
                 "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

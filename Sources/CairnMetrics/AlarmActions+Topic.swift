@@ -94,11 +94,6 @@ extension AlarmActions {
     static func lambdaEvent(
         composite alarm: CompositeAlarm, arn: String, account: String, region: String, state: State, previous: State
     ) -> String {
-        func describe(_ state: State) -> String {
-            let data = state.reasonData.map { #","reasonData":\#(AlarmReason.jsonString($0))"# } ?? ""
-            return #"{"value":"\#(state.value.rawValue)","reason":\#(AlarmReason.jsonString(state.reason))\#(data),"#
-                + #""timestamp":"\#(AlarmReason.isoDate(state.time))"}"#
-        }
         var configuration = #""alarmRule":\#(AlarmReason.jsonString(alarm.alarmRule))"#
         if let description = alarm.alarmDescription {
             configuration = #""description":\#(AlarmReason.jsonString(description)),"# + configuration

@@ -39,6 +39,13 @@ public enum AlarmActions {
     }
 
     static func isFunction(_ arn: String) -> Bool { arn.hasPrefix("arn:aws:lambda:") }
+
+    /// A state as the Lambda alarm event writes it.
+    static func describe(_ state: State) -> String {
+        let data = state.reasonData.map { #","reasonData":\#(AlarmReason.jsonString($0))"# } ?? ""
+        return #"{"value":"\#(state.value.rawValue)","reason":\#(AlarmReason.jsonString(state.reason))\#(data),"#
+            + #""timestamp":"\#(AlarmReason.isoDate(state.time))"}"#
+    }
     public static func isTopic(_ arn: String) -> Bool { arn.hasPrefix("arn:aws:sns:") }
 
     /// AWS's Lambda alarm event ("Invoke a Lambda function from an alarm"): the alarm, its new and previous
@@ -46,11 +53,6 @@ public enum AlarmActions {
     static func lambdaEvent(
         _ alarm: MetricAlarm, arn: String, account: String, region: String, state: State, previous: State
     ) -> String {
-        func describe(_ state: State) -> String {
-            let data = state.reasonData.map { #","reasonData":\#(AlarmReason.jsonString($0))"# } ?? ""
-            return #"{"value":"\#(state.value.rawValue)","reason":\#(AlarmReason.jsonString(state.reason))\#(data),"#
-                + #""timestamp":"\#(AlarmReason.isoDate(state.time))"}"#
-        }
         let dimensions = alarm.dimensions.map {
             "\(AlarmReason.jsonString($0.name)):\(AlarmReason.jsonString($0.value))"
         }

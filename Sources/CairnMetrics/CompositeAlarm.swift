@@ -75,19 +75,9 @@ struct CompositeAlarm: Codable, Sendable, Equatable {
         arn: String, state: StoredAlarmState, actionsEnabled: Bool, suppressedBy: String?, suppressedReason: String?,
         suppressorARN: String?
     ) -> Document {
-        var members: [String: Document] = [
-            "AlarmName": .string(alarmName), "AlarmArn": .string(arn), "AlarmRule": .string(alarmRule),
-            "AlarmConfigurationUpdatedTimestamp": .timestamp(Double(state.configurationUpdatedAt) / 1000),
-            "ActionsEnabled": .boolean(actionsEnabled),
-            "OKActions": .list(okActions.map(Document.string)),
-            "AlarmActions": .list(alarmActions.map(Document.string)),
-            "InsufficientDataActions": .list(insufficientDataActions.map(Document.string)),
-            "StateValue": .string(state.value.rawValue), "StateReason": .string(state.reason),
-            "StateUpdatedTimestamp": .timestamp(Double(state.updatedAt) / 1000),
-            "StateTransitionedTimestamp": .timestamp(Double(state.transitionedAt) / 1000),
-        ]
-        if let alarmDescription { members["AlarmDescription"] = .string(alarmDescription) }
-        if let data = state.reasonData { members["StateReasonData"] = .string(data) }
+        var members = commonMembers(
+            arn: arn, description: alarmDescription, state: state, actionsEnabled: actionsEnabled)
+        members["AlarmRule"] = .string(alarmRule)
         if let suppressorARN {
             members["ActionsSuppressor"] = .string(suppressorARN)
             members["ActionsSuppressorWaitPeriod"] = actionsSuppressorWaitPeriod.map { .integer(Int64($0)) }
@@ -108,6 +98,28 @@ protocol AlarmActionLists {
 }
 
 extension AlarmActionLists {
+    /// The members DescribeAlarms gives alarms of both kinds.
+    func commonMembers(
+        arn: String, description: String?, state: StoredAlarmState, actionsEnabled: Bool
+    )
+        -> [String: Document]
+    {
+        var members: [String: Document] = [
+            "AlarmName": .string(alarmName), "AlarmArn": .string(arn),
+            "AlarmConfigurationUpdatedTimestamp": .timestamp(Double(state.configurationUpdatedAt) / 1000),
+            "ActionsEnabled": .boolean(actionsEnabled),
+            "OKActions": .list(okActions.map(Document.string)),
+            "AlarmActions": .list(alarmActions.map(Document.string)),
+            "InsufficientDataActions": .list(insufficientDataActions.map(Document.string)),
+            "StateValue": .string(state.value.rawValue), "StateReason": .string(state.reason),
+            "StateUpdatedTimestamp": .timestamp(Double(state.updatedAt) / 1000),
+            "StateTransitionedTimestamp": .timestamp(Double(state.transitionedAt) / 1000),
+        ]
+        if let description { members["AlarmDescription"] = .string(description) }
+        if let data = state.reasonData { members["StateReasonData"] = .string(data) }
+        return members
+    }
+
     func actions(for state: AlarmState) -> [String] {
         switch state {
         case .alarm: alarmActions

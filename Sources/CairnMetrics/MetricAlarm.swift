@@ -144,7 +144,7 @@ struct MetricAlarm: Codable, Sendable, Equatable {
         }
     }
 
-    private static func actions(_ request: MetricRequest, _ name: String) throws(AWSError) -> [String] {
+    static func actions(_ request: MetricRequest, _ name: String) throws(AWSError) -> [String] {
         let entries = try request.list(name, max: actionsPerState)
         return try entries.map { entry throws(AWSError) -> String in
             guard let arn = entry.text, (1...1024).contains(arn.count), arn.hasPrefix("arn:") else {
@@ -156,23 +156,14 @@ struct MetricAlarm: Codable, Sendable, Equatable {
 
     /// The alarm as DescribeAlarms' `MetricAlarms` lists it.
     func document(arn: String, state: StoredAlarmState, actionsEnabled: Bool) -> Document {
-        var members: [String: Document] = [
-            "AlarmName": .string(alarmName), "AlarmArn": .string(arn),
-            "AlarmConfigurationUpdatedTimestamp": .timestamp(Double(state.configurationUpdatedAt) / 1000),
-            "ActionsEnabled": .boolean(actionsEnabled),
-            "OKActions": .list(okActions.map(Document.string)),
-            "AlarmActions": .list(alarmActions.map(Document.string)),
-            "InsufficientDataActions": .list(insufficientDataActions.map(Document.string)),
-            "StateValue": .string(state.value.rawValue), "StateReason": .string(state.reason),
-            "StateUpdatedTimestamp": .timestamp(Double(state.updatedAt) / 1000),
-            "StateTransitionedTimestamp": .timestamp(Double(state.transitionedAt) / 1000),
+        var members = commonMembers(
+            arn: arn, description: alarmDescription, state: state, actionsEnabled: actionsEnabled)
+        members.merge([
             "MetricName": .string(metricName), "Namespace": .string(namespace),
             "Dimensions": .list(dimensions.map { .map(["Name": .string($0.name), "Value": .string($0.value)]) }),
             "Period": .integer(Int64(period)), "EvaluationPeriods": .integer(Int64(evaluationPeriods)),
             "Threshold": .double(threshold), "ComparisonOperator": .string(comparisonOperator.rawValue),
-        ]
-        if let alarmDescription { members["AlarmDescription"] = .string(alarmDescription) }
-        if let data = state.reasonData { members["StateReasonData"] = .string(data) }
+        ]) { _, metric in metric }
         if let statistic { members["Statistic"] = .string(statistic) }
         if let extendedStatistic { members["ExtendedStatistic"] = .string(extendedStatistic) }
         if let unit { members["Unit"] = .string(unit) }

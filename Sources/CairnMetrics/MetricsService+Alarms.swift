@@ -52,13 +52,7 @@ extension MetricsService {
     func putMetricAlarm(_ document: Document, _ caller: Caller) async throws -> Document? {
         let request = MetricRequest(document)
         let alarm = try MetricAlarm(request)
-        let actionsEnabled =
-            try request.optional("ActionsEnabled").map { value throws(AWSError) -> Bool in
-                guard let flag = value.boolean else {
-                    throw AWSError.serialization("ActionsEnabled must be a boolean.")
-                }
-                return flag
-            } ?? true
+        let actionsEnabled = try Self.actionsEnabled(request)
         let tags = try Self.tags(request)
         let config = String(decoding: try JSONEncoder().encode(alarm), as: UTF8.self)
         let now = WallClock.system.milliseconds
@@ -92,6 +86,13 @@ extension MetricsService {
                 on: connection, logger: database.logger)
         }
         return nil
+    }
+
+    /// `ActionsEnabled`, true unless given.
+    static func actionsEnabled(_ request: MetricRequest) throws(AWSError) -> Bool {
+        guard let value = request.optional("ActionsEnabled") else { return true }
+        guard let flag = value.boolean else { throw AWSError.serialization("ActionsEnabled must be a boolean.") }
+        return flag
     }
 
     static func recordHistory(

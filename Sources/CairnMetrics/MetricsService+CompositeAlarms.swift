@@ -13,13 +13,7 @@ extension MetricsService {
         let request = MetricRequest(document)
         let alarm = try CompositeAlarm(request, caller)
         let rule = try alarm.rule(caller)
-        let actionsEnabled =
-            try request.optional("ActionsEnabled").map { value throws(AWSError) -> Bool in
-                guard let flag = value.boolean else {
-                    throw AWSError.serialization("ActionsEnabled must be a boolean.")
-                }
-                return flag
-            } ?? true
+        let actionsEnabled = try Self.actionsEnabled(request)
         let tags = try Self.tags(request)
         let config = String(decoding: try JSONEncoder().encode(alarm), as: UTF8.self)
         let now = WallClock.system.milliseconds

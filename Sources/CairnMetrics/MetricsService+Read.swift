@@ -82,46 +82,14 @@ extension MetricsService {
         let maxDatapoints = try request.integer("MaxDatapoints") ?? MetricsLimits.defaultMaxDatapoints
         guard maxDatapoints >= 1 else { throw AWSError.invalidValue("\(maxDatapoints)", "MaxDatapoints") }
         let position = try DataPosition(token: request.string("NextToken"))
+        let parsed = try Self.dataQueries(queries)
+        let results = try await dataResults(parsed, caller, start: start, end: end)
+        // One page over the results in request order: a result's points, newest first unless asked otherwise.
         var remaining = maxDatapoints
         var nextToken: String?
-        var seen: Set<String> = []
-        var results: [Document] = []
-        for (index, query) in queries.enumerated() {
-            let id = try query.string("Id", required: true, length: 1...255)!
-            guard let first = id.unicodeScalars.first, ("a"..."z").contains(first),
-                id.unicodeScalars.allSatisfy({ NamePattern.isASCIIAlphanumericScalar($0) || $0 == "_" })
-            else {
-                throw AWSError.invalidParameterValue(
-                    "The value \(id) for parameter \(query.member("Id")) is invalid: it must start with a lowercase letter and contain only letters, numbers and underscores."
-                )
-            }
-            guard seen.insert(id).inserted else {
-                throw AWSError.invalidParameterValue("The values for parameter id in MetricDataQueries are not unique.")
-            }
-            if query.optional("Expression") != nil {
-                throw AWSError.invalidParameterValue(
-                    "Metric math expressions are not supported: \(query.member("Expression")).")
-            }
-            guard let stat = query.optional("MetricStat").map({ MetricRequest($0, path: query.member("MetricStat")) })
-            else { throw AWSError.missingParameter(query.member("MetricStat")) }
-            guard let metricDocument = stat.optional("Metric") else {
-                throw AWSError.missingParameter(stat.member("Metric"))
-            }
-            let metricRequest = MetricRequest(metricDocument, path: stat.member("Metric"))
-            let namespace = try metricRequest.string("Namespace", required: true, length: 1...255)!
-            let name = try metricRequest.string("MetricName", required: true, length: 1...255)!
-            let metric = MetricIdentity(namespace: namespace, name: name, dimensions: try metricRequest.dimensions())
-            let period = try Self.period(stat, "Period")!
-            let statText = try stat.string("Stat", required: true)!
-            guard let statistic = Statistic(statText) else {
-                throw AWSError.invalidValue(statText, stat.member("Stat"))
-            }
-            let unit = try stat.unit()
-            // Checked in full, but read only when its points belong on this page.
-            if query.optional("ReturnData")?.boolean == false || index < position.query || nextToken != nil { continue }
-            let buckets = try await self.buckets(
-                metric, caller, start: start, end: end, period: period, unit: unit, withSamples: statistic.isPercentile)
-            var points = buckets.compactMap { bucket in bucket.value(of: statistic).map { (bucket.start, $0) } }
+        var output: [Document] = []
+        for (index, result) in results.enumerated() where index >= position.query && nextToken == nil {
+            var points = Array(zip(result.series.timestamps, result.series.values))
             if scanBy == "TimestampDescending" { points.reverse() }
             let skipped = index == position.query ? min(position.skip, points.count) : 0
             let taken = min(points.count - skipped, remaining)
@@ -129,15 +97,23 @@ extension MetricsService {
             let page = points[skipped..<(skipped + taken)]
             let partial = skipped + taken < points.count
             if partial { nextToken = DataPosition(query: index, skip: skipped + taken).token }
-            results.append(
-                .map([
-                    "Id": .string(id), "Label": .string(try query.string("Label") ?? name),
-                    "Timestamps": .list(page.map { .timestamp(Double($0.0)) }),
-                    "Values": .list(page.map { .double($0.1) }),
-                    "StatusCode": .string(partial ? "PartialData" : "Complete"),
-                ]))
+            var members: [String: Document] = [
+                "Id": .string(result.id), "Label": .string(result.label),
+                "Timestamps": .list(page.map { .timestamp(Double($0.0)) }),
+                "Values": .list(page.map { .double($0.1) }),
+                "StatusCode": .string(partial ? "PartialData" : "Complete"),
+            ]
+            if result.droppedPoints {
+                members["Messages"] = .list([
+                    .map([
+                        "Code": .string(MetricMathResult.arithmeticErrorCode),
+                        "Value": .string(MetricMathResult.arithmeticErrorMessage),
+                    ])
+                ])
+            }
+            output.append(.map(members))
         }
-        var response: [String: Document] = ["MetricDataResults": .list(results), "Messages": .list([])]
+        var response: [String: Document] = ["MetricDataResults": .list(output), "Messages": .list([])]
         if let nextToken { response["NextToken"] = .string(nextToken) }
         return .map(response)
     }

@@ -1,6 +1,7 @@
 """End-to-end fixtures: a real `cairn serve` on its embedded PostgreSQL, driven by boto3 and the aws CLI."""
 
 import contextlib
+import gzip
 import json
 import os
 import shutil
@@ -13,6 +14,8 @@ import urllib.request
 from dataclasses import dataclass
 
 import boto3
+import botocore
+import botocore.session
 import pytest
 from botocore.config import Config
 
@@ -235,3 +238,35 @@ def name(request):
     _counter[0] += 1
     safe = "".join(c if c.isalnum() or c in "._-/#" else "-" for c in request.node.name)
     return f"/e2e/{safe[:80]}/{_counter[0]}"
+
+
+@pytest.fixture(scope="session")
+def query_model_dir():
+    """A data directory holding botocore's CloudWatch model with `protocols: ["query"]`."""
+    source = os.path.join(os.path.dirname(botocore.__file__), "data", "cloudwatch", "2010-08-01")
+    directory = tempfile.mkdtemp(prefix="cairn-query-model-")
+    target = os.path.join(directory, "cloudwatch", "2010-08-01")
+    os.makedirs(target)
+    model = json.load(gzip.open(os.path.join(source, "service-2.json.gz")))
+    model["metadata"]["protocol"] = "query"
+    model["metadata"]["protocols"] = ["query"]
+    with open(os.path.join(target, "service-2.json"), "w") as handle:
+        json.dump(model, handle)
+    for extra in ("paginators-1.json", "waiters-2.json"):
+        if os.path.exists(os.path.join(source, extra)):
+            with open(os.path.join(source, extra)) as src, open(os.path.join(target, extra), "w") as dst:
+                dst.write(src.read())
+    return directory
+
+
+@pytest.fixture
+def cw_query(server, query_model_dir):
+    session = botocore.session.get_session()
+    session.get_component("data_loader").search_paths.insert(0, query_model_dir)
+    key = KEYS["a_admin"]
+    client = boto3.Session(botocore_session=session).client(
+        "cloudwatch", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=key.access_key_id,
+        aws_secret_access_key=key.secret, config=Config(retries={"max_attempts": 1}),
+    )
+    assert client.meta.service_model.protocol == "query"
+    return client

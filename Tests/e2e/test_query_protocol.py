@@ -4,55 +4,15 @@ botocore 1.43 prefers RPC v2 CBOR for CloudWatch; these tests load its own Cloud
 protocol chosen, so botocore's query serializer and XML parser talk to Cairn."""
 
 import datetime
-import gzip
 import hashlib
 import hmac
-import json
-import os
-import tempfile
 import urllib.parse
 
-import boto3
-import botocore
-import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from conftest import KEYS
 from sigv4 import post
-
-
-@pytest.fixture(scope="module")
-def query_model_dir():
-    """A data directory holding botocore's CloudWatch model with `protocols: ["query"]`."""
-    source = os.path.join(os.path.dirname(botocore.__file__), "data", "cloudwatch", "2010-08-01")
-    directory = tempfile.mkdtemp(prefix="cairn-query-model-")
-    target = os.path.join(directory, "cloudwatch", "2010-08-01")
-    os.makedirs(target)
-    model = json.load(gzip.open(os.path.join(source, "service-2.json.gz")))
-    model["metadata"]["protocol"] = "query"
-    model["metadata"]["protocols"] = ["query"]
-    with open(os.path.join(target, "service-2.json"), "w") as handle:
-        json.dump(model, handle)
-    for extra in ("paginators-1.json", "waiters-2.json"):
-        if os.path.exists(os.path.join(source, extra)):
-            with open(os.path.join(source, extra)) as src, open(os.path.join(target, extra), "w") as dst:
-                dst.write(src.read())
-    return directory
-
-
-@pytest.fixture
-def cw_query(server, query_model_dir):
-    session = botocore.session.get_session()
-    session.get_component("data_loader").search_paths.insert(0, query_model_dir)
-    key = KEYS["a_admin"]
-    client = boto3.Session(botocore_session=session).client(
-        "cloudwatch", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id=key.access_key_id,
-        aws_secret_access_key=key.secret, config=Config(retries={"max_attempts": 1}),
-    )
-    assert client.meta.service_model.protocol == "query"
-    return client
 
 
 def test_metric_data_round_trips_over_the_query_protocol(cw_query, name):
