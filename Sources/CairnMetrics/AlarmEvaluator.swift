@@ -5,6 +5,7 @@ public import Logging
 import Metrics
 import PostgresNIO
 public import ServiceLifecycle
+import Synchronization
 
 /// Evaluates alarms when they are due: metric alarms every minute (every 10 s for periods under a minute),
 /// composite alarms when one of their children changes state, on worker processes. A round claims due alarms with `FOR UPDATE SKIP LOCKED`, so each alarm is evaluated by one process
@@ -12,8 +13,10 @@ public import ServiceLifecycle
 public struct AlarmEvaluator: Service, CustomStringConvertible {
     public var description: String { "AlarmEvaluator" }
 
-    public static let interval: Duration = .seconds(5)
-    static let batch = 50
+    /// How often the evaluator looks for due alarms: alarms fall due on minute (10 s) boundaries, so a short
+    /// look keeps the lag from a period's end small; the look is one indexed query.
+    public static let interval: Duration = .seconds(1)
+    static let batch = 500
 
     let database: Database
     /// Reads the metrics' buckets; built once, not per alarm.
@@ -29,6 +32,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     public func run() async throws {
         let rounds = Timer(label: "cairn_alarm_round_seconds")
         let evaluatedAlarms = Counter(label: "cairn_alarms_evaluated_total")
+        let lastPrune = Mutex<Int64>(0)
         await RecurringWork.run(every: Self.interval, logger: logger, failure: "alarm evaluation failed") {
             let started = ContinuousClock.now
             let evaluated = try await evaluateDue()
@@ -40,7 +44,15 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 evaluatedAlarms.increment(by: evaluated)
                 logger.debug("alarms evaluated", metadata: ["alarms": "\(evaluated)"])
             }
-            try await pruneHistory()
+            // Old history goes once a minute.
+            let now = WallClock.system.milliseconds
+            if lastPrune.withLock({ last in
+                guard now - last >= 60_000 else { return false }
+                last = now
+                return true
+            }) {
+                try await pruneHistory()
+            }
         }
     }
 
@@ -82,6 +94,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                             AlarmState(rawValue: state) ?? .insufficientData, type
                         ))
                 }
+                var metricAlarms: [(Caller, MetricAlarm, AlarmState)] = []
                 for (owner, config, state, type) in due {
                     if type == "CompositeAlarm" {
                         let alarm = try JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8))
@@ -95,10 +108,11 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                               AND alarm_name = \(alarm.alarmName) AND evaluate_at <= \(now)
                             """, logger: logger)
                     } else {
-                        let alarm = try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
-                        try await evaluate(alarm, of: owner, current: state, now: now, on: connection)
+                        metricAlarms.append(
+                            (owner, try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)), state))
                     }
                 }
+                try await evaluate(metricAlarms, now: now, on: connection)
                 return due.count
             }
             total += count
@@ -124,14 +138,48 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         return (now / step + 1) * step
     }
 
+    /// Evaluates a batch of metric alarms: their metrics' buckets are read in one query (percentile alarms, which
+    /// need the samples, one by one), each transition is written with its history, and every alarm's next
+    /// evaluation is set in one statement.
     private func evaluate(
-        _ alarm: MetricAlarm, of owner: Caller, current: AlarmState, now: Int64, on connection: PostgresConnection
+        _ alarms: [(Caller, MetricAlarm, AlarmState)], now: Int64, on connection: PostgresConnection
+    )
+        async throws
+    {
+        guard !alarms.isEmpty else { return }
+        let ranges = alarms.map { Self.range(of: $0.1, now: now) }
+        var buckets = try await AlarmBuckets.read(
+            alarms.indices.filter { !alarms[$0].1.readStatistic.isPercentile }.map { index in
+                AlarmBuckets.Request(
+                    owner: alarms[index].0, metric: alarms[index].1.metric, start: ranges[index].start,
+                    end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarms[index].1.period),
+                    period: alarms[index].1.period, unit: alarms[index].1.unit, index: index)
+            }, on: connection, logger: logger)
+        for (index, (owner, alarm, _)) in alarms.enumerated() where alarm.readStatistic.isPercentile {
+            buckets[index] = try await metrics.buckets(
+                alarm.metric, owner, start: ranges[index].start,
+                end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period),
+                period: alarm.period, unit: alarm.unit, withSamples: true)
+        }
+        for (index, (owner, alarm, current)) in alarms.enumerated() {
+            try await evaluate(
+                alarm, of: owner, current: current, periods: ranges[index].periods, buckets: buckets[index] ?? [],
+                now: now, on: connection)
+        }
+        try await connection.query(
+            """
+            UPDATE metric_alarms m SET evaluate_at = u.next
+            FROM unnest(\(alarms.map(\.0.accountID)), \(alarms.map(\.0.region)), \(alarms.map(\.1.alarmName)),
+                        \(alarms.map { Self.next($0.1, after: now) })) AS u(account_id, region, alarm_name, next)
+            WHERE m.account_id = u.account_id AND m.region = u.region AND m.alarm_name = u.alarm_name
+            """, logger: logger)
+    }
+
+    private func evaluate(
+        _ alarm: MetricAlarm, of owner: Caller, current: AlarmState, periods: [Int64], buckets: [MetricBucket],
+        now: Int64, on connection: PostgresConnection
     ) async throws {
-        let (start, periods) = Self.range(of: alarm, now: now)
         let statistic = alarm.readStatistic
-        let buckets = try await metrics.buckets(
-            alarm.metric, owner, start: start, end: start + Int64(periods.count) * Int64(alarm.period),
-            period: alarm.period, unit: alarm.unit, withSamples: statistic.isPercentile)
         let byStart = Dictionary(buckets.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
         let range = periods.map { periodStart in
             let bucket = byStart[periodStart]
@@ -145,28 +193,21 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 guard period.value != nil, let count = period.sampleCount else { return false }
                 return count < statistic.significantSamples
             }
-        if !lowSamples {
-            let evaluation = alarm.evaluation
-            let outcome = evaluation.outcome(
-                range.map { $0.value.map { alarm.comparisonOperator.breaches($0, alarm.threshold) } }, current: current)
-            if outcome.state != current {
-                let reason = AlarmReason(
-                    outcome, of: evaluation, range: range,
-                    condition: AlarmReason.Condition(
-                        comparison: alarm.comparisonOperator, threshold: alarm.threshold,
-                        datapointsToAlarmGiven: alarm.datapointsToAlarm != nil,
-                        statistic: alarm.statistic ?? alarm.extendedStatistic, unit: alarm.unit, period: alarm.period),
-                    now: now)
-                _ = try await AlarmTransition.set(
-                    owner, alarm.alarmName, to: outcome.state, reason: reason.text, reasonData: reason.data, at: now,
-                    on: connection, logger: logger)
-            }
-        }
-        try await connection.query(
-            """
-            UPDATE metric_alarms SET evaluate_at = \(Self.next(alarm, after: now))
-            WHERE account_id = \(owner.accountID) AND region = \(owner.region) AND alarm_name = \(alarm.alarmName)
-            """, logger: logger)
+        guard !lowSamples else { return }
+        let evaluation = alarm.evaluation
+        let outcome = evaluation.outcome(
+            range.map { $0.value.map { alarm.comparisonOperator.breaches($0, alarm.threshold) } }, current: current)
+        guard outcome.state != current else { return }
+        let reason = AlarmReason(
+            outcome, of: evaluation, range: range,
+            condition: AlarmReason.Condition(
+                comparison: alarm.comparisonOperator, threshold: alarm.threshold,
+                datapointsToAlarmGiven: alarm.datapointsToAlarm != nil,
+                statistic: alarm.statistic ?? alarm.extendedStatistic, unit: alarm.unit, period: alarm.period),
+            now: now)
+        _ = try await AlarmTransition.set(
+            owner, alarm.alarmName, to: outcome.state, reason: reason.text, reasonData: reason.data, at: now,
+            on: connection, logger: logger)
     }
 }
 
