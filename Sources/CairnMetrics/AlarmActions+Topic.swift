@@ -23,10 +23,15 @@ extension AlarmActions {
             alarm.extendedStatistic.map { #""StatisticType":"ExtendedStatistic","ExtendedStatistic":\#(text($0)),"# }
             ?? #""StatisticType":"Statistic","Statistic":\#(text(alarm.statistic.map(upperStatistic))),"#
         let datapoints = alarm.datapointsToAlarm.map { #""DatapointsToAlarm":\#($0),"# } ?? ""
-        let trigger =
-            #"{"MetricName":\#(text(alarm.metricName)),"Namespace":\#(text(alarm.namespace)),\#(statistic)"#
+        // A metric math alarm's trigger has its queries instead of one metric.
+        let metric =
+            alarm.metrics.map { queries in
+                #""Metrics":[\#(queries.map(\.triggerJSON).joined(separator: ","))],"#
+            }
+            ?? #""MetricName":\#(text(alarm.metricName)),"Namespace":\#(text(alarm.namespace)),\#(statistic)"#
             + #""Unit":\#(text(alarm.unit)),"Dimensions":[\#(dimensions.joined(separator: ","))],"#
-            + #""Period":\#(alarm.period),"EvaluationPeriods":\#(alarm.evaluationPeriods),\#(datapoints)"#
+        let trigger =
+            #"{\#(metric)"Period":\#(alarm.period),"EvaluationPeriods":\#(alarm.evaluationPeriods),\#(datapoints)"#
             + #""ComparisonOperator":"\#(alarm.comparisonOperator.rawValue)","Threshold":\#(AlarmReason.javaDouble(alarm.threshold)),"#
             + #""TreatMissingData":\#(text(alarm.treatMissingData?.rawValue ?? "")),"#
             + #""EvaluateLowSampleCountPercentile":\#(text(alarm.evaluateLowSampleCountPercentile ?? ""))}"#

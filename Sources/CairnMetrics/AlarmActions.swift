@@ -63,10 +63,11 @@ public enum AlarmActions {
             + #""name":\#(AlarmReason.jsonString(alarm.metricName)),"dimensions":{\#(dimensions.joined(separator: ","))}},"#
             + #""period":\#(alarm.period),"stat":\#(AlarmReason.jsonString(alarm.statistic ?? alarm.extendedStatistic ?? ""))\#(unit)},"#
             + #""returnData":true}"#
+        let metrics = alarm.metrics.map { $0.map(\.lambdaJSON).joined(separator: ",") } ?? metric
         return #"{"source":"aws.cloudwatch","alarmArn":\#(AlarmReason.jsonString(arn)),"accountId":"\#(account)","#
             + #""time":"\#(AlarmReason.isoDate(state.time))","region":"\#(region)","alarmData":{"#
             + #""alarmName":\#(AlarmReason.jsonString(alarm.alarmName)),"state":\#(describe(state)),"#
-            + #""previousState":\#(describe(previous)),"configuration":{\#(description)"metrics":[\#(metric)]}}}"#
+            + #""previousState":\#(describe(previous)),"configuration":{\#(description)"metrics":[\#(metrics)]}}}"#
     }
 
     /// Writes what became of one action to its alarm's history (AWS's Action items).

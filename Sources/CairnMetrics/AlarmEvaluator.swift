@@ -149,22 +149,35 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         guard !alarms.isEmpty else { return }
         let ranges = alarms.map { Self.range(of: $0.1, now: now) }
         var buckets = try await AlarmBuckets.read(
-            alarms.indices.filter { !alarms[$0].1.readStatistic.isPercentile }.map { index in
+            alarms.indices.filter { alarms[$0].1.metrics == nil && !alarms[$0].1.readStatistic.isPercentile }.map {
+                index in
                 AlarmBuckets.Request(
                     owner: alarms[index].0, metric: alarms[index].1.metric, start: ranges[index].start,
                     end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarms[index].1.period),
                     period: alarms[index].1.period, unit: alarms[index].1.unit, index: index)
             }, on: connection, logger: logger)
-        for (index, (owner, alarm, _)) in alarms.enumerated() where alarm.readStatistic.isPercentile {
+        for (index, (owner, alarm, _)) in alarms.enumerated()
+        where alarm.metrics == nil && alarm.readStatistic.isPercentile {
             buckets[index] = try await metrics.buckets(
                 alarm.metric, owner, start: ranges[index].start,
                 end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period),
                 period: alarm.period, unit: alarm.unit, withSamples: true)
         }
         for (index, (owner, alarm, current)) in alarms.enumerated() {
+            let end = ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period)
+            let points: [Int64: (value: Double, samples: Double?)]
+            if let queries = alarm.metrics {
+                points = await mathPoints(queries, owner, start: ranges[index].start, end: end)
+            } else {
+                let statistic = alarm.readStatistic
+                points = Dictionary(
+                    (buckets[index] ?? []).compactMap { bucket in
+                        bucket.value(of: statistic).map { (bucket.start, ($0, Optional(bucket.sampleCount))) }
+                    }, uniquingKeysWith: { first, _ in first })
+            }
             try await evaluate(
-                alarm, of: owner, current: current, periods: ranges[index].periods, buckets: buckets[index] ?? [],
-                now: now, on: connection)
+                alarm, of: owner, current: current, periods: ranges[index].periods, points: points, now: now,
+                on: connection)
         }
         try await connection.query(
             """
@@ -175,17 +188,31 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
             """, logger: logger)
     }
 
+    /// A metric math alarm's points: the series of its query that returns data, by period start. An expression
+    /// that cannot be evaluated gives no points (the data is missing, as AWS treats a math alarm's gaps).
+    private func mathPoints(
+        _ queries: [AlarmQuery], _ owner: Caller, start: Int64, end: Int64
+    ) async
+        -> [Int64: (value: Double, samples: Double?)]
+    {
+        let parsed = queries.compactMap(\.dataQuery)
+        guard parsed.count == queries.count,
+            let results = try? await metrics.dataResults(parsed, owner, start: start, end: end),
+            let series = results.first?.series
+        else { return [:] }
+        var points: [Int64: (value: Double, samples: Double?)] = [:]
+        for (start, value) in zip(series.timestamps, series.values) { points[start] = (value, nil) }
+        return points
+    }
+
     private func evaluate(
-        _ alarm: MetricAlarm, of owner: Caller, current: AlarmState, periods: [Int64], buckets: [MetricBucket],
-        now: Int64, on connection: PostgresConnection
+        _ alarm: MetricAlarm, of owner: Caller, current: AlarmState, periods: [Int64],
+        points: [Int64: (value: Double, samples: Double?)], now: Int64, on connection: PostgresConnection
     ) async throws {
         let statistic = alarm.readStatistic
-        let byStart = Dictionary(buckets.map { ($0.start, $0) }, uniquingKeysWith: { first, _ in first })
         let range = periods.map { periodStart in
-            let bucket = byStart[periodStart]
-            return AlarmReason.Period(
-                start: periodStart * 1000, value: bucket.flatMap { $0.value(of: statistic) },
-                sampleCount: bucket?.sampleCount)
+            AlarmReason.Period(
+                start: periodStart * 1000, value: points[periodStart]?.value, sampleCount: points[periodStart]?.samples)
         }
         let lowSamples =
             alarm.evaluateLowSampleCountPercentile == "ignore"

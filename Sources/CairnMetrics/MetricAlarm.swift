@@ -22,6 +22,9 @@ struct MetricAlarm: Codable, Sendable, Equatable {
     var comparisonOperator: ComparisonOperator
     var treatMissingData: TreatMissingData?
     var evaluateLowSampleCountPercentile: String?
+    /// A metric math alarm's queries (then `metricName`, `namespace` and the statistics are empty, and `period` is
+    /// the queries' period).
+    var metrics: [AlarmQuery]?
 
     struct Dimension: Codable, Sendable, Equatable {
         let name: String
@@ -56,43 +59,52 @@ struct MetricAlarm: Codable, Sendable, Equatable {
         okActions = try Self.actions(request, "OKActions")
         alarmActions = try Self.actions(request, "AlarmActions")
         insufficientDataActions = try Self.actions(request, "InsufficientDataActions")
-        if request.optional("Metrics") != nil {
-            throw AWSError.invalidParameterValue(
-                "Alarms on metric math expressions (Metrics) are not supported by Cairn yet; use MetricName.")
-        }
         if request.optional("ThresholdMetricId") != nil || request.optional("EvaluationCriteria") != nil {
             throw AWSError.invalidParameterValue(
                 "Anomaly detection and PromQL alarms are not supported by Cairn; use a static Threshold.")
         }
-        metricName = try request.string("MetricName", required: true, length: 1...255)!
-        namespace = try request.string("Namespace", required: true, length: 1...255)!
-        statistic = try request.string("Statistic")
-        extendedStatistic = try request.string("ExtendedStatistic")
-        switch (statistic, extendedStatistic) {
-        case (nil, nil), (.some, .some):
-            throw AWSError.invalidParameterCombination(
-                "Exactly one of the parameters Statistic or ExtendedStatistic must be specified.")
-        case (let named?, nil):
-            guard Self.statistics.contains(named) else {
-                throw AWSError.invalidParameterValue(
-                    "Value '\(named)' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]"
-                )
+        if request.optional("Metrics") != nil {
+            for member in ["Statistic", "ExtendedStatistic", "MetricName", "Namespace", "Dimensions", "Period", "Unit"]
+            where request.optional(member) != nil {
+                throw AWSError("ValidationError", "\(member) should not be set if list of Metrics is set.")
             }
-        case (nil, let extended?):
-            guard let parsed = Statistic(extended), parsed.isPercentile else {
-                throw AWSError.invalidParameterValue(
-                    "The value \(extended) for parameter ExtendedStatistic is not supported.")
+            let (queries, period) = try AlarmQuery.parse(request)
+            metrics = queries
+            metricName = ""
+            namespace = ""
+            dimensions = []
+            self.period = period
+        } else {
+            metricName = try request.string("MetricName", required: true, length: 1...255)!
+            namespace = try request.string("Namespace", required: true, length: 1...255)!
+            statistic = try request.string("Statistic")
+            extendedStatistic = try request.string("ExtendedStatistic")
+            switch (statistic, extendedStatistic) {
+            case (nil, nil), (.some, .some):
+                throw AWSError.invalidParameterCombination(
+                    "Exactly one of the parameters Statistic or ExtendedStatistic must be specified.")
+            case (let named?, nil):
+                guard Self.statistics.contains(named) else {
+                    throw AWSError.invalidParameterValue(
+                        "Value '\(named)' at 'statistic' failed to satisfy constraint: Member must satisfy enum value set: [Maximum, SampleCount, Sum, Minimum, Average]"
+                    )
+                }
+            case (nil, let extended?):
+                guard let parsed = Statistic(extended), parsed.isPercentile else {
+                    throw AWSError.invalidParameterValue(
+                        "The value \(extended) for parameter ExtendedStatistic is not supported.")
+                }
             }
+            dimensions = try request.dimensions().map { Dimension(name: $0.name, value: $0.value) }
+            guard let period = try request.integer("Period", required: true) else {
+                throw AWSError.missingParameter("Period")
+            }
+            guard period >= 1, [10, 20, 30].contains(period) || period % 60 == 0 else {
+                throw AWSError.invalidParameterValue("Period must be 10, 20, 30 or a multiple of 60")
+            }
+            self.period = period
+            unit = try request.unit()
         }
-        dimensions = try request.dimensions().map { Dimension(name: $0.name, value: $0.value) }
-        guard let period = try request.integer("Period", required: true) else {
-            throw AWSError.missingParameter("Period")
-        }
-        guard period >= 1, [10, 20, 30].contains(period) || period % 60 == 0 else {
-            throw AWSError.invalidParameterValue("Period must be 10, 20, 30 or a multiple of 60")
-        }
-        self.period = period
-        unit = try request.unit()
         guard let periods = try request.integer("EvaluationPeriods", required: true), periods >= 1 else {
             throw AWSError.invalidParameterValue("The parameter EvaluationPeriods must be greater than or equal to 1.")
         }
@@ -108,10 +120,10 @@ struct MetricAlarm: Codable, Sendable, Equatable {
                     "DatapointsToAlarm must be less than or equal to EvaluationPeriods")
             }
         }
-        let window = period * periods
-        if window > (period < 3600 ? 86_400 : 604_800) {
+        let window = self.period * periods
+        if window > (self.period < 3600 ? 86_400 : 604_800) {
             throw AWSError.invalidParameterCombination(
-                "The evaluation period (Period × EvaluationPeriods) must not exceed \(period < 3600 ? "1 day (86400 seconds)" : "7 days (604800 seconds)")."
+                "The evaluation period (Period × EvaluationPeriods) must not exceed \(self.period < 3600 ? "1 day (86400 seconds)" : "7 days (604800 seconds)")."
             )
         }
         threshold = try request.double("Threshold", required: true)!
@@ -159,11 +171,18 @@ struct MetricAlarm: Codable, Sendable, Equatable {
         var members = commonMembers(
             arn: arn, description: alarmDescription, state: state, actionsEnabled: actionsEnabled)
         members.merge([
-            "MetricName": .string(metricName), "Namespace": .string(namespace),
-            "Dimensions": .list(dimensions.map { .map(["Name": .string($0.name), "Value": .string($0.value)]) }),
-            "Period": .integer(Int64(period)), "EvaluationPeriods": .integer(Int64(evaluationPeriods)),
-            "Threshold": .double(threshold), "ComparisonOperator": .string(comparisonOperator.rawValue),
+            "EvaluationPeriods": .integer(Int64(evaluationPeriods)), "Threshold": .double(threshold),
+            "ComparisonOperator": .string(comparisonOperator.rawValue),
         ]) { _, metric in metric }
+        if let metrics {
+            members["Metrics"] = .list(metrics.map(\.document))
+        } else {
+            members["MetricName"] = .string(metricName)
+            members["Namespace"] = .string(namespace)
+            members["Dimensions"] = .list(
+                dimensions.map { .map(["Name": .string($0.name), "Value": .string($0.value)]) })
+            members["Period"] = .integer(Int64(period))
+        }
         if let statistic { members["Statistic"] = .string(statistic) }
         if let extendedStatistic { members["ExtendedStatistic"] = .string(extendedStatistic) }
         if let unit { members["Unit"] = .string(unit) }

@@ -1,6 +1,7 @@
 """Metric math in GetMetricData through boto3 (CBOR) and botocore's query protocol (as Grafana sends it)."""
 
 import datetime
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -91,3 +92,44 @@ def test_grafana_style_query_protocol_math(cw_query, cloudwatch, name):
         StartTime=now - datetime.timedelta(minutes=5), EndTime=now)
     [result] = response["MetricDataResults"]
     assert result["Label"] == "double" and result["Values"] == [80.0, 40.0, 20.0]
+
+
+def test_a_metric_math_alarm_compares_its_expression(cloudwatch, name):
+    namespace = "E2E/MathAlarm" + name.replace("/", "-")
+    alarm = "math" + name.replace("/", "-")
+    last_minute = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0) - \
+        datetime.timedelta(minutes=1)
+    cloudwatch.put_metric_data(Namespace=namespace, MetricData=[
+        {"MetricName": "Errors", "Timestamp": last_minute, "Value": 3},
+        {"MetricName": "Requests", "Timestamp": last_minute, "Value": 5}])
+    metrics = [stat("errors", namespace, "Errors"), stat("requests", namespace, "Requests"),
+               {"Id": "rate", "Expression": "100 * errors / requests", "Label": "error rate", "ReturnData": True}]
+    cloudwatch.put_metric_alarm(
+        AlarmName=alarm, Metrics=metrics, EvaluationPeriods=1, Threshold=50,
+        ComparisonOperator="GreaterThanThreshold", TreatMissingData="notBreaching")
+    [found] = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
+    assert [m["Id"] for m in found["Metrics"]] == ["errors", "requests", "rate"]
+    assert found["Metrics"][2]["Expression"] == "100 * errors / requests" and "MetricName" not in found
+    assert found["Metrics"][0]["MetricStat"]["Metric"]["MetricName"] == "Errors"
+    # The last minute's point (60 %) is evaluated at once: ALARM.
+    deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
+    while datetime.datetime.now() < deadline:
+        [found] = cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]
+        if found["StateValue"] == "ALARM":
+            break
+        time.sleep(0.3)
+    assert found["StateValue"] == "ALARM", found["StateReason"]
+    assert "[60.0 (" in found["StateReason"] and "greater than the threshold (50.0)" in found["StateReason"]
+
+    for extra, message in [
+        ({"MetricName": "Errors"}, "MetricName should not be set if list of Metrics is set."),
+        ({"Metrics": [dict(m, ReturnData=True) for m in metrics]},
+         "Exactly one element of the metrics list should return data."),
+    ]:
+        arguments = dict(AlarmName=alarm + "-bad", Metrics=metrics, EvaluationPeriods=1, Threshold=1,
+                         ComparisonOperator="GreaterThanThreshold")
+        arguments.update(extra)
+        with pytest.raises(ClientError) as error:
+            cloudwatch.put_metric_alarm(**arguments)
+        assert error.value.response["Error"]["Message"] == message
+    cloudwatch.delete_alarms(AlarmNames=[alarm])
