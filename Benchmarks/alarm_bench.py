@@ -87,7 +87,7 @@ def metrics_text(server):
 def metric_value(text, name):
     total = 0.0
     for line in text.splitlines():
-        if line.startswith(name + " ") or line.startswith(name + "{"):
+        if line.startswith(name + " ") or (not name.endswith("}") and line.startswith(name + "{")):
             total += float(line.rsplit(" ", 1)[1])
     return total
 
@@ -209,6 +209,10 @@ def main():
                   f"**{percentile(lags, 99):.2f}** / {max(lags):.2f} s | p99 < 5 s |")
         else:
             print("| notifications | 0 | — |")
+        for phase in ("connect", "claim", "read", "decide", "reason", "transition", "schedule", "commit"):
+            label = f'cairn_alarm_phase_seconds_sum{{phase="{phase}"}}'
+            spent = metric_value(after_text, label) - metric_value(before_text, label)
+            log(f"phase {phase}: {spent:.2f} s")
         states = [m["NewStateValue"] for _, m in arrivals]
         log(f"notifications by state: ALARM {states.count('ALARM')}, OK {states.count('OK')}")
         if re.search(r"cairn_alarm_round_seconds", after_text) is None:

@@ -6,4 +6,12 @@ ALTER TABLE metric_alarms
     ADD COLUMN children text[] NOT NULL DEFAULT '{}',
     ADD COLUMN actions_suppressed_by text CHECK (actions_suppressed_by IN ('WaitPeriod', 'ExtensionPeriod', 'Alarm')),
     ADD COLUMN actions_suppressed_reason text;
-CREATE INDEX metric_alarms_children ON metric_alarms USING gin (children);
+-- Which composites read which alarm, by the alarm (the child): a transition finds its parents by this key. The
+-- parents' rows themselves are not touched when a metric alarm is evaluated.
+CREATE TABLE alarm_children (
+    account_id  text NOT NULL REFERENCES accounts (account_id) ON DELETE CASCADE,
+    region      text NOT NULL,
+    child       text NOT NULL,
+    parent      text NOT NULL,
+    PRIMARY KEY (account_id, region, child, parent)
+);

@@ -78,7 +78,9 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     public func evaluateDue(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
         var total = 0
         while !Task.isCancelled {
-            let count = try await database.transaction { connection -> Int in
+            let asked = ContinuousClock.now
+            let (count, finished) = try await database.transaction { connection -> (Int, ContinuousClock.Instant) in
+                let claimed = Self.record("connect", since: asked)
                 let rows = try await connection.query(
                     """
                     SELECT account_id, region, config::text, state_value, alarm_type FROM metric_alarms
@@ -112,13 +114,26 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                             (owner, try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)), state))
                     }
                 }
+                Self.record("claim", since: claimed)
                 try await evaluate(metricAlarms, now: now, on: connection)
-                return due.count
+                return (due.count, ContinuousClock.now)
             }
+            if count > 0 { Self.record("commit", since: finished) }
             total += count
             if count < Self.batch { break }
         }
         return total
+    }
+
+    /// Records how long a phase of a round took (`cairn_alarm_phase_seconds`: claim, read, decide, schedule);
+    /// returns now, the next phase's start.
+    @discardableResult
+    static func record(_ phase: String, since start: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let now = ContinuousClock.now
+        let elapsed = now - start
+        Timer(label: "cairn_alarm_phase_seconds", dimensions: [("phase", phase)]).recordNanoseconds(
+            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        return now
     }
 
     /// The periods of an alarm's evaluation range at `now`, oldest first: each ends on the last minute boundary
@@ -147,6 +162,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         async throws
     {
         guard !alarms.isEmpty else { return }
+        var phase = ContinuousClock.now
         let ranges = alarms.map { Self.range(of: $0.1, now: now) }
         var buckets = try await AlarmBuckets.read(
             alarms.indices.filter { alarms[$0].1.metrics == nil && !alarms[$0].1.readStatistic.isPercentile }.map {
@@ -163,6 +179,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period),
                 period: alarm.period, unit: alarm.unit, withSamples: true)
         }
+        phase = Self.record("read", since: phase)
         for (index, (owner, alarm, current)) in alarms.enumerated() {
             let end = ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period)
             let points: [Int64: (value: Double, samples: Double?)]
@@ -179,6 +196,8 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 alarm, of: owner, current: current, periods: ranges[index].periods, points: points, now: now,
                 on: connection)
         }
+        phase = Self.record("decide", since: phase)
+        defer { Self.record("schedule", since: phase) }
         try await connection.query(
             """
             UPDATE metric_alarms m SET evaluate_at = u.next
@@ -225,6 +244,8 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         let outcome = evaluation.outcome(
             range.map { $0.value.map { alarm.comparisonOperator.breaches($0, alarm.threshold) } }, current: current)
         guard outcome.state != current else { return }
+        let reasoning = ContinuousClock.now
+        defer { Self.record("reason", since: reasoning) }
         let reason = AlarmReason(
             outcome, of: evaluation, range: range,
             condition: AlarmReason.Condition(
@@ -232,9 +253,11 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 datapointsToAlarmGiven: alarm.datapointsToAlarm != nil,
                 statistic: alarm.statistic ?? alarm.extendedStatistic, unit: alarm.unit, period: alarm.period),
             now: now)
+        let transition = ContinuousClock.now
         _ = try await AlarmTransition.set(
             owner, alarm.alarmName, to: outcome.state, reason: reason.text, reasonData: reason.data, at: now,
             on: connection, logger: logger)
+        Self.record("transition", since: transition)
     }
 }
 

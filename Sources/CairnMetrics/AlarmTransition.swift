@@ -42,12 +42,23 @@ enum AlarmTransition {
             caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
             data: data, at: now, alarmType: type, on: connection, logger: logger)
         // The composites that read this alarm are evaluated in the evaluator's next round.
-        try await connection.query(
+        // Two statements, each by a key: a join here would let the planner scan every alarm of the account.
+        var parents: [String] = []
+        for try await parent in try await connection.query(
             """
-            UPDATE metric_alarms SET evaluate_at = \(now)
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_type = 'CompositeAlarm'
-              AND children @> ARRAY[\(name)]::text[]
-            """, logger: logger)
+            SELECT parent FROM alarm_children
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND child = \(name)
+            """, logger: logger
+        ).decode(String.self) {
+            parents.append(parent)
+        }
+        if !parents.isEmpty {
+            try await connection.query(
+                """
+                UPDATE metric_alarms SET evaluate_at = \(now)
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = ANY(\(parents))
+                """, logger: logger)
+        }
         let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
         let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
         let arn = MetricsService.alarmARN(caller, name)

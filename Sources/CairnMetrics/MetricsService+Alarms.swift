@@ -206,7 +206,9 @@ extension MetricsService {
               AND (CASE WHEN \(children)::text IS NOT NULL THEN alarm_name = ANY(
                     SELECT unnest(children) FROM metric_alarms
                     WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = \(children))
-                   ELSE alarm_type = 'CompositeAlarm' AND children @> ARRAY[\(parents)]::text[] END)
+                   ELSE alarm_name IN (
+                    SELECT parent FROM alarm_children
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND child = \(parents)) END)
             ORDER BY alarm_name COLLATE "C"
             """)
         let alarms = try await Self.decodeAlarms(rows)
@@ -287,10 +289,10 @@ extension MetricsService {
             }
             let parents = try await connection.query(
                 """
-                SELECT child, alarm_name FROM metric_alarms, unnest(children) AS child
-                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_type = 'CompositeAlarm'
-                  AND child = ANY(\(names)) AND NOT alarm_name = ANY(\(names))
-                ORDER BY child, alarm_name LIMIT 1
+                SELECT child, parent FROM alarm_children
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region)
+                  AND child = ANY(\(names)) AND NOT parent = ANY(\(names))
+                ORDER BY child, parent LIMIT 1
                 """, logger: database.logger)
             for try await (child, parent) in parents.decode((String, String).self) {
                 throw AWSError.invalidParameterValue(
@@ -302,6 +304,11 @@ extension MetricsService {
                 """
                 DELETE FROM metric_alarms WHERE account_id = \(caller.accountID) AND region = \(caller.region)
                   AND alarm_name = ANY(\(names)) RETURNING alarm_name, config::text, alarm_type
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                DELETE FROM alarm_children
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND parent = ANY(\(names))
                 """, logger: database.logger)
             for try await (name, config, type) in rows.decode((String, String, String).self) {
                 try await Self.recordHistory(

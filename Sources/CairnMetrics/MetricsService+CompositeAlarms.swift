@@ -38,11 +38,10 @@ extension MetricsService {
             if !missing.isEmpty { throw AWSError("ValidationError", AlarmRuleError.missingChildren(missing).message) }
             let crowded = try await connection.query(
                 """
-                SELECT child FROM unnest(\(rule.children)::text[]) AS child
-                WHERE (SELECT count(*) FROM metric_alarms
-                       WHERE account_id = \(caller.accountID) AND region = \(caller.region)
-                         AND alarm_type = 'CompositeAlarm' AND alarm_name <> \(alarm.alarmName)
-                         AND children @> ARRAY[child]) >= \(Self.compositesPerChild)
+                SELECT child FROM alarm_children
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND child = ANY(\(rule.children))
+                  AND parent <> \(alarm.alarmName)
+                GROUP BY child HAVING count(*) >= \(Self.compositesPerChild)
                 LIMIT 1
                 """, logger: database.logger)
             for try await child in crowded.decode(String.self) {
@@ -66,6 +65,17 @@ extension MetricsService {
                 """, logger: database.logger)
             var created = true
             for try await inserted in rows.decode(Bool.self) { created = inserted }
+            try await connection.query(
+                """
+                DELETE FROM alarm_children
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND parent = \(alarm.alarmName)
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                INSERT INTO alarm_children (account_id, region, child, parent)
+                SELECT \(caller.accountID), \(caller.region), child, \(alarm.alarmName)
+                FROM unnest(\(rule.children)::text[]) AS child
+                """, logger: database.logger)
             let data =
                 #"{"version":"1.0","type":"\#(created ? "Create" : "Update")","\#(created ? "createdAlarm" : "updatedAlarm")":\#(config)}"#
             try await Self.recordHistory(
