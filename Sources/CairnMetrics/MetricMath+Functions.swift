@@ -8,7 +8,7 @@ import Foundation
 ///   over its points (an empty series: SUM and DATAPOINT_COUNT 0, the others NaN); of a TS[], a TS at every timestamp
 ///   of any element. AVG counts a missing point as 0 ("Missing values are treated as 0"), SUM too; MIN, MAX and
 ///   STDDEV take the points present; DATAPOINT_COUNT counts them. STDDEV is the population deviation (divides by N).
-/// - `ABS` `CEIL` `FLOOR` `LOG` `LOG10` `DIFF` `DIFF_TIME` `RATE` `RUNNING_SUM`: per series, TS → TS, TS[] → TS[].
+/// - `ABS` `CEIL` `FLOOR` `LOG` `LOG10` `SQRT` `DIFF` `DIFF_TIME` `RATE` `RUNNING_SUM`: per series, TS → TS, TS[] → TS[].
 ///   DIFF, DIFF_TIME and RATE pair each point with the point before it ("the previous data point value"), so the
 ///   first point has none and is dropped; RATE is DIFF / DIFF_TIME, per second.
 /// - `FILL(TS | TS[], S | TS | REPEAT | LINEAR)`: fills the missing points of each series on its period's grid over
@@ -59,6 +59,8 @@ enum MathFunction: String, Sendable, CaseIterable {
     case runningSum = "RUNNING_SUM"
     case slice = "SLICE"
     case sort = "SORT"
+    /// Not an AWS function (AWS writes `x^0.5`): Cairn serves it because users ask for it by name.
+    case sqrt = "SQRT"
     case stddev = "STDDEV"
     case sum = "SUM"
     case timeSeries = "TIME_SERIES"
@@ -275,10 +277,11 @@ struct MetricMathEvaluator {
                     message: "PERIOD at char \(position) takes the id of a metric, not of an expression")
             }
             return .scalar(Double(metric.period))
-        case .abs, .ceil, .floor, .log, .log10:
+        case .abs, .ceil, .floor, .log, .log10, .sqrt:
             let operation: @Sendable (Double) -> Double =
                 switch function {
                 case .abs: { Swift.abs($0) }
+                case .sqrt: { $0.squareRoot() }
                 case .ceil: { $0.rounded(.up) }
                 case .floor: { $0.rounded(.down) }
                 case .log: { Foundation.log($0) }

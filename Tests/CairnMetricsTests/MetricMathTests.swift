@@ -139,6 +139,8 @@ import Testing
         Example("FLOOR(METRICS())", .array(9)),
         Example("LOG(METRICS())", .array(9, [0, 0.6931471805599453, nil, 1.3862943611198906, 1.6094379124341003])),
         Example("LOG10(m1)", .values([0, 0.3010299956639812, nil, 0.6020599913279624, 0.6989700043360189])),
+        // Not AWS's (the issue asks for it): the same as m1^0.5.
+        Example("SQRT(m1)", .values([1, 2.0.squareRoot(), nil, 2, 5.0.squareRoot()])),
         Example("MAX(m1)/m1", .values([5, 2.5, nil, 1.25, 1])),
         Example("MAX(METRICS())", .series),
         Example("m1/METRIC_COUNT(METRICS())", .values([1.0 / 9, 2.0 / 9, nil, 4.0 / 9, 5.0 / 9])),
