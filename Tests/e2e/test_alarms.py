@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from conftest import ACCOUNT_A, KEYS, free_port
 from receiver import Receiver
+from test_sns import Endpoint, subscribe_and_confirm, topic_name, verify
 
 
 @pytest.fixture
@@ -189,16 +190,29 @@ def test_a_function_action_receives_awss_lambda_alarm_event(server, cloudwatch, 
 
 
 def test_an_alarm_on_a_metric_filter_goes_to_alarm_after_matching_events(server, logs_a, cloudwatch, name):
-    """The whole path on a real worker: events → metric filter → metric → the evaluator at the next minute."""
+    """The whole path on a real worker: events → metric filter → metric → the evaluator at the next minute → a
+    signed SNS notification to a subscribed HTTP endpoint; OK again once the matches stop."""
+    sns = server.client(KEYS["a_admin"], service="sns")
+    endpoint = Endpoint().start()
+    try:
+        topic = sns.create_topic(Name=topic_name(name))["TopicArn"]
+        subscribe_and_confirm(sns, server, topic, endpoint)
+        alarm_via_metric_filter(server, logs_a, cloudwatch, name, topic, endpoint)
+    finally:
+        endpoint.stop()
+
+
+def alarm_via_metric_filter(server, logs_a, cloudwatch, name, topic, endpoint):
     namespace = "Alarmed" + name.replace("/", "-")
     logs_a.create_log_group(logGroupName=name)
     logs_a.create_log_stream(logGroupName=name, logStreamName="s")
     logs_a.put_metric_filter(logGroupName=name, filterName="errors", filterPattern="ERROR", metricTransformations=[
-        {"metricName": "Errors", "metricNamespace": namespace, "metricValue": "1"}])
+        {"metricName": "Errors", "metricNamespace": namespace, "metricValue": "1", "defaultValue": 0}])
     alarm = alarm_name(name)
     cloudwatch.put_metric_alarm(AlarmName=alarm, MetricName="Errors", Namespace=namespace, Statistic="Sum",
                                 Period=60, EvaluationPeriods=1, Threshold=2.0,
-                                ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching")
+                                ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="notBreaching",
+                                AlarmActions=[topic], OKActions=[topic])
     written = time.time()
     logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
         {"timestamp": int(written * 1000), "message": message} for message in ("ERROR one", "INFO fine", "ERROR two")])
@@ -215,3 +229,22 @@ def test_an_alarm_on_a_metric_filter_goes_to_alarm_after_matching_events(server,
     assert found["StateReason"].endswith("] was greater than or equal to the threshold (2.0).")
     reason_data = json.loads(found["StateReasonData"])
     assert reason_data["recentDatapoints"] == [2.0] and reason_data["statistic"] == "Sum"
+    # The endpoint gets the ALARM (after an OK if the first evaluation came before the events' minute ended), signed;
+    # with no more matches the next minute's evaluation returns the alarm to OK and notifies again.
+    def states(count, timeout):
+        notifications = endpoint.wait("Notification", count=count, timeout=timeout)
+        for notification in notifications:
+            verify(notification, server)
+        return [json.loads(n["Message"]) for n in notifications]
+
+    first = states(1, 60)
+    messages = first if first[-1]["NewStateValue"] == "ALARM" else states(2, 60)
+    alarmed = messages[-1]
+    assert alarmed["NewStateValue"] == "ALARM" and alarmed["AlarmName"] == alarm
+    assert alarmed["Trigger"]["MetricName"] == "Errors" and alarmed["NewStateReason"] == found["StateReason"]
+    # A minute without errors (its events count 0 through the filter's default value) returns it to OK.
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": int(time.time() * 1000), "message": "INFO all quiet"}])
+    recovered = states(len(messages) + 1, 180)[-1]
+    assert recovered["NewStateValue"] == "OK" and recovered["OldStateValue"] == "ALARM"
+    assert cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"][0]["StateValue"] == "OK"
