@@ -15,3 +15,11 @@ CREATE TABLE alarm_children (
     parent      text NOT NULL,
     PRIMARY KEY (account_id, region, child, parent)
 );
+
+-- Composites to evaluate because a child changed state. A transition adds rows here (never waiting: no key, no
+-- lock on the composites' rows, which another evaluator may hold); each evaluator round first makes them due.
+CREATE TABLE alarm_wakeups (
+    account_id  text NOT NULL,
+    region      text NOT NULL,
+    alarm_name  text NOT NULL
+);

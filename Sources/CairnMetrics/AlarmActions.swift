@@ -28,6 +28,8 @@ public enum AlarmActions {
         /// and the state they were for.
         public var suppressor: String? = nil
         public var state: String? = nil
+        /// When the composite entered that state (a later transition makes this job stale).
+        public var transitionedAt: Int64? = nil
     }
 
     /// A state of the alarm as the event describes it.

@@ -76,6 +76,14 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     /// Evaluates every alarm due at `now` (epoch ms); returns how many it evaluated.
     @discardableResult
     public func evaluateDue(now: Int64 = WallClock.system.milliseconds) async throws -> Int {
+        // Composites woken by their children's transitions are due now.
+        try await database.query(
+            """
+            WITH woken AS (DELETE FROM alarm_wakeups RETURNING account_id, region, alarm_name)
+            UPDATE metric_alarms m SET evaluate_at = least(m.evaluate_at, \(now))
+            FROM (SELECT DISTINCT account_id, region, alarm_name FROM woken) AS w
+            WHERE m.account_id = w.account_id AND m.region = w.region AND m.alarm_name = w.alarm_name
+            """)
         var total = 0
         while !Task.isCancelled {
             let asked = ContinuousClock.now
@@ -83,23 +91,26 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                 let claimed = Self.record("connect", since: asked)
                 let rows = try await connection.query(
                     """
-                    SELECT account_id, region, config::text, state_value, alarm_type FROM metric_alarms
+                    SELECT account_id, region, config::text, state_value, alarm_type, alarm_name FROM metric_alarms
                     WHERE evaluate_at <= \(now) ORDER BY evaluate_at LIMIT \(Self.batch) FOR UPDATE SKIP LOCKED
                     """, logger: logger)
-                var due: [(Caller, String, AlarmState, String)] = []
-                for try await (account, region, config, state, type) in rows.decode(
-                    (String, String, String, String, String).self)
+                var due: [(Caller, String, AlarmState, String, String)] = []
+                for try await (account, region, config, state, type, name) in rows.decode(
+                    (String, String, String, String, String, String).self)
                 {
                     due.append(
                         (
                             Caller(accountID: account, region: region, accessKeyID: "", role: .reader), config,
-                            AlarmState(rawValue: state) ?? .insufficientData, type
+                            AlarmState(rawValue: state) ?? .insufficientData, type, name
                         ))
                 }
                 var metricAlarms: [(Caller, MetricAlarm, AlarmState)] = []
-                for (owner, config, state, type) in due {
+                for (owner, config, state, type, name) in due {
                     if type == "CompositeAlarm" {
-                        let alarm = try JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8))
+                        guard let alarm = try? JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8)) else {
+                            try await skip(name, of: owner, now: now, on: connection)
+                            continue
+                        }
                         try await CompositeEvaluation.evaluate(
                             alarm, of: owner, current: state, now: now, on: connection, logger: logger)
                         // Due again when a child changes; an hourly look as well, for children deleted meanwhile.
@@ -110,8 +121,11 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
                               AND alarm_name = \(alarm.alarmName) AND evaluate_at <= \(now)
                             """, logger: logger)
                     } else {
-                        metricAlarms.append(
-                            (owner, try JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)), state))
+                        guard let alarm = try? JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8)) else {
+                            try await skip(name, of: owner, now: now, on: connection)
+                            continue
+                        }
+                        metricAlarms.append((owner, alarm, state))
                     }
                 }
                 Self.record("claim", since: claimed)
@@ -123,6 +137,17 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
             if count < Self.batch { break }
         }
         return total
+    }
+
+    /// An alarm whose configuration cannot be read is looked at again in an hour (and logged), so that it cannot
+    /// hold back the alarms of its batch.
+    private func skip(_ name: String, of owner: Caller, now: Int64, on connection: PostgresConnection) async throws {
+        logger.error("alarm configuration unreadable", metadata: ["account": "\(owner.accountID)"])
+        try await connection.query(
+            """
+            UPDATE metric_alarms SET evaluate_at = \(now + 3_600_000)
+            WHERE account_id = \(owner.accountID) AND region = \(owner.region) AND alarm_name = \(name)
+            """, logger: logger)
     }
 
     /// Records how long a phase of a round took (`cairn_alarm_phase_seconds`: claim, read, decide, schedule);
@@ -184,7 +209,7 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
             let end = ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarm.period)
             let points: [Int64: (value: Double, samples: Double?)]
             if let queries = alarm.metrics {
-                points = await mathPoints(queries, owner, start: ranges[index].start, end: end)
+                points = try await mathPoints(queries, owner, start: ranges[index].start, end: end)
             } else {
                 let statistic = alarm.readStatistic
                 points = Dictionary(
@@ -211,14 +236,18 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     /// that cannot be evaluated gives no points (the data is missing, as AWS treats a math alarm's gaps).
     private func mathPoints(
         _ queries: [AlarmQuery], _ owner: Caller, start: Int64, end: Int64
-    ) async
+    ) async throws
         -> [Int64: (value: Double, samples: Double?)]
     {
         let parsed = queries.compactMap(\.dataQuery)
-        guard parsed.count == queries.count,
-            let results = try? await metrics.dataResults(parsed, owner, start: start, end: end),
-            let series = results.first?.series
-        else { return [:] }
+        guard parsed.count == queries.count else { return [:] }
+        let results: [MetricsService.DataResult]
+        do {
+            results = try await metrics.dataResults(parsed, owner, start: start, end: end)
+        } catch is AWSError {
+            return [:]
+        }
+        guard let series = results.first?.series else { return [:] }
         var points: [Int64: (value: Double, samples: Double?)] = [:]
         for (start, value) in zip(series.timestamps, series.values) { points[start] = (value, nil) }
         return points

@@ -82,13 +82,19 @@ extension AlarmActions {
         return try await database.transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT alarm_name, state_value FROM metric_alarms
+                SELECT alarm_name, state_value, state_transitioned_at FROM metric_alarms
                 WHERE account_id = \(job.account) AND region = \(job.region)
                   AND alarm_name IN (\(job.alarmName), \(suppressor))
                 """, logger: database.logger)
             var states: [String: String] = [:]
-            for try await (name, value) in rows.decode((String, String).self) { states[name] = value }
-            guard states[job.alarmName] == state else { return false }
+            var transitioned: Int64?
+            for try await (name, value, at) in rows.decode((String, String, Int64).self) {
+                states[name] = value
+                if name == job.alarmName { transitioned = at }
+            }
+            // The composite must still be in the state this job was for, entered at the same transition.
+            guard states[job.alarmName] == state, job.transitionedAt == nil || transitioned == job.transitionedAt
+            else { return false }
             let caller = Caller(accountID: job.account, region: job.region, accessKeyID: "", role: .admin)
             let suppressed = states[suppressor] == AlarmState.alarm.rawValue
             let outcome = AlarmSuppression(

@@ -5,8 +5,8 @@ import PostgresNIO
 
 /// An alarm's change of state, written with its history item (and its actions' jobs) in the caller's transaction.
 enum AlarmTransition {
-    /// Sets the state of `name` (locked for the transaction), records the change, makes the composite alarms that
-    /// read it due at once and, when the alarm's actions are enabled (and not suppressed), starts the new state's
+    /// Sets the state of `name` (locked for the transaction), records the change, wakes the composite alarms that
+    /// read it (`AlarmEvaluator` makes them due in its next round) and, when the alarm's actions are enabled (and not suppressed), starts the new state's
     /// actions; returns the old state, or nil when there is no such alarm. A state equal to the current one
     /// changes nothing.
     static func set(
@@ -42,23 +42,14 @@ enum AlarmTransition {
             caller, name, type: "StateUpdate", summary: "Alarm updated from \(old.rawValue) to \(state.rawValue)",
             data: data, at: now, alarmType: type, on: connection, logger: logger)
         // The composites that read this alarm are evaluated in the evaluator's next round.
-        // Two statements, each by a key: a join here would let the planner scan every alarm of the account.
-        var parents: [String] = []
-        for try await parent in try await connection.query(
+        // The composites that read this alarm are woken, not updated here: their rows may be locked by another
+        // evaluator whose batch waits on a row this one holds.
+        try await connection.query(
             """
-            SELECT parent FROM alarm_children
+            INSERT INTO alarm_wakeups (account_id, region, alarm_name)
+            SELECT account_id, region, parent FROM alarm_children
             WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND child = \(name)
-            """, logger: logger
-        ).decode(String.self) {
-            parents.append(parent)
-        }
-        if !parents.isEmpty {
-            try await connection.query(
-                """
-                UPDATE metric_alarms SET evaluate_at = \(now)
-                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND alarm_name = ANY(\(parents))
-                """, logger: logger)
-        }
+            """, logger: logger)
         let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
         let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
         let arn = MetricsService.alarmARN(caller, name)
@@ -142,7 +133,8 @@ enum AlarmTransition {
         }
         let job = AlarmActions.Job(
             account: caller.accountID, region: caller.region, alarmName: alarm.alarmName, action: action, event: event,
-            subject: subject, suppressor: suppression.suppressorToCheck, state: current.value.rawValue)
+            subject: subject, suppressor: suppression.suppressorToCheck, state: current.value.rawValue,
+            transitionedAt: current.time)
         return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
     }
 

@@ -370,8 +370,14 @@ extension MetricsService {
             throw AWSError.invalidValue(type, "HistoryItemType")
         }
         let types = try request.list("AlarmTypes").compactMap(\.text)
-        let start = try request.timestamp("StartDate").map { Int64($0 * 1000) } ?? Int64.min
-        let end = try request.timestamp("EndDate").map { Int64($0 * 1000) } ?? Int64.max
+        // Clamped to what a timestamp can say, so that no number can overflow the milliseconds.
+        func milliseconds(_ seconds: Double) -> Int64 {
+            Int64(
+                min(max(seconds, MetricsLimits.timestampRange.lowerBound), MetricsLimits.timestampRange.upperBound)
+                    * 1000)
+        }
+        let start = try request.timestamp("StartDate").map(milliseconds) ?? Int64.min
+        let end = try request.timestamp("EndDate").map(milliseconds) ?? Int64.max
         let limit = try Self.records(request, default: 100)
         let ascending = try request.string("ScanBy") == "TimestampAscending"
         var after: Int64? = nil

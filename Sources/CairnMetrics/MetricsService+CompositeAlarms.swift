@@ -61,10 +61,15 @@ extension MetricsService {
                     actions_enabled = EXCLUDED.actions_enabled, children = EXCLUDED.children,
                     configuration_updated_at = EXCLUDED.configuration_updated_at, evaluate_at = EXCLUDED.evaluate_at,
                     actions_suppressed_by = NULL, actions_suppressed_reason = NULL
+                WHERE metric_alarms.alarm_type = 'CompositeAlarm'
                 RETURNING (xmax = 0)
                 """, logger: database.logger)
-            var created = true
-            for try await inserted in rows.decode(Bool.self) { created = inserted }
+            var inserted: Bool?
+            for try await row in rows.decode(Bool.self) { inserted = row }
+            guard let created = inserted else {
+                throw AWSError.invalidParameterValue(
+                    "The alarm \(alarm.alarmName) is a metric alarm; a composite alarm cannot replace it.")
+            }
             try await connection.query(
                 """
                 DELETE FROM alarm_children

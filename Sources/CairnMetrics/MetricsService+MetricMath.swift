@@ -109,14 +109,24 @@ extension MetricsService {
             start: start, end: end, period: periods.min() ?? 60,
             metrics: queries.compactMap { metrics[$0.id] })
         var values: [String: MetricMathResult] = [:]
+        // One budget for the whole request: each expression keeps its result, and 500 of them could otherwise
+        // each stay under the per-expression limit.
+        var kept = 0
         do {
             for id in try MetricExpression.evaluationOrder(expressions, metricIDs: Set(metrics.keys)) {
                 guard let expression = expressions.first(where: { $0.id == id })?.expression else { continue }
                 let result = try expression.evaluate(context)
+                kept += result.value.pointCount
+                guard kept <= MetricExpression.maximumComputedPoints else {
+                    throw MetricMathError(
+                        message:
+                            "The expressions of this request compute more than \(MetricExpression.maximumComputedPoints) data points"
+                    )
+                }
                 context.addExpression(id: id, value: result.value)
                 values[id] = result
             }
-        } catch {
+        } catch let error as MetricMathError {
             throw AWSError("ValidationError", error.message)
         }
         var results: [DataResult] = []
@@ -138,5 +148,16 @@ extension MetricsService {
             }
         }
         return results
+    }
+}
+
+extension MetricMathValue {
+    /// How many points the value holds (a scalar counts one).
+    var pointCount: Int {
+        switch self {
+        case .scalar: 1
+        case .series(let series): series.values.count
+        case .array(let list): list.reduce(0) { $0 + $1.values.count }
+        }
     }
 }

@@ -49,7 +49,10 @@ public struct AlarmActionDelivery: Service, CustomStringConvertible {
             try await AlarmActions.record(action, succeeded: true, database: topics.database)
             return
         }
-        guard let (function, secret) = try await logs.functions.resolve(arn: action.action) else {
+        // Only the alarm's own account's functions: another account's would be called with its own secret.
+        guard let (function, secret) = try await logs.functions.resolve(arn: action.action),
+            function.accountID == action.account
+        else {
             try await AlarmActions.record(
                 action, succeeded: false, failure: "the function does not exist", database: topics.database)
             return

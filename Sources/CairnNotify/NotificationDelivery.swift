@@ -43,7 +43,9 @@ public struct NotificationDelivery: Service, CustomStringConvertible {
         let unsubscribeURL =
             "\(topics.publicURL)/?Action=Unsubscribe&SubscriptionArn=\(TopicService.escape(delivery.subscriptionARN))"
         if delivery.protocolName == "lambda" {
-            guard let (function, secret) = try await logs.functions.resolve(arn: delivery.endpoint) else {
+            guard let (function, secret) = try await logs.functions.resolve(arn: delivery.endpoint),
+                function.accountID == delivery.owner ?? delivery.account
+            else {
                 logger.warning(
                     "notification to a missing function dropped",
                     metadata: ["subscription": "\(delivery.subscriptionID)"])

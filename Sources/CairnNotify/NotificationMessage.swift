@@ -110,6 +110,8 @@ struct NotificationJob: Codable, Sendable {
     /// `RawMessageDelivery`: the message alone is the body.
     let rawDelivery: Bool
     let message: NotificationMessage
+    /// Who subscribed (a function subscription invokes only that account's functions).
+    var owner: String? = nil
 
     func payload() throws -> String { String(decoding: try JSONEncoder().encode(self), as: UTF8.self) }
 }

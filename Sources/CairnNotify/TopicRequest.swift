@@ -1,4 +1,5 @@
 import CairnProtocol
+import Foundation
 
 /// Reads the members of an SNS request (query-protocol scalars arrive as text).
 struct TopicRequest {
@@ -113,7 +114,7 @@ struct SubscriptionARN {
     init?(_ text: String) {
         guard let colon = text.lastIndex(of: ":"), let topic = TopicARN(String(text[..<colon])) else { return nil }
         let id = String(text[text.index(after: colon)...])
-        guard id.count == 36, id.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
+        guard UUID(uuidString: id) != nil else { return nil }
         self.topic = topic
         self.id = id.lowercased()
     }

@@ -58,13 +58,15 @@ extension TopicService {
         try await database.transaction { connection in
             let rows = try await connection.query(
                 """
-                SELECT subscription_id::text, protocol, endpoint, attributes->>'RawMessageDelivery'
+                SELECT subscription_id::text, protocol, endpoint, attributes->>'RawMessageDelivery', owner_account
                 FROM sns_subscriptions
                 WHERE account_id = \(topic.account) AND region = \(topic.region) AND topic_name = \(topic.name)
                   AND confirmed
                 """, logger: database.logger)
             var payloads: [String] = []
-            for try await (subscription, proto, endpoint, raw) in rows.decode((String, String, String, String?).self) {
+            for try await (subscription, proto, endpoint, raw, owner) in rows.decode(
+                (String, String, String, String?, String).self)
+            {
                 let body = NotificationMessage(
                     type: .notification, messageID: id, topicARN: topic.text, subject: subject,
                     message: message[proto] ?? message["default"] ?? "", timestamp: now, token: nil, subscribeURL: nil,
@@ -72,7 +74,7 @@ extension TopicService {
                 let job = NotificationJob(
                     account: topic.account, region: topic.region, subscriptionID: subscription,
                     subscriptionARN: topic.subscription(subscription), protocolName: proto, endpoint: endpoint,
-                    rawDelivery: raw?.lowercased() == "true", message: body)
+                    rawDelivery: raw?.lowercased() == "true", message: body, owner: owner)
                 payloads.append(try job.payload())
             }
             try await JobQueue.enqueue(
@@ -85,7 +87,10 @@ extension TopicService {
     /// A subject: under 100 characters of printable ASCII, starting with a letter, digit or punctuation mark.
     static func check(subject: String) throws(AWSError) {
         guard !subject.isEmpty, subject.count <= 100,
-            subject.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }),
+            // UTF-8 text without control characters or line breaks.
+            subject.unicodeScalars.allSatisfy({
+                $0.value >= 0x20 && !(0x7F...0x9F).contains($0.value) && $0 != "\u{2028}" && $0 != "\u{2029}"
+            }),
             let first = subject.unicodeScalars.first, first != " "
         else { throw AWSError.snsInvalidParameter("Subject") }
     }

@@ -16,6 +16,9 @@ extension TopicService {
     /// How long a confirmation token is valid: two days, as in SNS.
     static let tokenLifetimeMilliseconds: Int64 = 2 * 86_400_000
     static let pendingConfirmation = "pending confirmation"
+    /// Cairn's quota (AWS allows 12,500,000): a Publish enqueues one copy of its message (up to 256 KB) per
+    /// subscription in one transaction.
+    static let subscriptionsPerTopic = 100
 
     func subscribe(_ input: Document, _ caller: Caller) async throws -> Document? {
         let request = TopicRequest(input)
@@ -65,15 +68,37 @@ extension TopicService {
                 try await enqueueConfirmation(topic.arn, id: id, proto, endpoint, token, now, on: connection)
                 return (id, false)
             }
+            let counted = try await connection.query(
+                """
+                SELECT count(*) FROM sns_subscriptions
+                WHERE account_id = \(topic.arn.account) AND region = \(topic.arn.region) AND topic_name = \(topic.arn.name)
+                """, logger: database.logger)
+            for try await count in counted.decode(Int64.self) where count >= Self.subscriptionsPerTopic {
+                throw AWSError("SubscriptionLimitExceeded", "Subscription limit exceeded", status: 403)
+            }
             let id = UUID().uuidString.lowercased()
-            try await connection.query(
+            // A concurrent Subscribe of the same endpoint may have inserted it meanwhile: then its row answers.
+            let inserted = try await connection.query(
                 """
                 INSERT INTO sns_subscriptions (subscription_id, account_id, region, topic_name, owner_account, protocol,
                     endpoint, confirmed, token_hash, token_expires_at, attributes, created_at)
                 VALUES (\(id)::uuid, \(topic.arn.account), \(topic.arn.region), \(topic.arn.name), \(caller.accountID),
                     \(proto), \(endpoint), \(token == nil), \(token.map { SHA256.hex(Array($0.utf8)) }),
                     \(token == nil ? nil : now + Self.tokenLifetimeMilliseconds), \(Self.json(attributes))::jsonb, \(now))
+                ON CONFLICT (account_id, region, topic_name, protocol, endpoint) DO NOTHING
+                RETURNING 1
                 """, logger: database.logger)
+            var isNew = false
+            for try await _ in inserted.decode(Int.self) { isNew = true }
+            if !isNew {
+                let existing = try await connection.query(
+                    """
+                    SELECT subscription_id::text, confirmed FROM sns_subscriptions
+                    WHERE account_id = \(topic.arn.account) AND region = \(topic.arn.region)
+                      AND topic_name = \(topic.arn.name) AND protocol = \(proto) AND endpoint = \(endpoint)
+                    """, logger: database.logger)
+                for try await row in existing.decode((String, Bool).self) { return row }
+            }
             if let token {
                 try await enqueueConfirmation(topic.arn, id: id, proto, endpoint, token, now, on: connection)
             }
@@ -154,6 +179,7 @@ extension TopicService {
     /// A page of subscriptions: the caller's own (ListSubscriptions) or a topic's.
     private func subscriptions(topic: TopicARN?, _ caller: Caller, token: String?) async throws -> Document {
         let after = try token.map(Self.pageStart) ?? "00000000-0000-0000-0000-000000000000"
+        guard UUID(uuidString: after) != nil else { throw AWSError.snsInvalidParameter("NextToken") }
         let rows = try await database.query(
             """
             SELECT subscription_id::text, account_id, topic_name, owner_account, protocol, endpoint, confirmed
@@ -253,7 +279,13 @@ extension TopicService {
             guard let arn = ARN(endpoint), case .function = arn.resource else {
                 throw AWSError.snsInvalidParameter("Endpoint must match the specified protocol")
             }
+            // A function of another account or region would be invoked with its own secret on this caller's say.
+            guard arn.account == caller.accountID, arn.region == caller.region else {
+                throw AWSError.snsInvalidParameter(
+                    "Endpoint Reason: a lambda endpoint must be a function of the subscriber's account and region")
+            }
         }
+        guard endpoint.utf8.count <= 2048 else { throw AWSError.snsInvalidParameter("Endpoint too long") }
     }
 
     /// Sends the `SubscriptionConfirmation` message (in the caller's transaction).
