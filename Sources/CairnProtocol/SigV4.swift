@@ -25,10 +25,12 @@ public enum SigV4 {
         }
     }
 
-    public static func canonicalRequest(_ request: Request, signedHeaders: [String]) -> String {
+    /// `s3`: the path is taken as it is (S3 keys may hold `//`, `.` and `..`), each segment encoded once; other
+    /// services normalize it first.
+    public static func canonicalRequest(_ request: Request, signedHeaders: [String], s3: Bool = false) -> String {
         [
             request.method,
-            canonicalURI(request.path),
+            s3 ? s3CanonicalURI(request.path) : canonicalURI(request.path),
             canonicalQuery(request.query),
             canonicalHeaders(request.headers, signedHeaders: signedHeaders),
             signedHeaders.joined(separator: ";"),
@@ -58,7 +60,7 @@ public enum SigV4 {
         let signed = Set(request.headers.map { $0.name.lowercased() }).sorted()
         let date = String(amzDate.prefix(8))
         let scope = "\(date)/\(region)/\(service)/aws4_request"
-        let canonical = canonicalRequest(request, signedHeaders: signed)
+        let canonical = canonicalRequest(request, signedHeaders: signed, s3: service == "s3")
         let toSign = stringToSign(canonicalRequest: canonical, amzDate: amzDate, scope: scope)
         let key = signingKey(secret: secret, date: date, region: region, service: service)
         return "\(algorithm) Credential=\(accessKeyID)/\(scope), SignedHeaders=\(signed.joined(separator: ";")), "
@@ -80,6 +82,12 @@ public enum SigV4 {
         var result = "/" + segments.joined(separator: "/")
         if raw.hasSuffix("/") && !segments.isEmpty { result += "/" }
         return result
+    }
+
+    static func s3CanonicalURI(_ path: String) -> String {
+        let raw = path.isEmpty ? "/" : path
+        return raw.split(separator: "/", omittingEmptySubsequences: false)
+            .map { uriEncode(percentDecode(String($0))) }.joined(separator: "/")
     }
 
     static func canonicalQuery(_ query: String) -> String {

@@ -1,6 +1,7 @@
-import CairnProtocol
 import Foundation
 import Testing
+
+@testable import CairnProtocol
 
 /// AWS's published SigV4 test suite: key AKIDEXAMPLE, 20150830T123600Z, us-east-1, service "service".
 @Suite struct SigV4Tests {
@@ -142,5 +143,34 @@ import Testing
         let date = try #require(SignedRequest.parse(amzDate: "20240229T235959Z"))
         #expect(SignedRequest.format(date) == "20240229T235959Z")
         #expect(SignedRequest.parse(amzDate: "2024-02-29T23:59:59Z") == nil)
+    }
+}
+
+/// SigV4 for S3 ("Signature Calculations for the Authorization Header: Transferring Payload in a Single Chunk"),
+/// as Cairn's S3 client will sign: the payload hash is signed as `x-amz-content-sha256`, the path is not normalized.
+@Suite struct S3SigV4Tests {
+    static let empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+    @Test func getObjectMatchesAWSExample() {
+        let request = SigV4.Request(
+            method: "GET", path: "/test.txt", query: "",
+            headers: [
+                ("Host", "examplebucket.s3.amazonaws.com"), ("Range", "bytes=0-9"),
+                ("x-amz-content-sha256", Self.empty), ("x-amz-date", "20130524T000000Z"),
+            ], payloadHash: Self.empty)
+        let header = SigV4.authorization(
+            for: request, accessKeyID: "AKIAIOSFODNN7EXAMPLE", secret: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            amzDate: "20130524T000000Z", region: "us-east-1", service: "s3")
+        #expect(
+            header
+                == "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+                + "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+                + "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41")
+    }
+
+    @Test func s3KeysKeepTheirSlashesAndDots() {
+        #expect(SigV4.s3CanonicalURI("/bucket/a//b/./c/../d e") == "/bucket/a//b/./c/../d%20e")
+        #expect(SigV4.s3CanonicalURI("/bucket/x%2By") == "/bucket/x%2By")
+        #expect(SigV4.canonicalURI("/a//b/./c/../d") == "/a/b/d")
     }
 }
