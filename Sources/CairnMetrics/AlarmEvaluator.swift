@@ -189,10 +189,10 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         guard !alarms.isEmpty else { return }
         var phase = ContinuousClock.now
         let ranges = alarms.map { Self.range(of: $0.1, now: now) }
-        var buckets = try await AlarmBuckets.read(
+        var buckets = try await MetricBuckets.read(
             alarms.indices.filter { alarms[$0].1.metrics == nil && !alarms[$0].1.readStatistic.isPercentile }.map {
                 index in
-                AlarmBuckets.Request(
+                MetricBuckets.Request(
                     owner: alarms[index].0, metric: alarms[index].1.metric, start: ranges[index].start,
                     end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarms[index].1.period),
                     period: alarms[index].1.period, unit: alarms[index].1.unit, index: index)

@@ -53,7 +53,7 @@ enum AlarmTransition {
         let current = AlarmActions.State(value: state, reason: reason, reasonData: reasonData, time: now)
         let previous = AlarmActions.State(value: old, reason: oldReason, reasonData: oldData, time: oldTime)
         let arn = MetricsService.alarmARN(caller, name)
-        var jobs: [String] = []
+        let jobs: [String]
         var delay: Int64 = 0
         if type == "CompositeAlarm" {
             guard let alarm = try? JSONDecoder().decode(CompositeAlarm.self, from: Data(config.utf8)) else {
@@ -64,41 +64,40 @@ enum AlarmTransition {
             try await suppression.record(caller, name, on: connection, logger: logger)
             guard actionsEnabled, !suppression.suppressesNow else { return old }
             delay = suppression.delayMilliseconds
-            for action in alarm.actions(for: state) {
-                guard
-                    let job = try await compositeJob(
-                        alarm, action: action, caller, arn: arn, current: current, previous: previous,
-                        suppression: suppression, at: now, on: connection, logger: logger)
-                else { continue }
-                jobs.append(job)
-            }
+            jobs = try await actionJobs(
+                alarm.actions(for: state), caller, name, type: type, current: current, suppression: suppression,
+                on: connection, logger: logger,
+                lambda: {
+                    AlarmActions.lambdaEvent(
+                        composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                        previous: previous)
+                },
+                topic: {
+                    // Its notification names the children that were in the new state.
+                    let triggering = try await triggeringChildren(
+                        alarm, caller, state: current.value, on: connection, logger: logger)
+                    return AlarmActions.topicMessage(
+                        composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                        previous: previous, triggering: triggering)
+                })
         } else {
             guard actionsEnabled, let alarm = try? JSONDecoder().decode(MetricAlarm.self, from: Data(config.utf8))
             else {
                 return old
             }
-            for action in alarm.actions(for: state) {
-                let job: AlarmActions.Job
-                if AlarmActions.isFunction(action) {
-                    job = AlarmActions.Job(
-                        account: caller.accountID, region: caller.region, alarmName: name, action: action,
-                        event: AlarmActions.lambdaEvent(
-                            alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                            previous: previous),
-                        subject: nil)
-                } else if AlarmActions.isTopic(action) {
-                    job = AlarmActions.Job(
-                        account: caller.accountID, region: caller.region, alarmName: name, action: action,
-                        event: AlarmActions.topicMessage(
-                            alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                            previous: previous, configuredAt: configured),
-                        subject: AlarmActions.topicSubject(name, state: state, region: caller.region))
-                } else {
-                    try await unservedAction(action, caller, name, type: type, at: now, on: connection, logger: logger)
-                    continue
-                }
-                jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
-            }
+            jobs = try await actionJobs(
+                alarm.actions(for: state), caller, name, type: type, current: current, suppression: nil,
+                on: connection, logger: logger,
+                lambda: {
+                    AlarmActions.lambdaEvent(
+                        alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                        previous: previous)
+                },
+                topic: {
+                    AlarmActions.topicMessage(
+                        alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
+                        previous: previous, configuredAt: configured)
+                })
         }
         try await JobQueue.enqueue(
             AlarmActions.queue, payloads: jobs, tenant: caller.accountID, policy: AlarmActions.policy,
@@ -106,36 +105,45 @@ enum AlarmTransition {
         return old
     }
 
-    /// A composite alarm's action job: its notification names the children that were in the new state.
-    private static func compositeJob(
-        _ alarm: CompositeAlarm, action: String, _ caller: Caller, arn: String, current: AlarmActions.State,
-        previous: AlarmActions.State, suppression: AlarmSuppression, at now: Int64, on connection: PostgresConnection,
-        logger: Logger
-    ) async throws -> String? {
-        let triggering = try await triggeringChildren(
-            alarm, caller, state: current.value, on: connection, logger: logger)
-        let event: String
-        let subject: String?
-        if AlarmActions.isFunction(action) {
-            event = AlarmActions.lambdaEvent(
-                composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                previous: previous)
-            subject = nil
-        } else if AlarmActions.isTopic(action) {
-            event = AlarmActions.topicMessage(
-                composite: alarm, arn: arn, account: caller.accountID, region: caller.region, state: current,
-                previous: previous, triggering: triggering)
-            subject = AlarmActions.topicSubject(alarm.alarmName, state: current.value, region: caller.region)
-        } else {
-            try await unservedAction(
-                action, caller, alarm.alarmName, type: "CompositeAlarm", at: now, on: connection, logger: logger)
-            return nil
+    /// The jobs of a transition's actions: a function gets the Lambda event, a topic the notification (each made
+    /// at most once, however many actions need it); other actions are recorded as failed. A composite's jobs
+    /// carry what a WaitPeriod needs to look again when they are due.
+    private static func actionJobs(
+        _ actions: [String], _ caller: Caller, _ name: String, type: String, current: AlarmActions.State,
+        suppression: AlarmSuppression?, on connection: PostgresConnection, logger: Logger,
+        lambda: () -> String, topic: () async throws -> String
+    ) async throws -> [String] {
+        var lambdaEvent: String?
+        var topicMessage: String?
+        var jobs: [String] = []
+        for action in actions {
+            var job: AlarmActions.Job
+            if AlarmActions.isFunction(action) {
+                let event = lambdaEvent ?? lambda()
+                lambdaEvent = event
+                job = AlarmActions.Job(
+                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: event,
+                    subject: nil)
+            } else if AlarmActions.isTopic(action) {
+                let message: String
+                if let topicMessage { message = topicMessage } else { message = try await topic() }
+                topicMessage = message
+                job = AlarmActions.Job(
+                    account: caller.accountID, region: caller.region, alarmName: name, action: action, event: message,
+                    subject: AlarmActions.topicSubject(name, state: current.value, region: caller.region))
+            } else {
+                try await unservedAction(
+                    action, caller, name, type: type, at: current.time, on: connection, logger: logger)
+                continue
+            }
+            if let suppression {
+                job.suppressor = suppression.suppressorToCheck
+                job.state = current.value.rawValue
+                job.transitionedAt = current.time
+            }
+            jobs.append(String(decoding: try JSONEncoder().encode(job), as: UTF8.self))
         }
-        let job = AlarmActions.Job(
-            account: caller.accountID, region: caller.region, alarmName: alarm.alarmName, action: action, event: event,
-            subject: subject, suppressor: suppression.suppressorToCheck, state: current.value.rawValue,
-            transitionedAt: current.time)
-        return String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+        return jobs
     }
 
     /// The children in `state` (as the notification's `TriggeringChildren` names them).

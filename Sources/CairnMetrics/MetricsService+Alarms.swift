@@ -77,12 +77,8 @@ extension MetricsService {
                 throw AWSError.invalidParameterValue(
                     "The alarm \(alarm.alarmName) is a composite alarm; a metric alarm cannot replace it.")
             }
-            let kind = created ? "Create" : "Update"
-            let data =
-                #"{"version":"1.0","type":"\#(kind)","\#(created ? "createdAlarm" : "updatedAlarm")":\#(config)}"#
-            try await Self.recordHistory(
-                caller, alarm.alarmName, type: "ConfigurationUpdate",
-                summary: "Alarm \"\(alarm.alarmName)\" \(created ? "created" : "updated")", data: data, at: now,
+            try await Self.recordConfiguration(
+                caller, alarm.alarmName, config: config, created: created, at: now, alarmType: "MetricAlarm",
                 on: connection, logger: database.logger)
         }
         return nil
@@ -93,6 +89,18 @@ extension MetricsService {
         guard let value = request.optional("ActionsEnabled") else { return true }
         guard let flag = value.boolean else { throw AWSError.serialization("ActionsEnabled must be a boolean.") }
         return flag
+    }
+
+    /// The `ConfigurationUpdate` history item of a Put…Alarm: created or updated, with the configuration given.
+    static func recordConfiguration(
+        _ caller: Caller, _ name: String, config: String, created: Bool, at time: Int64, alarmType: String,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        let data =
+            #"{"version":"1.0","type":"\#(created ? "Create" : "Update")","\#(created ? "createdAlarm" : "updatedAlarm")":\#(config)}"#
+        try await recordHistory(
+            caller, name, type: "ConfigurationUpdate", summary: "Alarm \"\(name)\" \(created ? "created" : "updated")",
+            data: data, at: time, alarmType: alarmType, on: connection, logger: logger)
     }
 
     static func recordHistory(

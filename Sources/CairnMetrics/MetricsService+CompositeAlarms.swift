@@ -81,12 +81,9 @@ extension MetricsService {
                 SELECT \(caller.accountID), \(caller.region), child, \(alarm.alarmName)
                 FROM unnest(\(rule.children)::text[]) AS child
                 """, logger: database.logger)
-            let data =
-                #"{"version":"1.0","type":"\#(created ? "Create" : "Update")","\#(created ? "createdAlarm" : "updatedAlarm")":\#(config)}"#
-            try await Self.recordHistory(
-                caller, alarm.alarmName, type: "ConfigurationUpdate",
-                summary: "Alarm \"\(alarm.alarmName)\" \(created ? "created" : "updated")", data: data, at: now,
-                alarmType: "CompositeAlarm", on: connection, logger: database.logger)
+            try await Self.recordConfiguration(
+                caller, alarm.alarmName, config: config, created: created, at: now, alarmType: "CompositeAlarm",
+                on: connection, logger: database.logger)
         }
         return nil
     }

@@ -236,25 +236,10 @@ extension MetricsService {
     ) async throws -> [MetricBucket] {
         let width = Int64(period)
         let origin = start - start % min(width, 60)
-        let rows = try await database.query(
-            """
-            SELECT \(origin) + ((p.period_start - \(origin)) / \(width)) * \(width) AS bucket, sum(p.sample_count), sum(p.sum),
-                   min(p.minimum), max(p.maximum), min(p.unit)
-            FROM metric_points p JOIN metric_series s ON s.series_id = p.series_id
-            WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region)
-              AND s.namespace = \(metric.namespace) AND s.metric_name = \(metric.name)
-              AND s.dimensions_key = \(metric.dimensionsKey)
-              AND p.period_start >= \(origin) AND p.period_start < \(end)
-              AND (\(unit)::text IS NULL OR p.unit = \(unit))
-            GROUP BY bucket ORDER BY bucket
-            """)
-        var buckets: [MetricBucket] = []
-        for try await (bucket, count, sum, minimum, maximum, unit) in rows.decode(
-            (Int64, Double, Double, Double, Double, String).self)
-        {
-            buckets.append(
-                MetricBucket(
-                    start: bucket, sampleCount: count, sum: sum, minimum: minimum, maximum: maximum, unit: unit))
+        let request = MetricBuckets.Request(
+            owner: caller, metric: metric, start: start, end: end, period: period, unit: unit, index: 0)
+        var buckets = try await database.client.withConnection { connection in
+            try await MetricBuckets.read([request], on: connection, logger: database.logger)[0] ?? []
         }
         guard withSamples, !buckets.isEmpty else { return buckets }
         let samples = try await database.query(

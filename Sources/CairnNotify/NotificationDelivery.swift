@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 public import CairnLogs
+import CairnProtocol
 import CairnQueue
 import CairnStore
 import Foundation
@@ -41,7 +42,7 @@ public struct NotificationDelivery: Service, CustomStringConvertible {
         guard try await subscriptionExists(delivery) else { return }
         let (signature, certificateURL) = try await topics.signer.sign(delivery.message, publicURL: topics.publicURL)
         let unsubscribeURL =
-            "\(topics.publicURL)/?Action=Unsubscribe&SubscriptionArn=\(TopicService.escape(delivery.subscriptionARN))"
+            "\(topics.publicURL)/?Action=Unsubscribe&SubscriptionArn=\(SigV4.uriEncode(delivery.subscriptionARN))"
         if delivery.protocolName == "lambda" {
             guard let (function, secret) = try await logs.functions.resolve(arn: delivery.endpoint),
                 function.accountID == delivery.owner ?? delivery.account

@@ -299,7 +299,8 @@ extension TopicService {
             message:
                 "You have chosen to subscribe to the topic \(topic.text).\nTo confirm the subscription, visit the SubscribeURL included in this message.",
             timestamp: now, token: token,
-            subscribeURL: "\(publicURL)/?Action=ConfirmSubscription&TopicArn=\(Self.escape(topic.text))&Token=\(token)",
+            subscribeURL:
+                "\(publicURL)/?Action=ConfirmSubscription&TopicArn=\(SigV4.uriEncode(topic.text))&Token=\(token)",
             messageAttributes: [:])
         let job = NotificationJob(
             account: topic.account, region: topic.region, subscriptionID: id, subscriptionARN: topic.subscription(id),
@@ -307,9 +308,5 @@ extension TopicService {
         try await JobQueue.enqueue(
             NotificationJob.queue, payloads: [try job.payload()], tenant: topic.account, policy: DeliveryRetry.policy,
             on: connection, logger: database.logger)
-    }
-
-    static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.~"))) ?? text
     }
 }

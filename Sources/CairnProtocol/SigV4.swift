@@ -116,7 +116,8 @@ public enum SigV4 {
         value.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 
-    static func uriEncode(_ text: String) -> String {
+    /// RFC 3986 percent-encoding of everything but unreserved characters (also what a query value in a URL needs).
+    public static func uriEncode(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {

@@ -89,7 +89,7 @@ struct QueryAction: RouterMiddleware {
         context.target = service.targetPrefix + action
         context.operation = registry.operation(target: context.target)
         guard context.operation != nil else {
-            throw AWSError("InvalidAction", "The action \(action) is not valid for this web service.")
+            throw AWSError.invalidAction(action)
         }
         return try await next(request, context)
     }
@@ -231,12 +231,8 @@ struct OperationEndpoint: Sendable {
         }
         let output = try await operation.invoke(body: context.body, format: context.format, caller: caller)
         if context.format == .query {
-            let namespace = operation.service.xmlNamespace ?? ""
-            return AWSResponse.make(
-                status: .ok,
-                body: QueryProtocol.response(
-                    operation.name, namespace: namespace, result: output, requestID: context.requestID),
-                format: .query)
+            return AWSResponse.query(
+                operation.name, of: operation.service, result: output, requestID: context.requestID)
         }
         return AWSResponse.make(status: .ok, body: output, format: context.format)
     }
@@ -270,16 +266,7 @@ enum AWSResponse {
         let body: [UInt8]
         switch format {
         case .query:
-            let query = queryError(error, service: context.service)
-            var response = make(
-                status: .init(code: query.status),
-                body: QueryProtocol.errorResponse(
-                    code: query.code, message: error.message, sender: error.status < 500,
-                    namespace: context.service?.xmlNamespace ?? AWSService.monitoring.xmlNamespace!,
-                    requestID: context.requestID),
-                format: .query)
-            response.headers[.contentType] = "text/xml"
-            return response
+            return queryError(error, of: context.service, requestID: context.requestID)
         case .json11, .json10: body = error.jsonBody
         case .cbor:
             var members: [String: Document] = ["__type": .string(error.code), "message": .string(error.message)]
@@ -294,6 +281,26 @@ enum AWSResponse {
             response.headers[.amzQueryError] = "\(code);\(error.status >= 500 ? "Receiver" : "Sender")"
         }
         return response
+    }
+
+    /// A query-protocol answer: `<ActionResponse>` with the operation's result element (if any) and the request id.
+    static func query(_ action: String, of service: AWSService, result: [UInt8], requestID: String) -> Response {
+        make(
+            status: .ok,
+            body: QueryProtocol.response(
+                action, namespace: service.xmlNamespace ?? "", result: result, requestID: requestID),
+            format: .query)
+    }
+
+    /// A query-protocol `ErrorResponse`, in the namespace of the service the request named (CloudWatch's when none).
+    static func queryError(_ error: AWSError, of service: AWSService?, requestID: String) -> Response {
+        let query = queryError(error, service: service)
+        return make(
+            status: .init(code: query.status),
+            body: QueryProtocol.errorResponse(
+                code: query.code, message: error.message, sender: error.status < 500,
+                namespace: service?.xmlNamespace ?? AWSService.monitoring.xmlNamespace ?? "", requestID: requestID),
+            format: .query)
     }
 
     /// The query protocol's name and status for an error: its own codes for authentication and routing, each
@@ -311,5 +318,12 @@ enum AWSResponse {
             if service == .monitoring, let code = MetricsService.queryCode(error.code) { return (code, error.status) }
             return (error.code, error.status)
         }
+    }
+}
+
+extension AWSError {
+    /// The query protocol's answer to an `Action` the service does not have.
+    static func invalidAction(_ action: String) -> AWSError {
+        AWSError("InvalidAction", "The action \(action) is not valid for this web service.")
     }
 }

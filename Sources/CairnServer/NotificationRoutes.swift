@@ -9,8 +9,6 @@ import NIOCore
 /// (`GET /?Action=ConfirmSubscription&TopicArn=…&Token=…`, the token is the proof), `UnsubscribeURL`
 /// (`GET /?Action=Unsubscribe&SubscriptionArn=…`) and `SigningCertURL` (`GET /SimpleNotificationService-<id>.pem`).
 enum NotificationRoutes {
-    static let namespace = AWSService.sns.xmlNamespace ?? ""
-
     static func add(to router: Router<CairnRequestContext>, topics: TopicService) {
         router.group().add(middleware: RequestIDMiddleware()).get("/") { request, context -> Response in
             let parameters = request.uri.queryParameters
@@ -22,25 +20,15 @@ enum NotificationRoutes {
                         topic: parameters["TopicArn"].map(String.init) ?? "",
                         token: parameters["Token"].map(String.init) ?? "")
                     let result = QueryProtocol.result(action, .map(["SubscriptionArn": .string(arn)]))
-                    return xml(
-                        .ok,
-                        QueryProtocol.response(
-                            action, namespace: namespace, result: result, requestID: context.requestID))
+                    return AWSResponse.query(action, of: .sns, result: result, requestID: context.requestID)
                 case "Unsubscribe":
                     try await topics.unsubscribe(url: parameters["SubscriptionArn"].map(String.init) ?? "")
-                    return xml(
-                        .ok,
-                        QueryProtocol.response(action, namespace: namespace, result: [], requestID: context.requestID))
+                    return AWSResponse.query(action, of: .sns, result: [], requestID: context.requestID)
                 default:
-                    throw AWSError("InvalidAction", "The action \(action) is not valid for this web service.")
+                    throw AWSError.invalidAction(action)
                 }
             } catch let error as AWSError {
-                let query = AWSResponse.queryError(error, service: .sns)
-                return xml(
-                    .init(code: query.status),
-                    QueryProtocol.errorResponse(
-                        code: query.code, message: error.message, sender: error.status < 500, namespace: namespace,
-                        requestID: context.requestID))
+                return AWSResponse.queryError(error, of: .sns, requestID: context.requestID)
             }
         }
         router.get("/:file") { _, context -> Response in
@@ -51,11 +39,5 @@ enum NotificationRoutes {
             headers[.contentType] = "application/x-pem-file"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: pem)))
         }
-    }
-
-    private static func xml(_ status: HTTPResponse.Status, _ body: [UInt8]) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/xml"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

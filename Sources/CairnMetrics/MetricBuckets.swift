@@ -1,9 +1,10 @@
 import CairnProtocol
 import PostgresNIO
 
-/// The buckets of many alarms' metrics read in one query: the evaluator's batch (without percentiles, whose
-/// samples `MetricsService.buckets` reads) costs one round trip, not one per alarm.
-enum AlarmBuckets {
+/// The buckets of one or many metrics read in one query: `MetricsService.buckets` reads one metric's, the alarm
+/// evaluator a whole batch's (one round trip, not one per alarm). Samples, which percentiles need, are read by
+/// `MetricsService.buckets`.
+enum MetricBuckets {
     struct Request {
         let owner: Caller
         let metric: MetricIdentity
@@ -11,11 +12,12 @@ enum AlarmBuckets {
         let end: Int64
         let period: Int
         let unit: String?
-        /// The alarm's place in the batch.
+        /// The request's place in the batch.
         let index: Int
     }
 
-    /// Each request's buckets by its `index`; periods count from its start, as `MetricsService.buckets` counts.
+    /// Each request's buckets by its `index`, in time order. Periods count from the start rounded down to the
+    /// minute (to the period below a minute), as CloudWatch rounds it.
     static func read(
         _ requests: [Request], on connection: PostgresConnection, logger: Logger
     ) async throws
