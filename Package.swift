@@ -30,8 +30,8 @@ let package = Package(
         .executableTarget(
             name: "cairn",
             dependencies: [
-                "CairnAccounts", "CairnFilter", "CairnInsights", "CairnKeys", "CairnLogs", "CairnProtocol",
-                "CairnQueue", "CairnServer",
+                "CairnAccounts", "CairnFilter", "CairnInsights", "CairnKeys", "CairnLogs", "CairnObjects",
+                "CairnProtocol", "CairnQueue", "CairnServer",
                 "CairnStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -94,7 +94,7 @@ let package = Package(
             name: "CairnLogs",
             dependencies: [
                 "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
-                "CairnMetrics", "CairnProtocol", "CairnQueue", "CairnStore",
+                "CairnMetrics", "CairnObjects", "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,6 +116,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnObjects",
+            dependencies: [
+                "CairnAccounts", "CairnCrypto", "CairnProtocol", "CairnStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -214,6 +225,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CairnObjectsTests",
+            dependencies: [
+                "CairnObjects",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "CairnFilterTests",
             dependencies: [
                 "CairnFilter"
@@ -252,7 +271,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnKeys", "CairnLogs", "CairnMetrics",
-                "CairnProtocol",
+                "CairnObjects", "CairnProtocol",
                 "CairnQueue", "CairnServer", "CairnStore",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -8,4 +8,9 @@ public enum SealingContext {
 
     /// The private key that signs SNS notifications.
     public static func notificationKey(_ id: String) -> String { "cairn/notification-key/\(id)" }
+
+    /// The secret access key of an S3-compatible bucket an administrator mapped.
+    public static func bucketSecret(account: String, name: String) -> String {
+        "cairn/bucket-secret/\(account)/\(name)"
+    }
 }

@@ -4,7 +4,7 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Rewraps everything the root key seals — access key secrets, KMS key material, function secrets — under the current
+/// Rewraps everything the root key seals — access key secrets, KMS key material, function and bucket secrets, the notification signing key — under the current
 /// root key. Running servers keep working throughout: a value sealed by a key they do not know yet makes
 /// them read the root key file again.
 public struct RootKeyRotation: Sendable {
@@ -70,6 +70,25 @@ public struct RootKeyRotation: Sendable {
                     """
                     UPDATE functions SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
                     WHERE account_id = \(account) AND region = \(region) AND name = \(name)
+                    """, logger: database.logger)
+                count += 1
+            }
+        }
+        try await database.transaction { connection in
+            var secrets: [(String, String, [UInt8])] = []
+            for try await (account, name, sealed) in try await connection.query(
+                "SELECT account_id, name, secret_sealed FROM buckets WHERE secret_sealed IS NOT NULL FOR UPDATE",
+                logger: database.logger
+            ).decode((String, String, ByteBuffer).self) {
+                secrets.append((account, name, Array(sealed.readableBytesView)))
+            }
+            for (account, name, sealed) in secrets where !rootKey.isCurrent(sealed) {
+                let context = SealingContext.bucketSecret(account: account, name: name)
+                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
+                try await connection.query(
+                    """
+                    UPDATE buckets SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
+                    WHERE account_id = \(account) AND name = \(name)
                     """, logger: database.logger)
                 count += 1
             }

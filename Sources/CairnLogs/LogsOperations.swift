@@ -118,6 +118,15 @@ extension LogsService {
             Operation(
                 .logs, "GetLogRecord", roles: .readers, input: GetLogRecordRequest.self, handler: events.getLogRecord),
             Operation(
+                .logs, "CreateExportTask", roles: .admins, input: CreateExportTaskRequest.self,
+                handler: exports.createExportTask),
+            Operation(
+                .logs, "DescribeExportTasks", roles: .readers, input: DescribeExportTasksRequest.self,
+                handler: exports.describeExportTasks),
+            Operation(
+                .logs, "CancelExportTask", roles: .admins, input: CancelExportTaskRequest.self,
+                handler: exports.cancelExportTask),
+            Operation(
                 .logs, "StartLiveTail", roles: .readers, input: StartLiveTailRequest.self,
                 stream: liveTailSessions.startLiveTail),
         ]

@@ -1,5 +1,6 @@
 public import CairnAccounts
 public import CairnKeys
+public import CairnObjects
 import CairnProtocol
 public import CairnStore
 import Foundation
@@ -16,6 +17,8 @@ public struct LogsService: Sendable {
     let keyRing: DataKeyRing
     let chunks: ChunkStore
     public let functions: FunctionDirectory
+    public let buckets: BucketDirectory
+    let audit: AuditTrail
     // The handlers of each area, built once over shared stores.
     let logGroups: LogGroupHandlers
     let logStreams: LogStreamHandlers
@@ -27,6 +30,7 @@ public struct LogsService: Sendable {
     let queries: QueryStore
     let insights: InsightsHandlers
     let queryDefinitions: QueryDefinitionHandlers
+    let exports: ExportHandlers
     let liveTailSessions: LiveTailHandlers
     /// Live Tail's fan-out in this process: a Service, run by processes that answer requests.
     public let liveTail: LiveTailHub
@@ -43,6 +47,8 @@ public struct LogsService: Sendable {
         self.keyRing = keyRing
         chunks = ChunkStore(database: database, keyRing: keyRing)
         functions = FunctionDirectory(database: database, rootKey: rootKey)
+        buckets = BucketDirectory(database: database, rootKey: rootKey)
+        self.audit = audit
         logGroups = LogGroupHandlers(
             database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys,
             quotas: quotas)
@@ -60,6 +66,8 @@ public struct LogsService: Sendable {
         insights = InsightsHandlers(
             database: database, pageToken: pageToken, groups: groups, queries: queries, quotas: quotas, audit: audit)
         queryDefinitions = QueryDefinitionHandlers(database: database, pageToken: pageToken)
+        exports = ExportHandlers(
+            database: database, pageToken: pageToken, groups: groups, buckets: buckets, audit: audit)
         liveTail = LiveTailHub(database: database, chunks: chunks, logger: database.logger)
         liveTailSessions = LiveTailHandlers(
             database: database, groups: groups, quotas: quotas, hub: liveTail, audit: audit)

@@ -55,14 +55,15 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
     /// Works `queue` with one HTTP client for the worker's life, shut down however the worker ends. A redirect
     /// could lead anywhere, internal addresses included: function invocations follow none.
     public static func workQueue(
-        _ queue: String, policy: RetryPolicy, concurrency: Int, database: Database, logger: Logger,
-        _ deliver: @escaping @Sendable (Job, HTTPClient) async throws -> Void
+        _ queue: String, policy: RetryPolicy, concurrency: Int, batchSize: Int = 8, database: Database,
+        logger: Logger, _ deliver: @escaping @Sendable (Job, HTTPClient) async throws -> Void
     ) async throws {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         let worker = QueueWorker(
-            database: database, queue: queue, policy: policy, concurrency: concurrency, batchSize: 8, logger: logger
+            database: database, queue: queue, policy: policy, concurrency: concurrency, batchSize: batchSize,
+            logger: logger
         ) { job in try await deliver(job, client) }
         do {
             try await worker.run()

@@ -39,6 +39,9 @@ public struct ApplicationDependencies: Sendable {
     public var topics: TopicService
     /// Whether SNS subscriptions may deliver to internal addresses (`Configuration.snsPrivateEndpoints`).
     public var snsPrivateEndpoints = false
+    /// Export tasks' object size and pause (`Configuration.exportObjectBytes`, `exportPause`).
+    public var exportObjectBytes = Configuration.defaultExportObjectBytes
+    public var exportPause = Duration.zero
 
     /// For a database whose pool the caller runs (tests): nothing of the store's own is started.
     public init(
@@ -113,6 +116,8 @@ public struct ApplicationDependencies: Sendable {
         dependencies.topics = TopicService(
             database: database, rootKey: rootKey, publicURL: configuration.publicURL ?? configuration.endpointURL)
         dependencies.snsPrivateEndpoints = configuration.snsPrivateEndpoints
+        dependencies.exportObjectBytes = configuration.exportObjectBytes
+        dependencies.exportPause = configuration.exportPause
         return dependencies
     }
 
@@ -139,6 +144,7 @@ public struct ApplicationDependencies: Sendable {
             NotificationDelivery(
                 topics: topics, logs: logs, allowsPrivateEndpoints: snsPrivateEndpoints, logger: logger),
             QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
+            ExportRunner(logs: logs, objectBytes: exportObjectBytes, pause: exportPause, logger: logger),
         ]
     }
 }

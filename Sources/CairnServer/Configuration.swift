@@ -1,3 +1,4 @@
+import CairnLogs
 public import Foundation
 public import Logging
 
@@ -31,6 +32,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case insightsSliceBytes = "CAIRN_INSIGHTS_SLICE_BYTES"
         case publicURL = "CAIRN_PUBLIC_URL"
         case snsPrivateEndpoints = "CAIRN_SNS_PRIVATE_ENDPOINTS"
+        case exportObjectBytes = "CAIRN_EXPORT_OBJECT_BYTES"
+        case exportPauseMilliseconds = "CAIRN_EXPORT_PAUSE_MS"
 
         public var flag: String {
             switch self {
@@ -49,6 +52,8 @@ public struct Configuration: Sendable, CustomStringConvertible {
             case .insightsSliceBytes: "--insights-slice-bytes"
             case .publicURL: "--public-url"
             case .snsPrivateEndpoints: "--sns-private-endpoints"
+            case .exportObjectBytes: "--export-object-bytes"
+            case .exportPauseMilliseconds: "--export-pause-ms"
             }
         }
     }
@@ -93,6 +98,11 @@ public struct Configuration: Sendable, CustomStringConvertible {
     public var publicURL: String?
     /// Whether SNS subscriptions may deliver to internal addresses (loopback, private networks).
     public var snsPrivateEndpoints = false
+    /// Export tasks cut an object after this many bytes of lines (uncompressed).
+    public var exportObjectBytes = defaultExportObjectBytes
+    public static let defaultExportObjectBytes = ExportRunner.defaultObjectBytes
+    /// A pause after each export object written: spreads a large export's load on the database and the bucket.
+    public var exportPause = Duration.zero
 
     public init() {}
 
@@ -148,6 +158,12 @@ public struct Configuration: Sendable, CustomStringConvertible {
         case .snsPrivateEndpoints:
             guard ["allow", "deny"].contains(text) else { throw invalid("must be allow or deny") }
             snsPrivateEndpoints = text == "allow"
+        case .exportObjectBytes:
+            exportObjectBytes = try integer(
+                in: 1024...(1 << 30), "must be a whole number of bytes, 1024 to 1073741824")
+        case .exportPauseMilliseconds:
+            exportPause = .milliseconds(
+                try integer(in: 0...60_000, "must be a whole number of milliseconds, 0 to 60000"))
         case .keyCacheSeconds:
             keyCacheLifetime = .seconds(try integer(in: 0...86_400, "must be a whole number of seconds, 0 to 86400"))
         case .shutdownSeconds:
@@ -192,6 +208,7 @@ public struct Configuration: Sendable, CustomStringConvertible {
             + "dataDir=\(dataDirectory.path) rootKey=\(rootKey) keyCacheSeconds=\(keyCacheLifetime.components.seconds) "
             + "shutdownSeconds=\(shutdownDeadline.components.seconds) logLevel=\(logLevel.rawValue) "
             + "insightsSliceBytes=\(insightsSliceBytes) publicURL=\(publicURL ?? endpointURL) "
-            + "snsPrivateEndpoints=\(snsPrivateEndpoints ? "allow" : "deny")"
+            + "snsPrivateEndpoints=\(snsPrivateEndpoints ? "allow" : "deny") exportObjectBytes=\(exportObjectBytes) "
+            + "exportPauseMs=\(exportPause.components.seconds * 1000 + exportPause.components.attoseconds / 1_000_000_000_000_000)"
     }
 }

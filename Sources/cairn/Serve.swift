@@ -64,6 +64,18 @@ struct Serve: AsyncParsableCommand {
     )
     var snsPrivateEndpoints: String?
 
+    @Option(
+        help:
+            "Export tasks cut an object after this many bytes of lines, uncompressed (env CAIRN_EXPORT_OBJECT_BYTES, default 67108864)."
+    )
+    var exportObjectBytes: String?
+
+    @Option(
+        help:
+            "A pause after each export object written, in milliseconds: spreads a large export's load (env CAIRN_EXPORT_PAUSE_MS, default 0)."
+    )
+    var exportPauseMs: String?
+
     func run() async throws {
         var configuration = try store.configuration()
         do {
@@ -72,7 +84,8 @@ struct Serve: AsyncParsableCommand {
                 (.region, region), (.role, role),
                 (.keyCacheSeconds, keyCacheSeconds), (.shutdownSeconds, shutdownSeconds),
                 (.insightsSliceBytes, insightsSliceBytes), (.publicURL, publicURL),
-                (.snsPrivateEndpoints, snsPrivateEndpoints),
+                (.snsPrivateEndpoints, snsPrivateEndpoints), (.exportObjectBytes, exportObjectBytes),
+                (.exportPauseMilliseconds, exportPauseMs),
             ]
             for case (let setting, let text?) in flags { try configuration.apply(setting, text) }
         } catch let invalid as Configuration.Invalid {

@@ -5,7 +5,7 @@ import Testing
 /// event-stream operation's success is an open stream: the end-to-end tests cover it).
 @Suite struct OperationCoverageTests {
     static let scripts =
-        LogsOperationTests.all + InsightsOperationTests.all + KeyOperationTests.all + [
+        LogsOperationTests.all + InsightsOperationTests.all + ExportOperationTests.all + KeyOperationTests.all + [
             MetricsOperationTests.script, TopicOperationTests.script,
         ]
     /// Successes only an end-to-end test can reach: ConfirmSubscription needs the token sent to the endpoint

@@ -5,6 +5,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import ServiceLifecycle
 import Testing
 
 /// One signed call of an operation script: a target, a JSON body in which `<<name>>` is replaced by a value an
@@ -66,11 +67,21 @@ enum Script {
     /// minute after it in seconds.
     /// With `runningQueries`, a `QueryRunner` works the Logs Insights queue beside the API (the other workers do
     /// not run: the application under test has the `api` role).
-    static func run(_ calls: [ScriptedCall], runningQueries: Bool = false) async throws {
+    /// `setUp` runs first (what an administrator would have done); `worker` names one more service to run beside
+    /// the API.
+    static func run(
+        _ calls: [ScriptedCall], runningQueries: Bool = false,
+        setUp: (@Sendable (ApplicationDependencies) async throws -> Void)? = nil,
+        worker: (@Sendable (ApplicationDependencies) -> any Service)? = nil
+    ) async throws {
         try await ApplicationTests.withApplication { client, dependencies, _ in
+            try await setUp?(dependencies)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if runningQueries {
                     group.addTask { try await QueryRunner(logs: dependencies.logs, logger: TestDatabase.logger).run() }
+                }
+                if let service = worker?(dependencies) {
+                    group.addTask { try await service.run() }
                 }
                 try await run(calls, client)
                 group.cancelAll()

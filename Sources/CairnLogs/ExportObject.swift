@@ -1,0 +1,93 @@
+/// The text of one export object, as AWS writes it: a line `<ISO-8601 timestamp> <message>` per event, the
+/// timestamp in UTC with milliseconds (`2026-12-04T10:11:12.345Z`). Gzipped when the object is cut.
+struct ExportObject {
+    private(set) var bytes: [UInt8] = []
+    private(set) var events = 0
+    /// `YYYY-MM-DDTHH:MM:SS.` of the last event's second: neighbouring events mostly share it.
+    private var second: Int64 = .min
+    private var secondText: [UInt8] = []
+
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func append(timestamp: Int64, message: ArraySlice<UInt8>) {
+        let (eventSecond, millis) = Self.floorDivision(max(0, timestamp), 1000)
+        if eventSecond != second {
+            var text: [UInt8] = []
+            Self.appendTimestamp(eventSecond * 1000, to: &text)
+            secondText = Array(text.dropLast(4))
+            second = eventSecond
+        }
+        bytes.append(contentsOf: secondText)
+        Self.appendDigits(millis, count: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+        bytes.append(UInt8(ascii: " "))
+        bytes.append(contentsOf: message)
+        bytes.append(UInt8(ascii: "\n"))
+        events += 1
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        events = 0
+    }
+
+    /// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (civil date from days, after Howard Hinnant's
+    /// algorithm: no calendar objects per event).
+    static func appendTimestamp(_ milliseconds: Int64, to bytes: inout [UInt8]) {
+        let (seconds, millis) = floorDivision(milliseconds, 1000)
+        let (days, secondOfDay) = floorDivision(seconds, 86_400)
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        appendDigits(year, count: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(month, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(day, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(secondOfDay / 3600, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 60, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(millis, count: 3, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
+        let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
+        return (quotient, value - quotient * divisor)
+    }
+
+    /// At least `count` decimal digits, zero-padded (more when the value needs them); `value` is not negative.
+    private static func appendDigits(_ value: Int64, count: Int, to bytes: inout [UInt8]) {
+        var divisor: Int64 = 1
+        var width = 1
+        while width < count || value / divisor >= 10 {
+            divisor *= 10
+            width += 1
+        }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    /// `000001.gz`: the object's number, six digits as AWS names them.
+    static func fileName(_ number: Int) -> String {
+        var bytes: [UInt8] = []
+        appendDigits(Int64(number), count: 6, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self) + ".gz"
+    }
+}

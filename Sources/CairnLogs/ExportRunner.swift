@@ -1,0 +1,282 @@
+public import AsyncHTTPClient
+import CairnChunks
+import CairnCrypto
+import CairnKeys
+import CairnObjects
+import CairnProtocol
+public import CairnQueue
+import CairnStore
+import Foundation
+public import Logging
+import PostgresNIO
+public import ServiceLifecycle
+
+/// Runs export tasks from the `export-task` queue. A task writes AWS's `aws-logs-write-test` object, then each
+/// stream's events in `[from, to]` in time order as gzip objects `<prefix>/<taskId>/<stream>/000001.gz`, … cut
+/// after `objectBytes` of lines. After each object it records a checkpoint (the stream, the next object's number
+/// and the last event written), so a worker that takes over a killed worker's task rewrites at most the object in
+/// flight, under the same key with the same lines: every object exists exactly once. A cancelled task stops at the
+/// next object or within about a second.
+public struct ExportRunner: Service, CustomStringConvertible {
+    public var description: String { "ExportRunner" }
+
+    public static let queue = "export-task"
+    /// The claim is kept alive while the task runs: a dead worker's task is taken over after 30 s.
+    public static let policy = RetryPolicy(
+        maxAttempts: 5, baseDelayMilliseconds: 2000, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 30_000)
+    /// Lines after which an object is cut, by default (uncompressed).
+    public static let defaultObjectBytes = 64 << 20
+    static let pageEvents = 20_000
+    static let checkInterval: Duration = .seconds(1)
+    static let writeTestText = "Permission Check Successful"
+
+    let logs: LogsService
+    let objectBytes: Int
+    let pause: Duration
+    let logger: Logger
+
+    public init(logs: LogsService, objectBytes: Int = defaultObjectBytes, pause: Duration = .zero, logger: Logger) {
+        self.logs = logs
+        self.objectBytes = max(1, objectBytes)
+        self.pause = pause
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        try await SubscriptionDelivery.workQueue(
+            Self.queue, policy: Self.policy, concurrency: 1, batchSize: 1, database: logs.database, logger: logger
+        ) { job, client in try await run(job, client) }
+    }
+
+    struct ExportJob: Codable {
+        let account: String
+        let task: UUID
+    }
+
+    static func jobText(_ job: ExportJob) throws -> String {
+        String(decoding: try JSONEncoder().encode(job), as: UTF8.self)
+    }
+
+    /// How far a task got: streams below `stream` are written, and in it the objects before `object`, up to and
+    /// including the event at (`afterTimestamp`, `afterSequence`).
+    struct Checkpoint: Codable, Equatable {
+        var stream: Int64 = 0
+        var object = 1
+        var afterTimestamp: Int64?
+        var afterSequence: Int64?
+        var events: Int64 = 0
+    }
+
+    struct ExportTask {
+        let account: String
+        let region: String
+        let id: UUID
+        let group: Int64
+        let groupName: String
+        let streamPrefix: String?
+        let from: Int64
+        let to: Int64
+        let destination: String
+        let prefix: String
+        var checkpoint: Checkpoint?
+    }
+
+    enum Stop: Error {
+        /// The task was cancelled, finished or taken over meanwhile.
+        case stopped
+        case failed(String)
+    }
+
+    func run(_ job: Job, _ client: HTTPClient) async throws {
+        let payload = try JSONDecoder().decode(ExportJob.self, from: Data(job.payload.utf8))
+        do {
+            guard var task = try await start(payload) else { return }
+            guard
+                let store = try await logs.buckets.store(account: task.account, name: task.destination, client: client)
+            else { throw Stop.failed(AWSError.exportBucketUnusable.message) }
+            try await export(&task, to: store, job)
+            try await finish(task, status: "COMPLETED", message: "Completed successfully")
+        } catch Stop.stopped {
+            try await cancelIfAsked(payload)
+        } catch Stop.failed(let reason) {
+            try await finish(payload, status: "FAILED", message: reason)
+        } catch let error as DataKeyError {
+            try await finish(payload, status: "FAILED", message: error.awsError.message)
+        } catch let error as ObjectStoreError where !error.isTransient || job.attempt >= job.maxAttempts {
+            try await finish(payload, status: "FAILED", message: "Writing to the bucket failed: \(error)")
+        } catch {
+            guard job.attempt >= job.maxAttempts else { throw error }
+            logger.warning(
+                "export failed", metadata: ["task": "\(payload.task)", "error": "\(String(reflecting: error))"])
+            try await finish(payload, status: "FAILED", message: "Internal error.")
+        }
+    }
+
+    /// Marks the task running and reads it; nil when it is no longer pending or running (cancelled meanwhile, gone).
+    private func start(_ job: ExportJob) async throws -> ExportTask? {
+        let rows = try await logs.database.query(
+            """
+            UPDATE export_tasks SET status = 'RUNNING', status_message = 'Started successfully'
+            WHERE account_id = \(job.account) AND task_id = \(job.task) AND status IN ('PENDING', 'RUNNING')
+            RETURNING region, group_id, log_group_name, stream_prefix, from_time, to_time, destination,
+                destination_prefix, checkpoint::text
+            """)
+        for try await row in rows.decode(
+            (String, Int64, String, String?, Int64, Int64, String, String, String?).self)
+        {
+            let (region, group, name, streamPrefix, from, to, destination, prefix, checkpoint) = row
+            return ExportTask(
+                account: job.account, region: region, id: job.task, group: group, groupName: name,
+                streamPrefix: streamPrefix, from: from, to: to, destination: destination, prefix: prefix,
+                checkpoint: try checkpoint.map { try JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) })
+        }
+        try await cancelIfAsked(job)
+        return nil
+    }
+
+    private func export(_ task: inout ExportTask, to store: any ObjectStore, _ job: Job) async throws {
+        var progress = Progress(runner: self, job: job)
+        if task.checkpoint == nil {
+            try await store.put(task.prefix + "/aws-logs-write-test", Array(Self.writeTestText.utf8))
+            task.checkpoint = Checkpoint()
+            try await progress.save(task)
+        }
+        for (stream, name) in try await streams(task) {
+            guard var checkpoint = task.checkpoint else { return }
+            if stream > checkpoint.stream {
+                checkpoint = Checkpoint(stream: stream, events: checkpoint.events)
+            }
+            var object = ExportObject(capacity: objectBytes + objectBytes / 8)
+            var after: EventKey?
+            if let timestamp = checkpoint.afterTimestamp, let sequence = checkpoint.afterSequence {
+                after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
+            }
+            let keyPrefix = "\(task.prefix)/\(ExportHandlers.text(task.id))/\(name)/"
+            while true {
+                let page = try await logs.chunks.read(
+                    ChunkStore.Scan(
+                        account: task.account, group: task.group, streams: [stream], start: task.from,
+                        end: task.to == .max ? .max : task.to + 1, after: after, forward: true, limit: Self.pageEvents))
+                for event in page.events {
+                    object.append(timestamp: event.timestamp, message: event.message)
+                    after = event.key
+                    if object.bytes.count >= objectBytes {
+                        try await write(&object, key: keyPrefix, &checkpoint, after: event.key, store)
+                        task.checkpoint = checkpoint
+                        try await progress.save(task)
+                        if pause > .zero { try await Task.sleep(for: pause) }
+                    }
+                }
+                try await progress.check(task)
+                if page.events.count < Self.pageEvents { break }
+            }
+            if object.events > 0, let last = after {
+                try await write(&object, key: keyPrefix, &checkpoint, after: last, store)
+            }
+            task.checkpoint = Checkpoint(stream: stream + 1, events: checkpoint.events)
+            try await progress.save(task)
+        }
+    }
+
+    /// Gzips and writes the object, and advances the checkpoint past it.
+    private func write(
+        _ object: inout ExportObject, key: String, _ checkpoint: inout Checkpoint, after last: EventKey,
+        _ store: any ObjectStore
+    ) async throws {
+        let body = try Gzip.compress(object.bytes, level: 6)
+        try await store.put(key + ExportObject.fileName(checkpoint.object), body)
+        checkpoint.object += 1
+        checkpoint.afterTimestamp = last.timestamp
+        checkpoint.afterSequence = last.sequence
+        checkpoint.events += Int64(object.events)
+        object.removeAll()
+    }
+
+    /// The group's streams with the prefix, from the checkpoint's on, in creation order (new streams come last).
+    private func streams(_ task: ExportTask) async throws -> [(Int64, String)] {
+        let pattern = (task.streamPrefix.map(LogsService.likeEscaped) ?? "") + "%"
+        let rows = try await logs.database.query(
+            """
+            SELECT stream_id, name FROM log_streams
+            WHERE account_id = \(task.account) AND group_id = \(task.group) AND name LIKE \(pattern)
+              AND stream_id >= \(task.checkpoint?.stream ?? 0)
+            ORDER BY stream_id
+            """)
+        var streams: [(Int64, String)] = []
+        for try await row in rows.decode((Int64, String).self) { streams.append(row) }
+        return streams
+    }
+
+    /// Saves checkpoints and keeps the job's claim; notices a cancellation or a takeover.
+    struct Progress {
+        let runner: ExportRunner
+        let job: Job
+        var lastCheck = ContinuousClock.now
+
+        mutating func save(_ task: ExportTask) async throws {
+            let text = String(decoding: try JSONEncoder().encode(task.checkpoint), as: UTF8.self)
+            let rows = try await runner.logs.database.query(
+                """
+                UPDATE export_tasks SET checkpoint = \(text)::jsonb, exported_events = \(task.checkpoint?.events ?? 0)
+                WHERE account_id = \(task.account) AND task_id = \(task.id) AND status = 'RUNNING'
+                RETURNING 1
+                """)
+            var running = false
+            for try await _ in rows.decode(Int.self) { running = true }
+            guard running else { throw Stop.stopped }
+            try await keepClaim()
+        }
+
+        /// About once a second: is the task still running, and is the claim still this worker's?
+        mutating func check(_ task: ExportTask) async throws {
+            guard ContinuousClock.now - lastCheck >= ExportRunner.checkInterval else { return }
+            let rows = try await runner.logs.database.query(
+                "SELECT status FROM export_tasks WHERE account_id = \(task.account) AND task_id = \(task.id)")
+            var running = false
+            for try await status in rows.decode(String.self) { running = status == "RUNNING" }
+            guard running else { throw Stop.stopped }
+            try await keepClaim()
+        }
+
+        private mutating func keepClaim() async throws {
+            lastCheck = .now
+            guard try await JobQueue(database: runner.logs.database).extend(job, policy: ExportRunner.policy) else {
+                throw Stop.stopped
+            }
+        }
+    }
+
+    /// A task asked to stop (`PENDING_CANCEL`) becomes `CANCELLED`.
+    private func cancelIfAsked(_ job: ExportJob) async throws {
+        try await logs.database.query(
+            """
+            UPDATE export_tasks SET status = 'CANCELLED', status_message = 'Cancelled by user',
+                completed_at = \(LogsService.now())
+            WHERE account_id = \(job.account) AND task_id = \(job.task) AND status = 'PENDING_CANCEL'
+            """)
+    }
+
+    private func finish(_ task: ExportTask, status: String, message: String) async throws {
+        try await finish(ExportJob(account: task.account, task: task.id), status: status, message: message)
+    }
+
+    /// Ends a task that is still active (a cancellation asked for meanwhile wins over completion) and audits it.
+    private func finish(_ job: ExportJob, status: String, message: String) async throws {
+        let rows = try await logs.database.query(
+            """
+            UPDATE export_tasks SET
+                status = CASE status WHEN 'PENDING_CANCEL' THEN 'CANCELLED' ELSE \(status) END,
+                status_message = CASE status WHEN 'PENDING_CANCEL' THEN 'Cancelled by user' ELSE \(message) END,
+                completed_at = \(LogsService.now())
+            WHERE account_id = \(job.account) AND task_id = \(job.task)
+              AND status IN ('PENDING', 'RUNNING', 'PENDING_CANCEL')
+            RETURNING region, status, exported_events
+            """)
+        for try await (region, final, events) in rows.decode((String, String, Int64).self) {
+            await logs.audit.record(
+                account: job.account, region: region, principal: AuditTrail.logsPrincipal,
+                operation: "logs:ExportTask", keyARN: nil,
+                outcome: "export task \(ExportHandlers.text(job.task)) \(final.lowercased()): \(events) events")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+public import Foundation
+
+/// A bucket kept as a local directory: the object `a/b/c.gz` is the file `<root>/a/b/c.gz`. Each object is written
+/// to a temporary file and renamed into place, so a reader never sees half an object and a rewrite replaces it.
+public struct DirectoryBucket: ObjectStore {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    public func put(_ key: String, _ body: [UInt8]) async throws {
+        let segments = key.split(separator: "/", omittingEmptySubsequences: false)
+        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("\0") })
+        else { throw ObjectStoreError.invalidKey(key) }
+        let file = segments.reduce(root) { $0.appendingPathComponent(String($1)) }
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            let temporary = file.deletingLastPathComponent().appendingPathComponent(
+                ".\(file.lastPathComponent).\(UUID().uuidString).partial")
+            try Data(body).write(to: temporary)
+            if rename(temporary.path, file.path) != 0 {
+                try? manager.removeItem(at: temporary)
+                throw ObjectStoreError.unreachable("cannot write \(key) below \(root.path)")
+            }
+        } catch let error as ObjectStoreError {
+            throw error
+        } catch {
+            throw ObjectStoreError.unreachable("cannot write \(key) below \(root.path)")
+        }
+    }
+
+    public func check() async throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue,
+            FileManager.default.isWritableFile(atPath: root.path)
+        else { throw ObjectStoreError.unreachable("\(root.path) is not a writable directory") }
+    }
+}
