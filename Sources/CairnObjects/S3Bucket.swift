@@ -19,15 +19,25 @@ public struct S3Bucket: ObjectStore {
     let partBytes: Int
     let attempts: Int
 
+    /// `partBytes` below S3's 5 MiB minimum is raised to it (tests may keep smaller parts to see S3 refuse them).
     public init(
         location: S3Location, accessKeyID: String, secret: String, client: HTTPClient, partBytes: Int = 8 << 20,
         attempts: Int = 4
+    ) {
+        self.init(
+            location: location, accessKeyID: accessKeyID, secret: secret, client: client,
+            exactPartBytes: max(Self.minimumPartBytes, partBytes), attempts: attempts)
+    }
+
+    init(
+        location: S3Location, accessKeyID: String, secret: String, client: HTTPClient, exactPartBytes: Int,
+        attempts: Int
     ) {
         self.location = location
         self.accessKeyID = accessKeyID
         self.secret = secret
         self.client = client
-        self.partBytes = max(Self.minimumPartBytes, partBytes)
+        self.partBytes = max(1, exactPartBytes)
         self.attempts = max(1, attempts)
     }
 
