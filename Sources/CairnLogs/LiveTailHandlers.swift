@@ -159,6 +159,11 @@ struct LiveTailHandlers: Sendable {
                 continuation.yield(.exception("SessionStreamingException", message: LiveTailMessages.shuttingDown))
                 return
             case .timedOut?:
+                // Events that arrived since the last update are sent before the session closes, however late
+                // this tick came.
+                if session.hasPending {
+                    continuation.yield(.event("sessionUpdate", json: JSONRequest.encode(session.takeUpdate())))
+                }
                 continuation.yield(.exception("SessionTimeoutException", message: LiveTailMessages.timeout))
                 return
             case .tooSlow?:
