@@ -46,10 +46,17 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         self.logger = logger
     }
 
+    /// At most this many jobs of one stream and filter (the first and those queued behind it) go out together.
+    static let coalescedJobs = 64
+    /// One delivery (a POST, or a forwarding PutLogEvents) carries at most this many events and message bytes,
+    /// PutLogEvents' own limits: a larger run goes out as several, in order.
+    static let deliveryEvents = 10_000
+    static let deliveryBytes = 1_000_000
+
     public func run() async throws {
         try await Self.workQueue(
-            LogsService.deliveryQueue, policy: Self.policy, concurrency: concurrency, database: database,
-            logger: logger, deliver)
+            LogsService.deliveryQueue, policy: Self.policy, concurrency: concurrency, followers: Self.coalescedJobs - 1,
+            database: database, logger: logger, deliver)
     }
 
     /// Works `queue` with one HTTP client for the worker's life, shut down however the worker ends. A redirect
@@ -58,13 +65,26 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         _ queue: String, policy: RetryPolicy, concurrency: Int, batchSize: Int = 8, database: Database,
         logger: Logger, _ deliver: @escaping @Sendable (Job, HTTPClient) async throws -> Void
     ) async throws {
+        try await workQueue(
+            queue, policy: policy, concurrency: concurrency, batchSize: batchSize, followers: 0, database: database,
+            logger: logger
+        ) { jobs, client in
+            for job in jobs { try await deliver(job, client) }
+        }
+    }
+
+    /// The same, handing each claimed job over with up to `followers` jobs queued behind it under its ordering key.
+    static func workQueue(
+        _ queue: String, policy: RetryPolicy, concurrency: Int, batchSize: Int = 8, followers: Int,
+        database: Database, logger: Logger, _ deliver: @escaping @Sendable ([Job], HTTPClient) async throws -> Void
+    ) async throws {
         let client = HTTPClient(
             eventLoopGroupProvider: .singleton,
             configuration: HTTPClient.Configuration(redirectConfiguration: .disallow))
         let worker = QueueWorker(
             database: database, queue: queue, policy: policy, concurrency: concurrency, batchSize: batchSize,
-            logger: logger
-        ) { job in try await deliver(job, client) }
+            followers: followers, logger: logger
+        ) { jobs in try await deliver(jobs, client) }
         do {
             try await worker.run()
         } catch {
@@ -90,8 +110,12 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         }
     }
 
-    func deliver(_ job: Job, _ client: HTTPClient) async throws {
-        let delivery = try JSONDecoder().decode(DeliveryJob.self, from: Data(job.payload.utf8))
+    /// Delivers a run of jobs of one stream and filter (consecutive PutLogEvents batches) as one delivery, or as
+    /// several in order when their events exceed one delivery's limits.
+    func deliver(_ run: [Job], _ client: HTTPClient) async throws {
+        let deliveries = try run.map { try JSONDecoder().decode(DeliveryJob.self, from: Data($0.payload.utf8)) }
+        guard var delivery = deliveries.first else { return }
+        delivery.forwards = deliveries.compactMap(\.forwards).max()
         guard let (pattern, destination) = try await subscription(delivery) else { return }  // deleted since
         // Resolved (and the destination's policy checked) at every delivery: a withdrawn permission stops it.
         let source = Caller.logDelivery(account: delivery.account, region: delivery.region)
@@ -102,22 +126,45 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         } catch let error as AWSError {
             throw DeliveryError.refused(error.code)
         }
-        let events = delivery.kind == .data ? try await matchingEvents(delivery, pattern: pattern) : []
+        let events = delivery.kind == .data ? try await matchingEvents(deliveries, pattern: pattern) : []
         if delivery.kind == .data, events.isEmpty { return }
         switch target {
         case .logGroup(let account, let region, let group):
             guard delivery.kind == .data else { return }
-            try await logs.events.forward(
-                events, from: delivery, to: group, of: .logDelivery(account: account, region: region))
+            for slice in Self.slices(events) {
+                try await logs.events.forward(
+                    Array(slice), from: delivery, to: group, of: .logDelivery(account: account, region: region))
+            }
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
                 throw DeliveryError.destinationMissing(arn)
             }
-            let message =
-                delivery.kind == .control
-                ? Self.controlMessage(now: LogsService.now()) : Self.dataMessage(delivery, events)
-            try await post(message, to: function, secret: secret, job: job, client)
+            if delivery.kind == .control {
+                try await post(
+                    Self.controlMessage(now: LogsService.now()), to: function, secret: secret, job: run[0], client)
+            }
+            for slice in Self.slices(events) {
+                try await post(
+                    Self.dataMessage(delivery, Array(slice)), to: function, secret: secret, job: run[0], client)
+            }
         }
+    }
+
+    /// Events cut into deliveries of at most `deliveryEvents` events and `deliveryBytes` message bytes.
+    static func slices(_ events: [CairnChunks.LogEvent]) -> [ArraySlice<CairnChunks.LogEvent>] {
+        var slices: [ArraySlice<CairnChunks.LogEvent>] = []
+        var start = 0
+        var bytes = 0
+        for (index, event) in events.enumerated() {
+            if index > start, index - start >= deliveryEvents || bytes + event.message.count > deliveryBytes {
+                slices.append(events[start..<index])
+                start = index
+                bytes = 0
+            }
+            bytes += event.message.count
+        }
+        if start < events.count { slices.append(events[start...]) }
+        return slices
     }
 
     private func post(
@@ -165,16 +212,34 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         return nil
     }
 
-    /// The batch's events that the filter matches.
-    private func matchingEvents(_ delivery: DeliveryJob, pattern text: String) async throws -> [CairnChunks.LogEvent] {
-        guard let stream = delivery.stream, let first = delivery.firstSequence, let count = delivery.count,
-            let low = delivery.minTimestamp, let high = delivery.maxTimestamp
+    /// The events of the run's batches that the filter matches, in sequence order: one read of the span the
+    /// batches cover (they are consecutive batches of one stream), kept to the batches' own sequence ranges.
+    private func matchingEvents(
+        _ deliveries: [DeliveryJob], pattern text: String
+    ) async throws
+        -> [CairnChunks.LogEvent]
+    {
+        var ranges: [Range<Int64>] = []
+        var low = Int64.max
+        var high = Int64.min
+        for delivery in deliveries {
+            guard let first = delivery.firstSequence, let count = delivery.count, let min = delivery.minTimestamp,
+                let max = delivery.maxTimestamp
+            else { continue }
+            ranges.append(first..<(first + count))
+            low = Swift.min(low, min)
+            high = Swift.max(high, max)
+        }
+        guard let stream = deliveries.first?.stream, let first = ranges.map(\.lowerBound).min(),
+            let end = ranges.map(\.upperBound).max()
         else { return [] }
         let pattern = try FilterPatternCache.shared.pattern(text)
-        return try await logs.chunks.batchEvents(
+        let events = try await logs.chunks.batchEvents(
             ChunkStore.Batch(
-                account: delivery.account, group: delivery.group, stream: stream, firstSequence: first, count: count,
-                minTimestamp: low, maxTimestamp: high), where: pattern.matches)
+                account: deliveries[0].account, group: deliveries[0].group, stream: stream, firstSequence: first,
+                count: end - first, minTimestamp: low, maxTimestamp: high), where: pattern.matches)
+        guard ranges.count > 1 else { return events }
+        return events.filter { event in ranges.contains { $0.contains(event.sequence) } }
     }
 
     static func dataMessage(_ delivery: DeliveryJob, _ events: [CairnChunks.LogEvent]) -> String {

@@ -13,6 +13,8 @@ public struct Job: Sendable {
     public let maxAttempts: Int
     /// When the job became claimable for this attempt (epoch ms): pickup latency is measured from it.
     public let availableAt: Int64
+    /// Jobs with the same key run one at a time, in the order enqueued (nil: no order).
+    public var orderingKey: String? = nil
 }
 
 /// The PostgreSQL job queue: `jobs` and `dead_jobs`, with the transitions of `JobState`.
@@ -96,37 +98,79 @@ public struct JobQueue: Sendable {
             guard !candidates.isEmpty else { return [] }
             let rows = try await connection.query(
                 """
-                SELECT job_id, payload::text, attempts, max_attempts, available_at, visible_at, claimed_by, last_error
+                SELECT \(unescaped: Self.claimColumns)
                 FROM jobs
                 WHERE job_id = ANY(\(candidates)) AND queue = \(queue) AND visible_at <= \(now)
                   AND attempts < max_attempts
                 ORDER BY array_position(\(candidates), job_id) LIMIT \(limit) FOR UPDATE SKIP LOCKED
                 """, logger: database.logger)
-            var jobs: [Job] = []
-            var visibleAt: [Int64] = []
-            for try await (id, payload, attempts, maxAttempts, availableAt, visible, holder, lastError) in rows.decode(
-                (Int64, String, Int, Int, Int64, Int64, String?, String?).self)
-            {
-                var state = Self.state(
-                    holder: holder, attempts: attempts, maxAttempts: maxAttempts, visibleAt: visible,
-                    lastError: lastError, policy: policy)
-                try state.claim(by: worker, at: now)
-                jobs.append(
-                    Job(
-                        id: id, queue: queue, payload: payload, attempt: state.attempts, maxAttempts: maxAttempts,
-                        availableAt: availableAt))
-                visibleAt.append(state.visibleAt)
-            }
-            guard !jobs.isEmpty else { return [] }
-            try await connection.query(
-                """
-                UPDATE jobs j SET attempts = c.attempts, claimed_by = \(worker), visible_at = c.visible_at
-                FROM unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) }), \(visibleAt))
-                    AS c(job_id, attempts, visible_at)
-                WHERE j.job_id = c.job_id
-                """, logger: database.logger)
-            return jobs.sorted { $0.id < $1.id }
+            return try await take(rows, queue: queue, worker: worker, now: now, policy: policy, on: connection)
+                .sorted { $0.id < $1.id }
         }
+    }
+
+    /// The jobs waiting behind `job` under its ordering key, claimed for `worker` along with it: up to `limit` of
+    /// them, consecutive and due, stopping at the first that is not (so that order holds). A consumer that can do
+    /// several in one go (one delivery for a stream's consecutive batches) completes or fails them together.
+    public func claimFollowers(of job: Job, worker: String, limit: Int, policy: RetryPolicy) async throws -> [Job] {
+        guard let key = job.orderingKey, limit > 0 else { return [] }
+        let now = clock.milliseconds
+        return try await database.relaxedTransaction { connection in
+            var candidates: [(id: Int64, due: Bool)] = []
+            for try await (id, due) in try await connection.query(
+                """
+                SELECT job_id, visible_at <= \(now) AND attempts < max_attempts FROM jobs
+                WHERE queue = \(job.queue) AND ordering_key = \(key) AND job_id > \(job.id)
+                ORDER BY job_id LIMIT \(limit)
+                """, logger: database.logger
+            ).decode((Int64, Bool).self) {
+                candidates.append((id, due))
+            }
+            let due = candidates.prefix { $0.due }.map(\.id)
+            guard !due.isEmpty else { return [] }
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: Self.claimColumns)
+                FROM jobs WHERE job_id = ANY(\(due)) ORDER BY job_id FOR UPDATE SKIP LOCKED
+                """, logger: database.logger)
+            let taken = try await take(rows, queue: job.queue, worker: worker, now: now, policy: policy, on: connection)
+            // A follower another worker locked meanwhile ends the run: the ones after it wait their turn.
+            return Array(zip(taken, due).prefix { $0.id == $1 }.map(\.0))
+        }
+    }
+
+    static let claimColumns =
+        "job_id, payload::text, attempts, max_attempts, available_at, visible_at, claimed_by, last_error, ordering_key"
+
+    /// Claims the locked rows (selected as `claimColumns`) for `worker`: `JobState.claim` decides each one's state.
+    private func take(
+        _ rows: PostgresRowSequence, queue: String, worker: String, now: Int64, policy: RetryPolicy,
+        on connection: PostgresConnection
+    ) async throws -> [Job] {
+        var jobs: [Job] = []
+        var visibleAt: [Int64] = []
+        for try await (id, payload, attempts, maxAttempts, availableAt, visible, holder, lastError, key) in rows.decode(
+            (Int64, String, Int, Int, Int64, Int64, String?, String?, String?).self)
+        {
+            var state = Self.state(
+                holder: holder, attempts: attempts, maxAttempts: maxAttempts, visibleAt: visible,
+                lastError: lastError, policy: policy)
+            try state.claim(by: worker, at: now)
+            jobs.append(
+                Job(
+                    id: id, queue: queue, payload: payload, attempt: state.attempts, maxAttempts: maxAttempts,
+                    availableAt: availableAt, orderingKey: key))
+            visibleAt.append(state.visibleAt)
+        }
+        guard !jobs.isEmpty else { return [] }
+        try await connection.query(
+            """
+            UPDATE jobs j SET attempts = c.attempts, claimed_by = \(worker), visible_at = c.visible_at
+            FROM unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) }), \(visibleAt))
+                AS c(job_id, attempts, visible_at)
+            WHERE j.job_id = c.job_id
+            """, logger: database.logger)
+        return jobs
     }
 
     /// A stored job's state: held by `holder` (whose claim may have run out), or ready.

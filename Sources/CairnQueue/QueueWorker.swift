@@ -14,6 +14,9 @@ public struct QueueWorker: Service, CustomStringConvertible {
     public var description: String { "QueueWorker(\(name))" }
 
     public typealias Handler = @Sendable (Job) async throws -> Void
+    /// Gets a claimed job and the jobs queued behind it under its ordering key (`followers` of them at most), all
+    /// done or all failed together.
+    public typealias RunHandler = @Sendable ([Job]) async throws -> Void
 
     let queue: JobQueue
     let name: String
@@ -22,13 +25,29 @@ public struct QueueWorker: Service, CustomStringConvertible {
     let batchSize: Int
     let pollInterval: Duration
     let workerID: String
-    let handler: Handler
+    let followers: Int
+    let handler: RunHandler
     let logger: Logger
 
     public init(
         database: Database, queue name: String, policy: RetryPolicy = RetryPolicy(), concurrency: Int = 4,
         batchSize: Int = 16, pollInterval: Duration = .seconds(1), logger: Logger, handler: @escaping Handler
     ) {
+        self.init(
+            database: database, queue: name, policy: policy, concurrency: concurrency, batchSize: batchSize,
+            pollInterval: pollInterval, followers: 0, logger: logger
+        ) { jobs in
+            for job in jobs { try await handler(job) }
+        }
+    }
+
+    /// A worker that hands each claimed job over with up to `followers` jobs queued behind it under its ordering key.
+    public init(
+        database: Database, queue name: String, policy: RetryPolicy = RetryPolicy(), concurrency: Int = 4,
+        batchSize: Int = 16, pollInterval: Duration = .seconds(1), followers: Int, logger: Logger,
+        runHandler handler: @escaping RunHandler
+    ) {
+        self.followers = followers
         self.queue = JobQueue(database: database)
         self.name = name
         self.policy = policy
@@ -94,27 +113,45 @@ public struct QueueWorker: Service, CustomStringConvertible {
             }
             var succeeded: [Job] = []
             for job in jobs {
-                pickup.recordNanoseconds(max(0, queue.clock.milliseconds - job.availableAt) * 1_000_000)
-                attempts.increment()
+                var run = [job]
+                if followers > 0 {
+                    do {
+                        run += try await queue.claimFollowers(
+                            of: job, worker: workerID, limit: followers, policy: policy)
+                    } catch {
+                        logger.warning(
+                            "claiming followers failed",
+                            metadata: ["queue": "\(name)", "error": "\(String(reflecting: error))"])
+                    }
+                }
+                for job in run {
+                    pickup.recordNanoseconds(max(0, queue.clock.milliseconds - job.availableAt) * 1_000_000)
+                    attempts.increment()
+                }
                 do {
-                    try await handler(job)
-                    succeeded.append(job)
+                    try await handler(run)
+                    succeeded += run
                 } catch {
-                    failures.increment()
                     let reason = String(describing: error)
                     logger.info(
                         "job attempt failed",
                         metadata: [
-                            "queue": "\(name)", "job": "\(job.id)", "attempt": "\(job.attempt)", "error": "\(reason)",
+                            "queue": "\(name)", "job": "\(job.id)", "jobs": "\(run.count)", "attempt": "\(job.attempt)",
+                            "error": "\(reason)",
                         ])
-                    do {
-                        try await queue.fail(
-                            job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
-                    } catch {
-                        // The job runs again after its visibility timeout, counting this attempt.
-                        logger.warning(
-                            "recording a failed attempt failed",
-                            metadata: ["queue": "\(name)", "job": "\(job.id)", "error": "\(String(reflecting: error))"])
+                    for job in run {
+                        failures.increment()
+                        do {
+                            try await queue.fail(
+                                job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
+                        } catch {
+                            // The job runs again after its visibility timeout, counting this attempt.
+                            logger.warning(
+                                "recording a failed attempt failed",
+                                metadata: [
+                                    "queue": "\(name)", "job": "\(job.id)", "error": "\(String(reflecting: error))",
+                                ])
+                        }
                     }
                 }
             }

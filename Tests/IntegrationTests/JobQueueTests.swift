@@ -168,4 +168,38 @@ struct JobOrderingTests {
             #expect(try await queue.claim("q", worker: "w", limit: 10, policy: policy).map(\.payload) == ["2"])
         }
     }
+
+    /// A claimed job brings the due jobs queued behind it under its key, in order, up to a limit; a job that is
+    /// not due (or another key's) ends the run.
+    @Test func followersOfAKeyAreClaimedInOrderBehindTheirHead() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let time = ManualClock()
+            let queue = JobQueue(database: database, clock: time.clock)
+            let policy = RetryPolicy(
+                maxAttempts: 3, baseDelayMilliseconds: 100, maxDelayMilliseconds: 100, visibilityMilliseconds: 1000)
+            try await database.transaction { connection in
+                try await JobQueue.enqueue(
+                    "q", payloads: ["1", "2", "3", "4", "5", "6"],
+                    orderingKeys: ["a", "a", "b", "a", "a", "a"], policy: policy, on: connection,
+                    logger: database.logger, clock: time.clock)
+            }
+            let heads = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(heads.map(\.payload) == ["1", "3"])
+            #expect(heads.map(\.orderingKey) == ["a", "b"])
+            let followers = try await queue.claimFollowers(of: heads[0], worker: "w", limit: 2, policy: policy)
+            #expect(followers.map(\.payload) == ["2", "4"])
+            #expect(try await queue.claimFollowers(of: heads[1], worker: "w", limit: 5, policy: policy).isEmpty)
+            // A follower that failed waits out its backoff: the run behind the head stops before it.
+            try await queue.fail(followers[1], worker: "w", error: "HTTP 500", policy: policy, jitter: 0)
+            try await queue.complete([heads[0], followers[0]], worker: "w")
+            let next = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(next.isEmpty)
+            time.advance(byMilliseconds: 200)
+            let retried = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(retried.map(\.payload) == ["4"])
+            let rest = try await queue.claimFollowers(of: retried[0], worker: "w", limit: 10, policy: policy)
+            #expect(rest.map(\.payload) == ["5", "6"])
+            #expect(rest.allSatisfy { $0.attempt == 1 })
+        }
+    }
 }

@@ -136,15 +136,22 @@ def test_worker_killed_mid_delivery_loses_nothing(receiver):
                                      destinationArn=function["arn"])
         first = start_worker()
         sent = []
-        for batch in range(30):
-            events = [{"timestamp": now_ms(), "message": f"k{batch} e{i}"} for i in range(10)]
-            logs.put_log_events(logGroupName="/kill", logStreamName="s", logEvents=events)
-            sent += [e["message"] for e in events]
+
+        def put(batches):
+            for batch in batches:
+                events = [{"timestamp": now_ms(), "message": f"k{batch} e{i}"} for i in range(10)]
+                logs.put_log_events(logGroupName="/kill", logStreamName="s", logEvents=events)
+                sent.extend(e["message"] for e in events)
+
+        # Batches written while a slow delivery is out wait for it, and then go out together (coalesced): the
+        # worker dies with deliveries in flight and batches still queued, some written after its death.
+        put(range(15))
         assert receiver.wait_for(lambda: len(receiver.data_events()) >= 20, timeout=120)
         first.process.send_signal(signal.SIGKILL)
         first.process.wait(timeout=30)
         delivered_before = len(receiver.data_events())
-        assert delivered_before < len(sent), "the worker finished before it was killed; nothing was tested"
+        put(range(15, 30))
+        assert delivered_before < len(sent)
         start_worker()
         assert receiver.wait_for(lambda: {e["message"] for e in receiver.data_events()} >= set(sent), timeout=300)
         received = [e["message"] for e in receiver.data_events()]
