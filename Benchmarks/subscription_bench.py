@@ -70,6 +70,7 @@ def main():
     try:
         out = subprocess.run(
             [args.cairn, "admin", "function", "create", "--account", ACCOUNT, "--name", "bench", "--url", receiver.url,
+             "--allow-private-network",
              "--json"], env=server.env, check=True, capture_output=True, text=True).stdout
         function = json.loads(out)
         receiver.secret = function["secret"]
