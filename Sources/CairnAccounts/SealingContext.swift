@@ -13,4 +13,9 @@ public enum SealingContext {
     public static func bucketSecret(account: String, name: String) -> String {
         "cairn/bucket-secret/\(account)/\(name)"
     }
+
+    /// The access key a delivery stream sends its HTTP endpoint (`X-Amz-Firehose-Access-Key`).
+    public static func deliveryStreamKey(account: String, region: String, name: String) -> String {
+        "cairn/delivery-stream-key/\(account)/\(region)/\(name)"
+    }
 }

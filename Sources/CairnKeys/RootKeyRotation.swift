@@ -4,9 +4,9 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
-/// Rewraps everything the root key seals — access key secrets, KMS key material, function and bucket secrets, the notification signing key — under the current
-/// root key. Running servers keep working throughout: a value sealed by a key they do not know yet makes
-/// them read the root key file again.
+/// Rewraps everything the root key seals — access key secrets, KMS key material, function and bucket secrets,
+/// delivery streams' access keys, the notification signing key — under the current root key. Running servers
+/// keep working throughout: a value sealed by a key they do not know yet makes them read the root key file again.
 public struct RootKeyRotation: Sendable {
     let database: Database
     let rootKey: RootKey
@@ -16,102 +16,73 @@ public struct RootKeyRotation: Sendable {
         self.rootKey = rootKey
     }
 
+    /// A column of sealed values: its table, the columns that name a row (as text), and the context each value is
+    /// sealed under, from those names.
+    struct SealedColumn {
+        let table: String
+        let keyColumns: [String]
+        let column: String
+        let context: @Sendable ([String]) -> String
+    }
+
+    static let sealedColumns: [SealedColumn] = [
+        SealedColumn(table: "access_keys", keyColumns: ["access_key_id"], column: "secret_sealed") { $0[0] },
+        SealedColumn(
+            table: "kms_key_versions", keyColumns: ["account_id", "key_id::text", "version::text"],
+            column: "material_sealed"
+        ) { names in
+            KeyMaterial.context(names[0], UUID(uuidString: names[1]) ?? UUID(), Int32(names[2]) ?? 0)
+        },
+        SealedColumn(table: "functions", keyColumns: ["account_id", "region", "name"], column: "secret_sealed") {
+            SealingContext.functionSecret(account: $0[0], region: $0[1], name: $0[2])
+        },
+        SealedColumn(table: "buckets", keyColumns: ["account_id", "name"], column: "secret_sealed") {
+            SealingContext.bucketSecret(account: $0[0], name: $0[1])
+        },
+        SealedColumn(
+            table: "delivery_streams", keyColumns: ["account_id", "region", "name"], column: "access_key_sealed"
+        ) { SealingContext.deliveryStreamKey(account: $0[0], region: $0[1], name: $0[2]) },
+        SealedColumn(table: "notification_signing_keys", keyColumns: ["key_id"], column: "private_key_sealed") {
+            SealingContext.notificationKey($0[0])
+        },
+    ]
+
     /// Returns how many sealed values were rewrapped.
     @discardableResult
     public func rewrap() async throws -> Int {
         var count = 0
-        try await database.transaction { connection in
-            var secrets: [(String, [UInt8])] = []
-            for try await (id, sealed) in try await connection.query(
-                "SELECT access_key_id, secret_sealed FROM access_keys FOR UPDATE", logger: database.logger
-            ).decode((String, ByteBuffer).self) {
-                secrets.append((id, Array(sealed.readableBytesView)))
-            }
-            for (id, sealed) in secrets where !rootKey.isCurrent(sealed) {
-                let resealed = try rootKey.seal(try rootKey.open(sealed, context: id), context: id)
-                try await connection.query(
-                    """
-                    UPDATE access_keys SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
-                    WHERE access_key_id = \(id)
-                    """, logger: database.logger)
-                count += 1
-            }
-        }
-        try await database.transaction { connection in
-            var materials: [(String, UUID, Int32, [UInt8])] = []
-            for try await (account, keyID, version, sealed) in try await connection.query(
-                "SELECT account_id, key_id, version, material_sealed FROM kms_key_versions FOR UPDATE",
-                logger: database.logger
-            ).decode((String, UUID, Int32, ByteBuffer).self) {
-                materials.append((account, keyID, version, Array(sealed.readableBytesView)))
-            }
-            for (account, keyID, version, sealed) in materials where !rootKey.isCurrent(sealed) {
-                let context = KeyMaterial.context(account, keyID, version)
-                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
-                try await connection.query(
-                    """
-                    UPDATE kms_key_versions SET material_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
-                    WHERE account_id = \(account) AND key_id = \(keyID) AND version = \(version)
-                    """, logger: database.logger)
-                count += 1
-            }
-        }
-        try await database.transaction { connection in
-            var secrets: [(String, String, String, [UInt8])] = []
-            for try await (account, region, name, sealed) in try await connection.query(
-                "SELECT account_id, region, name, secret_sealed FROM functions FOR UPDATE", logger: database.logger
-            ).decode((String, String, String, ByteBuffer).self) {
-                secrets.append((account, region, name, Array(sealed.readableBytesView)))
-            }
-            for (account, region, name, sealed) in secrets where !rootKey.isCurrent(sealed) {
-                let context = SealingContext.functionSecret(account: account, region: region, name: name)
-                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
-                try await connection.query(
-                    """
-                    UPDATE functions SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
-                    WHERE account_id = \(account) AND region = \(region) AND name = \(name)
-                    """, logger: database.logger)
-                count += 1
-            }
-        }
-        try await database.transaction { connection in
-            var secrets: [(String, String, [UInt8])] = []
-            for try await (account, name, sealed) in try await connection.query(
-                "SELECT account_id, name, secret_sealed FROM buckets WHERE secret_sealed IS NOT NULL FOR UPDATE",
-                logger: database.logger
-            ).decode((String, String, ByteBuffer).self) {
-                secrets.append((account, name, Array(sealed.readableBytesView)))
-            }
-            for (account, name, sealed) in secrets where !rootKey.isCurrent(sealed) {
-                let context = SealingContext.bucketSecret(account: account, name: name)
-                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
-                try await connection.query(
-                    """
-                    UPDATE buckets SET secret_sealed = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
-                    WHERE account_id = \(account) AND name = \(name)
-                    """, logger: database.logger)
-                count += 1
-            }
-        }
-        try await database.transaction { connection in
-            var keys: [(String, [UInt8])] = []
-            for try await (id, sealed) in try await connection.query(
-                "SELECT key_id, private_key_sealed FROM notification_signing_keys FOR UPDATE", logger: database.logger
-            ).decode((String, ByteBuffer).self) {
-                keys.append((id, Array(sealed.readableBytesView)))
-            }
-            for (id, sealed) in keys where !rootKey.isCurrent(sealed) {
-                let context = SealingContext.notificationKey(id)
-                let resealed = try rootKey.seal(try rootKey.open(sealed, context: context), context: context)
-                try await connection.query(
-                    """
-                    UPDATE notification_signing_keys SET private_key_sealed = \(ByteBuffer(bytes: resealed)),
-                        root_key_id = \(rootKey.id)
-                    WHERE key_id = \(id)
-                    """, logger: database.logger)
-                count += 1
-            }
+        for sealed in Self.sealedColumns {
+            count += try await rewrap(sealed)
         }
         return count
+    }
+
+    /// Rewraps one column's values in one transaction (its rows locked meanwhile).
+    private func rewrap(_ sealed: SealedColumn) async throws -> Int {
+        let names = "ARRAY[\(sealed.keyColumns.joined(separator: ", "))]"
+        return try await database.transaction { connection in
+            var values: [([String], [UInt8])] = []
+            for try await (key, value) in try await connection.query(
+                """
+                SELECT \(unescaped: names), \(unescaped: sealed.column) FROM \(unescaped: sealed.table)
+                WHERE \(unescaped: sealed.column) IS NOT NULL FOR UPDATE
+                """, logger: database.logger
+            ).decode(([String], ByteBuffer).self) {
+                values.append((key, Array(value.readableBytesView)))
+            }
+            var count = 0
+            for (key, value) in values where !rootKey.isCurrent(value) {
+                let context = sealed.context(key)
+                let resealed = try rootKey.seal(try rootKey.open(value, context: context), context: context)
+                try await connection.query(
+                    """
+                    UPDATE \(unescaped: sealed.table)
+                    SET \(unescaped: sealed.column) = \(ByteBuffer(bytes: resealed)), root_key_id = \(rootKey.id)
+                    WHERE \(unescaped: names) = \(key)
+                    """, logger: database.logger)
+                count += 1
+            }
+            return count
+        }
     }
 }

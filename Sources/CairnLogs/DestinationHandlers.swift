@@ -49,14 +49,20 @@ struct DescribeDestinationsResponse: Encodable {
 /// Where a subscription's events go in the end: a function, or a log group of the destination's owner.
 enum SubscriptionTarget: Equatable {
     case function(arn: String)
+    /// A delivery stream of the subscription's (or the destination's) account.
+    case deliveryStream(account: String, region: String, name: String)
     /// Events land in `group` of `account`, in a stream named after their source.
     case logGroup(account: String, region: String, group: String)
 }
 
 extension AWSError {
+    static let deliveryStreamNotUsable = AWSError.invalidParameter(
+        "Could not deliver test message to specified Firehose stream. Check if the given Firehose stream is in ACTIVE state."
+    )
     static let destinationNotFound = AWSError.resourceNotFound("The specified destination does not exist.")
     static let invalidDestinationTarget = AWSError.invalidParameter(
-        "The target of a destination must be a log group or a function of the destination's account.")
+        "The target of a destination must be a log group, a function or a delivery stream of the destination's account."
+    )
 }
 
 extension DestinationHandlers {
@@ -134,6 +140,9 @@ extension DestinationHandlers {
             } catch let error as AWSError where error == .logGroupNotFound {
                 return false
             }
+        }
+        if DeliveryStreamDirectory.reference(arn) != nil {
+            return try await deliveryStreams.exists(arn: arn, account: caller.accountID, region: caller.region)
         }
         return try await functions.exists(
             arn: arn, account: caller.accountID, region: caller.region)
@@ -245,7 +254,16 @@ extension DestinationHandlers {
             if let group = ResourceName.logGroupReference(found.target, caller: owner), found.target.hasPrefix("arn:") {
                 return .logGroup(account: group.accountID, region: group.region, group: group.name)
             }
+            if let stream = DeliveryStreamDirectory.reference(found.target) {
+                return .deliveryStream(account: stream.account, region: stream.region, name: stream.name)
+            }
             return .function(arn: found.target)
+        }
+        if let stream = DeliveryStreamDirectory.reference(arn) {
+            guard try await deliveryStreams.exists(arn: arn, account: caller.accountID, region: caller.region) else {
+                throw AWSError.deliveryStreamNotUsable
+            }
+            return .deliveryStream(account: stream.account, region: stream.region, name: stream.name)
         }
         guard
             try await functions.exists(

@@ -57,6 +57,7 @@ struct DestinationHandlers: Sendable {
     let pageToken: PageToken
     let groups: LogGroupStore
     let functions: FunctionDirectory
+    let deliveryStreams: DeliveryStreamDirectory
     let quotas: AccountQuotas
 }
 

@@ -18,6 +18,8 @@ public struct LogsService: Sendable {
     let chunks: ChunkStore
     public let functions: FunctionDirectory
     public let buckets: BucketDirectory
+    public let deliveryStreams: DeliveryStreamDirectory
+    let deliveryStreamBuffer: DeliveryStreamBuffer
     let audit: AuditTrail
     // The handlers of each area, built once over shared stores.
     let logGroups: LogGroupHandlers
@@ -48,6 +50,8 @@ public struct LogsService: Sendable {
         chunks = ChunkStore(database: database, keyRing: keyRing)
         functions = FunctionDirectory(database: database, rootKey: rootKey)
         buckets = BucketDirectory(database: database, rootKey: rootKey)
+        deliveryStreams = DeliveryStreamDirectory(database: database, rootKey: rootKey)
+        deliveryStreamBuffer = DeliveryStreamBuffer(database: database, keyRing: keyRing)
         self.audit = audit
         logGroups = LogGroupHandlers(
             database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys,
@@ -58,7 +62,8 @@ public struct LogsService: Sendable {
             keyRing: keyRing, audit: audit, scans: ScanLimiter())
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
-            database: database, pageToken: pageToken, groups: groups, functions: functions, quotas: quotas)
+            database: database, pageToken: pageToken, groups: groups, functions: functions,
+            deliveryStreams: deliveryStreams, quotas: quotas)
         subscriptions = SubscriptionHandlers(
             database: database, pageToken: pageToken, groups: groups, filters: filters, destinations: destinations)
         tags = TagHandlers(database: database, groups: groups)

@@ -135,6 +135,14 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
                 try await logs.events.forward(
                     Array(slice), from: delivery, to: group, of: .logDelivery(account: account, region: region))
             }
+        case .deliveryStream(let account, let region, let name):
+            // Each delivery is one record: the gzip of its DATA_MESSAGE, as CloudWatch Logs sends Firehose.
+            for slice in Self.slices(events) {
+                let record = try Gzip.compress(Array(Self.dataMessage(delivery, Array(slice)).utf8))
+                try await logs.deliveryStreamBuffer.append(
+                    record, to: (account, region, name), groupAccount: delivery.account, groupRegion: delivery.region,
+                    group: delivery.group)
+            }
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
                 throw DeliveryError.destinationMissing(arn)

@@ -19,6 +19,8 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
         case function(String)
         /// `cloudwatch`: `alarm:<name>`.
         case alarm(String)
+        /// `firehose`: `deliverystream/<name>` (Cairn's delivery streams).
+        case deliveryStream(String)
         /// `iam`: `user/<name>` (an access key as a principal) or `root` (the account).
         case user(String)
         case accountRoot
@@ -29,6 +31,7 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
             case .key, .alias: "kms"
             case .function: "lambda"
             case .alarm: "cloudwatch"
+            case .deliveryStream: "firehose"
             case .user, .accountRoot: "iam"
             }
         }
@@ -42,6 +45,7 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
             case .alias(let name): "alias/\(name)"
             case .function(let name): "function:\(name)"
             case .alarm(let name): "alarm:\(name)"
+            case .deliveryStream(let name): "deliverystream/\(name)"
             case .user(let name): "user/\(name)"
             case .accountRoot: "root"
             }
@@ -85,6 +89,9 @@ public struct ARN: Sendable, Hashable, CustomStringConvertible {
             case "cloudwatch":
                 guard let name = after("alarm:") else { return nil }
                 self = .alarm(name)
+            case "firehose":
+                guard let name = after("deliverystream/"), !name.contains("/") else { return nil }
+                self = .deliveryStream(name)
             case "iam":
                 if text == "root" {
                     self = .accountRoot

@@ -145,6 +145,7 @@ public struct ApplicationDependencies: Sendable {
                 topics: topics, logs: logs, allowsPrivateEndpoints: snsPrivateEndpoints, logger: logger),
             QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
             ExportRunner(logs: logs, objectBytes: exportObjectBytes, pause: exportPause, logger: logger),
+            DeliveryStreamFlusher(logs: logs, logger: logger),
         ]
     }
 }

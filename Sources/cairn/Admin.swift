@@ -9,7 +9,8 @@ struct Admin: AsyncParsableCommand {
         abstract: "Administer accounts, access keys and the embedded cluster (works while `cairn serve` is running).",
         subcommands: [
             AccountCommand.self, KeyCommand.self, ClusterCommand.self, KMSCommand.self, AuditCommand.self,
-            RootKeyCommand.self, JobsCommand.self, FunctionCommand.self, BucketCommand.self, LinkCommand.self,
+            RootKeyCommand.self, JobsCommand.self, FunctionCommand.self, BucketCommand.self, DeliveryStreamCommand.self,
+            LinkCommand.self,
             UnlinkCommand.self,
             LinksCommand.self,
         ])
