@@ -32,7 +32,7 @@ CREATE TABLE export_tasks (
     from_time           bigint NOT NULL,
     to_time             bigint NOT NULL,
     destination         text NOT NULL,
-    destination_prefix  text NOT NULL,
+    destination_prefix  text,               -- as given: NULL means AWS's default, exportedlogs
     status              text NOT NULL CHECK (status IN
                             ('PENDING', 'RUNNING', 'PENDING_CANCEL', 'COMPLETED', 'CANCELLED', 'FAILED')),
     status_message      text,

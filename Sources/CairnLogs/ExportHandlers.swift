@@ -35,12 +35,11 @@ struct ExportHandlers: Sendable {
         guard let groupName = request.logGroupName, let from = request.from, let to = request.to,
             let destination = request.destination
         else { throw AWSError.invalidParameter("logGroupName, from, to and destination are required.") }
-        let prefix = request.destinationPrefix ?? Self.defaultPrefix
         guard from <= to else { throw AWSError.exportTimeRange }
-        guard prefix.utf8.count <= 1024 else { throw AWSError.exportPrefixTooLong }
+        guard (request.destinationPrefix ?? "").utf8.count <= 1024 else { throw AWSError.exportPrefixTooLong }
         let group = try await groups.resolve(groupName, caller)
         guard try await buckets.exists(account: caller.accountID, name: destination) else {
-            throw AWSError.exportBucketUnusable
+            throw AWSError.exportBucketMissing
         }
         let id = UUID()
         let now = LogsService.now()
@@ -52,8 +51,8 @@ struct ExportHandlers: Sendable {
                     stream_prefix, from_time, to_time, destination, destination_prefix, status, status_message,
                     created_at)
                 VALUES (\(caller.accountID), \(caller.region), \(id), \(request.taskName), \(group.id), \(groupName),
-                    \(request.logStreamNamePrefix), \(from), \(to), \(destination), \(prefix), 'PENDING',
-                    'Pending.', \(now))
+                    \(request.logStreamNamePrefix), \(from), \(to), \(destination), \(request.destinationPrefix),
+                    'PENDING', NULL, \(now))
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: database.logger)
             var inserted = false
@@ -109,7 +108,7 @@ struct ExportHandlers: Sendable {
             """)
         var tasks: [(Int64, UUID, ExportTaskShape)] = []
         for try await row in rows.decode(
-            (UUID, String?, String, Int64, Int64, String, String, String, String?, Int64, Int64?).self)
+            (UUID, String?, String, Int64, Int64, String, String?, String, String?, Int64, Int64?).self)
         {
             let (id, name, group, from, to, destination, prefix, status, message, created, completed) = row
             tasks.append(
@@ -117,7 +116,7 @@ struct ExportHandlers: Sendable {
                     created, id,
                     ExportTaskShape(
                         taskId: Self.text(id), taskName: name, logGroupName: group, from: from, to: to,
-                        destination: destination, destinationPrefix: prefix,
+                        destination: destination, destinationPrefix: prefix ?? Self.defaultPrefix,
                         status: .init(code: status, message: message),
                         executionInfo: .init(creationTime: created, completionTime: completed))
                 ))
@@ -158,7 +157,7 @@ struct ExportHandlers: Sendable {
             """)
         for try await (before, after) in rows.decode((String?, String?).self) {
             guard let before else { throw AWSError.exportTaskNotFound }
-            guard after != nil || before == "PENDING_CANCEL" else { throw AWSError.exportTaskFinished(before) }
+            guard after != nil || before == "PENDING_CANCEL" else { throw AWSError.exportTaskFinished }
         }
         await audit.record(
             account: caller.accountID, region: caller.region, principal: caller.userARN,
@@ -172,13 +171,15 @@ struct ExportHandlers: Sendable {
 extension AWSError {
     static let exportTaskNotFound = AWSError.resourceNotFound("The specified export task does not exist.")
     static let exportTimeRange = AWSError.invalidParameter(
-        "The specified time range is invalid: from must be less than or equal to to.")
+        "Specified time range is invalid. Please make sure the values are within the retention period of the log "
+            + "groups and from value is lesser than the to value")
     static let exportPrefixTooLong = AWSError.invalidParameter(
         "The destinationPrefix is longer than the 1,024 bytes an object key may have.")
+    static let exportBucketMissing = AWSError.invalidParameter(
+        "The given bucket does not exist. Please make sure the bucket is valid.")
     static let exportBucketUnusable = AWSError.invalidParameter(
         "GetBucketAcl call on the given bucket failed. Please check if CloudWatch Logs has been granted permission "
             + "to perform this operation.")
-    static func exportTaskFinished(_ status: String) -> AWSError {
-        AWSError("InvalidOperationException", "The export task has already finished: its status is \(status).")
-    }
+    static let exportTaskFinished = AWSError(
+        "InvalidOperationException", "The specified export task has already finished")
 }

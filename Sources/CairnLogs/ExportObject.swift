@@ -28,9 +28,13 @@ struct ExportObject {
         events += 1
     }
 
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+    /// The lines so far; the object starts empty again.
+    mutating func take() -> [UInt8] {
+        let taken = bytes
+        bytes = []
+        bytes.reserveCapacity(taken.count + taken.count / 8)
         events = 0
+        return taken
     }
 
     /// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (civil date from days, after Howard Hinnant's

@@ -26,7 +26,7 @@ public struct ExportRunner: Service, CustomStringConvertible {
         maxAttempts: 5, baseDelayMilliseconds: 2000, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 30_000)
     /// Lines after which an object is cut, by default (uncompressed).
     public static let defaultObjectBytes = 64 << 20
-    static let pageEvents = 20_000
+    static let pageEvents = 200_000
     static let checkInterval: Duration = .seconds(1)
     static let writeTestText = "Permission Check Successful"
 
@@ -61,10 +61,19 @@ public struct ExportRunner: Service, CustomStringConvertible {
     /// including the event at (`afterTimestamp`, `afterSequence`).
     struct Checkpoint: Codable, Equatable {
         var stream: Int64 = 0
-        var object = 1
+        /// Objects are numbered from 000000.gz, as AWS numbers them.
+        var object = 0
         var afterTimestamp: Int64?
         var afterSequence: Int64?
         var events: Int64 = 0
+
+        /// Past an object written: the next object's number, its last event, and its events counted.
+        mutating func advance(past last: EventKey, events written: Int) {
+            object += 1
+            afterTimestamp = last.timestamp
+            afterSequence = last.sequence
+            events += Int64(written)
+        }
     }
 
     struct ExportTask {
@@ -78,6 +87,8 @@ public struct ExportRunner: Service, CustomStringConvertible {
         let to: Int64
         let destination: String
         let prefix: String
+        /// Where `aws-logs-write-test` goes: the bucket's root without a destinationPrefix (as AWS writes it).
+        let writeTestKey: String
         var checkpoint: Checkpoint?
     }
 
@@ -116,18 +127,19 @@ public struct ExportRunner: Service, CustomStringConvertible {
     private func start(_ job: ExportJob) async throws -> ExportTask? {
         let rows = try await logs.database.query(
             """
-            UPDATE export_tasks SET status = 'RUNNING', status_message = 'Started successfully'
+            UPDATE export_tasks SET status = 'RUNNING', status_message = 'Started Successfully'
             WHERE account_id = \(job.account) AND task_id = \(job.task) AND status IN ('PENDING', 'RUNNING')
             RETURNING region, group_id, log_group_name, stream_prefix, from_time, to_time, destination,
                 destination_prefix, checkpoint::text
             """)
         for try await row in rows.decode(
-            (String, Int64, String, String?, Int64, Int64, String, String, String?).self)
+            (String, Int64, String, String?, Int64, Int64, String, String?, String?).self)
         {
             let (region, group, name, streamPrefix, from, to, destination, prefix, checkpoint) = row
             return ExportTask(
                 account: job.account, region: region, id: job.task, group: group, groupName: name,
-                streamPrefix: streamPrefix, from: from, to: to, destination: destination, prefix: prefix,
+                streamPrefix: streamPrefix, from: from, to: to, destination: destination,
+                prefix: prefix ?? ExportHandlers.defaultPrefix, writeTestKey: prefix.map { $0 + "/" } ?? "",
                 checkpoint: try checkpoint.map { try JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) })
         }
         try await cancelIfAsked(job)
@@ -137,59 +149,100 @@ public struct ExportRunner: Service, CustomStringConvertible {
     private func export(_ task: inout ExportTask, to store: any ObjectStore, _ job: Job) async throws {
         var progress = Progress(runner: self, job: job)
         if task.checkpoint == nil {
-            try await store.put(task.prefix + "/aws-logs-write-test", Array(Self.writeTestText.utf8))
+            try await store.put(task.writeTestKey + "aws-logs-write-test", Array(Self.writeTestText.utf8))
             task.checkpoint = Checkpoint()
             try await progress.save(task)
         }
-        for (stream, name) in try await streams(task) {
-            guard var checkpoint = task.checkpoint else { return }
-            if stream > checkpoint.stream {
-                checkpoint = Checkpoint(stream: stream, events: checkpoint.events)
+        guard var checkpoint = task.checkpoint else { return }
+        var pipeline = ObjectPipeline(store: store)
+        do {
+            for (stream, name) in try await streams(task) {
+                checkpoint = try await export(stream, name, from: checkpoint, task, &pipeline, &progress)
             }
-            var object = ExportObject(capacity: objectBytes + objectBytes / 8)
-            var after: EventKey?
-            if let timestamp = checkpoint.afterTimestamp, let sequence = checkpoint.afterSequence {
-                after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
-            }
-            let keyPrefix = "\(task.prefix)/\(ExportHandlers.text(task.id))/\(name)/"
-            while true {
-                let page = try await logs.chunks.read(
-                    ChunkStore.Scan(
-                        account: task.account, group: task.group, streams: [stream], start: task.from,
-                        end: task.to == .max ? .max : task.to + 1, after: after, forward: true, limit: Self.pageEvents))
-                for event in page.events {
-                    object.append(timestamp: event.timestamp, message: event.message)
-                    after = event.key
-                    if object.bytes.count >= objectBytes {
-                        try await write(&object, key: keyPrefix, &checkpoint, after: event.key, store)
-                        task.checkpoint = checkpoint
-                        try await progress.save(task)
-                        if pause > .zero { try await Task.sleep(for: pause) }
-                    }
-                }
-                try await progress.check(task)
-                if page.events.count < Self.pageEvents { break }
-            }
-            if object.events > 0, let last = after {
-                try await write(&object, key: keyPrefix, &checkpoint, after: last, store)
-            }
-            task.checkpoint = Checkpoint(stream: stream + 1, events: checkpoint.events)
-            try await progress.save(task)
+            if let written = try await pipeline.finish() { try await progress.save(task, written) }
+        } catch {
+            await pipeline.abandon()
+            throw error
         }
     }
 
-    /// Gzips and writes the object, and advances the checkpoint past it.
-    private func write(
-        _ object: inout ExportObject, key: String, _ checkpoint: inout Checkpoint, after last: EventKey,
-        _ store: any ObjectStore
-    ) async throws {
-        let body = try Gzip.compress(object.bytes, level: 6)
-        try await store.put(key + ExportObject.fileName(checkpoint.object), body)
-        checkpoint.object += 1
-        checkpoint.afterTimestamp = last.timestamp
-        checkpoint.afterSequence = last.sequence
-        checkpoint.events += Int64(object.events)
-        object.removeAll()
+    /// One stream's events after `checkpoint`, in time order, cut into objects that the pipeline writes; returns
+    /// where the next stream starts.
+    private func export(
+        _ stream: Int64, _ name: String, from start: Checkpoint, _ task: ExportTask, _ pipeline: inout ObjectPipeline,
+        _ progress: inout Progress
+    ) async throws -> Checkpoint {
+        var checkpoint = stream > start.stream ? Checkpoint(stream: stream, events: start.events) : start
+        var object = ExportObject(capacity: objectBytes + objectBytes / 8)
+        var after: EventKey?
+        if let timestamp = checkpoint.afterTimestamp, let sequence = checkpoint.afterSequence {
+            after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
+        }
+        let keyPrefix = "\(task.prefix)/\(ExportHandlers.text(task.id))/\(name)/"
+        while true {
+            let page = try await logs.chunks.read(
+                ChunkStore.Scan(
+                    account: task.account, group: task.group, streams: [stream], start: task.from,
+                    end: task.to == .max ? .max : task.to + 1, after: after, forward: true, limit: Self.pageEvents))
+            for event in page.events {
+                object.append(timestamp: event.timestamp, message: event.message)
+                after = event.key
+                guard object.bytes.count >= objectBytes else { continue }
+                let key = keyPrefix + ExportObject.fileName(checkpoint.object)
+                checkpoint.advance(past: event.key, events: object.events)
+                if let written = try await pipeline.send(object.take(), key: key, checkpoint: checkpoint) {
+                    try await progress.save(task, written)
+                    if pause > .zero { try await Task.sleep(for: pause) }
+                }
+            }
+            try await progress.check(task)
+            if page.events.count < Self.pageEvents { break }
+        }
+        if object.events > 0, let last = after {
+            let key = keyPrefix + ExportObject.fileName(checkpoint.object)
+            checkpoint.advance(past: last, events: object.events)
+            if let written = try await pipeline.send(object.take(), key: key, checkpoint: checkpoint) {
+                try await progress.save(task, written)
+            }
+        }
+        return Checkpoint(stream: stream + 1, events: checkpoint.events)
+    }
+
+    /// Objects go out one behind another: one is gzipped and written while the next is read and formatted. Each
+    /// write's checkpoint comes back once it is written, to be saved before the next write can start. A failure
+    /// leaves no write running.
+    struct ObjectPipeline {
+        let store: any ObjectStore
+        private var inFlight: (write: Task<Void, any Error>, checkpoint: Checkpoint)?
+
+        init(store: any ObjectStore) {
+            self.store = store
+        }
+
+        /// Waits for the write in flight, starts writing `lines` gzipped at `key`, and returns the finished write's
+        /// checkpoint (nil when none was in flight).
+        mutating func send(_ lines: [UInt8], key: String, checkpoint: Checkpoint) async throws -> Checkpoint? {
+            let written = try await finish()
+            let store = store
+            inFlight = (Task { try await store.put(key, try Gzip.compress(lines, level: 1)) }, checkpoint)
+            return written
+        }
+
+        /// Waits for the write in flight; returns its checkpoint.
+        mutating func finish() async throws -> Checkpoint? {
+            guard let (write, checkpoint) = inFlight else { return nil }
+            inFlight = nil
+            try await write.value
+            return checkpoint
+        }
+
+        /// Cancels the write in flight and waits for it to end.
+        mutating func abandon() async {
+            guard let (write, _) = inFlight else { return }
+            inFlight = nil
+            write.cancel()
+            _ = try? await write.value
+        }
     }
 
     /// The group's streams with the prefix, from the checkpoint's on, in creation order (new streams come last).
@@ -212,6 +265,13 @@ public struct ExportRunner: Service, CustomStringConvertible {
         let runner: ExportRunner
         let job: Job
         var lastCheck = ContinuousClock.now
+
+        /// Records `checkpoint` as the task's, if it is still running.
+        mutating func save(_ task: ExportTask, _ checkpoint: Checkpoint) async throws {
+            var task = task
+            task.checkpoint = checkpoint
+            try await save(task)
+        }
 
         mutating func save(_ task: ExportTask) async throws {
             let text = String(decoding: try JSONEncoder().encode(task.checkpoint), as: UTF8.self)

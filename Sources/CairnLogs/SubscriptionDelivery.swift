@@ -137,8 +137,12 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
             }
         case .deliveryStream(let account, let region, let name):
             // Each delivery is one record: the gzip of its DATA_MESSAGE, as CloudWatch Logs sends Firehose.
-            for slice in Self.slices(events) {
-                let record = try Gzip.compress(Array(Self.dataMessage(delivery, Array(slice)).utf8))
+            let messages =
+                delivery.kind == .control
+                ? [Self.controlMessage(now: LogsService.now(), destination: "Firehose")]
+                : Self.slices(events).map { Self.dataMessage(delivery, Array($0)) }
+            for message in messages {
+                let record = try Gzip.compress(Array(message.utf8))
                 try await logs.deliveryStreamBuffer.append(
                     record, to: (account, region, name), groupAccount: delivery.account, groupRegion: delivery.region,
                     group: delivery.group)
@@ -263,10 +267,11 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         return json + "]}"
     }
 
-    static func controlMessage(now: Int64) -> String {
+    /// `destination` as AWS names it: `Lambda function`, `Firehose`.
+    static func controlMessage(now: Int64, destination: String = "Lambda function") -> String {
         #"{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","#
             + #""subscriptionFilters":[],"logEvents":[{"id":"","timestamp":\#(now),"#
-            + #""message":"CWL CONTROL MESSAGE: Checking health of destination Lambda function."}]}"#
+            + #""message":"CWL CONTROL MESSAGE: Checking health of destination \#(destination)."}]}"#
     }
 
     /// Refuses a function whose host is, or resolves to, an internal address (`OutboundAddress`) unless an

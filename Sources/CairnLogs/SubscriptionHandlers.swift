@@ -39,6 +39,7 @@ extension SubscriptionHandlers {
         try validation.check()
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
+        try Self.checkRole(destination: destination, roleArn: request.roleArn)
         let target = try await destinations.subscriptionTarget(
             destination, for: caller, from: ResourceName.logGroup(caller, request.logGroupName ?? ""))
         if case .logGroup(caller.accountID, caller.region, request.logGroupName) = target {
@@ -122,4 +123,26 @@ extension SubscriptionHandlers {
         return DescribeSubscriptionFiltersResponse(subscriptionFilters: page.items, nextToken: token)
     }
 
+}
+
+extension SubscriptionHandlers {
+    /// AWS's rule for `roleArn`: Kinesis and Firehose destinations need one (CloudWatch Logs assumes it to write
+    /// there), a Lambda function must have none; a logical destination may have either.
+    static func checkRole(destination: String, roleArn: String?) throws {
+        let parts = destination.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count > 2, parts[0] == "arn" else { return }
+        let vendor = String(parts[2])
+        switch (vendor, roleArn) {
+        case ("firehose", nil), ("kinesis", nil):
+            throw AWSError.invalidParameter("destinationArn for vendor \(vendor) cannot be used without roleArn")
+        case ("lambda", .some):
+            throw AWSError.invalidParameter("destinationArn for vendor lambda cannot be used with roleArn")
+        case ("kinesis", .some):
+            throw AWSError.invalidParameter(
+                "Could not deliver test message to specified Kinesis stream. Check if the given kinesis stream is in ACTIVE state."
+            )
+        default:
+            return
+        }
+    }
 }

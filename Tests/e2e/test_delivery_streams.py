@@ -51,11 +51,15 @@ class FirehoseEndpoint:
     def url(self):
         return f"http://127.0.0.1:{self.port}/firehose"
 
-    def messages(self):
-        """The DATA_MESSAGEs of every accepted record."""
+    def records(self):
+        """Every accepted record, decoded."""
         with self.lock:
             bodies = [body for _, body in self.requests]
         return [json.loads(gzip.decompress(base64.b64decode(r["data"]))) for b in bodies for r in b["records"]]
+
+    def messages(self):
+        """The DATA_MESSAGEs of every accepted record."""
+        return [m for m in self.records() if m["messageType"] == "DATA_MESSAGE"]
 
     def events(self):
         return [e["message"] for m in self.messages() for e in m["logEvents"]]
@@ -146,6 +150,10 @@ def test_an_http_endpoint_gets_firehose_requests_and_failures_are_retried(server
                    and m["logStream"] == "app" and m["subscriptionFilters"] == ["all"] for m in messages)
         # In order within the stream, nothing lost (a retried request may repeat records: at least once).
         assert list(dict.fromkeys(endpoint.events())) == sent
+        # A new subscription first sends CloudWatch Logs' control message for Firehose.
+        control = [m for m in endpoint.records() if m["messageType"] == "CONTROL_MESSAGE"]
+        assert control and control[0]["logEvents"][0]["message"] == \
+            "CWL CONTROL MESSAGE: Checking health of destination Firehose."
         headers = endpoint.requests[0][0]
         assert headers["X-Amz-Firehose-Source-Arn"] == arn
         uuid.UUID(headers["X-Amz-Firehose-Request-Id"])
@@ -189,8 +197,9 @@ def test_a_bucket_stream_writes_objects_under_the_hour_once_its_buffer_is_full(s
             relative = os.path.relpath(path, os.path.join(directory, "logs"))
             assert relative[:13] in (hour, previous_hour), relative
             assert os.path.basename(path).startswith(arn.split("/")[-1] + "-1-")
-        events = [e["message"] for path in sorted(written) for m in gzip_members(open(path, "rb").read())
-                  for e in m["logEvents"]]
+        records = [m for path in sorted(written) for m in gzip_members(open(path, "rb").read())]
+        assert records[0]["messageType"] == "CONTROL_MESSAGE"
+        events = [e["message"] for m in records[1:] for e in m["logEvents"]]
         # Records reached the 1 MiB buffer: what fits in it went out as one object (no object is larger), the rest
         # waits for the next 1 MiB or the 900 s interval.
         assert 0 < len(events) < len(sent)
@@ -228,11 +237,22 @@ def test_buffered_records_survive_a_restart():
 
 def test_a_missing_stream_or_a_bad_stream_definition_is_refused(server, logs_a, name):
     logs_a.create_log_group(logGroupName=name)
-    with pytest.raises(ClientError) as refused:
-        logs_a.put_subscription_filter(
-            logGroupName=name, filterName="f", filterPattern="",
-            destinationArn=f"arn:aws:firehose:us-east-1:{ACCOUNT_A}:deliverystream/none")
-    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+    def refused(arn, **role):
+        with pytest.raises(ClientError) as error:
+            logs_a.put_subscription_filter(logGroupName=name, filterName="f", filterPattern="", destinationArn=arn,
+                                           **role)
+        assert error.value.response["Error"]["Code"] == "InvalidParameterException"
+        return error.value.response["Error"]["Message"]
+
+    missing = f"arn:aws:firehose:us-east-1:{ACCOUNT_A}:deliverystream/none"
+    role = {"roleArn": f"arn:aws:iam::{ACCOUNT_A}:role/CWLtoFirehose"}
+    assert refused(missing, **role) == ("Could not deliver test message to specified Firehose stream. "
+                                        "Check if the given Firehose stream is in ACTIVE state.")
+    # AWS's roleArn rules: Firehose and Kinesis need one, Lambda must have none.
+    assert refused(missing) == "destinationArn for vendor firehose cannot be used without roleArn"
+    assert refused(f"arn:aws:lambda:us-east-1:{ACCOUNT_A}:function:f", **role) == \
+        "destinationArn for vendor lambda cannot be used with roleArn"
     bad = server.admin("delivery-stream", "create", "--account", ACCOUNT_A, "--name", "x", "--bucket", "nobucket",
                        check=False)
     assert bad.returncode != 0 and "no such bucket" in bad.stderr

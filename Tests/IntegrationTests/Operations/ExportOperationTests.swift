@@ -69,7 +69,7 @@ struct ExportOperationTests {
         let tasks = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("out").path)
             .filter { $0 != "aws-logs-write-test" }
         let task = try #require(tasks.first)
-        let object = directory.appendingPathComponent("out/\(task)/web/1/000001.gz")
+        let object = directory.appendingPathComponent("out/\(task)/web/1/000000.gz")
         let lines = String(
             decoding: try Gzip.decompress(Array(try Data(contentsOf: object)), limit: 1 << 20), as: UTF8.self)
         #expect(lines == "2026-12-04T11:11:11.123Z first line\n2026-12-04T11:11:12.000Z second ü\n")
