@@ -13,19 +13,19 @@ public enum Gzip {
         guard cairn_deflate_init_gzip(&stream, level) == Z_OK else { throw .compressionFailed }
         defer { deflateEnd(&stream) }
         let bound = Int(deflateBound(&stream, uLong(input.count))) + 32
-        var output = [UInt8](repeating: 0, count: bound)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { source in
-            output.withUnsafeMutableBufferPointer { destination in
-                stream.next_in = source.baseAddress
+        var status: Int32 = Z_OK
+        // Not zeroed first: deflate writes every byte that is kept.
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { destination, written in
+            input.withUnsafeBufferPointer { source in
+                stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
                 stream.avail_in = uInt(source.count)
                 stream.next_out = destination.baseAddress
                 stream.avail_out = uInt(destination.count)
-                return deflate(&stream, Z_FINISH)
+                status = deflate(&stream, Z_FINISH)
             }
+            written = status == Z_STREAM_END ? destination.count - Int(stream.avail_out) : 0
         }
         guard status == Z_STREAM_END else { throw .compressionFailed }
-        output.removeLast(Int(stream.avail_out))
         return output
     }
 

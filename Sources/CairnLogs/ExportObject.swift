@@ -28,10 +28,11 @@ struct ExportObject {
         events += 1
     }
 
-    /// The lines so far; the object starts empty again.
-    mutating func take() -> [UInt8] {
+    /// The lines so far; the object starts again, empty, in `buffer` (a finished object's, to reuse its memory).
+    mutating func take(reusing buffer: [UInt8]?) -> [UInt8] {
         let taken = bytes
-        bytes = []
+        bytes = buffer ?? []
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(taken.count + taken.count / 8)
         events = 0
         return taken

@@ -190,7 +190,9 @@ public struct ExportRunner: Service, CustomStringConvertible {
                 guard object.bytes.count >= objectBytes else { continue }
                 let key = keyPrefix + ExportObject.fileName(checkpoint.object)
                 checkpoint.advance(past: event.key, events: object.events)
-                if let written = try await pipeline.send(object.take(), key: key, checkpoint: checkpoint) {
+                if let written = try await pipeline.send(
+                    object.take(reusing: pipeline.takeSpare()), key: key, checkpoint: checkpoint)
+                {
                     try await progress.save(task, written)
                     if pause > .zero { try await Task.sleep(for: pause) }
                 }
@@ -201,7 +203,9 @@ public struct ExportRunner: Service, CustomStringConvertible {
         if object.events > 0, let last = after {
             let key = keyPrefix + ExportObject.fileName(checkpoint.object)
             checkpoint.advance(past: last, events: object.events)
-            if let written = try await pipeline.send(object.take(), key: key, checkpoint: checkpoint) {
+            if let written = try await pipeline.send(
+                object.take(reusing: pipeline.takeSpare()), key: key, checkpoint: checkpoint)
+            {
                 try await progress.save(task, written)
             }
         }
@@ -213,7 +217,10 @@ public struct ExportRunner: Service, CustomStringConvertible {
     /// leaves no write running.
     struct ObjectPipeline {
         let store: any ObjectStore
-        private var inFlight: (write: Task<Void, any Error>, checkpoint: Checkpoint)?
+        /// The write in flight; it hands its lines' buffer back for the next object (two buffers take turns, no
+        /// fresh pages for every object).
+        private var inFlight: (write: Task<[UInt8], any Error>, checkpoint: Checkpoint)?
+        private(set) var spare: [UInt8]?
 
         init(store: any ObjectStore) {
             self.store = store
@@ -224,7 +231,12 @@ public struct ExportRunner: Service, CustomStringConvertible {
         mutating func send(_ lines: [UInt8], key: String, checkpoint: Checkpoint) async throws -> Checkpoint? {
             let written = try await finish()
             let store = store
-            inFlight = (Task { try await store.put(key, try Gzip.compress(lines, level: 1)) }, checkpoint)
+            inFlight = (
+                Task {
+                    try await store.put(key, try Gzip.compress(lines, level: 1))
+                    return lines
+                }, checkpoint
+            )
             return written
         }
 
@@ -232,8 +244,14 @@ public struct ExportRunner: Service, CustomStringConvertible {
         mutating func finish() async throws -> Checkpoint? {
             guard let (write, checkpoint) = inFlight else { return nil }
             inFlight = nil
-            try await write.value
+            spare = try await write.value
             return checkpoint
+        }
+
+        /// The buffer of a finished write, to fill with the next object's lines.
+        mutating func takeSpare() -> [UInt8]? {
+            defer { spare = nil }
+            return spare
         }
 
         /// Cancels the write in flight and waits for it to end.
