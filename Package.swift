@@ -184,7 +184,7 @@ let package = Package(
         .target(
             name: "CairnCrypto",
             dependencies: [
-                "COpenSSL", "CZlib", "CZstd",
+                "CDeflate", "COpenSSL", "CZlib", "CZstd",
             ],
             swiftSettings: swiftSettings
         ),
@@ -197,6 +197,11 @@ let package = Package(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
         ),
         .systemLibrary(
             name: "CZstd",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Cairn needs to build and run on Debian: the Swift toolchain must already be there;
-# PostgreSQL's server, OpenSSL's and zstd's headers, pkg-config and Chart.js come from apt when missing
+# PostgreSQL's server, OpenSSL's, zstd's and libdeflate's headers, pkg-config and Chart.js come from apt when missing
 # (with --browser also chromium and chromium-driver, for the console's tests).
 set -euo pipefail
 
@@ -10,6 +10,7 @@ need_packages=()
 command -v pkg-config >/dev/null 2>&1 || need_packages+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need_packages+=(libssl-dev)
 [ -f /usr/include/zstd.h ] || need_packages+=(libzstd-dev)
+[ -f /usr/include/libdeflate.h ] || need_packages+=(libdeflate-dev)
 [ -f /usr/include/zlib.h ] || need_packages+=(zlib1g-dev)
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v pg_config >/dev/null 2>&1; then
     need_packages+=(postgresql)
@@ -33,7 +34,7 @@ if [ ${#need_packages[@]} -gt 0 ]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_packages[@]}"
 else
-    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, PostgreSQL server and client, zstd, libjs-chart.js)"
+    say "Debian packages present (pkg-config, libssl-dev, libzstd-dev, libdeflate-dev, PostgreSQL server and client, zstd, libjs-chart.js)"
 fi
 
 command -v swift >/dev/null 2>&1 || { echo "Swift 6 is required (swift not on PATH)" >&2; exit 1; }

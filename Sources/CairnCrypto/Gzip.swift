@@ -1,3 +1,4 @@
+import CDeflate
 import CZlib
 
 /// gzip (RFC 1952) over zlib, for the payloads CloudWatch Logs subscriptions deliver. No C type leaves this file.
@@ -9,6 +10,11 @@ public enum Gzip {
     }
 
     public static func compress(_ input: [UInt8], level: Int32 = 6) throws(Failure) -> [UInt8] {
+        try compress(input[...], level: level)
+    }
+
+    /// One gzip member of `input`. Members written one after another make a valid gzip file of the whole.
+    public static func compress(_ input: ArraySlice<UInt8>, level: Int32 = 6) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard cairn_deflate_init_gzip(&stream, level) == Z_OK else { throw .compressionFailed }
         defer { deflateEnd(&stream) }
@@ -29,7 +35,8 @@ public enum Gzip {
         return output
     }
 
-    /// Decompresses, refusing output above `limit` bytes.
+    /// Decompresses, refusing output above `limit` bytes. Members one after another inflate to their concatenation,
+    /// as `gunzip` reads them.
     public static func decompress(_ input: [UInt8], limit: Int) throws(Failure) -> [UInt8] {
         var stream = z_stream()
         guard cairn_inflate_init_gzip(&stream) == Z_OK else { throw .corrupt }
@@ -41,7 +48,7 @@ public enum Gzip {
         try input.withUnsafeMutableBufferPointer { source throws(Failure) in
             stream.next_in = source.baseAddress
             stream.avail_in = uInt(source.count)
-            while status != Z_STREAM_END {
+            while true {
                 status = chunk.withUnsafeMutableBufferPointer { buffer in
                     stream.next_out = buffer.baseAddress
                     stream.avail_out = uInt(buffer.count)
@@ -50,9 +57,32 @@ public enum Gzip {
                 guard status == Z_OK || status == Z_STREAM_END else { throw .corrupt }
                 output += chunk[0..<(chunk.count - Int(stream.avail_out))]
                 guard output.count <= limit else { throw .tooLarge }
-                if status == Z_OK, stream.avail_in == 0, stream.avail_out != 0 { throw .corrupt }
+                if status == Z_STREAM_END {
+                    guard stream.avail_in > 0 else { break }
+                    guard inflateReset(&stream) == Z_OK else { throw .corrupt }  // the next member
+                } else if stream.avail_in == 0, stream.avail_out != 0 {
+                    throw .corrupt
+                }
             }
         }
+        return output
+    }
+
+    /// gzip at libdeflate's speed: one whole buffer at a time, several times faster than zlib at the same level
+    /// (for export objects, where throughput matters and the input is in memory anyway). Same format, one member.
+    public static func compressFast(_ input: ArraySlice<UInt8>, level: Int32 = 1) throws(Failure) -> [UInt8] {
+        guard let compressor = libdeflate_alloc_compressor(level) else { throw .compressionFailed }
+        defer { libdeflate_free_compressor(compressor) }
+        let bound = libdeflate_gzip_compress_bound(compressor, input.count)
+        var written = 0
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { destination, count in
+            input.withUnsafeBytes { source in
+                written = libdeflate_gzip_compress(
+                    compressor, source.baseAddress, source.count, destination.baseAddress, destination.count)
+            }
+            count = written
+        }
+        guard written > 0 else { throw .compressionFailed }
         return output
     }
 }

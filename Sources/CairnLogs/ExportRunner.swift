@@ -26,7 +26,6 @@ public struct ExportRunner: Service, CustomStringConvertible {
         maxAttempts: 5, baseDelayMilliseconds: 2000, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 30_000)
     /// Lines after which an object is cut, by default (uncompressed).
     public static let defaultObjectBytes = 64 << 20
-    static let pageEvents = 200_000
     static let checkInterval: Duration = .seconds(1)
     static let writeTestText = "Permission Check Successful"
 
@@ -179,17 +178,20 @@ public struct ExportRunner: Service, CustomStringConvertible {
             after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
         }
         let keyPrefix = "\(task.prefix)/\(ExportHandlers.text(task.id))/\(name)/"
-        while true {
-            let page = try await logs.chunks.read(
-                ChunkStore.Scan(
-                    account: task.account, group: task.group, streams: [stream], start: task.from,
-                    end: task.to == .max ? .max : task.to + 1, after: after, forward: true, limit: Self.pageEvents))
-            for event in page.events {
+        var finished = false
+        while !finished {
+            // Fills the object (one snapshot), writes it, and goes on from its last event.
+            finished = try await logs.chunks.visitInOrder(
+                account: task.account, group: task.group, stream: stream, start: task.from,
+                end: task.to == .max ? .max : task.to + 1, after: after
+            ) { event in
                 object.append(timestamp: event.timestamp, message: event.message)
                 after = event.key
-                guard object.bytes.count >= objectBytes else { continue }
+                return object.bytes.count < objectBytes
+            }
+            if !finished, let last = after {
                 let key = keyPrefix + ExportObject.fileName(checkpoint.object)
-                checkpoint.advance(past: event.key, events: object.events)
+                checkpoint.advance(past: last, events: object.events)
                 if let written = try await pipeline.send(
                     object.take(reusing: pipeline.takeSpare()), key: key, checkpoint: checkpoint)
                 {
@@ -198,7 +200,6 @@ public struct ExportRunner: Service, CustomStringConvertible {
                 }
             }
             try await progress.check(task)
-            if page.events.count < Self.pageEvents { break }
         }
         if object.events > 0, let last = after {
             let key = keyPrefix + ExportObject.fileName(checkpoint.object)
@@ -233,7 +234,7 @@ public struct ExportRunner: Service, CustomStringConvertible {
             let store = store
             inFlight = (
                 Task {
-                    try await store.put(key, try Gzip.compress(lines, level: 1))
+                    try await store.put(key, try await ExportRunner.gzip(lines))
                     return lines
                 }, checkpoint
             )
@@ -260,6 +261,29 @@ public struct ExportRunner: Service, CustomStringConvertible {
             inFlight = nil
             write.cancel()
             _ = try? await write.value
+        }
+    }
+
+    /// How many gzip members an object's lines are compressed as at once: one per core, at most 4.
+    static let gzipLanes = min(4, max(1, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// `lines` gzipped (libdeflate, level 1) as one member per lane, compressed in parallel and written one after another: a
+    /// valid gzip file that `gunzip` and every gzip reader inflate to the whole (RFC 1952 members).
+    static func gzip(_ lines: [UInt8]) async throws -> [UInt8] {
+        let lanes = lines.count >= 4 << 20 ? gzipLanes : 1
+        guard lanes > 1 else { return try Gzip.compressFast(lines[...]) }
+        let size = (lines.count + lanes - 1) / lanes
+        return try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for lane in 0..<lanes {
+                let range = (lane * size)..<min(lines.count, (lane + 1) * size)
+                group.addTask { (lane, try Gzip.compressFast(lines[range])) }
+            }
+            var members = [[UInt8]](repeating: [], count: lanes)
+            for try await (lane, member) in group { members[lane] = member }
+            var file: [UInt8] = []
+            file.reserveCapacity(members.reduce(0) { $0 + $1.count })
+            for member in members { file += member }
+            return file
         }
     }
 

@@ -19,7 +19,7 @@ public struct DirectoryBucket: ObjectStore {
             try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             let temporary = file.deletingLastPathComponent().appendingPathComponent(
                 ".\(file.lastPathComponent).\(UUID().uuidString).partial")
-            try Data(body).write(to: temporary)
+            try Self.write(body, to: temporary)
             if rename(temporary.path, file.path) != 0 {
                 try? manager.removeItem(at: temporary)
                 throw ObjectStoreError.unreachable("cannot write \(key) below \(root.path)")
@@ -28,6 +28,20 @@ public struct DirectoryBucket: ObjectStore {
             throw error
         } catch {
             throw ObjectStoreError.unreachable("cannot write \(key) below \(root.path)")
+        }
+    }
+
+    /// Writes straight from the array (no copy into a `Data` first), and closes the file.
+    private static func write(_ body: [UInt8], to file: URL) throws {
+        guard FileManager.default.createFile(atPath: file.path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: file.path)
+        else { throw ObjectStoreError.unreachable("cannot create \(file.lastPathComponent)") }
+        defer { try? handle.close() }
+        try body.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            try handle.write(
+                contentsOf: Data(
+                    bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
         }
     }
 
