@@ -1,3 +1,5 @@
+import CairnProtocol
+
 /// The text of one export object, as AWS writes it: a line `<ISO-8601 timestamp> <message>` per event, the
 /// timestamp in UTC with milliseconds (`2026-12-04T10:11:12.345Z`). Gzipped when the object is cut.
 struct ExportObject {
@@ -38,20 +40,12 @@ struct ExportObject {
         return taken
     }
 
-    /// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (civil date from days, after Howard Hinnant's
-    /// algorithm: no calendar objects per event).
+    /// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (no calendar objects per event).
     static func appendTimestamp(_ milliseconds: Int64, to bytes: inout [UInt8]) {
         let (seconds, millis) = floorDivision(milliseconds, 1000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (civilYear, civilMonth, civilDay) = ISO8601Timestamp.civil(fromDays: Int(days))
+        let (year, month, day) = (Int64(civilYear), Int64(civilMonth), Int64(civilDay))
         appendDigits(year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         appendDigits(month, count: 2, to: &bytes)
