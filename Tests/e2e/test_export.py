@@ -609,6 +609,15 @@ def test_the_aws_cli_creates_and_describes_an_export_task(server, a_logs, name, 
     task = wait_for(finished, 120, interval=0.5, what="the CLI's export task to finish")
     assert task["status"]["code"] == "COMPLETED" and task["taskName"] == "cli" and task["destination"] == bucket
     check_export(view, "cli-run", task_id, {"cli": expected_lines(events, t, t + 5)})
+    # The export is in the account's audit trail: who created it, and how it ended.
+    trail = [json.loads(e["message"]) for e in a_logs.filter_log_events(
+        logGroupName="aws/cairn/kms-audit", startTime=t - 60_000, filterPattern=f'"{task_id}"')["events"]]
+    assert {(r["operation"], r["outcome"]) for r in trail} >= {
+        ("logs:CreateExportTask", f"export task {task_id} of {name} to bucket {bucket}"),
+        ("logs:ExportTask", f"export task {task_id} completed: 2 events"),
+    }
+    assert any(r["operation"] == "logs:CreateExportTask" and r["principal"].startswith(f"arn:aws:iam::{key.account}:")
+               for r in trail)
 
 
 def test_an_export_of_a_group_under_a_disabled_key_fails(server, a_logs, name, tmp_path):
