@@ -1,3 +1,5 @@
+import CairnCrypto
+
 /// KMS limits, each next to AWS's value (from the service model).
 enum KMSLimits {
     /// ScheduleKeyDeletion: 7–30 days, default 30.
@@ -34,4 +36,20 @@ enum KMSLimits {
     ]
     static let keySpecs = customerMasterKeySpecs + ["ML_DSA_44", "ML_DSA_65", "ML_DSA_87", "ECC_NIST_EDWARDS25519"]
     static let origins = ["AWS_KMS", "EXTERNAL", "AWS_CLOUDHSM", "EXTERNAL_KEY_STORE"]
+    /// HMAC key specs and the one MAC algorithm each supports.
+    static let hmacKeySpecs: [String: HMACDigest] = [
+        "HMAC_224": .sha224, "HMAC_256": .sha256, "HMAC_384": .sha384, "HMAC_512": .sha512,
+    ]
+    /// GenerateMac's and VerifyMac's message: 1–4,096 bytes; a MAC blob: 1–6,144 bytes.
+    static let macMessageBytes = 1...4096
+    static let macBytes = 1...6144
+    /// Only symmetric encryption keys rotate.
+    static let rotationOperations: Set<String> = ["EnableKeyRotation", "RotateKeyOnDemand"]
+    /// What each cryptographic operation needs a key's KeyUsage to be.
+    static let requiredUsage: [String: String] = [
+        "Encrypt": "ENCRYPT_DECRYPT", "Decrypt": "ENCRYPT_DECRYPT", "ReEncrypt": "ENCRYPT_DECRYPT",
+        "ReEncryptFrom": "ENCRYPT_DECRYPT", "ReEncryptTo": "ENCRYPT_DECRYPT",
+        "GenerateDataKey": "ENCRYPT_DECRYPT", "GenerateDataKeyWithoutPlaintext": "ENCRYPT_DECRYPT",
+        "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC",
+    ]
 }

@@ -30,7 +30,8 @@ struct KeyMetadata: Encodable {
     let KeyManager: String
     let CustomerMasterKeySpec: String
     let KeySpec: String
-    let EncryptionAlgorithms: [String]
+    let EncryptionAlgorithms: [String]?
+    let MacAlgorithms: [String]?
     let MultiRegion: Bool
 }
 

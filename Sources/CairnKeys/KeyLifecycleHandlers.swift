@@ -1,4 +1,5 @@
 import CairnAccounts
+import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -19,12 +20,28 @@ extension KeyLifecycleHandlers {
         validation.oneOf(request.CustomerMasterKeySpec, "customerMasterKeySpec", KMSLimits.customerMasterKeySpecs)
         validation.oneOf(request.Origin, "origin", KMSLimits.origins)
         try validation.check()
-        if let usage = request.KeyUsage, usage != "ENCRYPT_DECRYPT" {
-            throw AWSError.unsupported("Only symmetric ENCRYPT_DECRYPT keys are supported; KeyUsage \(usage) is not.")
+        let spec = request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT"
+        if request.KeySpec != nil, request.CustomerMasterKeySpec != nil {
+            throw AWSError(
+                "ValidationException",
+                "You cannot specify KeySpec and CustomerMasterKeySpec in the same request. CustomerMasterKeySpec parameter is deprecated. Use KeySpec only."
+            )
         }
-        for spec in [request.KeySpec, request.CustomerMasterKeySpec].compactMap({ $0 })
-        where spec != "SYMMETRIC_DEFAULT" {
-            throw AWSError.unsupported("Only SYMMETRIC_DEFAULT keys are supported; KeySpec \(spec) is not.")
+        let hmac = KMSLimits.hmacKeySpecs[spec]
+        guard spec == "SYMMETRIC_DEFAULT" || hmac != nil else {
+            throw AWSError.unsupported("Only SYMMETRIC_DEFAULT and HMAC keys are supported; KeySpec \(spec) is not.")
+        }
+        let usage = request.KeyUsage ?? (hmac == nil ? "ENCRYPT_DECRYPT" : "")
+        if hmac != nil, usage != "GENERATE_VERIFY_MAC" {
+            throw AWSError(
+                "ValidationException",
+                request.KeyUsage == nil
+                    ? "KeyUsage must be specified for KeySpec \(spec); use GENERATE_VERIFY_MAC."
+                    : "KeyUsage \(usage) is not compatible with KeySpec \(spec); use GENERATE_VERIFY_MAC.")
+        }
+        if hmac == nil, usage != "ENCRYPT_DECRYPT" {
+            throw AWSError(
+                "ValidationException", "KeyUsage \(usage) is not compatible with KeySpec SYMMETRIC_DEFAULT.")
         }
         if let origin = request.Origin, origin != "AWS_KMS" {
             throw AWSError.unsupported("Only keys with origin AWS_KMS are supported.")
@@ -49,13 +66,14 @@ extension KeyLifecycleHandlers {
             }
             try await connection.query(
                 """
-                INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags)
+                INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags, key_spec,
+                    key_usage)
                 VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""),
-                        \(request.Policy), \(tagsJSON)::jsonb)
+                        \(request.Policy), \(tagsJSON)::jsonb, \(spec), \(usage))
                 """, logger: database.logger)
             try await KeyMaterial.insertNewVersion(
-                account: caller.accountID, keyID: keyID, version: 1, rootKey: keys.rootKey, on: connection,
-                logger: database.logger)
+                account: caller.accountID, keyID: keyID, version: 1, byteCount: hmac?.byteCount ?? AESGCM.keyByteCount,
+                rootKey: keys.rootKey, on: connection, logger: database.logger)
         }
         let key = try await keys.customerKey(keyID.uuidString, caller, for: "CreateKey")
         return KeyMetadataResponse(KeyMetadata: key.metadata(caller))

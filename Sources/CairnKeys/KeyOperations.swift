@@ -9,6 +9,7 @@ extension KeyService {
         let crypto = CryptoHandlers(keys: self)
         let policies = KeyPolicyHandlers(keys: self)
         let rotation = RotationHandlers(keys: self)
+        let macs = MacHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -25,6 +26,8 @@ extension KeyService {
             declare("GenerateDataKeyWithoutPlaintext", .admins, GenerateDataKeyRequest.self) {
                 try await crypto.generateDataKey($0, $1, plaintext: false)
             },
+            declare("GenerateMac", .admins, GenerateMacRequest.self, macs.generateMac),
+            declare("VerifyMac", .admins, VerifyMacRequest.self, macs.verifyMac),
             declare("CreateAlias", .admins, AliasRequest.self, aliases.createAlias),
             declare("UpdateAlias", .admins, AliasRequest.self, aliases.updateAlias),
             declare("DeleteAlias", .admins, AliasRequest.self, aliases.deleteAlias),

@@ -48,13 +48,28 @@ extension KeyService {
     func usableKey(
         _ reference: String, _ caller: Caller, for operation: String, context: [String: String]? = nil
     ) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(reference, caller, for: operation, context: context))
+        try Self.checkUsable(try await customerKey(reference, caller, for: operation, context: context), for: operation)
     }
 
     func usableKey(
         owner: String, id: UUID, _ caller: Caller, for operation: String, context: [String: String]? = nil
     ) async throws -> CustomerKey {
-        try Self.checkUsable(try await customerKey(owner: owner, id: id, caller, for: operation, context: context))
+        try Self.checkUsable(
+            try await customerKey(owner: owner, id: id, caller, for: operation, context: context), for: operation)
+    }
+
+    /// Enabled, and of the KeyUsage the operation needs (`InvalidKeyUsageException` otherwise, in AWS's words).
+    static func checkUsable(_ key: CustomerKey, for operation: String) throws(AWSError) -> CustomerKey {
+        let key = try checkUsable(key)
+        if KMSLimits.rotationOperations.contains(operation), key.keySpec != "SYMMETRIC_DEFAULT" {
+            throw AWSError.unsupported("\(key.arn) key spec is \(key.keySpec), which does not support rotation.")
+        }
+        if let usage = KMSLimits.requiredUsage[operation], key.keyUsage != usage {
+            throw AWSError(
+                "InvalidKeyUsageException",
+                "\(key.arn) key usage is \(key.keyUsage) which is not valid for \(operation).")
+        }
+        return key
     }
 
     static func checkUsable(_ key: CustomerKey) throws(AWSError) -> CustomerKey {
@@ -94,7 +109,7 @@ extension KeyService {
         return aad
     }
 
-    private func latestKeyMaterial(_ keyID: UUID, _ caller: Caller) async throws -> (Int32, [UInt8]) {
+    func latestKeyMaterial(_ keyID: UUID, _ caller: Caller) async throws -> (Int32, [UInt8]) {
         let rows = try await database.query(
             """
             SELECT version, material_sealed FROM kms_key_versions

@@ -1,3 +1,4 @@
+import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -12,6 +13,8 @@ struct CustomerKey {
     let state: KeyState
     let description: String
     let keyUsage: String
+    /// `SYMMETRIC_DEFAULT` or `HMAC_224` … `HMAC_512`.
+    var keySpec = "SYMMETRIC_DEFAULT"
     let createdAt: Date
     let deletionDate: Date?
     let pendingWindowDays: Int?
@@ -24,9 +27,13 @@ struct CustomerKey {
             KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
             PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
-            CustomerMasterKeySpec: "SYMMETRIC_DEFAULT", KeySpec: "SYMMETRIC_DEFAULT",
-            EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"], MultiRegion: false)
+            CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
+            EncryptionAlgorithms: macDigest == nil ? ["SYMMETRIC_DEFAULT"] : nil,
+            MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
     }
+
+    /// The HMAC an HMAC key computes (nil for other keys).
+    var macDigest: HMACDigest? { KMSLimits.hmacKeySpecs[keySpec] }
 }
 
 extension KeyService {
@@ -58,12 +65,13 @@ extension KeyService {
         let ownerView = caller.acting(for: owner)
         let rows = try await database.query(
             """
-            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy
+            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy,
+                key_spec
             FROM kms_keys
             WHERE account_id = \(owner) AND region = \(caller.region) AND key_id = \(keyID)
             """)
-        for try await (state, description, usage, created, deletion, window, manager, policy) in rows.decode(
-            (String, String, String, Date, Date?, Int?, String, String?).self)
+        for try await (state, description, usage, created, deletion, window, manager, policy, spec) in rows.decode(
+            (String, String, String, Date, Date?, Int?, String, String?, String).self)
         {
             let arn = Self.keyARN(ownerView, keyID)
             if owner != caller.accountID {
@@ -84,8 +92,8 @@ extension KeyService {
                 id: keyID, owner: owner, arn: arn, state: try KeyState(stored: state),
                 description: manager == "CUSTOMER"
                     ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
-                keyUsage: usage, createdAt: created, deletionDate: deletion, pendingWindowDays: window,
-                managedByAWS: manager != "CUSTOMER")
+                keyUsage: usage, keySpec: spec, createdAt: created, deletionDate: deletion,
+                pendingWindowDays: window, managedByAWS: manager != "CUSTOMER")
         }
         throw AWSError.kmsNotFound(Self.keyARN(ownerView, keyID))
     }

@@ -39,7 +39,7 @@ public struct KeyService: Sendable {
         do {
             let logs = "logs.\(caller.region).amazonaws.com"
             let key = try await customerKey(reference, caller, for: "GenerateDataKey", via: logs)
-            guard key.state == .enabled, !key.managedByAWS else { return nil }
+            guard key.state == .enabled, !key.managedByAWS, key.keyUsage == "ENCRYPT_DECRYPT" else { return nil }
             if key.owner != caller.accountID {
                 _ = try await customerKey(owner: key.owner, id: key.id, caller, for: "Decrypt", via: logs)
             }
@@ -54,7 +54,7 @@ public struct KeyService: Sendable {
         "CreateKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "Encrypt", "Decrypt",
         "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "EnableKeyRotation", "DisableKeyRotation",
         "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
-        "UntagResource",
+        "UntagResource", "GenerateMac", "VerifyMac",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).

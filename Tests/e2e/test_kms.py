@@ -389,3 +389,76 @@ def test_key_policy_conditions_are_enforced_and_unknown_ones_refused(server):
                              Policy=json.dumps({"Version": "2012-10-17", "Statement": [owner, unknown]}))
     assert excinfo.value.response["Error"]["Code"] == "MalformedPolicyDocumentException"
     assert "IpAddress" in excinfo.value.response["Error"]["Message"]
+
+
+@pytest.mark.parametrize("spec,algorithm,size", [
+    ("HMAC_224", "HMAC_SHA_224", 28), ("HMAC_256", "HMAC_SHA_256", 32),
+    ("HMAC_384", "HMAC_SHA_384", 48), ("HMAC_512", "HMAC_SHA_512", 64),
+])
+def test_hmac_keys_generate_and_verify_macs(server, kms_a, logs_a, name, spec, algorithm, size):
+    """HMAC keys (KeyUsage GENERATE_VERIFY_MAC): GenerateMac and VerifyMac with boto3, a wrong MAC or algorithm
+    refused as AWS refuses them, and the key kept out of encryption, rotation and log groups."""
+    meta = kms_a.create_key(KeySpec=spec, KeyUsage="GENERATE_VERIFY_MAC", Description="mac")["KeyMetadata"]
+    assert meta["KeySpec"] == spec and meta["CustomerMasterKeySpec"] == spec
+    assert meta["KeyUsage"] == "GENERATE_VERIFY_MAC" and meta["MacAlgorithms"] == [algorithm]
+    assert "EncryptionAlgorithms" not in meta
+    key = meta["KeyId"]
+    message = "order 42 shipped ü".encode()
+    generated = kms_a.generate_mac(KeyId=key, Message=message, MacAlgorithm=algorithm)
+    assert generated["KeyId"] == meta["Arn"] and generated["MacAlgorithm"] == algorithm
+    mac = generated["Mac"]
+    assert len(mac) == size
+    # The same key, message and algorithm give the same MAC (HMAC is deterministic).
+    assert kms_a.generate_mac(KeyId=key, Message=message, MacAlgorithm=algorithm)["Mac"] == mac
+    verified = kms_a.verify_mac(KeyId=key, Message=message, MacAlgorithm=algorithm, Mac=mac)
+    assert verified["MacValid"] is True and verified["KeyId"] == meta["Arn"]
+
+    def refused(call, **kwargs):
+        with pytest.raises(ClientError) as error:
+            call(**kwargs)
+        return error.value.response["Error"]["Code"], error.value.response["Error"]["Message"]
+
+    tampered = bytes([mac[0] ^ 1]) + mac[1:]
+    assert refused(kms_a.verify_mac, KeyId=key, Message=message, MacAlgorithm=algorithm, Mac=tampered)[0] == \
+        "KMSInvalidMacException"
+    assert refused(kms_a.verify_mac, KeyId=key, Message=message + b"!", MacAlgorithm=algorithm, Mac=mac)[0] == \
+        "KMSInvalidMacException"
+    other = "HMAC_SHA_256" if algorithm != "HMAC_SHA_256" else "HMAC_SHA_512"
+    assert refused(kms_a.generate_mac, KeyId=key, Message=message, MacAlgorithm=other)[0] == "InvalidKeyUsageException"
+    assert refused(kms_a.generate_mac, KeyId=key, Message=message, MacAlgorithm=algorithm, DryRun=True)[0] == \
+        "DryRunOperationException"
+    code, text = refused(kms_a.encrypt, KeyId=key, Plaintext=b"x")
+    assert (code, text) == ("InvalidKeyUsageException",
+                            f"{meta['Arn']} key usage is GENERATE_VERIFY_MAC which is not valid for Encrypt.")
+    assert refused(kms_a.enable_key_rotation, KeyId=key)[0] == "UnsupportedOperationException"
+    # A symmetric key is not an HMAC key.
+    symmetric = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    assert refused(kms_a.generate_mac, KeyId=symmetric, Message=message, MacAlgorithm=algorithm)[0] == \
+        "InvalidKeyUsageException"
+    # A log group cannot be encrypted with an HMAC key.
+    with pytest.raises(ClientError):
+        logs_a.create_log_group(logGroupName=name, kmsKeyId=meta["Arn"])
+    # A disabled HMAC key makes no MACs.
+    kms_a.disable_key(KeyId=key)
+    assert refused(kms_a.generate_mac, KeyId=key, Message=message, MacAlgorithm=algorithm)[0] == "DisabledException"
+
+
+def test_hmac_key_with_the_aws_cli(server, tmp_path):
+    key = KEYS["a_admin"]
+    created = json.loads(server.aws(key, "kms", "create-key", "--key-spec", "HMAC_256", "--key-usage",
+                                    "GENERATE_VERIFY_MAC", "--output", "json").stdout)["KeyMetadata"]
+    message = tmp_path / "message"
+    message.write_bytes(b"signed by the cli")
+    mac = json.loads(server.aws(key, "kms", "generate-mac", "--key-id", created["KeyId"], "--mac-algorithm",
+                                "HMAC_SHA_256", "--message", f"fileb://{message}", "--output", "json").stdout)["Mac"]
+    # The CLI prints blobs in base64 and reads binary arguments from files.
+    mac_file = tmp_path / "mac"
+    mac_file.write_bytes(base64.b64decode(mac))
+    verified = json.loads(server.aws(key, "kms", "verify-mac", "--key-id", created["KeyId"], "--mac-algorithm",
+                                     "HMAC_SHA_256", "--message", f"fileb://{message}", "--mac",
+                                     f"fileb://{mac_file}", "--output", "json").stdout)
+    assert verified["MacValid"] is True
+    mac_file.write_bytes(b"0" * 32)
+    bad = server.aws(key, "kms", "verify-mac", "--key-id", created["KeyId"], "--mac-algorithm", "HMAC_SHA_256",
+                     "--message", f"fileb://{message}", "--mac", f"fileb://{mac_file}", check=False)
+    assert bad.returncode != 0 and "KMSInvalidMacException" in bad.stderr

@@ -67,6 +67,36 @@ struct KeyOperationTests {
         Script.fails(kms("GenerateRandom"), #"{"NumberOfBytes":0}"#, validation),
     ]
 
+    /// HMAC keys: a MAC that verifies, one that does not, and an HMAC key refused where it does not belong.
+    static let macs: [ScriptedCall] = [
+        Script.ok(
+            kms("CreateKey"), #"{"KeySpec":"HMAC_384","KeyUsage":"GENERATE_VERIFY_MAC"}"#,
+            contains: [#""MacAlgorithms":["HMAC_SHA_384"]"#, #""KeySpec":"HMAC_384""#],
+            capture: ["hmac": ["KeyMetadata", "KeyId"]]),
+        Script.fails(kms("CreateKey"), #"{"KeySpec":"HMAC_256"}"#, validation),
+        Script.fails(kms("CreateKey"), #"{"KeySpec":"HMAC_256","KeyUsage":"ENCRYPT_DECRYPT"}"#, validation),
+        Script.ok(
+            kms("GenerateMac"), #"{"KeyId":"<<hmac>>","Message":"aGVsbG8=","MacAlgorithm":"HMAC_SHA_384"}"#,
+            contains: [#""MacAlgorithm":"HMAC_SHA_384""#], capture: ["mac": ["Mac"]]),
+        Script.fails(
+            kms("GenerateMac"), #"{"KeyId":"<<hmac>>","Message":"aGVsbG8=","MacAlgorithm":"HMAC_SHA_256"}"#,
+            "InvalidKeyUsageException"),
+        Script.ok(
+            kms("VerifyMac"),
+            #"{"KeyId":"<<hmac>>","Message":"aGVsbG8=","MacAlgorithm":"HMAC_SHA_384","Mac":"<<mac>>"}"#,
+            contains: [#""MacValid":true"#]),
+        Script.fails(
+            kms("VerifyMac"),
+            #"{"KeyId":"<<hmac>>","Message":"aGVsbG8h","MacAlgorithm":"HMAC_SHA_384","Mac":"<<mac>>"}"#,
+            "KMSInvalidMacException"),
+        Script.fails(kms("Encrypt"), #"{"KeyId":"<<hmac>>","Plaintext":"aGVsbG8="}"#, "InvalidKeyUsageException"),
+        Script.fails(kms("EnableKeyRotation"), #"{"KeyId":"<<hmac>>"}"#, "UnsupportedOperationException"),
+        Script.fails(
+            kms("GenerateMac"),
+            #"{"KeyId":"<<hmac>>","Message":"aGVsbG8=","MacAlgorithm":"HMAC_SHA_384","DryRun":true}"#,
+            "DryRunOperationException"),
+    ]
+
     static let aliasesRotationAndPolicies: [ScriptedCall] = [
         Script.ok(kms("CreateKey"), #"{}"#, capture: ["key": ["KeyMetadata", "KeyId"]]),
         Script.ok(kms("CreateKey"), #"{}"#, capture: ["other": ["KeyMetadata", "KeyId"]]),
@@ -101,7 +131,7 @@ struct KeyOperationTests {
         Script.fails(kms("ListKeyPolicies"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
     ]
 
-    static let all = [lifecycle, crypto, aliasesRotationAndPolicies]
+    static let all = [lifecycle, crypto, macs, aliasesRotationAndPolicies]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])
