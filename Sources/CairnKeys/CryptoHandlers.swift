@@ -27,6 +27,7 @@ extension CryptoHandlers {
             request.KeyId ?? "", caller, for: "Encrypt", context: request.EncryptionContext)
         let blob = try await keys.seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
+        try MacHandlers.checkDryRun(request.DryRun)
         return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 
@@ -45,6 +46,7 @@ extension CryptoHandlers {
             for: "Decrypt")
         let key = opened.key
         let plaintext = opened.plaintext
+        try MacHandlers.checkDryRun(request.DryRun)
         return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 
@@ -74,6 +76,7 @@ extension CryptoHandlers {
             context: request.EncryptionContext)
         let dataKey = SecureRandom.bytes(size)
         let blob = try await keys.seal(dataKey, key: key, context: request.EncryptionContext, caller)
+        try MacHandlers.checkDryRun(request.DryRun)
         return GenerateDataKeyResponse(
             CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn)
     }
@@ -107,6 +110,7 @@ extension CryptoHandlers {
             request.DestinationKeyId ?? "", caller, for: "ReEncryptTo", context: request.DestinationEncryptionContext)
         let blob = try await keys.seal(
             opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
+        try MacHandlers.checkDryRun(request.DryRun)
         return ReEncryptResponse(
             CiphertextBlob: Data(blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
             SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT")

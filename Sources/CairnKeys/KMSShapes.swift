@@ -76,6 +76,7 @@ struct EncryptRequest: Decodable {
     let Plaintext: Data?
     let EncryptionContext: [String: String]?
     let EncryptionAlgorithm: String?
+    var DryRun: Bool? = nil
 }
 
 struct EncryptResponse: Encodable {
@@ -89,6 +90,7 @@ struct DecryptRequest: Decodable {
     let EncryptionContext: [String: String]?
     let KeyId: String?
     let EncryptionAlgorithm: String?
+    var DryRun: Bool? = nil
 }
 
 struct DecryptResponse: Encodable {
@@ -102,6 +104,7 @@ struct GenerateDataKeyRequest: Decodable {
     let EncryptionContext: [String: String]?
     let NumberOfBytes: Int?
     let KeySpec: String?
+    var DryRun: Bool? = nil
 }
 
 struct GenerateDataKeyResponse: Encodable {

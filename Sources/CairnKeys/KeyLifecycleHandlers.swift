@@ -181,3 +181,35 @@ extension KeyLifecycleHandlers {
         await keys.keyRing.announceKeyChange()
     }
 }
+
+struct UpdateKeyDescriptionRequest: Decodable {
+    let KeyId: String?
+    let Description: String?
+}
+
+extension KeyLifecycleHandlers {
+    /// A customer key's description; AWS managed keys and keys pending deletion keep theirs.
+    func updateKeyDescription(_ request: UpdateKeyDescriptionRequest, _ caller: Caller) async throws -> EmptyResponse {
+        var validation = Validation(exceptionCode: "ValidationException")
+        validation.required(request.KeyId, "keyId")
+        validation.string(
+            request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
+        validation.required(request.Description, "description")
+        validation.string(request.Description, "description", max: KMSLimits.descriptionMaxLength)
+        try validation.check()
+        let key = try await keys.customerKey(
+            request.KeyId ?? "", caller, for: "UpdateKeyDescription", allowAliases: false)
+        guard !key.managedByAWS else {
+            throw AWSError.accessDenied(
+                "User: \(caller.userARN) is not authorized to perform: kms:UpdateKeyDescription on resource: \(key.arn)"
+            )
+        }
+        guard key.state != .pendingDeletion else { throw AWSError.kmsPendingDeletion(key.arn) }
+        try await database.query(
+            """
+            UPDATE kms_keys SET description = \(request.Description ?? "")
+            WHERE account_id = \(key.owner) AND region = \(caller.region) AND key_id = \(key.id)
+            """)
+        return EmptyResponse()
+    }
+}

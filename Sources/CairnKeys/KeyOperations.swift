@@ -13,6 +13,8 @@ extension KeyService {
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
+            declare(
+                "UpdateKeyDescription", .admins, UpdateKeyDescriptionRequest.self, lifecycle.updateKeyDescription),
             declare("ListKeys", .readers, ListKeysRequest.self, lifecycle.listKeys),
             declare("EnableKey", .admins, KeyIDRequest.self, lifecycle.enableKey),
             declare("DisableKey", .admins, KeyIDRequest.self, lifecycle.disableKey),

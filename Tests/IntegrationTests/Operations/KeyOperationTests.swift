@@ -16,6 +16,11 @@ struct KeyOperationTests {
         Script.fails(kms("CreateKey"), #"{"KeySpec":"NOT_A_SPEC"}"#, validation),
         Script.ok(kms("DescribeKey"), #"{"KeyId":"<<key>>"}"#, contains: [#""KeyId":"<<key>>""#]),
         Script.fails(kms("DescribeKey"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
+        Script.ok(kms("UpdateKeyDescription"), #"{"KeyId":"<<key>>","Description":"ops, renamed"}"#),
+        Script.ok(kms("DescribeKey"), #"{"KeyId":"<<key>>"}"#, contains: [#""Description":"ops, renamed""#]),
+        Script.fails(kms("UpdateKeyDescription"), #"{"KeyId":"\#(missingKey)","Description":"x"}"#, notFound),
+        Script.fails(
+            kms("Encrypt"), #"{"KeyId":"<<key>>","Plaintext":"aGVsbG8=","DryRun":true}"#, "DryRunOperationException"),
         Script.ok(kms("ListKeys"), #"{}"#, contains: ["<<key>>"]),
         Script.fails(kms("ListKeys"), #"{"Limit":0}"#, validation),
         Script.ok(kms("DisableKey"), #"{"KeyId":"<<key>>"}"#),
