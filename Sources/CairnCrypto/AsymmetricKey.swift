@@ -1,0 +1,171 @@
+import COpenSSL
+
+/// An asymmetric key pair for signing, as KMS's asymmetric keys are: RSA (2048, 3072, 4096 bits) or ECC (NIST P-256,
+/// P-384, P-521, secp256k1). Signs and verifies whole messages or their digests; exports its public key as DER
+/// SubjectPublicKeyInfo. No C type leaves this file.
+public final class AsymmetricKey: @unchecked Sendable {
+    public enum Kind: Sendable, Equatable {
+        case rsa(bits: Int)
+        case ecc(curve: Curve)
+    }
+
+    public enum Curve: Sendable, Equatable {
+        case p256, p384, p521, secp256k1
+
+        var nid: Int32 {
+            switch self {
+            case .p256: NID_X9_62_prime256v1
+            case .p384: NID_secp384r1
+            case .p521: NID_secp521r1
+            case .secp256k1: NID_secp256k1
+            }
+        }
+    }
+
+    /// A signing scheme: the padding (RSA) and the hash.
+    public enum Scheme: Sendable, Equatable {
+        case rsaPSS(Hash)
+        case rsaPKCS1(Hash)
+        case ecdsa(Hash)
+
+        public var hash: Hash {
+            switch self {
+            case .rsaPSS(let hash), .rsaPKCS1(let hash), .ecdsa(let hash): hash
+            }
+        }
+    }
+
+    public enum Hash: Sendable, Equatable {
+        case sha256, sha384, sha512
+
+        public var byteCount: Int {
+            switch self {
+            case .sha256: 32
+            case .sha384: 48
+            case .sha512: 64
+            }
+        }
+
+        var digest: OpaquePointer? {
+            switch self {
+            case .sha256: EVP_sha256()
+            case .sha384: EVP_sha384()
+            case .sha512: EVP_sha512()
+            }
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case openSSL(String)
+        public var description: String {
+            switch self {
+            case .openSSL(let step): "OpenSSL failed: \(step)"
+            }
+        }
+    }
+
+    private let key: OpaquePointer
+
+    private init(key: OpaquePointer) { self.key = key }
+
+    deinit { EVP_PKEY_free(key) }
+
+    public static func generate(_ kind: Kind) throws -> AsymmetricKey {
+        let type = if case .rsa = kind { EVP_PKEY_RSA } else { EVP_PKEY_EC }
+        guard let context = EVP_PKEY_CTX_new_id(type, nil) else { throw Failure.openSSL("key context") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_keygen_init(context) == 1 else { throw Failure.openSSL("key generation setup") }
+        switch kind {
+        case .rsa(let bits):
+            guard EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits)) == 1 else { throw Failure.openSSL("RSA bits") }
+        case .ecc(let curve):
+            guard EVP_PKEY_CTX_set_ec_paramgen_curve_nid(context, curve.nid) == 1 else {
+                throw Failure.openSSL("EC curve")
+            }
+        }
+        var key: OpaquePointer?
+        guard EVP_PKEY_keygen(context, &key) == 1, let key else { throw Failure.openSSL("key generation") }
+        return AsymmetricKey(key: key)
+    }
+
+    /// The key from its private DER encoding, as `privateKeyDER` wrote it.
+    public convenience init(privateKeyDER der: [UInt8]) throws {
+        var loaded: OpaquePointer?
+        der.withUnsafeBufferPointer { buffer in
+            var pointer: UnsafePointer<UInt8>? = buffer.baseAddress
+            loaded = d2i_AutoPrivateKey(nil, &pointer, buffer.count)
+        }
+        guard let loaded else { throw Failure.openSSL("reading the private key") }
+        self.init(key: loaded)
+    }
+
+    /// The private key, DER-encoded: secret material, to be sealed before it is stored.
+    public var privateKeyDER: [UInt8] {
+        Self.encode { i2d_PrivateKey(key, $0) }
+    }
+
+    /// The public key as DER SubjectPublicKeyInfo (what KMS's GetPublicKey returns).
+    public var publicKeyDER: [UInt8] {
+        Self.encode { i2d_PUBKEY(key, $0) }
+    }
+
+    private static func encode(_ write: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>?) -> Int32) -> [UInt8] {
+        let length = write(nil)
+        guard length > 0 else { return [] }
+        var output = [UInt8](repeating: 0, count: Int(length))
+        output.withUnsafeMutableBufferPointer { buffer in
+            var pointer: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
+            _ = write(&pointer)
+        }
+        return output
+    }
+
+    /// Signs `message` (hashed with the scheme's hash) or, with `isDigest`, a digest already made with it.
+    /// RSA-PSS uses a salt as long as the digest, as KMS does; ECDSA signatures are DER-encoded.
+    public func sign(_ message: [UInt8], scheme: Scheme, isDigest: Bool) throws -> [UInt8] {
+        let digest = isDigest ? message : Self.hash(message, scheme.hash)
+        guard let context = EVP_PKEY_CTX_new(key, nil) else { throw Failure.openSSL("signing context") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_sign_init(context) == 1, configure(context, scheme) else {
+            throw Failure.openSSL("signing setup")
+        }
+        var length = 0
+        guard EVP_PKEY_sign(context, nil, &length, digest, digest.count) == 1 else {
+            throw Failure.openSSL("signature length")
+        }
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_PKEY_sign(context, &signature, &length, digest, digest.count) == 1 else {
+            throw Failure.openSSL("signature")
+        }
+        return Array(signature.prefix(length))
+    }
+
+    /// Whether `signature` is this key's over `message` (or over the digest given, with `isDigest`).
+    public func verify(_ signature: [UInt8], of message: [UInt8], scheme: Scheme, isDigest: Bool) -> Bool {
+        let digest = isDigest ? message : Self.hash(message, scheme.hash)
+        guard let context = EVP_PKEY_CTX_new(key, nil) else { return false }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_verify_init(context) == 1, configure(context, scheme) else { return false }
+        return EVP_PKEY_verify(context, signature, signature.count, digest, digest.count) == 1
+    }
+
+    private func configure(_ context: OpaquePointer, _ scheme: Scheme) -> Bool {
+        guard EVP_PKEY_CTX_set_signature_md(context, scheme.hash.digest) == 1 else { return false }
+        switch scheme {
+        case .rsaPSS:
+            return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1
+        case .rsaPKCS1:
+            return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+        case .ecdsa:
+            return true
+        }
+    }
+
+    static func hash(_ message: [UInt8], _ hash: Hash) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: hash.byteCount)
+        var length: UInt32 = 0
+        _ = EVP_Digest(message, message.count, &output, &length, hash.digest, nil)
+        return output
+    }
+}
