@@ -40,6 +40,34 @@ enum KMSLimits {
     static let hmacKeySpecs: [String: HMACDigest] = [
         "HMAC_224": .sha224, "HMAC_256": .sha256, "HMAC_384": .sha384, "HMAC_512": .sha512,
     ]
+    /// Asymmetric signing keys: how each is made and the signing algorithms it supports.
+    static let signingKeySpecs: [String: (kind: AsymmetricKey.Kind, algorithms: [String])] = [
+        "RSA_2048": (.rsa(bits: 2048), rsaSigningAlgorithms), "RSA_3072": (.rsa(bits: 3072), rsaSigningAlgorithms),
+        "RSA_4096": (.rsa(bits: 4096), rsaSigningAlgorithms),
+        "ECC_NIST_P256": (.ecc(curve: .p256), ["ECDSA_SHA_256"]),
+        "ECC_NIST_P384": (.ecc(curve: .p384), ["ECDSA_SHA_384"]),
+        "ECC_NIST_P521": (.ecc(curve: .p521), ["ECDSA_SHA_512"]),
+        "ECC_SECG_P256K1": (.ecc(curve: .secp256k1), ["ECDSA_SHA_256"]),
+    ]
+    static let rsaSigningAlgorithms = [
+        "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
+        "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512",
+    ]
+    /// The scheme behind each signing algorithm Cairn implements.
+    static let signingSchemes: [String: AsymmetricKey.Scheme] = [
+        "RSASSA_PSS_SHA_256": .rsaPSS(.sha256), "RSASSA_PSS_SHA_384": .rsaPSS(.sha384),
+        "RSASSA_PSS_SHA_512": .rsaPSS(.sha512), "RSASSA_PKCS1_V1_5_SHA_256": .rsaPKCS1(.sha256),
+        "RSASSA_PKCS1_V1_5_SHA_384": .rsaPKCS1(.sha384), "RSASSA_PKCS1_V1_5_SHA_512": .rsaPKCS1(.sha512),
+        "ECDSA_SHA_256": .ecdsa(.sha256), "ECDSA_SHA_384": .ecdsa(.sha384), "ECDSA_SHA_512": .ecdsa(.sha512),
+    ]
+    static let signingAlgorithms = [
+        "RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256",
+        "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512",
+        "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512",
+    ]
+    /// Sign's and Verify's message: 1–4,096 bytes.
+    static let signMessageBytes = 1...4096
+
     /// GenerateMac's and VerifyMac's message: 1–4,096 bytes; a MAC blob: 1–6,144 bytes.
     static let macMessageBytes = 1...4096
     static let macBytes = 1...6144
@@ -50,6 +78,7 @@ enum KMSLimits {
         "Encrypt": "ENCRYPT_DECRYPT", "Decrypt": "ENCRYPT_DECRYPT", "ReEncrypt": "ENCRYPT_DECRYPT",
         "ReEncryptFrom": "ENCRYPT_DECRYPT", "ReEncryptTo": "ENCRYPT_DECRYPT",
         "GenerateDataKey": "ENCRYPT_DECRYPT", "GenerateDataKeyWithoutPlaintext": "ENCRYPT_DECRYPT",
-        "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC",
+        "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC", "Sign": "SIGN_VERIFY",
+        "Verify": "SIGN_VERIFY",
     ]
 }

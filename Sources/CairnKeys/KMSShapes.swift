@@ -31,6 +31,7 @@ struct KeyMetadata: Encodable {
     let CustomerMasterKeySpec: String
     let KeySpec: String
     let EncryptionAlgorithms: [String]?
+    let SigningAlgorithms: [String]?
     let MacAlgorithms: [String]?
     let MultiRegion: Bool
 }

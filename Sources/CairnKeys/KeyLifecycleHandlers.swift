@@ -28,21 +28,23 @@ extension KeyLifecycleHandlers {
             )
         }
         let hmac = KMSLimits.hmacKeySpecs[spec]
-        guard spec == "SYMMETRIC_DEFAULT" || hmac != nil else {
-            throw AWSError.unsupported("Only SYMMETRIC_DEFAULT and HMAC keys are supported; KeySpec \(spec) is not.")
+        let signing = KMSLimits.signingKeySpecs[spec]
+        guard spec == "SYMMETRIC_DEFAULT" || hmac != nil || signing != nil else {
+            throw AWSError.unsupported("KeySpec \(spec) is not supported by Cairn.")
         }
-        let usage = request.KeyUsage ?? (hmac == nil ? "ENCRYPT_DECRYPT" : "")
-        if hmac != nil, usage != "GENERATE_VERIFY_MAC" {
+        guard let usage = request.KeyUsage ?? (spec == "SYMMETRIC_DEFAULT" ? "ENCRYPT_DECRYPT" : nil) else {
             throw AWSError(
                 "ValidationException",
-                request.KeyUsage == nil
-                    ? "KeyUsage must be specified for KeySpec \(spec); use GENERATE_VERIFY_MAC."
-                    : "KeyUsage \(usage) is not compatible with KeySpec \(spec); use GENERATE_VERIFY_MAC.")
+                "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
         }
-        if hmac == nil, usage != "ENCRYPT_DECRYPT" {
-            throw AWSError(
-                "ValidationException", "KeyUsage \(usage) is not compatible with KeySpec SYMMETRIC_DEFAULT.")
+        let allowed = hmac != nil ? "GENERATE_VERIFY_MAC" : signing != nil ? "SIGN_VERIFY" : "ENCRYPT_DECRYPT"
+        if usage != allowed {
+            if signing != nil, usage == "ENCRYPT_DECRYPT" || usage == "KEY_AGREEMENT" {
+                throw AWSError.unsupported("KeyUsage \(usage) of KeySpec \(spec) is not supported by Cairn.")
+            }
+            throw AWSError("ValidationException", "KeyUsage \(usage) is not compatible with KeySpec \(spec).")
         }
+        let material = try signing.map { try AsymmetricKey.generate($0.kind).privateKeyDER }
         if let origin = request.Origin, origin != "AWS_KMS" {
             throw AWSError.unsupported("Only keys with origin AWS_KMS are supported.")
         }
@@ -73,7 +75,7 @@ extension KeyLifecycleHandlers {
                 """, logger: database.logger)
             try await KeyMaterial.insertNewVersion(
                 account: caller.accountID, keyID: keyID, version: 1, byteCount: hmac?.byteCount ?? AESGCM.keyByteCount,
-                rootKey: keys.rootKey, on: connection, logger: database.logger)
+                material: material, rootKey: keys.rootKey, on: connection, logger: database.logger)
         }
         let key = try await keys.customerKey(keyID.uuidString, caller, for: "CreateKey")
         return KeyMetadataResponse(KeyMetadata: key.metadata(caller))

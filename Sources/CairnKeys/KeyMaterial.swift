@@ -22,12 +22,14 @@ enum KeyMaterial {
     }
 
     /// Seals fresh material for a key version and stores it, on the caller's connection (in its transaction).
-    /// `byteCount`: 32 for symmetric keys, the digest's length for HMAC keys.
+    /// `material`: random bytes of `byteCount` unless given (32 for symmetric keys, the digest's length for HMAC
+    /// keys; an asymmetric key's private key DER).
     static func insertNewVersion(
         account: String, keyID: UUID, version: Int32, rotationType: String? = nil, byteCount: Int = AESGCM.keyByteCount,
-        rootKey: RootKey, on connection: PostgresConnection, logger: Logger
+        material: [UInt8]? = nil, rootKey: RootKey, on connection: PostgresConnection, logger: Logger
     ) async throws {
-        let sealed = try rootKey.seal(SecureRandom.bytes(byteCount), context: context(account, keyID, version))
+        let sealed = try rootKey.seal(
+            material ?? SecureRandom.bytes(byteCount), context: context(account, keyID, version))
         try await connection.query(
             """
             INSERT INTO kms_key_versions (account_id, key_id, version, material_sealed, root_key_id, rotation_type)

@@ -10,6 +10,7 @@ extension KeyService {
         let policies = KeyPolicyHandlers(keys: self)
         let rotation = RotationHandlers(keys: self)
         let macs = MacHandlers(keys: self)
+        let signing = SigningHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -30,6 +31,9 @@ extension KeyService {
             },
             declare("GenerateMac", .admins, GenerateMacRequest.self, macs.generateMac),
             declare("VerifyMac", .admins, VerifyMacRequest.self, macs.verifyMac),
+            declare("Sign", .admins, SignRequest.self, signing.sign),
+            declare("Verify", .admins, VerifyRequest.self, signing.verify),
+            declare("GetPublicKey", .readers, GetPublicKeyRequest.self, signing.getPublicKey),
             declare("CreateAlias", .admins, AliasRequest.self, aliases.createAlias),
             declare("UpdateAlias", .admins, AliasRequest.self, aliases.updateAlias),
             declare("DeleteAlias", .admins, AliasRequest.self, aliases.deleteAlias),

@@ -28,9 +28,12 @@ struct CustomerKey {
             PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
-            EncryptionAlgorithms: macDigest == nil ? ["SYMMETRIC_DEFAULT"] : nil,
-            MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
+            EncryptionAlgorithms: keySpec == "SYMMETRIC_DEFAULT" ? ["SYMMETRIC_DEFAULT"] : nil,
+            SigningAlgorithms: signingAlgorithms, MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
     }
+
+    /// The signing algorithms of an asymmetric signing key (nil for other keys).
+    var signingAlgorithms: [String]? { KMSLimits.signingKeySpecs[keySpec]?.algorithms }
 
     /// The HMAC an HMAC key computes (nil for other keys).
     var macDigest: HMACDigest? { KMSLimits.hmacKeySpecs[keySpec] }

@@ -102,6 +102,36 @@ struct KeyOperationTests {
             "DryRunOperationException"),
     ]
 
+    /// Asymmetric signing keys: a signature that verifies, one that does not, the public key, refusals.
+    static let signing: [ScriptedCall] = [
+        Script.ok(
+            kms("CreateKey"), #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"SIGN_VERIFY"}"#,
+            contains: [#""SigningAlgorithms":["ECDSA_SHA_256"]"#], capture: ["ecc": ["KeyMetadata", "KeyId"]]),
+        Script.fails(kms("CreateKey"), #"{"KeySpec":"RSA_2048"}"#, validation),
+        Script.ok(
+            kms("Sign"), #"{"KeyId":"<<ecc>>","Message":"aGVsbG8=","SigningAlgorithm":"ECDSA_SHA_256"}"#,
+            contains: [#""SigningAlgorithm":"ECDSA_SHA_256""#], capture: ["signature": ["Signature"]]),
+        Script.fails(
+            kms("Sign"), #"{"KeyId":"<<ecc>>","Message":"aGVsbG8=","SigningAlgorithm":"ECDSA_SHA_384"}"#,
+            "InvalidKeyUsageException"),
+        Script.fails(
+            kms("Sign"),
+            #"{"KeyId":"<<ecc>>","Message":"aGVsbG8=","MessageType":"DIGEST","SigningAlgorithm":"ECDSA_SHA_256"}"#,
+            validation),
+        Script.ok(
+            kms("Verify"),
+            #"{"KeyId":"<<ecc>>","Message":"aGVsbG8=","Signature":"<<signature>>","SigningAlgorithm":"ECDSA_SHA_256"}"#,
+            contains: [#""SignatureValid":true"#]),
+        Script.fails(
+            kms("Verify"),
+            #"{"KeyId":"<<ecc>>","Message":"aGVsbG8h","Signature":"<<signature>>","SigningAlgorithm":"ECDSA_SHA_256"}"#,
+            "KMSInvalidSignatureException"),
+        Script.ok(kms("GetPublicKey"), #"{"KeyId":"<<ecc>>"}"#, contains: [#""KeyUsage":"SIGN_VERIFY""#]),
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["symmetric": ["KeyMetadata", "KeyId"]]),
+        Script.fails(kms("GetPublicKey"), #"{"KeyId":"<<symmetric>>"}"#, "UnsupportedOperationException"),
+        Script.fails(kms("Encrypt"), #"{"KeyId":"<<ecc>>","Plaintext":"aGVsbG8="}"#, "InvalidKeyUsageException"),
+    ]
+
     static let aliasesRotationAndPolicies: [ScriptedCall] = [
         Script.ok(kms("CreateKey"), #"{}"#, capture: ["key": ["KeyMetadata", "KeyId"]]),
         Script.ok(kms("CreateKey"), #"{}"#, capture: ["other": ["KeyMetadata", "KeyId"]]),
@@ -136,7 +166,7 @@ struct KeyOperationTests {
         Script.fails(kms("ListKeyPolicies"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
     ]
 
-    static let all = [lifecycle, crypto, macs, aliasesRotationAndPolicies]
+    static let all = [lifecycle, crypto, macs, signing, aliasesRotationAndPolicies]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])
