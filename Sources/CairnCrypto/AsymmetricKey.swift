@@ -104,6 +104,13 @@ public final class AsymmetricKey: @unchecked Sendable {
         Self.encode { i2d_PrivateKey(key, $0) }
     }
 
+    /// The private key as DER PKCS #8 PrivateKeyInfo (what KMS's GenerateDataKeyPair returns).
+    public var privateKeyPKCS8DER: [UInt8] {
+        guard let info = EVP_PKEY2PKCS8(key) else { return [] }
+        defer { PKCS8_PRIV_KEY_INFO_free(info) }
+        return Self.encode { i2d_PKCS8_PRIV_KEY_INFO(info, $0) }
+    }
+
     /// The public key as DER SubjectPublicKeyInfo (what KMS's GetPublicKey returns).
     public var publicKeyDER: [UInt8] {
         Self.encode { i2d_PUBKEY(key, $0) }

@@ -65,6 +65,10 @@ enum KMSLimits {
         "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512", "ECDSA_SHA_256", "ECDSA_SHA_384", "ECDSA_SHA_512",
         "SM2DSA", "ML_DSA_SHAKE_256", "ED25519_SHA_512", "ED25519_PH_SHA_512",
     ]
+    static let dataKeyPairSpecs = [
+        "RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521", "ECC_SECG_P256K1", "SM2",
+        "ECC_NIST_EDWARDS25519",
+    ]
     /// Sign's and Verify's message: 1–4,096 bytes.
     static let signMessageBytes = 1...4096
 
@@ -78,6 +82,7 @@ enum KMSLimits {
         "Encrypt": "ENCRYPT_DECRYPT", "Decrypt": "ENCRYPT_DECRYPT", "ReEncrypt": "ENCRYPT_DECRYPT",
         "ReEncryptFrom": "ENCRYPT_DECRYPT", "ReEncryptTo": "ENCRYPT_DECRYPT",
         "GenerateDataKey": "ENCRYPT_DECRYPT", "GenerateDataKeyWithoutPlaintext": "ENCRYPT_DECRYPT",
+        "GenerateDataKeyPair": "ENCRYPT_DECRYPT", "GenerateDataKeyPairWithoutPlaintext": "ENCRYPT_DECRYPT",
         "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC", "Sign": "SIGN_VERIFY",
         "Verify": "SIGN_VERIFY",
     ]

@@ -11,6 +11,7 @@ extension KeyService {
         let rotation = RotationHandlers(keys: self)
         let macs = MacHandlers(keys: self)
         let signing = SigningHandlers(keys: self)
+        let pairs = DataKeyPairHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -34,6 +35,12 @@ extension KeyService {
             declare("Sign", .admins, SignRequest.self, signing.sign),
             declare("Verify", .admins, VerifyRequest.self, signing.verify),
             declare("GetPublicKey", .readers, GetPublicKeyRequest.self, signing.getPublicKey),
+            declare("GenerateDataKeyPair", .admins, GenerateDataKeyPairRequest.self) {
+                try await pairs.generateDataKeyPair($0, $1, plaintext: true)
+            },
+            declare("GenerateDataKeyPairWithoutPlaintext", .admins, GenerateDataKeyPairRequest.self) {
+                try await pairs.generateDataKeyPair($0, $1, plaintext: false)
+            },
             declare("CreateAlias", .admins, AliasRequest.self, aliases.createAlias),
             declare("UpdateAlias", .admins, AliasRequest.self, aliases.updateAlias),
             declare("DeleteAlias", .admins, AliasRequest.self, aliases.deleteAlias),

@@ -54,7 +54,8 @@ public struct KeyService: Sendable {
         "CreateKey", "EnableKey", "DisableKey", "ScheduleKeyDeletion", "CancelKeyDeletion", "Encrypt", "Decrypt",
         "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "EnableKeyRotation", "DisableKeyRotation",
         "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
-        "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify",
+        "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify", "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).

@@ -32,6 +32,8 @@ import Testing
         }
         let reloaded = try AsymmetricKey(privateKeyDER: key.privateKeyDER)
         #expect(reloaded.publicKeyDER == key.publicKeyDER)
+        // PKCS #8 reads back as the same key too (d2i_AutoPrivateKey takes both forms).
+        #expect(try AsymmetricKey(privateKeyDER: key.privateKeyPKCS8DER).publicKeyDER == key.publicKeyDER)
         #expect(key.publicKeyDER.first == 0x30)
     }
 

@@ -550,3 +550,22 @@ def test_sign_verify_and_get_public_key_with_the_aws_cli(server, tmp_path):
         ["openssl", "dgst", "-sha384", "-verify", str(public_file), "-keyform", "DER", "-signature",
          str(signature_file), str(message)], capture_output=True, text=True)
     assert checked.returncode == 0 and "Verified OK" in checked.stdout
+
+
+@pytest.mark.parametrize("spec", ["RSA_2048", "ECC_NIST_P384"])
+def test_data_key_pairs_are_pkcs8_with_their_public_key(kms_a, spec):
+    """GenerateDataKeyPair: a PKCS #8 private key that Python's `cryptography` loads, whose public half is the
+    PublicKey returned, and whose encrypted copy Decrypt gives back; WithoutPlaintext returns no plaintext."""
+    from cryptography.hazmat.primitives import serialization
+
+    key = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    pair = kms_a.generate_data_key_pair(KeyId=key, KeyPairSpec=spec, EncryptionContext={"use": "signing"})
+    assert pair["KeyPairSpec"] == spec
+    private = serialization.load_der_private_key(pair["PrivateKeyPlaintext"], password=None)
+    derived = private.public_key().public_bytes(serialization.Encoding.DER,
+                                                serialization.PublicFormat.SubjectPublicKeyInfo)
+    assert derived == pair["PublicKey"]
+    opened = kms_a.decrypt(CiphertextBlob=pair["PrivateKeyCiphertextBlob"], EncryptionContext={"use": "signing"})
+    assert opened["Plaintext"] == pair["PrivateKeyPlaintext"]
+    without = kms_a.generate_data_key_pair_without_plaintext(KeyId=key, KeyPairSpec=spec)
+    assert "PrivateKeyPlaintext" not in without and without["PublicKey"] != pair["PublicKey"]

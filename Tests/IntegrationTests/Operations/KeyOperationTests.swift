@@ -129,6 +129,18 @@ struct KeyOperationTests {
         Script.ok(kms("GetPublicKey"), #"{"KeyId":"<<ecc>>"}"#, contains: [#""KeyUsage":"SIGN_VERIFY""#]),
         Script.ok(kms("CreateKey"), #"{}"#, capture: ["symmetric": ["KeyMetadata", "KeyId"]]),
         Script.fails(kms("GetPublicKey"), #"{"KeyId":"<<symmetric>>"}"#, "UnsupportedOperationException"),
+        Script.ok(
+            kms("GenerateDataKeyPair"), #"{"KeyId":"<<symmetric>>","KeyPairSpec":"ECC_NIST_P256"}"#,
+            contains: [#""PrivateKeyPlaintext""#, #""KeyPairSpec":"ECC_NIST_P256""#]),
+        Script.fails(
+            kms("GenerateDataKeyPair"), #"{"KeyId":"<<ecc>>","KeyPairSpec":"ECC_NIST_P256"}"#,
+            "InvalidKeyUsageException"),
+        Script.ok(
+            kms("GenerateDataKeyPairWithoutPlaintext"), #"{"KeyId":"<<symmetric>>","KeyPairSpec":"RSA_2048"}"#,
+            contains: [#""PrivateKeyCiphertextBlob""#, #""PublicKey""#]),
+        Script.fails(
+            kms("GenerateDataKeyPairWithoutPlaintext"), #"{"KeyId":"<<symmetric>>","KeyPairSpec":"RSA_1024"}"#,
+            validation),
         Script.fails(kms("Encrypt"), #"{"KeyId":"<<ecc>>","Plaintext":"aGVsbG8="}"#, "InvalidKeyUsageException"),
     ]
 
