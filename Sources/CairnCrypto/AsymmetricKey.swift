@@ -156,6 +156,54 @@ public final class AsymmetricKey: @unchecked Sendable {
         return EVP_PKEY_verify(context, signature, signature.count, digest, digest.count) == 1
     }
 
+    /// RSAES-OAEP with `hash` for both the label hash and MGF1, as KMS's `RSAES_OAEP_SHA_1`/`_256` are.
+    public enum OAEPHash: Sendable, Equatable {
+        case sha1, sha256
+
+        var digest: OpaquePointer? { self == .sha1 ? EVP_sha1() : EVP_sha256() }
+        var byteCount: Int { self == .sha1 ? 20 : 32 }
+    }
+
+    /// The largest plaintext RSAES-OAEP takes with this (RSA) key: modulus bytes − 2 × hash − 2.
+    public func largestOAEPPlaintext(_ hash: OAEPHash) -> Int {
+        Int(EVP_PKEY_get_size(key)) - 2 * hash.byteCount - 2
+    }
+
+    public func encrypt(_ plaintext: [UInt8], oaep hash: OAEPHash) throws -> [UInt8] {
+        guard let context = EVP_PKEY_CTX_new(key, nil) else { throw Failure.openSSL("encryption context") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_encrypt_init(context) == 1, configureOAEP(context, hash) else {
+            throw Failure.openSSL("encryption setup")
+        }
+        var length = 0
+        guard EVP_PKEY_encrypt(context, nil, &length, plaintext, plaintext.count) == 1 else {
+            throw Failure.openSSL("ciphertext length")
+        }
+        var ciphertext = [UInt8](repeating: 0, count: length)
+        guard EVP_PKEY_encrypt(context, &ciphertext, &length, plaintext, plaintext.count) == 1 else {
+            throw Failure.openSSL("encryption")
+        }
+        return Array(ciphertext.prefix(length))
+    }
+
+    /// nil when the ciphertext is not this key's (or not OAEP with `hash`).
+    public func decrypt(_ ciphertext: [UInt8], oaep hash: OAEPHash) -> [UInt8]? {
+        guard let context = EVP_PKEY_CTX_new(key, nil) else { return nil }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_decrypt_init(context) == 1, configureOAEP(context, hash) else { return nil }
+        var length = 0
+        guard EVP_PKEY_decrypt(context, nil, &length, ciphertext, ciphertext.count) == 1 else { return nil }
+        var plaintext = [UInt8](repeating: 0, count: length)
+        guard EVP_PKEY_decrypt(context, &plaintext, &length, ciphertext, ciphertext.count) == 1 else { return nil }
+        return Array(plaintext.prefix(length))
+    }
+
+    private func configureOAEP(_ context: OpaquePointer, _ hash: OAEPHash) -> Bool {
+        EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_OAEP_PADDING) == 1
+            && EVP_PKEY_CTX_set_rsa_oaep_md(context, hash.digest) == 1
+            && EVP_PKEY_CTX_set_rsa_mgf1_md(context, hash.digest) == 1
+    }
+
     private func configure(_ context: OpaquePointer, _ scheme: Scheme) -> Bool {
         guard EVP_PKEY_CTX_set_signature_md(context, scheme.hash.digest) == 1 else { return false }
         switch scheme {

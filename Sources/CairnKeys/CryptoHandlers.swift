@@ -25,6 +25,19 @@ extension CryptoHandlers {
         try validation.check()
         let key = try await keys.usableKey(
             request.KeyId ?? "", caller, for: "Encrypt", context: request.EncryptionContext)
+        if !key.isSymmetric {
+            let (pair, algorithm, oaep) = try await rsaKey(key, request.EncryptionAlgorithm, caller)
+            let plaintext = Array(request.Plaintext ?? Data())
+            guard plaintext.count <= pair.largestOAEPPlaintext(oaep) else {
+                throw AWSError(
+                    "ValidationException",
+                    "Plaintext is too long: \(algorithm) with \(key.keySpec) encrypts at most "
+                        + "\(pair.largestOAEPPlaintext(oaep)) bytes.")
+            }
+            let ciphertext = try pair.encrypt(plaintext, oaep: oaep)
+            try MacHandlers.checkDryRun(request.DryRun)
+            return EncryptResponse(CiphertextBlob: Data(ciphertext), KeyId: key.arn, EncryptionAlgorithm: algorithm)
+        }
         let blob = try await keys.seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
         try MacHandlers.checkDryRun(request.DryRun)
@@ -41,6 +54,18 @@ extension CryptoHandlers {
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
+        // An RSA key's ciphertext does not name its key: Decrypt names it.
+        if let reference = request.KeyId {
+            let key = try await keys.usableKey(reference, caller, for: "Decrypt", context: request.EncryptionContext)
+            if !key.isSymmetric {
+                let (pair, algorithm, oaep) = try await rsaKey(key, request.EncryptionAlgorithm, caller)
+                guard let plaintext = pair.decrypt(Array(request.CiphertextBlob ?? Data()), oaep: oaep) else {
+                    throw AWSError.invalidCiphertext
+                }
+                try MacHandlers.checkDryRun(request.DryRun)
+                return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: algorithm)
+            }
+        }
         let opened = try await keys.openBlob(
             Array(request.CiphertextBlob ?? Data()), context: request.EncryptionContext, named: request.KeyId, caller,
             for: "Decrypt")
@@ -88,6 +113,21 @@ extension CryptoHandlers {
             max: KMSLimits.numberOfBytes.upperBound)
         try validation.check()
         return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
+    }
+
+    /// An RSA encryption key's pair, and the algorithm asked for, which the key must support (the default,
+    /// `SYMMETRIC_DEFAULT`, it does not).
+    private func rsaKey(
+        _ key: CustomerKey, _ algorithm: String?, _ caller: Caller
+    ) async throws -> (AsymmetricKey, String, AsymmetricKey.OAEPHash) {
+        let algorithm = algorithm ?? "SYMMETRIC_DEFAULT"
+        guard key.encryptionAlgorithms?.contains(algorithm) == true else {
+            throw AWSError(
+                "InvalidKeyUsageException",
+                "\(key.arn) key spec is \(key.keySpec), which does not support encryption algorithm \(algorithm).")
+        }
+        let pair = try await SigningHandlers(keys: keys).keyPair(key, caller)
+        return (pair, algorithm, algorithm == "RSAES_OAEP_SHA_1" ? .sha1 : .sha256)
     }
 
     static func validateAlgorithm(_ algorithm: String?, _ validation: inout Validation) {

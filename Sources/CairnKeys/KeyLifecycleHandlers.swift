@@ -37,9 +37,13 @@ extension KeyLifecycleHandlers {
                 "ValidationException",
                 "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
         }
-        let allowed = hmac != nil ? "GENERATE_VERIFY_MAC" : signing != nil ? "SIGN_VERIFY" : "ENCRYPT_DECRYPT"
-        if usage != allowed {
-            if signing != nil, usage == "ENCRYPT_DECRYPT" || usage == "KEY_AGREEMENT" {
+        let allowed: Set<String> =
+            hmac != nil
+            ? ["GENERATE_VERIFY_MAC"]
+            : signing == nil
+                ? ["ENCRYPT_DECRYPT"] : spec.hasPrefix("RSA_") ? ["SIGN_VERIFY", "ENCRYPT_DECRYPT"] : ["SIGN_VERIFY"]
+        if !allowed.contains(usage) {
+            if signing != nil, usage == "KEY_AGREEMENT" {
                 throw AWSError.unsupported("KeyUsage \(usage) of KeySpec \(spec) is not supported by Cairn.")
             }
             throw AWSError("ValidationException", "KeyUsage \(usage) is not compatible with KeySpec \(spec).")

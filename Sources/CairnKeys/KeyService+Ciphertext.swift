@@ -64,6 +64,11 @@ extension KeyService {
         if KMSLimits.rotationOperations.contains(operation), key.keySpec != "SYMMETRIC_DEFAULT" {
             throw AWSError.unsupported("\(key.arn) key spec is \(key.keySpec), which does not support rotation.")
         }
+        if KMSLimits.symmetricOperations.contains(operation), !key.isSymmetric, key.keyUsage == "ENCRYPT_DECRYPT" {
+            throw AWSError(
+                "InvalidKeyUsageException",
+                "\(key.arn) key spec is \(key.keySpec), which is not valid for \(operation).")
+        }
         if let usage = KMSLimits.requiredUsage[operation], key.keyUsage != usage {
             throw AWSError(
                 "InvalidKeyUsageException",

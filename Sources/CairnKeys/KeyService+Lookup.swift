@@ -28,12 +28,22 @@ struct CustomerKey {
             PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
-            EncryptionAlgorithms: keySpec == "SYMMETRIC_DEFAULT" ? ["SYMMETRIC_DEFAULT"] : nil,
-            SigningAlgorithms: signingAlgorithms, MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
+            EncryptionAlgorithms: encryptionAlgorithms, SigningAlgorithms: signingAlgorithms,
+            MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
     }
 
     /// The signing algorithms of an asymmetric signing key (nil for other keys).
-    var signingAlgorithms: [String]? { KMSLimits.signingKeySpecs[keySpec]?.algorithms }
+    var signingAlgorithms: [String]? {
+        keyUsage == "SIGN_VERIFY" ? KMSLimits.signingKeySpecs[keySpec]?.algorithms : nil
+    }
+
+    /// What an encryption key encrypts with: `SYMMETRIC_DEFAULT`, or RSAES-OAEP for an RSA encryption key.
+    var encryptionAlgorithms: [String]? {
+        guard keyUsage == "ENCRYPT_DECRYPT" else { return nil }
+        return isSymmetric ? ["SYMMETRIC_DEFAULT"] : KMSLimits.rsaEncryptionAlgorithms
+    }
+
+    var isSymmetric: Bool { keySpec == "SYMMETRIC_DEFAULT" }
 
     /// The HMAC an HMAC key computes (nil for other keys).
     var macDigest: HMACDigest? { KMSLimits.hmacKeySpecs[keySpec] }

@@ -39,7 +39,9 @@ public struct KeyService: Sendable {
         do {
             let logs = "logs.\(caller.region).amazonaws.com"
             let key = try await customerKey(reference, caller, for: "GenerateDataKey", via: logs)
-            guard key.state == .enabled, !key.managedByAWS, key.keyUsage == "ENCRYPT_DECRYPT" else { return nil }
+            guard key.state == .enabled, !key.managedByAWS, key.keyUsage == "ENCRYPT_DECRYPT", key.isSymmetric else {
+                return nil
+            }
             if key.owner != caller.accountID {
                 _ = try await customerKey(owner: key.owner, id: key.id, caller, for: "Decrypt", via: logs)
             }

@@ -44,6 +44,7 @@ struct GetPublicKeyResponse: Encodable {
     let CustomerMasterKeySpec: String
     let KeySpec: String
     let KeyUsage: String
+    let EncryptionAlgorithms: [String]?
     let SigningAlgorithms: [String]?
 }
 
@@ -88,13 +89,14 @@ struct SigningHandlers: Sendable {
     func getPublicKey(_ request: GetPublicKeyRequest, _ caller: Caller) async throws -> GetPublicKeyResponse {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "GetPublicKey")
-        guard let algorithms = key.signingAlgorithms else {
+        guard KMSLimits.signingKeySpecs[key.keySpec] != nil else {
             throw AWSError.unsupported("\(key.arn) key spec is \(key.keySpec), which has no public key.")
         }
         let pair = try await keyPair(key, caller)
         return GetPublicKeyResponse(
             KeyId: key.arn, PublicKey: Data(pair.publicKeyDER), CustomerMasterKeySpec: key.keySpec,
-            KeySpec: key.keySpec, KeyUsage: key.keyUsage, SigningAlgorithms: algorithms)
+            KeySpec: key.keySpec, KeyUsage: key.keyUsage, EncryptionAlgorithms: key.encryptionAlgorithms,
+            SigningAlgorithms: key.signingAlgorithms)
     }
 
     static func validate(
@@ -150,7 +152,7 @@ struct SigningHandlers: Sendable {
         return (key, scheme, try await keyPair(key, caller))
     }
 
-    private func keyPair(_ key: CustomerKey, _ caller: Caller) async throws -> AsymmetricKey {
+    func keyPair(_ key: CustomerKey, _ caller: Caller) async throws -> AsymmetricKey {
         let (_, material) = try await keys.latestKeyMaterial(key.id, caller.acting(for: key.owner))
         return try AsymmetricKey(privateKeyDER: material)
     }

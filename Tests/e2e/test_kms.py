@@ -130,7 +130,7 @@ def test_errors_and_isolation(server, kms_a, kms_b):
     assert code_of(excinfo)[0] == "ValidationException"
     # Key specs and usages Cairn does not implement yet are refused as unsupported, not half made.
     with pytest.raises(ClientError) as excinfo:
-        kms_a.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
+        kms_a.create_key(KeySpec="ECC_NIST_P256", KeyUsage="KEY_AGREEMENT")
     assert code_of(excinfo)[0] == "UnsupportedOperationException"
     with pytest.raises(ClientError) as excinfo:
         kms_a.create_key(KeySpec="SM2", KeyUsage="SIGN_VERIFY")
@@ -569,3 +569,40 @@ def test_data_key_pairs_are_pkcs8_with_their_public_key(kms_a, spec):
     assert opened["Plaintext"] == pair["PrivateKeyPlaintext"]
     without = kms_a.generate_data_key_pair_without_plaintext(KeyId=key, KeyPairSpec=spec)
     assert "PrivateKeyPlaintext" not in without and without["PublicKey"] != pair["PublicKey"]
+
+
+@pytest.mark.parametrize("spec,algorithm,largest", [
+    ("RSA_2048", "RSAES_OAEP_SHA_256", 190), ("RSA_3072", "RSAES_OAEP_SHA_1", 342),
+])
+def test_rsa_encryption_keys(kms_a, spec, algorithm, largest):
+    """An RSA ENCRYPT_DECRYPT key: Encrypt and Decrypt (naming the key) with RSAES-OAEP; a ciphertext made outside
+    Cairn with GetPublicKey's key and Python's `cryptography` decrypts inside; AWS's refusals."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    meta = kms_a.create_key(KeySpec=spec, KeyUsage="ENCRYPT_DECRYPT")["KeyMetadata"]
+    assert meta["EncryptionAlgorithms"] == ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"]
+    assert "SigningAlgorithms" not in meta
+    key = meta["KeyId"]
+    encrypted = kms_a.encrypt(KeyId=key, Plaintext=b"a" * largest, EncryptionAlgorithm=algorithm)
+    assert encrypted["EncryptionAlgorithm"] == algorithm
+    opened = kms_a.decrypt(KeyId=key, CiphertextBlob=encrypted["CiphertextBlob"], EncryptionAlgorithm=algorithm)
+    assert opened["Plaintext"] == b"a" * largest and opened["KeyId"] == meta["Arn"]
+    public = serialization.load_der_public_key(kms_a.get_public_key(KeyId=key)["PublicKey"])
+    digest = hashes.SHA256() if algorithm.endswith("256") else hashes.SHA1()
+    outside = public.encrypt(b"made outside", padding.OAEP(mgf=padding.MGF1(digest), algorithm=digest, label=None))
+    assert kms_a.decrypt(KeyId=key, CiphertextBlob=outside, EncryptionAlgorithm=algorithm)["Plaintext"] == \
+        b"made outside"
+
+    def refused(call, **kwargs):
+        with pytest.raises(ClientError) as error:
+            call(**kwargs)
+        return error.value.response["Error"]["Code"]
+
+    assert refused(kms_a.encrypt, KeyId=key, Plaintext=b"a" * (largest + 1), EncryptionAlgorithm=algorithm) == \
+        "ValidationException"
+    assert refused(kms_a.encrypt, KeyId=key, Plaintext=b"x") == "InvalidKeyUsageException"
+    assert refused(kms_a.decrypt, CiphertextBlob=encrypted["CiphertextBlob"]) == "InvalidCiphertextException"
+    assert refused(kms_a.generate_data_key, KeyId=key, KeySpec="AES_256") == "InvalidKeyUsageException"
+    assert refused(kms_a.sign, KeyId=key, Message=b"x", SigningAlgorithm="RSASSA_PSS_SHA_256") == \
+        "InvalidKeyUsageException"
