@@ -64,7 +64,8 @@ public final class AsymmetricKey: @unchecked Sendable {
         }
     }
 
-    private let key: OpaquePointer
+    /// The EVP_PKEY, for this module's other wrappers (a certificate's key).
+    let key: OpaquePointer
 
     private init(key: OpaquePointer) { self.key = key }
 

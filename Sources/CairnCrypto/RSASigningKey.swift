@@ -4,71 +4,29 @@ import Foundation
 /// An RSA key that signs with RSASSA-PKCS1-v1_5 over SHA-256, with a self-signed X.509 certificate for whoever
 /// verifies: how SNS signs its messages (`SignatureVersion` 2). No C type leaves this file.
 public final class RSASigningKey: @unchecked Sendable {
-    public enum Failure: Error, CustomStringConvertible {
-        case openSSL(String)
-        public var description: String {
-            switch self {
-            case .openSSL(let step): "OpenSSL failed: \(step)"
-            }
-        }
-    }
+    public typealias Failure = AsymmetricKey.Failure
 
-    private let key: OpaquePointer
+    private let pair: AsymmetricKey
+    private var key: OpaquePointer { pair.key }
 
-    private init(key: OpaquePointer) { self.key = key }
-
-    deinit { EVP_PKEY_free(key) }
+    private init(pair: AsymmetricKey) { self.pair = pair }
 
     /// A new key of `bits` bits.
     public static func generate(bits: Int = 2048) throws -> RSASigningKey {
-        guard let context = EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nil) else { throw Failure.openSSL("key context") }
-        defer { EVP_PKEY_CTX_free(context) }
-        var key: OpaquePointer?
-        guard EVP_PKEY_keygen_init(context) == 1, EVP_PKEY_CTX_set_rsa_keygen_bits(context, Int32(bits)) == 1,
-            EVP_PKEY_keygen(context, &key) == 1, let key
-        else { throw Failure.openSSL("RSA key generation") }
-        return RSASigningKey(key: key)
+        RSASigningKey(pair: try AsymmetricKey.generate(.rsa(bits: bits)))
     }
 
     /// The key from its DER encoding (PKCS #1 or PKCS #8), as `privateKeyDER` wrote it.
-    public init(privateKeyDER der: [UInt8]) throws {
-        var loaded: OpaquePointer?
-        der.withUnsafeBufferPointer { buffer in
-            var pointer: UnsafePointer<UInt8>? = buffer.baseAddress
-            loaded = d2i_AutoPrivateKey(nil, &pointer, buffer.count)
-        }
-        guard let loaded else { throw Failure.openSSL("reading the private key") }
-        key = loaded
+    public convenience init(privateKeyDER der: [UInt8]) throws {
+        self.init(pair: try AsymmetricKey(privateKeyDER: der))
     }
 
     /// The private key, DER-encoded: secret material, to be sealed before it is stored.
-    public var privateKeyDER: [UInt8] {
-        let length = i2d_PrivateKey(key, nil)
-        guard length > 0 else { return [] }
-        var output = [UInt8](repeating: 0, count: Int(length))
-        output.withUnsafeMutableBufferPointer { buffer in
-            var pointer: UnsafeMutablePointer<UInt8>? = buffer.baseAddress
-            _ = i2d_PrivateKey(key, &pointer)
-        }
-        return output
-    }
+    public var privateKeyDER: [UInt8] { pair.privateKeyDER }
 
     /// The RSASSA-PKCS1-v1_5 SHA-256 signature of `message`.
     public func sign(_ message: [UInt8]) throws -> [UInt8] {
-        guard let context = EVP_MD_CTX_new() else { throw Failure.openSSL("digest context") }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestSignInit(context, nil, EVP_sha256(), nil, key) == 1 else {
-            throw Failure.openSSL("signature setup")
-        }
-        var length = 0
-        guard EVP_DigestSign(context, nil, &length, message, message.count) == 1 else {
-            throw Failure.openSSL("signature length")
-        }
-        var signature = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(context, &signature, &length, message, message.count) == 1 else {
-            throw Failure.openSSL("signature")
-        }
-        return Array(signature.prefix(length))
+        try pair.sign(message, scheme: .rsaPKCS1(.sha256), isDigest: false)
     }
 
     /// A self-signed certificate for the key, valid from now for `days`, as PEM text.
