@@ -7,6 +7,7 @@ public import CairnQueue
 import CairnStore
 import Foundation
 public import Logging
+import Metrics
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
@@ -72,10 +73,12 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
 
     /// Cuts each stream's unqueued records into buffer-fulls (and a last, partial one once its oldest record has
     /// waited the interval) and enqueues a flush job for each, moving `queued_through` in the same transaction.
+    /// Moving it takes the stream's row lock, which every append holds (shared) until it commits: once it is taken,
+    /// every record numbered up to the new `queued_through` is committed, so none is left behind it unqueued.
     func enqueueDueFlushes(now: Int64) async throws {
         let rows = try await logs.database.query(
             """
-            SELECT s.account_id, s.region, s.name, s.buffer_bytes, s.buffer_seconds, s.queued_through,
+            SELECT s.account_id, s.region, s.name, s.kind, s.buffer_bytes, s.buffer_seconds, s.queued_through,
                 r.record_id, r.bytes, r.created_at
             FROM delivery_streams s
             JOIN delivery_stream_records r ON r.account_id = s.account_id AND r.region = s.region
@@ -83,14 +86,16 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
             ORDER BY s.account_id, s.region, s.name, r.record_id
             """)
         var pending: [String: (FlushPlan, [(id: Int64, bytes: Int, createdAt: Int64)])] = [:]
-        for try await (account, region, name, bufferBytes, bufferSeconds, queued, id, bytes, created) in rows.decode(
-            (String, String, String, Int32, Int32, Int64, Int64, Int32, Int64).self)
+        for try await (account, region, name, kind, bufferBytes, bufferSeconds, queued, id, bytes, created)
+            in rows.decode((String, String, String, String, Int32, Int32, Int64, Int64, Int32, Int64).self)
         {
             let key = "\(account)/\(region)/\(name)"
             let plan = FlushPlan(
                 account: account, region: region, stream: name, bufferBytes: Int(bufferBytes),
                 bufferMilliseconds: Int64(bufferSeconds) * 1000, queuedThrough: queued)
-            pending[key, default: (plan, [])].1.append((id, Int(bytes), created))
+            // An HTTP request carries each record base64-encoded in JSON: that is what its size limit counts.
+            let size = kind == "http" ? FlushPlan.encodedSize(Int(bytes)) : Int(bytes)
+            pending[key, default: (plan, [])].1.append((id, size, created))
         }
         for (key, (plan, records)) in pending {
             let jobs = plan.jobs(records, now: now)
@@ -122,6 +127,11 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
         let bufferBytes: Int
         let bufferMilliseconds: Int64
         let queuedThrough: Int64
+        /// Firehose's HTTP endpoint request carries at most 10,000 records.
+        static let maxRecords = 10_000
+
+        /// A record's size in an HTTP request: `{"data":"<base64>"},`.
+        static func encodedSize(_ bytes: Int) -> Int { (bytes + 2) / 3 * 4 + 12 }
 
         /// Buffer-fulls of records (each at least one record, at most `bufferBytes` unless one record is larger),
         /// and the rest when its oldest record is due.
@@ -129,24 +139,28 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
             var jobs: [FlushJob] = []
             var after = queuedThrough
             var bytes = 0
+            var count = 0
             var oldest: Int64?
             for (index, record) in records.enumerated() {
-                if bytes > 0, bytes + record.bytes > bufferBytes {
+                if bytes > 0, bytes + record.bytes > bufferBytes || count == Self.maxRecords {
                     jobs.append(
                         FlushJob(
                             account: account, region: region, stream: stream, after: after,
                             through: records[index - 1].id))
                     after = records[index - 1].id
                     bytes = 0
+                    count = 0
                     oldest = nil
                 }
                 bytes += record.bytes
+                count += 1
                 oldest = oldest ?? record.createdAt
                 if bytes >= bufferBytes {
                     jobs.append(
                         FlushJob(account: account, region: region, stream: stream, after: after, through: record.id))
                     after = record.id
                     bytes = 0
+                    count = 0
                     oldest = nil
                 }
             }
@@ -174,8 +188,11 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
             let (stream, accessKey) = try await logs.deliveryStreams.stream(
                 account: flush.account, region: flush.region, name: flush.stream)
         else { return }  // deleted since, with its records
-        let records = try await logs.deliveryStreamBuffer.records(flush)
-        guard let first = records.first else { return }  // flushed already
+        let (records, unreadable) = try await logs.deliveryStreamBuffer.records(flush, logger: logger)
+        guard let first = records.first else {  // flushed already, or nothing readable
+            try await logs.deliveryStreamBuffer.delete(unreadable, of: flush)
+            return
+        }
         // The same records make the same object key and request id, whichever attempt sends them.
         let id = Self.flushID(flush, stream: stream)
         switch stream.target {
@@ -189,7 +206,7 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
             if !allowsPrivate { try await SubscriptionDelivery.checkAddress(of: url) }
             try await post(records.map(\.data), to: url, stream: stream, requestID: id, accessKey: accessKey, client)
         }
-        try await logs.deliveryStreamBuffer.delete(flush)
+        try await logs.deliveryStreamBuffer.delete(records.map(\.id) + unreadable, of: flush)
     }
 
     /// A UUID made from the stream and the records' ids.
@@ -279,16 +296,28 @@ struct DeliveryStreamBuffer: Sendable {
             authenticating: Self.context(
                 account: stream.account, region: stream.region, stream: stream.name, groupAccount: groupAccount,
                 group: group, version: key.version))
-        try await database.query(
-            """
-            INSERT INTO delivery_stream_records (account_id, region, stream_name, created_at, bytes, group_account,
-                group_id, dek_version, payload)
-            VALUES (\(stream.account), \(stream.region), \(stream.name), \(WallClock.system.milliseconds),
-                \(Int32(data.count)), \(groupAccount), \(group), \(key.version), \(ByteBuffer(bytes: sealed)))
-            """)
+        try await database.transaction { connection in
+            // Held until the record commits: the flusher cannot move `queued_through` past an uncommitted record.
+            try await connection.query(
+                """
+                SELECT 1 FROM delivery_streams
+                WHERE account_id = \(stream.account) AND region = \(stream.region) AND name = \(stream.name) FOR SHARE
+                """, logger: database.logger)
+            try await connection.query(
+                """
+                INSERT INTO delivery_stream_records (account_id, region, stream_name, created_at, bytes, group_account,
+                    group_id, dek_version, payload)
+                VALUES (\(stream.account), \(stream.region), \(stream.name), \(WallClock.system.milliseconds),
+                    \(Int32(data.count)), \(groupAccount), \(group), \(key.version), \(ByteBuffer(bytes: sealed)))
+                """, logger: database.logger)
+        }
     }
 
-    func records(_ flush: DeliveryStreamFlusher.FlushJob) async throws -> [Record] {
+    /// The flush's records that open, and the ids of those that cannot (their group's data key destroyed or its KMS
+    /// key unusable, or the record damaged): those are skipped, and logged, rather than holding back the others.
+    func records(
+        _ flush: DeliveryStreamFlusher.FlushJob, logger: Logger
+    ) async throws -> (records: [Record], unreadable: [Int64]) {
         let rows = try await database.query(
             """
             SELECT record_id, created_at, group_account, group_id, dek_version, payload FROM delivery_stream_records
@@ -296,27 +325,49 @@ struct DeliveryStreamBuffer: Sendable {
               AND record_id > \(flush.after) AND record_id <= \(flush.through)
             ORDER BY record_id
             """)
+        var stored: [(Int64, Int64, String, Int64, Int32, ByteBuffer)] = []
+        for try await row in rows.decode((Int64, Int64, String, Int64, Int32, ByteBuffer).self) { stored.append(row) }
         var records: [Record] = []
-        for try await (id, created, groupAccount, group, version, payload) in rows.decode(
-            (Int64, Int64, String, Int64, Int32, ByteBuffer).self)
-        {
-            let key = try await keyRing.openingKey(account: groupAccount, group: group, version: version)
-            let data = try AESGCM.open(
-                Array(payload.readableBytesView), key: key,
-                authenticating: Self.context(
-                    account: flush.account, region: flush.region, stream: flush.stream, groupAccount: groupAccount,
-                    group: group, version: version))
-            records.append(Record(id: id, createdAt: created, data: data))
+        var unreadable: [Int64] = []
+        for (id, created, groupAccount, group, version, payload) in stored {
+            do {
+                let key = try await keyRing.openingKey(account: groupAccount, group: group, version: version)
+                let data = try AESGCM.open(
+                    Array(payload.readableBytesView), key: key,
+                    authenticating: Self.context(
+                        account: flush.account, region: flush.region, stream: flush.stream,
+                        groupAccount: groupAccount, group: group, version: version))
+                records.append(Record(id: id, createdAt: created, data: data))
+            } catch let error as DataKeyError {
+                unreadable.append(id)
+                Self.skipped(id, flush, reason: "\(error)", logger: logger)
+            } catch let error as CryptoError {
+                unreadable.append(id)
+                Self.skipped(id, flush, reason: "\(error)", logger: logger)
+            }
         }
-        return records
+        return (records, unreadable)
     }
 
-    func delete(_ flush: DeliveryStreamFlusher.FlushJob) async throws {
+    private static func skipped(
+        _ id: Int64, _ flush: DeliveryStreamFlusher.FlushJob, reason: String, logger: Logger
+    ) {
+        Counter(label: "cairn_delivery_stream_records_unreadable_total").increment()
+        logger.warning(
+            "a delivery stream record cannot be opened; it is dropped",
+            metadata: [
+                "account": "\(flush.account)", "stream": "\(flush.stream)", "record": "\(id)", "reason": "\(reason)",
+            ])
+    }
+
+    /// Deletes the records a flush read (only those: never one it did not see).
+    func delete(_ ids: [Int64], of flush: DeliveryStreamFlusher.FlushJob) async throws {
+        guard !ids.isEmpty else { return }
         try await database.query(
             """
             DELETE FROM delivery_stream_records
             WHERE account_id = \(flush.account) AND region = \(flush.region) AND stream_name = \(flush.stream)
-              AND record_id > \(flush.after) AND record_id <= \(flush.through)
+              AND record_id = ANY(\(ids))
             """)
     }
 }

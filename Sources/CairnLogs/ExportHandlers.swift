@@ -35,9 +35,10 @@ struct ExportHandlers: Sendable {
         guard let groupName = request.logGroupName, let from = request.from, let to = request.to,
             let destination = request.destination
         else { throw AWSError.invalidParameter("logGroupName, from, to and destination are required.") }
-        guard from <= to else { throw AWSError.exportTimeRange }
+        guard from < to else { throw AWSError.exportTimeRange }
         guard (request.destinationPrefix ?? "").utf8.count <= 1024 else { throw AWSError.exportPrefixTooLong }
         let group = try await groups.resolve(groupName, caller)
+        try await endOrphanedExportTasks(caller)
         guard try await buckets.exists(account: caller.accountID, name: destination) else {
             throw AWSError.exportBucketMissing
         }
@@ -95,6 +96,7 @@ struct ExportHandlers: Sendable {
             onlyID = id
         }
         let limit = request.limit ?? 50
+        try await endOrphanedExportTasks(caller)
         let rows = try await database.query(
             """
             SELECT task_id, task_name, log_group_name, from_time, to_time, destination, destination_prefix, status,
@@ -138,6 +140,7 @@ struct ExportHandlers: Sendable {
         validation.string(request.taskId, "taskId", min: 1, max: 512)
         try validation.check()
         guard let id = request.taskId.flatMap(UUID.init(uuidString:)) else { throw AWSError.exportTaskNotFound }
+        try await endOrphanedExportTasks(caller)
         let now = LogsService.now()
         let rows = try await database.query(
             """
@@ -166,6 +169,33 @@ struct ExportHandlers: Sendable {
     }
 
     static func text(_ id: UUID) -> String { id.uuidString.lowercased() }
+
+    /// Ends the caller's active tasks whose job is gone (it ran out of attempts and went to the dead letters, or an
+    /// operator removed it): no worker will ever finish them, so they fail (or, asked to stop, are cancelled) rather
+    /// than stay active and hold the account's one export slot.
+    func endOrphanedExportTasks(_ caller: Caller) async throws {
+        let rows = try await database.query(
+            """
+            UPDATE export_tasks t SET
+                status = CASE status WHEN 'PENDING_CANCEL' THEN 'CANCELLED' ELSE 'FAILED' END,
+                status_message = CASE status WHEN 'PENDING_CANCEL' THEN 'Cancelled by user' ELSE \(Self.internalError) END,
+                completed_at = \(LogsService.now())
+            WHERE account_id = \(caller.accountID) AND status IN ('PENDING', 'RUNNING', 'PENDING_CANCEL')
+              AND NOT EXISTS (
+                  SELECT 1 FROM jobs j WHERE j.queue = \(ExportRunner.queue) AND j.tenant = t.account_id
+                    AND j.payload->>'task' = upper(t.task_id::text))
+            RETURNING task_id, region, status
+            """)
+        for try await (id, region, status) in rows.decode((UUID, String, String).self) {
+            await audit.record(
+                account: caller.accountID, region: region, principal: AuditTrail.logsPrincipal,
+                operation: "logs:ExportTask", keyARN: nil,
+                outcome: "export task \(Self.text(id)) \(status.lowercased()): its job ran out of attempts")
+        }
+    }
+
+    /// What a task that failed for a reason of Cairn's own says (the reason goes to the server's log).
+    static let internalError = "Internal error."
 }
 
 extension AWSError {

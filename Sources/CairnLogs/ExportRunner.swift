@@ -28,6 +28,7 @@ public struct ExportRunner: Service, CustomStringConvertible {
     public static let defaultObjectBytes = 64 << 20
     static let checkInterval: Duration = .seconds(1)
     static let writeTestText = "Permission Check Successful"
+    static let bucketWriteFailed = "Failed to write the exported logs to the destination bucket."
 
     let logs: LogsService
     let objectBytes: Int
@@ -113,12 +114,15 @@ public struct ExportRunner: Service, CustomStringConvertible {
         } catch let error as DataKeyError {
             try await finish(payload, status: "FAILED", message: error.awsError.message)
         } catch let error as ObjectStoreError where !error.isTransient || job.attempt >= job.maxAttempts {
-            try await finish(payload, status: "FAILED", message: "Writing to the bucket failed: \(error)")
+            // The store's own words (paths, the store's messages) go to the log, not to the task's status.
+            logger.warning(
+                "export failed writing to its bucket", metadata: ["task": "\(payload.task)", "error": "\(error)"])
+            try await finish(payload, status: "FAILED", message: Self.bucketWriteFailed)
         } catch {
             guard job.attempt >= job.maxAttempts else { throw error }
             logger.warning(
                 "export failed", metadata: ["task": "\(payload.task)", "error": "\(String(reflecting: error))"])
-            try await finish(payload, status: "FAILED", message: "Internal error.")
+            try await finish(payload, status: "FAILED", message: ExportHandlers.internalError)
         }
     }
 
@@ -138,7 +142,8 @@ public struct ExportRunner: Service, CustomStringConvertible {
             return ExportTask(
                 account: job.account, region: region, id: job.task, group: group, groupName: name,
                 streamPrefix: streamPrefix, from: from, to: to, destination: destination,
-                prefix: prefix ?? ExportHandlers.defaultPrefix, writeTestKey: prefix.map { $0 + "/" } ?? "",
+                prefix: prefix ?? ExportHandlers.defaultPrefix,
+                writeTestKey: prefix.map { $0.isEmpty ? "" : $0 + "/" } ?? "",
                 checkpoint: try checkpoint.map { try JSONDecoder().decode(Checkpoint.self, from: Data($0.utf8)) })
         }
         try await cancelIfAsked(job)
@@ -177,7 +182,7 @@ public struct ExportRunner: Service, CustomStringConvertible {
         if let timestamp = checkpoint.afterTimestamp, let sequence = checkpoint.afterSequence {
             after = EventKey(timestamp: timestamp, streamID: stream, sequence: sequence)
         }
-        let keyPrefix = "\(task.prefix)/\(ExportHandlers.text(task.id))/\(name)/"
+        let keyPrefix = (task.prefix.isEmpty ? "" : task.prefix + "/") + "\(ExportHandlers.text(task.id))/\(name)/"
         var finished = false
         while !finished {
             // Fills the object (one snapshot), writes it, and goes on from its last event.
@@ -321,6 +326,7 @@ public struct ExportRunner: Service, CustomStringConvertible {
                 """
                 UPDATE export_tasks SET checkpoint = \(text)::jsonb, exported_events = \(task.checkpoint?.events ?? 0)
                 WHERE account_id = \(task.account) AND task_id = \(task.id) AND status = 'RUNNING'
+                  AND EXISTS (SELECT 1 FROM jobs WHERE job_id = \(job.id) AND attempts = \(job.attempt))
                 RETURNING 1
                 """)
             var running = false

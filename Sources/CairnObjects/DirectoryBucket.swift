@@ -11,9 +11,8 @@ public struct DirectoryBucket: ObjectStore {
 
     public func put(_ key: String, _ body: [UInt8]) async throws {
         let segments = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard !segments.isEmpty, segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." && !$0.contains("\0") })
-        else { throw ObjectStoreError.invalidKey(key) }
-        let file = segments.reduce(root) { $0.appendingPathComponent(String($1)) }
+        guard !key.isEmpty, !key.contains("\0") else { throw ObjectStoreError.invalidKey(key) }
+        let file = segments.reduce(root) { $0.appendingPathComponent(Self.fileName(String($1))) }
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -28,6 +27,18 @@ public struct DirectoryBucket: ObjectStore {
             throw error
         } catch {
             throw ObjectStoreError.unreachable("cannot write \(key) below \(root.path)")
+        }
+    }
+
+    /// The file or directory name of one key segment. A key may hold what a path cannot (`a//b`, `.`, `..`, as a log
+    /// stream's name can): `%` becomes `%25`, and an empty segment, `.` and `..` become `%`, `%2E` and `%2E%2E`.
+    /// Different keys keep different paths, and no key reaches outside the root.
+    static func fileName(_ segment: String) -> String {
+        switch segment {
+        case "": "%"
+        case ".": "%2E"
+        case "..": "%2E%2E"
+        default: segment.replacingOccurrences(of: "%", with: "%25")
         }
     }
 

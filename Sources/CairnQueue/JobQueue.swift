@@ -96,14 +96,15 @@ public struct JobQueue: Sendable {
                 candidates.append(id)
             }
             guard !candidates.isEmpty else { return [] }
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: Self.claimColumns)
-                FROM jobs
-                WHERE job_id = ANY(\(candidates)) AND queue = \(queue) AND visible_at <= \(now)
-                  AND attempts < max_attempts
-                ORDER BY array_position(\(candidates), job_id) LIMIT \(limit) FOR UPDATE SKIP LOCKED
-                """, logger: database.logger)
+            let rows = try await stored(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.claimColumns)
+                    FROM jobs
+                    WHERE job_id = ANY(\(candidates)) AND queue = \(queue) AND visible_at <= \(now)
+                      AND attempts < max_attempts
+                    ORDER BY array_position(\(candidates), job_id) LIMIT \(limit) FOR UPDATE SKIP LOCKED
+                    """, logger: database.logger))
             return try await take(rows, queue: queue, worker: worker, now: now, policy: policy, on: connection)
                 .sorted { $0.id < $1.id }
         }
@@ -128,38 +129,64 @@ public struct JobQueue: Sendable {
             }
             let due = candidates.prefix { $0.due }.map(\.id)
             guard !due.isEmpty else { return [] }
-            let rows = try await connection.query(
-                """
-                SELECT \(unescaped: Self.claimColumns)
-                FROM jobs WHERE job_id = ANY(\(due)) ORDER BY job_id FOR UPDATE SKIP LOCKED
-                """, logger: database.logger)
-            let taken = try await take(rows, queue: job.queue, worker: worker, now: now, policy: policy, on: connection)
-            // A follower another worker locked meanwhile ends the run: the ones after it wait their turn.
-            return Array(zip(taken, due).prefix { $0.id == $1 }.map(\.0))
+            let rows = try await stored(
+                connection.query(
+                    """
+                    SELECT \(unescaped: Self.claimColumns)
+                    FROM jobs WHERE job_id = ANY(\(due)) ORDER BY job_id FOR UPDATE SKIP LOCKED
+                    """, logger: database.logger))
+            // A follower another worker locked meanwhile ends the run before anything is claimed: the ones after it
+            // wait their turn, unclaimed.
+            let run = zip(rows, due).prefix { $0.id == $1 }.map(\.0)
+            return try await take(run, queue: job.queue, worker: worker, now: now, policy: policy, on: connection)
         }
     }
 
     static let claimColumns =
         "job_id, payload::text, attempts, max_attempts, available_at, visible_at, claimed_by, last_error, ordering_key"
 
-    /// Claims the locked rows (selected as `claimColumns`) for `worker`: `JobState.claim` decides each one's state.
+    /// A locked job row, as `claimColumns` selects it.
+    struct StoredJob {
+        let id: Int64
+        let payload: String
+        let attempts: Int
+        let maxAttempts: Int
+        let availableAt: Int64
+        let visibleAt: Int64
+        let holder: String?
+        let lastError: String?
+        let orderingKey: String?
+    }
+
+    private func stored(_ rows: PostgresRowSequence) async throws -> [StoredJob] {
+        var jobs: [StoredJob] = []
+        for try await (id, payload, attempts, maxAttempts, availableAt, visible, holder, lastError, key) in rows.decode(
+            (Int64, String, Int, Int, Int64, Int64, String?, String?, String?).self)
+        {
+            jobs.append(
+                StoredJob(
+                    id: id, payload: payload, attempts: attempts, maxAttempts: maxAttempts, availableAt: availableAt,
+                    visibleAt: visible, holder: holder, lastError: lastError, orderingKey: key))
+        }
+        return jobs
+    }
+
+    /// Claims the locked rows for `worker`: `JobState.claim` decides each one's state.
     private func take(
-        _ rows: PostgresRowSequence, queue: String, worker: String, now: Int64, policy: RetryPolicy,
+        _ rows: [StoredJob], queue: String, worker: String, now: Int64, policy: RetryPolicy,
         on connection: PostgresConnection
     ) async throws -> [Job] {
         var jobs: [Job] = []
         var visibleAt: [Int64] = []
-        for try await (id, payload, attempts, maxAttempts, availableAt, visible, holder, lastError, key) in rows.decode(
-            (Int64, String, Int, Int, Int64, Int64, String?, String?, String?).self)
-        {
+        for row in rows {
             var state = Self.state(
-                holder: holder, attempts: attempts, maxAttempts: maxAttempts, visibleAt: visible,
-                lastError: lastError, policy: policy)
+                holder: row.holder, attempts: row.attempts, maxAttempts: row.maxAttempts, visibleAt: row.visibleAt,
+                lastError: row.lastError, policy: policy)
             try state.claim(by: worker, at: now)
             jobs.append(
                 Job(
-                    id: id, queue: queue, payload: payload, attempt: state.attempts, maxAttempts: maxAttempts,
-                    availableAt: availableAt, orderingKey: key))
+                    id: row.id, queue: queue, payload: row.payload, attempt: state.attempts,
+                    maxAttempts: row.maxAttempts, availableAt: row.availableAt, orderingKey: row.orderingKey))
             visibleAt.append(state.visibleAt)
         }
         guard !jobs.isEmpty else { return [] }
@@ -217,6 +244,34 @@ public struct JobQueue: Sendable {
             """)
         for try await _ in rows.decode(Int64.self) { return true }
         return false
+    }
+
+    /// Keeps the claims of several jobs (each only while this attempt holds it); returns the ids still held.
+    public func extend(_ jobs: [Job], policy: RetryPolicy) async throws -> Set<Int64> {
+        guard !jobs.isEmpty else { return [] }
+        let visibleAt = clock.milliseconds + policy.visibilityMilliseconds
+        let rows = try await database.query(
+            """
+            UPDATE jobs j SET visible_at = \(visibleAt)
+            FROM unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) })) AS h(id, attempt)
+            WHERE j.job_id = h.id AND j.attempts = h.attempt
+            RETURNING j.job_id
+            """)
+        var held: Set<Int64> = []
+        for try await id in rows.decode(Int64.self) { held.insert(id) }
+        return held
+    }
+
+    /// Gives back jobs this worker claimed but did not run (a run's followers when its head failed): ready at once,
+    /// their attempt uncounted. Jobs this attempt no longer holds are left alone.
+    public func release(_ jobs: [Job], worker: String) async throws {
+        guard !jobs.isEmpty else { return }
+        try await database.query(
+            """
+            UPDATE jobs j SET attempts = j.attempts - 1, claimed_by = NULL, visible_at = \(clock.milliseconds)
+            FROM unnest(\(jobs.map(\.id)), \(jobs.map { Int32($0.attempt) })) AS r(id, attempt)
+            WHERE j.job_id = r.id AND j.attempts = r.attempt AND j.claimed_by = \(worker)
+            """)
     }
 
     /// A failed attempt: `JobState.fail` decides between a retry after the backoff and the dead letters.

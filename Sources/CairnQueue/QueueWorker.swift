@@ -114,7 +114,9 @@ public struct QueueWorker: Service, CustomStringConvertible {
             var succeeded: [Job] = []
             for job in jobs {
                 var run = [job]
-                if followers > 0 {
+                // Only a first attempt brings followers: a run that failed is retried by its head alone, so a
+                // follower that cannot be delivered never spends the attempts of the jobs before it.
+                if followers > 0, job.attempt == 1 {
                     do {
                         run += try await queue.claimFollowers(
                             of: job, worker: workerID, limit: followers, policy: policy)
@@ -129,30 +131,11 @@ public struct QueueWorker: Service, CustomStringConvertible {
                     attempts.increment()
                 }
                 do {
-                    try await handler(run)
+                    try await runKeepingClaims(run)
                     succeeded += run
                 } catch {
-                    let reason = String(describing: error)
-                    logger.info(
-                        "job attempt failed",
-                        metadata: [
-                            "queue": "\(name)", "job": "\(job.id)", "jobs": "\(run.count)", "attempt": "\(job.attempt)",
-                            "error": "\(reason)",
-                        ])
-                    for job in run {
-                        failures.increment()
-                        do {
-                            try await queue.fail(
-                                job, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
-                        } catch {
-                            // The job runs again after its visibility timeout, counting this attempt.
-                            logger.warning(
-                                "recording a failed attempt failed",
-                                metadata: [
-                                    "queue": "\(name)", "job": "\(job.id)", "error": "\(String(reflecting: error))",
-                                ])
-                        }
-                    }
+                    failures.increment()
+                    await fail(run, error: error)
                 }
             }
             do {
@@ -162,6 +145,64 @@ public struct QueueWorker: Service, CustomStringConvertible {
                 logger.warning(
                     "completing jobs failed", metadata: ["queue": "\(name)", "error": "\(String(reflecting: error))"])
             }
+        }
+    }
+
+    /// Runs the handler while a heartbeat keeps the run's claims, every third of the visibility timeout: a long run
+    /// (a large export, a coalesced delivery) is never taken over while its worker lives.
+    private func runKeepingClaims(_ run: [Job]) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await handler(run)
+                return true
+            }
+            group.addTask {
+                await keepClaims(run)
+                return false
+            }
+            while let handled = try await group.next() {
+                if handled {
+                    group.cancelAll()
+                    return
+                }
+            }
+        }
+    }
+
+    private func keepClaims(_ run: [Job]) async {
+        let interval = Duration.milliseconds(max(10, policy.visibilityMilliseconds / 3))
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+                _ = try await queue.extend(run, policy: policy)
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning(
+                    "keeping claims failed", metadata: ["queue": "\(name)", "error": "\(String(reflecting: error))"])
+            }
+        }
+    }
+
+    /// A failed run: its head's attempt counts (a retry after the backoff, or the dead letters); its followers are
+    /// given back uncounted, to run after the head.
+    private func fail(_ run: [Job], error: any Error) async {
+        guard let head = run.first else { return }
+        let reason = String(describing: error)
+        logger.info(
+            "job attempt failed",
+            metadata: [
+                "queue": "\(name)", "job": "\(head.id)", "jobs": "\(run.count)", "attempt": "\(head.attempt)",
+                "error": "\(reason)",
+            ])
+        do {
+            try await queue.fail(
+                head, worker: workerID, error: reason, policy: policy, jitter: Double.random(in: 0...1))
+            try await queue.release(Array(run.dropFirst()), worker: workerID)
+        } catch {
+            // The jobs run again after their visibility timeout, counting this attempt.
+            logger.warning(
+                "recording a failed attempt failed",
+                metadata: ["queue": "\(name)", "job": "\(head.id)", "error": "\(String(reflecting: error))"])
         }
     }
 }

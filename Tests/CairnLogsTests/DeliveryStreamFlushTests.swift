@@ -27,6 +27,21 @@ import Testing
         #expect(ranges(plan.jobs([(5, 99, 0)], now: 60_000)) == [5...5])
     }
 
+    @Test func aFlushCarriesAtMostTenThousandRecords() {
+        let records = (1...25_000).map { (id: Int64($0), bytes: 1, createdAt: Int64(0)) }
+        let plan = DeliveryStreamFlusher.FlushPlan(
+            account: "111122223333", region: "us-east-1", stream: "s", bufferBytes: 1 << 20, bufferMilliseconds: 0,
+            queuedThrough: 0)
+        #expect(ranges(plan.jobs(records, now: 0)) == [1...10_000, 10_001...20_000, 20_001...25_000])
+    }
+
+    /// An HTTP stream's buffer counts records as the request carries them: base64 in a JSON object.
+    @Test func httpRecordsAreMeasuredBase64Encoded() {
+        #expect(DeliveryStreamFlusher.FlushPlan.encodedSize(3) == 16)
+        #expect(DeliveryStreamFlusher.FlushPlan.encodedSize(4) == 20)
+        #expect(DeliveryStreamFlusher.FlushPlan.encodedSize(75) == 112)
+    }
+
     @Test func objectsAreNamedAsFirehoseNamesThem() {
         let key = DeliveryStreamFlusher.objectKey("archive", arrival: 1_796_382_671_123, id: "abc")
         #expect(key == "2026/12/04/11/archive-1-2026-12-04-11-11-11-abc")

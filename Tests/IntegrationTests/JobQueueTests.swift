@@ -2,6 +2,7 @@ import CairnQueue
 import CairnStore
 import Foundation
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -201,5 +202,70 @@ struct JobOrderingTests {
             #expect(rest.map(\.payload) == ["5", "6"])
             #expect(rest.allSatisfy { $0.attempt == 1 })
         }
+    }
+
+    /// A follower another worker holds ends the run before anything behind it is claimed: the jobs after it keep
+    /// their attempts.
+    @Test func aFollowerLockedElsewhereEndsTheRunWithoutClaimingThoseAfterIt() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let time = ManualClock()
+            let queue = JobQueue(database: database, clock: time.clock)
+            let policy = JobQueueTests.fast
+            try await database.transaction { connection in
+                try await JobQueue.enqueue(
+                    "q", payloads: ["1", "2", "3", "4"], orderingKeys: ["a", "a", "a", "a"], policy: policy,
+                    on: connection, logger: database.logger, clock: time.clock)
+            }
+            let heads = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(heads.map(\.payload) == ["1"])
+            try await database.transaction { connection in
+                try await connection.query(
+                    "SELECT 1 FROM jobs WHERE payload = '3'::jsonb FOR UPDATE", logger: database.logger)
+                let followers = try await queue.claimFollowers(of: heads[0], worker: "w", limit: 5, policy: policy)
+                #expect(followers.map(\.payload) == ["2"])
+            }
+            #expect(try await Self.attempts(database) == ["1": 1, "2": 1, "3": 0, "4": 0])
+        }
+    }
+
+    /// Followers given back after their head failed are ready again with their attempt uncounted; the head's
+    /// attempt counts.
+    @Test func releasedFollowersKeepTheirAttempts() async throws {
+        try await TestDatabase.withFreshDatabase { database in
+            let time = ManualClock()
+            let queue = JobQueue(database: database, clock: time.clock)
+            let policy = RetryPolicy(
+                maxAttempts: 3, baseDelayMilliseconds: 100, maxDelayMilliseconds: 100, visibilityMilliseconds: 1000)
+            try await database.transaction { connection in
+                try await JobQueue.enqueue(
+                    "q", payloads: ["1", "2", "3"], orderingKeys: ["a", "a", "a"], policy: policy, on: connection,
+                    logger: database.logger, clock: time.clock)
+            }
+            let head = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            let followers = try await queue.claimFollowers(of: head[0], worker: "w", limit: 5, policy: policy)
+            #expect(followers.count == 2)
+            #expect(try await queue.extend(head + followers, policy: policy).count == 3)
+            try await queue.fail(head[0], worker: "w", error: "HTTP 500", policy: policy, jitter: 0)
+            try await queue.release(followers, worker: "w")
+            #expect(try await Self.attempts(database) == ["1": 1, "2": 0, "3": 0])
+            // The followers still wait behind their head.
+            #expect(try await queue.claim("q", worker: "w", limit: 10, policy: policy).isEmpty)
+            time.advance(byMilliseconds: 200)
+            let retried = try await queue.claim("q", worker: "w", limit: 10, policy: policy)
+            #expect(retried.map(\.payload) == ["1"])
+            #expect(retried[0].attempt == 2)
+            // A released job is no longer this attempt's: extending its old claim finds nothing.
+            #expect(try await queue.extend(followers, policy: policy).isEmpty)
+        }
+    }
+
+    static func attempts(_ database: Database) async throws -> [String: Int] {
+        var attempts: [String: Int] = [:]
+        for try await (payload, count) in try await database.query("SELECT payload::text, attempts FROM jobs")
+            .decode((String, Int).self)
+        {
+            attempts[payload] = count
+        }
+        return attempts
     }
 }

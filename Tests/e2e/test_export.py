@@ -28,6 +28,7 @@ WRITE_TEST_TEXT = b"Permission Check Successful"
 SMALL_OBJECT_BYTES = 262144
 SLOW_OBJECT_BYTES = 65536
 TERMINAL = {"COMPLETED", "CANCELLED", "FAILED"}
+BUCKET_MISSING = "The given bucket does not exist. Please make sure the bucket is valid."
 OBJECT_NAME = re.compile(r"^[0-9]{6}\.gz$")
 MAX_BATCH_BYTES = 1_048_576
 
@@ -377,7 +378,7 @@ def test_export_to_a_directory_and_to_an_s3_peer_matches_line_for_line(small, sm
 def test_stream_prefix_and_inclusive_time_bounds(small, small_logs, tmp_path):
     """Only streams starting with the prefix (`_` is no wildcard) and only events with from <= timestamp <= to:
     events at from and at to are in, one millisecond outside is out; a stream with nothing in range has no
-    object; from == to exports that one millisecond."""
+    object; from == to is refused, as AWS refuses it."""
     logs = small_logs
     group = "/export/bounds"
     logs.create_log_group(logGroupName=group)
@@ -404,11 +405,18 @@ def test_stream_prefix_and_inclusive_time_bounds(small, small_logs, tmp_path):
     assert expected["app_late"] == []
     check_export(view, "bounds", task_id, expected)
 
-    task_id = create_task(logs, group, bucket, start, start, destinationPrefix="one-ms")
+    # AWS: "... and from value is lesser than the to value": from == to is refused.
+    with pytest.raises(ClientError) as refused:
+        create_task(logs, group, bucket, start, start, destinationPrefix="one-ms")
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert refused.value.response["Error"]["Message"].endswith("from value is lesser than the to value")
+
+    task_id = create_task(logs, group, bucket, start, start + 1, destinationPrefix="two-ms")
     wait_status(logs, task_id, "COMPLETED", 120)
-    expected = {stream: expected_lines(events, start, start) for stream, events in sent.items()}
-    assert expected["other"] == [f"{iso(start)} other at from", f"{iso(start)} other at from, second"]
-    check_export(view, "one-ms", task_id, expected)
+    expected = {stream: expected_lines(events, start, start + 1) for stream, events in sent.items()}
+    assert expected["other"] == [f"{iso(start)} other at from", f"{iso(start)} other at from, second",
+                                 f"{iso(start + 1)} other just after"]
+    check_export(view, "two-ms", task_id, expected)
 
 
 def test_a_killed_worker_s_export_is_resumed_without_duplicates_or_gaps(tmp_path):
@@ -655,7 +663,7 @@ def test_an_export_to_a_missing_remote_bucket_fails(server, a_logs, name, s3):
     t = now_ms() - 60_000
     send(a_logs, name, "s", [(t, "nowhere to go")])
     bucket = add_s3_bucket(server, s3, remote="no-such-remote-bucket")
-    task_id = create_task(a_logs, name, bucket, t, t)
+    task_id = create_task(a_logs, name, bucket, t, t + 1)
     task = wait_status(a_logs, task_id, "FAILED", 180)
     assert task["status"].get("message"), task
     assert not [key for key in s3.keys() if task_id in key]
@@ -686,8 +694,8 @@ def test_bucket_administration(server, logs_a, logs_b, name, s3, tmp_path):
     logs_b.create_log_stream(logGroupName=name, logStreamName="s")
     send(logs_b, name, "s", [(t, "account B")])
     with pytest.raises(ClientError) as excinfo:
-        create_task(logs_b, name, directory_bucket, t, t)
-    assert code_of(excinfo)[0] == "InvalidParameterException"
+        create_task(logs_b, name, directory_bucket, t, t + 1)
+    assert code_of(excinfo) == ("InvalidParameterException", BUCKET_MISSING)
 
     server.admin("bucket", "remove", "--account", ACCOUNT_A, "--name", directory_bucket)
     assert directory_bucket not in {b["name"] for b in server.admin_json("bucket", "list", "--account", ACCOUNT_A)}
@@ -697,6 +705,6 @@ def test_bucket_administration(server, logs_a, logs_b, name, s3, tmp_path):
     logs_a.create_log_stream(logGroupName=name, logStreamName="s")
     send(logs_a, name, "s", [(t, "account A")])
     with pytest.raises(ClientError) as excinfo:
-        create_task(logs_a, name, directory_bucket, t, t)
-    assert code_of(excinfo)[0] == "InvalidParameterException"
+        create_task(logs_a, name, directory_bucket, t, t + 1)
+    assert code_of(excinfo) == ("InvalidParameterException", BUCKET_MISSING)
     server.admin("bucket", "remove", "--account", ACCOUNT_A, "--name", peer_bucket)

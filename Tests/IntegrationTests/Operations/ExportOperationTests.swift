@@ -2,7 +2,10 @@ import CairnCrypto
 import CairnLogs
 import CairnObjects
 import CairnServer
+import CairnStore
 import Foundation
+import PostgresNIO
+import ServiceLifecycle
 import Testing
 
 /// The export operations through `buildApplication`, with an `ExportRunner` beside the API writing to a directory
@@ -52,7 +55,27 @@ struct ExportOperationTests {
             "ResourceNotFoundException"),
     ]
 
-    static let all = [exporting, cancelling]
+    /// A task whose job is gone (its attempts spent, it went to the dead letters) fails instead of holding the
+    /// account's one export slot forever.
+    static let orphaned: [ScriptedCall] = [
+        Script.ok(logs("CreateLogGroup"), #"{"logGroupName":"/ops/export"}"#),
+        Script.ok(
+            logs("CreateExportTask"), #"{"logGroupName":"/ops/export","from":0,"to":1,"destination":"ops-bucket"}"#,
+            capture: ["task": ["taskId"]]),
+        Script.eventually(
+            logs("DescribeExportTasks"), #"{"taskId":"<<task>>"}"#,
+            contains: [#""code":"FAILED""#, #""message":"Internal error.""#]),
+        Script.ok(
+            logs("CreateExportTask"), #"{"logGroupName":"/ops/export","from":0,"to":1,"destination":"ops-bucket"}"#),
+        Script.fails(
+            logs("CreateExportTask"), #"{"logGroupName":"/ops/export","from":5,"to":5,"destination":"ops-bucket"}"#,
+            invalid,
+            message:
+                "Specified time range is invalid. Please make sure the values are within the retention period of the "
+                + "log groups and from value is lesser than the to value"),
+    ]
+
+    static let all = [exporting, cancelling, orphaned]
 
     @Test func aTaskWritesAWSsLayoutAndTheScriptsAnswer() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-export-\(UUID())")
@@ -82,5 +105,34 @@ struct ExportOperationTests {
                 _ = try await dependencies.logs.buckets.addDirectory(
                     account: "444455556666", name: "ops-bucket", directory: "/nonexistent")
             })
+    }
+
+    @Test func aTaskWhoseJobIsDeadFails() async throws {
+        try await Script.run(
+            Self.orphaned,
+            setUp: { dependencies in
+                _ = try await dependencies.logs.buckets.addDirectory(
+                    account: "444455556666", name: "ops-bucket", directory: "/nonexistent")
+            },
+            worker: { dependencies in DeadLetteringExports(database: dependencies.database) })
+    }
+}
+
+/// Moves every export job to the dead letters as soon as it exists, as spent attempts would.
+struct DeadLetteringExports: Service {
+    let database: Database
+
+    func run() async throws {
+        while !Task.isCancelled {
+            try await database.query(
+                """
+                WITH gone AS (DELETE FROM jobs WHERE queue = \(ExportRunner.queue) RETURNING *)
+                INSERT INTO dead_jobs (job_id, queue, payload, ordering_key, tenant, attempts, max_attempts,
+                    created_at, failed_at, last_error)
+                SELECT job_id, queue, payload, ordering_key, tenant, attempts, max_attempts, created_at, 0, 'spent'
+                FROM gone
+                """)
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 }
