@@ -27,6 +27,13 @@ enum KMSLimits {
     /// Key policy: 1–131,072 characters.
     static let policyLength = 1...131_072
 
+    /// CreateGrant's `Operations` (the model's GrantOperation enum, in its order).
+    static let grantOperations = [
+        "Decrypt", "Encrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "ReEncryptFrom", "ReEncryptTo",
+        "Sign", "Verify", "GetPublicKey", "CreateGrant", "RetireGrant", "DescribeKey", "GenerateDataKeyPair",
+        "GenerateDataKeyPairWithoutPlaintext", "GenerateMac", "VerifyMac", "DeriveSharedSecret",
+    ]
+
     /// The enum value sets of CreateKey's members (from the service model): a value outside them is a
     /// ValidationException; one inside that Cairn does not implement is an UnsupportedOperationException.
     static let keyUsages = ["SIGN_VERIFY", "ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC", "KEY_AGREEMENT"]

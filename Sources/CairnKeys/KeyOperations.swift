@@ -12,6 +12,7 @@ extension KeyService {
         let macs = MacHandlers(keys: self)
         let signing = SigningHandlers(keys: self)
         let pairs = DataKeyPairHandlers(keys: self)
+        let grants = GrantHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -58,6 +59,11 @@ extension KeyService {
             declare("ListKeyPolicies", .readers, KeyIDRequest.self, policies.listKeyPolicies),
             declare("ReEncrypt", .admins, ReEncryptRequest.self, crypto.reEncrypt),
             declare("GenerateRandom", .admins, GenerateRandomRequest.self, crypto.generateRandom),
+            declare("CreateGrant", .admins, CreateGrantRequest.self, grants.createGrant),
+            declare("ListGrants", .readers, ListGrantsRequest.self, grants.listGrants),
+            declare("ListRetirableGrants", .readers, ListRetirableGrantsRequest.self, grants.listRetirableGrants),
+            declare("RetireGrant", .admins, RetireGrantRequest.self, grants.retireGrant),
+            declare("RevokeGrant", .admins, RevokeGrantRequest.self, grants.revokeGrant),
         ]
     }
 

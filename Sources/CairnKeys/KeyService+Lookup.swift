@@ -88,17 +88,23 @@ extension KeyService {
         {
             let arn = Self.keyARN(ownerView, keyID)
             if owner != caller.accountID {
+                // As AWS evaluates another account's use: the key policy or a grant allows it.
                 let action = "kms:\(operation)"
-                guard manager == "CUSTOMER",
-                    ResourcePolicy.allows(
-                        policy,
-                        PolicyRequest(
-                            account: caller.accountID, principal: caller.userARN, action: action,
-                            region: caller.region, viaService: service, encryptionContext: context))
-                else {
-                    throw AWSError.accessDenied(
-                        "User: \(caller.userARN) is not authorized to perform: \(action) on resource: \(arn) "
-                            + "because no resource-based policy allows the \(action) action")
+                guard manager == "CUSTOMER" else { throw Self.noPolicyAllows(caller, action, arn) }
+                let allowedByPolicy = ResourcePolicy.allows(
+                    policy,
+                    PolicyRequest(
+                        account: caller.accountID, principal: caller.userARN, action: action,
+                        region: caller.region, viaService: service, encryptionContext: context))
+                if !allowedByPolicy {
+                    guard
+                        let grant = try await grantAllowing(
+                            owner: owner, key: keyID, caller, operation: operation, context: context)
+                    else { throw Self.noPolicyAllows(caller, action, arn) }
+                    // Every use a grant allows is in the owner's trail, with the grant that allowed it.
+                    await AuditTrail(database: database).record(
+                        account: owner, region: caller.region, principal: caller.userARN, operation: action,
+                        keyARN: arn, outcome: "allowed by grant \(grant.id)")
                 }
             }
             return CustomerKey(
@@ -109,6 +115,12 @@ extension KeyService {
                 pendingWindowDays: window, managedByAWS: manager != "CUSTOMER")
         }
         throw AWSError.kmsNotFound(Self.keyARN(ownerView, keyID))
+    }
+
+    static func noPolicyAllows(_ caller: Caller, _ action: String, _ arn: String) -> AWSError {
+        AWSError.accessDenied(
+            "User: \(caller.userARN) is not authorized to perform: \(action) on resource: \(arn) "
+                + "because no resource-based policy allows the \(action) action")
     }
 
     /// A key whose state or settings the account may change: not an AWS managed one.

@@ -57,7 +57,7 @@ public struct KeyService: Sendable {
         "ReEncrypt", "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "EnableKeyRotation", "DisableKeyRotation",
         "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
         "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify", "GenerateDataKeyPair",
-        "GenerateDataKeyPairWithoutPlaintext",
+        "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant", "RevokeGrant",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).

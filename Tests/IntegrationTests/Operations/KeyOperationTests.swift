@@ -178,7 +178,43 @@ struct KeyOperationTests {
         Script.fails(kms("ListKeyPolicies"), #"{"KeyId":"\#(missingKey)"}"#, notFound),
     ]
 
-    static let all = [lifecycle, crypto, macs, signing, aliasesRotationAndPolicies]
+    /// Grants: created (idempotent by name), listed, refused for operations the key cannot do, retired and revoked.
+    static let grants: [ScriptedCall] = [
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["key": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Encrypt","Decrypt"],"Name":"app","Constraints":{"EncryptionContextSubset":{"team":"a"}},"RetiringPrincipal":"arn:aws:iam::111122223333:role/retirer"}"#,
+            capture: ["grant": ["GrantId"], "token": ["GrantToken"]]),
+        Script.ok(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Decrypt","Encrypt"],"Name":"app","Constraints":{"EncryptionContextSubset":{"team":"a"}},"RetiringPrincipal":"arn:aws:iam::111122223333:role/retirer"}"#,
+            contains: [#""GrantId":"<<grant>>""#]),
+        Script.ok(
+            kms("ListGrants"), #"{"KeyId":"<<key>>"}"#,
+            contains: [
+                #""GrantId":"<<grant>>""#, #""Operations":["Decrypt","Encrypt"]"#,
+                #""IssuingAccount":"arn:aws:iam::444455556666:root""#, #""EncryptionContextSubset":{"team":"a"}"#,
+                #""Truncated":false"#,
+            ]),
+        Script.fails(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Sign"]}"#,
+            validation),
+        Script.fails(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Launch"]}"#,
+            validation),
+        Script.fails(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Encrypt"],"DryRun":true}"#,
+            "DryRunOperationException"),
+        Script.fails(kms("RetireGrant"), #"{"GrantToken":"not-a-token"}"#, "InvalidGrantTokenException"),
+        Script.ok(kms("RetireGrant"), #"{"GrantToken":"<<token>>"}"#),
+        Script.ok(kms("ListGrants"), #"{"KeyId":"<<key>>"}"#, contains: [#""Grants":[]"#]),
+        Script.fails(kms("RevokeGrant"), #"{"KeyId":"<<key>>","GrantId":"<<grant>>"}"#, notFound),
+    ]
+
+    static let all = [lifecycle, crypto, macs, signing, aliasesRotationAndPolicies, grants]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])
