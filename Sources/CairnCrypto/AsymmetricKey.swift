@@ -1,6 +1,6 @@
 import COpenSSL
 
-/// An asymmetric key pair for signing, as KMS's asymmetric keys are: RSA (2048, 3072, 4096 bits) or ECC (NIST P-256,
+/// An asymmetric key pair for signing, encryption and key agreement, as KMS's asymmetric keys are: RSA (2048, 3072, 4096 bits) or ECC (NIST P-256,
 /// P-384, P-521, secp256k1). Signs and verifies whole messages or their digests; exports its public key as DER
 /// SubjectPublicKeyInfo. No C type leaves this file.
 public final class AsymmetricKey: @unchecked Sendable {
@@ -9,7 +9,7 @@ public final class AsymmetricKey: @unchecked Sendable {
         case ecc(curve: Curve)
     }
 
-    public enum Curve: Sendable, Equatable {
+    public enum Curve: Sendable, Hashable {
         case p256, p384, p521, secp256k1
 
         var nid: Int32 {
@@ -98,6 +98,41 @@ public final class AsymmetricKey: @unchecked Sendable {
         }
         guard let loaded else { throw Failure.openSSL("reading the private key") }
         self.init(key: loaded)
+    }
+
+    /// Another party's public key, from DER SubjectPublicKeyInfo (what GetPublicKey returns and DeriveSharedSecret
+    /// takes).
+    public convenience init(publicKeyDER der: [UInt8]) throws {
+        var loaded: OpaquePointer?
+        der.withUnsafeBufferPointer { buffer in
+            var pointer: UnsafePointer<UInt8>? = buffer.baseAddress
+            loaded = d2i_PUBKEY(nil, &pointer, buffer.count)
+            // Trailing bytes make it something else than one key.
+            if let end = pointer, let start = buffer.baseAddress, end != start + buffer.count, let key = loaded {
+                EVP_PKEY_free(key)
+                loaded = nil
+            }
+        }
+        guard let loaded else { throw Failure.openSSL("reading the public key") }
+        self.init(key: loaded)
+    }
+
+    /// ECDH: the raw shared secret (the x coordinate of the shared point, as long as the curve's field) of this
+    /// private key and `peer`'s public key, which must be on the same curve.
+    public func sharedSecret(with peer: AsymmetricKey) throws -> [UInt8] {
+        guard EVP_PKEY_get_base_id(key) == EVP_PKEY_EC, EVP_PKEY_get_base_id(peer.key) == EVP_PKEY_EC else {
+            throw Failure.openSSL("ECDH needs two EC keys")
+        }
+        guard let context = EVP_PKEY_CTX_new(key, nil) else { throw Failure.openSSL("key agreement context") }
+        defer { EVP_PKEY_CTX_free(context) }
+        guard EVP_PKEY_derive_init(context) == 1, EVP_PKEY_derive_set_peer(context, peer.key) == 1 else {
+            throw Failure.openSSL("the peer's key is not on this key's curve")
+        }
+        var length = 0
+        guard EVP_PKEY_derive(context, nil, &length) == 1 else { throw Failure.openSSL("key agreement") }
+        var secret = [UInt8](repeating: 0, count: length)
+        guard EVP_PKEY_derive(context, &secret, &length) == 1 else { throw Failure.openSSL("key agreement") }
+        return Array(secret.prefix(length))
     }
 
     /// The private key, DER-encoded: secret material, to be sealed before it is stored.

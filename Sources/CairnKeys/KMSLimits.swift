@@ -97,6 +97,8 @@ enum KMSLimits {
         "GenerateDataKey": "ENCRYPT_DECRYPT", "GenerateDataKeyWithoutPlaintext": "ENCRYPT_DECRYPT",
         "GenerateDataKeyPair": "ENCRYPT_DECRYPT", "GenerateDataKeyPairWithoutPlaintext": "ENCRYPT_DECRYPT",
         "GenerateMac": "GENERATE_VERIFY_MAC", "VerifyMac": "GENERATE_VERIFY_MAC", "Sign": "SIGN_VERIFY",
-        "Verify": "SIGN_VERIFY",
+        "Verify": "SIGN_VERIFY", "DeriveSharedSecret": "KEY_AGREEMENT",
     ]
+    /// The key specs that can be KEY_AGREEMENT keys (SM2 is China Regions only).
+    static let keyAgreementSpecs: Set<String> = ["ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521"]
 }

@@ -33,6 +33,7 @@ struct KeyMetadata: Encodable {
     let EncryptionAlgorithms: [String]?
     let SigningAlgorithms: [String]?
     let MacAlgorithms: [String]?
+    let KeyAgreementAlgorithms: [String]?
     let MultiRegion: Bool
 }
 

@@ -38,14 +38,18 @@ extension KeyLifecycleHandlers {
                 "You must specify a KeyUsage value for all KMS keys except for symmetric encryption keys.")
         }
         let allowed: Set<String> =
-            hmac != nil
-            ? ["GENERATE_VERIFY_MAC"]
-            : signing == nil
-                ? ["ENCRYPT_DECRYPT"] : spec.hasPrefix("RSA_") ? ["SIGN_VERIFY", "ENCRYPT_DECRYPT"] : ["SIGN_VERIFY"]
-        if !allowed.contains(usage) {
-            if signing != nil, usage == "KEY_AGREEMENT" {
-                throw AWSError.unsupported("KeyUsage \(usage) of KeySpec \(spec) is not supported by Cairn.")
+            if hmac != nil {
+                ["GENERATE_VERIFY_MAC"]
+            } else if signing == nil {
+                ["ENCRYPT_DECRYPT"]
+            } else if spec.hasPrefix("RSA_") {
+                ["SIGN_VERIFY", "ENCRYPT_DECRYPT"]
+            } else if KMSLimits.keyAgreementSpecs.contains(spec) {
+                ["SIGN_VERIFY", "KEY_AGREEMENT"]
+            } else {
+                ["SIGN_VERIFY"]
             }
+        if !allowed.contains(usage) {
             throw AWSError("ValidationException", "KeyUsage \(usage) is not compatible with KeySpec \(spec).")
         }
         let material = try signing.map { try AsymmetricKey.generate($0.kind).privateKeyDER }

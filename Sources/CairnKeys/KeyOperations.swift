@@ -13,6 +13,7 @@ extension KeyService {
         let signing = SigningHandlers(keys: self)
         let pairs = DataKeyPairHandlers(keys: self)
         let grants = GrantHandlers(keys: self)
+        let agreement = KeyAgreementHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -36,6 +37,7 @@ extension KeyService {
             declare("Sign", .admins, SignRequest.self, signing.sign),
             declare("Verify", .admins, VerifyRequest.self, signing.verify),
             declare("GetPublicKey", .readers, GetPublicKeyRequest.self, signing.getPublicKey),
+            declare("DeriveSharedSecret", .admins, DeriveSharedSecretRequest.self, agreement.deriveSharedSecret),
             declare("GenerateDataKeyPair", .admins, GenerateDataKeyPairRequest.self) {
                 try await pairs.generateDataKeyPair($0, $1, plaintext: true)
             },

@@ -29,7 +29,8 @@ struct CustomerKey {
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
             EncryptionAlgorithms: encryptionAlgorithms, SigningAlgorithms: signingAlgorithms,
-            MacAlgorithms: macDigest.map { [$0.rawValue] }, MultiRegion: false)
+            MacAlgorithms: macDigest.map { [$0.rawValue] }, KeyAgreementAlgorithms: keyAgreementAlgorithms,
+            MultiRegion: false)
     }
 
     /// The signing algorithms of an asymmetric signing key (nil for other keys).
@@ -44,6 +45,9 @@ struct CustomerKey {
     }
 
     var isSymmetric: Bool { keySpec == "SYMMETRIC_DEFAULT" }
+
+    /// What a key agreement key derives with (nil for other keys).
+    var keyAgreementAlgorithms: [String]? { keyUsage == "KEY_AGREEMENT" ? ["ECDH"] : nil }
 
     /// The HMAC an HMAC key computes (nil for other keys).
     var macDigest: HMACDigest? { KMSLimits.hmacKeySpecs[keySpec] }

@@ -58,6 +58,7 @@ public struct KeyService: Sendable {
         "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
         "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify", "GenerateDataKeyPair",
         "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant", "RevokeGrant",
+        "DeriveSharedSecret",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).

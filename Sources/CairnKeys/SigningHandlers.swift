@@ -46,6 +46,7 @@ struct GetPublicKeyResponse: Encodable {
     let KeyUsage: String
     let EncryptionAlgorithms: [String]?
     let SigningAlgorithms: [String]?
+    let KeyAgreementAlgorithms: [String]?
 }
 
 /// Sign, Verify and GetPublicKey with asymmetric signing keys (RSA and ECC, KeyUsage `SIGN_VERIFY`). The private
@@ -96,7 +97,7 @@ struct SigningHandlers: Sendable {
         return GetPublicKeyResponse(
             KeyId: key.arn, PublicKey: Data(pair.publicKeyDER), CustomerMasterKeySpec: key.keySpec,
             KeySpec: key.keySpec, KeyUsage: key.keyUsage, EncryptionAlgorithms: key.encryptionAlgorithms,
-            SigningAlgorithms: key.signingAlgorithms)
+            SigningAlgorithms: key.signingAlgorithms, KeyAgreementAlgorithms: key.keyAgreementAlgorithms)
     }
 
     static func validate(

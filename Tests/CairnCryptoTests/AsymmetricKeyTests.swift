@@ -42,4 +42,39 @@ import Testing
         #expect(try AsymmetricKey.generate(.rsa(bits: 2048)).publicKeyDER.count == 294)
         #expect(try AsymmetricKey.generate(.rsa(bits: 3072)).publicKeyDER.count == 422)
     }
+
+    /// NIST CAVS 14.1, KAS ECC CDH primitive, P-256 COUNT 0: dIUT with QCAVS gives ZIUT.
+    @Test func ecdhMatchesTheNISTVector() throws {
+        let d = "7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534"
+        let peerX = "700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287"
+        let peerY = "db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac"
+        let z = "46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b"
+        // PKCS #8 around a SEC 1 ECPrivateKey on prime256v1, and a SubjectPublicKeyInfo of the uncompressed point.
+        let privateDER = try #require(
+            Hex.decode("3041020100301306072a8648ce3d020106082a8648ce3d030107042730250201010420" + d))
+        let peerDER = try #require(
+            Hex.decode("3059301306072a8648ce3d020106082a8648ce3d03010703420004" + peerX + peerY))
+        let key = try AsymmetricKey(privateKeyDER: privateDER)
+        let peer = try AsymmetricKey(publicKeyDER: peerDER)
+        #expect(Hex.encode(try key.sharedSecret(with: peer)) == z)
+    }
+
+    /// Both sides of an exchange derive the same secret; a peer on another curve, an RSA key and bytes that are
+    /// not a key are refused.
+    @Test(arguments: [AsymmetricKey.Curve.p256, .p384, .p521]) func ecdhAgreesAndRefusesOtherCurves(
+        _ curve: AsymmetricKey.Curve
+    ) throws {
+        let alice = try AsymmetricKey.generate(.ecc(curve: curve))
+        let bob = try AsymmetricKey.generate(.ecc(curve: curve))
+        let secret = try alice.sharedSecret(with: try AsymmetricKey(publicKeyDER: bob.publicKeyDER))
+        #expect(secret == (try bob.sharedSecret(with: try AsymmetricKey(publicKeyDER: alice.publicKeyDER))))
+        #expect(secret.count == [AsymmetricKey.Curve.p256: 32, .p384: 48, .p521: 66][curve])
+        let other = try AsymmetricKey.generate(.ecc(curve: curve == .p256 ? .p384 : .p256))
+        #expect(throws: AsymmetricKey.Failure.self) { try alice.sharedSecret(with: other) }
+        #expect(throws: AsymmetricKey.Failure.self) {
+            try alice.sharedSecret(with: try AsymmetricKey.generate(.rsa(bits: 2048)))
+        }
+        #expect(throws: AsymmetricKey.Failure.self) { try AsymmetricKey(publicKeyDER: [0x30, 0x03, 0x02, 0x01, 0x01]) }
+        #expect(throws: AsymmetricKey.Failure.self) { try AsymmetricKey(publicKeyDER: bob.publicKeyDER + [0]) }
+    }
 }

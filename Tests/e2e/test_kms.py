@@ -606,3 +606,74 @@ def test_rsa_encryption_keys(kms_a, spec, algorithm, largest):
     assert refused(kms_a.generate_data_key, KeyId=key, KeySpec="AES_256") == "InvalidKeyUsageException"
     assert refused(kms_a.sign, KeyId=key, Message=b"x", SigningAlgorithm="RSASSA_PSS_SHA_256") == \
         "InvalidKeyUsageException"
+
+
+@pytest.mark.parametrize("spec,curve", [("ECC_NIST_P256", "SECP256R1"), ("ECC_NIST_P384", "SECP384R1"),
+                                        ("ECC_NIST_P521", "SECP521R1")])
+def test_key_agreement_keys_derive_what_python_cryptography_derives(kms_a, spec, curve):
+    """A KEY_AGREEMENT key's DeriveSharedSecret with a peer's public key equals the peer's own ECDH with
+    GetPublicKey's key (Python's `cryptography`); DescribeKey and GetPublicKey name ECDH; other uses, secp256k1,
+    a key on another curve and bytes that are not a key are refused; DryRun derives nothing."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    meta = kms_a.create_key(KeySpec=spec, KeyUsage="KEY_AGREEMENT")["KeyMetadata"]
+    assert meta["KeyAgreementAlgorithms"] == ["ECDH"] and meta["KeyUsage"] == "KEY_AGREEMENT"
+    assert "SigningAlgorithms" not in meta and "EncryptionAlgorithms" not in meta
+    public = kms_a.get_public_key(KeyId=meta["KeyId"])
+    assert public["KeyAgreementAlgorithms"] == ["ECDH"] and public["KeyUsage"] == "KEY_AGREEMENT"
+    peer = ec.generate_private_key(getattr(ec, curve)())
+    peer_der = peer.public_key().public_bytes(serialization.Encoding.DER,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo)
+    derived = kms_a.derive_shared_secret(KeyId=meta["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer_der)
+    assert derived["KeyId"] == meta["Arn"] and derived["KeyAgreementAlgorithm"] == "ECDH"
+    assert derived["KeyOrigin"] == "AWS_KMS"
+    expected = peer.exchange(ec.ECDH(), serialization.load_der_public_key(public["PublicKey"]))
+    assert derived["SharedSecret"] == expected
+
+    other = ec.generate_private_key(ec.SECP256R1() if curve != "SECP256R1" else ec.SECP384R1())
+    other_der = other.public_key().public_bytes(serialization.Encoding.DER,
+                                                serialization.PublicFormat.SubjectPublicKeyInfo)
+    for bad in (other_der, b"\x30\x03\x02\x01\x01"):
+        with pytest.raises(ClientError) as refused:
+            kms_a.derive_shared_secret(KeyId=meta["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=bad)
+        assert refused.value.response["Error"]["Code"] == "ValidationException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.derive_shared_secret(KeyId=meta["KeyId"], KeyAgreementAlgorithm="ECDH", PublicKey=peer_der,
+                                   DryRun=True)
+    assert refused.value.response["Error"]["Code"] == "DryRunOperationException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.sign(KeyId=meta["KeyId"], Message=b"m", SigningAlgorithm="ECDSA_SHA_256")
+    assert refused.value.response["Error"]["Code"] == "InvalidKeyUsageException"
+    signing = kms_a.create_key(KeySpec=spec, KeyUsage="SIGN_VERIFY")["KeyMetadata"]["KeyId"]
+    with pytest.raises(ClientError) as refused:
+        kms_a.derive_shared_secret(KeyId=signing, KeyAgreementAlgorithm="ECDH", PublicKey=peer_der)
+    assert code_of(refused)[0] == "InvalidKeyUsageException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.create_key(KeySpec="ECC_SECG_P256K1", KeyUsage="KEY_AGREEMENT")
+    assert refused.value.response["Error"]["Code"] == "ValidationException"
+
+
+def test_derive_shared_secret_with_the_aws_cli(server, tmp_path):
+    """`aws kms derive-shared-secret` with a peer key OpenSSL made; OpenSSL's own `pkeyutl -derive` with the key
+    from `aws kms get-public-key` gives the same secret."""
+    import subprocess
+
+    key = KEYS["a_admin"]
+    created = json.loads(server.aws(key, "kms", "create-key", "--key-spec", "ECC_NIST_P256", "--key-usage",
+                                    "KEY_AGREEMENT", "--output", "json").stdout)["KeyMetadata"]
+    peer_private = tmp_path / "peer.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out",
+                    str(peer_private)], check=True, capture_output=True)
+    peer_public = tmp_path / "peer.der"
+    subprocess.run(["openssl", "pkey", "-in", str(peer_private), "-pubout", "-outform", "DER", "-out",
+                    str(peer_public)], check=True, capture_output=True)
+    derived = base64.b64decode(json.loads(server.aws(
+        key, "kms", "derive-shared-secret", "--key-id", created["KeyId"], "--key-agreement-algorithm", "ECDH",
+        "--public-key", f"fileb://{peer_public}", "--output", "json").stdout)["SharedSecret"])
+    kms_public = tmp_path / "kms.der"
+    kms_public.write_bytes(base64.b64decode(json.loads(server.aws(
+        key, "kms", "get-public-key", "--key-id", created["KeyId"], "--output", "json").stdout)["PublicKey"]))
+    secret = subprocess.run(["openssl", "pkeyutl", "-derive", "-inkey", str(peer_private), "-peerkey",
+                             str(kms_public), "-peerform", "DER"], check=True, capture_output=True).stdout
+    assert derived == secret and len(secret) == 32
