@@ -14,6 +14,9 @@ public enum SealingContext {
         "cairn/bucket-secret/\(account)/\(name)"
     }
 
+    /// The private half of a wrapping key pair GetParametersForImport handed out.
+    public static func importWrappingKey(_ token: String) -> String { "cairn/kms-import-wrapping-key/\(token)" }
+
     /// The access key a delivery stream sends its HTTP endpoint (`X-Amz-Firehose-Access-Key`).
     public static func deliveryStreamKey(account: String, region: String, name: String) -> String {
         "cairn/delivery-stream-key/\(account)/\(region)/\(name)"

@@ -135,6 +135,23 @@ public final class AsymmetricKey: @unchecked Sendable {
         return Array(secret.prefix(length))
     }
 
+    /// What the key is (RSA and its modulus size, or the curve of an ECC key); nil for any other key.
+    public var kind: Kind? {
+        switch EVP_PKEY_get_base_id(key) {
+        case EVP_PKEY_RSA: return .rsa(bits: Int(EVP_PKEY_get_bits(key)))
+        case EVP_PKEY_EC:
+            var name = [CChar](repeating: 0, count: 64)
+            var length = 0
+            guard EVP_PKEY_get_group_name(key, &name, name.count, &length) == 1 else { return nil }
+            let curves: [String: Curve] = [
+                "prime256v1": .p256, "secp384r1": .p384, "secp521r1": .p521, "secp256k1": .secp256k1,
+            ]
+            return curves[String(decoding: name.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)]
+                .map { .ecc(curve: $0) }
+        default: return nil
+        }
+    }
+
     /// The private key, DER-encoded: secret material, to be sealed before it is stored.
     public var privateKeyDER: [UInt8] {
         Self.encode { i2d_PrivateKey(key, $0) }

@@ -27,6 +27,8 @@ struct KeyMetadata: Encodable {
     let DeletionDate: Double?
     let PendingDeletionWindowInDays: Int?
     let Origin: String
+    let ValidTo: Double?
+    let ExpirationModel: String?
     let KeyManager: String
     let CustomerMasterKeySpec: String
     let KeySpec: String

@@ -30,6 +30,7 @@ public struct KeyLifecycle: Service, CustomStringConvertible {
         await RecurringWork.run(every: Self.interval, logger: logger, failure: "key lifecycle pass failed") {
             try await rotateDueKeys()
             _ = try await destroyDueKeys()
+            _ = try await expireImportedMaterial()
         }
     }
 
@@ -76,6 +77,27 @@ public struct KeyLifecycle: Service, CustomStringConvertible {
             try await database.query("SELECT pg_notify(\(DataKeyRing.notificationChannel), 'destroyed')")
         }
         return destroyed.count
+    }
+
+    /// Deletes imported key material whose ValidTo has passed: its key is PendingImport until the same material is
+    /// imported again. Returns how many keys lost their material.
+    @discardableResult
+    public func expireImportedMaterial() async throws -> Int {
+        let rows = try await database.query(
+            "SELECT account_id, key_id, region FROM kms_keys WHERE material_valid_to <= now()")
+        var due: [(String, UUID, String)] = []
+        for try await row in rows.decode((String, UUID, String).self) { due.append(row) }
+        for (account, keyID, region) in due {
+            try await KeyService.deleteImportedMaterial(account: account, keyID: keyID, database: database)
+            logger.notice("imported key material expired", metadata: ["account": "\(account)", "key": "\(keyID)"])
+            await AuditTrail(database: database).record(
+                account: account, region: region, principal: Self.principal, operation: "DeleteExpiredKeyMaterial",
+                keyARN: DataKeyRing.keyARN(account, region, keyID), outcome: "Success")
+        }
+        if !due.isEmpty {
+            try await database.query("SELECT pg_notify(\(DataKeyRing.notificationChannel), 'expired')")
+        }
+        return due.count
     }
 
     /// Brings a pending deletion forward to now (for tests and for administrators who must not wait).

@@ -52,10 +52,13 @@ extension KeyLifecycleHandlers {
         if !allowed.contains(usage) {
             throw AWSError("ValidationException", "KeyUsage \(usage) is not compatible with KeySpec \(spec).")
         }
-        let material = try signing.map { try AsymmetricKey.generate($0.kind).privateKeyDER }
-        if let origin = request.Origin, origin != "AWS_KMS" {
-            throw AWSError.unsupported("Only keys with origin AWS_KMS are supported.")
+        let origin = request.Origin ?? "AWS_KMS"
+        guard origin == "AWS_KMS" || origin == "EXTERNAL" else {
+            throw AWSError.unsupported("Origin \(origin) is not supported by Cairn: keys are AWS_KMS or EXTERNAL.")
         }
+        let external = origin == "EXTERNAL"
+        // An EXTERNAL key has no material until it is imported.
+        let material = external ? nil : try signing.map { try AsymmetricKey.generate($0.kind).privateKeyDER }
         if let policy = request.Policy { try KeyService.checkPolicyDocument(policy) }
         let tags = request.Tags ?? []
         try KeyService.checkTags(tags)
@@ -77,10 +80,12 @@ extension KeyLifecycleHandlers {
             try await connection.query(
                 """
                 INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags, key_spec,
-                    key_usage)
+                    key_usage, origin, key_state)
                 VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""),
-                        \(request.Policy), \(tagsJSON)::jsonb, \(spec), \(usage))
+                        \(request.Policy), \(tagsJSON)::jsonb, \(spec), \(usage), \(origin),
+                        \(external ? KeyState.pendingImport.rawValue : KeyState.enabled.rawValue))
                 """, logger: database.logger)
+            if external { return }
             try await KeyMaterial.insertNewVersion(
                 account: caller.accountID, keyID: keyID, version: 1, byteCount: hmac?.byteCount ?? AESGCM.keyByteCount,
                 material: material, rootKey: keys.rootKey, on: connection, logger: database.logger)
@@ -129,6 +134,7 @@ extension KeyLifecycleHandlers {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.changeableKey(request.KeyId ?? "", caller, for: "EnableKey")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        if key.state == .pendingImport { throw AWSError.kmsPendingImport(key.arn) }
         try await setState(key, .enabled, caller)
         return EmptyResponse()
     }
@@ -137,6 +143,7 @@ extension KeyLifecycleHandlers {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.changeableKey(request.KeyId ?? "", caller, for: "DisableKey")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        if key.state == .pendingImport { throw AWSError.kmsPendingImport(key.arn) }
         try await setState(key, .disabled, caller)
         return EmptyResponse()
     }
@@ -174,10 +181,13 @@ extension KeyLifecycleHandlers {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.changeableKey(request.KeyId ?? "", caller, for: "CancelKeyDeletion")
         guard key.state == .pendingDeletion else { throw AWSError.kmsNotPendingDeletion(key.arn) }
-        // After cancelling, a key is Disabled, as in AWS.
+        // After cancelling, a key is Disabled, as in AWS; an EXTERNAL key without material is PendingImport.
         try await database.query(
             """
-            UPDATE kms_keys SET key_state = 'Disabled', deletion_date = NULL, pending_window_days = NULL
+            UPDATE kms_keys SET deletion_date = NULL, pending_window_days = NULL,
+                key_state = CASE WHEN origin = 'EXTERNAL' AND NOT EXISTS (
+                    SELECT 1 FROM kms_key_versions v WHERE v.account_id = kms_keys.account_id
+                      AND v.key_id = kms_keys.key_id) THEN 'PendingImport' ELSE 'Disabled' END
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id)
             """)
         await keys.keyRing.announceKeyChange()

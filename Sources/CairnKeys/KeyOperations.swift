@@ -14,6 +14,7 @@ extension KeyService {
         let pairs = DataKeyPairHandlers(keys: self)
         let grants = GrantHandlers(keys: self)
         let agreement = KeyAgreementHandlers(keys: self)
+        let imports = ImportHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -61,6 +62,12 @@ extension KeyService {
             declare("ListKeyPolicies", .readers, KeyIDRequest.self, policies.listKeyPolicies),
             declare("ReEncrypt", .admins, ReEncryptRequest.self, crypto.reEncrypt),
             declare("GenerateRandom", .admins, GenerateRandomRequest.self, crypto.generateRandom),
+            declare(
+                "GetParametersForImport", .admins, GetParametersForImportRequest.self, imports.getParametersForImport),
+            declare("ImportKeyMaterial", .admins, ImportKeyMaterialRequest.self, imports.importKeyMaterial),
+            declare(
+                "DeleteImportedKeyMaterial", .admins, DeleteImportedKeyMaterialRequest.self,
+                imports.deleteImportedKeyMaterial),
             declare("CreateGrant", .admins, CreateGrantRequest.self, grants.createGrant),
             declare("ListGrants", .readers, ListGrantsRequest.self, grants.listGrants),
             declare("ListRetirableGrants", .readers, ListRetirableGrantsRequest.self, grants.listRetirableGrants),

@@ -61,6 +61,9 @@ extension KeyService {
     /// Enabled, and of the KeyUsage the operation needs (`InvalidKeyUsageException` otherwise, in AWS's words).
     static func checkUsable(_ key: CustomerKey, for operation: String) throws(AWSError) -> CustomerKey {
         let key = try checkUsable(key)
+        if KMSLimits.rotationOperations.contains(operation), key.isExternal {
+            throw AWSError.wrongOrigin(key)
+        }
         if KMSLimits.rotationOperations.contains(operation), key.keySpec != "SYMMETRIC_DEFAULT" {
             throw AWSError.unsupported("\(key.arn) key spec is \(key.keySpec), which does not support rotation.")
         }
@@ -81,6 +84,7 @@ extension KeyService {
         switch key.state {
         case .enabled: return key
         case .pendingDeletion: throw AWSError.kmsPendingDeletion(key.arn)
+        case .pendingImport: throw AWSError.kmsPendingImport(key.arn)
         default: throw AWSError.kmsDisabled(key.arn)
         }
     }

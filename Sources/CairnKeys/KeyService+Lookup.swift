@@ -19,13 +19,21 @@ struct CustomerKey {
     let deletionDate: Date?
     let pendingWindowDays: Int?
     let managedByAWS: Bool
+    /// `AWS_KMS`, or `EXTERNAL` for a key whose material is imported.
+    var origin = "AWS_KMS"
+    /// An EXTERNAL key's: whether its imported material expires, and when.
+    var expirationModel: String? = nil
+    var validTo: Date? = nil
+
+    var isExternal: Bool { origin == "EXTERNAL" }
 
     func metadata(_ caller: Caller) -> KeyMetadata {
         KeyMetadata(
             AWSAccountId: owner, KeyId: id.uuidString.lowercased(), Arn: arn,
             CreationDate: createdAt.timeIntervalSince1970, Enabled: state == .enabled, Description: description,
             KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
-            PendingDeletionWindowInDays: pendingWindowDays, Origin: "AWS_KMS",
+            PendingDeletionWindowInDays: pendingWindowDays, Origin: origin, ValidTo: validTo?.timeIntervalSince1970,
+            ExpirationModel: expirationModel,
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
             EncryptionAlgorithms: encryptionAlgorithms, SigningAlgorithms: signingAlgorithms,
@@ -82,14 +90,19 @@ extension KeyService {
         let ownerView = caller.acting(for: owner)
         let rows = try await database.query(
             """
-            SELECT key_state, description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy,
-                key_spec
+            SELECT CASE WHEN material_valid_to <= now() AND key_state <> 'PendingDeletion' THEN 'PendingImport'
+                    ELSE key_state END,
+                description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy,
+                key_spec, origin, expiration_model, material_valid_to
             FROM kms_keys
             WHERE account_id = \(owner) AND region = \(caller.region) AND key_id = \(keyID)
             """)
-        for try await (state, description, usage, created, deletion, window, manager, policy, spec) in rows.decode(
-            (String, String, String, Date, Date?, Int?, String, String?, String).self)
+        for try await row in rows.decode(
+            (String, String, String, Date, Date?, Int?, String, String?, String, String, String?, Date?).self)
         {
+            let (state, description, usage, created, deletion, window, manager, policy, spec) = (
+                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8
+            )
             let arn = Self.keyARN(ownerView, keyID)
             if owner != caller.accountID {
                 // As AWS evaluates another account's use: the key policy or a grant allows it.
@@ -116,7 +129,8 @@ extension KeyService {
                 description: manager == "CUSTOMER"
                     ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
                 keyUsage: usage, keySpec: spec, createdAt: created, deletionDate: deletion,
-                pendingWindowDays: window, managedByAWS: manager != "CUSTOMER")
+                pendingWindowDays: window, managedByAWS: manager != "CUSTOMER", origin: row.9,
+                expirationModel: row.10, validTo: row.11)
         }
         throw AWSError.kmsNotFound(Self.keyARN(ownerView, keyID))
     }

@@ -58,7 +58,7 @@ public struct KeyService: Sendable {
         "RotateKeyOnDemand", "PutKeyPolicy", "CreateAlias", "UpdateAlias", "DeleteAlias", "TagResource",
         "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify", "GenerateDataKeyPair",
         "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant", "RevokeGrant",
-        "DeriveSharedSecret",
+        "DeriveSharedSecret", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).
@@ -106,6 +106,10 @@ extension AWSError {
 
     static func kmsPendingDeletion(_ arn: String) -> AWSError {
         AWSError("KMSInvalidStateException", "\(arn) is pending deletion.")
+    }
+
+    static func kmsPendingImport(_ arn: String) -> AWSError {
+        AWSError("KMSInvalidStateException", "\(arn) is pending import.")
     }
 
     static func kmsNotPendingDeletion(_ arn: String) -> AWSError {

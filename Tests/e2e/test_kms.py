@@ -677,3 +677,143 @@ def test_derive_shared_secret_with_the_aws_cli(server, tmp_path):
     secret = subprocess.run(["openssl", "pkeyutl", "-derive", "-inkey", str(peer_private), "-peerkey",
                              str(kms_public), "-peerform", "DER"], check=True, capture_output=True).stdout
     assert derived == secret and len(secret) == 32
+
+
+def wrap_for_import(parameters, material, algorithm):
+    """Wraps key material as AWS's import instructions do: RSAES-OAEP with the wrapping public key, or (RSA-AES key
+    wrap) an ephemeral AES-256 key under RSAES-OAEP followed by the material under AES key wrap with padding."""
+    from cryptography.hazmat.primitives import hashes, keywrap, serialization
+    from cryptography.hazmat.primitives.asymmetric import padding
+
+    public = serialization.load_der_public_key(parameters["PublicKey"])
+    digest = hashes.SHA256() if algorithm.endswith("SHA_256") else hashes.SHA1()
+    oaep = padding.OAEP(mgf=padding.MGF1(algorithm=digest), algorithm=digest, label=None)
+    if algorithm.startswith("RSAES_OAEP"):
+        return public.encrypt(material, oaep)
+    aes_key = os.urandom(32)
+    return public.encrypt(aes_key, oaep) + keywrap.aes_key_wrap_with_padding(aes_key, material)
+
+
+def test_imported_symmetric_key_material(kms_a):
+    """Origin EXTERNAL: PendingImport until material is imported (RSAES_OAEP_SHA_256); then Enabled with ValidTo
+    and ExpirationModel; other material is refused, the same material is accepted again; deleting it makes the key
+    PendingImport and what it encrypted unreadable until the same material comes back; refusals as AWS's."""
+    import datetime
+    import time
+
+    meta = kms_a.create_key(Origin="EXTERNAL", Description="imported")["KeyMetadata"]
+    assert meta["Origin"] == "EXTERNAL" and meta["KeyState"] == "PendingImport" and meta["Enabled"] is False
+    key = meta["KeyId"]
+    with pytest.raises(ClientError) as refused:
+        kms_a.encrypt(KeyId=key, Plaintext=b"x")
+    assert code_of(refused) == ("KMSInvalidStateException", f"{meta['Arn']} is pending import.")
+    with pytest.raises(ClientError) as refused:
+        kms_a.enable_key(KeyId=key)
+    assert code_of(refused)[0] == "KMSInvalidStateException"
+
+    parameters = kms_a.get_parameters_for_import(KeyId=key, WrappingAlgorithm="RSAES_OAEP_SHA_256",
+                                                 WrappingKeySpec="RSA_2048")
+    assert parameters["KeyId"] == meta["Arn"]
+    left = parameters["ParametersValidTo"] - datetime.datetime.now(datetime.timezone.utc)
+    assert datetime.timedelta(hours=23) < left <= datetime.timedelta(hours=24)
+    material = os.urandom(32)
+    with pytest.raises(ClientError) as refused:
+        kms_a.import_key_material(KeyId=key, ImportToken=parameters["ImportToken"],
+                                  EncryptedKeyMaterial=wrap_for_import(parameters, material, "RSAES_OAEP_SHA_256"))
+    assert code_of(refused)[0] == "ValidationException"  # KEY_MATERIAL_EXPIRES (the default) needs ValidTo
+    valid_to = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=2)
+    imported = kms_a.import_key_material(
+        KeyId=key, ImportToken=parameters["ImportToken"], ValidTo=valid_to,
+        EncryptedKeyMaterial=wrap_for_import(parameters, material, "RSAES_OAEP_SHA_256"))
+    assert imported["KeyId"] == meta["Arn"] and len(imported["KeyMaterialId"]) == 64
+    described = kms_a.describe_key(KeyId=key)["KeyMetadata"]
+    assert described["KeyState"] == "Enabled" and described["ExpirationModel"] == "KEY_MATERIAL_EXPIRES"
+    assert abs((described["ValidTo"] - valid_to).total_seconds()) < 1
+    blob = kms_a.encrypt(KeyId=key, Plaintext=b"imported secret")["CiphertextBlob"]
+    assert kms_a.decrypt(CiphertextBlob=blob)["Plaintext"] == b"imported secret"
+
+    with pytest.raises(ClientError) as refused:
+        kms_a.import_key_material(KeyId=key, ImportToken=parameters["ImportToken"], ValidTo=valid_to,
+                                  EncryptedKeyMaterial=wrap_for_import(parameters, os.urandom(32),
+                                                                       "RSAES_OAEP_SHA_256"))
+    assert code_of(refused)[0] == "IncorrectKeyMaterialException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.import_key_material(KeyId=key, ImportToken=parameters["ImportToken"], ValidTo=valid_to,
+                                  EncryptedKeyMaterial=wrap_for_import(parameters, os.urandom(16),
+                                                                       "RSAES_OAEP_SHA_256"))
+    assert code_of(refused)[0] == "IncorrectKeyMaterialException"
+
+    deleted = kms_a.delete_imported_key_material(KeyId=key)
+    assert deleted["KeyMaterialId"] == imported["KeyMaterialId"]
+    assert kms_a.describe_key(KeyId=key)["KeyMetadata"]["KeyState"] == "PendingImport"
+    with pytest.raises(ClientError) as refused:
+        kms_a.decrypt(CiphertextBlob=blob)
+    assert code_of(refused)[0] == "KMSInvalidStateException"
+    again = kms_a.get_parameters_for_import(KeyId=key, WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_1",
+                                            WrappingKeySpec="RSA_3072")
+    reimported = kms_a.import_key_material(
+        KeyId=key, ImportToken=again["ImportToken"], ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+        EncryptedKeyMaterial=wrap_for_import(again, material, "RSA_AES_KEY_WRAP_SHA_1"))
+    assert reimported["KeyMaterialId"] == imported["KeyMaterialId"]
+    assert kms_a.decrypt(CiphertextBlob=blob)["Plaintext"] == b"imported secret"
+    assert "ValidTo" not in kms_a.describe_key(KeyId=key)["KeyMetadata"]
+
+    # A token belongs to its key and its wrapping key: another key's, or bytes that are no token, are refused.
+    other = kms_a.create_key(Origin="EXTERNAL")["KeyMetadata"]["KeyId"]
+    for token in (again["ImportToken"], b"not a token"):
+        with pytest.raises(ClientError) as refused:
+            kms_a.import_key_material(KeyId=other, ImportToken=token, ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+                                      EncryptedKeyMaterial=wrap_for_import(again, material, "RSA_AES_KEY_WRAP_SHA_1"))
+        assert code_of(refused)[0] == "InvalidImportTokenException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.get_parameters_for_import(KeyId=kms_a.create_key()["KeyMetadata"]["KeyId"],
+                                        WrappingAlgorithm="RSAES_OAEP_SHA_256", WrappingKeySpec="RSA_2048")
+    assert code_of(refused)[0] == "UnsupportedOperationException"
+    assert "origin is AWS_KMS which is not valid for this operation." in code_of(refused)[1]
+    with pytest.raises(ClientError) as refused:
+        kms_a.enable_key_rotation(KeyId=key)
+    assert code_of(refused)[0] == "UnsupportedOperationException"
+
+    # Material that expires: a key whose ValidTo has passed is PendingImport.
+    short = kms_a.get_parameters_for_import(KeyId=other, WrappingAlgorithm="RSAES_OAEP_SHA_1",
+                                            WrappingKeySpec="RSA_2048")
+    kms_a.import_key_material(
+        KeyId=other, ImportToken=short["ImportToken"],
+        ValidTo=datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2),
+        EncryptedKeyMaterial=wrap_for_import(short, os.urandom(32), "RSAES_OAEP_SHA_1"))
+    deadline = time.monotonic() + 60
+    while kms_a.describe_key(KeyId=other)["KeyMetadata"]["KeyState"] != "PendingImport":
+        assert time.monotonic() < deadline, "the imported material never expired"
+        time.sleep(0.5)
+
+
+def test_imported_signing_key_material(kms_a):
+    """An ECC_NIST_P256 SIGN_VERIFY key with a private key made by Python's `cryptography` (PKCS #8, RSA-AES key
+    wrap): GetPublicKey is that key's public half, and Cairn's signatures verify with it; a key of another curve is
+    refused."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    meta = kms_a.create_key(Origin="EXTERNAL", KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")["KeyMetadata"]
+    parameters = kms_a.get_parameters_for_import(KeyId=meta["KeyId"], WrappingAlgorithm="RSA_AES_KEY_WRAP_SHA_256",
+                                                 WrappingKeySpec="RSA_4096")
+
+    def pkcs8(private):
+        return private.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                     serialization.NoEncryption())
+
+    with pytest.raises(ClientError) as refused:
+        kms_a.import_key_material(
+            KeyId=meta["KeyId"], ImportToken=parameters["ImportToken"], ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+            EncryptedKeyMaterial=wrap_for_import(parameters, pkcs8(ec.generate_private_key(ec.SECP384R1())),
+                                                 "RSA_AES_KEY_WRAP_SHA_256"))
+    assert code_of(refused)[0] == "IncorrectKeyMaterialException"
+    private = ec.generate_private_key(ec.SECP256R1())
+    kms_a.import_key_material(
+        KeyId=meta["KeyId"], ImportToken=parameters["ImportToken"], ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE",
+        EncryptedKeyMaterial=wrap_for_import(parameters, pkcs8(private), "RSA_AES_KEY_WRAP_SHA_256"))
+    public = kms_a.get_public_key(KeyId=meta["KeyId"])["PublicKey"]
+    assert public == private.public_key().public_bytes(serialization.Encoding.DER,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo)
+    signature = kms_a.sign(KeyId=meta["KeyId"], Message=b"imported", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
+    verify_outside(public, "ECDSA_SHA_256", b"imported", signature)
