@@ -95,9 +95,16 @@ struct GrantHandlers: Sendable {
         guard !operations.isEmpty else {
             throw AWSError("ValidationException", "The grant must allow at least one operation.")
         }
+        if operations == ["CreateGrant"] {
+            throw AWSError("ValidationException", "Grants must not contain only the CreateGrant operation.")
+        }
+        if request.Constraints?.EncryptionContextSubset != nil, request.Constraints?.EncryptionContextEquals != nil {
+            throw AWSError("ValidationException", "More than one constraint supplied")
+        }
+        try Self.refuseAlias(request.KeyId)
         let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "CreateGrant")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
-        if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        _ = try KeyService.checkUsable(key)
         let invalid = operations.filter { !Self.operations(for: key).contains($0) }
         if !invalid.isEmpty {
             throw AWSError(
@@ -107,6 +114,11 @@ struct GrantHandlers: Sendable {
         }
         let constraints = request.Constraints.flatMap {
             $0.EncryptionContextSubset == nil && $0.EncryptionContextEquals == nil ? nil : $0
+        }
+        if constraints != nil, !key.isSymmetric {
+            throw AWSError(
+                "ValidationException",
+                "Grant constraints are supported only for symmetric encryption KMS keys; \(key.arn) is \(key.keySpec).")
         }
         if constraints != nil, let other = operations.first(where: { !Self.contextOperations.contains($0) }) {
             throw AWSError(
@@ -119,6 +131,12 @@ struct GrantHandlers: Sendable {
             constraints: constraints, name: request.Name, caller)
         return CreateGrantResponse(
             GrantToken: GrantToken(owner: key.owner, region: caller.region, key: key.id, grant: id).text, GrantId: id)
+    }
+
+    /// Grant operations name their key by id or ARN: AWS's answer to an alias.
+    static func refuseAlias(_ reference: String?) throws(AWSError) {
+        guard let reference, reference.hasPrefix("alias/") || reference.contains(":alias/") else { return }
+        throw AWSError("InvalidArnException", "Key Aliases are not supported for this operation.")
     }
 
     static func checkGrantTokens(_ tokens: [String]?) throws(AWSError) {
@@ -189,6 +207,7 @@ struct GrantHandlers: Sendable {
         validation.string(request.GrantId, "grantId", min: 1, max: 128)
         Self.validatePrincipal(request.GranteePrincipal, "granteePrincipal", &validation)
         try validation.check()
+        try Self.refuseAlias(request.KeyId)
         let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "ListGrants", allowAliases: false)
         return try await page(
             """
@@ -278,6 +297,7 @@ struct GrantHandlers: Sendable {
             guard let reference = request.KeyId, let id = request.GrantId else {
                 throw AWSError("ValidationException", "Either the grant token or the key id and grant id are required.")
             }
+            try Self.refuseAlias(reference)
             (owner, keyID) = try await keys.resolveKeyID(reference, caller, allowAliases: false)
             grantID = id
         }
@@ -307,6 +327,7 @@ struct GrantHandlers: Sendable {
         validation.required(request.GrantId, "grantId")
         validation.string(request.GrantId, "grantId", min: 1, max: 128)
         try validation.check()
+        try Self.refuseAlias(request.KeyId)
         let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "RevokeGrant", allowAliases: false)
         let id = request.GrantId ?? ""
         guard let grant = try await keys.grant(owner: key.owner, key: key.id, id: id) else {

@@ -3,6 +3,8 @@ import Foundation
 /// Request and response shapes of the KMS operations (`TrentService.*`), as in the service model.
 struct KeyIDRequest: Decodable {
     let KeyId: String?
+    /// DescribeKey's (the other operations that take only a key have none).
+    var GrantTokens: [String]? = nil
 }
 
 struct CreateKeyRequest: Decodable {
@@ -76,6 +78,7 @@ struct KeyIDResponse: Encodable {
 }
 
 struct EncryptRequest: Decodable {
+    var GrantTokens: [String]? = nil
     let KeyId: String?
     let Plaintext: Data?
     let EncryptionContext: [String: String]?
@@ -90,6 +93,7 @@ struct EncryptResponse: Encodable {
 }
 
 struct DecryptRequest: Decodable {
+    var GrantTokens: [String]? = nil
     let CiphertextBlob: Data?
     let EncryptionContext: [String: String]?
     let KeyId: String?
@@ -104,6 +108,7 @@ struct DecryptResponse: Encodable {
 }
 
 struct GenerateDataKeyRequest: Decodable {
+    var GrantTokens: [String]? = nil
     let KeyId: String?
     let EncryptionContext: [String: String]?
     let NumberOfBytes: Int?

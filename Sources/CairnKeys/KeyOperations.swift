@@ -82,7 +82,10 @@ extension KeyService {
         _ handler: @escaping @Sendable (Input, Caller) async throws -> Output
     ) -> Operation {
         let service = self
-        let operation = Operation(.kms, name, roles: roles, input: input, handler: handler)
+        let operation = Operation(.kms, name, roles: roles, input: input) { (request: Input, caller: Caller) in
+            try GrantHandlers.checkGrantTokens((request as? any GrantTokenCarrying)?.GrantTokens)
+            return try await handler(request, caller)
+        }
         guard Self.auditedOperations.contains(name) else { return operation }
         return operation.wrapped { body, caller, next in
             let audit = AuditTrail(database: service.database)

@@ -35,15 +35,20 @@ struct KeyGrant {
 
     /// Whether a request with this encryption context meets the grant's constraints (AWS: a subset constraint
     /// needs each of its pairs in the context, an equals constraint the very same context).
+    /// Keys compare without regard to case, values exactly (AWS: "the key in each key-value pair is not case
+    /// sensitive, but the value is case sensitive").
     func allows(context: [String: String]?) -> Bool {
         guard let constraints else { return true }
-        let context = context ?? [:]
-        if let subset = constraints.EncryptionContextSubset,
+        let context = Dictionary((context ?? [:]).map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+        func folded(_ pairs: [String: String]) -> [String: String] {
+            Dictionary(pairs.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { $1 })
+        }
+        if let subset = constraints.EncryptionContextSubset.map(folded),
             !subset.allSatisfy({ context[$0.key] == $0.value })
         {
             return false
         }
-        if let equals = constraints.EncryptionContextEquals, equals != context { return false }
+        if let equals = constraints.EncryptionContextEquals.map(folded), equals != context { return false }
         return true
     }
 
@@ -53,6 +58,25 @@ struct KeyGrant {
         return principal == ARN.accountRoot(caller.accountID).description || principal == caller.userARN
     }
 }
+
+/// A request that may carry grant tokens: each must be one (InvalidGrantTokenException otherwise).
+protocol GrantTokenCarrying {
+    var GrantTokens: [String]? { get }
+}
+
+extension KeyIDRequest: GrantTokenCarrying {}
+extension EncryptRequest: GrantTokenCarrying {}
+extension DecryptRequest: GrantTokenCarrying {}
+extension GenerateDataKeyRequest: GrantTokenCarrying {}
+extension ReEncryptRequest: GrantTokenCarrying {}
+extension GenerateDataKeyPairRequest: GrantTokenCarrying {}
+extension GenerateMacRequest: GrantTokenCarrying {}
+extension VerifyMacRequest: GrantTokenCarrying {}
+extension SignRequest: GrantTokenCarrying {}
+extension VerifyRequest: GrantTokenCarrying {}
+extension GetPublicKeyRequest: GrantTokenCarrying {}
+extension DeriveSharedSecretRequest: GrantTokenCarrying {}
+extension CreateGrantRequest: GrantTokenCarrying {}
 
 /// Grant tokens: what CreateGrant returns and RetireGrant takes. A token names its grant (the key's owner, region,
 /// key and grant id) with a random part, so each CreateGrant gets a token of its own; Cairn's grants take effect

@@ -51,6 +51,7 @@ struct ReEncryptRequest: Decodable {
     let SourceKeyId: String?
     let DestinationKeyId: String?
     let DestinationEncryptionContext: [String: String]?
+    var GrantTokens: [String]? = nil
     var DryRun: Bool? = nil
 }
 

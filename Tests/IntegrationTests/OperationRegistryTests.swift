@@ -43,6 +43,9 @@ import Testing
         "Logs_20140328.DeleteQueryDefinition", "Logs_20140328.StartLiveTail",
     ]
 
+    /// Gets that make something: GetParametersForImport makes a wrapping key pair for an import only admins do.
+    static let adminGets: Set<String> = ["TrentService.GetParametersForImport"]
+
     /// Admins call everything; writers exactly what log agents need; readers what describes, gets, filters,
     /// lists and tests, and queries.
     @Test func rolesAreTheDocumentedOnes() {
@@ -54,7 +57,9 @@ import Testing
             let reads =
                 ["Describe", "Get", "Filter", "List", "Test"].contains { operation.name.hasPrefix($0) }
                 || Self.queryOperations.contains(operation.target)
-            #expect(operation.roles.contains(.reader) == reads, "\(operation.target)")
+            #expect(
+                operation.roles.contains(.reader) == (reads && !Self.adminGets.contains(operation.target)),
+                "\(operation.target)")
         }
     }
 
