@@ -15,6 +15,7 @@ struct CreateKeyRequest: Decodable {
     let Origin: String?
     let Policy: String?
     let Tags: [KMSTag]?
+    var MultiRegion: Bool? = nil
 }
 
 struct KeyMetadata: Encodable {
@@ -39,6 +40,7 @@ struct KeyMetadata: Encodable {
     let MacAlgorithms: [String]?
     let KeyAgreementAlgorithms: [String]?
     let MultiRegion: Bool
+    var MultiRegionConfiguration: MultiRegionConfiguration? = nil
 }
 
 struct KeyMetadataResponse: Encodable {

@@ -66,6 +66,7 @@ extension KeyLifecycleHandlers {
             decoding: JSONRequest.encode(Dictionary(tags.map { ($0.TagKey, $0.TagValue) }, uniquingKeysWith: { $1 })),
             as: UTF8.self)
         let keyID = UUID()
+        let multiRegion = request.MultiRegion ?? false
         try await database.transaction { connection in
             do {
                 try await keys.quotas.reserve(
@@ -80,10 +81,11 @@ extension KeyLifecycleHandlers {
             try await connection.query(
                 """
                 INSERT INTO kms_keys (account_id, region, key_id, key_manager, description, policy, tags, key_spec,
-                    key_usage, origin, key_state)
+                    key_usage, origin, key_state, mrk_id, primary_region)
                 VALUES (\(caller.accountID), \(caller.region), \(keyID), 'CUSTOMER', \(request.Description ?? ""),
                         \(request.Policy), \(tagsJSON)::jsonb, \(spec), \(usage), \(origin),
-                        \(external ? KeyState.pendingImport.rawValue : KeyState.enabled.rawValue))
+                        \(external ? KeyState.pendingImport.rawValue : KeyState.enabled.rawValue),
+                        \(multiRegion ? keyID : nil), \(multiRegion ? caller.region : nil))
                 """, logger: database.logger)
             if external { return }
             try await KeyMaterial.insertNewVersion(
@@ -91,13 +93,13 @@ extension KeyLifecycleHandlers {
                 material: material, rootKey: keys.rootKey, on: connection, logger: database.logger)
         }
         let key = try await keys.customerKey(keyID.uuidString, caller, for: "CreateKey")
-        return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
+        return KeyMetadataResponse(KeyMetadata: try await keys.fullMetadata(key, caller))
     }
 
     func describeKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> KeyMetadataResponse {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "DescribeKey")
-        return KeyMetadataResponse(KeyMetadata: key.metadata(caller))
+        return KeyMetadataResponse(KeyMetadata: try await keys.fullMetadata(key, caller))
     }
 
     func listKeys(_ request: ListKeysRequest, _ caller: Caller) async throws -> ListKeysResponse {
@@ -115,19 +117,24 @@ extension KeyLifecycleHandlers {
         var page = Page<KeyListEntry>(limit: limit)
         let rows = try await database.query(
             """
-            SELECT key_id FROM kms_keys
+            SELECT key_id, mrk_id FROM kms_keys
             WHERE account_id = \(caller.accountID) AND region = \(caller.region)
               AND (\(after)::uuid IS NULL OR key_id > \(after)::uuid)
             ORDER BY key_id LIMIT \(page.fetchLimit)
             """)
-        for try await id in rows.decode(UUID.self) {
-            guard page.add(KeyListEntry(KeyId: id.uuidString.lowercased(), KeyArn: KeyService.keyARN(caller, id)))
+        // The marker is the last key's row id (a multi-Region key's shown id is shared by its replicas).
+        var lastID: UUID?
+        for try await (id, shared) in rows.decode((UUID, UUID?).self) {
+            let text = CustomerKey.idText(id, shared: shared)
+            if page.items.count < limit { lastID = id }
+            guard page.add(KeyListEntry(KeyId: text, KeyArn: KeyService.keyARN(caller, text: text)))
             else {
                 break
             }
         }
         return ListKeysResponse(
-            Keys: page.items, NextMarker: page.hasMore ? page.items.last?.KeyId : nil, Truncated: page.hasMore)
+            Keys: page.items, NextMarker: page.hasMore ? lastID.map { $0.uuidString.lowercased() } : nil,
+            Truncated: page.hasMore)
     }
 
     func enableKey(_ request: KeyIDRequest, _ caller: Caller) async throws -> EmptyResponse {
@@ -161,6 +168,15 @@ extension KeyLifecycleHandlers {
         try validation.check()
         let key = try await keys.changeableKey(request.KeyId ?? "", caller, for: "ScheduleKeyDeletion")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
+        if let shared = key.sharedID, key.primaryRegion == caller.region {
+            for try await replicas in try await database.query(
+                "SELECT count(*) FROM kms_keys WHERE account_id = \(caller.accountID) AND mrk_id = \(shared)"
+            ).decode(Int.self) where replicas > 1 {
+                throw AWSError(
+                    "UnsupportedOperationException",
+                    "\(key.arn) is a multi-Region primary key with replicas: delete its replica keys first.")
+            }
+        }
         let days = request.PendingWindowInDays ?? KMSLimits.defaultPendingWindowDays
         let rows = try await database.query(
             """

@@ -15,6 +15,7 @@ extension KeyService {
         let grants = GrantHandlers(keys: self)
         let agreement = KeyAgreementHandlers(keys: self)
         let imports = ImportHandlers(keys: self)
+        let regions = MultiRegionHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -68,6 +69,8 @@ extension KeyService {
             declare(
                 "DeleteImportedKeyMaterial", .admins, DeleteImportedKeyMaterialRequest.self,
                 imports.deleteImportedKeyMaterial),
+            declare("ReplicateKey", .admins, ReplicateKeyRequest.self, regions.replicateKey),
+            declare("UpdatePrimaryRegion", .admins, UpdatePrimaryRegionRequest.self, regions.updatePrimaryRegion),
             declare("CreateGrant", .admins, CreateGrantRequest.self, grants.createGrant),
             declare("ListGrants", .readers, ListGrantsRequest.self, grants.listGrants),
             declare("ListRetirableGrants", .readers, ListRetirableGrantsRequest.self, grants.listRetirableGrants),

@@ -39,7 +39,7 @@ extension KeyService {
         guard
             let plaintext = try? AESGCM.open(
                 blob[Self.blobHeaderBytes...], key: material,
-                authenticating: Self.associatedData(ownerView, key.id, version, context))
+                authenticating: Self.associatedData(ownerView, key.blobID, version, context))
         else { throw AWSError.invalidCiphertext }
         return (key, plaintext)
     }
@@ -97,10 +97,10 @@ extension KeyService {
         let ownerView = caller.acting(for: key.owner)
         let (version, material) = try await latestKeyMaterial(key.id, ownerView)
         var blob: [UInt8] = [Self.blobFormat]
-        withUnsafeBytes(of: key.id.uuid) { blob.append(contentsOf: $0) }
+        withUnsafeBytes(of: key.blobID.uuid) { blob.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt32(bitPattern: version).bigEndian) { blob.append(contentsOf: $0) }
         blob += try AESGCM.seal(
-            plaintext, key: material, authenticating: Self.associatedData(ownerView, key.id, version, context))
+            plaintext, key: material, authenticating: Self.associatedData(ownerView, key.blobID, version, context))
         return blob
     }
 

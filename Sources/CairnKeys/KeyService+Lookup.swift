@@ -26,10 +26,25 @@ struct CustomerKey {
     var validTo: Date? = nil
 
     var isExternal: Bool { origin == "EXTERNAL" }
+    /// A multi-Region key's id, shared with its related keys in other regions (nil for other keys).
+    var sharedID: UUID? = nil
+    /// A multi-Region key set's primary region.
+    var primaryRegion: String? = nil
+
+    var isMultiRegion: Bool { sharedID != nil }
+    /// The id ciphertexts and their AAD name: shared by a multi-Region set, so any of its keys decrypts.
+    var blobID: UUID { sharedID ?? id }
+    /// The key id AWS shows: a UUID, or `mrk-` and 32 hex digits for a multi-Region key.
+    var idText: String { Self.idText(id, shared: sharedID) }
+
+    static func idText(_ id: UUID, shared: UUID?) -> String {
+        guard let shared else { return id.uuidString.lowercased() }
+        return "mrk-" + shared.uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
 
     func metadata(_ caller: Caller) -> KeyMetadata {
         KeyMetadata(
-            AWSAccountId: owner, KeyId: id.uuidString.lowercased(), Arn: arn,
+            AWSAccountId: owner, KeyId: idText, Arn: arn,
             CreationDate: createdAt.timeIntervalSince1970, Enabled: state == .enabled, Description: description,
             KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
             PendingDeletionWindowInDays: pendingWindowDays, Origin: origin, ValidTo: validTo?.timeIntervalSince1970,
@@ -38,7 +53,7 @@ struct CustomerKey {
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,
             EncryptionAlgorithms: encryptionAlgorithms, SigningAlgorithms: signingAlgorithms,
             MacAlgorithms: macDigest.map { [$0.rawValue] }, KeyAgreementAlgorithms: keyAgreementAlgorithms,
-            MultiRegion: false)
+            MultiRegion: isMultiRegion)
     }
 
     /// The signing algorithms of an asymmetric signing key (nil for other keys).
@@ -93,17 +108,21 @@ extension KeyService {
             SELECT CASE WHEN material_valid_to <= now() AND key_state <> 'PendingDeletion' THEN 'PendingImport'
                     ELSE key_state END,
                 description, key_usage, created_at, deletion_date, pending_window_days, key_manager, policy,
-                key_spec, origin, expiration_model, material_valid_to
+                key_spec, origin, expiration_model, material_valid_to, key_id, mrk_id, primary_region
             FROM kms_keys
-            WHERE account_id = \(owner) AND region = \(caller.region) AND key_id = \(keyID)
+            WHERE account_id = \(owner) AND region = \(caller.region) AND (key_id = \(keyID) OR mrk_id = \(keyID))
             """)
         for try await row in rows.decode(
-            (String, String, String, Date, Date?, Int?, String, String?, String, String, String?, Date?).self)
+            (
+                String, String, String, Date, Date?, Int?, String, String?, String, String, String?, Date?, UUID,
+                UUID?, String?
+            ).self)
         {
             let (state, description, usage, created, deletion, window, manager, policy, spec) = (
                 row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8
             )
-            let arn = Self.keyARN(ownerView, keyID)
+            let (rowID, sharedID, primaryRegion) = (row.12, row.13, row.14)
+            let arn = Self.keyARN(ownerView, text: CustomerKey.idText(rowID, shared: sharedID))
             if owner != caller.accountID {
                 // As AWS evaluates another account's use: the key policy or a grant allows it.
                 let action = "kms:\(operation)"
@@ -125,12 +144,12 @@ extension KeyService {
                 }
             }
             return CustomerKey(
-                id: keyID, owner: owner, arn: arn, state: try KeyState(stored: state),
+                id: rowID, owner: owner, arn: arn, state: try KeyState(stored: state),
                 description: manager == "CUSTOMER"
                     ? description : "Default key that protects my CloudWatch Logs data when no other key is defined",
                 keyUsage: usage, keySpec: spec, createdAt: created, deletionDate: deletion,
                 pendingWindowDays: window, managedByAWS: manager != "CUSTOMER", origin: row.9,
-                expirationModel: row.10, validTo: row.11)
+                expirationModel: row.10, validTo: row.11, sharedID: sharedID, primaryRegion: primaryRegion)
         }
         throw AWSError.kmsNotFound(Self.keyARN(ownerView, keyID))
     }

@@ -91,14 +91,29 @@ extension KeyService {
             for try await keyID in rows.decode(UUID.self) { return (owner, keyID) }
             throw AWSError.aliasNotFound(Self.aliasARN(ownerView, local))
         }
+        if local.hasPrefix("mrk-") {
+            guard let keyID = Self.multiRegionID(local) else { throw AWSError.kmsNotFound(reference) }
+            return (owner, keyID)
+        }
         guard let keyID = UUID(uuidString: local) else { throw AWSError.kmsNotFound(reference) }
         return (owner, keyID)
     }
 
-    /// The account that owns a key id in this region, wherever it is (key ids are unique): for ciphertext blobs.
+    /// The id of `mrk-` and 32 hex digits.
+    static func multiRegionID(_ text: String) -> UUID? {
+        let hex = Array(text.dropFirst(4).lowercased())
+        guard text.hasPrefix("mrk-"), hex.count == 32, hex.allSatisfy(\.isHexDigit) else { return nil }
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(hex[$0]) }
+        return UUID(uuidString: parts.joined(separator: "-"))
+    }
+
+    /// The account that owns a key id in this region, wherever it is (key ids are unique; a multi-Region set's
+    /// shared id names its key in each region): for ciphertext blobs.
     func owner(ofKey keyID: UUID, _ caller: Caller) async throws -> String? {
         let rows = try await database.query(
-            "SELECT account_id FROM kms_keys WHERE key_id = \(keyID) AND region = \(caller.region)")
+            """
+            SELECT account_id FROM kms_keys WHERE (key_id = \(keyID) OR mrk_id = \(keyID)) AND region = \(caller.region)
+            """)
         for try await account in rows.decode(String.self) { return account }
         return nil
     }

@@ -1,4 +1,5 @@
 import CairnAccounts
+import CairnCrypto
 import CairnProtocol
 import CairnStore
 import Foundation
@@ -40,10 +41,21 @@ extension KeyService {
     static let rotationPeriodDays = 90...2560
     static let defaultRotationPeriodDays = 365
 
-    /// Adds a new version of key material (sealed by the root key); new encryptions use it.
+    /// Adds a new version of key material (sealed by the root key); new encryptions use it. A multi-Region key's
+    /// related keys in other regions get the same material as the same version, in the same transaction.
     static func rotate(keyID: UUID, account: String, type: String, database: Database, rootKey: RootKey) async throws {
         try await database.transaction { connection in
-            // One rotation of a key at a time.
+            // One rotation of a key (and of its multi-Region set) at a time.
+            var related: [UUID] = []
+            for try await id in try await connection.query(
+                """
+                SELECT r.key_id FROM kms_keys k JOIN kms_keys r ON r.account_id = k.account_id AND r.mrk_id = k.mrk_id
+                WHERE k.account_id = \(account) AND k.key_id = \(keyID) AND r.key_id <> k.key_id
+                ORDER BY r.key_id FOR UPDATE OF r
+                """, logger: database.logger
+            ).decode(UUID.self) {
+                related.append(id)
+            }
             try await connection.query(
                 "SELECT 1 FROM kms_keys WHERE account_id = \(account) AND key_id = \(keyID) FOR UPDATE",
                 logger: database.logger)
@@ -55,9 +67,12 @@ extension KeyService {
             ).decode(Int32?.self) {
                 next = (latest ?? 0) + 1
             }
-            try await KeyMaterial.insertNewVersion(
-                account: account, keyID: keyID, version: next, rotationType: type, rootKey: rootKey, on: connection,
-                logger: database.logger)
+            let material = SecureRandom.bytes(AESGCM.keyByteCount)
+            for id in [keyID] + related {
+                try await KeyMaterial.insertNewVersion(
+                    account: account, keyID: id, version: next, rotationType: type, material: material,
+                    rootKey: rootKey, on: connection, logger: database.logger)
+            }
         }
     }
 }

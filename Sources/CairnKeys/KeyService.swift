@@ -59,6 +59,7 @@ public struct KeyService: Sendable {
         "UntagResource", "GenerateMac", "VerifyMac", "UpdateKeyDescription", "Sign", "Verify", "GenerateDataKeyPair",
         "GenerateDataKeyPairWithoutPlaintext", "CreateGrant", "RetireGrant", "RevokeGrant",
         "DeriveSharedSecret", "GetParametersForImport", "ImportKeyMaterial", "DeleteImportedKeyMaterial",
+        "ReplicateKey", "UpdatePrimaryRegion",
     ]
 
     /// The key ARN a response names (`KeyId` or `KeyMetadata.Arn`).
@@ -93,6 +94,11 @@ public struct KeyService: Sendable {
 
     static func keyARN(_ caller: Caller, _ keyID: UUID) -> String {
         ARN(region: caller.region, account: caller.accountID, resource: .key(keyID.uuidString.lowercased())).description
+    }
+
+    /// A key ARN from the key id AWS shows (a UUID, or a multi-Region key's `mrk-…`).
+    static func keyARN(_ caller: Caller, text: String) -> String {
+        ARN(region: caller.region, account: caller.accountID, resource: .key(text)).description
     }
 }
 

@@ -22,6 +22,7 @@ extension RotationHandlers {
         try validation.check()
         let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "EnableKeyRotation")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try Self.refuseReplica(key, caller)
         let days = request.RotationPeriodInDays ?? KeyService.defaultRotationPeriodDays
         try await database.query(
             """
@@ -67,6 +68,7 @@ extension RotationHandlers {
         try KeyService.validateKeyID(request.KeyId)
         let key = try await keys.usableKey(request.KeyId ?? "", caller, for: "RotateKeyOnDemand")
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        try Self.refuseReplica(key, caller)
         try await KeyService.rotate(
             keyID: key.id, account: caller.accountID, type: "ON_DEMAND", database: database, rootKey: keys.rootKey)
         return KeyIDResponse(KeyId: key.arn)
@@ -100,5 +102,14 @@ extension RotationHandlers {
             Rotations: page.items.map(\.entry),
             NextMarker: page.hasMore ? page.items.last.map { String($0.version) } : nil,
             Truncated: page.hasMore)
+    }
+
+    /// A multi-Region set rotates through its primary (its replicas get the material at once).
+    static func refuseReplica(_ key: CustomerKey, _ caller: Caller) throws(AWSError) {
+        guard key.isMultiRegion, key.primaryRegion != caller.region else { return }
+        throw AWSError(
+            "UnsupportedOperationException",
+            "\(key.arn) is a multi-Region replica key: rotation is managed by its primary key in "
+                + "\(key.primaryRegion ?? "").")
     }
 }

@@ -817,3 +817,72 @@ def test_imported_signing_key_material(kms_a):
                                                        serialization.PublicFormat.SubjectPublicKeyInfo)
     signature = kms_a.sign(KeyId=meta["KeyId"], Message=b"imported", SigningAlgorithm="ECDSA_SHA_256")["Signature"]
     verify_outside(public, "ECDSA_SHA_256", b"imported", signature)
+
+
+def test_multi_region_keys(server, kms_a):
+    """MultiRegion: an mrk- key; ReplicateKey into another region of the account (same id, own policy, tags and
+    description; MultiRegionConfiguration on both sides); a ciphertext from either region decrypts in the other,
+    before and after a rotation of the primary; the replica cannot rotate; UpdatePrimaryRegion swaps the roles; a
+    single-Region key cannot be replicated; the primary cannot be deleted while it has replicas."""
+    west = server.client(KEYS["a_admin"], region="eu-west-1", service="kms")
+    meta = kms_a.create_key(MultiRegion=True, Description="primary")["KeyMetadata"]
+    assert meta["MultiRegion"] is True and meta["KeyId"].startswith("mrk-") and len(meta["KeyId"]) == 36
+    assert meta["Arn"].endswith(":key/" + meta["KeyId"]) and ":us-east-1:" in meta["Arn"]
+    config = meta["MultiRegionConfiguration"]
+    assert config["MultiRegionKeyType"] == "PRIMARY" and config["ReplicaKeys"] == []
+    blob = kms_a.encrypt(KeyId=meta["KeyId"], Plaintext=b"from the east", EncryptionContext={"a": "1"})
+    assert blob["KeyId"] == meta["Arn"]
+
+    replica = kms_a.replicate_key(KeyId=meta["KeyId"], ReplicaRegion="eu-west-1", Description="replica",
+                                  Tags=[{"TagKey": "site", "TagValue": "dublin"}])
+    replica_meta = replica["ReplicaKeyMetadata"]
+    west_arn = meta["Arn"].replace(":us-east-1:", ":eu-west-1:")
+    assert replica_meta["KeyId"] == meta["KeyId"] and replica_meta["Arn"] == west_arn
+    assert replica_meta["Description"] == "replica" and replica_meta["KeyState"] == "Enabled"
+    assert replica_meta["MultiRegionConfiguration"]["MultiRegionKeyType"] == "REPLICA"
+    assert replica["ReplicaTags"] == [{"TagKey": "site", "TagValue": "dublin"}]
+    assert json.loads(replica["ReplicaPolicy"])["Statement"]
+    described = kms_a.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]["MultiRegionConfiguration"]
+    assert described["ReplicaKeys"] == [{"Arn": west_arn, "Region": "eu-west-1"}]
+    assert described["PrimaryKey"] == {"Arn": meta["Arn"], "Region": "us-east-1"}
+    assert west.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]["Description"] == "replica"
+    assert west.list_resource_tags(KeyId=meta["KeyId"])["Tags"] == [{"TagKey": "site", "TagValue": "dublin"}]
+    assert kms_a.list_resource_tags(KeyId=meta["KeyId"])["Tags"] == []
+    listed = [k["KeyId"] for k in west.list_keys(Limit=1000)["Keys"]]
+    assert meta["KeyId"] in listed
+
+    opened = west.decrypt(CiphertextBlob=blob["CiphertextBlob"], EncryptionContext={"a": "1"})
+    assert opened["Plaintext"] == b"from the east" and opened["KeyId"] == west_arn
+    back = west.encrypt(KeyId=meta["KeyId"], Plaintext=b"from the west")["CiphertextBlob"]
+    assert kms_a.decrypt(CiphertextBlob=back)["Plaintext"] == b"from the west"
+
+    kms_a.rotate_key_on_demand(KeyId=meta["KeyId"])
+    rotated = kms_a.encrypt(KeyId=meta["KeyId"], Plaintext=b"after rotation")["CiphertextBlob"]
+    assert west.decrypt(CiphertextBlob=rotated)["Plaintext"] == b"after rotation"
+    with pytest.raises(ClientError) as refused:
+        west.rotate_key_on_demand(KeyId=meta["KeyId"])
+    assert code_of(refused)[0] == "UnsupportedOperationException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.replicate_key(KeyId=meta["KeyId"], ReplicaRegion="eu-west-1")
+    assert code_of(refused)[0] == "AlreadyExistsException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.replicate_key(KeyId=kms_a.create_key()["KeyMetadata"]["KeyId"], ReplicaRegion="eu-west-1")
+    assert code_of(refused)[0] == "UnsupportedOperationException"
+    with pytest.raises(ClientError) as refused:
+        kms_a.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=7)
+    assert code_of(refused)[0] == "UnsupportedOperationException"
+
+    kms_a.update_primary_region(KeyId=meta["KeyId"], PrimaryRegion="eu-west-1")
+    assert west.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]["MultiRegionConfiguration"][
+        "MultiRegionKeyType"] == "PRIMARY"
+    assert kms_a.describe_key(KeyId=meta["KeyId"])["KeyMetadata"]["MultiRegionConfiguration"][
+        "MultiRegionKeyType"] == "REPLICA"
+    west.rotate_key_on_demand(KeyId=meta["KeyId"])
+    again = west.encrypt(KeyId=meta["KeyId"], Plaintext=b"west is primary")["CiphertextBlob"]
+    assert kms_a.decrypt(CiphertextBlob=again)["Plaintext"] == b"west is primary"
+    # The former primary, now a replica, can be deleted; a key id of the set is unknown in a region it is not in.
+    kms_a.schedule_key_deletion(KeyId=meta["KeyId"], PendingWindowInDays=7)
+    tokyo = server.client(KEYS["a_admin"], region="ap-northeast-1", service="kms")
+    with pytest.raises(ClientError) as refused:
+        tokyo.describe_key(KeyId=meta["KeyId"])
+    assert code_of(refused)[0] == "NotFoundException"
