@@ -38,10 +38,11 @@ extension CryptoHandlers {
             try MacHandlers.checkDryRun(request.DryRun)
             return EncryptResponse(CiphertextBlob: Data(ciphertext), KeyId: key.arn, EncryptionAlgorithm: algorithm)
         }
-        let blob = try await keys.seal(
+        let sealed = try await keys.seal(
             Array(request.Plaintext ?? Data()), key: key, context: request.EncryptionContext, caller)
         try MacHandlers.checkDryRun(request.DryRun)
-        return EncryptResponse(CiphertextBlob: Data(blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+        return EncryptResponse(
+            CiphertextBlob: Data(sealed.blob), KeyId: key.arn, EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
     }
 
     func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
@@ -72,7 +73,9 @@ extension CryptoHandlers {
         let key = opened.key
         let plaintext = opened.plaintext
         try MacHandlers.checkDryRun(request.DryRun)
-        return DecryptResponse(KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+        return DecryptResponse(
+            KeyId: key.arn, Plaintext: Data(plaintext), EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+            KeyMaterialId: opened.materialID)
     }
 
     func generateDataKey(
@@ -100,10 +103,11 @@ extension CryptoHandlers {
             request.KeyId ?? "", caller, for: plaintext ? "GenerateDataKey" : "GenerateDataKeyWithoutPlaintext",
             context: request.EncryptionContext)
         let dataKey = SecureRandom.bytes(size)
-        let blob = try await keys.seal(dataKey, key: key, context: request.EncryptionContext, caller)
+        let sealed = try await keys.seal(dataKey, key: key, context: request.EncryptionContext, caller)
         try MacHandlers.checkDryRun(request.DryRun)
         return GenerateDataKeyResponse(
-            CiphertextBlob: Data(blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn)
+            CiphertextBlob: Data(sealed.blob), Plaintext: plaintext ? Data(dataKey) : nil, KeyId: key.arn,
+            KeyMaterialId: sealed.materialID)
     }
 
     func generateRandom(_ request: GenerateRandomRequest, _ caller: Caller) async throws -> GenerateRandomResponse {
@@ -148,11 +152,12 @@ extension CryptoHandlers {
             named: request.SourceKeyId, caller, for: "ReEncryptFrom")
         let destination = try await keys.usableKey(
             request.DestinationKeyId ?? "", caller, for: "ReEncryptTo", context: request.DestinationEncryptionContext)
-        let blob = try await keys.seal(
+        let sealed = try await keys.seal(
             opened.plaintext, key: destination, context: request.DestinationEncryptionContext, caller)
         try MacHandlers.checkDryRun(request.DryRun)
         return ReEncryptResponse(
-            CiphertextBlob: Data(blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
-            SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT")
+            CiphertextBlob: Data(sealed.blob), SourceKeyId: opened.key.arn, KeyId: destination.arn,
+            SourceEncryptionAlgorithm: "SYMMETRIC_DEFAULT", DestinationEncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+            SourceKeyMaterialId: opened.materialID, DestinationKeyMaterialId: sealed.materialID)
     }
 }

@@ -16,6 +16,7 @@ struct GenerateDataKeyPairResponse: Encodable {
     let PublicKey: Data
     let KeyId: String
     let KeyPairSpec: String
+    var KeyMaterialId: String? = nil
 }
 
 /// GenerateDataKeyPair and GenerateDataKeyPairWithoutPlaintext: a fresh RSA or ECC key pair for the caller to use
@@ -42,10 +43,10 @@ struct DataKeyPairHandlers: Sendable {
         }
         let pair = try AsymmetricKey.generate(kind)
         let privateKey = pair.privateKeyPKCS8DER
-        let blob = try await keys.seal(privateKey, key: key, context: request.EncryptionContext, caller)
+        let sealed = try await keys.seal(privateKey, key: key, context: request.EncryptionContext, caller)
         try MacHandlers.checkDryRun(request.DryRun)
         return GenerateDataKeyPairResponse(
-            PrivateKeyCiphertextBlob: Data(blob), PrivateKeyPlaintext: plaintext ? Data(privateKey) : nil,
-            PublicKey: Data(pair.publicKeyDER), KeyId: key.arn, KeyPairSpec: spec)
+            PrivateKeyCiphertextBlob: Data(sealed.blob), PrivateKeyPlaintext: plaintext ? Data(privateKey) : nil,
+            PublicKey: Data(pair.publicKeyDER), KeyId: key.arn, KeyPairSpec: spec, KeyMaterialId: sealed.materialID)
     }
 }

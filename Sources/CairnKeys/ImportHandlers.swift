@@ -168,7 +168,7 @@ struct ImportHandlers: Sendable {
         let (algorithm, wrappingKey) = try await tokenKey(Array(request.ImportToken ?? Data()), key)
         let material = try Self.unwrap(Array(request.EncryptedKeyMaterial ?? Data()), algorithm, wrappingKey)
         let stored = try Self.checkMaterial(material, key)
-        let materialID = KeyService.keyMaterialID(stored, keyID: key.id)
+        let materialID = KeyService.keyMaterialID(stored, keyID: key.blobID)
         if let given = request.KeyMaterialId, given != materialID {
             throw AWSError(
                 "IncorrectKeyMaterialException", "The key material ID does not match the imported key material.")

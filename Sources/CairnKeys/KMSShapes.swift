@@ -38,6 +38,7 @@ struct KeyMetadata: Encodable {
     let EncryptionAlgorithms: [String]?
     let SigningAlgorithms: [String]?
     let MacAlgorithms: [String]?
+    var CurrentKeyMaterialId: String? = nil
     let KeyAgreementAlgorithms: [String]?
     let MultiRegion: Bool
     var MultiRegionConfiguration: MultiRegionConfiguration? = nil
@@ -107,6 +108,7 @@ struct DecryptResponse: Encodable {
     let KeyId: String
     let Plaintext: Data
     let EncryptionAlgorithm: String
+    var KeyMaterialId: String? = nil
 }
 
 struct GenerateDataKeyRequest: Decodable {
@@ -122,6 +124,7 @@ struct GenerateDataKeyResponse: Encodable {
     let CiphertextBlob: Data
     let Plaintext: Data?
     let KeyId: String
+    var KeyMaterialId: String? = nil
 }
 
 struct GenerateRandomRequest: Decodable {

@@ -19,7 +19,7 @@ extension KeyService {
     func openBlob(
         _ blob: [UInt8], context: [String: String]?, named: String?, _ caller: Caller, for operation: String
     ) async throws
-        -> (key: CustomerKey, plaintext: [UInt8])
+        -> (key: CustomerKey, plaintext: [UInt8], materialID: String)
     {
         guard blob.count > Self.blobHeaderBytes + AESGCM.nonceByteCount + AESGCM.tagByteCount,
             blob[0] == Self.blobFormat
@@ -41,7 +41,7 @@ extension KeyService {
                 blob[Self.blobHeaderBytes...], key: material,
                 authenticating: Self.associatedData(ownerView, key.blobID, version, context))
         else { throw AWSError.invalidCiphertext }
-        return (key, plaintext)
+        return (key, plaintext, Self.keyMaterialID(material, keyID: key.blobID))
     }
 
     /// A key that may be used for cryptography now: enabled, not pending deletion.
@@ -89,10 +89,11 @@ extension KeyService {
         }
     }
 
+    /// The blob, and the id of the key material that sealed it.
     func seal(
         _ plaintext: [UInt8], key: CustomerKey, context: [String: String]?, _ caller: Caller
     ) async throws
-        -> [UInt8]
+        -> (blob: [UInt8], materialID: String)
     {
         let ownerView = caller.acting(for: key.owner)
         let (version, material) = try await latestKeyMaterial(key.id, ownerView)
@@ -101,7 +102,7 @@ extension KeyService {
         withUnsafeBytes(of: UInt32(bitPattern: version).bigEndian) { blob.append(contentsOf: $0) }
         blob += try AESGCM.seal(
             plaintext, key: material, authenticating: Self.associatedData(ownerView, key.blobID, version, context))
-        return blob
+        return (blob, Self.keyMaterialID(material, keyID: key.blobID))
     }
 
     /// The encryption context is bound in a canonical form: keys sorted, each pair length-prefixed.

@@ -61,6 +61,8 @@ struct ReEncryptResponse: Encodable {
     let KeyId: String
     let SourceEncryptionAlgorithm: String
     let DestinationEncryptionAlgorithm: String
+    var SourceKeyMaterialId: String? = nil
+    var DestinationKeyMaterialId: String? = nil
 }
 
 /// Tags, key policies (stored and returned; the one policy name is `default`) and ReEncrypt.

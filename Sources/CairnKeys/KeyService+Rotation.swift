@@ -21,12 +21,19 @@ struct ListKeyRotationsRequest: Decodable {
     let KeyId: String?
     let Limit: Int?
     let Marker: String?
+    var IncludeKeyMaterial: String? = nil
 }
 
+/// One key material of a key: its id and state; rotations have a date and type (the first material has none).
 struct RotationsListEntry: Encodable {
     let KeyId: String
-    let RotationDate: Double
-    let RotationType: String
+    let KeyMaterialId: String
+    let KeyMaterialState: String
+    var ImportState: String? = nil
+    var ExpirationModel: String? = nil
+    var ValidTo: Double? = nil
+    var RotationDate: Double? = nil
+    var RotationType: String? = nil
 }
 
 struct ListKeyRotationsResponse: Encodable {

@@ -40,6 +40,12 @@ extension KeyService {
     /// A key's metadata with its multi-Region configuration (the set's primary and replicas) where it has one.
     func fullMetadata(_ key: CustomerKey, _ caller: Caller) async throws -> KeyMetadata {
         var metadata = key.metadata(caller)
+        // A symmetric key's current material (none while an EXTERNAL key waits for its import).
+        if key.isSymmetric, key.state != .pendingImport,
+            let (_, material) = try? await latestKeyMaterial(key.id, caller.acting(for: key.owner))
+        {
+            metadata.CurrentKeyMaterialId = Self.keyMaterialID(material, keyID: key.blobID)
+        }
         guard let shared = key.sharedID, let primary = key.primaryRegion else { return metadata }
         var regions: [String] = []
         for try await region in try await database.query(

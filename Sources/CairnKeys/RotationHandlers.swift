@@ -82,20 +82,43 @@ extension RotationHandlers {
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.number(
             request.Limit, "limit", min: KMSLimits.listLimit.lowerBound, max: KMSLimits.listLimit.upperBound)
+        validation.oneOf(request.IncludeKeyMaterial, "includeKeyMaterial", ["ALL_KEY_MATERIAL", "ROTATIONS_ONLY"])
         try validation.check()
         let key = try await keys.customerKey(request.KeyId ?? "", caller, for: "ListKeyRotations")
-        let after = Int32(request.Marker ?? "") ?? 1
+        // ROTATIONS_ONLY (the default) leaves out the first material, version 1.
+        let first: Int32 = request.IncludeKeyMaterial == "ALL_KEY_MATERIAL" ? 0 : 1
+        let after = Int32(request.Marker ?? "") ?? first
         let limit = request.Limit ?? KMSLimits.defaultListLimit
+        var current: Int32 = 0
+        for try await latest in try await database.query(
+            "SELECT max(version) FROM kms_key_versions WHERE account_id = \(caller.accountID) AND key_id = \(key.id)"
+        ).decode(Int32?.self) {
+            current = latest ?? 0
+        }
         var page = Page<(version: Int32, entry: RotationsListEntry)>(limit: limit)
         let rows = try await database.query(
             """
-            SELECT version, created_at, rotation_type FROM kms_key_versions
+            SELECT version, created_at, rotation_type, material_sealed FROM kms_key_versions
             WHERE account_id = \(caller.accountID) AND key_id = \(key.id) AND version > \(after)
             ORDER BY version LIMIT \(page.fetchLimit)
             """)
-        for try await (version, created, type) in rows.decode((Int32, Date, String?).self) {
-            let entry = RotationsListEntry(
-                KeyId: key.arn, RotationDate: created.timeIntervalSince1970, RotationType: type ?? "AUTOMATIC")
+        var stored: [(Int32, Date, String?, ByteBuffer)] = []
+        for try await row in rows.decode((Int32, Date, String?, ByteBuffer).self) { stored.append(row) }
+        for (version, created, type, sealed) in stored {
+            let material = try KeyMaterial.open(
+                sealed, account: caller.accountID, keyID: key.id, version: version, rootKey: keys.rootKey)
+            var entry = RotationsListEntry(
+                KeyId: key.arn, KeyMaterialId: KeyService.keyMaterialID(material, keyID: key.blobID),
+                KeyMaterialState: version == current ? "CURRENT" : "NON_CURRENT")
+            if version > 1 {
+                entry.RotationDate = created.timeIntervalSince1970
+                entry.RotationType = type ?? "AUTOMATIC"
+            }
+            if key.isExternal {
+                entry.ImportState = "IMPORTED"
+                entry.ExpirationModel = key.expirationModel
+                entry.ValidTo = key.validTo?.timeIntervalSince1970
+            }
             guard page.add((version, entry)) else { break }
         }
         return ListKeyRotationsResponse(

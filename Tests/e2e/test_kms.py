@@ -886,3 +886,32 @@ def test_multi_region_keys(server, kms_a):
     with pytest.raises(ClientError) as refused:
         tokyo.describe_key(KeyId=meta["KeyId"])
     assert code_of(refused)[0] == "NotFoundException"
+
+
+def test_key_material_ids(kms_a):
+    """KeyMaterialId: DescribeKey's CurrentKeyMaterialId names the material Encrypt uses now; Decrypt and
+    GenerateDataKey name the material of their blob; a rotation gives a new id, and the old blob still names the
+    old one; ReEncrypt names both; ListKeyRotations lists rotations (ALL_KEY_MATERIAL adds the first material) with
+    CURRENT and NON_CURRENT states."""
+    import re
+
+    key = kms_a.create_key()["KeyMetadata"]["KeyId"]
+    first = kms_a.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert re.fullmatch(r"[0-9a-f]{64}", first)
+    old = kms_a.encrypt(KeyId=key, Plaintext=b"old")["CiphertextBlob"]
+    generated = kms_a.generate_data_key(KeyId=key, KeySpec="AES_256")
+    assert generated["KeyMaterialId"] == first
+    assert kms_a.decrypt(CiphertextBlob=old)["KeyMaterialId"] == first
+    kms_a.rotate_key_on_demand(KeyId=key)
+    second = kms_a.describe_key(KeyId=key)["KeyMetadata"]["CurrentKeyMaterialId"]
+    assert second != first and re.fullmatch(r"[0-9a-f]{64}", second)
+    assert kms_a.decrypt(CiphertextBlob=old)["KeyMaterialId"] == first
+    moved = kms_a.re_encrypt(CiphertextBlob=old, DestinationKeyId=key)
+    assert (moved["SourceKeyMaterialId"], moved["DestinationKeyMaterialId"]) == (first, second)
+    rotations = kms_a.list_key_rotations(KeyId=key)["Rotations"]
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"], r["RotationType"]) for r in rotations] == [
+        (second, "CURRENT", "ON_DEMAND")]
+    everything = kms_a.list_key_rotations(KeyId=key, IncludeKeyMaterial="ALL_KEY_MATERIAL")["Rotations"]
+    assert [(r["KeyMaterialId"], r["KeyMaterialState"]) for r in everything] == [
+        (first, "NON_CURRENT"), (second, "CURRENT")]
+    assert "RotationDate" not in everything[0] and "RotationDate" in everything[1]
