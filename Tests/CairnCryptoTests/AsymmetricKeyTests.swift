@@ -57,6 +57,12 @@ import Testing
         let key = try AsymmetricKey(privateKeyDER: privateDER)
         let peer = try AsymmetricKey(publicKeyDER: peerDER)
         #expect(Hex.encode(try key.sharedSecret(with: peer)) == z)
+        // Wycheproof's invalid-curve cases: a point off the curve (y changed by one) is no public key at all.
+        let offCurve = try #require(
+            Hex.decode("3059301306072a8648ce3d020106082a8648ce3d03010703420004" + peerX + peerY.dropLast() + "d"))
+        #expect(throws: AsymmetricKey.Failure.self) {
+            try key.sharedSecret(with: try AsymmetricKey(publicKeyDER: offCurve))
+        }
     }
 
     /// Both sides of an exchange derive the same secret; a peer on another curve, an RSA key and bytes that are
