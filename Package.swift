@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "CairnMetrics",
             dependencies: [
-                "CairnProtocol", "CairnQueue", "CairnStore",
+                "CairnAccounts", "CairnCrypto", "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

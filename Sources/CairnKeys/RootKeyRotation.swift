@@ -42,6 +42,9 @@ public struct RootKeyRotation: Sendable {
         SealedColumn(
             table: "delivery_streams", keyColumns: ["account_id", "region", "name"], column: "access_key_sealed"
         ) { SealingContext.deliveryStreamKey(account: $0[0], region: $0[1], name: $0[2]) },
+        SealedColumn(table: "metrics_keys", keyColumns: ["account_id", "region"], column: "key_sealed") {
+            "cairn/metrics-key/\($0[0])/\($0[1])"
+        },
         SealedColumn(table: "kms_import_tokens", keyColumns: ["token_id::text"], column: "wrapping_key_sealed") {
             SealingContext.importWrappingKey($0[0])
         },

@@ -131,6 +131,8 @@ extension LogEventHandlers {
                 messageEnds: request.messageEnds)
         let subscriptions = try await filters.matchingSubscriptions(
             group: group, request: request, accepted: accepted, caller)
+        let metricSeal =
+            points.isEmpty ? nil : try await metricKeys.seal(account: caller.accountID, region: caller.region)
 
         return try await database.transaction { connection in
             let updated = try await connection.query(
@@ -152,9 +154,10 @@ extension LogEventHandlers {
                     minTimestamp: minTimestamp, maxTimestamp: maxTimestamp, firstSequence: target.firstSequence,
                     eventCount: accepted.count, rawBytes: rawBytes, ingestionTime: now, compressed: compressed),
                 key: dataKey, on: connection)
-            try await MetricStore.record(
-                points, account: caller.accountID, region: caller.region, now: now / 1000, on: connection,
-                logger: database.logger)
+            if let metricSeal {
+                try await MetricStore.record(
+                    points, seal: metricSeal, now: now / 1000, on: connection, logger: database.logger)
+            }
             if target.watched {
                 let batch = ChunkStore.Batch(
                     account: caller.accountID, group: group.id, stream: target.stream,

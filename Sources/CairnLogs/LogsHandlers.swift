@@ -1,5 +1,6 @@
 import CairnAccounts
 import CairnKeys
+import CairnMetrics
 import CairnStore
 
 /// CreateLogGroup, DeleteLogGroup, DescribeLogGroups, retention, and the group's KMS key.
@@ -31,6 +32,8 @@ struct LogEventHandlers: Sendable {
     let keyRing: DataKeyRing
     let audit: AuditTrail
     let scans: ScanLimiter
+    /// Metric filters' dimension values are log text: their series are stored sealed.
+    let metricKeys: MetricsKeyRing
 }
 
 /// PutMetricFilter, DeleteMetricFilter, DescribeMetricFilters, TestMetricFilter.

@@ -1,5 +1,6 @@
 public import CairnAccounts
 public import CairnKeys
+import CairnMetrics
 public import CairnObjects
 import CairnProtocol
 public import CairnStore
@@ -59,7 +60,8 @@ public struct LogsService: Sendable {
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
-            keyRing: keyRing, audit: audit, scans: ScanLimiter())
+            keyRing: keyRing, audit: audit, scans: ScanLimiter(),
+            metricKeys: MetricsKeyRing(database: database, rootKey: rootKey))
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
             database: database, pageToken: pageToken, groups: groups, functions: functions,

@@ -1,3 +1,4 @@
+public import CairnAccounts
 import CairnProtocol
 public import CairnStore
 import Foundation
@@ -23,9 +24,9 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
     let metrics: MetricsService
     let logger: Logger
 
-    public init(database: Database, logger: Logger) {
+    public init(database: Database, rootKey: RootKey, logger: Logger) {
         self.database = database
-        metrics = MetricsService(database: database)
+        metrics = MetricsService(database: database, rootKey: rootKey)
         self.logger = logger
     }
 
@@ -189,11 +190,20 @@ public struct AlarmEvaluator: Service, CustomStringConvertible {
         guard !alarms.isEmpty else { return }
         var phase = ContinuousClock.now
         let ranges = alarms.map { Self.range(of: $0.1, now: now) }
+        let batched = alarms.indices.filter {
+            alarms[$0].1.metrics == nil && !alarms[$0].1.readStatistic.isPercentile
+        }
+        var seriesKeys: [Int: String] = [:]
+        for index in batched {
+            let owner = alarms[index].0
+            seriesKeys[index] = try await metrics.keys.seal(account: owner.accountID, region: owner.region)
+                .seriesKey(alarms[index].1.metric)
+        }
         var buckets = try await MetricBuckets.read(
-            alarms.indices.filter { alarms[$0].1.metrics == nil && !alarms[$0].1.readStatistic.isPercentile }.map {
-                index in
+            batched.map { index in
                 MetricBuckets.Request(
-                    owner: alarms[index].0, metric: alarms[index].1.metric, start: ranges[index].start,
+                    owner: alarms[index].0, metric: alarms[index].1.metric, seriesKey: seriesKeys[index] ?? "",
+                    start: ranges[index].start,
                     end: ranges[index].start + Int64(ranges[index].periods.count) * Int64(alarms[index].1.period),
                     period: alarms[index].1.period, unit: alarms[index].1.unit, index: index)
             }, on: connection, logger: logger)

@@ -8,6 +8,8 @@ enum MetricBuckets {
     struct Request {
         let owner: Caller
         let metric: MetricIdentity
+        /// The series' lookup key under its owner's metrics key (`MetricSeal.seriesKey`).
+        let seriesKey: String
         let start: Int64
         let end: Int64
         let period: Int
@@ -32,7 +34,7 @@ enum MetricBuckets {
                    sum(p.sum), min(p.minimum), max(p.maximum), min(p.unit)
             FROM unnest(\(requests.map { Int64($0.index) }), \(requests.map(\.owner.accountID)),
                         \(requests.map(\.owner.region)), \(requests.map(\.metric.namespace)),
-                        \(requests.map(\.metric.name)), \(requests.map(\.metric.dimensionsKey)), \(origins),
+                        \(requests.map(\.metric.name)), \(requests.map(\.seriesKey)), \(origins),
                         \(requests.map(\.end)), \(requests.map { Int64($0.period) }), \(requests.map { $0.unit ?? "" }))
                  AS r(i, account_id, region, namespace, metric_name, dimensions_key, origin, stop, width, unit)
             JOIN metric_series s ON s.account_id = r.account_id AND s.region = r.region AND s.namespace = r.namespace

@@ -109,10 +109,9 @@ extension MetricsService {
             }
         }
         let points = aggregator.collected.filter { $0.sampleCount > 0 }
+        let seal = try await keys.seal(account: caller.accountID, region: caller.region)
         try await database.transaction { connection in
-            try await MetricStore.record(
-                points, account: caller.accountID, region: caller.region, now: Int64(now), on: connection,
-                logger: database.logger)
+            try await MetricStore.record(points, seal: seal, now: Int64(now), on: connection, logger: database.logger)
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import CairnProtocol
 import CairnStore
 import Foundation
+import NIOCore
 import PostgresNIO
 
 extension MetricsLimits {
@@ -147,12 +148,12 @@ extension MetricsService {
         let namespace = try request.string("Namespace", length: 1...255)
         let name = try request.string("MetricName", length: 1...255)
         var filters: [String] = []
+        let seal = try await keys.seal(account: caller.accountID, region: caller.region)
         for entry in try request.list("Dimensions", max: 10) {
             let dimensionName = try entry.string("Name", required: true, length: 1...255)!
             let value = try entry.string("Value", length: 1...1024)
             filters.append(
-                #"[{"Name":""# + JSONText.escape(dimensionName) + "\""
-                    + (value.map { #","Value":""# + JSONText.escape($0) + "\"" } ?? "") + "}]")
+                value.map { seal.valueTag(name: dimensionName, value: $0) } ?? MetricSeal.nameTag(dimensionName))
         }
         let recent = try request.string("RecentlyActive")
         if let recent, recent != "PT3H" { throw AWSError.invalidValue(recent, "RecentlyActive") }
@@ -166,11 +167,11 @@ extension MetricsService {
         }
         let rows = try await database.query(
             """
-            SELECT s.series_id, s.namespace, s.metric_name, s.dimensions::text FROM metric_series s
+            SELECT s.series_id, s.namespace, s.metric_name, s.dimensions_sealed FROM metric_series s
             WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region) AND s.series_id > \(after)
               AND (\(namespace)::text IS NULL OR s.namespace = \(namespace))
               AND (\(name)::text IS NULL OR s.metric_name = \(name))
-              AND s.dimensions @> ALL (\(filters)::jsonb[])
+              AND s.dimension_tags @> \(filters)::text[]
               AND (\(activeSince)::bigint IS NULL OR EXISTS (
                   SELECT 1 FROM metric_points p WHERE p.series_id = s.series_id AND p.period_start >= \(activeSince)))
             ORDER BY s.series_id LIMIT \(MetricsLimits.metricsPerPage + 1)
@@ -178,7 +179,8 @@ extension MetricsService {
         var metrics: [Document] = []
         var last: Int64?
         var more = false
-        for try await (id, namespace, name, dimensions) in rows.decode((Int64, String, String, String).self) {
+        for try await (id, namespace, name, sealed) in rows.decode((Int64, String, String, ByteBuffer?).self) {
+            let dimensions = try sealed.map { try seal.openDimensions(Array($0.readableBytesView)) } ?? "[]"
             guard metrics.count < MetricsLimits.metricsPerPage else {
                 more = true
                 break
@@ -236,8 +238,10 @@ extension MetricsService {
     ) async throws -> [MetricBucket] {
         let width = Int64(period)
         let origin = start - start % min(width, 60)
+        let seriesKey = try await keys.seal(account: caller.accountID, region: caller.region).seriesKey(metric)
         let request = MetricBuckets.Request(
-            owner: caller, metric: metric, start: start, end: end, period: period, unit: unit, index: 0)
+            owner: caller, metric: metric, seriesKey: seriesKey, start: start, end: end, period: period, unit: unit,
+            index: 0)
         var buckets = try await database.client.withConnection { connection in
             try await MetricBuckets.read([request], on: connection, logger: database.logger)[0] ?? []
         }
@@ -248,7 +252,7 @@ extension MetricsService {
             FROM metric_points p JOIN metric_series s ON s.series_id = p.series_id, unnest(p.samples) AS v
             WHERE s.account_id = \(caller.accountID) AND s.region = \(caller.region)
               AND s.namespace = \(metric.namespace) AND s.metric_name = \(metric.name)
-              AND s.dimensions_key = \(metric.dimensionsKey)
+              AND s.dimensions_key = \(seriesKey)
               AND p.period_start >= \(origin) AND p.period_start < \(end)
               AND (\(unit)::text IS NULL OR p.unit = \(unit))
             GROUP BY bucket

@@ -1,3 +1,4 @@
+public import CairnAccounts
 public import CairnProtocol
 public import CairnStore
 
@@ -8,9 +9,12 @@ public import CairnStore
 public struct MetricsService: Sendable {
 
     let database: Database
+    /// The accounts' metrics keys: series' dimensions are stored sealed.
+    public let keys: MetricsKeyRing
 
-    public init(database: Database) {
+    public init(database: Database, rootKey: RootKey) {
         self.database = database
+        keys = MetricsKeyRing(database: database, rootKey: rootKey)
     }
 
     /// The CloudWatch metrics operations, each declared once for the registry.

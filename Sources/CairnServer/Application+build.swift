@@ -124,7 +124,7 @@ public struct ApplicationDependencies: Sendable {
     /// Every operation Cairn serves.
     public var registry: OperationRegistry {
         let keys = KeyService(database: database, rootKey: rootKey, keyRing: keyRing)
-        let metrics = MetricsService(database: database)
+        let metrics = MetricsService(database: database, rootKey: rootKey)
         return OperationRegistry(logs.operations + keys.operations + metrics.operations + topics.operations)
     }
 
@@ -135,7 +135,7 @@ public struct ApplicationDependencies: Sendable {
             PartitionMaintainer(database: database, logger: logger),
             RetentionSweeper(database: database, logger: logger),
             MetricRollup(database: database, logger: logger),
-            AlarmEvaluator(database: database, logger: logger),
+            AlarmEvaluator(database: database, rootKey: rootKey, logger: logger),
             ChunkCompactor(logs: logs, logger: logger),
             KeyLifecycle(database: database, rootKey: rootKey, logger: logger),
             QueueMonitor(database: database, logger: logger),

@@ -12,15 +12,18 @@ import Testing
 @Suite(.enabled(if: TestDatabase.available, "needs PostgreSQL: CAIRN_TEST_DATABASE_URL or an installed server"))
 struct AlarmEvaluatorTests {
     static let caller = Caller(accountID: "555566667777", region: "us-east-1", accessKeyID: "AKIA", role: .admin)
+    /// One root key for the test's writes and its evaluator: the metrics key is sealed under it.
+    static let rootKey = try! TestDatabase.rootKey()
 
     static func write(_ database: Database, _ value: Double, at seconds: Int64) async throws {
         var aggregator = MetricAggregator()
         let metric = MetricIdentity(namespace: "App", name: "Errors", dimensions: [])
         aggregator.withPoint(metric, timestamp: seconds, resolution: 60, unit: "Count") { $0.add(value) }
+        let seal = try await MetricsKeyRing(database: database, rootKey: rootKey).seal(
+            account: caller.accountID, region: caller.region)
         try await database.transaction { connection in
             try await MetricStore.record(
-                aggregator.collected, account: caller.accountID, region: caller.region, now: seconds, on: connection,
-                logger: database.logger)
+                aggregator.collected, seal: seal, now: seconds, on: connection, logger: database.logger)
         }
     }
 
@@ -55,8 +58,8 @@ struct AlarmEvaluatorTests {
                 "DatapointsToAlarm": .integer(2), "Threshold": .double(2),
                 "ComparisonOperator": .string("GreaterThanThreshold"), "TreatMissingData": .string("notBreaching"),
             ])
-            _ = try await MetricsService(database: database).putMetricAlarm(alarm, Self.caller)
-            let evaluator = AlarmEvaluator(database: database, logger: TestDatabase.logger)
+            _ = try await MetricsService(database: database, rootKey: Self.rootKey).putMetricAlarm(alarm, Self.caller)
+            let evaluator = AlarmEvaluator(database: database, rootKey: Self.rootKey, logger: TestDatabase.logger)
 
             // Two evaluators at once: the alarm is evaluated once, one transition.
             async let first = evaluator.evaluateDue(now: minute * 1000 + 5000)

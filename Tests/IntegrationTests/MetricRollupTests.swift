@@ -8,16 +8,20 @@ import Testing
 struct MetricRollupTests {
     static let account = "555566668888"
 
+    /// The metrics key is sealed under it: one for every write of a test.
+    static let rootKey = try! TestDatabase.rootKey()
+
     static func write(_ database: Database, _ values: [Double], at timestamp: Int64) async throws {
         var aggregator = MetricAggregator()
         let metric = MetricIdentity(namespace: "N", name: "M", dimensions: [.init(name: "Host", value: "a")])
         aggregator.withPoint(metric, timestamp: timestamp, resolution: 60, unit: "Count") { point in
             for value in values { point.add(value) }
         }
+        let seal = try await MetricsKeyRing(database: database, rootKey: Self.rootKey).seal(
+            account: account, region: "us-east-1")
         try await database.transaction { connection in
             try await MetricStore.record(
-                aggregator.collected, account: account, region: "us-east-1", now: timestamp, on: connection,
-                logger: database.logger)
+                aggregator.collected, seal: seal, now: timestamp, on: connection, logger: database.logger)
         }
     }
 

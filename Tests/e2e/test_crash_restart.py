@@ -2,7 +2,6 @@
 Cairn's descriptors (so not its HTTP port) and none of its CAIRN_* settings (so not the root key), and after
 kill -9 of Cairn a new `cairn serve` on the same data directory and port serves."""
 
-import os
 import shutil
 import signal
 import subprocess

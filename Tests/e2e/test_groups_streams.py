@@ -5,7 +5,7 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_A, ACCOUNT_B, KEYS
+from conftest import ACCOUNT_A, KEYS
 
 
 def error_of(excinfo):

@@ -6,7 +6,7 @@ import time
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import ACCOUNT_A, ACCOUNT_B, KEYS
+from conftest import ACCOUNT_A, ACCOUNT_B
 
 
 def test_monitoring_account_reads_linked_source_groups(server, logs_a, logs_b, name):

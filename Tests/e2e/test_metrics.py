@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import sigv4
-from conftest import ACCOUNT_A, KEYS
+from conftest import KEYS
 
 
 def minute_start(seconds):
@@ -356,3 +356,49 @@ def test_large_put_metric_data_arrives_gzip_compressed_and_is_read(cloudwatch_a)
         Namespace=namespace, MetricName="M3", Dimensions=[{"Name": "Shard", "Value": "s003"}],
         StartTime=base, EndTime=base + 60, Period=60, Statistics=["SampleCount", "Sum"])["Datapoints"]
     assert [(p["SampleCount"], p["Sum"]) for p in total] == [(20.0, float(sum(range(3, 1000, 50))))]
+
+
+def test_dimension_values_from_events_are_never_stored_in_clear(server, logs_a, cloudwatch_a, name):
+    """A metric filter's dimension value comes from the event (`{"user": "$.user"}`): ListMetrics (with and without
+    a dimension filter) and GetMetricStatistics find it, yet the marker is nowhere in PostgreSQL's files (tables,
+    indexes, WAL, log); the same for a PutMetricData dimension value."""
+    import os
+    import subprocess
+    import uuid
+
+    marker = "cairn-dimension-" + uuid.uuid4().hex
+    namespace = "Sealed/" + name.strip("/").replace("/", "-")
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_metric_filter(
+        logGroupName=name, filterName="by-user", filterPattern="{ $.user = * }",
+        metricTransformations=[{"metricName": "Requests", "metricNamespace": namespace, "metricValue": "1",
+                                "dimensions": {"user": "$.user"}}])
+    now = int(time.time())
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now * 1000, "message": json.dumps({"user": marker})},
+        {"timestamp": now * 1000 + 1, "message": json.dumps({"user": "someone-else"})}])
+    cloudwatch_a.put_metric_data(Namespace=namespace, MetricData=[
+        {"MetricName": "Pushed", "Dimensions": [{"Name": "tenant", "Value": marker + "-pushed"}], "Value": 2}])
+
+    listed = cloudwatch_a.list_metrics(Namespace=namespace)["Metrics"]
+    values = sorted(d["Value"] for m in listed for d in m["Dimensions"])
+    assert values == sorted([marker, marker + "-pushed", "someone-else"])
+    only = cloudwatch_a.list_metrics(Namespace=namespace, Dimensions=[{"Name": "user", "Value": marker}])["Metrics"]
+    assert [m["Dimensions"] for m in only] == [[{"Name": "user", "Value": marker}]]
+    by_name = cloudwatch_a.list_metrics(Namespace=namespace, Dimensions=[{"Name": "user"}])["Metrics"]
+    assert len(by_name) == 2
+    stats = cloudwatch_a.get_metric_statistics(
+        Namespace=namespace, MetricName="Requests", Dimensions=[{"Name": "user", "Value": marker}],
+        StartTime=datetime.datetime.fromtimestamp(minute_start(now) - 60, datetime.timezone.utc),
+        EndTime=datetime.datetime.fromtimestamp(minute_start(now) + 120, datetime.timezone.utc),
+        Period=60, Statistics=["Sum"])["Datapoints"]
+    assert sum(p["Sum"] for p in stats) == 1
+
+    found = subprocess.run(
+        ["grep", "-r", "-l", "-a", "-F", marker, os.path.join(server.data_dir, "postgres"),
+         os.path.join(server.data_dir, "postgres.log")], capture_output=True, text=True)
+    assert found.returncode == 1, f"a dimension value was found in: {found.stdout}"
+    found = subprocess.run(["grep", "-r", "-l", "-a", "-F", namespace, os.path.join(server.data_dir, "postgres")],
+                           capture_output=True, text=True)
+    assert found.returncode == 0  # the namespace is configuration, stored readable: the search works
