@@ -127,7 +127,7 @@ extension LogGroupHandlers {
                 FROM log_groups g
                 WHERE account_id = ANY(\(accounts)) AND region = \(caller.region)
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
-                  AND (\(substringPattern)::text IS NULL OR name ILIKE \(substringPattern))
+                  AND (\(substringPattern)::text IS NULL OR name LIKE \(substringPattern))
                   AND (\(request.logGroupClass)::text IS NULL OR log_group_class = \(request.logGroupClass))
                   AND (\(identifiedNames)::text[] IS NULL OR (account_id, name) IN (
                        SELECT * FROM unnest(\(identifiedAccounts)::text[], \(identifiedNames)::text[])))
@@ -155,11 +155,12 @@ extension LogGroupHandlers {
             page.hasMore
             ? page.items.last.map {
                 pageToken.make(
-                    [$0.logGroupName, ARN($0.logGroupArn)?.account ?? caller.accountID], operation: "DescribeLogGroups",
+                    [$0.logGroupName, ARN($0.arn)?.account ?? caller.accountID], operation: "DescribeLogGroups",
                     caller: caller)
             }
             : nil
-        return DescribeLogGroupsResponse(logGroups: page.items, nextToken: token)
+        return DescribeLogGroupsResponse(
+            logGroups: request.logGroupNamePattern == nil ? page.items : page.items.map(\.nameOnly), nextToken: token)
     }
 
     /// Sets or clears deletion protection of one of the caller's own groups (by name or ARN).

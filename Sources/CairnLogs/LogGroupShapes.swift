@@ -25,14 +25,19 @@ struct DescribeLogGroupsRequest: Decodable {
 struct LogGroupDescription: Encodable {
     let logGroupName: String
     let creationTime: Int64
-    let retentionInDays: Int?
-    let metricFilterCount: Int
+    var retentionInDays: Int?
+    var metricFilterCount: Int?
     let arn: String
-    let storedBytes: Int64
-    let kmsKeyId: String?
-    let logGroupClass: String
-    let logGroupArn: String
-    let deletionProtectionEnabled: Bool
+    var storedBytes: Int64?
+    var kmsKeyId: String?
+    var logGroupClass: String?
+    var logGroupArn: String?
+    var deletionProtectionEnabled: Bool?
+
+    /// With `logGroupNamePattern`, AWS returns only `arn`, `creationTime` and `logGroupName`.
+    var nameOnly: LogGroupDescription {
+        LogGroupDescription(logGroupName: logGroupName, creationTime: creationTime, arn: arn)
+    }
 }
 
 struct DescribeLogGroupsResponse: Encodable {

@@ -15,6 +15,9 @@ extension LogsService {
                 .logs, "DescribeLogGroups", roles: .everyone, input: DescribeLogGroupsRequest.self,
                 handler: logGroups.describeLogGroups),
             Operation(
+                .logs, "ListLogGroups", roles: .readers, input: ListLogGroupsRequest.self,
+                handler: logGroups.listLogGroups),
+            Operation(
                 .logs, "PutRetentionPolicy", roles: .admins, input: PutRetentionPolicyRequest.self,
                 handler: logGroups.putRetentionPolicy),
             Operation(

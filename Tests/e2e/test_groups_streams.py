@@ -162,7 +162,11 @@ def test_stream_pagination(logs_a, name):
 def test_name_pattern_and_class_filters(logs_a, name):
     logs_a.create_log_group(logGroupName=name + "/Payments-API")
     logs_a.create_log_group(logGroupName=name + "/other", logGroupClass="INFREQUENT_ACCESS")
-    assert group_names(logs_a, logGroupNamePattern="payments-api") == [name + "/Payments-API"]
+    # AWS: "a case-sensitive substring search", and only arn, creationTime and logGroupName come back.
+    assert group_names(logs_a, logGroupNamePattern="Payments-API") == [name + "/Payments-API"]
+    assert group_names(logs_a, logGroupNamePattern="payments-api") == []
+    [found] = logs_a.describe_log_groups(logGroupNamePattern="Payments-API")["logGroups"]
+    assert set(found) == {"arn", "creationTime", "logGroupName"}
     assert name + "/other" in group_names(logs_a, logGroupClass="INFREQUENT_ACCESS")
     assert name + "/Payments-API" not in group_names(logs_a, logGroupClass="INFREQUENT_ACCESS")
     assert group_names(logs_a, logGroupIdentifiers=[name + "/other"]) == [name + "/other"]
@@ -238,3 +242,42 @@ def test_deletion_protection_can_be_set_and_cleared(logs_a, logs_b, name):
     with pytest.raises(ClientError) as excinfo:
         logs_a.put_log_group_deletion_protection(logGroupIdentifier=name, deletionProtectionEnabled=True)
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_list_log_groups(server, logs_a, logs_b, name):
+    """ListLogGroups: name patterns (case-sensitive substrings, `^` prefixes, up to five alternatives), class and
+    tag filters, paging with limit and nextToken; each summary is the name, ARN (no `:*`) and class; another
+    account's groups are not listed; a pattern outside the model's grammar is refused."""
+    suffix = name.strip("/").replace("/", "-")[-12:]
+    names = [f"/list/{suffix}/Alpha", f"/list/{suffix}/beta", f"/list/{suffix}/Gamma-Prod"]
+    logs_a.create_log_group(logGroupName=names[0], tags={"env": "prod", "team": "core"})
+    logs_a.create_log_group(logGroupName=names[1], logGroupClass="INFREQUENT_ACCESS", tags={"env": "dev"})
+    logs_a.create_log_group(logGroupName=names[2], tags={"env": "Production"})
+    logs_b.create_log_group(logGroupName=f"/list/{suffix}/other-account")
+
+    def listed(**kwargs):
+        return [g["logGroupName"] for g in logs_a.list_log_groups(**kwargs)["logGroups"]]
+
+    assert listed(logGroupNamePattern=f"^/list/{suffix}") == sorted(names)  # by name, as bytes
+    assert listed(logGroupNamePattern="Alpha|Gamma") == [names[0], names[2]]
+    assert listed(logGroupNamePattern="alpha") == []
+    assert listed(logGroupNamePattern=f"^/list/{suffix}", logGroupClass="INFREQUENT_ACCESS") == [names[1]]
+    summary = logs_a.list_log_groups(logGroupNamePattern=f"^/list/{suffix}/Alpha")["logGroups"][0]
+    assert set(summary) == {"logGroupName", "logGroupArn", "logGroupClass"}
+    assert summary["logGroupArn"].endswith(f":log-group:{names[0]}") and summary["logGroupClass"] == "STANDARD"
+    pattern = f"^/list/{suffix}"
+    assert listed(logGroupNamePattern=pattern, logGroupTags=[{"key": "env", "values": ["prod"]}]) == [names[0]]
+    assert listed(logGroupNamePattern=pattern, logGroupTags=[{"key": "env", "values": ["prod*"]}]) == [
+        names[0], names[2]]
+    assert listed(logGroupNamePattern=pattern, logGroupTags=[{"key": "env", "values": ["!prod"]}]) == [
+        names[2], names[1]]
+    assert listed(logGroupNamePattern=pattern, logGroupTags=[{"key": "team"}]) == [names[0]]
+    first = logs_a.list_log_groups(logGroupNamePattern=pattern, limit=2)
+    assert [g["logGroupName"] for g in first["logGroups"]] == sorted(names)[:2] and first["nextToken"]
+    rest = logs_a.list_log_groups(logGroupNamePattern=pattern, limit=2, nextToken=first["nextToken"])
+    assert [g["logGroupName"] for g in rest["logGroups"]] == sorted(names)[2:] and "nextToken" not in rest
+    raw = server.client(KEYS["a_admin"], validate=False)
+    for bad in ("ab", "abc|de", "one|two|three|four|five|six", "has space"):
+        with pytest.raises(ClientError) as refused:
+            raw.list_log_groups(logGroupNamePattern=bad)
+        assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
