@@ -15,6 +15,15 @@ extension LogsService {
                 .logs, "DescribeLogGroups", roles: .everyone, input: DescribeLogGroupsRequest.self,
                 handler: logGroups.describeLogGroups),
             Operation(
+                .logs, "PutResourcePolicy", roles: .admins, input: PutResourcePolicyRequest.self,
+                handler: resourcePolicies.putResourcePolicy),
+            Operation(
+                .logs, "DescribeResourcePolicies", roles: .readers, input: DescribeResourcePoliciesRequest.self,
+                handler: resourcePolicies.describeResourcePolicies),
+            Operation(
+                .logs, "DeleteResourcePolicy", roles: .admins, input: DeleteResourcePolicyRequest.self,
+                handler: resourcePolicies.deleteResourcePolicy),
+            Operation(
                 .logs, "ListLogGroups", roles: .readers, input: ListLogGroupsRequest.self,
                 handler: logGroups.listLogGroups),
             Operation(

@@ -34,6 +34,7 @@ public struct LogsService: Sendable {
     let insights: InsightsHandlers
     let queryDefinitions: QueryDefinitionHandlers
     let exports: ExportHandlers
+    let resourcePolicies: ResourcePolicyHandlers
     let liveTailSessions: LiveTailHandlers
     /// Live Tail's fan-out in this process: a Service, run by processes that answer requests.
     public let liveTail: LiveTailHub
@@ -73,6 +74,7 @@ public struct LogsService: Sendable {
         insights = InsightsHandlers(
             database: database, pageToken: pageToken, groups: groups, queries: queries, quotas: quotas, audit: audit)
         queryDefinitions = QueryDefinitionHandlers(database: database, pageToken: pageToken)
+        resourcePolicies = ResourcePolicyHandlers(database: database, pageToken: pageToken, groups: groups)
         exports = ExportHandlers(
             database: database, pageToken: pageToken, groups: groups, buckets: buckets, audit: audit)
         liveTail = LiveTailHub(database: database, chunks: chunks, logger: database.logger)

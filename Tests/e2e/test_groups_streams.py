@@ -281,3 +281,54 @@ def test_list_log_groups(server, logs_a, logs_b, name):
         with pytest.raises(ClientError) as refused:
             raw.list_log_groups(logGroupNamePattern=bad)
         assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_resource_policies(logs_a, logs_b, name):
+    """PutResourcePolicy / DescribeResourcePolicies / DeleteResourcePolicy: account policies by name (at most 10:
+    AWS's "Resource limit exceeded."), a log group's policy by its ARN guarded by revision ids, scopes kept apart,
+    accounts kept apart, and documents Cairn cannot evaluate refused."""
+    document = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "route53.amazonaws.com"},
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": "arn:aws:logs:us-east-1:*:*"}]})
+    for existing in logs_a.describe_resource_policies()["resourcePolicies"]:
+        logs_a.delete_resource_policy(policyName=existing["policyName"])
+    put = logs_a.put_resource_policy(policyName="route53", policyDocument=document)["resourcePolicy"]
+    assert put["policyName"] == "route53" and put["policyScope"] == "ACCOUNT" and put["revisionId"]
+    assert json.loads(put["policyDocument"]) == json.loads(document)
+    listed = logs_a.describe_resource_policies()["resourcePolicies"]
+    assert [p["policyName"] for p in listed] == ["route53"]
+    assert "route53" not in [p["policyName"] for p in logs_b.describe_resource_policies()["resourcePolicies"]]
+    updated = logs_a.put_resource_policy(policyName="route53", policyDocument=document)["resourcePolicy"]
+    assert updated["revisionId"] != put["revisionId"]
+    for index in range(9):
+        logs_a.put_resource_policy(policyName=f"p{index}", policyDocument=document)
+    with pytest.raises(ClientError) as refused:
+        logs_a.put_resource_policy(policyName="eleventh", policyDocument=document)
+    assert refused.value.response["Error"]["Code"] == "LimitExceededException"
+    assert refused.value.response["Error"]["Message"] == "Resource limit exceeded."
+    first = logs_a.describe_resource_policies(limit=4)
+    assert len(first["resourcePolicies"]) == 4 and first["nextToken"]
+
+    logs_a.create_log_group(logGroupName=name)
+    arn = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["logGroupArn"]
+    attached = logs_a.put_resource_policy(resourceArn=arn, policyDocument=document)
+    assert attached["resourcePolicy"]["policyScope"] == "RESOURCE"
+    with pytest.raises(ClientError) as refused:
+        logs_a.put_resource_policy(resourceArn=arn, policyDocument=document, expectedRevisionId="stale")
+    assert refused.value.response["Error"]["Code"] == "OperationAbortedException"
+    again = logs_a.put_resource_policy(resourceArn=arn, policyDocument=document,
+                                       expectedRevisionId=attached["revisionId"])
+    scoped = logs_a.describe_resource_policies(resourceArn=arn, policyScope="RESOURCE")["resourcePolicies"]
+    assert [(p["resourceArn"], p["revisionId"]) for p in scoped] == [(arn, again["revisionId"])]
+    assert all(p["policyScope"] == "ACCOUNT" for p in logs_a.describe_resource_policies()["resourcePolicies"])
+    logs_a.delete_resource_policy(resourceArn=arn, expectedRevisionId=again["revisionId"])
+    assert logs_a.describe_resource_policies(resourceArn=arn, policyScope="RESOURCE")["resourcePolicies"] == []
+
+    with pytest.raises(ClientError) as refused:
+        logs_a.put_resource_policy(policyName="bad", policyDocument="not json")
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as refused:
+        logs_a.delete_resource_policy(policyName="never-made")
+    assert refused.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    for existing in logs_a.describe_resource_policies()["resourcePolicies"]:
+        logs_a.delete_resource_policy(policyName=existing["policyName"])
