@@ -39,8 +39,18 @@ extension TagHandlers {
         validation.required(request.tags, "tags")
         validation.tags(request.tags)
         try validation.check()
-        let group = try taggedGroup(request.resourceArn ?? "", caller)
-        try await addTags(request.tags ?? [:], group: group, caller) { AWSError.tooManyTags(request.resourceArn ?? "") }
+        let arn = request.resourceArn ?? ""
+        if let destination = taggedDestination(arn, caller) {
+            let newTags = request.tags ?? [:]
+            if newTags.keys.contains(where: { $0.lowercased().hasPrefix("aws:") }) { throw AWSError.reservedTagKey }
+            try await updateDestinationTags(destination, caller) { tags throws(AWSError) in
+                tags.merge(newTags) { $1 }
+                guard tags.count <= LogsLimits.tagsPerResource else { throw AWSError.tooManyTags(arn) }
+            }
+            return EmptyResponse()
+        }
+        let group = try taggedGroup(arn, caller)
+        try await addTags(request.tags ?? [:], group: group, caller) { AWSError.tooManyTags(arn) }
         return EmptyResponse()
     }
 
@@ -54,6 +64,13 @@ extension TagHandlers {
             for (index, key) in keys.enumerated() { validation.tagKey(key, "tagKeys.\(index + 1).member") }
         }
         try validation.check()
+        if let destination = taggedDestination(request.resourceArn ?? "", caller) {
+            let keys = request.tagKeys ?? []
+            try await updateDestinationTags(destination, caller) { tags throws(AWSError) in
+                for key in keys { tags[key] = nil }
+            }
+            return EmptyResponse()
+        }
         let group = try taggedGroup(request.resourceArn ?? "", caller)
         try await removeTags(request.tagKeys ?? [], group: group, caller)
         return EmptyResponse()
@@ -63,8 +80,50 @@ extension TagHandlers {
         var validation = Validation()
         validation.resourceARN(request.resourceArn)
         try validation.check()
+        if let destination = taggedDestination(request.resourceArn ?? "", caller) {
+            return TagsResponse(tags: try await updateDestinationTags(destination, caller) { _ throws(AWSError) in })
+        }
         let group = try taggedGroup(request.resourceArn ?? "", caller)
         return TagsResponse(tags: try await tags(group: group, caller))
+    }
+
+    /// The destination a tagging ARN names, if it names one of the caller's (in its region).
+    private func taggedDestination(_ arn: String, _ caller: Caller) -> String? {
+        guard let parsed = ARN(arn), parsed.service == "logs", parsed.account == caller.accountID,
+            parsed.region == caller.region, case .destination(let name) = parsed.resource
+        else { return nil }
+        return name
+    }
+
+    /// Reads a destination's tags, lets `change` edit them, and saves them if they changed; returns them.
+    @discardableResult
+    private func updateDestinationTags(
+        _ name: String, _ caller: Caller, _ change: @Sendable (inout [String: String]) throws(AWSError) -> Void
+    ) async throws -> [String: String] {
+        try await database.transaction { connection in
+            var stored: String?
+            for try await text in try await connection.query(
+                """
+                SELECT tags::text FROM destinations
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) FOR UPDATE
+                """, logger: database.logger
+            ).decode(String.self) {
+                stored = text
+            }
+            guard let stored else { throw AWSError.resourceNotFound("The specified resource does not exist.") }
+            let before = try JSONDecoder().decode([String: String].self, from: Data(stored.utf8))
+            var tags = before
+            try change(&tags)
+            if tags != before {
+                let json = String(decoding: JSONRequest.encode(tags), as: UTF8.self)
+                try await connection.query(
+                    """
+                    UPDATE destinations SET tags = \(json)::jsonb
+                    WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+                    """, logger: database.logger)
+            }
+            return tags
+        }
     }
 
     /// The log group a tagging ARN names; any other resource type, account or region is not found.

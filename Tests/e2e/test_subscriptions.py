@@ -299,3 +299,24 @@ def test_redirects_are_not_followed(server, logs_a, name):
     finally:
         receiver.stop()
         elsewhere.stop()
+
+
+def test_destinations_are_taggable_by_arn(logs_a, logs_b, name):
+    """TagResource, UntagResource and ListTagsForResource take a destination's ARN as well as a log group's; tags
+    given to PutDestination are there; another account's destination ARN is not found."""
+    logs_a.create_log_group(logGroupName=name)
+    group_arn = f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:{name}:*"
+    arn = logs_a.put_destination(destinationName=f"tagged{abs(hash(name)) % 10**8}", targetArn=group_arn,
+                                 roleArn=f"arn:aws:iam::{ACCOUNT_A}:role/Tagged",
+                                 tags={"team": "core"})["destination"]["arn"]
+    assert logs_a.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "core"}
+    logs_a.tag_resource(resourceArn=arn, tags={"env": "prod"})
+    assert logs_a.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "core", "env": "prod"}
+    logs_a.untag_resource(resourceArn=arn, tagKeys=["team"])
+    assert logs_a.list_tags_for_resource(resourceArn=arn)["tags"] == {"env": "prod"}
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.tag_resource(resourceArn=arn, tags={"aws:reserved": "x"})
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as excinfo:
+        logs_b.list_tags_for_resource(resourceArn=arn)
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
