@@ -210,11 +210,68 @@ struct KeyOperationTests {
             "DryRunOperationException"),
         Script.fails(kms("RetireGrant"), #"{"GrantToken":"not-a-token"}"#, "InvalidGrantTokenException"),
         Script.ok(kms("RetireGrant"), #"{"GrantToken":"<<token>>"}"#),
+        Script.ok(
+            kms("CreateGrant"),
+            #"{"KeyId":"<<key>>","GranteePrincipal":"arn:aws:iam::111122223333:root","Operations":["Decrypt"],"RetiringPrincipal":"arn:aws:iam::444455556666:root"}"#,
+            capture: ["other": ["GrantId"]]),
+        Script.ok(
+            kms("ListRetirableGrants"), #"{"RetiringPrincipal":"arn:aws:iam::444455556666:root"}"#,
+            contains: [#""GrantId":"<<other>>""#]),
+        Script.fails(kms("ListRetirableGrants"), #"{"RetiringPrincipal":"not-an-arn"}"#, "InvalidArnException"),
+        Script.ok(kms("RevokeGrant"), #"{"KeyId":"<<key>>","GrantId":"<<other>>"}"#),
+        Script.fails(kms("ListGrants"), #"{"KeyId":"alias/anything"}"#, "InvalidArnException"),
         Script.ok(kms("ListGrants"), #"{"KeyId":"<<key>>"}"#, contains: [#""Grants":[]"#]),
         Script.fails(kms("RevokeGrant"), #"{"KeyId":"<<key>>","GrantId":"<<grant>>"}"#, notFound),
     ]
 
-    static let all = [lifecycle, crypto, macs, signing, aliasesRotationAndPolicies, grants]
+    /// Imported material (the import itself, which needs the wrapping key's public half, is end to end), key
+    /// agreement and multi-Region keys.
+    static let importsAgreementAndRegions: [ScriptedCall] = [
+        Script.ok(kms("CreateKey"), #"{}"#, capture: ["symmetric": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("CreateKey"), #"{"Origin":"EXTERNAL"}"#, contains: [#""KeyState":"PendingImport""#],
+            capture: ["external": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("GetParametersForImport"),
+            #"{"KeyId":"<<external>>","WrappingAlgorithm":"RSAES_OAEP_SHA_256","WrappingKeySpec":"RSA_2048"}"#,
+            contains: [#""ImportToken":"#, #""PublicKey":"#]),
+        Script.fails(
+            kms("GetParametersForImport"),
+            #"{"KeyId":"<<symmetric>>","WrappingAlgorithm":"RSAES_OAEP_SHA_256","WrappingKeySpec":"RSA_2048"}"#,
+            "UnsupportedOperationException"),
+        Script.fails(
+            kms("ImportKeyMaterial"),
+            #"{"KeyId":"<<external>>","ImportToken":"bm90IGEgdG9rZW4=","EncryptedKeyMaterial":"AAAA","ExpirationModel":"KEY_MATERIAL_DOES_NOT_EXPIRE"}"#,
+            "InvalidImportTokenException"),
+        Script.ok(kms("DeleteImportedKeyMaterial"), #"{"KeyId":"<<external>>"}"#),
+        Script.fails(kms("DeleteImportedKeyMaterial"), #"{"KeyId":"<<symmetric>>"}"#, "UnsupportedOperationException"),
+        Script.ok(
+            kms("CreateKey"), #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"KEY_AGREEMENT"}"#,
+            contains: [#""KeyAgreementAlgorithms":["ECDH"]"#], capture: ["agreement": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("DeriveSharedSecret"),
+            #"{"KeyId":"<<agreement>>","KeyAgreementAlgorithm":"ECDH","PublicKey":"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcAxI939WWExcxjLKZWQNuRtrrM46Tfa0LOfMg4gz0ofbceUJ4/2bBg3bILpcUdzFlI1G+/ZA3+BEF4LKuF+krA=="}"#,
+            contains: [#""SharedSecret":"#, #""KeyAgreementAlgorithm":"ECDH""#]),
+        Script.fails(
+            kms("DeriveSharedSecret"),
+            #"{"KeyId":"<<symmetric>>","KeyAgreementAlgorithm":"ECDH","PublicKey":"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcAxI939WWExcxjLKZWQNuRtrrM46Tfa0LOfMg4gz0ofbceUJ4/2bBg3bILpcUdzFlI1G+/ZA3+BEF4LKuF+krA=="}"#,
+            "InvalidKeyUsageException"),
+        Script.ok(
+            kms("CreateKey"), #"{"MultiRegion":true}"#, contains: [#""MultiRegion":true"#, #""KeyId":"mrk-"#],
+            capture: ["regional": ["KeyMetadata", "KeyId"]]),
+        Script.ok(
+            kms("ReplicateKey"), #"{"KeyId":"<<regional>>","ReplicaRegion":"ap-southeast-2"}"#,
+            contains: [#""MultiRegionKeyType":"REPLICA""#]),
+        Script.fails(
+            kms("ReplicateKey"), #"{"KeyId":"<<symmetric>>","ReplicaRegion":"ap-southeast-2"}"#,
+            "UnsupportedOperationException"),
+        Script.ok(kms("UpdatePrimaryRegion"), #"{"KeyId":"<<regional>>","PrimaryRegion":"ap-southeast-2"}"#),
+        Script.fails(
+            kms("UpdatePrimaryRegion"), #"{"KeyId":"<<symmetric>>","PrimaryRegion":"ap-southeast-2"}"#,
+            "UnsupportedOperationException"),
+    ]
+
+    static let all = [lifecycle, crypto, macs, signing, aliasesRotationAndPolicies, grants, importsAgreementAndRegions]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])

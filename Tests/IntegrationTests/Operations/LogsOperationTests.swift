@@ -147,6 +147,26 @@ struct LogsOperationTests {
         Script.ok(logs("ListTagsForResource"), #"{"resourceArn":"\#(groupARN)"}"#, contains: [#""tags":{}"#]),
     ]
 
+    static let policy =
+        #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"route53.amazonaws.com\"},\"Action\":\"logs:PutLogEvents\",\"Resource\":\"*\"}]}"#
+
+    /// ListLogGroups and resource policies.
+    static let listingAndPolicies: [ScriptedCall] = [
+        Script.ok(logs("CreateLogGroup"), #"{"logGroupName":"/ops/listed"}"#),
+        Script.ok(
+            logs("ListLogGroups"), #"{"logGroupNamePattern":"^/ops/list"}"#,
+            contains: [#""logGroupName":"/ops/listed""#, #""logGroupClass":"STANDARD""#]),
+        Script.fails(logs("ListLogGroups"), #"{"logGroupNamePattern":"a b"}"#, invalid),
+        Script.ok(
+            logs("PutResourcePolicy"), #"{"policyName":"route53","policyDocument":"\#(policy)"}"#,
+            contains: [#""policyScope":"ACCOUNT""#]),
+        Script.fails(logs("PutResourcePolicy"), #"{"policyName":"bad","policyDocument":"not json"}"#, invalid),
+        Script.ok(logs("DescribeResourcePolicies"), #"{}"#, contains: [#""policyName":"route53""#]),
+        Script.fails(logs("DescribeResourcePolicies"), #"{"limit":51}"#, invalid),
+        Script.ok(logs("DeleteResourcePolicy"), #"{"policyName":"route53"}"#),
+        Script.fails(logs("DeleteResourcePolicy"), #"{"policyName":"route53"}"#, notFound),
+    ]
+
     static let keys: [ScriptedCall] = [
         Script.ok(logs("CreateLogGroup"), #"{"logGroupName":"/ops/a"}"#),
         Script.ok(
@@ -173,7 +193,7 @@ struct LogsOperationTests {
         Script.fails(logs("StartLiveTail"), #"{"logGroupIdentifiers":[]}"#, invalid),
     ]
 
-    static let all = [groupsAndStreams, events, filtersAndSubscriptions, tags, keys, liveTail]
+    static let all = [groupsAndStreams, events, filtersAndSubscriptions, tags, keys, liveTail, listingAndPolicies]
 
     @Test(arguments: 0..<all.count) func script(_ index: Int) async throws {
         try await Script.run(Self.all[index])
