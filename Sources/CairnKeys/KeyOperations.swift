@@ -16,6 +16,7 @@ extension KeyService {
         let agreement = KeyAgreementHandlers(keys: self)
         let imports = ImportHandlers(keys: self)
         let regions = MultiRegionHandlers(keys: self)
+        let usage = KeyUsageHandlers(keys: self)
         return [
             declare("CreateKey", .admins, CreateKeyRequest.self, lifecycle.createKey),
             declare("DescribeKey", .readers, KeyIDRequest.self, lifecycle.describeKey),
@@ -69,6 +70,7 @@ extension KeyService {
             declare(
                 "DeleteImportedKeyMaterial", .admins, DeleteImportedKeyMaterialRequest.self,
                 imports.deleteImportedKeyMaterial),
+            declare("GetKeyLastUsage", .readers, KeyIDRequest.self, usage.getKeyLastUsage),
             declare("ReplicateKey", .admins, ReplicateKeyRequest.self, regions.replicateKey),
             declare("UpdatePrimaryRegion", .admins, UpdatePrimaryRegionRequest.self, regions.updatePrimaryRegion),
             declare("CreateGrant", .admins, CreateGrantRequest.self, grants.createGrant),

@@ -915,3 +915,21 @@ def test_key_material_ids(kms_a):
     assert [(r["KeyMaterialId"], r["KeyMaterialState"]) for r in everything] == [
         (first, "NON_CURRENT"), (second, "CURRENT")]
     assert "RotationDate" not in everything[0] and "RotationDate" in everything[1]
+
+
+def test_get_key_last_usage(kms_a):
+    """GetKeyLastUsage: nothing before the first use (tracking starts at creation); then the latest successful
+    cryptographic operation with its time and a CloudTrail-style event id; a failed use does not count."""
+    import datetime
+
+    meta = kms_a.create_key()["KeyMetadata"]
+    before = kms_a.get_key_last_usage(KeyId=meta["KeyId"])
+    assert "KeyLastUsage" not in before or not before["KeyLastUsage"]
+    assert before["TrackingStartDate"] == before["KeyCreationDate"] == meta["CreationDate"]
+    blob = kms_a.encrypt(KeyId=meta["KeyId"], Plaintext=b"x")["CiphertextBlob"]
+    kms_a.decrypt(CiphertextBlob=blob)
+    with pytest.raises(ClientError):
+        kms_a.decrypt(CiphertextBlob=blob, EncryptionContext={"wrong": "context"})
+    usage = kms_a.get_key_last_usage(KeyId=meta["Arn"])["KeyLastUsage"]
+    assert usage["Operation"] == "Decrypt" and len(usage["CloudTrailEventId"]) == 36
+    assert abs((datetime.datetime.now(datetime.timezone.utc) - usage["Timestamp"]).total_seconds()) < 60

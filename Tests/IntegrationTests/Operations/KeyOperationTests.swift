@@ -244,6 +244,8 @@ struct KeyOperationTests {
             #"{"KeyId":"<<external>>","ImportToken":"bm90IGEgdG9rZW4=","EncryptedKeyMaterial":"AAAA","ExpirationModel":"KEY_MATERIAL_DOES_NOT_EXPIRE"}"#,
             "InvalidImportTokenException"),
         Script.ok(kms("DeleteImportedKeyMaterial"), #"{"KeyId":"<<external>>"}"#),
+        Script.ok(kms("GetKeyLastUsage"), #"{"KeyId":"<<symmetric>>"}"#, contains: [#""TrackingStartDate":"#]),
+        Script.fails(kms("GetKeyLastUsage"), #"{"KeyId":"alias/anything"}"#, "InvalidArnException"),
         Script.fails(kms("DeleteImportedKeyMaterial"), #"{"KeyId":"<<symmetric>>"}"#, "UnsupportedOperationException"),
         Script.ok(
             kms("CreateKey"), #"{"KeySpec":"ECC_NIST_P256","KeyUsage":"KEY_AGREEMENT"}"#,
