@@ -94,7 +94,7 @@ let package = Package(
             name: "CairnLogs",
             dependencies: [
                 "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
-                "CairnMetrics", "CairnObjects", "CairnProtocol", "CairnQueue", "CairnStore",
+                "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol", "CairnQueue", "CairnStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -158,6 +158,10 @@ let package = Package(
         ),
         .target(
             name: "CairnFilter",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnProtection",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -265,6 +269,11 @@ let package = Package(
             dependencies: [
                 "CairnAccounts", "CairnKeys", "CairnProtocol",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnProtectionTests",
+            dependencies: ["CairnProtection"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

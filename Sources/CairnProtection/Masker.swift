@@ -1,0 +1,38 @@
+/// Masks what a policy's identifiers detect: each byte of a match becomes `*` (AWS: "replaced by asterisks";
+/// matches are ASCII, so the message keeps its length in characters and bytes).
+public struct Masker: Sendable {
+    public let identifiers: [ManagedIdentifier]
+
+    public init(_ identifiers: [ManagedIdentifier]) {
+        self.identifiers = identifiers
+    }
+
+    /// The ranges to mask in `message` (in its indices), merged and in order.
+    public func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var ranges = identifiers.flatMap { $0.matches(in: message) }
+        guard !ranges.isEmpty else { return [] }
+        ranges.sort { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<Int>] = [ranges[0]]
+        for range in ranges.dropFirst() {
+            if range.lowerBound <= merged[merged.count - 1].upperBound {
+                merged[merged.count - 1] =
+                    merged[merged.count - 1]
+                    .lowerBound..<max(
+                        merged[merged.count - 1].upperBound, range.upperBound)
+            } else {
+                merged.append(range)
+            }
+        }
+        return merged
+    }
+
+    /// Masks `bytes[range]` in place; returns whether anything was masked.
+    @discardableResult
+    public func mask(_ bytes: inout [UInt8], in range: Range<Int>) -> Bool {
+        let found = matches(in: bytes[range])
+        for match in found {
+            for index in match { bytes[index] = 0x2A }
+        }
+        return !found.isEmpty
+    }
+}

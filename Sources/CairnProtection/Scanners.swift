@@ -1,0 +1,314 @@
+/// The byte scanners behind the managed identifiers: each returns the ranges (in the slice's indices) to mask.
+enum Scanners {
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
+    static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
+
+    // MARK: e-mail addresses
+
+    static func isLocal(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || "._%+-".utf8.contains(byte) }
+    static func isDomain(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2E || byte == 0x2D }
+
+    /// `local@domain.tld`: a local part of letters, digits and `._%+-`, a domain of labels with a top-level label
+    /// of two letters or more.
+    static func emailAddresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while let at = message[index...].firstIndex(of: 0x40) {
+            var start = at
+            while start > message.startIndex, isLocal(message[start - 1]) { start -= 1 }
+            while start < at, message[start] == 0x2E { start += 1 }
+            var end = at + 1
+            while end < message.endIndex, isDomain(message[end]) { end += 1 }
+            while end > at + 1, message[end - 1] == 0x2E || message[end - 1] == 0x2D { end -= 1 }
+            let domain = message[(at + 1)..<end]
+            if start < at, let dot = domain.lastIndex(of: 0x2E), dot > domain.startIndex,
+                domain.distance(from: dot, to: domain.endIndex) >= 3,
+                domain[(dot + 1)...].allSatisfy(isLetter),
+                !domain.indices.dropFirst().contains(where: { domain[$0] == 0x2E && domain[$0 - 1] == 0x2E })
+            {
+                found.append(start..<end)
+                index = end
+            } else {
+                index = at + 1
+            }
+            if index >= message.endIndex { break }
+        }
+        return found
+    }
+
+    // MARK: IP addresses
+
+    /// Dotted IPv4 addresses, four octets of 0–255, not part of a longer run of digits and dots.
+    static func ipv4Addresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while index < message.endIndex {
+            guard isDigit(message[index]),
+                index == message.startIndex
+                    || !(isDigit(message[index - 1]) || message[index - 1] == 0x2E || isLetter(message[index - 1]))
+            else {
+                index += 1
+                continue
+            }
+            var cursor = index
+            var octets = 0
+            var valid = true
+            while octets < 4 {
+                let digitsStart = cursor
+                var value = 0
+                while cursor < message.endIndex, isDigit(message[cursor]), cursor - digitsStart < 4 {
+                    value = value * 10 + Int(message[cursor] - 0x30)
+                    cursor += 1
+                }
+                let length = cursor - digitsStart
+                guard (1...3).contains(length), value <= 255 else {
+                    valid = false
+                    break
+                }
+                octets += 1
+                if octets < 4 {
+                    guard cursor < message.endIndex, message[cursor] == 0x2E else {
+                        valid = false
+                        break
+                    }
+                    cursor += 1
+                }
+            }
+            let followed =
+                cursor < message.endIndex
+                && (isDigit(message[cursor]) || isLetter(message[cursor])
+                    || (message[cursor] == 0x2E && cursor + 1 < message.endIndex && isDigit(message[cursor + 1])))
+            if valid, !followed {
+                found.append(index..<cursor)
+                index = cursor
+            } else {
+                index += 1
+                while index < message.endIndex, isDigit(message[index]) || message[index] == 0x2E { index += 1 }
+            }
+        }
+        return found
+    }
+
+    // MARK: card numbers, dates, codes
+
+    /// Runs of 13–19 digits (single spaces or dashes may separate groups) that pass the Luhn check, start with a
+    /// card network's prefix, and are not one of the issuers' public test numbers, which AWS never reports.
+    static func cardNumbers(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while index < message.endIndex {
+            guard isDigit(message[index]), index == message.startIndex || !isAlphanumeric(message[index - 1]) else {
+                index += 1
+                continue
+            }
+            var digits: [UInt8] = []
+            var cursor = index
+            var end = index
+            while cursor < message.endIndex {
+                if isDigit(message[cursor]) {
+                    digits.append(message[cursor] - 0x30)
+                    cursor += 1
+                    end = cursor
+                } else if message[cursor] == 0x20 || message[cursor] == 0x2D, cursor + 1 < message.endIndex,
+                    isDigit(message[cursor + 1])
+                {
+                    cursor += 1
+                } else {
+                    break
+                }
+            }
+            let bounded = end == message.endIndex || !isAlphanumeric(message[end])
+            if bounded, (13...19).contains(digits.count), luhn(digits), hasCardPrefix(digits),
+                !testNumbers.contains(String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self))
+            {
+                found.append(index..<end)
+            }
+            index = max(end, index + 1)
+        }
+        return found
+    }
+
+    static func luhn(_ digits: [UInt8]) -> Bool {
+        var sum = 0
+        for (position, digit) in digits.reversed().enumerated() {
+            var value = Int(digit)
+            if position % 2 == 1 {
+                value *= 2
+                if value > 9 { value -= 9 }
+            }
+            sum += value
+        }
+        return sum % 10 == 0
+    }
+
+    /// Visa and Electron, Mastercard, American Express, Discover, JCB, Diners Club, UnionPay, Dankort.
+    static func hasCardPrefix(_ digits: [UInt8]) -> Bool {
+        func prefix(_ count: Int) -> Int { digits.prefix(count).reduce(0) { $0 * 10 + Int($1) } }
+        let two = prefix(2)
+        let three = prefix(3)
+        let four = prefix(4)
+        let six = prefix(6)
+        return digits.first == 4 || (51...55).contains(two) || (2221...2720).contains(four) || two == 34 || two == 37
+            || four == 6011 || (644...649).contains(three) || two == 65 || (622126...622925).contains(six)
+            || (3528...3589).contains(four) || (300...305).contains(three) || three == 309 || two == 36
+            || two == 38 || two == 39 || two == 62 || four == 5019
+    }
+
+    /// `MM/YY`, `MM/YYYY`, `MM-YY` or `MM-YYYY` with a month of 01–12.
+    static func expirationDates(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while index + 4 < message.endIndex + 0 {
+            let separatorAt = index + 2
+            if index == message.startIndex || !isAlphanumeric(message[index - 1]),
+                separatorAt < message.endIndex, isDigit(message[index]), isDigit(message[index + 1]),
+                message[separatorAt] == 0x2F || message[separatorAt] == 0x2D
+            {
+                let month = Int(message[index] - 0x30) * 10 + Int(message[index + 1] - 0x30)
+                var end = separatorAt + 1
+                while end < message.endIndex, isDigit(message[end]) { end += 1 }
+                let year = end - separatorAt - 1
+                let bounded = end == message.endIndex || !isAlphanumeric(message[end])
+                if (1...12).contains(month), year == 2 || year == 4, bounded {
+                    found.append(index..<end)
+                    index = end
+                    continue
+                }
+            }
+            index += 1
+        }
+        return found
+    }
+
+    /// Runs of digits of the given lengths, not part of a longer alphanumeric run.
+    static func digitRuns(_ message: ArraySlice<UInt8>, lengths: ClosedRange<Int>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while index < message.endIndex {
+            guard isDigit(message[index]) else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < message.endIndex, isDigit(message[end]) { end += 1 }
+            let bounded =
+                (index == message.startIndex || !isAlphanumeric(message[index - 1]))
+                && (end == message.endIndex || !isAlphanumeric(message[end]))
+            if bounded, lengths.contains(end - index) { found.append(index..<end) }
+            index = end
+        }
+        return found
+    }
+
+    static func isSecretCharacter(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2F || byte == 0x2B }
+
+    /// 40 characters of `[A-Za-z0-9/+]` with a digit, `/` or `+` among them, bounded on both sides.
+    static func secretKeys(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while index < message.endIndex {
+            guard isSecretCharacter(message[index]) else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < message.endIndex, isSecretCharacter(message[end]) { end += 1 }
+            let bounded = end == message.endIndex || message[end] != 0x3D
+            if bounded, end - index == 40,
+                message[index..<end].contains(where: { isDigit($0) || $0 == 0x2F || $0 == 0x2B })
+            {
+                found.append(index..<end)
+            }
+            index = end
+        }
+        return found
+    }
+
+    // MARK: keywords
+
+    /// The candidates with a keyword (case-insensitive, not inside a word on its left) ending at most 30 characters
+    /// before them or starting at most 30 characters after them.
+    static func near(_ keywords: [[UInt8]], in message: ArraySlice<UInt8>, _ candidates: [Range<Int>]) -> [Range<Int>] {
+        guard !candidates.isEmpty else { return [] }
+        var spots: [Range<Int>] = []
+        let lower = message.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for keyword in keywords {
+            guard let first = keyword.first else { continue }
+            var position = 0
+            while position + keyword.count <= lower.count {
+                if lower[position] == first, lower[position..<(position + keyword.count)].elementsEqual(keyword),
+                    position == 0 || !isLetter(lower[position - 1])
+                {
+                    spots.append((message.startIndex + position)..<(message.startIndex + position + keyword.count))
+                }
+                position += 1
+            }
+        }
+        return candidates.filter { candidate in
+            spots.contains { spot in
+                (spot.upperBound <= candidate.lowerBound && candidate.lowerBound - spot.upperBound <= 30)
+                    || (spot.lowerBound >= candidate.upperBound && spot.lowerBound - candidate.upperBound <= 30)
+            }
+        }
+    }
+
+    /// The issuers' public test numbers AWS lists as never reported.
+    static let testNumbers: Set<String> = [
+        "122000000000003",
+        "2222405343248877",
+        "2222990905257051",
+        "2223007648726984",
+        "2223577120017656",
+        "30569309025904",
+        "34343434343434",
+        "3528000700000000",
+        "3530111333300000",
+        "3566002020360505",
+        "36148900647913",
+        "36700102000000",
+        "371449635398431",
+        "378282246310005",
+        "378734493671000",
+        "38520000023237",
+        "4012888888881881",
+        "4111111111111111",
+        "4222222222222",
+        "4444333322221111",
+        "4462030000000000",
+        "4484070000000000",
+        "4911830000000",
+        "4917300800000000",
+        "4917610000000000",
+        "4917610000000000003",
+        "5019717010103742",
+        "5105105105105100",
+        "5111010030175156",
+        "5185540810000019",
+        "5200828282828210",
+        "5204230080000017",
+        "5204740009900014",
+        "5420923878724339",
+        "5454545454545454",
+        "5455330760000018",
+        "5506900490000436",
+        "5506900490000444",
+        "5506900510000234",
+        "5506920809243667",
+        "5506922400634930",
+        "5506927427317625",
+        "5553042241984105",
+        "5555553753048194",
+        "5555555555554444",
+        "5610591081018250",
+        "6011000990139424",
+        "6011000400000000",
+        "6011111111111117",
+        "630490017740292441",
+        "630495060000000000",
+        "6331101999990016",
+        "6759649826438453",
+        "6799990100000000019",
+        "76009244561",
+    ]
+}

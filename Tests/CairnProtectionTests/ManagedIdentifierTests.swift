@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+@testable import CairnProtection
+
+/// Every managed identifier against the examples in `Tests/e2e/data/data_protection_examples.json` (AWS's
+/// documented rules and examples, and constructed near misses): positives are masked exactly where the fixture
+/// says, negatives come back unchanged; the fixture's "uncertain" cases are left alone, as AWS leaves them open.
+@Suite struct ManagedIdentifierTests {
+    struct Example: Sendable, CustomTestStringConvertible {
+        let identifier: ManagedIdentifier
+        let text: String
+        let masked: [String]
+        var testDescription: String { "\(identifier.rawValue): \(text)" }
+    }
+
+    static var fixture: [String: Any] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("e2e/data/data_protection_examples.json")
+        let data = (try? Data(contentsOf: url)) ?? Data()
+        return (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    static let examples: [Example] = ManagedIdentifier.allCases.flatMap { identifier -> [Example] in
+        let fixture = Self.fixture
+        guard let entry = fixture[identifier.rawValue] as? [String: Any] else { return [] }
+        let positives = (entry["positive"] as? [[String: Any]] ?? []).map {
+            Example(identifier: identifier, text: $0["text"] as? String ?? "", masked: $0["masked"] as? [String] ?? [])
+        }
+        let negatives = (entry["negative"] as? [[String: Any]] ?? []).map {
+            Example(identifier: identifier, text: $0["text"] as? String ?? "", masked: [])
+        }
+        return positives + negatives
+    }
+
+    @Test func theFixtureIsThere() {
+        #expect(Self.examples.count > 60)
+    }
+
+    @Test(arguments: examples) func masksExactlyWhatTheExampleSays(_ example: Example) {
+        var bytes = Array(example.text.utf8)
+        Masker([example.identifier]).mask(&bytes, in: bytes.indices)
+        var expected = example.text
+        for secret in example.masked {
+            expected = expected.replacingOccurrences(of: secret, with: String(repeating: "*", count: secret.count))
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+
+    @Test func luhnAndPrefixes() {
+        #expect(Scanners.luhn(Array("4176749365368614".utf8).map { $0 - 0x30 }))
+        #expect(!Scanners.luhn(Array("4176749365368615".utf8).map { $0 - 0x30 }))
+        #expect(!Scanners.hasCardPrefix([9, 9, 6, 0]))
+    }
+
+    @Test func overlappingMatchesMergeAndTheLengthIsKept() {
+        let text = "ip 10.0.0.1 mail ops@example.com card number 4176749365368614"
+        var bytes = Array(text.utf8)
+        let masker = Masker([.ipAddress, .emailAddress, .creditCardNumber])
+        #expect(masker.mask(&bytes, in: bytes.indices))
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "ip ******** mail *************** card number ****************")
+    }
+}
+
+/// Policy documents as AWS documents them: its examples are accepted; each rule's violation is refused with a
+/// message (AWS's own words where they are known).
+@Suite struct DataProtectionPolicyTests {
+    static func document(
+        _ audit: [String] = [ManagedIdentifier.emailAddress.arn], _ masked: [String]? = nil,
+        mask: String = "{}", destination: String = "{}", name: String = "data-protection-policy"
+    ) -> String {
+        let list = { (ids: [String]) in "[" + ids.map { "\"\($0)\"" }.joined(separator: ",") + "]" }
+        return """
+            {"Name":"\(name)","Description":"","Version":"2021-06-01","Statement":[
+              {"Sid":"audit","DataIdentifier":\(list(audit)),"Operation":{"Audit":{"FindingsDestination":\(destination)}}},
+              {"Sid":"redact","DataIdentifier":\(list(masked ?? audit)),"Operation":{"Deidentify":{"MaskConfig":\(mask)}}}]}
+            """
+    }
+
+    /// AWS's example documents whose findings go nowhere (`{}`) are accepted; the ones with destinations or custom
+    /// identifiers are refused by name, since Cairn neither delivers audit findings nor runs custom identifiers.
+    @Test func awsExamplesAreAccepted() throws {
+        let examples = ManagedIdentifierTests.fixture["policy_examples"] as? [Any] ?? []
+        var checked = 0
+        for example in examples {
+            guard let object = (example as? [String: Any])?["document"] as? [String: Any] ?? example as? [String: Any],
+                object["Statement"] != nil,
+                let data = try? JSONSerialization.data(withJSONObject: object),
+                let text = String(data: data, encoding: .utf8)
+            else { continue }
+            checked += 1
+            do {
+                _ = try DataProtectionPolicy(text)
+            } catch {
+                #expect(
+                    error.description == "Audit findings destinations are not supported by Cairn: use {}."
+                        || error.description == "Custom data identifiers are not supported by Cairn.")
+            }
+        }
+        #expect(checked >= 2)
+        let policy = try DataProtectionPolicy(
+            Self.document([ManagedIdentifier.emailAddress.arn, ManagedIdentifier.ipAddress.arn]))
+        #expect(policy.identifiers == [.emailAddress, .ipAddress])
+        // CDK's lower-camel-case keys.
+        var lower = Self.document()
+        for key in [
+            "Name", "Description", "Version", "Statement", "Sid", "DataIdentifier", "Operation", "Audit",
+            "FindingsDestination", "Deidentify", "MaskConfig",
+        ] {
+            lower = lower.replacingOccurrences(
+                of: "\"\(key)\"", with: "\"\(key.prefix(1).lowercased() + key.dropFirst())\"")
+        }
+        #expect(try DataProtectionPolicy(lower).identifiers == [.emailAddress])
+    }
+
+    @Test func violationsAreRefused() {
+        let phone = "arn:aws:dataprotection::aws:data-identifier/PhoneNumber"
+        #expect(throws: DataProtectionPolicy.Invalid(description: "\(phone) is not a valid Data Identifier")) {
+            try DataProtectionPolicy(Self.document([phone]))
+        }
+        #expect(throws: DataProtectionPolicy.Invalid.self) {
+            try DataProtectionPolicy(
+                Self.document([ManagedIdentifier.emailAddress.arn], [ManagedIdentifier.ipAddress.arn]))
+        }
+        #expect(throws: DataProtectionPolicy.Invalid.self) {
+            try DataProtectionPolicy(Self.document(mask: #"{"x":1}"#))
+        }
+        #expect(
+            throws: DataProtectionPolicy.Invalid(
+                description: "Policy Name can only include alphanumeric characters, hyphens (-) and underscores (_)")
+        ) { try DataProtectionPolicy(Self.document(name: "data protection policy")) }
+        #expect(throws: DataProtectionPolicy.Invalid.self) { try DataProtectionPolicy("not json") }
+        #expect(throws: DataProtectionPolicy.Invalid.self) {
+            try DataProtectionPolicy(#"{"Statement":[]}"#)
+        }
+    }
+}
