@@ -2,6 +2,7 @@ import CairnChunks
 import CairnCrypto
 import CairnKeys
 import CairnMetrics
+import CairnProtection
 import CairnProtocol
 import CairnQueue
 import CairnStore
@@ -60,7 +61,18 @@ extension LogEventHandlers {
         if accepted.isEmpty {
             nextSequence = try await touchStream(request.logStreamName, group: group.id, caller)
         } else {
-            nextSequence = try await storeChunk(request, accepted: accepted, group: group, now: now, caller)
+            // A data protection policy masks before anything reads the events; the originals are kept aside.
+            var request = request
+            var originals: [(index: Int, message: [UInt8])] = []
+            if let masker = group.masker {
+                for index in accepted {
+                    let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
+                    let original = Array(request.messages[range])
+                    if masker.mask(&request.messages, in: range) { originals.append((index, original)) }
+                }
+            }
+            nextSequence = try await storeChunk(
+                request, accepted: accepted, group: group, now: now, originals: originals, caller)
         }
         return PutLogEventsResponse(
             nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)
@@ -108,7 +120,8 @@ extension LogEventHandlers {
     /// Compresses and seals the accepted events as one chunk and commits it with the stream's counters.
     /// The stream row is locked only for the two statements of the transaction.
     private func storeChunk(
-        _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64, _ caller: Caller
+        _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64,
+        originals: [(index: Int, message: [UInt8])], _ caller: Caller
     ) async throws -> Int64 {
         let minTimestamp = request.timestamps[accepted.lowerBound]
         let maxTimestamp = request.timestamps[accepted.upperBound - 1]
@@ -154,6 +167,17 @@ extension LogEventHandlers {
                     minTimestamp: minTimestamp, maxTimestamp: maxTimestamp, firstSequence: target.firstSequence,
                     eventCount: accepted.count, rawBytes: rawBytes, ingestionTime: now, compressed: compressed),
                 key: dataKey, on: connection)
+            if !originals.isEmpty {
+                try await MaskedOriginals.store(
+                    originals.map {
+                        (
+                            sequence: target.firstSequence + Int64($0.index - accepted.lowerBound),
+                            timestamp: request.timestamps[$0.index], message: $0.message
+                        )
+                    },
+                    account: caller.accountID, group: group.id, stream: target.stream, key: dataKey,
+                    on: connection, logger: database.logger)
+            }
             if let metricSeal {
                 try await MetricStore.record(
                     points, seal: metricSeal, now: now / 1000, on: connection, logger: database.logger)

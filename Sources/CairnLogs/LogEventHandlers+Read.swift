@@ -1,5 +1,6 @@
 import CairnChunks
 import CairnFilter
+import CairnKeys
 import CairnProtocol
 import CairnStore
 import PostgresNIO
@@ -71,10 +72,14 @@ extension LogEventHandlers {
         let position = token?.key ?? (forward ? lower : upper)
         let forwardToken = StreamToken.make("f", events.last?.key ?? position)
         let backwardToken = StreamToken.make("b", events.first?.key ?? position)
+        let originals = try await unmasked(
+            request.unmask, events, group: group.id, groupName: reference.name, owner: reference.owner, caller)
         return GetLogEventsResponse(
             events: events.map {
                 OutputLogEvent(
-                    timestamp: $0.timestamp, message: String(decoding: $0.message, as: UTF8.self),
+                    timestamp: $0.timestamp,
+                    message: originals[.init(stream: $0.key.streamID, sequence: $0.key.sequence)]
+                        ?? String(decoding: $0.message, as: UTF8.self),
                     ingestionTime: $0.ingestionTime)
             },
             nextForwardToken: forwardToken, nextBackwardToken: backwardToken)
@@ -138,14 +143,37 @@ extension LogEventHandlers {
             pageToken.make(
                 [String($0.timestamp), String($0.streamID), String($0.sequence)], operation: operation, caller: caller)
         }
+        let originals = try await unmasked(
+            request.unmask, events, group: group.id, groupName: reference.name, owner: reference.owner, caller)
         return FilterLogEventsResponse(
             events: events.map {
                 FilteredLogEvent(
                     logStreamName: streams[$0.streamID] ?? "", timestamp: $0.timestamp,
-                    message: String(decoding: $0.message, as: UTF8.self), ingestionTime: $0.ingestionTime,
+                    message: originals[.init(stream: $0.key.streamID, sequence: $0.key.sequence)]
+                        ?? String(decoding: $0.message, as: UTF8.self), ingestionTime: $0.ingestionTime,
                     eventId: Self.eventID($0.key))
             },
             searchedLogStreams: [], nextToken: nextToken)
+    }
+
+    /// With `unmask`, the originals of the events a data protection policy masked, to show instead. Only an
+    /// account's admins may (`logs:Unmask`), on their own groups; each such read is in the account's audit trail.
+    func unmasked(
+        _ unmask: Bool?, _ events: [LogEvent], group: Int64, groupName: String, owner: Caller, _ caller: Caller
+    ) async throws -> [MaskedOriginals.EventIdentity: String] {
+        guard unmask == true else { return [:] }
+        guard caller.role == .admin, owner.accountID == caller.accountID else {
+            throw AWSError.accessDenied(
+                "User: \(caller.userARN) is not authorized to perform: logs:Unmask on resource: "
+                    + ResourceName.logGroup(owner, groupName))
+        }
+        let originals = try await MaskedOriginals.read(
+            events.map { (stream: $0.key.streamID, sequence: $0.key.sequence) }, account: owner.accountID,
+            group: group, keyRing: keyRing, database: database)
+        await audit.record(
+            account: owner.accountID, region: owner.region, principal: caller.userARN, operation: "logs:Unmask",
+            keyARN: nil, outcome: "\(originals.count) masked events of \(groupName) read unmasked")
+        return originals
     }
 
     /// `[start, end)` of a read, never reaching before the group's retention.

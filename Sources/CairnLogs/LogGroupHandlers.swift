@@ -123,7 +123,7 @@ extension LogGroupHandlers {
                         WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
                        (SELECT COALESCE(sum(s.stored_bytes), 0)::bigint FROM log_streams s
                         WHERE s.account_id = g.account_id AND s.group_id = g.group_id),
-                       kms_key_id, log_group_class, deletion_protection
+                       kms_key_id, log_group_class, deletion_protection, data_protection_status
                 FROM log_groups g
                 WHERE account_id = ANY(\(accounts)) AND region = \(caller.region)
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
@@ -135,9 +135,9 @@ extension LogGroupHandlers {
                        OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
                 ORDER BY name COLLATE "C", account_id LIMIT \(page.fetchLimit)
                 """)
-            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected)
+            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected, protection)
                 in rows.decode(
-                    (String, String, Int64, Int?, Int, Int64, String?, String, Bool).self)
+                    (String, String, Int64, Int?, Int, Int64, String?, String, Bool, String?).self)
             {
                 let arn = ResourceName.logGroup(caller.acting(for: account), name)
                 guard
@@ -147,7 +147,7 @@ extension LogGroupHandlers {
                             metricFilterCount: filters,
                             arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass,
                             logGroupArn: arn,
-                            deletionProtectionEnabled: protected))
+                            deletionProtectionEnabled: protected, dataProtectionStatus: protection))
                 else { break }
             }
         }

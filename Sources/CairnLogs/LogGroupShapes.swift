@@ -33,6 +33,8 @@ struct LogGroupDescription: Encodable {
     var logGroupClass: String?
     var logGroupArn: String?
     var deletionProtectionEnabled: Bool?
+    /// ACTIVATED while the group has a data protection policy, DELETED once it had one.
+    var dataProtectionStatus: String? = nil
 
     /// With `logGroupNamePattern`, AWS returns only `arn`, `creationTime` and `logGroupName`.
     var nameOnly: LogGroupDescription {

@@ -1,5 +1,6 @@
 import CairnAccounts
 import CairnKeys
+import CairnProtection
 import CairnProtocol
 import CairnStore
 import PostgresNIO
@@ -10,6 +11,8 @@ struct LogGroupRecord: Sendable {
     let retentionDays: Int?
     let hasMetricFilters: Bool
     let hasSubscriptionFilters: Bool
+    /// The group's data protection policy's masker, if it has one.
+    var masker: Masker? = nil
 }
 
 /// The log groups of every account: finding one by name (the caller's own) or by identifier (a name or ARN,
@@ -28,7 +31,8 @@ struct LogGroupStore: Sendable {
             SELECT g.group_id, g.retention_days,
                    EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
                    EXISTS (SELECT 1 FROM subscription_filters f
-                           WHERE f.account_id = g.account_id AND f.group_id = g.group_id)
+                           WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
+                   g.data_protection_policy
             FROM log_groups g
             WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
             """
@@ -37,9 +41,12 @@ struct LogGroupStore: Sendable {
             if let connection { try await connection.query(locked, logger: database.logger) } else {
                 try await database.query(locked)
             }
-        for try await (id, retention, filters, subscriptions) in rows.decode((Int64, Int?, Bool, Bool).self) {
+        for try await (id, retention, filters, subscriptions, protection) in rows.decode(
+            (Int64, Int?, Bool, Bool, String?).self)
+        {
             return LogGroupRecord(
-                id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions)
+                id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions,
+                masker: ProtectionPolicies.masker(protection))
         }
         throw AWSError.logGroupNotFound
     }

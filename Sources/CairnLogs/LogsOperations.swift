@@ -24,6 +24,15 @@ extension LogsService {
                 .logs, "DeleteResourcePolicy", roles: .admins, input: DeleteResourcePolicyRequest.self,
                 handler: resourcePolicies.deleteResourcePolicy),
             Operation(
+                .logs, "PutDataProtectionPolicy", roles: .admins, input: DataProtectionPolicyRequest.self,
+                handler: logGroups.putDataProtectionPolicy),
+            Operation(
+                .logs, "GetDataProtectionPolicy", roles: .readers, input: DataProtectionPolicyRequest.self,
+                handler: logGroups.getDataProtectionPolicy),
+            Operation(
+                .logs, "DeleteDataProtectionPolicy", roles: .admins, input: DataProtectionPolicyRequest.self,
+                handler: logGroups.deleteDataProtectionPolicy),
+            Operation(
                 .logs, "ListLogGroups", roles: .readers, input: ListLogGroupsRequest.self,
                 handler: logGroups.listLogGroups),
             Operation(

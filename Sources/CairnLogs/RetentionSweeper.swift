@@ -69,6 +69,13 @@ public struct RetentionSweeper: Service, CustomStringConvertible {
             total += removed
             if removed < Self.batchSize { break }
         }
+        // The originals of masked events go with retention too.
+        try await database.query(
+            """
+            DELETE FROM masked_originals o USING log_groups g
+            WHERE g.account_id = o.account_id AND g.group_id = o.group_id AND g.retention_days IS NOT NULL
+              AND o.event_time < \(now) - g.retention_days::bigint * 86400000
+            """)
         return total
     }
 }

@@ -150,7 +150,10 @@ struct LogsOperationTests {
     static let policy =
         #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"route53.amazonaws.com\"},\"Action\":\"logs:PutLogEvents\",\"Resource\":\"*\"}]}"#
 
-    /// ListLogGroups and resource policies.
+    static let dataProtection =
+        #"{\"Name\":\"dp\",\"Version\":\"2021-06-01\",\"Statement\":[{\"DataIdentifier\":[\"arn:aws:dataprotection::aws:data-identifier/EmailAddress\"],\"Operation\":{\"Audit\":{\"FindingsDestination\":{}}}},{\"DataIdentifier\":[\"arn:aws:dataprotection::aws:data-identifier/EmailAddress\"],\"Operation\":{\"Deidentify\":{\"MaskConfig\":{}}}}]}"#
+
+    /// ListLogGroups, resource policies and data protection policies.
     static let listingAndPolicies: [ScriptedCall] = [
         Script.ok(logs("CreateLogGroup"), #"{"logGroupName":"/ops/listed"}"#),
         Script.ok(
@@ -164,6 +167,18 @@ struct LogsOperationTests {
         Script.ok(logs("DescribeResourcePolicies"), #"{}"#, contains: [#""policyName":"route53""#]),
         Script.fails(logs("DescribeResourcePolicies"), #"{"limit":51}"#, invalid),
         Script.ok(logs("DeleteResourcePolicy"), #"{"policyName":"route53"}"#),
+        Script.ok(
+            logs("PutDataProtectionPolicy"),
+            #"{"logGroupIdentifier":"/ops/listed","policyDocument":"\#(dataProtection)"}"#,
+            contains: [#""lastUpdatedTime":"#]),
+        Script.fails(
+            logs("PutDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed","policyDocument":"{}"}"#, invalid),
+        Script.ok(
+            logs("GetDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed"}"#,
+            contains: [#""policyDocument":"#]),
+        Script.fails(logs("GetDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/none"}"#, notFound),
+        Script.ok(logs("DeleteDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed"}"#),
+        Script.fails(logs("DeleteDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed"}"#, notFound),
         Script.fails(logs("DeleteResourcePolicy"), #"{"policyName":"route53"}"#, notFound),
     ]
 

@@ -1,0 +1,127 @@
+import CairnProtection
+import CairnProtocol
+import CairnStore
+import Foundation
+import PostgresNIO
+import Synchronization
+
+struct DataProtectionPolicyRequest: Decodable {
+    let logGroupIdentifier: String?
+    var policyDocument: String? = nil
+}
+
+struct DataProtectionPolicyResponse: Encodable {
+    let logGroupIdentifier: String
+    let policyDocument: String?
+    let lastUpdatedTime: Int64?
+}
+
+/// PutDataProtectionPolicy, GetDataProtectionPolicy, DeleteDataProtectionPolicy: one policy per log group (the
+/// caller's own, by name or ARN). From the next PutLogEvents on, what the policy's identifiers detect is masked
+/// at ingestion — in what is stored and what every read, filter, subscription, export and query sees — and the
+/// original kept sealed for admins who read with `unmask`.
+extension LogGroupHandlers {
+    /// The caller's own group an identifier (name or ARN) names.
+    func ownGroupName(_ identifier: String, _ caller: Caller) throws(AWSError) -> String {
+        guard identifier.hasPrefix("arn:") else { return identifier }
+        guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
+            reference.accountID == caller.accountID, reference.region == caller.region
+        else { throw AWSError.logGroupNotFound }
+        return reference.name
+    }
+
+    func putDataProtectionPolicy(
+        _ request: DataProtectionPolicyRequest, _ caller: Caller
+    ) async throws -> DataProtectionPolicyResponse {
+        var validation = Validation()
+        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
+        validation.logGroupIdentifier(request.logGroupIdentifier)
+        validation.required(request.policyDocument, "policyDocument")
+        try validation.check()
+        let document = request.policyDocument ?? ""
+        do {
+            _ = try DataProtectionPolicy(document)
+        } catch {
+            throw AWSError.invalidParameter(error.description)
+        }
+        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let now = LogsService.now()
+        let rows = try await database.query(
+            """
+            UPDATE log_groups SET data_protection_policy = \(document), data_protection_updated = \(now),
+                data_protection_status = 'ACTIVATED'
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name) RETURNING 1
+            """)
+        for try await _ in rows.decode(Int.self) {
+            return DataProtectionPolicyResponse(
+                logGroupIdentifier: request.logGroupIdentifier ?? name, policyDocument: document, lastUpdatedTime: now)
+        }
+        throw AWSError.logGroupNotFound
+    }
+
+    func getDataProtectionPolicy(
+        _ request: DataProtectionPolicyRequest, _ caller: Caller
+    ) async throws -> DataProtectionPolicyResponse {
+        var validation = Validation()
+        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
+        validation.logGroupIdentifier(request.logGroupIdentifier)
+        try validation.check()
+        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let rows = try await database.query(
+            """
+            SELECT data_protection_policy, data_protection_updated FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+            """)
+        for try await (document, updated) in rows.decode((String?, Int64?).self) {
+            return DataProtectionPolicyResponse(
+                logGroupIdentifier: request.logGroupIdentifier ?? name, policyDocument: document,
+                lastUpdatedTime: document == nil ? nil : updated)
+        }
+        throw AWSError.logGroupNotFound
+    }
+
+    func deleteDataProtectionPolicy(
+        _ request: DataProtectionPolicyRequest, _ caller: Caller
+    ) async throws -> EmptyResponse {
+        var validation = Validation()
+        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
+        validation.logGroupIdentifier(request.logGroupIdentifier)
+        try validation.check()
+        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let rows = try await database.query(
+            """
+            UPDATE log_groups g SET data_protection_policy = NULL, data_protection_updated = \(LogsService.now()),
+                data_protection_status = 'DELETED'
+            FROM log_groups old
+            WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
+              AND old.account_id = g.account_id AND old.group_id = g.group_id
+            RETURNING old.data_protection_policy IS NOT NULL
+            """)
+        for try await had in rows.decode(Bool.self) {
+            guard had else {
+                throw AWSError.resourceNotFound("The specified log group has no data protection policy.")
+            }
+            return EmptyResponse()
+        }
+        throw AWSError.logGroupNotFound
+    }
+}
+
+/// Parsed policies by their document: a group's masker is built once per process, not per batch.
+enum ProtectionPolicies {
+    private static let cache = Mutex<[String: Masker]>([:])
+
+    /// The masker of a stored document (nil when it no longer parses: nothing stored is trusted blindly, and a
+    /// document is validated before it is stored).
+    static func masker(_ document: String?) -> Masker? {
+        guard let document else { return nil }
+        if let masker = cache.withLock({ $0[document] }) { return masker }
+        guard let policy = try? DataProtectionPolicy(document) else { return nil }
+        let masker = Masker(policy.identifiers)
+        cache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[document] = masker
+        }
+        return masker
+    }
+}

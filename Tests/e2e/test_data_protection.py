@@ -1,0 +1,140 @@
+"""Data protection policies: PutDataProtectionPolicy / Get / Delete with AWS's document rules; what the policy's
+managed identifiers detect is masked at ingestion in every read (GetLogEvents, FilterLogEvents, Logs Insights,
+exports), metric filters see the masked text, the original is readable only by an admin with `unmask=true`
+(audited) and never stored in clear; deleting the policy stops masking new events."""
+
+import json
+import os
+import subprocess
+import time
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from conftest import ACCOUNT_A, KEYS
+from test_insights import rows, run
+
+ARN = "arn:aws:dataprotection::aws:data-identifier/"
+
+
+def policy(*identifiers, name="data-protection-policy"):
+    ids = [ARN + i for i in identifiers]
+    return json.dumps({
+        "Name": name, "Description": "", "Version": "2021-06-01",
+        "Statement": [
+            {"Sid": "audit", "DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"Sid": "redact", "DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
+
+
+def masked(text, *secrets):
+    for secret in secrets:
+        text = text.replace(secret, "*" * len(secret))
+    return text
+
+
+def test_policy_documents_are_validated_as_aws_documents_them(logs_a, name):
+    logs_a.create_log_group(logGroupName=name)
+    document = policy("EmailAddress", "IpAddress")
+    put = logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
+    assert put["policyDocument"] == document and put["lastUpdatedTime"] > 0
+    got = logs_a.get_data_protection_policy(logGroupIdentifier=name)
+    assert got["policyDocument"] == document
+    [group] = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert group["dataProtectionStatus"] == "ACTIVATED"
+
+    def refused(document):
+        with pytest.raises(ClientError) as excinfo:
+            logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
+        assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+        return excinfo.value.response["Error"]["Message"]
+
+    assert refused(policy("PhoneNumber")) == f"{ARN}PhoneNumber is not a valid Data Identifier"
+    assert refused(policy("EmailAddress", name="data protection policy")) == (
+        "Policy Name can only include alphanumeric characters, hyphens (-) and underscores (_)")
+    unequal = json.loads(policy("EmailAddress"))
+    unequal["Statement"][1]["DataIdentifier"] = [ARN + "IpAddress"]
+    refused(json.dumps(unequal))
+    mask = json.loads(policy("EmailAddress"))
+    mask["Statement"][1]["Operation"]["Deidentify"]["MaskConfig"] = {"x": 1}
+    refused(json.dumps(mask))
+    refused("not json")
+    logs_a.delete_data_protection_policy(logGroupIdentifier=name)
+    assert "policyDocument" not in logs_a.get_data_protection_policy(logGroupIdentifier=name)
+    [group] = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+    assert group["dataProtectionStatus"] == "DELETED"
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.put_data_protection_policy(logGroupIdentifier=name + "/missing", policyDocument=document)
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_matching_text_is_masked_everywhere_and_unmasked_only_for_admins(server, logs_a, name, tmp_path):
+    email = f"jane.{uuid.uuid4().hex[:10]}@example.com"
+    card = "4176749365368614"
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name,
+                                      policyDocument=policy("EmailAddress", "IpAddress", "CreditCardNumber"))
+    logs_a.put_metric_filter(logGroupName=name, filterName="emails", filterPattern='"example.com"',
+                             metricTransformations=[{"metricName": "Emails", "metricNamespace": "DP/" + name[-8:],
+                                                     "metricValue": "1"}])
+    start = int(time.time() * 1000) - 2000
+    messages = [f"user {email} from 10.1.2.3 paid with card number {card}", "nothing sensitive here"]
+    logs_a.put_log_events(logGroupName=name, logStreamName="s",
+                          logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)])
+    expected = [masked(messages[0], email, "10.1.2.3", card), messages[1]]
+
+    got = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
+                                                       startFromHead=True)["events"]]
+    assert got == expected
+    filtered = [e["message"] for e in logs_a.filter_log_events(logGroupName=name)["events"]]
+    assert filtered == expected
+    # Filters see what is stored: the address no longer matches anything, nor does the metric filter count it.
+    assert logs_a.filter_log_events(logGroupName=name, filterPattern='"example.com"')["events"] == []
+    assert logs_a.test_metric_filter(filterPattern='"example.com"', logEventMessages=[expected[0]])["matches"] == []
+    assert logs_a.test_metric_filter(filterPattern='"example.com"', logEventMessages=[messages[0]])["matches"]
+    insights = rows(run(logs_a, "fields @message | sort @timestamp asc", start, logGroupName=name))
+    assert [r["@message"] for r in insights] == expected
+
+    # An admin reads the originals with unmask; a reader may not; the read is audited.
+    unmasked = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
+                                                            startFromHead=True, unmask=True)["events"]]
+    assert unmasked == messages
+    assert [e["message"] for e in logs_a.filter_log_events(logGroupName=name, unmask=True)["events"]] == messages
+    reader = server.client(KEYS["a_reader"])
+    with pytest.raises(ClientError) as excinfo:
+        reader.get_log_events(logGroupName=name, logStreamName="s", unmask=True)
+    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
+    assert "logs:Unmask" in excinfo.value.response["Error"]["Message"]
+    trail = [json.loads(e["message"]) for e in logs_a.filter_log_events(
+        logGroupName="aws/cairn/kms-audit", filterPattern='"logs:Unmask"')["events"]]
+    assert any(name in record.get("outcome", "") for record in trail), trail
+
+    # Exports carry the masked text.
+    bucket = "dp-" + uuid.uuid4().hex[:8]
+    os.makedirs(tmp_path / "bucket", exist_ok=True)
+    server.admin("bucket", "add", "--account", ACCOUNT_A, "--name", bucket, "--directory", str(tmp_path / "bucket"))
+    task = logs_a.create_export_task(**{"logGroupName": name, "from": start, "to": start + 10,
+                                        "destination": bucket})["taskId"]
+    deadline = time.time() + 120
+    while logs_a.describe_export_tasks(taskId=task)["exportTasks"][0]["status"]["code"] != "COMPLETED":
+        assert time.time() < deadline
+        time.sleep(0.5)
+    exported = b"".join(
+        subprocess.run(["gzip", "-dc", os.path.join(root, f)], capture_output=True, check=True).stdout
+        for root, _, files in os.walk(tmp_path / "bucket") for f in files if f.endswith(".gz"))
+    assert email.encode() not in exported and expected[0].encode() in exported
+
+    # The original is sealed: PostgreSQL's files never hold the address.
+    subprocess.run(["sync"])
+    found = subprocess.run(["grep", "-r", "-l", "-a", "-F", email, os.path.join(server.data_dir, "postgres")],
+                           capture_output=True, text=True)
+    assert found.returncode == 1, found.stdout
+
+    # Without the policy, new events are stored as written; the old ones stay masked.
+    logs_a.delete_data_protection_policy(logGroupIdentifier=name)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s",
+                          logEvents=[{"timestamp": start + 5, "message": f"after {email}"}])
+    after = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
+                                                         startFromHead=True)["events"]]
+    assert after == expected + [f"after {email}"]
