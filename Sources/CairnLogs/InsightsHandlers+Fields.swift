@@ -88,9 +88,12 @@ extension LogEventHandlers {
         let events = try await scans.run(account: owner) { try await chunks.read(scan) }.events
         guard let event = events.first, event.sequence == sequence else { throw AWSError.logRecordNotFound }
         let streamName = try await streamNames(group: group, names: nil, prefix: nil, reference.owner)[stream] ?? ""
+        let originals = try await unmasked(
+            request.unmask, [event], group: group, groupName: name, owner: reference.owner, caller)
         let record = LogRecord(
             timestamp: event.timestamp, ingestionTime: event.ingestionTime,
-            message: String(decoding: event.message, as: UTF8.self), logStream: streamName, log: "\(owner):\(name)",
+            message: originals[.init(stream: stream, sequence: sequence)]
+                ?? String(decoding: event.message, as: UTF8.self), logStream: streamName, log: "\(owner):\(name)",
             pointer: RecordPointer(source: 0, stream: stream, timestamp: timestamp, sequence: sequence))
         var fields: [String: String] = [
             "@timestamp": String(event.timestamp), "@ingestionTime": String(event.ingestionTime),

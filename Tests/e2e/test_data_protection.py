@@ -93,8 +93,11 @@ def test_matching_text_is_masked_everywhere_and_unmasked_only_for_admins(server,
     assert logs_a.filter_log_events(logGroupName=name, filterPattern='"example.com"')["events"] == []
     assert logs_a.test_metric_filter(filterPattern='"example.com"', logEventMessages=[expected[0]])["matches"] == []
     assert logs_a.test_metric_filter(filterPattern='"example.com"', logEventMessages=[messages[0]])["matches"]
-    insights = rows(run(logs_a, "fields @message | sort @timestamp asc", start, logGroupName=name))
+    insights = rows(run(logs_a, "fields @message, @ptr | sort @timestamp asc", start, logGroupName=name))
     assert [r["@message"] for r in insights] == expected
+    pointer = insights[0]["@ptr"]
+    assert logs_a.get_log_record(logRecordPointer=pointer)["logRecord"]["@message"] == expected[0]
+    assert logs_a.get_log_record(logRecordPointer=pointer, unmask=True)["logRecord"]["@message"] == messages[0]
 
     # An admin reads the originals with unmask; a reader may not; the read is audited.
     unmasked = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
