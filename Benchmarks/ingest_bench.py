@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -335,6 +334,27 @@ def metric_filter_benchmark(server, seconds, connections, seed):
     return plain["events_per_second"], filtered["events_per_second"], points, samples, filtered["events"]
 
 
+PROTECTED = ["EmailAddress", "IpAddress", "CreditCardNumber", "AwsSecretKey"]
+
+
+def protection_benchmark(server, seconds, connections, seed):
+    """Ingestion into a group without a data protection policy vs a group whose policy masks e-mail addresses, IP
+    addresses, card numbers and AWS secret keys (the corpus's access log lines all carry a client IP), the same
+    load, one after the other; returns both rates and how many events were masked."""
+    plain = ingest(server, connections, seconds, seed, group="/bench/unprotected")
+    setup = Client(server.endpoint)
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": "/bench/protected"}).encode())
+    ids = ["arn:aws:dataprotection::aws:data-identifier/" + name for name in PROTECTED]
+    document = json.dumps({"Name": "bench", "Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
+    setup.call("PutDataProtectionPolicy", json.dumps(
+        {"logGroupIdentifier": "/bench/protected", "policyDocument": document}).encode())
+    protected = ingest(server, connections, seconds, seed, group="/bench/protected", create=False)
+    masked = int(server.psql("SELECT count(*) FROM masked_originals"))
+    return plain["events_per_second"], protected["events_per_second"], masked, protected["events"]
+
+
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
     """GenerateDataKey and Decrypt requests/s through the API; ingestion under a customer key vs the default key."""
     setup = Client(server.endpoint)
@@ -377,7 +397,9 @@ def main():
     parser.add_argument("--latency-seconds", type=float, default=20)
     parser.add_argument("--copy-events", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=20261125)
-    parser.add_argument("--phases", default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters")
+    parser.add_argument("--phases",
+                        default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection")
+    parser.add_argument("--protection-seconds", type=float, default=20)
     parser.add_argument("--metric-filter-seconds", type=float, default=20)
     parser.add_argument("--kms-seconds", type=float, default=10)
     parser.add_argument("--kms-ingest-seconds", type=float, default=20)
@@ -431,6 +453,12 @@ def main():
             print(f"metric filters: ingestion with none {plain_eps:,.0f} events/s, with 5 filters {filtered_eps:,.0f} "
                   f"events/s: ratio {filtered_eps / plain_eps:.3f}; {points:,} metric points holding {samples:,.0f} "
                   f"samples from {filtered_events:,} events", flush=True)
+        if "protection" in phases:
+            plain_eps, protected_eps, masked, protected_events = protection_benchmark(
+                server, args.protection_seconds, args.connections, args.seed)
+            print(f"data protection: ingestion without a policy {plain_eps:,.0f} events/s, with a policy of "
+                  f"{len(PROTECTED)} identifiers {protected_eps:,.0f} events/s: ratio {protected_eps / plain_eps:.3f}; "
+                  f"{masked:,} of {protected_events:,} events masked", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)
