@@ -351,7 +351,7 @@ def protection_benchmark(server, seconds, connections, seed):
     setup.call("PutDataProtectionPolicy", json.dumps(
         {"logGroupIdentifier": "/bench/protected", "policyDocument": document}).encode())
     protected = ingest(server, connections, seconds, seed, group="/bench/protected", create=False)
-    masked = int(server.psql("SELECT count(*) FROM masked_originals"))
+    masked = int(server.psql("SELECT count(*) FROM masked_originals"))  # batches that held masked events
     return plain["events_per_second"], protected["events_per_second"], masked, protected["events"]
 
 
@@ -458,7 +458,7 @@ def main():
                 server, args.protection_seconds, args.connections, args.seed)
             print(f"data protection: ingestion without a policy {plain_eps:,.0f} events/s, with a policy of "
                   f"{len(PROTECTED)} identifiers {protected_eps:,.0f} events/s: ratio {protected_eps / plain_eps:.3f}; "
-                  f"{masked:,} of {protected_events:,} events masked", flush=True)
+                  f"{protected_events:,} events, {masked:,} batches with masked events", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

@@ -67,8 +67,10 @@ extension LogEventHandlers {
             if let masker = group.masker {
                 for index in accepted {
                     let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
-                    let original = Array(request.messages[range])
-                    if masker.mask(&request.messages, in: range) { originals.append((index, original)) }
+                    let found = masker.matches(in: request.messages[range])
+                    guard !found.isEmpty else { continue }
+                    originals.append((index, Array(request.messages[range])))
+                    Masker.apply(found, to: &request.messages)
                 }
             }
             nextSequence = try await storeChunk(
@@ -169,14 +171,10 @@ extension LogEventHandlers {
                 key: dataKey, on: connection)
             if !originals.isEmpty {
                 try await MaskedOriginals.store(
-                    originals.map {
-                        (
-                            sequence: target.firstSequence + Int64($0.index - accepted.lowerBound),
-                            timestamp: request.timestamps[$0.index], message: $0.message
-                        )
-                    },
-                    account: caller.accountID, group: group.id, stream: target.stream, key: dataKey,
-                    on: connection, logger: database.logger)
+                    originals.map { (offset: $0.index - accepted.lowerBound, message: $0.message) },
+                    firstSequence: target.firstSequence, lastSequence: target.firstSequence + count - 1,
+                    maxTime: maxTimestamp, account: caller.accountID, group: group.id, stream: target.stream,
+                    key: dataKey, on: connection, logger: database.logger)
             }
             if let metricSeal {
                 try await MetricStore.record(

@@ -74,7 +74,7 @@ public struct RetentionSweeper: Service, CustomStringConvertible {
             """
             DELETE FROM masked_originals o USING log_groups g
             WHERE g.account_id = o.account_id AND g.group_id = o.group_id AND g.retention_days IS NOT NULL
-              AND o.event_time < \(now) - g.retention_days::bigint * 86400000
+              AND o.max_event_time < \(now) - g.retention_days::bigint * 86400000
             """)
         return total
     }

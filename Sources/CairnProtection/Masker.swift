@@ -30,9 +30,14 @@ public struct Masker: Sendable {
     @discardableResult
     public func mask(_ bytes: inout [UInt8], in range: Range<Int>) -> Bool {
         let found = matches(in: bytes[range])
-        for match in found {
+        Self.apply(found, to: &bytes)
+        return !found.isEmpty
+    }
+
+    /// Replaces each byte of the matches with `*`.
+    public static func apply(_ matches: [Range<Int>], to bytes: inout [UInt8]) {
+        for match in matches {
             for index in match { bytes[index] = 0x2A }
         }
-        return !found.isEmpty
     }
 }

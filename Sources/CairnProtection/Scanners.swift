@@ -102,12 +102,13 @@ enum Scanners {
                 index += 1
                 continue
             }
-            var digits: [UInt8] = []
+            // Counted first: most runs of digits (times, sizes, codes) are far too short to be a card.
+            var count = 0
             var cursor = index
             var end = index
             while cursor < message.endIndex {
                 if isDigit(message[cursor]) {
-                    digits.append(message[cursor] - 0x30)
+                    count += 1
                     cursor += 1
                     end = cursor
                 } else if message[cursor] == 0x20 || message[cursor] == 0x2D, cursor + 1 < message.endIndex,
@@ -119,7 +120,12 @@ enum Scanners {
                 }
             }
             let bounded = end == message.endIndex || !isAlphanumeric(message[end])
-            if bounded, (13...19).contains(digits.count), luhn(digits), hasCardPrefix(digits),
+            guard bounded, (13...19).contains(count) else {
+                index = max(end, index + 1)
+                continue
+            }
+            let digits = message[index..<end].filter(isDigit).map { $0 - 0x30 }
+            if luhn(digits), hasCardPrefix(digits),
                 !testNumbers.contains(String(decoding: digits.map { $0 + 0x30 }, as: UTF8.self))
             {
                 found.append(index..<end)
