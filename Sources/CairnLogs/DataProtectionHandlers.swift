@@ -1,3 +1,4 @@
+import CairnAccounts
 import CairnProtection
 import CairnProtocol
 import CairnStore
@@ -21,7 +22,17 @@ struct DataProtectionPolicyResponse: Encodable {
 /// at ingestion — in what is stored and what every read, filter, subscription, export and query sees — and the
 /// original kept sealed for admins who read with `unmask`.
 extension LogGroupHandlers {
-    /// The caller's own group an identifier (name or ARN) names.
+    /// The accounts a listing searches: the caller's, and with `linked` the source accounts linked to it;
+    /// `only` narrows them.
+    func searchedAccounts(linked: Bool?, only wanted: [String]?, _ caller: Caller) async throws -> [String] {
+        var accounts = [caller.accountID]
+        if linked == true { accounts += try await self.accounts.sources(of: caller.accountID) }
+        if let wanted, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
+        return accounts
+    }
+
+    /// The caller's own group an identifier (name or ARN) names: another account's ARN names nothing it may
+    /// change.
     func ownGroupName(_ identifier: String, _ caller: Caller) throws(AWSError) -> String {
         guard identifier.hasPrefix("arn:") else { return identifier }
         guard let reference = ResourceName.logGroupReference(identifier, caller: caller),

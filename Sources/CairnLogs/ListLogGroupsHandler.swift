@@ -103,11 +103,8 @@ extension LogGroupHandlers {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "ListLogGroups", caller: caller, fields: 2)
         }
-        var accounts = [caller.accountID]
-        if request.includeLinkedAccounts == true {
-            accounts += try await self.accounts.sources(of: caller.accountID)
-        }
-        if let wanted = request.accountIdentifiers, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
+        let accounts = try await searchedAccounts(
+            linked: request.includeLinkedAccounts, only: request.accountIdentifiers, caller)
         let likes = (alternatives ?? []).map { ($0.prefix ? "" : "%") + LogsService.likeEscaped($0.text) + "%" }
         var groups: [LogGroupSummary] = []
         var more = false

@@ -98,13 +98,8 @@ extension LogGroupHandlers {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 2)
         }
-        // The caller's own groups, and with `includeLinkedAccounts` those of the source accounts linked to it;
-        // `accountIdentifiers` narrows the accounts searched.
-        var accounts = [caller.accountID]
-        if request.includeLinkedAccounts == true {
-            accounts += try await self.accounts.sources(of: caller.accountID)
-        }
-        if let wanted = request.accountIdentifiers, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
+        let accounts = try await searchedAccounts(
+            linked: request.includeLinkedAccounts, only: request.accountIdentifiers, caller)
         // Identifiers are names (the caller's own groups) or ARNs, of the accounts searched, in this region.
         let identified: [ResourceName.LogGroupReference]? = request.logGroupIdentifiers.map { identifiers in
             identifiers.compactMap { ResourceName.logGroupReference($0, caller: caller) }
@@ -172,14 +167,7 @@ extension LogGroupHandlers {
         validation.logGroupIdentifier(request.logGroupIdentifier)
         validation.required(request.deletionProtectionEnabled, "deletionProtectionEnabled")
         try validation.check()
-        var name = request.logGroupIdentifier ?? ""
-        if name.hasPrefix("arn:") {
-            // Only the caller's own groups: another account's ARN names nothing it may change.
-            guard let reference = ResourceName.logGroupReference(name, caller: caller),
-                reference.accountID == caller.accountID, reference.region == caller.region
-            else { throw AWSError.logGroupNotFound }
-            name = reference.name
-        }
+        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
         let rows = try await database.query(
             """
             UPDATE log_groups SET deletion_protection = \(request.deletionProtectionEnabled ?? false)
