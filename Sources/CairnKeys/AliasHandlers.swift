@@ -44,6 +44,16 @@ extension AliasHandlers {
         let name = request.AliasName ?? ""
         let key = try await keys.customerKey(request.TargetKeyId ?? "", caller, for: "UpdateAlias", allowAliases: false)
         if key.managedByAWS { throw AWSError.awsManaged(key.arn) }
+        // AWS: "The current and new KMS key must be the same type (both symmetric or both asymmetric or both HMAC),
+        // and they must have the same key usage."
+        if let current = try? await keys.customerKey(name, caller, for: "UpdateAlias"),
+            Self.kind(of: current) != Self.kind(of: key) || current.keyUsage != key.keyUsage
+        {
+            throw AWSError(
+                "ValidationException",
+                "\(key.arn) is not the same type or key usage as the alias's current key \(current.arn): an alias "
+                    + "moves only between keys of the same type (symmetric, asymmetric or HMAC) and key usage.")
+        }
         let rows = try await database.query(
             """
             UPDATE kms_aliases SET key_id = \(key.id), updated_at = now()
@@ -112,6 +122,11 @@ extension AliasHandlers {
         return ListAliasesResponse(
             Aliases: page, NextMarker: truncated ? page.last?.AliasName : nil, Truncated: truncated)
 
+    }
+
+    /// Symmetric, HMAC or asymmetric.
+    static func kind(of key: CustomerKey) -> String {
+        key.isSymmetric ? "symmetric" : key.macDigest != nil ? "HMAC" : "asymmetric"
     }
 
     static func validateAlias(_ name: String?, target: String?, targetRequired: Bool) throws(AWSError) {

@@ -18,8 +18,8 @@ extension CryptoHandlers {
         validation.string(
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.required(request.Plaintext, "plaintext")
-        validation.count(
-            request.Plaintext?.count, value: "***", "plaintext", min: KMSLimits.plaintextBytes.lowerBound,
+        validation.hiddenCount(
+            request.Plaintext?.count, "plaintext", min: KMSLimits.plaintextBytes.lowerBound,
             max: KMSLimits.plaintextBytes.upperBound)
         Self.validateAlgorithm(request.EncryptionAlgorithm, &validation)
         try validation.check()
@@ -48,8 +48,8 @@ extension CryptoHandlers {
     func decrypt(_ request: DecryptRequest, _ caller: Caller) async throws -> DecryptResponse {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.CiphertextBlob, "ciphertextBlob")
-        validation.count(
-            request.CiphertextBlob?.count, value: "***", "ciphertextBlob",
+        validation.hiddenCount(
+            request.CiphertextBlob?.count, "ciphertextBlob",
             min: KMSLimits.ciphertextBlobBytes.lowerBound, max: KMSLimits.ciphertextBlobBytes.upperBound)
         validation.string(
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
@@ -116,7 +116,10 @@ extension CryptoHandlers {
             request.NumberOfBytes, "numberOfBytes", min: KMSLimits.numberOfBytes.lowerBound,
             max: KMSLimits.numberOfBytes.upperBound)
         try validation.check()
-        return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(request.NumberOfBytes ?? 32)))
+        guard let count = request.NumberOfBytes else {
+            throw AWSError("ValidationException", "NumberOfBytes is required.")
+        }
+        return GenerateRandomResponse(Plaintext: Data(SecureRandom.bytes(count)))
     }
 
     /// An RSA encryption key's pair, and the algorithm asked for, which the key must support (the default,

@@ -137,9 +137,9 @@ struct ImportHandlers: Sendable {
         validation.string(
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.required(request.ImportToken, "importToken")
-        validation.count(request.ImportToken?.count, value: "***", "importToken", min: 1, max: 6144)
+        validation.hiddenCount(request.ImportToken?.count, "importToken", min: 1, max: 6144)
         validation.required(request.EncryptedKeyMaterial, "encryptedKeyMaterial")
-        validation.count(request.EncryptedKeyMaterial?.count, value: "***", "encryptedKeyMaterial", min: 1, max: 6144)
+        validation.hiddenCount(request.EncryptedKeyMaterial?.count, "encryptedKeyMaterial", min: 1, max: 6144)
         validation.oneOf(
             request.ExpirationModel, "expirationModel", ["KEY_MATERIAL_EXPIRES", "KEY_MATERIAL_DOES_NOT_EXPIRE"])
         validation.oneOf(request.ImportType, "importType", ["NEW_KEY_MATERIAL", "EXISTING_KEY_MATERIAL"])

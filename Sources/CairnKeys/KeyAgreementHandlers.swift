@@ -38,7 +38,7 @@ struct KeyAgreementHandlers: Sendable {
         validation.required(request.KeyAgreementAlgorithm, "keyAgreementAlgorithm")
         validation.oneOf(request.KeyAgreementAlgorithm, "keyAgreementAlgorithm", ["ECDH"])
         validation.required(request.PublicKey, "publicKey")
-        validation.count(request.PublicKey?.count, value: "***", "publicKey", min: 1, max: 8192)
+        validation.hiddenCount(request.PublicKey?.count, "publicKey", min: 1, max: 8192)
         validation.count(request.GrantTokens?.count, value: "\(request.GrantTokens ?? [])", "grantTokens", max: 10)
         try validation.check()
         try GrantHandlers.checkGrantTokens(request.GrantTokens)

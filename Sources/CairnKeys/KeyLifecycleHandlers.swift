@@ -19,6 +19,7 @@ extension KeyLifecycleHandlers {
         validation.oneOf(request.KeySpec, "keySpec", KMSLimits.keySpecs)
         validation.oneOf(request.CustomerMasterKeySpec, "customerMasterKeySpec", KMSLimits.customerMasterKeySpecs)
         validation.oneOf(request.Origin, "origin", KMSLimits.origins)
+        KeyService.validateTags(request.Tags, &validation)
         try validation.check()
         let spec = request.KeySpec ?? request.CustomerMasterKeySpec ?? "SYMMETRIC_DEFAULT"
         if request.KeySpec != nil, request.CustomerMasterKeySpec != nil {
@@ -162,10 +163,12 @@ extension KeyLifecycleHandlers {
         validation.required(request.KeyId, "keyId")
         validation.string(
             request.KeyId, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
-        validation.number(
-            request.PendingWindowInDays, "pendingWindowInDays", min: KMSLimits.pendingWindowDays.lowerBound,
-            max: KMSLimits.pendingWindowDays.upperBound)
+        // The model allows 1–365; the service then asks for AWS's 7–30 in its own words.
+        validation.number(request.PendingWindowInDays, "pendingWindowInDays", min: 1, max: 365)
         try validation.check()
+        if let days = request.PendingWindowInDays, !KMSLimits.pendingWindowDays.contains(days) {
+            throw AWSError("ValidationException", "PendingWindowInDays must be between 7 and 30")
+        }
         let key = try await keys.changeableKey(request.KeyId ?? "", caller, for: "ScheduleKeyDeletion")
         if key.state == .pendingDeletion { throw AWSError.kmsPendingDeletion(key.arn) }
         if let shared = key.sharedID, key.primaryRegion == caller.region {

@@ -14,12 +14,7 @@ extension KeyPolicyHandlers {
         try KeyService.validateKeyID(request.KeyId)
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(request.Tags, "tags")
-        for (index, tag) in (request.Tags ?? []).enumerated() {
-            validation.string(
-                tag.TagKey, "tags.\(index + 1).member.tagKey", min: KMSLimits.tagKeyLength.lowerBound,
-                max: KMSLimits.tagKeyLength.upperBound)
-            validation.string(tag.TagValue, "tags.\(index + 1).member.tagValue", max: KMSLimits.tagValueMaxLength)
-        }
+        KeyService.validateTags(request.Tags, &validation)
         try validation.check()
         let tags = request.Tags ?? []
         try KeyService.checkTags(tags)
@@ -76,9 +71,7 @@ extension KeyPolicyHandlers {
                 tags = try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
             }
             change(&tags)
-            guard tags.count <= KeyService.tagsPerKey else {
-                throw AWSError("LimitExceededException", "A key can have at most \(KeyService.tagsPerKey) tags.")
-            }
+            guard tags.count <= KeyService.tagsPerKey else { throw AWSError("TagException", "Too many tags") }
             let json = String(decoding: JSONRequest.encode(tags), as: UTF8.self)
             try await connection.query(
                 "UPDATE kms_keys SET tags = \(json)::jsonb WHERE account_id = \(caller.accountID) AND key_id = \(key.id)",

@@ -47,7 +47,8 @@ struct CustomerKey {
             AWSAccountId: owner, KeyId: idText, Arn: arn,
             CreationDate: createdAt.timeIntervalSince1970, Enabled: state == .enabled, Description: description,
             KeyUsage: keyUsage, KeyState: state.rawValue, DeletionDate: deletionDate?.timeIntervalSince1970,
-            PendingDeletionWindowInDays: pendingWindowDays, Origin: origin, ValidTo: validTo?.timeIntervalSince1970,
+            // AWS shows the window only for a primary in PendingReplicaDeletion, a state Cairn keys never have.
+            PendingDeletionWindowInDays: nil, Origin: origin, ValidTo: validTo?.timeIntervalSince1970,
             ExpirationModel: expirationModel,
             KeyManager: managedByAWS ? "AWS" : "CUSTOMER",
             CustomerMasterKeySpec: keySpec, KeySpec: keySpec,

@@ -102,11 +102,23 @@ extension KeyService {
         }
     }
 
+    /// Tag lengths, as the model's constraints (`tags.N.member.tagKey`, 1–128; `tagValue`, 0–256).
+    static func validateTags(_ tags: [KMSTag]?, _ validation: inout Validation) {
+        for (index, tag) in (tags ?? []).enumerated() {
+            validation.string(
+                tag.TagKey, "tags.\(index + 1).member.tagKey", min: KMSLimits.tagKeyLength.lowerBound,
+                max: KMSLimits.tagKeyLength.upperBound)
+            validation.string(tag.TagValue, "tags.\(index + 1).member.tagValue", max: KMSLimits.tagValueMaxLength)
+        }
+    }
+
+    /// AWS's TagException words: reserved `aws:` keys (any case), a key given twice, more than 50.
     static func checkTags(_ tags: [KMSTag]) throws(AWSError) {
         if tags.contains(where: { $0.TagKey.lowercased().hasPrefix("aws:") }) {
-            throw AWSError("TagException", "Tag keys beginning with \"aws:\" are reserved.")
+            throw AWSError("TagException", "Tags beginning with aws: are reserved")
         }
-        if tags.count > tagsPerKey { throw AWSError("TagException", "A key can have at most \(tagsPerKey) tags.") }
+        if Set(tags.map(\.TagKey)).count != tags.count { throw AWSError("TagException", "Duplicate tag keys") }
+        if tags.count > tagsPerKey { throw AWSError("TagException", "Too many tags") }
     }
 
     static func checkPolicyName(_ name: String?) throws(AWSError) {

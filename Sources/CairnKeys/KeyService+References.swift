@@ -35,9 +35,12 @@ extension AWSError {
 
     static func aliasNotFound(_ arn: String) -> AWSError { AWSError("NotFoundException", "Alias \(arn) is not found.") }
 
-    static let aliasPrefix = AWSError("InvalidAliasNameException", "Alias must start with the prefix \"alias/\".")
+    static let aliasPrefix = AWSError(
+        "ValidationException",
+        "Alias must start with the prefix \"alias/\". Please see "
+            + "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html")
     static let aliasReserved = AWSError(
-        "InvalidAliasNameException", "Alias names that begin with \"alias/aws/\" are reserved for AWS managed keys.")
+        "NotAuthorizedException", "Alias names that begin with \"alias/aws/\" are reserved for AWS managed keys.")
 }
 
 /// Resolving any key reference AWS allows: key id, key ARN, alias name, alias ARN.
@@ -64,9 +67,10 @@ extension KeyService {
         var local = reference
         var owner = caller.accountID
         if reference.hasPrefix("arn:") {
-            guard let arn = ARN(reference), arn.service == "kms", arn.region == caller.region, arn.account.count == 12,
+            guard let arn = ARN(reference), arn.service == "kms", arn.account.count == 12,
                 arn.account.allSatisfy(\.isNumber)
             else { throw AWSError.kmsNotFound(reference) }
+            guard arn.region == caller.region else { throw AWSError("NotFoundException", "Invalid arn \(arn.region)") }
             owner = arn.account
             switch arn.resource {
             case .key(let id): local = "key/\(id)"
@@ -95,7 +99,11 @@ extension KeyService {
             guard let keyID = Self.multiRegionID(local) else { throw AWSError.kmsNotFound(reference) }
             return (owner, keyID)
         }
-        guard let keyID = UUID(uuidString: local) else { throw AWSError.kmsNotFound(reference) }
+        guard let keyID = UUID(uuidString: local) else {
+            // AWS's words for a bare id that is no key id; a key ARN with a bad id is simply not found.
+            if reference.hasPrefix("arn:") { throw AWSError.kmsNotFound(reference) }
+            throw AWSError("NotFoundException", "Invalid keyId '\(reference)'")
+        }
         return (owner, keyID)
     }
 

@@ -62,8 +62,8 @@ struct MacHandlers: Sendable {
     ) throws(AWSError) {
         var validation = Validation(exceptionCode: "ValidationException")
         validation.required(message, "message")
-        validation.count(
-            message?.count, value: "***", "message", min: KMSLimits.macMessageBytes.lowerBound,
+        validation.hiddenCount(
+            message?.count, "message", min: KMSLimits.macMessageBytes.lowerBound,
             max: KMSLimits.macMessageBytes.upperBound)
         validation.required(keyID, "keyId")
         validation.string(keyID, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
@@ -71,8 +71,8 @@ struct MacHandlers: Sendable {
         validation.oneOf(algorithm, "macAlgorithm", HMACDigest.allCases.map(\.rawValue))
         if verifying {
             validation.required(mac, "mac")
-            validation.count(
-                mac?.count, value: "***", "mac", min: KMSLimits.macBytes.lowerBound, max: KMSLimits.macBytes.upperBound)
+            validation.hiddenCount(
+                mac?.count, "mac", min: KMSLimits.macBytes.lowerBound, max: KMSLimits.macBytes.upperBound)
         }
         try validation.check()
     }

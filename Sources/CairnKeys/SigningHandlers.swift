@@ -108,16 +108,16 @@ struct SigningHandlers: Sendable {
         validation.required(keyID, "keyId")
         validation.string(keyID, "keyId", min: KMSLimits.keyIDLength.lowerBound, max: KMSLimits.keyIDLength.upperBound)
         validation.required(message, "message")
-        validation.count(
-            message?.count, value: "***", "message", min: KMSLimits.signMessageBytes.lowerBound,
+        validation.hiddenCount(
+            message?.count, "message", min: KMSLimits.signMessageBytes.lowerBound,
             max: KMSLimits.signMessageBytes.upperBound)
         validation.oneOf(messageType, "messageType", ["RAW", "DIGEST", "EXTERNAL_MU"])
         validation.required(algorithm, "signingAlgorithm")
         validation.oneOf(algorithm, "signingAlgorithm", KMSLimits.signingAlgorithms)
         if verifying {
             validation.required(signature, "signature")
-            validation.count(
-                signature?.count, value: "***", "signature", min: KMSLimits.macBytes.lowerBound,
+            validation.hiddenCount(
+                signature?.count, "signature", min: KMSLimits.macBytes.lowerBound,
                 max: KMSLimits.macBytes.upperBound)
         }
         try validation.check()

@@ -65,6 +65,22 @@ public struct Validation: Sendable {
         }
     }
 
+    /// A length check of a secret or binary member: AWS names the member without its value ("Value at
+    /// 'plaintext' failed to satisfy constraint: …").
+    public mutating func hiddenCount(_ count: Int?, _ member: String, min: Int? = nil, max: Int? = nil) {
+        guard let count else { return }
+        if let min, count < min {
+            violations.append(
+                "Value at '\(member)' failed to satisfy constraint: Member must have length greater than or equal to \(min)"
+            )
+        }
+        if let max, count > max {
+            violations.append(
+                "Value at '\(member)' failed to satisfy constraint: Member must have length less than or equal to \(max)"
+            )
+        }
+    }
+
     public var error: AWSError? {
         guard !violations.isEmpty else { return nil }
         let noun = violations.count == 1 ? "validation error" : "validation errors"

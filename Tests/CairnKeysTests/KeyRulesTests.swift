@@ -37,11 +37,15 @@ import Testing
 
     @Test func tagsReserveAWSAndStopAtFifty() throws {
         try KeyService.checkTags((1...50).map { KMSTag(TagKey: "k\($0)", TagValue: "v") })
-        #expect(throws: AWSError("TagException", "A key can have at most 50 tags.")) {
+        // AWS's words, recorded against real AWS (/work/notes/kms-exactness.md).
+        #expect(throws: AWSError("TagException", "Too many tags")) {
             try KeyService.checkTags((1...51).map { KMSTag(TagKey: "k\($0)", TagValue: "v") })
         }
-        #expect(throws: AWSError("TagException", "Tag keys beginning with \"aws:\" are reserved.")) {
+        #expect(throws: AWSError("TagException", "Tags beginning with aws: are reserved")) {
             try KeyService.checkTags([KMSTag(TagKey: "AWS:owner", TagValue: "x")])
+        }
+        #expect(throws: AWSError("TagException", "Duplicate tag keys")) {
+            try KeyService.checkTags([KMSTag(TagKey: "k", TagValue: "x"), KMSTag(TagKey: "k", TagValue: "y")])
         }
     }
 

@@ -120,11 +120,8 @@ def test_errors_and_isolation(server, kms_a, kms_b):
     raw = server.client(KEYS["a_admin"], service="kms", validate=False)
     with pytest.raises(ClientError) as excinfo:
         raw.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=5)
-    assert code_of(excinfo) == (
-        "ValidationException",
-        "1 validation error detected: Value '5' at 'pendingWindowInDays' failed to satisfy constraint: "
-        "Member must have value greater than or equal to 7",
-    )
+    # AWS's answer, recorded against real AWS (see /work/notes/kms-exactness.md).
+    assert code_of(excinfo) == ("ValidationException", "PendingWindowInDays must be between 7 and 30")
     with pytest.raises(ClientError) as excinfo:
         raw.generate_data_key(KeyId=key["KeyId"], KeySpec="AES_256", NumberOfBytes=32)
     assert code_of(excinfo)[0] == "ValidationException"
@@ -190,10 +187,10 @@ def test_aliases(kms_a, kms_b):
     with pytest.raises(ClientError) as excinfo:
         kms_a.delete_alias(AliasName="alias/e2e-app")
     assert code_of(excinfo) == ("NotFoundException", f"Alias arn:aws:kms:us-east-1:{ACCOUNT_A}:alias/e2e-app is not found.")
-    for bad in ("alias/aws/mine", "no-prefix"):
+    for bad, code in (("alias/aws/mine", "NotAuthorizedException"), ("no-prefix", "ValidationException")):
         with pytest.raises(ClientError) as excinfo:
             kms_a.create_alias(AliasName=bad, TargetKeyId=first["KeyId"])
-        assert code_of(excinfo)[0] == "InvalidAliasNameException"
+        assert code_of(excinfo)[0] == code
 
 
 def test_aws_managed_logs_key(kms_a):
