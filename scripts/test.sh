@@ -9,10 +9,10 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh --browser
 
-if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk, selenium, moto, flask" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
-    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs, aws-encryption-sdk, selenium and moto[server]"
+if ! .venv/bin/python -c "import boto3, pytest, watchtower, aws_encryption_sdk, aws_cryptographic_material_providers, selenium, moto, flask" 2>/dev/null || [ ! -x .venv/bin/aws ] || [ ! -x .venv/bin/awslogs ]; then
+    say "creating Python virtualenv .venv with boto3, awscli, pytest, watchtower, awslogs, aws-encryption-sdk with aws-cryptographic-material-providers, selenium and moto[server]"
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs aws-encryption-sdk selenium 'moto[server]'
+    .venv/bin/pip install --quiet --disable-pip-version-check boto3 awscli pytest watchtower awslogs aws-encryption-sdk aws-cryptographic-material-providers selenium 'moto[server]'
 fi
 export PATH="$ROOT/.venv/bin:$PATH"
 
