@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import PostgresNIO
+import Synchronization
 
 /// A PostgreSQL cluster that Cairn owns, under `<data-dir>/postgres`, reachable only through
 /// a private Unix socket in `<data-dir>/run`. When Cairn runs as root, the cluster runs as a
@@ -14,6 +15,8 @@ public struct EmbeddedCluster: Sendable {
     public let binDirectory: URL
     /// The system user that owns and runs the cluster, or nil for the current user.
     public let systemUser: String?
+    /// Shared by every copy of this value: starts and stops exclude each other, and after a stop nothing starts.
+    private let control = Control()
 
     public var clusterDirectory: URL { dataDirectory.appendingPathComponent("postgres") }
     public var socketDirectory: URL { dataDirectory.appendingPathComponent("run") }
@@ -91,8 +94,19 @@ public struct EmbeddedCluster: Sendable {
     static let startDeadline: TimeInterval = 60
 
     /// Starts the cluster unless it already runs. Returns true when this call started it.
+    ///
+    /// A start and a stop never overlap, and once `stop` has been called no start of this value runs: a stop that
+    /// comes while the supervisor restarts a crashed cluster (a SIGTERM, or the shutdown deadline's exit) waits
+    /// for that start and then stops what it started, instead of leaving a postmaster behind.
     @discardableResult
     public func start(logger: Logger) throws -> Bool {
+        try control.exclusion.withLock { _ in
+            guard !control.stopRequested.load(ordering: .acquiring) else { return false }
+            return try startUnlessRunning(logger: logger)
+        }
+    }
+
+    private func startUnlessRunning(logger: Logger) throws -> Bool {
         if isRunning() { return false }
         logger.info("starting embedded PostgreSQL", metadata: ["directory": "\(clusterDirectory.path)"])
         if let systemUser, !FileManager.default.fileExists(atPath: logFile.path) {
@@ -111,7 +125,7 @@ public struct EmbeddedCluster: Sendable {
                     tool("pg_ctl"), ["start", "-w", "-t", "60", "-D", clusterDirectory.path, "-l", logFile.path])
                 break
             } catch {
-                guard Date() < deadline else { throw error }
+                guard Date() < deadline, !control.stopRequested.load(ordering: .acquiring) else { throw error }
                 logger.warning(
                     "embedded PostgreSQL did not start; trying again",
                     metadata: ["error": "\(String(reflecting: error))"])
@@ -142,14 +156,24 @@ public struct EmbeddedCluster: Sendable {
         return stat[stat.index(after: end)...].split(separator: " ").first == "Z" ? .zombie : .alive
     }
 
+    /// Stops the cluster and ends this value's starts (see `start`).
     public func stop(logger: Logger) {
-        logger.info("stopping embedded PostgreSQL", metadata: ["directory": "\(clusterDirectory.path)"])
-        do {
-            try runner.run(tool("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", clusterDirectory.path])
-        } catch {
-            logger.error(
-                "embedded PostgreSQL did not stop cleanly", metadata: ["error": "\(String(reflecting: error))"])
+        control.stopRequested.store(true, ordering: .releasing)
+        control.exclusion.withLock { _ in
+            guard isRunning() else { return }
+            logger.info("stopping embedded PostgreSQL", metadata: ["directory": "\(clusterDirectory.path)"])
+            do {
+                try runner.run(tool("pg_ctl"), ["stop", "-w", "-t", "60", "-m", "fast", "-D", clusterDirectory.path])
+            } catch {
+                logger.error(
+                    "embedded PostgreSQL did not stop cleanly", metadata: ["error": "\(String(reflecting: error))"])
+            }
         }
+    }
+
+    private final class Control: Sendable {
+        let exclusion = Mutex(())
+        let stopRequested = Atomic(false)
     }
 
     private func ensureDatabase() throws {
