@@ -133,7 +133,7 @@ extension CryptoHandlers {
                 "InvalidKeyUsageException",
                 "\(key.arn) key spec is \(key.keySpec), which does not support encryption algorithm \(algorithm).")
         }
-        let pair = try await SigningHandlers(keys: keys).keyPair(key, caller)
+        let pair = try await keys.keyPair(key, caller)
         return (pair, algorithm, algorithm == "RSAES_OAEP_SHA_1" ? .sha1 : .sha256)
     }
 

@@ -241,27 +241,33 @@ struct GrantHandlers: Sendable {
             """, limit: request.Limit, marker: request.Marker, caller)
     }
 
-    /// A page of grants in creation order; the marker is the last grant's position.
+    /// A page of grants in creation order; the marker is the last grant's position (microseconds and id).
     private func page(
         _ query: PostgresQuery, limit: Int?, marker: String?, _ caller: Caller
     ) async throws -> ListGrantsResponse {
-        var after: (Date, String)?
+        var after: (Int64, String)?
         if let marker {
             let parts = marker.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2, let micros = Int64(parts[0]) else {
                 throw AWSError("InvalidMarkerException", "The marker is not valid.")
             }
-            after = (Date(timeIntervalSince1970: Double(micros) / 1_000_000), parts[1])
+            after = (micros, parts[1])
         }
         let limit = min(limit ?? Self.defaultLimit, Self.maxLimit)
-        var grants: [KeyGrant] = []
-        let rows = try await database.query(query)
-        for try await row in rows.decode(KeyGrant.Row.self) { grants.append(try KeyGrant(row)) }
-        grants.sort { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
-        if let (time, id) = after {
-            let micros = { (date: Date) in Int64((date.timeIntervalSince1970 * 1_000_000).rounded()) }
-            grants.removeAll { (micros($0.createdAt), $0.id) <= (micros(time), id) }
+        var sql = query.sql
+        var binds = query.binds
+        if let (micros, id) = after {
+            binds.append(micros)
+            binds.append(id)
+            sql += """
+                 AND (round(extract(epoch FROM created_at) * 1000000)::bigint, grant_id)
+                     > ($\(binds.count - 1), $\(binds.count))
+                """
         }
+        sql += " ORDER BY created_at, grant_id LIMIT \(limit + 1)"
+        var grants: [KeyGrant] = []
+        let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds))
+        for try await row in rows.decode(KeyGrant.Row.self) { grants.append(try KeyGrant(row)) }
         let page = grants.prefix(limit)
         let truncated = grants.count > limit
         return ListGrantsResponse(

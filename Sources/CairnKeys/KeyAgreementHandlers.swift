@@ -50,7 +50,7 @@ struct KeyAgreementHandlers: Sendable {
             throw AWSError(
                 "ValidationException", "PublicKey must be a DER-encoded X.509 SubjectPublicKeyInfo of an ECC key.")
         }
-        let pair = try await SigningHandlers(keys: keys).keyPair(key, caller)
+        let pair = try await keys.keyPair(key, caller)
         guard let secret = try? pair.sharedSecret(with: peer) else {
             throw AWSError(
                 "ValidationException",

@@ -93,7 +93,7 @@ extension KeyService {
         }
         guard Self.auditedOperations.contains(name) else { return operation }
         return operation.wrapped { body, caller, next in
-            let audit = AuditTrail(database: service.database)
+            let audit = service.audit
             // Both accounts see a use of one account's key by another: the caller in its trail, the key's owner
             // in its own (with the caller's principal ARN). Only a use that reached the key is written to the
             // owner's trail — a successful one or one its policy denied — so no tenant can fill another's trail

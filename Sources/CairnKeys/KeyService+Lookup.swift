@@ -139,7 +139,7 @@ extension KeyService {
                             owner: owner, key: keyID, caller, operation: operation, context: context)
                     else { throw Self.noPolicyAllows(caller, action, arn) }
                     // Every use a grant allows is in the owner's trail, with the grant that allowed it.
-                    await AuditTrail(database: database).record(
+                    await audit.record(
                         account: owner, region: caller.region, principal: caller.userARN, operation: action,
                         keyARN: arn, outcome: "allowed by grant \(grant.id)")
                 }

@@ -14,12 +14,14 @@ public struct KeyService: Sendable {
     let rootKey: RootKey
     let keyRing: DataKeyRing
     let quotas: AccountQuotas
+    let audit: AuditTrail
 
     public init(database: Database, rootKey: RootKey, keyRing: DataKeyRing) {
         self.database = database
         self.rootKey = rootKey
         self.keyRing = keyRing
         quotas = AccountQuotas(database: database)
+        audit = AuditTrail(database: database)
     }
 
     /// The key service as seen from a key ring (the same database, root key and caches).

@@ -54,7 +54,7 @@ extension KeyService {
             regions.append(region)
         }
         func member(_ region: String) -> MultiRegionKey {
-            let view = Caller(accountID: key.owner, region: region, accessKeyID: caller.accessKeyID, role: caller.role)
+            let view = caller.acting(for: key.owner).inRegion(region)
             return MultiRegionKey(Arn: Self.keyARN(view, text: key.idText), Region: region)
         }
         metadata.MultiRegionConfiguration = MultiRegionConfiguration(
@@ -115,8 +115,7 @@ struct MultiRegionHandlers: Sendable {
         if let policy = request.Policy { try KeyService.checkPolicyDocument(policy) }
         let tags = request.Tags ?? []
         try KeyService.checkTags(tags)
-        let replicaView = Caller(
-            accountID: caller.accountID, region: region, accessKeyID: caller.accessKeyID, role: caller.role)
+        let replicaView = caller.inRegion(region)
         let replicaARN = KeyService.keyARN(replicaView, text: key.idText)
         let tagsJSON = String(
             decoding: JSONRequest.encode(Dictionary(tags.map { ($0.TagKey, $0.TagValue) }, uniquingKeysWith: { $1 })),
@@ -203,8 +202,7 @@ struct MultiRegionHandlers: Sendable {
         var moved = false
         for try await _ in rows.decode(Int.self) { moved = true }
         guard moved else {
-            let view = Caller(
-                accountID: caller.accountID, region: region, accessKeyID: caller.accessKeyID, role: caller.role)
+            let view = caller.inRegion(region)
             throw AWSError.kmsNotFound(KeyService.keyARN(view, text: key.idText))
         }
         return EmptyResponse()

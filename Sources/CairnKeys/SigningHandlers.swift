@@ -93,7 +93,7 @@ struct SigningHandlers: Sendable {
         guard KMSLimits.signingKeySpecs[key.keySpec] != nil else {
             throw AWSError.unsupported("\(key.arn) key spec is \(key.keySpec), which has no public key.")
         }
-        let pair = try await keyPair(key, caller)
+        let pair = try await keys.keyPair(key, caller)
         return GetPublicKeyResponse(
             KeyId: key.arn, PublicKey: Data(pair.publicKeyDER), CustomerMasterKeySpec: key.keySpec,
             KeySpec: key.keySpec, KeyUsage: key.keyUsage, EncryptionAlgorithms: key.encryptionAlgorithms,
@@ -150,11 +150,14 @@ struct SigningHandlers: Sendable {
                 "InvalidKeyUsageException",
                 "\(key.arn) key spec is \(key.keySpec), which does not support signing algorithm \(algorithm).")
         }
-        return (key, scheme, try await keyPair(key, caller))
+        return (key, scheme, try await keys.keyPair(key, caller))
     }
+}
 
+extension KeyService {
+    /// The private key of an asymmetric key's latest material.
     func keyPair(_ key: CustomerKey, _ caller: Caller) async throws -> AsymmetricKey {
-        let (_, material) = try await keys.latestKeyMaterial(key.id, caller.acting(for: key.owner))
+        let (_, material) = try await latestKeyMaterial(key.id, caller.acting(for: key.owner))
         return try AsymmetricKey(privateKeyDER: material)
     }
 }

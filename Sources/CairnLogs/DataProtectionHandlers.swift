@@ -41,6 +41,15 @@ extension LogGroupHandlers {
         return reference.name
     }
 
+    /// The caller's own group a required `logGroupIdentifier` names, after validating it.
+    func ownGroup(_ identifier: String?, _ caller: Caller) throws(AWSError) -> String {
+        var validation = Validation()
+        validation.required(identifier, "logGroupIdentifier")
+        validation.logGroupIdentifier(identifier)
+        try validation.check()
+        return try ownGroupName(identifier ?? "", caller)
+    }
+
     func putDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> DataProtectionPolicyResponse {
@@ -73,11 +82,7 @@ extension LogGroupHandlers {
     func getDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> DataProtectionPolicyResponse {
-        var validation = Validation()
-        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
-        validation.logGroupIdentifier(request.logGroupIdentifier)
-        try validation.check()
-        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let name = try ownGroup(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             SELECT data_protection_policy, data_protection_updated FROM log_groups
@@ -94,11 +99,7 @@ extension LogGroupHandlers {
     func deleteDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> EmptyResponse {
-        var validation = Validation()
-        validation.required(request.logGroupIdentifier, "logGroupIdentifier")
-        validation.logGroupIdentifier(request.logGroupIdentifier)
-        try validation.check()
-        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let name = try ownGroup(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             UPDATE log_groups g SET data_protection_policy = NULL, data_protection_updated = \(LogsService.now()),

@@ -27,6 +27,11 @@ public struct Caller: Sendable, Equatable {
         Caller(accountID: account, region: region, accessKeyID: accessKeyID, role: role)
     }
 
+    /// The same caller in another region of its account (a multi-Region key's replica).
+    public func inRegion(_ region: String) -> Caller {
+        Caller(accountID: accountID, region: region, accessKeyID: accessKeyID, role: role)
+    }
+
     /// The principal ARN shown in access-denied messages and matched against resource policies.
     public var userARN: String {
         accessKeyID == Self.logDeliveryPrincipal
