@@ -20,7 +20,7 @@ public enum ManagedIdentifier: String, CaseIterable, Sendable {
     func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
         switch self {
         case .emailAddress: Scanners.emailAddresses(message)
-        case .ipAddress: Scanners.ipv4Addresses(message)
+        case .ipAddress: Scanners.ipv4Addresses(message) + Scanners.ipv6Addresses(message)
         case .creditCardNumber:
             Scanners.near(Keywords.creditCard, in: message, Scanners.cardNumbers(message))
         case .creditCardExpiration:

@@ -90,6 +90,84 @@ enum Scanners {
         return found
     }
 
+    static func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66) }
+
+    /// IPv6 addresses (RFC 4291 text forms): eight groups of 1–4 hex digits, or fewer around one `::`, the last
+    /// two groups possibly a dotted IPv4 address; at least one hex digit (`::1`, `fe80::1`, `::ffff:192.0.2.1`,
+    /// `2001:db8:0:0:0:0:2:1`). Not part of a longer word; a trailing `:` or `.` (punctuation, a port written
+    /// after the address) is left out when the address is valid without it. Times (`12:34:56`) and MAC addresses
+    /// (six groups, no `::`) are not addresses.
+    static func ipv6Addresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var index = message.startIndex
+        while let colon = message[index...].firstIndex(of: 0x3A) {
+            var start = colon
+            while start > message.startIndex, isHex(message[start - 1]) || message[start - 1] == 0x3A {
+                start -= 1
+            }
+            var end = colon
+            while end < message.endIndex, isHex(message[end]) || message[end] == 0x3A || message[end] == 0x2E {
+                end += 1
+            }
+            let bounded =
+                (start == message.startIndex || !isAlphanumeric(message[start - 1]))
+                && (end == message.endIndex || !isAlphanumeric(message[end]) || message[end] == 0x25)
+            var valid: Int?
+            if bounded {
+                var candidate = end
+                while candidate > start {
+                    if isIPv6(message[start..<candidate]) {
+                        valid = candidate
+                        break
+                    }
+                    guard message[candidate - 1] == 0x3A || message[candidate - 1] == 0x2E else { break }
+                    candidate -= 1
+                }
+            }
+            if let valid {
+                found.append(start..<valid)
+            }
+            index = max(end, colon + 1)
+            if index >= message.endIndex { break }
+        }
+        return found
+    }
+
+    /// Whether `text` is exactly one IPv6 address in text form.
+    static func isIPv6(_ text: ArraySlice<UInt8>) -> Bool {
+        guard text.contains(where: isHex), text.count >= 2 else { return false }
+        let bytes = Array(text)
+        var compressed: Int? = nil
+        for index in 0..<(bytes.count - 1) where bytes[index] == 0x3A && bytes[index + 1] == 0x3A {
+            guard compressed == nil || compressed == index - 1 else { return false }
+            if compressed == nil { compressed = index } else { return false }
+        }
+        func groups(_ part: ArraySlice<UInt8>, allowIPv4: Bool) -> Int? {
+            guard !part.isEmpty else { return 0 }
+            let pieces = part.split(separator: 0x3A, omittingEmptySubsequences: false)
+            var count = 0
+            for (offset, piece) in pieces.enumerated() {
+                if piece.contains(0x2E) {
+                    guard allowIPv4, offset == pieces.count - 1, ipv4Addresses(piece) == [piece.indices] else {
+                        return nil
+                    }
+                    count += 2
+                } else {
+                    guard (1...4).contains(piece.count), piece.allSatisfy(isHex) else { return nil }
+                    count += 1
+                }
+            }
+            return count
+        }
+        if let compressed {
+            guard let left = groups(bytes[..<compressed], allowIPv4: false),
+                let right = groups(bytes[(compressed + 2)...], allowIPv4: true)
+            else { return false }
+            return left + right <= 7
+        }
+        return groups(bytes[...], allowIPv4: true) == 8
+    }
+
     // MARK: card numbers, dates, codes
 
     /// Runs of 13–19 digits (single spaces or dashes may separate groups) that pass the Luhn check, start with a

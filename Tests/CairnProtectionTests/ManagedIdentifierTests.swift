@@ -47,6 +47,31 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == expected)
     }
 
+    /// IPv6 (AWS documents IpAddress without saying which versions; Cairn masks both): compressed, full, with an
+    /// embedded IPv4 address or a zone; times, MAC addresses, `std::string` and words are not addresses.
+    @Test(arguments: [
+        ("client 2001:db8::1 connected", ["2001:db8::1"]),
+        ("loopback ::1", ["::1"]),
+        ("link fe80::1%eth0 up", ["fe80::1"]),
+        ("full 2001:0db8:0000:0000:0000:ff00:0042:8329.", ["2001:0db8:0000:0000:0000:ff00:0042:8329"]),
+        ("mapped ::ffff:192.0.2.128 seen", ["::ffff:192.0.2.128"]),
+        ("[2001:db8::7]:443", ["2001:db8::7"]),
+        ("at 12:34:56 ok", []),
+        ("mac 00:1a:2b:3c:4d:5e", []),
+        ("std::string and Foo::bar", []),
+        ("bad 2001:db8::1::2 and 1:2:3:4:5:6:7:8:9", []),
+        ("deadbeef:cafe", []),
+    ])
+    func ipv6Addresses(_ text: String, _ secrets: [String]) {
+        var bytes = Array(text.utf8)
+        Masker([.ipAddress]).mask(&bytes, in: bytes.indices)
+        var expected = text
+        for secret in secrets {
+            expected = expected.replacingOccurrences(of: secret, with: String(repeating: "*", count: secret.count))
+        }
+        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+    }
+
     @Test func luhnAndPrefixes() {
         #expect(Scanners.luhn(Array("4176749365368614".utf8).map { $0 - 0x30 }))
         #expect(!Scanners.luhn(Array("4176749365368615".utf8).map { $0 - 0x30 }))
