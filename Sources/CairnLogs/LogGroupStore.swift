@@ -52,8 +52,9 @@ struct LogGroupStore: Sendable {
     }
 
     /// The group a read names, by `logGroupName` (the caller's own) or `logGroupIdentifier` (a name or an ARN),
-    /// exactly one of them. Another account's group is readable only by a monitoring account linked to it;
-    /// such a read is written to the source account's audit trail. Otherwise it does not exist.
+    /// exactly one of them. Another account's group is readable by a monitoring account linked to it, or by a
+    /// caller that one of the owner's resource policies allows `logs:<operation>` on the group; such a read is
+    /// written to the owner's audit trail. Otherwise it does not exist.
     func reference(
         name: String?, identifier: String?, _ caller: Caller, operation: String
     ) async throws -> (owner: Caller, name: String) {
@@ -66,15 +67,49 @@ struct LogGroupStore: Sendable {
                 reference.region == caller.region
             else { throw AWSError.logGroupNotFound }
             if reference.accountID == caller.accountID { return (caller, reference.name) }
-            guard try await accounts.isLinked(monitoring: caller.accountID, source: reference.accountID) else {
+            let owner = caller.acting(for: reference.accountID)
+            let outcome: String
+            if try await accounts.isLinked(monitoring: caller.accountID, source: reference.accountID) {
+                outcome = "linked read of \(reference.name) by monitoring account \(caller.accountID)"
+            } else if try await resourcePoliciesAllow(caller, operation, group: reference.name, owner: owner) {
+                outcome = "read of \(reference.name) by account \(caller.accountID), allowed by a resource policy"
+            } else {
                 throw AWSError.logGroupNotFound
             }
-            let owner = caller.acting(for: reference.accountID)
             await audit.record(
                 account: reference.accountID, region: caller.region, principal: caller.userARN,
-                operation: "logs:\(operation)", keyARN: nil,
-                outcome: "linked read of \(reference.name) by monitoring account \(caller.accountID)")
+                operation: "logs:\(operation)", keyARN: nil, outcome: outcome)
             return (owner, reference.name)
         }
+    }
+
+    /// Whether the owner's resource policies (its account-scoped ones and the group's own) allow the caller
+    /// `logs:<operation>` on the group: an explicit Deny in any of them wins.
+    func resourcePoliciesAllow(
+        _ caller: Caller, _ operation: String, group name: String, owner: Caller
+    ) async throws -> Bool {
+        let arn = ResourceName.logGroup(owner, name)
+        let rows = try await database.query(
+            """
+            SELECT document FROM log_resource_policies
+            WHERE account_id = \(owner.accountID) AND region = \(owner.region)
+              AND (scope = 'ACCOUNT' OR resource_arn IN (\(arn), \(arn + ":*")))
+            """)
+        var allowed = false
+        for try await document in rows.decode(String.self) {
+            guard let policy = try? ResourcePolicy(document) else { continue }
+            for resource in [arn, arn + ":*"] {
+                var request = PolicyRequest(
+                    account: caller.accountID, principal: caller.userARN, action: "logs:\(operation)",
+                    region: caller.region)
+                request.resource = resource
+                switch policy.decision(request) {
+                case .denied: return false
+                case .allowed: allowed = true
+                case .notApplicable: break
+                }
+            }
+        }
+        return allowed
     }
 }

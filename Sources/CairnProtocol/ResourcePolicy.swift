@@ -31,6 +31,10 @@ public struct ResourcePolicy: Sendable {
         let notPrincipals: Principals?
         let actions: [String]?
         let notActions: [String]?
+        /// `Resource` / `NotResource` (ARNs with IAM wildcards); checked only for a request that names its
+        /// resource (a log group's), absent meaning every resource.
+        let resources: [String]?
+        let notResources: [String]?
         let conditions: [Condition]
     }
 
@@ -128,6 +132,10 @@ public struct ResourcePolicy: Sendable {
             notPrincipals: try object["NotPrincipal"].map(principals),
             actions: try object["Action"].map { value throws(Malformed) in try strings(value, "Action") },
             notActions: try object["NotAction"].map { value throws(Malformed) in try strings(value, "NotAction") },
+            resources: try object["Resource"].map { value throws(Malformed) in try strings(value, "Resource") },
+            notResources: try object["NotResource"].map { value throws(Malformed) in
+                try strings(value, "NotResource")
+            },
             conditions: try conditions(object["Condition"]))
     }
 
@@ -230,13 +238,19 @@ public struct ResourcePolicy: Sendable {
         return policy.allows(request)
     }
 
-    public func allows(_ request: PolicyRequest) -> Bool {
+    public func allows(_ request: PolicyRequest) -> Bool { decision(request) == .allowed }
+
+    public enum Decision: Sendable { case allowed, denied, notApplicable }
+
+    /// An explicit Deny, an Allow, or no statement that applies (several policies are combined by their
+    /// decisions: any Deny wins).
+    public func decision(_ request: PolicyRequest) -> Decision {
         var allowed = false
         for statement in statements where statement.applies(to: request) {
-            if !statement.allows { return false }
+            if !statement.allows { return .denied }
             allowed = true
         }
-        return allowed
+        return allowed ? .allowed : .notApplicable
     }
 }
 
@@ -246,6 +260,8 @@ public struct PolicyRequest: Sendable {
     public let account: String
     public let principal: String
     public let action: String
+    /// The ARN of the resource asked for, where the policy's statements name resources (CloudWatch Logs).
+    public var resource: String? = nil
     var context: [String: [String]]
 
     /// `aws:PrincipalAccount`, `kms:CallerAccount` (for KMS actions) and `aws:RequestedRegion` are set from the
@@ -283,6 +299,14 @@ extension ResourcePolicy.Statement {
         }
         if let notActions, notActions.contains(where: { Wildcard.matches($0, request.action, ignoringCase: true) }) {
             return false
+        }
+        if let resource = request.resource {
+            if let resources, !resources.contains(where: { Wildcard.matches($0, resource, ignoringCase: false) }) {
+                return false
+            }
+            if let notResources, notResources.contains(where: { Wildcard.matches($0, resource, ignoringCase: false) }) {
+                return false
+            }
         }
         return conditions.allSatisfy { $0.holds(for: request) }
     }

@@ -28,6 +28,28 @@ struct ResourcePolicyTests {
         #expect(ResourcePolicy.allows(policy, Self.request(account: "999988887777")))
     }
 
+    /// CloudWatch Logs resource policies name their resources: a request that names its resource matches only
+    /// statements whose Resource (IAM wildcards, case-sensitive) covers it, and none whose NotResource does; a
+    /// request without a resource (KMS) ignores them. A Deny wins over an Allow (`decision`).
+    @Test func resourcesNarrowStatementsForRequestsThatNameOne() {
+        let group = "arn:aws:logs:us-east-1:999988887777:log-group:app:*"
+        let policy = Self.policy(
+            #"{"Effect":"Allow","Principal":"*","Action":"logs:Get*","Resource":"arn:aws:logs:us-east-1:999988887777:log-group:app*"}"#,
+            #"{"Effect":"Deny","Principal":"*","Action":"logs:*","NotResource":["arn:aws:logs:*:*:log-group:app*"]}"#)
+        var request = Self.request("logs:GetLogEvents")
+        request.resource = group
+        #expect(ResourcePolicy.allows(policy, request))
+        request.resource = "arn:aws:logs:us-east-1:999988887777:log-group:APP:*"
+        #expect(!ResourcePolicy.allows(policy, request))
+        request.resource = "arn:aws:logs:us-east-1:999988887777:log-group:other:*"
+        #expect((try? ResourcePolicy(policy))?.decision(request) == .denied)
+        // Without a resource (a KMS request), Resource and NotResource are ignored: both statements apply.
+        #expect((try? ResourcePolicy(policy))?.decision(Self.request("logs:GetLogEvents")) == .denied)
+        #expect(throws: ResourcePolicy.Malformed.self) {
+            try ResourcePolicy(Self.policy(#"{"Effect":"Allow","Principal":"*","Action":"logs:*","Resource":7}"#))
+        }
+    }
+
     @Test func actionsMatchWithoutCaseAndWithWildcards() {
         let policy = Self.policy(#"{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"KMS:de?rypt"}"#)
         #expect(ResourcePolicy.allows(policy, Self.request("kms:Decrypt")))

@@ -332,3 +332,53 @@ def test_resource_policies(logs_a, logs_b, name):
     assert refused.value.response["Error"]["Code"] == "ResourceNotFoundException"
     for existing in logs_a.describe_resource_policies()["resourcePolicies"]:
         logs_a.delete_resource_policy(policyName=existing["policyName"])
+
+
+def test_a_groups_resource_policy_lets_another_account_read_it(logs_a, logs_b, name):
+    """A log group's resource policy is enforced for the cross-account reads it governs: account B reads A's group
+    by ARN only where the policy allows B's principal that action on that group; an explicit Deny wins; the read
+    is in A's audit trail; without the policy the group does not exist for B."""
+    from conftest import ACCOUNT_B
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_log_events(logGroupName=name, logStreamName="s",
+                          logEvents=[{"timestamp": int(__import__("time").time() * 1000), "message": "shared"}])
+    arn = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]["logGroupArn"]
+
+    def read():
+        return [e["message"] for e in logs_b.filter_log_events(logGroupIdentifier=arn)["events"]]
+
+    with pytest.raises(ClientError) as excinfo:
+        read()
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+
+    revision = {}
+
+    def attach(*statements):
+        document = json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+        put = logs_a.put_resource_policy(resourceArn=arn, policyDocument=document, **revision)
+        revision["expectedRevisionId"] = put["revisionId"]
+
+    allow = {"Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT_B}:root"},
+             "Action": ["logs:FilterLogEvents", "logs:GetLogEvents"], "Resource": f"{arn}:*"}
+    attach(allow)
+    assert read() == ["shared"]
+    assert [e["message"] for e in logs_b.get_log_events(logGroupIdentifier=arn, logStreamName="s")["events"]] == [
+        "shared"]
+    # An action the policy does not name stays refused.
+    with pytest.raises(ClientError) as excinfo:
+        logs_b.describe_log_streams(logGroupIdentifier=arn)
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    # A Deny beside the Allow wins.
+    attach(allow, {"Effect": "Deny", "Principal": {"AWS": ACCOUNT_B}, "Action": "logs:FilterLogEvents",
+                   "Resource": "*"})
+    with pytest.raises(ClientError) as excinfo:
+        read()
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    trail = [json.loads(e["message"]) for e in logs_a.filter_log_events(
+        logGroupName="aws/cairn/kms-audit", filterPattern='"allowed by a resource policy"')["events"]]
+    assert any(name in record.get("outcome", "") for record in trail), trail
+    logs_a.delete_resource_policy(resourceArn=arn, **revision)
+    with pytest.raises(ClientError) as excinfo:
+        logs_b.get_log_events(logGroupIdentifier=arn, logStreamName="s")
+    assert error_of(excinfo)[0] == "ResourceNotFoundException"
