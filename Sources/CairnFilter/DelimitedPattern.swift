@@ -4,7 +4,9 @@
 struct DelimitedPattern: Sendable {
     enum Column: Sendable {
         case ellipsis
-        /// A named field; it matches when one of the alternatives (conditions joined by `&&`) holds.
+        /// A named field; it matches when one of the alternatives (conditions joined by `&&`) holds. An unnamed
+        /// column (nothing between its commas, as in AWS's `[..., request=*.html*, status_code=4*,]`) matches any
+        /// one field and binds nothing.
         case field(name: String, alternatives: [[ValueCondition]])
     }
 
@@ -17,7 +19,7 @@ struct DelimitedPattern: Sendable {
     static let valueStops = Set(",]&|".utf8)
 
     var fieldNames: [String] {
-        columns.compactMap { if case .field(let name, _) = $0 { name } else { nil } }
+        columns.compactMap { if case .field(let name, _) = $0, !name.isEmpty { name } else { nil } }
     }
 
     init(_ cursor: inout PatternCursor, regexCount: inout Int) throws(FilterPatternError) {
@@ -33,9 +35,13 @@ struct DelimitedPattern: Sendable {
         }
         cursor.skipSpaces()
         guard cursor.isAtEnd else { throw .invalid }
+        // A pattern of unnamed columns only (`[]`, `[,]`) names nothing to match on.
+        guard columns.contains(where: { if case .field("", _) = $0 { false } else { true } }) else {
+            throw .invalidCharacters([UInt8(ascii: "]")])
+        }
         self.columns = columns
         ellipsisCount = columns.count { if case .ellipsis = $0 { true } else { false } }
-        boundNames = columns.compactMap { if case .field(let name, _) = $0 { "$" + name } else { nil } }
+        boundNames = columns.compactMap { if case .field(let name, _) = $0, !name.isEmpty { "$" + name } else { nil } }
     }
 
     private static func parseColumn(
@@ -43,6 +49,9 @@ struct DelimitedPattern: Sendable {
     ) throws(FilterPatternError) -> Column {
         if cursor.consume("...") { return .ellipsis }
         cursor.skipSpaces()
+        if let next = cursor.current, next == UInt8(ascii: ",") || next == UInt8(ascii: "]") {
+            return .field(name: "", alternatives: [])
+        }
         let name = cursor.readBare(stoppingAt: nameStops)
         guard !name.isEmpty else { throw .invalidCharacters(cursor.current.map { [$0] } ?? []) }
         guard name.allSatisfy({ RegexPattern.isAlphanumeric($0) || $0 == UInt8(ascii: "_") || $0 >= 0x80 }) else {
@@ -87,7 +96,7 @@ struct DelimitedPattern: Sendable {
         var bound: [ArraySlice<UInt8>] = []
         bound.reserveCapacity(boundNames.count)
         for (column, field) in zip(columns, assignment) {
-            if case .field = column { bound.append(fields[field]) }
+            if case .field(let name, _) = column, !name.isEmpty { bound.append(fields[field]) }
         }
         return bound
     }
@@ -178,7 +187,9 @@ struct DelimitedPattern: Sendable {
 
     /// Without `...`: the field under the named column of a matching event.
     func field(named name: String, in message: ArraySlice<UInt8>) -> ArraySlice<UInt8>? {
-        guard let column = columns.firstIndex(where: { if case .field(name, _) = $0 { true } else { false } }) else {
+        guard !name.isEmpty,
+            let column = columns.firstIndex(where: { if case .field(name, _) = $0 { true } else { false } })
+        else {
             return nil
         }
         var position = 0

@@ -89,7 +89,7 @@ public struct FilterMatch: Sendable {
         case .positional(let pattern):
             let values = DelimitedPattern.fields(of: message)
             return zip(pattern.columns, values).compactMap { column, value in
-                if case .field(let name, _) = column {
+                if case .field(let name, _) = column, !name.isEmpty {
                     ("$" + name, String(decoding: value, as: UTF8.self))
                 } else {
                     nil

@@ -23,6 +23,10 @@ public enum FilterPatternLimits {
     public static let maximumLength = 1024
     /// "Each filter pattern can contain up to 2 regex patterns."
     public static let maximumRegexCount = 2
+    /// A JSON property selector holds at most one wildcard (`[*]`), and a JSON pattern at most three selectors
+    /// with one: the limits CloudWatch Logs states for wildcard selectors in JSON filter patterns.
+    public static let maximumWildcardsPerSelector = 1
+    public static let maximumWildcardSelectors = 3
     /// Parentheses in a JSON pattern nest at most 128 levels (AWS documents no limit; a 1,024-character pattern
     /// could otherwise nest about 500 and the parser recurses once per level). The same bound as CairnProtocol's
     /// `NestingLimit.maximumDepth` for request documents: this library depends on nothing, so it keeps its own

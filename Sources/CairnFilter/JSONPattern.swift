@@ -30,6 +30,9 @@ struct JSONPattern: Sendable {
         guard cursor.consume("}") else { throw .invalid }
         cursor.skipSpaces()
         guard cursor.isAtEnd else { throw .invalid }
+        guard selectors.count(where: \.hasWildcard) <= FilterPatternLimits.maximumWildcardSelectors else {
+            throw .invalid
+        }
         self.selectors = selectors
         required = Self.requiredBytes(expression)
     }
@@ -124,16 +127,22 @@ struct JSONPattern: Sendable {
         case .any(let left, let right):
             return evaluate(left, message) || evaluate(right, message)
         case .test(let selector, let test):
-            let value = selector.value(in: message, knownJSON: true)
+            // With `[*]` a test holds when it holds for one element; `NOT EXISTS` when no element has the path.
             switch test {
-            case .notExists: return value == nil
-            case .exists: return value != nil
-            case .isNull: if case .null? = value { return true } else { return false }
-            case .isTrue: if case .boolean(true)? = value { return true } else { return false }
-            case .isFalse: if case .boolean(false)? = value { return true } else { return false }
+            case .notExists: return !selector.anyValue(in: message, knownJSON: true) { _ in true }
+            case .exists: return selector.anyValue(in: message, knownJSON: true) { _ in true }
+            case .isNull:
+                return selector.anyValue(in: message, knownJSON: true) { if case .null = $0 { true } else { false } }
+            case .isTrue:
+                return selector.anyValue(in: message, knownJSON: true) {
+                    if case .boolean(true) = $0 { true } else { false }
+                }
+            case .isFalse:
+                return selector.anyValue(in: message, knownJSON: true) {
+                    if case .boolean(false) = $0 { true } else { false }
+                }
             case .condition(let condition):
-                guard let value else { return false }
-                return condition.holds(for: value)
+                return selector.anyValue(in: message, knownJSON: true) { condition.holds(for: $0) }
             }
         }
     }

@@ -1,9 +1,11 @@
-/// `$.user.id`, `$.users[0].email`: a path into a JSON event, found by walking the event's bytes
-/// without building a tree (values that are not on the path are skipped).
+/// `$.user.id`, `$.users[0].email`, `$.['cluster.name']`, `$.objectList[*].id`: a path into a JSON event, found
+/// by walking the event's bytes without building a tree (values that are not on the path are skipped).
 public struct JSONSelector: Sendable, Hashable {
     enum Step: Sendable, Hashable {
         case key([UInt8])
         case index(Int)
+        /// `[*]`: every element of an array; the selector holds when it holds for one of them.
+        case anyElement
     }
 
     let steps: [Step]
@@ -19,13 +21,26 @@ public struct JSONSelector: Sendable, Hashable {
         cursor.index += 1
         var steps: [Step] = []
         while let byte = cursor.current {
-            if byte == UInt8(ascii: ".") {
+            if byte == UInt8(ascii: "."), cursor.index + 1 < cursor.bytes.count,
+                cursor.bytes[cursor.index + 1] == UInt8(ascii: "[")
+            {
+                // `.['key.with.dots']`: a key with characters a bare key cannot hold, in single quotes.
+                cursor.index += 2
+                steps.append(.key(try readBracketedKey(&cursor)))
+            } else if byte == UInt8(ascii: ".") {
                 cursor.index += 1
                 let key = cursor.readBare(stoppingAt: keyStops)
                 guard !key.isEmpty else {
                     throw .invalidCharacters(cursor.bytes[start..<min(cursor.index + 1, cursor.bytes.count)])
                 }
                 steps.append(.key(Array(key)))
+            } else if byte == UInt8(ascii: "["), cursor.index + 2 < cursor.bytes.count,
+                cursor.bytes[cursor.index + 1] == UInt8(ascii: "*"), cursor.bytes[cursor.index + 2] == UInt8(ascii: "]")
+            {
+                guard steps.count(where: { $0 == .anyElement }) < FilterPatternLimits.maximumWildcardsPerSelector
+                else { throw .invalid }
+                cursor.index += 3
+                steps.append(.anyElement)
             } else if byte == UInt8(ascii: "[") {
                 cursor.index += 1
                 var value = 0
@@ -46,6 +61,24 @@ public struct JSONSelector: Sendable, Hashable {
         return JSONSelector(steps: steps, text: String(decoding: cursor.bytes[start..<cursor.index], as: UTF8.self))
     }
 
+    /// The key of `.['…']`, the cursor just past `[`: single quotes around any bytes but `'`, then `]`.
+    /// Double quotes are refused, as CloudWatch Logs refuses them.
+    private static func readBracketedKey(_ cursor: inout PatternCursor) throws(FilterPatternError) -> [UInt8] {
+        guard cursor.current == UInt8(ascii: "'") else { throw .invalid }
+        cursor.index += 1
+        let start = cursor.index
+        while let byte = cursor.current, byte != UInt8(ascii: "'") { cursor.index += 1 }
+        let key = Array(cursor.bytes[start..<cursor.index])
+        guard !key.isEmpty, cursor.current == UInt8(ascii: "'") else { throw .invalid }
+        cursor.index += 1
+        guard cursor.current == UInt8(ascii: "]") else { throw .invalid }
+        cursor.index += 1
+        return key
+    }
+
+    /// Whether the path holds `[*]`.
+    var hasWildcard: Bool { steps.contains(.anyElement) }
+
     /// `$.a.b` from a metric value or dimension.
     public init(parsing text: String) throws(FilterPatternError) {
         var cursor = PatternCursor(Array(text.utf8))
@@ -59,19 +92,47 @@ public struct JSONSelector: Sendable, Hashable {
         self.text = text
     }
 
-    /// The value at this path, or nil when the event is not JSON or the path does not exist.
+    /// The value at this path (with `[*]`, the first element's that exists), or nil when the event is not JSON or
+    /// the path does not exist.
     func value(in message: ArraySlice<UInt8>, knownJSON: Bool = false) -> FieldValue? {
+        var found: FieldValue?
+        _ = anyValue(in: message, knownJSON: knownJSON) { value in
+            found = value
+            return true
+        }
+        return found
+    }
+
+    /// Whether a value at this path satisfies `predicate`: the one value, or with `[*]` the value under any element.
+    /// Walks the event in place; nothing is allocated.
+    func anyValue(
+        in message: ArraySlice<UInt8>, knownJSON: Bool = false, satisfies predicate: (FieldValue) -> Bool
+    ) -> Bool {
         var reader = JSONReader(bytes: message)
-        guard knownJSON || reader.looksLikeJSON else { return nil }
-        for step in steps {
-            switch step {
+        guard knownJSON || reader.looksLikeJSON else { return false }
+        return Self.walk(steps[...], &reader, predicate)
+    }
+
+    /// Recurses once per `[*]`, and a selector holds at most one.
+    private static func walk(
+        _ steps: ArraySlice<Step>, _ reader: inout JSONReader, _ predicate: (FieldValue) -> Bool
+    ) -> Bool {
+        for position in steps.indices {
+            switch steps[position] {
             case .key(let key):
-                guard reader.enterMember(key) else { return nil }
+                guard reader.enterMember(key) else { return false }
             case .index(let index):
-                guard reader.enterElement(index) else { return nil }
+                guard reader.enterElement(index) else { return false }
+            case .anyElement:
+                let rest = steps[(position + 1)...]
+                return reader.anyElement { element in
+                    var element = element
+                    return walk(rest, &element, predicate)
+                }
             }
         }
-        return reader.readValue()
+        guard let value = reader.readValue() else { return false }
+        return predicate(value)
     }
 
     /// The value as text, for metric values and dimensions: string contents, or a number as written.
@@ -143,6 +204,24 @@ struct JSONReader {
             skipSpaces()
         }
         return index < bytes.endIndex
+    }
+
+    /// Calls `body` with a reader on each element of the array at the cursor until it returns true.
+    mutating func anyElement(_ body: (JSONReader) -> Bool) -> Bool {
+        skipSpaces()
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") else { return false }
+        index += 1
+        skipSpaces()
+        if index < bytes.endIndex, bytes[index] == UInt8(ascii: "]") { return false }
+        while index < bytes.endIndex {
+            if body(self) { return true }
+            guard skipValue() else { return false }
+            skipSpaces()
+            guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ",") else { return false }
+            index += 1
+            skipSpaces()
+        }
+        return false
     }
 
     mutating func readValue() -> FieldValue? {

@@ -1,5 +1,5 @@
 /// The regular-expression subset CloudWatch Logs accepts between `%…%`: literals, `.`, classes `[a-z]`,
-/// `\d \w \s` (and negations), `? * + {m,n}`, `^ $` anchors and top-level `|`; no groups, no lookaround,
+/// `\d \w \s` (and negations), escapes `\t \n \r \f \xhh`, `? * + {m,n}`, `^ $` anchors and top-level `|`; no groups, no lookaround,
 /// no multibyte characters. It compiles to a small Thompson program run as a Pike VM, so matching is
 /// linear in the event's length whatever the pattern: a filter can never hang on an event.
 struct RegexPattern: Sendable {
@@ -33,7 +33,7 @@ struct RegexPattern: Sendable {
         }
         var branches: [Branch] = []
         var size = 0
-        for part in bytes.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false) {
+        for part in Self.branches(of: bytes) {
             var branch = try Self.compile(Array(part))
             branch.automaton = RegexDFA(branch)
             size += branch.program.count
@@ -41,6 +41,28 @@ struct RegexPattern: Sendable {
             branches.append(branch)
         }
         self.branches = branches
+    }
+
+    /// The top-level alternatives: `|` splits, but not an escaped `\|` or one inside a class `[|]`.
+    private static func branches(of bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var parts: [ArraySlice<UInt8>] = []
+        var start = 0
+        var index = 0
+        var inClass = false
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"): index += 1
+            case UInt8(ascii: "["): inClass = true
+            case UInt8(ascii: "]"): inClass = false
+            case UInt8(ascii: "|") where !inClass:
+                parts.append(bytes[start..<index])
+                start = index + 1
+            default: break
+            }
+            index += 1
+        }
+        parts.append(bytes[start..<min(index, bytes.count)])
+        return parts
     }
 
     static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -106,8 +128,11 @@ struct RegexPattern: Sendable {
         case UInt8(ascii: "\\"):
             guard index < end else { throw .invalid }
             let escaped = bytes[index]
-            index += 1
-            return escapeSet(escaped)
+            if "dDwWsS".utf8.contains(escaped) {
+                index += 1
+                return escapeSet(escaped)
+            }
+            return ByteSet(try escapedByte(bytes, &index, end))
         case UInt8(ascii: "["):
             return try parseClass(bytes, &index, end)
         case UInt8(ascii: "?"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "{"), UInt8(ascii: "}"),
@@ -126,19 +151,41 @@ struct RegexPattern: Sendable {
         case UInt8(ascii: "W"): return ByteSet.word.inverted
         case UInt8(ascii: "s"): return .space
         case UInt8(ascii: "S"): return ByteSet.space.inverted
-        case UInt8(ascii: "t"): return ByteSet(9)
-        case UInt8(ascii: "n"): return ByteSet(10)
-        case UInt8(ascii: "r"): return ByteSet(13)
         default: return ByteSet(escaped)
         }
     }
 
-    private static func escapedByte(_ escaped: UInt8) -> UInt8 {
+    /// The byte an escape other than a class stands for, the cursor on the byte after the backslash:
+    /// `\t \n \r \f`, `\xhh` (two hex digits; above `\x7F` would be a multi-byte character, which
+    /// CloudWatch Logs does not support), or the escaped character itself (`\.`, `\[`).
+    private static func escapedByte(
+        _ bytes: [UInt8], _ index: inout Int, _ end: Int
+    ) throws(FilterPatternError) -> UInt8 {
+        let escaped = bytes[index]
+        index += 1
         switch escaped {
-        case UInt8(ascii: "t"): 9
-        case UInt8(ascii: "n"): 10
-        case UInt8(ascii: "r"): 13
-        default: escaped
+        case UInt8(ascii: "t"): return 9
+        case UInt8(ascii: "n"): return 10
+        case UInt8(ascii: "r"): return 13
+        case UInt8(ascii: "f"): return 12
+        case UInt8(ascii: "x"):
+            guard index + 2 <= end, let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else {
+                throw .invalid
+            }
+            index += 2
+            let value = high << 4 | low
+            guard value < 0x80 else { throw .invalid }
+            return value
+        default: return escaped
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 
@@ -158,21 +205,20 @@ struct RegexPattern: Sendable {
             if low == UInt8(ascii: "\\") {
                 guard index < end else { throw .invalid }
                 let escaped = bytes[index]
-                index += 1
                 if "dDwWsS".utf8.contains(escaped) {
+                    index += 1
                     set.formUnion(escapeSet(escaped))
                     members += 1
                     continue
                 }
-                low = escapedByte(escaped)
+                low = try escapedByte(bytes, &index, end)
             }
             if index + 1 < end, bytes[index] == UInt8(ascii: "-"), bytes[index + 1] != UInt8(ascii: "]") {
                 var high = bytes[index + 1]
                 index += 2
                 if high == UInt8(ascii: "\\") {
                     guard index < end else { throw .invalid }
-                    high = escapedByte(bytes[index])
-                    index += 1
+                    high = try escapedByte(bytes, &index, end)
                 }
                 guard low <= high else { throw .invalid }
                 set.formUnion(ByteSet(range: low...high))

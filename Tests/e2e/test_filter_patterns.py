@@ -1,6 +1,7 @@
 """The filter-pattern language through FilterLogEvents and TestMetricFilter, over text, JSON and space-delimited events."""
 
 import json
+import os
 import time
 
 import pytest
@@ -98,3 +99,15 @@ def test_test_metric_filter_reports_matches_and_extracted_fields(logs_a):
     with pytest.raises(ClientError) as excinfo:
         logs_a.test_metric_filter(filterPattern="{ $.a = }", logEventMessages=["x"])
     assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+DOCUMENTED = json.load(open(os.path.join(os.path.dirname(__file__), "data", "filter_pattern_documented_cases.json")))
+
+
+@pytest.mark.parametrize("case", DOCUMENTED, ids=[c["pattern"] for c in DOCUMENTED])
+def test_forms_from_aws_pages_match_as_documented(logs_a, case):
+    """Forms AWS's filter-pattern pages show (each case names its page): bracketed JSON keys with dots or spaces,
+    `[*]` over arrays, regex hex escapes; TestMetricFilter (which numbers events from 1) matches exactly the
+    expected events."""
+    matches = logs_a.test_metric_filter(filterPattern=case["pattern"], logEventMessages=case["events"])["matches"]
+    assert [m["eventNumber"] - 1 for m in matches] == case["matching"], case["page"]
