@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
                 "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol", "CairnQueue", "CairnStore",
+                "CairnTransform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -162,6 +163,10 @@ let package = Package(
         ),
         .target(
             name: "CairnProtection",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CairnTransform",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -274,6 +279,11 @@ let package = Package(
         .testTarget(
             name: "CairnProtectionTests",
             dependencies: ["CairnProtection"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CairnTransformTests",
+            dependencies: ["CairnTransform"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -355,6 +355,37 @@ def protection_benchmark(server, seconds, connections, seed):
     return plain["events_per_second"], protected["events_per_second"], masked, protected["events"]
 
 
+# A transformer every corpus line passes through (access log, syslog and JSON lines all have a first word):
+# a parser, a JSON mutator and a string mutator.
+TRANSFORMER = [
+    {"grok": {"match": "%{NOTSPACE:first} %{GREEDYDATA:rest}"}},
+    {"addKeys": {"entries": [{"key": "env", "value": "bench"}]}},
+    {"lowerCaseString": {"withKeys": ["first"]}},
+]
+
+
+def transformer_benchmark(server, seconds, connections, seed):
+    """Ingestion into a plain group vs a group with a three-processor transformer and the four-identifier data
+    protection policy together, the same load, one after the other; returns both rates, how many events were
+    transformed and how many failed."""
+    plain = ingest(server, connections, seconds, seed, group="/bench/untransformed")
+    setup = Client(server.endpoint)
+    group = "/bench/transformed"
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": group}).encode())
+    ids = ["arn:aws:dataprotection::aws:data-identifier/" + name for name in PROTECTED]
+    document = json.dumps({"Name": "bench", "Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
+    setup.call("PutDataProtectionPolicy", json.dumps({"logGroupIdentifier": group, "policyDocument": document}).encode())
+    setup.call("PutTransformer", json.dumps({"logGroupIdentifier": group, "transformerConfig": TRANSFORMER}).encode())
+    transformed = ingest(server, connections, seconds, seed, group=group, create=False)
+    counts = server.psql(
+        "SELECT COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformedLogEvents'), 0)::bigint || ' ' || "
+        "COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformationErrors'), 0)::bigint "
+        "FROM metric_points p JOIN metric_series s USING (series_id) WHERE s.namespace = 'AWS/Logs'").split()
+    return plain["events_per_second"], transformed["events_per_second"], int(counts[0]), int(counts[1])
+
+
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
     """GenerateDataKey and Decrypt requests/s through the API; ingestion under a customer key vs the default key."""
     setup = Client(server.endpoint)
@@ -398,8 +429,9 @@ def main():
     parser.add_argument("--copy-events", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--phases",
-                        default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection")
+                        default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection,transformer")
     parser.add_argument("--protection-seconds", type=float, default=20)
+    parser.add_argument("--transformer-seconds", type=float, default=20)
     parser.add_argument("--metric-filter-seconds", type=float, default=20)
     parser.add_argument("--kms-seconds", type=float, default=10)
     parser.add_argument("--kms-ingest-seconds", type=float, default=20)
@@ -459,6 +491,13 @@ def main():
             print(f"data protection: ingestion without a policy {plain_eps:,.0f} events/s, with a policy of "
                   f"{len(PROTECTED)} identifiers {protected_eps:,.0f} events/s: ratio {protected_eps / plain_eps:.3f}; "
                   f"{protected_events:,} events, {masked:,} batches with masked events", flush=True)
+        if "transformer" in phases:
+            plain_eps, transformed_eps, done, failed = transformer_benchmark(
+                server, args.transformer_seconds, args.connections, args.seed)
+            print(f"transformer: ingestion without {plain_eps:,.0f} events/s, with a {len(TRANSFORMER)}-processor "
+                  f"transformer and a {len(PROTECTED)}-identifier data protection policy {transformed_eps:,.0f} "
+                  f"events/s: ratio {transformed_eps / plain_eps:.3f}; {done:,} events transformed, {failed:,} "
+                  f"failed", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

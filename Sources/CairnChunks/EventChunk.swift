@@ -1,19 +1,23 @@
-/// One event as stored and read: its position (timestamp, stream, sequence) and its message bytes.
+/// One event as stored and read: its position (timestamp, stream, sequence), its message bytes, and the
+/// transformed version a log group's transformer made of it at ingestion (compact JSON), if any.
 public struct LogEvent: Sendable {
     public let timestamp: Int64
     public let streamID: Int64
     public let sequence: Int64
     public let ingestionTime: Int64
     public let message: ArraySlice<UInt8>
+    public let transformed: ArraySlice<UInt8>?
 
     public init(
-        timestamp: Int64, streamID: Int64, sequence: Int64, ingestionTime: Int64, message: ArraySlice<UInt8>
+        timestamp: Int64, streamID: Int64, sequence: Int64, ingestionTime: Int64, message: ArraySlice<UInt8>,
+        transformed: ArraySlice<UInt8>? = nil
     ) {
         self.timestamp = timestamp
         self.streamID = streamID
         self.sequence = sequence
         self.ingestionTime = ingestionTime
         self.message = message
+        self.transformed = transformed
     }
 
     public var key: EventKey { EventKey(timestamp: timestamp, streamID: streamID, sequence: sequence) }
@@ -22,7 +26,7 @@ public struct LogEvent: Sendable {
     public func detached() -> LogEvent {
         LogEvent(
             timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestionTime,
-            message: ArraySlice(Array(message)))
+            message: ArraySlice(Array(message)), transformed: transformed.map { ArraySlice(Array($0)) })
     }
 }
 
@@ -54,11 +58,18 @@ public struct EventKey: Comparable, Hashable, Sendable {
 ///     lengths:     varint message length
 ///     messages:    the message bytes, back to back
 ///
+/// Format 3 (a chunk of a log group with a transformer) adds the transformed versions after the messages:
+///
+///     transformed lengths: varint (length + 1), 0 for an event without one
+///     transformed:         their bytes, back to back
+///
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
 /// Differences wrap around 64 bits in the encoders as the decoder's sums do, so every `Int64` value round-trips
 /// (and no value can trap an encoder).
 public enum EventChunk {
     public static let format: UInt8 = 2
+    /// The format of a chunk that carries transformed versions.
+    public static let transformedFormat: UInt8 = 3
     /// zstd level for chunk payloads (see Benchmarks/README.md for the throughput and size it buys).
     public static let compressionLevel: Int32 = 3
 
@@ -75,13 +86,15 @@ public enum EventChunk {
     }
 
     /// Encodes the events of one PutLogEvents batch: consecutive sequence numbers, one ingestion time.
+    /// `transformed`, when given, holds one entry per event of `timestamps` (nil: none for that event).
     public static func encode(
-        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], header: Header
+        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], header: Header,
+        transformed: [[UInt8]?]? = nil
     ) -> [UInt8] {
         let first = timestamps.startIndex
         let messageStart = first == 0 ? 0 : messageEnds[first - 1]
         let messageEnd = timestamps.isEmpty ? messageStart : messageEnds[timestamps.endIndex - 1]
-        var output: [UInt8] = [format]
+        var output: [UInt8] = [transformed == nil ? format : transformedFormat]
         output.reserveCapacity(messageEnd - messageStart + timestamps.count * 6 + 8)
         appendVarint(UInt64(timestamps.count), to: &output)
         var previous = header.minTimestamp
@@ -95,12 +108,19 @@ public enum EventChunk {
             appendVarint(UInt64(messageEnds[index] - start), to: &output)
         }
         output.append(contentsOf: messages[messageStart..<messageEnd])
+        if let transformed { appendTransformed(transformed, to: &output) }
         return output
+    }
+
+    static func appendTransformed(_ transformed: [[UInt8]?], to output: inout [UInt8]) {
+        for version in transformed { appendVarint(version.map { UInt64($0.count) + 1 } ?? 0, to: &output) }
+        for version in transformed { if let version { output.append(contentsOf: version) } }
     }
 
     /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
     public static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
-        var output: [UInt8] = [format]
+        let hasTransformed = events.contains { $0.transformed != nil }
+        var output: [UInt8] = [hasTransformed ? transformedFormat : format]
         output.reserveCapacity(events.reduce(16) { $0 + $1.message.count + 6 })
         appendVarint(UInt64(events.count), to: &output)
         var previous = header.minTimestamp
@@ -116,6 +136,7 @@ public enum EventChunk {
         for event in events { appendVarint(zigzag(event.ingestionTime &- header.ingestionTime), to: &output) }
         for event in events { appendVarint(UInt64(event.message.count), to: &output) }
         for event in events { output.append(contentsOf: event.message) }
+        if hasTransformed { appendTransformed(events.map { $0.transformed.map(Array.init) }, to: &output) }
         return output
     }
 
@@ -137,7 +158,9 @@ public enum EventChunk {
         _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int,
         where keep: (ArraySlice<UInt8>) -> Bool, visit: (LogEvent) -> Void
     ) throws {
-        guard plain.first == format else { throw Corrupt() }
+        guard let chunkFormat = plain.first, chunkFormat == format || chunkFormat == transformedFormat else {
+            throw Corrupt()
+        }
         var index = 1
         // Bounded by the payload's size before it becomes an Int: a corrupt count can be any 64-bit value.
         let encodedCount = try readVarint(plain, &index)
@@ -165,15 +188,37 @@ public enum EventChunk {
             lengths[event] = Int(length)
             total += Int(length)
         }
-        guard total == plain.count - index else { throw Corrupt() }
+        var transformedStart: Int? = nil
+        var transformedLengths = [Int](repeating: -1, count: chunkFormat == transformedFormat ? count : 0)
+        if chunkFormat == transformedFormat {
+            guard total <= plain.count - index else { throw Corrupt() }
+            var cursor = index + total
+            var transformedTotal = 0
+            for event in 0..<count {
+                let encoded = try readVarint(plain, &cursor)
+                guard encoded <= UInt64(plain.count) + 1 else { throw Corrupt() }
+                transformedLengths[event] = Int(encoded) - 1
+                transformedTotal += max(0, Int(encoded) - 1)
+            }
+            guard transformedTotal == plain.count - cursor else { throw Corrupt() }
+            transformedStart = cursor
+        } else {
+            guard total == plain.count - index else { throw Corrupt() }
+        }
+        var transformedIndex = transformedStart ?? 0
         for event in 0..<count {
             let message = plain[index..<(index + lengths[event])]
             index += lengths[event]
+            var transformed: ArraySlice<UInt8>? = nil
+            if transformedStart != nil, transformedLengths[event] >= 0 {
+                transformed = plain[transformedIndex..<(transformedIndex + transformedLengths[event])]
+                transformedIndex += transformedLengths[event]
+            }
             if keep(message) {
                 visit(
                     LogEvent(
                         timestamp: timestamps[event], streamID: streamID, sequence: sequences[event],
-                        ingestionTime: ingestion[event], message: message))
+                        ingestionTime: ingestion[event], message: message, transformed: transformed))
             }
         }
     }

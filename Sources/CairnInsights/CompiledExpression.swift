@@ -60,6 +60,13 @@ struct ExpressionCompiler {
                 }
             }
             return .binary(op, compiledLeft, compiledRight)
+        case .call(let name, let arguments) where name == "unmask":
+            // `unmask(@message)`: the event as it was before a data protection policy masked it (admins only; the
+            // handler checks who asks, the runner reads the originals).
+            guard arguments.count == 1, case .field("@message") = arguments[0] else {
+                throw located("unmask takes @message", name)
+            }
+            return .field(LogRecord.unmaskedMessageField)
         case .call(let name, let arguments):
             if let aggregation = AggregationFunction(rawValue: name) {
                 return try compileAggregation(aggregation, arguments, name: name)

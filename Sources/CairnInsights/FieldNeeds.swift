@@ -16,7 +16,12 @@ final class FieldNeeds: Sendable {
     /// scanned for pairs.
     private let keys: [[UInt8]]
 
+    /// Whether the query reads `unmask(@message)`.
+    let readsUnmasked: Bool
+
     init(_ names: some Sequence<String>) {
+        let names = Array(names)
+        readsUnmasked = names.contains(LogRecord.unmaskedMessageField)
         let fields = Set(names.filter { !Self.builtIn.contains($0) })
         wanted = fields
         var prefixes: Set<String> = []
@@ -33,7 +38,10 @@ final class FieldNeeds: Sendable {
         keys = fields.map { Array($0.utf8) }
     }
 
-    static let builtIn: Set<String> = ["@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@ptr"]
+    static let builtIn: Set<String> = [
+        "@timestamp", "@message", "@logStream", "@log", "@ingestionTime", "@ptr", "@transformationError",
+        LogRecord.unmaskedMessageField,
+    ]
 
     /// The wanted name a path spells, if it is one.
     func name(_ path: ArraySlice<UInt8>) -> String? {

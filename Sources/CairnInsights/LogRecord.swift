@@ -10,6 +10,29 @@ public struct LogRecord: Sendable {
     public var log: String
     /// Where the event is stored, for `@ptr`: which of the query's groups, the stream and the sequence number.
     public var pointer: RecordPointer
+    /// The version the log group's transformer made at ingestion (a JSON object), whose fields a query sees in
+    /// place of the message's; `@message` stays the original.
+    public var transformedBytes: ArraySlice<UInt8>? = nil
+
+    /// The original of a message a data protection policy masked, read for a query that asks for `unmask(@message)`.
+    public var unmaskedBytes: ArraySlice<UInt8>? = nil
+
+    /// The hidden field `unmask(@message)` compiles to.
+    public static let unmaskedMessageField = "@unmask(@message)"
+
+    /// Where the event's fields are discovered.
+    var fieldBytes: ArraySlice<UInt8> { transformedBytes ?? messageBytes }
+
+    /// `@transformationError`: why the transformer failed on this event (AWS's system field).
+    var transformationError: String? {
+        guard let transformedBytes, transformedBytes.starts(with: Self.transformationErrorPrefix),
+            let document = JSONValue.parse(Array(transformedBytes)),
+            case .string(let text)? = document.member(["@transformationError"])?.scalar
+        else { return nil }
+        return text
+    }
+
+    private static let transformationErrorPrefix = Array(#"{"@transformationError":"#.utf8)
 
     public init(
         timestamp: Int64, ingestionTime: Int64, messageBytes: ArraySlice<UInt8>, logStream: String, log: String,
@@ -36,6 +59,8 @@ public struct LogRecord: Sendable {
     func detached() -> LogRecord {
         var copy = self
         copy.messageBytes = Array(messageBytes)[...]
+        copy.transformedBytes = transformedBytes.map { Array($0)[...] }
+        copy.unmaskedBytes = unmaskedBytes.map { Array($0)[...] }
         return copy
     }
 
@@ -47,15 +72,20 @@ public struct LogRecord: Sendable {
     /// too, for `unnest` and `jsonStringify`).
     func discover() -> (fields: [(String, Value)], document: JSONValue?) {
         var fields: [(String, Value)] = []
-        if let first = messageBytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{"),
-            let json = JSONValue.parse(Array(messageBytes))
+        let bytes = fieldBytes
+        if let first = bytes.first(where: { $0 != 0x20 && $0 != 0x09 }), first == UInt8(ascii: "{"),
+            let json = JSONValue.parse(Array(bytes))
         {
             json.flatten(into: &fields, limit: Self.maximumFields)
-            // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`).
-            for index in fields.indices where fields[index].0.hasPrefix("@") { fields[index].0 = "@" + fields[index].0 }
+            // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`), except
+            // the transformer's own system field.
+            for index in fields.indices where fields[index].0.hasPrefix("@") {
+                if transformedBytes != nil, fields[index].0 == "@transformationError" { continue }
+                fields[index].0 = "@" + fields[index].0
+            }
             return (fields, json)
         }
-        Self.keyValuePairs(in: messageBytes, into: &fields)
+        Self.keyValuePairs(in: bytes, into: &fields)
         return (fields, nil)
     }
 
@@ -206,12 +236,15 @@ final class Row {
             case "@logStream": return .string(record!.logStream)
             case "@log": return .string(record!.log)
             case "@ingestionTime": return .time(record!.ingestionTime)
+            case "@transformationError": return record!.transformationError.map { .string($0) } ?? .null
+            case LogRecord.unmaskedMessageField:
+                return .string(record!.unmaskedBytes.map { String(decoding: $0, as: UTF8.self) } ?? record!.message)
             default: break
             }
         }
         if let needs {
             if !extracted {
-                needs.extract(record!.messageBytes, into: &found)
+                needs.extract(record!.fieldBytes, into: &found)
                 extracted = true
             }
             return found[name] ?? member(name)

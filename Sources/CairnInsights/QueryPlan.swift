@@ -36,6 +36,8 @@ public struct QueryPlan: @unchecked Sendable {
     public let headerCountPeriod: Int64?
     /// The fields the query reads from events: discovery extracts only these.
     let needs: FieldNeeds
+    /// Whether the query reads `unmask(@message)`: only an admin may run it, and the runner reads the originals.
+    public var unmasks: Bool { needs.readsUnmasked }
 
     /// The columns shown when a query picks none (no `fields`, `display` or `stats`).
     public static let defaultColumns = ["@timestamp", "@message"]

@@ -123,16 +123,26 @@ extension LogGroupHandlers {
 enum ProtectionPolicies {
     private static let cache = Mutex<[String: Masker]>([:])
 
-    /// The masker of a stored document (nil when it no longer parses: nothing stored is trusted blindly, and a
-    /// document is validated before it is stored).
-    static func masker(_ document: String?) -> Masker? {
-        guard let document else { return nil }
-        if let masker = cache.withLock({ $0[document] }) { return masker }
-        guard let policy = try? DataProtectionPolicy(document) else { return nil }
-        let masker = Masker(policy.identifiers)
+    /// The masker of a group's stored document and its account's (both apply: every identifier of either is
+    /// masked); nil when neither parses (nothing stored is trusted blindly, and a document is validated before it
+    /// is stored).
+    static func masker(_ document: String?, account: String? = nil) -> Masker? {
+        let documents = [document, account].compactMap { $0 }
+        guard !documents.isEmpty else { return nil }
+        let key = documents.joined(separator: "\u{0}")
+        if let masker = cache.withLock({ $0[key] }) { return masker }
+        var identifiers: [ManagedIdentifier] = []
+        for document in documents {
+            guard let policy = try? DataProtectionPolicy(document) else { continue }
+            for identifier in policy.identifiers where !identifiers.contains(identifier) {
+                identifiers.append(identifier)
+            }
+        }
+        guard !identifiers.isEmpty else { return nil }
+        let masker = Masker(identifiers)
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
-            cache[document] = masker
+            cache[key] = masker
         }
         return masker
     }

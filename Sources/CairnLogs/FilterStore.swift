@@ -86,21 +86,23 @@ extension FilterStore {
     func metricFilters(group: Int64, _ caller: Caller) async throws -> [MetricFilter] {
         let rows = try await database.query(
             """
-            SELECT filter_pattern, metric_name, metric_namespace, metric_value, default_value, dimensions::text, unit
+            SELECT filter_pattern, metric_name, metric_namespace, metric_value, default_value, dimensions::text, unit,
+                   apply_on_transformed
             FROM metric_filters WHERE account_id = \(caller.accountID) AND group_id = \(group)
             ORDER BY filter_name
             """)
         var filters: [MetricFilter] = []
-        for try await (pattern, metric, namespace, value, defaultValue, dimensions, unit) in rows.decode(
-            (String, String, String, String, Double?, String, String?).self)
+        for try await (pattern, metric, namespace, value, defaultValue, dimensions, unit, onTransformed) in rows.decode(
+            (String, String, String, String, Double?, String, String?, Bool).self)
         {
             let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
-            filters.append(
-                try MetricFilter(
-                    pattern: pattern,
-                    transformation: MetricTransformation(
-                        metricName: metric, metricNamespace: namespace, metricValue: value, defaultValue: defaultValue,
-                        dimensions: decoded, unit: unit)))
+            var filter = try MetricFilter(
+                pattern: pattern,
+                transformation: MetricTransformation(
+                    metricName: metric, metricNamespace: namespace, metricValue: value, defaultValue: defaultValue,
+                    dimensions: decoded, unit: unit))
+            filter.appliesToTransformed = onTransformed
+            filters.append(filter)
         }
         return filters
     }
@@ -108,18 +110,22 @@ extension FilterStore {
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
     /// a delivery job. Events forwarded `LogsLimits.maxForwards` times match none.
     func matchingSubscriptions(
-        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, _ caller: Caller
+        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, transformed: [[UInt8]?]?,
+        _ caller: Caller
     ) async throws -> [String] {
         guard group.hasSubscriptionFilters, request.forwards < LogsLimits.maxForwards else { return [] }
         let rows = try await database.query(
             """
-            SELECT filter_name, filter_pattern FROM subscription_filters
+            SELECT filter_name, filter_pattern, apply_on_transformed FROM subscription_filters
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id) ORDER BY filter_name
             """)
         var matching: [String] = []
-        for try await (name, text) in rows.decode((String, String).self) {
+        for try await (name, text, onTransformed) in rows.decode((String, String, Bool).self) {
             let pattern = try FilterPatternCache.shared.pattern(text)
             let matches = accepted.contains { index in
+                if onTransformed, let version = transformed?[index - accepted.lowerBound] {
+                    return pattern.matches(version[...])
+                }
                 let start = index == 0 ? 0 : request.messageEnds[index - 1]
                 return pattern.matches(request.messages[start..<request.messageEnds[index]])
             }

@@ -37,10 +37,11 @@ extension LogEventHandlers {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for event in events {
-            let record = LogRecord(
+            var record = LogRecord(
                 timestamp: event.timestamp, ingestionTime: event.ingestionTime,
                 message: String(decoding: event.message, as: UTF8.self), logStream: "", log: "",
                 pointer: RecordPointer(source: 0, stream: 0, timestamp: 0, sequence: 0))
+            record.transformedBytes = event.transformed
             var seen: Set<String> = []
             for (name, _) in record.allFields() where seen.insert(name).inserted {
                 if counts[name] == nil { order.append(name) }
@@ -90,11 +91,12 @@ extension LogEventHandlers {
         let streamName = try await streamNames(group: group, names: nil, prefix: nil, reference.owner)[stream] ?? ""
         let originals = try await unmasked(
             request.unmask, [event], group: group, groupName: name, owner: reference.owner, caller)
-        let record = LogRecord(
+        var record = LogRecord(
             timestamp: event.timestamp, ingestionTime: event.ingestionTime,
             message: originals[.init(stream: stream, sequence: sequence)]
                 ?? String(decoding: event.message, as: UTF8.self), logStream: streamName, log: "\(owner):\(name)",
             pointer: RecordPointer(source: 0, stream: stream, timestamp: timestamp, sequence: sequence))
+        record.transformedBytes = event.transformed
         var fields: [String: String] = [
             "@timestamp": String(event.timestamp), "@ingestionTime": String(event.ingestionTime),
             "@message": record.message, "@logStream": streamName, "@log": record.log,

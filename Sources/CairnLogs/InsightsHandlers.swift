@@ -48,9 +48,10 @@ struct InsightsHandlers: Sendable {
         guard given.filter({ $0 }).count <= 1 else { throw AWSError.queryGroupsTwice }
         let limit = request.limit ?? LogsLimits.queryDefaultLimit
         let clause: SourceClause?
+        let plan: QueryPlan
         do {
             clause = try SourceClause.split(queryString).0
-            _ = try QueryPlan.compile(queryString, limit: limit)
+            plan = try QueryPlan.compile(queryString, limit: limit)
         } catch {
             throw AWSError.malformedQuery(error, queryString)
         }
@@ -75,6 +76,13 @@ struct InsightsHandlers: Sendable {
                     "Log group '\(reference.name)' does not exist for account ID '\(reference.owner.accountID)'")
             }
             sources.append(QuerySource(owner: reference.owner.accountID, group: group.id, name: reference.name))
+            // unmask(@message) reads what a data protection policy masked: logs:Unmask, the admin role, on the
+            // caller's own groups.
+            if plan.unmasks, caller.role != .admin || reference.owner.accountID != caller.accountID {
+                throw AWSError.accessDenied(
+                    "User: \(caller.userARN) is not authorized to perform: logs:Unmask on resource: "
+                        + ResourceName.logGroup(reference.owner, reference.name))
+            }
         }
         let id = UUID()
         let now = WallClock.system.milliseconds
@@ -114,7 +122,13 @@ struct InsightsHandlers: Sendable {
             account: caller.accountID, region: caller.region, principal: caller.userARN, operation: "logs:StartQuery",
             keyARN: nil,
             outcome: "query \(id.uuidString.lowercased()) of "
-                + sources.map { "\($0.owner):\($0.name)" }.joined(separator: ", ") + " from \(startTime) to \(endTime)")
+                + sources.map { "\($0.owner):\($0.name)" }.joined(separator: ", ") + " from \(startTime) to \(endTime)"
+                + (plan.unmasks ? ", unmasked" : ""))
+        if plan.unmasks {
+            await audit.record(
+                account: caller.accountID, region: caller.region, principal: caller.userARN, operation: "logs:Unmask",
+                keyARN: nil, outcome: "query \(id.uuidString.lowercased()) reads masked events unmasked")
+        }
         for source in sources where source.owner != caller.accountID {
             await audit.record(
                 account: source.owner, region: caller.region, principal: caller.userARN, operation: "logs:StartQuery",

@@ -6,6 +6,7 @@ import CairnProtection
 import CairnProtocol
 import CairnQueue
 import CairnStore
+import CairnTransform
 import NIOCore
 import PostgresNIO
 
@@ -73,8 +74,13 @@ extension LogEventHandlers {
                     Masker.apply(found, to: &request.messages)
                 }
             }
+            // A transformer makes each event's transformed version from what is stored (masked text stays masked).
+            let transformed = group.transformer.map { transformer in
+                Self.transform(request, accepted: accepted, with: transformer, caller)
+            }
             nextSequence = try await storeChunk(
-                request, accepted: accepted, group: group, now: now, originals: originals, caller)
+                request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,
+                caller)
         }
         return PutLogEventsResponse(
             nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)
@@ -123,29 +129,39 @@ extension LogEventHandlers {
     /// The stream row is locked only for the two statements of the transaction.
     private func storeChunk(
         _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64,
-        originals: [(index: Int, message: [UInt8])], _ caller: Caller
+        originals: [(index: Int, message: [UInt8])], transformed: TransformedBatch?, _ caller: Caller
     ) async throws -> Int64 {
         let minTimestamp = request.timestamps[accepted.lowerBound]
         let maxTimestamp = request.timestamps[accepted.upperBound - 1]
         let firstMessage = accepted.lowerBound == 0 ? 0 : request.messageEnds[accepted.lowerBound - 1]
-        let rawBytes = request.messageEnds[accepted.upperBound - 1] - firstMessage
+        // The bytes the chunk's payload holds: the messages and their transformed versions (a read's
+        // decompression limit is derived from it).
+        let rawBytes =
+            request.messageEnds[accepted.upperBound - 1] - firstMessage
+            + (transformed?.versions.reduce(0) { $0 + ($1?.count ?? 0) } ?? 0)
         // Sequence numbers are stored relative to the chunk's first one, so the payload can be built first.
         let plain = EventChunk.encode(
             timestamps: request.timestamps[accepted], messages: request.messages, messageEnds: request.messageEnds,
-            header: .init(minTimestamp: minTimestamp, firstSequence: 0, ingestionTime: now))
+            header: .init(minTimestamp: minTimestamp, firstSequence: 0, ingestionTime: now),
+            transformed: transformed?.versions)
         let compressed = try Zstd.compress(plain, level: EventChunk.compressionLevel)
         let dataKey = try await keyRing.sealingKey(account: caller.accountID, region: caller.region, group: group.id)
         let storedBytes = ChunkStore.storedBytes(compressed: compressed.count)
         let count = Int64(accepted.count)
         // Metric filters read the plaintext here; their points commit with the chunk, so each event counts once.
-        let points =
+        var points =
             !group.hasMetricFilters
             ? []
             : try await filters.metricFilters(group: group.id, caller).points(
                 timestamps: request.timestamps[accepted], messages: request.messages,
-                messageEnds: request.messageEnds)
+                messageEnds: request.messageEnds, transformed: transformed?.versions)
+        if let transformed {
+            points = TransformedBatch.merged(
+                points, transformed.metrics(group: request.logGroupName ?? "", timestamps: request.timestamps[accepted])
+            )
+        }
         let subscriptions = try await filters.matchingSubscriptions(
-            group: group, request: request, accepted: accepted, caller)
+            group: group, request: request, accepted: accepted, transformed: transformed?.versions, caller)
         let metricSeal =
             points.isEmpty ? nil : try await metricKeys.seal(account: caller.accountID, region: caller.region)
 

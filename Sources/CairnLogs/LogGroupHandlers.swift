@@ -118,7 +118,10 @@ extension LogGroupHandlers {
                         WHERE f.account_id = g.account_id AND f.group_id = g.group_id)::integer,
                        (SELECT COALESCE(sum(s.stored_bytes), 0)::bigint FROM log_streams s
                         WHERE s.account_id = g.account_id AND s.group_id = g.group_id),
-                       kms_key_id, log_group_class, deletion_protection, data_protection_status
+                       kms_key_id, log_group_class, deletion_protection, data_protection_status,
+                       EXISTS (SELECT 1 FROM log_account_policies a
+                               WHERE a.account_id = g.account_id AND a.region = g.region
+                                 AND a.policy_type = 'DATA_PROTECTION_POLICY')
                 FROM log_groups g
                 WHERE account_id = ANY(\(accounts)) AND region = \(caller.region)
                   AND (\(prefixPattern)::text IS NULL OR name LIKE \(prefixPattern))
@@ -130,9 +133,10 @@ extension LogGroupHandlers {
                        OR (name COLLATE "C", account_id) > (\(after?[0]), \(after?[1] ?? "")))
                 ORDER BY name COLLATE "C", account_id LIMIT \(page.fetchLimit)
                 """)
-            for try await (account, name, created, retention, filters, stored, kms, groupClass, protected, protection)
+            for try await
+                (account, name, created, retention, filters, stored, kms, groupClass, protected, protection, inherits)
                 in rows.decode(
-                    (String, String, Int64, Int?, Int, Int64, String?, String, Bool, String?).self)
+                    (String, String, Int64, Int?, Int, Int64, String?, String, Bool, String?, Bool).self)
             {
                 let arn = ResourceName.logGroup(caller.acting(for: account), name)
                 guard
@@ -142,7 +146,8 @@ extension LogGroupHandlers {
                             metricFilterCount: filters,
                             arn: arn + ":*", storedBytes: stored, kmsKeyId: kms, logGroupClass: groupClass,
                             logGroupArn: arn,
-                            deletionProtectionEnabled: protected, dataProtectionStatus: protection))
+                            deletionProtectionEnabled: protected, dataProtectionStatus: protection,
+                            inheritedProperties: inherits ? ["ACCOUNT_DATA_PROTECTION"] : nil))
                 else { break }
             }
         }

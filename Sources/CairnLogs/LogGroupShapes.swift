@@ -35,6 +35,8 @@ struct LogGroupDescription: Encodable {
     var deletionProtectionEnabled: Bool?
     /// ACTIVATED while the group has a data protection policy, DELETED once it had one.
     var dataProtectionStatus: String? = nil
+    /// `ACCOUNT_DATA_PROTECTION` while the account has an account-level data protection policy.
+    var inheritedProperties: [String]? = nil
 
     /// With `logGroupNamePattern`, AWS returns only `arn`, `creationTime` and `logGroupName`.
     var nameOnly: LogGroupDescription {

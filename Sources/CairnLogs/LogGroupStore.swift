@@ -3,6 +3,7 @@ import CairnKeys
 import CairnProtection
 import CairnProtocol
 import CairnStore
+import CairnTransform
 import PostgresNIO
 
 /// A log group as operations need it: its id, retention, and whether filters run on its writes.
@@ -13,6 +14,8 @@ struct LogGroupRecord: Sendable {
     let hasSubscriptionFilters: Bool
     /// The group's data protection policy's masker, if it has one.
     var masker: Masker? = nil
+    /// The group's transformer, if it has one.
+    var transformer: Transformer? = nil
 }
 
 /// The log groups of every account: finding one by name (the caller's own) or by identifier (a name or ARN,
@@ -32,7 +35,15 @@ struct LogGroupStore: Sendable {
                    EXISTS (SELECT 1 FROM metric_filters f WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
                    EXISTS (SELECT 1 FROM subscription_filters f
                            WHERE f.account_id = g.account_id AND f.group_id = g.group_id),
-                   g.data_protection_policy
+                   g.data_protection_policy, g.transformer_config,
+                   (SELECT a.document FROM log_account_policies a
+                    WHERE a.account_id = g.account_id AND a.region = g.region
+                      AND a.policy_type = 'DATA_PROTECTION_POLICY' LIMIT 1),
+                   (SELECT a.transformer_config FROM log_account_policies a
+                    WHERE a.account_id = g.account_id AND a.region = g.region AND a.policy_type = 'TRANSFORMER_POLICY'
+                      AND (cardinality(a.prefixes) = 0 OR EXISTS (
+                           SELECT 1 FROM unnest(a.prefixes) p WHERE starts_with(g.name, p)))
+                    ORDER BY a.policy_name LIMIT 1)
             FROM log_groups g
             WHERE g.account_id = \(caller.accountID) AND g.region = \(caller.region) AND g.name = \(name)
             """
@@ -41,12 +52,17 @@ struct LogGroupStore: Sendable {
             if let connection { try await connection.query(locked, logger: database.logger) } else {
                 try await database.query(locked)
             }
-        for try await (id, retention, filters, subscriptions, protection) in rows.decode(
-            (Int64, Int?, Bool, Bool, String?).self)
+        for try await (
+            id, retention, filters, subscriptions, protection, transformer, accountProtection, accountTransformer
+        )
+            in rows.decode((Int64, Int?, Bool, Bool, String?, String?, String?, String?).self)
         {
+            // A group's own transformer wins over an account-level one (AWS: "It ignores the account-level
+            // transformer"); account and group data protection policies both apply.
             return LogGroupRecord(
                 id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions,
-                masker: ProtectionPolicies.masker(protection))
+                masker: ProtectionPolicies.masker(protection, account: accountProtection),
+                transformer: Transformers.transformer(transformer ?? accountTransformer))
         }
         throw AWSError.logGroupNotFound
     }

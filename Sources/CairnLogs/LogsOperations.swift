@@ -33,6 +33,27 @@ extension LogsService {
                 .logs, "DeleteDataProtectionPolicy", roles: .admins, input: DataProtectionPolicyRequest.self,
                 handler: logGroups.deleteDataProtectionPolicy),
             Operation(
+                .logs, "PutAccountPolicy", roles: .admins, input: PutAccountPolicyRequest.self,
+                handler: logGroups.putAccountPolicy),
+            Operation(
+                .logs, "DescribeAccountPolicies", roles: .readers, input: DescribeAccountPoliciesRequest.self,
+                handler: logGroups.describeAccountPolicies),
+            Operation(
+                .logs, "DeleteAccountPolicy", roles: .admins, input: DeleteAccountPolicyRequest.self,
+                handler: logGroups.deleteAccountPolicy),
+            Operation(
+                .logs, "PutTransformer", roles: .admins, input: PutTransformerRequest.self,
+                handler: logGroups.putTransformer),
+            Operation(
+                .logs, "GetTransformer", roles: .readers, input: TransformerRequest.self,
+                handler: logGroups.getTransformer),
+            Operation(
+                .logs, "DeleteTransformer", roles: .admins, input: TransformerRequest.self,
+                handler: logGroups.deleteTransformer),
+            Operation(
+                .logs, "TestTransformer", roles: .readers, input: TestTransformerRequest.self,
+                handler: logGroups.testTransformer),
+            Operation(
                 .logs, "ListLogGroups", roles: .readers, input: ListLogGroupsRequest.self,
                 handler: logGroups.listLogGroups),
             Operation(

@@ -16,6 +16,8 @@ struct MetricFilter: Sendable {
     let defaultValue: Double?
     let dimensions: [(name: String, source: FieldSelector)]
     let unit: String?
+    /// Whether the filter reads events' transformed versions (where the group's transformer made one).
+    var appliesToTransformed = false
 
     /// Compiles a stored or requested filter; `InvalidParameterException` with AWS's wording when it cannot run.
     init(pattern text: String, transformation: MetricTransformation) throws(AWSError) {
@@ -94,8 +96,9 @@ struct MetricPointKey: Hashable {
 extension [MetricFilter] {
     /// Runs the filters over a batch's accepted events and aggregates per minute of event time.
     /// A filter with a default value reports it once for each minute that had events but no match.
+    /// `transformed`, when the group has a transformer, holds each event's transformed version, by offset.
     func points(
-        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int]
+        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], transformed: [[UInt8]?]? = nil
     ) -> [MetricPoint] {
         guard !isEmpty else { return [] }
         var aggregator = MetricAggregator()
@@ -106,7 +109,10 @@ extension [MetricFilter] {
             let placeholder = filter.metric([])
             for index in timestamps.indices {
                 let start = index == 0 ? 0 : messageEnds[index - 1]
-                let message = messages[start..<messageEnds[index]]
+                var message = messages[start..<messageEnds[index]]
+                if filter.appliesToTransformed, let version = transformed?[index - timestamps.startIndex] {
+                    message = version[...]
+                }
                 let seconds = Self.floorDivide(timestamps[index], 1000)
                 let minute = seconds - Self.floorModulo(seconds, 60)
                 if filter.defaultValue != nil { minutesWithEvents.insert(minute) }

@@ -56,6 +56,7 @@ extension MetricFilterHandlers {
             validation.string(transformation.metricValue, "\(member).metricValue", max: LogsLimits.metricValueMaxLength)
             validation.oneOf(transformation.unit, "\(member).unit", MetricsLimits.standardUnits)
         }
+        try Self.refuseCentralizationFields(request.fieldSelectionCriteria, request.emitSystemFieldDimensions)
         try validation.check()
         let transformation = request.metricTransformations![0]
         if !(transformation.dimensions ?? [:]).isEmpty, transformation.defaultValue != nil {
@@ -74,14 +75,17 @@ extension MetricFilterHandlers {
             try await connection.query(
                 """
                 INSERT INTO metric_filters (account_id, group_id, filter_name, filter_pattern, metric_name,
-                    metric_namespace, metric_value, default_value, dimensions, unit, creation_time)
+                    metric_namespace, metric_value, default_value, dimensions, unit, creation_time,
+                    apply_on_transformed)
                 VALUES (\(caller.accountID), \(group.id), \(request.filterName), \(request.filterPattern),
                     \(transformation.metricName), \(transformation.metricNamespace), \(transformation.metricValue),
-                    \(transformation.defaultValue), \(dimensions)::jsonb, \(transformation.unit), \(now))
+                    \(transformation.defaultValue), \(dimensions)::jsonb, \(transformation.unit), \(now),
+                    \(request.applyOnTransformedLogs ?? false))
                 ON CONFLICT (account_id, group_id, filter_name) DO UPDATE SET
                     filter_pattern = excluded.filter_pattern, metric_name = excluded.metric_name,
                     metric_namespace = excluded.metric_namespace, metric_value = excluded.metric_value,
-                    default_value = excluded.default_value, dimensions = excluded.dimensions, unit = excluded.unit
+                    default_value = excluded.default_value, dimensions = excluded.dimensions, unit = excluded.unit,
+                    apply_on_transformed = excluded.apply_on_transformed
                 """, logger: database.logger)
         }
         return EmptyResponse()
@@ -118,7 +122,7 @@ extension MetricFilterHandlers {
         let rows = try await database.query(
             """
             SELECT g.name, f.filter_name, f.filter_pattern, f.metric_name, f.metric_namespace, f.metric_value,
-                   f.default_value, f.dimensions::text, f.unit, f.creation_time
+                   f.default_value, f.dimensions::text, f.unit, f.creation_time, f.apply_on_transformed
             FROM metric_filters f JOIN log_groups g ON g.account_id = f.account_id AND g.group_id = f.group_id
             WHERE f.account_id = \(caller.accountID) AND g.region = \(caller.region)
               AND (\(request.logGroupName)::text IS NULL OR g.name = \(request.logGroupName))
@@ -129,8 +133,10 @@ extension MetricFilterHandlers {
                    OR (g.name COLLATE "C", f.filter_name COLLATE "C") > (\(after?[0]), \(after?[1] ?? "")))
             ORDER BY g.name COLLATE "C", f.filter_name COLLATE "C" LIMIT \(page.fetchLimit)
             """)
-        for try await (group, name, pattern, metric, namespace, value, defaultValue, dimensions, unit, created)
-            in rows.decode((String, String, String, String, String, String, Double?, String, String?, Int64).self)
+        for try await (
+            group, name, pattern, metric, namespace, value, defaultValue, dimensions, unit, created, onTransformed
+        )
+            in rows.decode((String, String, String, String, String, String, Double?, String, String?, Int64, Bool).self)
         {
             let decoded = try JSONDecoder().decode([String: String].self, from: Data(dimensions.utf8))
             guard
@@ -141,7 +147,7 @@ extension MetricFilterHandlers {
                             MetricTransformation(
                                 metricName: metric, metricNamespace: namespace, metricValue: value,
                                 defaultValue: defaultValue, dimensions: decoded.isEmpty ? nil : decoded, unit: unit)
-                        ], creationTime: created, logGroupName: group))
+                        ], creationTime: created, logGroupName: group, applyOnTransformedLogs: onTransformed))
             else { break }
         }
         let token =
@@ -175,5 +181,19 @@ extension MetricFilterHandlers {
                     extractedValues: Dictionary(match.fields.map { ($0.name, $0.value) }) { first, _ in first }))
         }
         return TestMetricFilterResponse(matches: matches)
+    }
+}
+
+extension MetricFilterHandlers {
+    /// `fieldSelectionCriteria` and the system fields (`@aws.account`, `@aws.region`) belong to log
+    /// centralization, which Cairn does not have: a filter that asks for them is refused rather than stored
+    /// without them (README, "Differences from AWS"). Empty values ask for nothing.
+    static func refuseCentralizationFields(_ criteria: String?, _ systemFields: [String]?) throws(AWSError) {
+        if let criteria, !criteria.isEmpty {
+            throw AWSError.invalidParameter("fieldSelectionCriteria is not supported: Cairn has no log centralization.")
+        }
+        if let systemFields, !systemFields.isEmpty {
+            throw AWSError.invalidParameter("System fields are not supported: Cairn has no log centralization.")
+        }
     }
 }

@@ -13,6 +13,9 @@ struct PutMetricFilterRequest: Decodable {
     let filterName: String?
     let filterPattern: String?
     let metricTransformations: [MetricTransformation]?
+    var applyOnTransformedLogs: Bool? = nil
+    var fieldSelectionCriteria: String? = nil
+    var emitSystemFieldDimensions: [String]? = nil
 }
 
 struct DescribeMetricFiltersRequest: Decodable {
@@ -30,6 +33,7 @@ struct MetricFilterDescription: Encodable {
     let metricTransformations: [MetricTransformation]
     let creationTime: Int64
     let logGroupName: String
+    let applyOnTransformedLogs: Bool
 }
 
 struct DescribeMetricFiltersResponse: Encodable {

@@ -16,6 +16,10 @@ struct ChunkReader: Sendable {
     let end: Int64
     let terms: [[UInt8]]
     let headerCountPeriod: Int64?
+    /// For a query that reads `unmask(@message)`: the originals of a chunk's masked events.
+    var originals:
+        (@Sendable ([(stream: Int64, sequence: Int64)]) async throws -> [MaskedOriginals.EventIdentity: String])? =
+            nil
 
     /// Reads `chunk` into `execution`, unless `execution` can no longer use anything so old.
     /// Returns the events and raw bytes it scanned.
@@ -31,17 +35,40 @@ struct ChunkReader: Sendable {
         // counts, which would make every event's retain and release contend between cores.
         let streamName = String(decoding: Array((streams[chunk.streamID] ?? "").utf8), as: UTF8.self)
         let log = String(decoding: Array(self.log.utf8), as: UTF8.self)
+        let start = start
+        let end = end
+        func record(_ event: LogEvent) -> LogRecord {
+            var record = LogRecord(
+                timestamp: event.timestamp, ingestionTime: event.ingestionTime, messageBytes: event.message,
+                logStream: streamName, log: log,
+                pointer: RecordPointer(
+                    source: source, stream: event.streamID, timestamp: event.timestamp, sequence: event.sequence))
+            record.transformedBytes = event.transformed
+            return record
+        }
+        if let originals {
+            // Unmasking: the chunk's events first, then their originals, in one read.
+            var events: [LogEvent] = []
+            try await chunks.forEachEvent(
+                of: chunk, owner, where: { _ in true },
+                visit: { event in
+                    if event.timestamp >= start, event.timestamp < end { events.append(event) }
+                })
+            let found = try await originals(events.map { (stream: $0.streamID, sequence: $0.sequence) })
+            for event in events {
+                var unmasked = record(event)
+                if let original = found[.init(stream: event.streamID, sequence: event.sequence)] {
+                    unmasked.unmaskedBytes = Array(original.utf8)[...]
+                }
+                execution.add(unmasked)
+            }
+            return (Int(chunk.eventCount), Int(chunk.rawBytes))
+        }
         try await chunks.forEachEvent(
             of: chunk, owner, where: { message in terms.allSatisfy { ByteSearch.contains(message, $0) } },
             visit: { event in
                 guard event.timestamp >= start, event.timestamp < end else { return }
-                execution.add(
-                    LogRecord(
-                        timestamp: event.timestamp, ingestionTime: event.ingestionTime, messageBytes: event.message,
-                        logStream: streamName, log: log,
-                        pointer: RecordPointer(
-                            source: source, stream: event.streamID, timestamp: event.timestamp,
-                            sequence: event.sequence)))
+                execution.add(record(event))
             })
         return (Int(chunk.eventCount), Int(chunk.rawBytes))
     }
@@ -66,10 +93,17 @@ extension QueryRunner {
             var (start, end) = LogEventHandlers.readableRange(
                 query.start, query.end + 1000, retentionDays: group.retentionDays)
             if let window { (start, end) = (max(start, window.start), min(end, window.end)) }
-            let reader = ChunkReader(
+            var reader = ChunkReader(
                 chunks: logs.chunks, owner: source.owner, source: index, log: "\(source.owner):\(source.name)",
                 streams: streams, start: start, end: end, terms: plan.requiredTerms.map { Array($0.utf8) },
                 headerCountPeriod: plan.headerCountPeriod)
+            if plan.unmasks {
+                let (keyRing, database, groupID) = (logs.keyRing, logs.database, group.id)
+                reader.originals = { events in
+                    try await MaskedOriginals.read(
+                        events, account: source.owner, group: groupID, keyRing: keyRing, database: database)
+                }
+            }
             var outcome = Outcome.complete
             try await logs.database.snapshot { connection in
                 try await logs.chunks.visitChunkPages(

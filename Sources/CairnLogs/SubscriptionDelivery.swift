@@ -116,7 +116,8 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         let deliveries = try run.map { try JSONDecoder().decode(DeliveryJob.self, from: Data($0.payload.utf8)) }
         guard var delivery = deliveries.first else { return }
         delivery.forwards = deliveries.compactMap(\.forwards).max()
-        guard let (pattern, destination) = try await subscription(delivery) else { return }  // deleted since
+        // No subscription: it was deleted since.
+        guard let (pattern, destination, onTransformed) = try await subscription(delivery) else { return }
         // Resolved (and the destination's policy checked) at every delivery: a withdrawn permission stops it.
         let source = Caller.logDelivery(account: delivery.account, region: delivery.region)
         let target: SubscriptionTarget
@@ -126,7 +127,9 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         } catch let error as AWSError {
             throw DeliveryError.refused(error.code)
         }
-        let events = delivery.kind == .data ? try await matchingEvents(deliveries, pattern: pattern) : []
+        let events =
+            delivery.kind == .data
+            ? try await matchingEvents(deliveries, pattern: pattern, onTransformed: onTransformed) : []
         if delivery.kind == .data, events.isEmpty { return }
         switch target {
         case .logGroup(let account, let region, let group):
@@ -214,20 +217,23 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
         Hex.encode(HMACSHA256.authenticate(Array(timestamp.utf8) + [UInt8(ascii: ".")] + body, key: secret))
     }
 
-    private func subscription(_ delivery: DeliveryJob) async throws -> (pattern: String, destination: String)? {
+    private func subscription(
+        _ delivery: DeliveryJob
+    ) async throws -> (pattern: String, destination: String, onTransformed: Bool)? {
         let rows = try await database.query(
             """
-            SELECT filter_pattern, destination_arn FROM subscription_filters
+            SELECT filter_pattern, destination_arn, apply_on_transformed FROM subscription_filters
             WHERE account_id = \(delivery.account) AND group_id = \(delivery.group) AND filter_name = \(delivery.filter)
             """)
-        for try await row in rows.decode((String, String).self) { return row }
+        for try await row in rows.decode((String, String, Bool).self) { return row }
         return nil
     }
 
     /// The events of the run's batches that the filter matches, in sequence order: one read of the span the
     /// batches cover (they are consecutive batches of one stream), kept to the batches' own sequence ranges.
+    /// A filter on transformed logs matches and delivers each event's transformed version where it has one.
     private func matchingEvents(
-        _ deliveries: [DeliveryJob], pattern text: String
+        _ deliveries: [DeliveryJob], pattern text: String, onTransformed: Bool
     ) async throws
         -> [CairnChunks.LogEvent]
     {
@@ -246,10 +252,20 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
             let end = ranges.map(\.upperBound).max()
         else { return [] }
         let pattern = try FilterPatternCache.shared.pattern(text)
-        let events = try await logs.chunks.batchEvents(
+        var events = try await logs.chunks.batchEvents(
             ChunkStore.Batch(
                 account: deliveries[0].account, group: deliveries[0].group, stream: stream, firstSequence: first,
-                count: end - first, minTimestamp: low, maxTimestamp: high), where: pattern.matches)
+                count: end - first, minTimestamp: low, maxTimestamp: high),
+            where: onTransformed ? { _ in true } : pattern.matches)
+        if onTransformed {
+            events = events.compactMap { event in
+                let delivered = event.transformed ?? event.message
+                guard pattern.matches(delivered) else { return nil }
+                return LogEvent(
+                    timestamp: event.timestamp, streamID: event.streamID, sequence: event.sequence,
+                    ingestionTime: event.ingestionTime, message: delivered)
+            }
+        }
         guard ranges.count > 1 else { return events }
         return events.filter { event in ranges.contains { $0.contains(event.sequence) } }
     }

@@ -37,6 +37,7 @@ extension SubscriptionHandlers {
         validation.string(request.roleArn, "roleArn", min: LogsLimits.arnMinLength)
         validation.oneOf(request.distribution, "distribution", LogsLimits.distributions)
         try validation.check()
+        try MetricFilterHandlers.refuseCentralizationFields(request.fieldSelectionCriteria, request.emitSystemFields)
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
         try Self.checkRole(destination: destination, roleArn: request.roleArn)
@@ -52,12 +53,14 @@ extension SubscriptionHandlers {
             try await connection.query(
                 """
                 INSERT INTO subscription_filters (account_id, group_id, filter_name, filter_pattern, destination_arn,
-                    role_arn, distribution, creation_time)
+                    role_arn, distribution, creation_time, apply_on_transformed)
                 VALUES (\(caller.accountID), \(group.id), \(request.filterName), \(request.filterPattern),
-                    \(destination), \(request.roleArn), \(request.distribution ?? "ByLogStream"), \(now))
+                    \(destination), \(request.roleArn), \(request.distribution ?? "ByLogStream"), \(now),
+                    \(request.applyOnTransformedLogs ?? false))
                 ON CONFLICT (account_id, group_id, filter_name) DO UPDATE SET
                     filter_pattern = excluded.filter_pattern, destination_arn = excluded.destination_arn,
-                    role_arn = excluded.role_arn, distribution = excluded.distribution
+                    role_arn = excluded.role_arn, distribution = excluded.distribution,
+                    apply_on_transformed = excluded.apply_on_transformed
                 """, logger: database.logger)
             // The destination hears from the subscription at once, as from AWS.
             let control = DeliveryJob(
@@ -97,21 +100,23 @@ extension SubscriptionHandlers {
         var page = Page<SubscriptionFilterDescription>(limit: limit)
         let rows = try await database.query(
             """
-            SELECT filter_name, filter_pattern, destination_arn, role_arn, distribution, creation_time
+            SELECT filter_name, filter_pattern, destination_arn, role_arn, distribution, creation_time,
+                   apply_on_transformed
             FROM subscription_filters
             WHERE account_id = \(caller.accountID) AND group_id = \(group.id)
               AND (\(prefix)::text IS NULL OR filter_name LIKE \(prefix))
               AND (\(after)::text IS NULL OR filter_name COLLATE "C" > \(after))
             ORDER BY filter_name COLLATE "C" LIMIT \(page.fetchLimit)
             """)
-        for try await (name, pattern, destination, role, distribution, created) in rows.decode(
-            (String, String, String, String?, String, Int64).self)
+        for try await (name, pattern, destination, role, distribution, created, onTransformed) in rows.decode(
+            (String, String, String, String?, String, Int64, Bool).self)
         {
             guard
                 page.add(
                     SubscriptionFilterDescription(
                         filterName: name, logGroupName: request.logGroupName ?? "", filterPattern: pattern,
-                        destinationArn: destination, roleArn: role, distribution: distribution, creationTime: created))
+                        destinationArn: destination, roleArn: role, distribution: distribution,
+                        applyOnTransformedLogs: onTransformed, creationTime: created))
             else { break }
         }
         let token =

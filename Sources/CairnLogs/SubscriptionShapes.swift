@@ -6,6 +6,9 @@ struct PutSubscriptionFilterRequest: Decodable {
     let destinationArn: String?
     let roleArn: String?
     let distribution: String?
+    var applyOnTransformedLogs: Bool? = nil
+    var fieldSelectionCriteria: String? = nil
+    var emitSystemFields: [String]? = nil
 }
 
 struct DescribeSubscriptionFiltersRequest: Decodable {
@@ -22,6 +25,7 @@ struct SubscriptionFilterDescription: Encodable {
     let destinationArn: String
     let roleArn: String?
     let distribution: String
+    let applyOnTransformedLogs: Bool
     let creationTime: Int64
 }
 

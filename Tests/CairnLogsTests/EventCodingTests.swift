@@ -162,6 +162,14 @@ import Testing
 
 extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
 
+extension LogEvent {
+    fileprivate func withoutTransformed() -> LogEvent {
+        LogEvent(
+            timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestionTime,
+            message: message)
+    }
+}
+
 @Suite struct EventChunkTests {
     @Test func roundTripsEventsWithTheirSequences() throws {
         let messages = ["first", "", "ünï", String(repeating: "z", count: 300)]
@@ -187,6 +195,34 @@ extension PutLogEventsScannerTests.Generator: RandomNumberGenerator {}
                 Array(plain.dropLast()), header: .init(minTimestamp: 0, firstSequence: 0, ingestionTime: 0),
                 streamID: 1, expectedCount: 4)
         }
+    }
+
+    /// A transformer's chunk (format 3) carries each event's transformed version after the messages; an event
+    /// without one (nil) stays without, an empty one stays empty, and both encoders agree.
+    @Test func transformedVersionsRoundTrip() throws {
+        let header = EventChunk.Header(minTimestamp: 10, firstSequence: 5, ingestionTime: 99)
+        let messages = ["a=1", "not parsed", "b=2"]
+        let transformed: [[UInt8]?] = [Array(#"{"a":"1"}"#.utf8), nil, []]
+        var buffer: [UInt8] = []
+        var ends: [Int] = []
+        for message in messages {
+            buffer += Array(message.utf8)
+            ends.append(buffer.count)
+        }
+        let batch = EventChunk.encode(
+            timestamps: [10, 11, 12], messages: buffer, messageEnds: ends, header: header, transformed: transformed)
+        #expect(batch.first == EventChunk.transformedFormat)
+        let read = try EventChunk.decode(batch, header: header, streamID: 1, expectedCount: 3)
+        #expect(read.map { String(decoding: $0.message, as: UTF8.self) } == messages)
+        #expect(read.map { $0.transformed.map(Array.init) } == transformed)
+        let merged = try EventChunk.decode(
+            EventChunk.encode(read, header: header), header: header, streamID: 1, expectedCount: 3)
+        #expect(merged.map { $0.transformed.map(Array.init) } == transformed)
+        #expect(throws: EventChunk.Corrupt.self) {
+            try EventChunk.decode(Array(batch.dropLast()), header: header, streamID: 1, expectedCount: 3)
+        }
+        // Without transformed versions, a merge writes format 2 as before.
+        #expect(EventChunk.encode(read.map { $0.withoutTransformed() }, header: header).first == EventChunk.format)
     }
 
     /// Found by FuzzChunk: differences between extreme values overflowed and trapped the encoders; they wrap

@@ -27,7 +27,7 @@ import Testing
     @Test func everyServiceIsThere() {
         let targets = Set(Self.registry.operations.map(\.target))
         #expect(targets.count == Self.registry.operations.count)
-        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 52)
+        #expect(targets.filter { $0.hasPrefix("Logs_20140328.") }.count == 59)
         #expect(targets.filter { $0.hasPrefix("TrentService.") }.count == 48)
         #expect(targets.filter { $0.hasPrefix("GraniteServiceVersion20100801.") }.count == 20)
         #expect(targets.filter { $0.hasPrefix("AmazonSimpleNotificationService.") }.count == 16)

@@ -98,6 +98,16 @@ def test_matching_text_is_masked_everywhere_and_unmasked_only_for_admins(server,
     pointer = insights[0]["@ptr"]
     assert logs_a.get_log_record(logRecordPointer=pointer)["logRecord"]["@message"] == expected[0]
     assert logs_a.get_log_record(logRecordPointer=pointer, unmask=True)["logRecord"]["@message"] == messages[0]
+    # Insights' unmask(@message) (an admin's query): the original beside the masked message; unmasked events
+    # that were never masked read as they are. A reader may not run it.
+    both = rows(run(logs_a, "fields @message, unmask(@message) as original | sort @timestamp asc", start,
+                    logGroupName=name))
+    assert [(r["@message"], r["original"]) for r in both] == list(zip(expected, messages))
+    with pytest.raises(ClientError) as excinfo:
+        server.client(KEYS["a_reader"]).start_query(
+            logGroupName=name, startTime=start // 1000 - 1, endTime=start // 1000 + 10,
+            queryString="fields unmask(@message)")
+    assert excinfo.value.response["Error"]["Code"] == "AccessDeniedException"
 
     # An admin reads the originals with unmask; a reader may not; the read is audited.
     unmasked = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
@@ -141,3 +151,47 @@ def test_matching_text_is_masked_everywhere_and_unmasked_only_for_admins(server,
     after = [e["message"] for e in logs_a.get_log_events(logGroupName=name, logStreamName="s",
                                                          startFromHead=True)["events"]]
     assert after == expected + [f"after {email}"]
+
+
+def test_an_account_policy_masks_in_every_group_with_the_groups_own(logs_a, logs_a_raw, name):
+    """PutAccountPolicy DATA_PROTECTION_POLICY: one per account and region (a second name is LimitExceeded); it
+    applies to every group with the group's own policy (identifiers of both are masked); DescribeLogGroups names it
+    in inheritedProperties; DescribeAccountPolicies lists it; after DeleteAccountPolicy new events are not masked
+    by it."""
+    email = f"ann.{uuid.uuid4().hex[:8]}@example.com"
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy("IpAddress"))
+    try:
+        put = logs_a.put_account_policy(policyName="account-mask", policyType="DATA_PROTECTION_POLICY",
+                                        policyDocument=policy("EmailAddress"))["accountPolicy"]
+        assert (put["policyName"], put["policyType"], put["scope"], put["accountId"]) == (
+            "account-mask", "DATA_PROTECTION_POLICY", "ALL", ACCOUNT_A)
+        with pytest.raises(ClientError) as excinfo:
+            logs_a.put_account_policy(policyName="second", policyType="DATA_PROTECTION_POLICY",
+                                      policyDocument=policy("EmailAddress"))
+        assert excinfo.value.response["Error"]["Code"] == "LimitExceededException"
+        with pytest.raises(ClientError) as excinfo:
+            logs_a_raw.put_account_policy(policyName="bad", policyType="DATA_PROTECTION_POLICY",
+                                          policyDocument=policy("PhoneNumber"))
+        assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+        listed = logs_a.describe_account_policies(policyType="DATA_PROTECTION_POLICY")["accountPolicies"]
+        assert [p["policyName"] for p in listed] == ["account-mask"]
+        [group] = logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        assert group["inheritedProperties"] == ["ACCOUNT_DATA_PROTECTION"]
+
+        start = int(time.time() * 1000) - 2000
+        message = f"mail {email} from 10.9.8.7"
+        logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[{"timestamp": start, "message": message}])
+        [event] = logs_a.get_log_events(logGroupName=name, logStreamName="s", startFromHead=True)["events"]
+        assert event["message"] == masked(message, email, "10.9.8.7")
+    finally:
+        logs_a.delete_account_policy(policyName="account-mask", policyType="DATA_PROTECTION_POLICY")
+    with pytest.raises(ClientError) as excinfo:
+        logs_a.delete_account_policy(policyName="account-mask", policyType="DATA_PROTECTION_POLICY")
+    assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert "inheritedProperties" not in logs_a.describe_log_groups(logGroupNamePrefix=name)["logGroups"][0]
+    logs_a.put_log_events(logGroupName=name, logStreamName="s",
+                          logEvents=[{"timestamp": int(time.time() * 1000), "message": message}])
+    last = logs_a.get_log_events(logGroupName=name, logStreamName="s", startFromHead=True)["events"][-1]
+    assert last["message"] == masked(message, "10.9.8.7")

@@ -402,3 +402,20 @@ def test_dimension_values_from_events_are_never_stored_in_clear(server, logs_a, 
     found = subprocess.run(["grep", "-r", "-l", "-a", "-F", namespace, os.path.join(server.data_dir, "postgres")],
                            capture_output=True, text=True)
     assert found.returncode == 0  # the namespace is configuration, stored readable: the search works
+
+
+def test_centralization_fields_are_refused_not_dropped(logs_a, name):
+    """fieldSelectionCriteria and emitSystemFieldDimensions / emitSystemFields (log centralization) are refused with
+    InvalidParameterException instead of being accepted and ignored; empty values ask for nothing."""
+    logs_a.create_log_group(logGroupName=name)
+    transformation = [{"metricName": "M", "metricNamespace": "N", "metricValue": "1"}]
+    for extra in ({"fieldSelectionCriteria": '@aws.region = "us-east-1"'},
+                  {"emitSystemFieldDimensions": ["@aws.account"]}):
+        with pytest.raises(ClientError) as excinfo:
+            logs_a.put_metric_filter(logGroupName=name, filterName="f", filterPattern="",
+                                     metricTransformations=transformation, **extra)
+        assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert logs_a.describe_metric_filters(logGroupName=name)["metricFilters"] == []
+    logs_a.put_metric_filter(logGroupName=name, filterName="f", filterPattern="", metricTransformations=transformation,
+                             fieldSelectionCriteria="", emitSystemFieldDimensions=[])
+    assert [f["filterName"] for f in logs_a.describe_metric_filters(logGroupName=name)["metricFilters"]] == ["f"]

@@ -25,10 +25,15 @@ private func decodeArbitraryPayload(_ input: inout FuzzInput) {
         return
     }
     precondition(events.count == expectedCount)
-    // The messages are the tail of the payload, back to back.
+    // The messages are the tail of the payload, back to back (format 2), or followed by the transformed versions,
+    // back to back (format 3).
     let total = events.reduce(0) { $0 + $1.message.count }
-    precondition(events.allSatisfy { $0.streamID == 7 } && total <= plain.count)
-    precondition(events.flatMap(\.message).elementsEqual(plain.suffix(total)))
+    let transformedTotal = events.reduce(0) { $0 + ($1.transformed?.count ?? 0) }
+    precondition(events.allSatisfy { $0.streamID == 7 } && total + transformedTotal <= plain.count)
+    precondition(events.flatMap { $0.transformed ?? [] }.elementsEqual(plain.suffix(transformedTotal)))
+    if plain.first == EventChunk.format {
+        precondition(transformedTotal == 0 && events.flatMap(\.message).elementsEqual(plain.suffix(total)))
+    }
     var kept: [LogEvent] = []
     try? EventChunk.decode(
         plain, header: header, streamID: 7, expectedCount: expectedCount, where: { $0.count % 2 == 0 },
@@ -42,11 +47,15 @@ private func roundTrip(_ input: inout FuzzInput) {
     var events: [LogEvent] = []
     while !input.isEmpty, events.count < 64 {
         let message = input.bytes(Int(input.byte() ?? 0))
+        // An odd length byte brings a transformed version (possibly empty).
+        let transformedLength = Int(input.byte() ?? 0)
+        let transformed = transformedLength & 1 == 1 ? input.bytes(transformedLength / 2)[...] : nil
         events.append(
             LogEvent(
                 timestamp: input.int64(), streamID: 3, sequence: input.int64(), ingestionTime: input.int64(),
-                message: message[...]))
+                message: message[...], transformed: transformed))
     }
+    let hasTransformed = events.contains { $0.transformed != nil }
 
     // A compaction's merge: every event keeps its own sequence and ingestion time.
     let merged = EventChunk.encode(events, header: header)
@@ -55,6 +64,7 @@ private func roundTrip(_ input: inout FuzzInput) {
     for (event, copy) in zip(events, decoded) {
         precondition(event.key == copy.key && event.ingestionTime == copy.ingestionTime)
         precondition(event.message.elementsEqual(copy.message))
+        precondition(event.transformed.map(Array.init) == copy.transformed.map(Array.init))
     }
 
     // A PutLogEvents batch: consecutive sequences from the header's, one ingestion time.
@@ -65,13 +75,16 @@ private func roundTrip(_ input: inout FuzzInput) {
         ends.append(messages.count)
     }
     let timestamps = events.map(\.timestamp)
-    let batch = EventChunk.encode(timestamps: timestamps[...], messages: messages, messageEnds: ends, header: header)
+    let transformed = hasTransformed ? events.map { $0.transformed.map(Array.init) } : nil
+    let batch = EventChunk.encode(
+        timestamps: timestamps[...], messages: messages, messageEnds: ends, header: header, transformed: transformed)
     let read = try! EventChunk.decode(batch, header: header, streamID: 3, expectedCount: events.count)
     precondition(read.map(\.timestamp) == timestamps)
     for (offset, event) in read.enumerated() {
         precondition(event.sequence == header.firstSequence &+ Int64(offset))
         precondition(event.ingestionTime == header.ingestionTime)
         precondition(event.message.elementsEqual(events[offset].message))
+        precondition(event.transformed.map(Array.init) == events[offset].transformed.map(Array.init))
     }
 }
 

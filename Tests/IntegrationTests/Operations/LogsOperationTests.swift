@@ -179,6 +179,39 @@ struct LogsOperationTests {
         Script.fails(logs("GetDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/none"}"#, notFound),
         Script.ok(logs("DeleteDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed"}"#),
         Script.fails(logs("DeleteDataProtectionPolicy"), #"{"logGroupIdentifier":"/ops/listed"}"#, notFound),
+        Script.ok(
+            logs("PutAccountPolicy"),
+            #"{"policyName":"mask","policyType":"DATA_PROTECTION_POLICY","policyDocument":"\#(dataProtection)"}"#,
+            contains: [#""policyType":"DATA_PROTECTION_POLICY""#]),
+        Script.fails(
+            logs("PutAccountPolicy"),
+            #"{"policyName":"fields","policyType":"FIELD_INDEX_POLICY","policyDocument":"{}"}"#, invalid),
+        Script.ok(
+            logs("DescribeAccountPolicies"), #"{"policyType":"DATA_PROTECTION_POLICY"}"#,
+            contains: [#""policyName":"mask""#]),
+        Script.fails(logs("DescribeAccountPolicies"), #"{"policyType":"NOPE"}"#, invalid),
+        Script.ok(logs("DeleteAccountPolicy"), #"{"policyName":"mask","policyType":"DATA_PROTECTION_POLICY"}"#),
+        Script.fails(
+            logs("DeleteAccountPolicy"), #"{"policyName":"mask","policyType":"DATA_PROTECTION_POLICY"}"#, notFound),
+        Script.ok(
+            logs("PutTransformer"),
+            #"{"logGroupIdentifier":"/ops/listed","transformerConfig":[{"parseJSON":{}},{"addKeys":{"entries":[{"key":"k","value":"v"}]}}]}"#
+        ),
+        Script.fails(
+            logs("PutTransformer"),
+            #"{"logGroupIdentifier":"/ops/listed","transformerConfig":[{"addKeys":{"entries":[{"key":"k","value":"v"}]}}]}"#,
+            invalid),
+        Script.ok(
+            logs("GetTransformer"), #"{"logGroupIdentifier":"/ops/listed"}"#, contains: [#""transformerConfig":"#]),
+        Script.fails(logs("GetTransformer"), #"{"logGroupIdentifier":"/ops/none"}"#, notFound),
+        Script.ok(logs("DeleteTransformer"), #"{"logGroupIdentifier":"/ops/listed"}"#),
+        Script.fails(logs("DeleteTransformer"), #"{"logGroupIdentifier":"/ops/listed"}"#, notFound),
+        Script.ok(
+            logs("TestTransformer"),
+            #"{"transformerConfig":[{"parseJSON":{}}],"logEventMessages":["{\"a\":1}"]}"#,
+            contains: [#""eventNumber":1"#]),
+        Script.fails(
+            logs("TestTransformer"), #"{"transformerConfig":[{"parseJSON":{}}],"logEventMessages":[]}"#, invalid),
         Script.fails(logs("DeleteResourcePolicy"), #"{"policyName":"route53"}"#, notFound),
     ]
 

@@ -1,0 +1,67 @@
+/// Converts the HTTPDATE form of access logs (`03/Aug/2023:12:34:56 +0000`) to ISO 8601 UTC
+/// (`2023-08-03T12:34:56Z`), the form AWS's APACHE_ACCESS_LOG and NGINX_ACCESS_LOG examples output.
+enum GrokHTTPDate {
+    private static let monthPrefixes = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    private static let secondsPerDay: Int64 = 86_400
+
+    /// The UTC timestamp, or nil when `text` is not a plain `dd/Mon/yyyy:HH:mm:ss ±hhmm` date (then the caller
+    /// keeps the text as it is).
+    static func iso8601UTC(_ text: Substring) -> String? {
+        let halves = text.split(separator: " ")
+        guard halves.count == 2, let offset = offsetSeconds(halves[1]) else { return nil }
+        let clock = halves[0].split(separator: ":")
+        guard clock.count == 4, let hour = Int64(clock[1]), let minute = Int64(clock[2]), let second = Int64(clock[3])
+        else { return nil }
+        let date = clock[0].split(separator: "/")
+        guard date.count == 3, let day = Int64(date[0]), var year = Int64(date[2]),
+            let monthIndex = monthPrefixes.firstIndex(of: date[1].prefix(3).lowercased())
+        else { return nil }
+        if date[2].count == 2 { year += 2000 }
+        let days = daysFromCivil(year: year, month: Int64(monthIndex + 1), day: day)
+        let seconds = days * secondsPerDay + hour * 3600 + minute * 60 + second - offset
+        let utcDays = seconds >= 0 ? seconds / secondsPerDay : (seconds - secondsPerDay + 1) / secondsPerDay
+        let secondOfDay = seconds - utcDays * secondsPerDay
+        let civil = civilFromDays(utcDays)
+        return "\(padded(civil.year, 4))-\(padded(civil.month, 2))-\(padded(civil.day, 2))T"
+            + "\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))Z"
+    }
+
+    /// `+0530` → 19800; `-09` → -32400.
+    private static func offsetSeconds(_ zone: Substring) -> Int64? {
+        guard let sign = zone.first, sign == "+" || sign == "-" else { return nil }
+        let digits = zone.dropFirst()
+        guard digits.count == 4 || digits.count <= 2, let value = Int64(digits) else { return nil }
+        let minutes = digits.count == 4 ? value / 100 * 60 + value % 100 : value * 60
+        return (sign == "-" ? -minutes : minutes) * 60
+    }
+
+    private static func padded(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of `daysFromCivil`.
+    private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A compiled grok `match` string.
+///
+/// Built once per transformer and used for every event: the whole `match` becomes one anchored regular
+/// expression (ICU, through `NSRegularExpression`), compiled in `init`.
+public struct GrokPattern: Sendable {
+    private let expression: NSRegularExpression
+    private let captures: [GrokCapture]
+    private let outputOrder: [Int]
+
+    /// How long one match may backtrack before it counts as no match, in ICU progress reports (one per
+    /// 10,000 matcher steps, about 0.2 ms each here). Nested DATA patterns on long lines can otherwise take
+    /// seconds per event; AWS's own limit is not documented.
+    static let maximumMatchProgressReports = 500
+
+    /// Compiles `match`, refusing what AWS refuses: custom patterns, unknown pattern names, more than 20
+    /// patterns, a pattern used more often than its documented maximum, more than 5 free-text patterns
+    /// (URI, URIPARAM, URIPATHPARAM, SPACE, DATA, GREEDYDATA, GREEDYDATA_MULTILINE), a common log pattern
+    /// (APACHE_ACCESS_LOG, NGINX_ACCESS_LOG, SYSLOG5424) that is not first, not alone, or followed by anything
+    /// but one DATA, GREEDYDATA or GREEDYDATA_MULTILINE, and a `match` longer than 512 characters.
+    public init(_ match: String) throws(TransformerConfigurationError) {
+        let tokens = try GrokToken.tokens(of: match)
+        try GrokRules.validate(match, tokens: tokens)
+        var compiler = GrokRegexCompiler()
+        for token in tokens { compiler.append(token) }
+        do {
+            expression = try NSRegularExpression(pattern: #"\A(?:"# + compiler.source + #")\z"#)
+        } catch {
+            throw TransformerConfigurationError(message: "Invalid grok match: '\(match)' cannot be compiled")
+        }
+        captures = compiler.captures
+        outputOrder = compiler.outputOrder
+    }
+
+    /// The named captures of a match of the whole `text`, or nil when `text` does not match.
+    ///
+    /// `%{PAT}` without a name captures nothing; `%{PAT:a.b}` yields path `a.b`. Values are strings, except the
+    /// typed outputs of the common log patterns. Patterns with documented sub-captures add them after their
+    /// own field (HOSTPORT: `PORT`; URIHOST and URI: `port`; SYSLOGPROG: `program`, `pid`; SYSLOGFACILITY:
+    /// `facility`, `priority`), whether or not the pattern itself is named.
+    public func match(_ text: String) -> [GrokField]? {
+        guard let result = wholeMatch(text) else { return nil }
+        var fields: [GrokField] = []
+        fields.reserveCapacity(outputOrder.count)
+        for index in outputOrder {
+            let range = result.range(at: index + 1)
+            guard range.location != NSNotFound, let bounds = Range(range, in: text),
+                let field = captures[index].field(text[bounds])
+            else { continue }
+            fields.append(field)
+        }
+        return fields
+    }
+
+    /// The anchored match of the whole text, or nil when there is none or finding it costs too much.
+    private func wholeMatch(_ text: String) -> NSTextCheckingResult? {
+        var found: NSTextCheckingResult?
+        var progressReports = 0
+        expression.enumerateMatches(
+            in: text, options: [.anchored, .reportProgress], range: NSRange(location: 0, length: text.utf16.count)
+        ) { result, _, stop in
+            if let result {
+                found = result
+                stop.pointee = true
+            } else {
+                progressReports += 1
+                if progressReports > Self.maximumMatchProgressReports { stop.pointee = true }
+            }
+        }
+        return found
+    }
+}

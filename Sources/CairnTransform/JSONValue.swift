@@ -1,0 +1,103 @@
+/// A JSON value as a transformed log event holds it: objects keep their keys in insertion order and
+/// numbers keep whether they were written as integers or as doubles.
+enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The string inside a `.string` value, nil for every other kind.
+    var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// The object inside an `.object` value, nil for every other kind.
+    var objectValue: JSONObject? {
+        if case .object(let object) = self { return object }
+        return nil
+    }
+
+    /// The number of object keys in this value and every object nested in it (arrays are not descended).
+    var fieldCount: Int {
+        guard case .object(let object) = self else { return 0 }
+        return object.fieldCount
+    }
+}
+
+/// A JSON object whose keys keep the order in which they were added.
+///
+/// Lookups are linear: log events hold at most a few hundred fields, and a linear scan over a small array
+/// beats hashing for such sizes.
+struct JSONObject: Sendable, Equatable {
+    private(set) var keys: [String] = []
+    private(set) var values: [JSONValue] = []
+
+    init() {}
+
+    /// Creates an object from key/value pairs; a repeated key keeps its first position and its last value.
+    init(_ pairs: [(String, JSONValue)]) {
+        for (key, value) in pairs { self[key] = value }
+    }
+
+    var count: Int { keys.count }
+    var isEmpty: Bool { keys.isEmpty }
+
+    /// The key/value pairs in insertion order.
+    var entries: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
+
+    func index(of key: String) -> Int? {
+        keys.firstIndex(of: key)
+    }
+
+    /// Reads a key; setting a new key appends it, setting an existing key replaces its value in place,
+    /// setting nil removes the key.
+    subscript(key: String) -> JSONValue? {
+        get {
+            guard let index = index(of: key) else { return nil }
+            return values[index]
+        }
+        set {
+            if let index = index(of: key) {
+                if let newValue {
+                    values[index] = newValue
+                } else {
+                    keys.remove(at: index)
+                    values.remove(at: index)
+                }
+            } else if let newValue {
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    /// Removes a key and returns its value.
+    @discardableResult
+    mutating func removeValue(forKey key: String) -> JSONValue? {
+        guard let index = index(of: key) else { return nil }
+        keys.remove(at: index)
+        return values.remove(at: index)
+    }
+
+    /// Mutates the value stored under `key` in place without copying it (the slot is emptied while the
+    /// closure runs so the value stays uniquely referenced).
+    mutating func modifyValue<Result>(
+        forKey key: String, _ body: (inout JSONValue) -> Result
+    ) -> Result? {
+        guard let index = index(of: key) else { return nil }
+        var value = values[index]
+        values[index] = .null
+        let result = body(&value)
+        values[index] = value
+        return result
+    }
+
+    /// The number of keys here and in every nested object (arrays are not descended).
+    var fieldCount: Int {
+        values.reduce(keys.count) { $0 + $1.fieldCount }
+    }
+}

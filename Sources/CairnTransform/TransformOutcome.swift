@@ -1,0 +1,14 @@
+/// The result of transforming one event.
+public struct TransformOutcome: Sendable, Equatable {
+    /// The transformed event as compact JSON (keys in creation order, no `@message`), exactly what
+    /// TestTransformer returns as `transformedEventMessage`. On failure `{"@transformationError":"…"}`.
+    public let json: String
+    public let failed: Bool
+
+    static func failure(_ text: String) -> TransformOutcome {
+        TransformOutcome(json: JSONSerializer.string(.object(JSONObject([(errorKey, .string(text))]))), failed: true)
+    }
+
+    /// The system field CloudWatch Logs adds to events that fail to transform.
+    static let errorKey = "@transformationError"
+}

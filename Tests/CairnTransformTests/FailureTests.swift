@@ -1,0 +1,71 @@
+import Testing
+
+@testable import CairnTransform
+
+@Suite("Events that fail to transform")
+struct FailureTests {
+    @Test func invalidJSONFailsWithOnlyTheError() throws {
+        let outcome = try run(#"[{"parseJSON":{}}]"#, "not json")
+        #expect(outcome.failed)
+        #expect(outcome.json.hasPrefix(#"{"@transformationError":"Processor 1 (parseJSON) failed: invalid JSON"#))
+        #expect(try parsed(outcome).objectValue?.keys == ["@transformationError"])
+    }
+
+    @Test func impossibleTypeConversionLeavesTheEventUntransformed() throws {
+        let outcome = try run(
+            #"[{"parseJSON":{}},{"addKeys":{"entries":[{"key":"x","value":"y"}]}},{"typeConverter":{"entries":[{"key":"status","type":"integer"}]}}]"#,
+            #"{"status":"abc","name":"n"}"#)
+        #expect(outcome.failed)
+        #expect(
+            outcome.json
+                == #"{"@transformationError":"Processor 3 (typeConverter) failed: cannot convert the value of 'status' (\"abc\") to integer"}"#
+        )
+    }
+
+    @Test func missingParserSourceFails() throws {
+        let outcome = try run(#"[{"parseJSON":{}},{"csv":{"source":"line"}}]"#, #"{"other":1}"#)
+        #expect(
+            outcome.json == #"{"@transformationError":"Processor 2 (csv) failed: source field 'line' does not exist"}"#)
+    }
+
+    @Test func nonStringParserSourceFails() throws {
+        let outcome = try run(#"[{"parseJSON":{}},{"parseKeyValue":{"source":"line"}}]"#, #"{"line":{"a":1}}"#)
+        #expect(outcome.failed)
+        #expect(outcome.json.contains("is not a string"))
+    }
+
+    @Test func eventsOf512KiBOrMoreFail() throws {
+        let config = #"[{"parseKeyValue":{}}]"#
+        let limit = TransformerLimits.maximumEventBytes
+        #expect(try run(config, "a=" + String(repeating: "x", count: limit - 3)).failed == false)
+        let outcome = try run(config, "a=" + String(repeating: "x", count: limit - 2))
+        #expect(outcome.failed)
+        #expect(outcome.json.contains("512 KB"))
+    }
+
+    @Test func moreThan200FieldsFail() throws {
+        let pairs = { (count: Int) in (1...count).map { "k\($0)=v" }.joined(separator: "&") }
+        #expect(try run(#"[{"parseKeyValue":{}}]"#, pairs(200)).failed == false)
+        let outcome = try run(#"[{"parseKeyValue":{}}]"#, pairs(201))
+        #expect(outcome.json == #"{"@transformationError":"The transformed event has more than 200 fields"}"#)
+    }
+
+    @Test func parseToOCSFIsNotSupported() throws {
+        let outcome = try run(#"[{"parseToOCSF":{"eventSource":"VPCFlow","ocsfVersion":"V1.1"}}]"#, "2 123 eni")
+        #expect(
+            outcome.json
+                == #"{"@transformationError":"Processor 1 (parseToOCSF) failed: parseToOCSF is not supported"}"#)
+    }
+
+    @Test func listToMapNeedsAList() throws {
+        let outcome = try run(#"[{"parseJSON":{}},{"listToMap":{"source":"l","key":"k"}}]"#, #"{"l":"text"}"#)
+        #expect(outcome.json.hasSuffix(#"failed: source field 'l' is not a list"}"#))
+    }
+
+    @Test func unmatchedDateFails() throws {
+        let outcome = try run(
+            #"[{"parseJSON":{}},{"dateTimeConverter":{"source":"t","target":"u","matchPatterns":["yyyy-MM-dd"]}}]"#,
+            #"{"t":"yesterday"}"#)
+        #expect(outcome.json.hasSuffix(#"failed: 'yesterday' matches none of the matchPatterns"}"#))
+    }
+}
