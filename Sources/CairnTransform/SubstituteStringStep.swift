@@ -1,17 +1,61 @@
-/// A regular expression compiled once. Swift's `Regex` is not declared `Sendable`, but a compiled regex
-/// is immutable; it is lowered eagerly here so that concurrent matches only read it.
-final class CompiledRegex: @unchecked Sendable {
-    let regex: Regex<AnyRegexOutput>
+import Foundation
+
+/// A regular expression compiled once (ICU, through `NSRegularExpression`, as grok's), searched under a work
+/// budget: a user's pattern with nested quantifiers could otherwise backtrack for seconds on every ingested event.
+struct CompiledRegex: Sendable {
+    let expression: NSRegularExpression
+    /// ICU names groups with letters and digits only: `(?<account_id>…)` is compiled as `(?<g1>…)`, found here.
+    let groupNames: [String: String]
+    /// Progress reports a search may take before it is abandoned (grok's budget: about 100 ms).
+    static let maximumProgressReports = GrokPattern.maximumMatchProgressReports
 
     /// Compiles a Java/PCRE-style pattern; Python's `(?P<name>…)` groups are accepted as `(?<name>…)`.
     init(_ pattern: String) throws(TransformerConfigurationError) {
-        let rewritten = pattern.replacing("(?P<", with: "(?<")
-        do {
-            regex = try Regex(rewritten)
-        } catch {
-            throw TransformerConfigurationError(message: "Invalid regular expression '\(pattern)': \(error)")
+        var rewritten = ""
+        var names: [String: String] = [:]
+        var rest = pattern[...]
+        while let open = rest.firstRange(of: "(?") {
+            rewritten += rest[..<open.upperBound]
+            rest = rest[open.upperBound...]
+            // `(?<name>` or `(?P<name>`, not the lookbehinds `(?<=` and `(?<!`.
+            let afterP = rest.hasPrefix("P<") ? rest.dropFirst(2) : rest.hasPrefix("<") ? rest.dropFirst() : nil
+            guard let afterP, let close = afterP.firstIndex(of: ">"), afterP.first != "=", afterP.first != "!" else {
+                continue
+            }
+            let name = String(afterP[..<close])
+            let compiled = "g\(names.count + 1)"
+            names[name] = compiled
+            rewritten += "<\(compiled)>"
+            rest = afterP[afterP.index(after: close)...]
         }
-        _ = "".firstMatch(of: regex)
+        rewritten += rest
+        groupNames = names
+        do {
+            expression = try NSRegularExpression(pattern: rewritten)
+        } catch {
+            throw TransformerConfigurationError(message: "Invalid regular expression '\(pattern)'")
+        }
+    }
+
+    /// Every match in `text`, in order, or nil when the search ran out of its budget.
+    func matches(in text: String) -> [NSTextCheckingResult]? {
+        var found: [NSTextCheckingResult] = []
+        var reports = 0
+        var exhausted = false
+        expression.enumerateMatches(
+            in: text, options: [.reportProgress], range: NSRange(location: 0, length: text.utf16.count)
+        ) { result, _, stop in
+            if let result {
+                found.append(result)
+            } else {
+                reports += 1
+                if reports > Self.maximumProgressReports {
+                    exhausted = true
+                    stop.pointee = true
+                }
+            }
+        }
+        return exhausted ? nil : found
     }
 }
 
@@ -63,16 +107,22 @@ struct ReplacementTemplate: Sendable, Equatable {
         }
     }
 
-    func expand(_ match: Regex<AnyRegexOutput>.Match) -> String {
+    func expand(_ match: NSTextCheckingResult, in text: NSString, groupNames: [String: String]) -> String {
         var result = ""
         for part in parts {
+            let range: NSRange
             switch part {
-            case .literal(let text): result += text
+            case .literal(let literal):
+                result += literal
+                continue
             case .group(let index):
-                if index < match.output.count, let text = match.output[index].substring { result += text }
+                guard index < match.numberOfRanges else { continue }
+                range = match.range(at: index)
             case .namedGroup(let name):
-                if let text = match.output[name]?.substring { result += text }
+                guard let compiled = groupNames[name] else { continue }
+                range = match.range(withName: compiled)
             }
+            if range.location != NSNotFound { result += text.substring(with: range) }
         }
         return result
     }
@@ -118,10 +168,27 @@ struct SubstituteStringStep: EventStep {
 
     func apply(to event: inout JSONObject, input: EventInput) throws(ProcessorFailure) {
         for entry in entries {
+            var exhausted = false
             event.modifyValue(at: entry.source) { value in
                 guard case .string(let text) = value else { return }
-                value = .string(text.replacing(entry.from.regex) { entry.to.expand($0) })
+                guard let matches = entry.from.matches(in: text) else {
+                    exhausted = true
+                    return
+                }
+                guard !matches.isEmpty else { return }
+                let bridged = text as NSString
+                var result = ""
+                var position = 0
+                for match in matches {
+                    result += bridged.substring(
+                        with: NSRange(location: position, length: match.range.location - position))
+                    result += entry.to.expand(match, in: bridged, groupNames: entry.from.groupNames)
+                    position = match.range.location + match.range.length
+                }
+                result += bridged.substring(from: position)
+                value = .string(result)
             }
+            if exhausted { throw ProcessorFailure("the regular expression took too long on this event") }
         }
     }
 }

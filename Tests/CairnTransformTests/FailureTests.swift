@@ -22,6 +22,16 @@ struct FailureTests {
         )
     }
 
+    /// A `from` pattern that backtracks exponentially (`(a+)+$` on a run of a's ending in b) stops at the search
+    /// budget: the event fails instead of holding ingestion for minutes; a quick pattern still substitutes.
+    @Test func aCatastrophicSubstitutionFailsTheEventInsteadOfHanging() throws {
+        let config = #"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"s","from":"(a+)+$","to":"x"}]}}]"#
+        let outcome = try run(config, #"{"s":"\#(String(repeating: "a", count: 40))b"}"#)
+        #expect(outcome.failed)
+        #expect(outcome.json.contains("took too long"))
+        #expect(try run(config, #"{"s":"baaa"}"#).json == #"{"s":"bx"}"#)
+    }
+
     @Test func missingParserSourceFails() throws {
         let outcome = try run(#"[{"parseJSON":{}},{"csv":{"source":"line"}}]"#, #"{"other":1}"#)
         #expect(
