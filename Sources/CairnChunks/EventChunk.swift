@@ -7,10 +7,12 @@ public struct LogEvent: Sendable {
     public let ingestionTime: Int64
     public let message: ArraySlice<UInt8>
     public let transformed: ArraySlice<UInt8>?
+    /// Whether the transformer failed on the event: `transformed` then holds only `@transformationError`.
+    public let transformationFailed: Bool
 
     public init(
         timestamp: Int64, streamID: Int64, sequence: Int64, ingestionTime: Int64, message: ArraySlice<UInt8>,
-        transformed: ArraySlice<UInt8>? = nil
+        transformed: ArraySlice<UInt8>? = nil, transformationFailed: Bool = false
     ) {
         self.timestamp = timestamp
         self.streamID = streamID
@@ -18,6 +20,7 @@ public struct LogEvent: Sendable {
         self.ingestionTime = ingestionTime
         self.message = message
         self.transformed = transformed
+        self.transformationFailed = transformed != nil && transformationFailed
     }
 
     public var key: EventKey { EventKey(timestamp: timestamp, streamID: streamID, sequence: sequence) }
@@ -26,7 +29,8 @@ public struct LogEvent: Sendable {
     public func detached() -> LogEvent {
         LogEvent(
             timestamp: timestamp, streamID: streamID, sequence: sequence, ingestionTime: ingestionTime,
-            message: ArraySlice(Array(message)), transformed: transformed.map { ArraySlice(Array($0)) })
+            message: ArraySlice(Array(message)), transformed: transformed.map { ArraySlice(Array($0)) },
+            transformationFailed: transformationFailed)
     }
 }
 
@@ -60,7 +64,7 @@ public struct EventKey: Comparable, Hashable, Sendable {
 ///
 /// Format 3 (a chunk of a log group with a transformer) adds the transformed versions after the messages:
 ///
-///     transformed lengths: varint (length + 1), 0 for an event without one
+///     transformed lengths: varint ((length << 1 | failed) + 1), 0 for an event without one
 ///     transformed:         their bytes, back to back
 ///
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
@@ -89,8 +93,9 @@ public enum EventChunk {
     /// `transformed`, when given, holds one entry per event of `timestamps` (nil: none for that event).
     public static func encode(
         timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], header: Header,
-        transformed: [[UInt8]?]? = nil
+        transformed: [Transformed?]? = nil
     ) -> [UInt8] {
+        precondition(transformed == nil || transformed?.count == timestamps.count, "one version per event")
         let first = timestamps.startIndex
         let messageStart = first == 0 ? 0 : messageEnds[first - 1]
         let messageEnd = timestamps.isEmpty ? messageStart : messageEnds[timestamps.endIndex - 1]
@@ -112,9 +117,22 @@ public enum EventChunk {
         return output
     }
 
-    static func appendTransformed(_ transformed: [[UInt8]?], to output: inout [UInt8]) {
-        for version in transformed { appendVarint(version.map { UInt64($0.count) + 1 } ?? 0, to: &output) }
-        for version in transformed { if let version { output.append(contentsOf: version) } }
+    /// An event's transformed version as stored: its bytes, and whether the transformer failed on it.
+    public struct Transformed: Sendable, Equatable {
+        public let bytes: [UInt8]
+        public let failed: Bool
+
+        public init(bytes: [UInt8], failed: Bool) {
+            self.bytes = bytes
+            self.failed = failed
+        }
+    }
+
+    static func appendTransformed(_ transformed: [Transformed?], to output: inout [UInt8]) {
+        for version in transformed {
+            appendVarint(version.map { (UInt64($0.bytes.count) << 1 | ($0.failed ? 1 : 0)) + 1 } ?? 0, to: &output)
+        }
+        for version in transformed { if let version { output.append(contentsOf: version.bytes) } }
     }
 
     /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
@@ -136,7 +154,12 @@ public enum EventChunk {
         for event in events { appendVarint(zigzag(event.ingestionTime &- header.ingestionTime), to: &output) }
         for event in events { appendVarint(UInt64(event.message.count), to: &output) }
         for event in events { output.append(contentsOf: event.message) }
-        if hasTransformed { appendTransformed(events.map { $0.transformed.map(Array.init) }, to: &output) }
+        if hasTransformed {
+            appendTransformed(
+                events.map { event in
+                    event.transformed.map { Transformed(bytes: Array($0), failed: event.transformationFailed) }
+                }, to: &output)
+        }
         return output
     }
 
@@ -190,15 +213,19 @@ public enum EventChunk {
         }
         var transformedStart: Int? = nil
         var transformedLengths = [Int](repeating: -1, count: chunkFormat == transformedFormat ? count : 0)
+        var failures = [Bool](repeating: false, count: transformedLengths.count)
         if chunkFormat == transformedFormat {
             guard total <= plain.count - index else { throw Corrupt() }
             var cursor = index + total
             var transformedTotal = 0
             for event in 0..<count {
                 let encoded = try readVarint(plain, &cursor)
-                guard encoded <= UInt64(plain.count) + 1 else { throw Corrupt() }
-                transformedLengths[event] = Int(encoded) - 1
-                transformedTotal += max(0, Int(encoded) - 1)
+                guard encoded <= 2 * UInt64(plain.count) + 2 else { throw Corrupt() }
+                if encoded > 0 {
+                    transformedLengths[event] = Int((encoded - 1) >> 1)
+                    failures[event] = (encoded - 1) & 1 == 1
+                    transformedTotal += transformedLengths[event]
+                }
             }
             guard transformedTotal == plain.count - cursor else { throw Corrupt() }
             transformedStart = cursor
@@ -218,7 +245,8 @@ public enum EventChunk {
                 visit(
                     LogEvent(
                         timestamp: timestamps[event], streamID: streamID, sequence: sequences[event],
-                        ingestionTime: ingestion[event], message: message, transformed: transformed))
+                        ingestionTime: ingestion[event], message: message, transformed: transformed,
+                        transformationFailed: transformedStart != nil && failures[event]))
             }
         }
     }

@@ -13,6 +13,9 @@ public struct LogRecord: Sendable {
     /// The version the log group's transformer made at ingestion (a JSON object), whose fields a query sees in
     /// place of the message's; `@message` stays the original.
     public var transformedBytes: ArraySlice<UInt8>? = nil
+    /// Whether the transformer failed on the event: its fields are then the message's, plus
+    /// `@transformationError`.
+    public var transformationFailed = false
 
     /// The original of a message a data protection policy masked, read for a query that asks for `unmask(@message)`.
     public var unmaskedBytes: ArraySlice<UInt8>? = nil
@@ -21,18 +24,15 @@ public struct LogRecord: Sendable {
     public static let unmaskedMessageField = "@unmask(@message)"
 
     /// Where the event's fields are discovered.
-    var fieldBytes: ArraySlice<UInt8> { transformedBytes ?? messageBytes }
+    var fieldBytes: ArraySlice<UInt8> { transformationFailed ? messageBytes : transformedBytes ?? messageBytes }
 
     /// `@transformationError`: why the transformer failed on this event (AWS's system field).
-    var transformationError: String? {
-        guard let transformedBytes, transformedBytes.starts(with: Self.transformationErrorPrefix),
-            let document = JSONValue.parse(Array(transformedBytes)),
+    public var transformationError: String? {
+        guard transformationFailed, let transformedBytes, let document = JSONValue.parse(Array(transformedBytes)),
             case .string(let text)? = document.member(["@transformationError"])?.scalar
         else { return nil }
         return text
     }
-
-    private static let transformationErrorPrefix = Array(#"{"@transformationError":"#.utf8)
 
     public init(
         timestamp: Int64, ingestionTime: Int64, messageBytes: ArraySlice<UInt8>, logStream: String, log: String,
@@ -77,12 +77,8 @@ public struct LogRecord: Sendable {
             let json = JSONValue.parse(Array(bytes))
         {
             json.flatten(into: &fields, limit: Self.maximumFields)
-            // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`), except
-            // the transformer's own system field.
-            for index in fields.indices where fields[index].0.hasPrefix("@") {
-                if transformedBytes != nil, fields[index].0 == "@transformationError" { continue }
-                fields[index].0 = "@" + fields[index].0
-            }
+            // AWS shows a discovered field whose name starts with `@` with one more `@` (`@@example.com`).
+            for index in fields.indices where fields[index].0.hasPrefix("@") { fields[index].0 = "@" + fields[index].0 }
             return (fields, json)
         }
         Self.keyValuePairs(in: bytes, into: &fields)
@@ -94,7 +90,7 @@ public struct LogRecord: Sendable {
         [
             ("@timestamp", .time(timestamp)), ("@message", .string(message)), ("@logStream", .string(logStream)),
             ("@log", .string(log)), ("@ingestionTime", .time(ingestionTime)),
-        ] + discoveredFields()
+        ] + (transformationError.map { [("@transformationError", .string($0))] } ?? []) + discoveredFields()
     }
 
     public static let maximumFields = 200

@@ -242,6 +242,7 @@ struct GrantHandlers: Sendable {
     }
 
     /// A page of grants in creation order; the marker is the last grant's position (microseconds and id).
+    /// `query` selects the grants, with no ORDER BY or LIMIT of its own: both are added here.
     private func page(
         _ query: PostgresQuery, limit: Int?, marker: String?, _ caller: Caller
     ) async throws -> ListGrantsResponse {
@@ -264,7 +265,8 @@ struct GrantHandlers: Sendable {
                      > ($\(binds.count - 1), $\(binds.count))
                 """
         }
-        sql += " ORDER BY created_at, grant_id LIMIT \(limit + 1)"
+        binds.append(Int64(limit + 1))
+        sql += " ORDER BY created_at, grant_id LIMIT $\(binds.count)"
         var grants: [KeyGrant] = []
         let rows = try await database.query(PostgresQuery(unsafeSQL: sql, binds: binds))
         for try await row in rows.decode(KeyGrant.Row.self) { grants.append(try KeyGrant(row)) }

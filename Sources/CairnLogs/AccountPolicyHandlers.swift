@@ -53,8 +53,6 @@ extension LogGroupHandlers {
         "DATA_PROTECTION_POLICY", "SUBSCRIPTION_FILTER_POLICY", "FIELD_INDEX_POLICY", "TRANSFORMER_POLICY",
         "METRIC_EXTRACTION_POLICY",
     ]
-    static let transformerPolicies = 20
-    static let accountPolicyDocumentLength = 30_720
 
     func putAccountPolicy(_ request: PutAccountPolicyRequest, _ caller: Caller) async throws -> PutAccountPolicyResponse
     {
@@ -69,8 +67,9 @@ extension LogGroupHandlers {
         let document = request.policyDocument ?? ""
         let type = request.policyType ?? ""
         guard !name.isEmpty else { throw AWSError.invalidParameter("The policy name must not be empty.") }
-        guard document.utf8.count <= Self.accountPolicyDocumentLength else {
-            throw AWSError.invalidParameter("The policy document can be up to 30720 characters.")
+        guard document.utf8.count <= LogsLimits.accountPolicyDocumentLength else {
+            throw AWSError.invalidParameter(
+                "The policy document can be up to \(LogsLimits.accountPolicyDocumentLength) characters.")
         }
         var prefixes: [String] = []
         var transformerConfig: String?
@@ -116,7 +115,7 @@ extension LogGroupHandlers {
                 throw AWSError.limitExceeded("An account can have only one account-level data protection policy.")
             }
             if type == "TRANSFORMER_POLICY" {
-                guard others.count < Self.transformerPolicies else { throw AWSError.limitExceeded() }
+                guard others.count < LogsLimits.transformerPolicies else { throw AWSError.limitExceeded() }
                 for other in others where Self.overlap(other.prefixes, prefixes) {
                     throw AWSError.invalidParameter(
                         "The selection criteria overlap with those of the transformer policy \(other.name).")

@@ -110,7 +110,7 @@ extension FilterStore {
     /// The names of the group's subscription filters that match some of the batch's accepted events: each gets
     /// a delivery job. Events forwarded `LogsLimits.maxForwards` times match none.
     func matchingSubscriptions(
-        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, transformed: [[UInt8]?]?,
+        group: LogGroupRecord, request: PutLogEventsRequest, accepted: Range<Int>, transformed: TransformedBatch?,
         _ caller: Caller
     ) async throws -> [String] {
         guard group.hasSubscriptionFilters, request.forwards < LogsLimits.maxForwards else { return [] }
@@ -123,8 +123,8 @@ extension FilterStore {
         for try await (name, text, onTransformed) in rows.decode((String, String, Bool).self) {
             let pattern = try FilterPatternCache.shared.pattern(text)
             let matches = accepted.contains { index in
-                if onTransformed, let version = transformed?[index - accepted.lowerBound] {
-                    return pattern.matches(version[...])
+                if onTransformed, let transformed {
+                    return transformed.filterInput(index - accepted.lowerBound).map(pattern.matches) ?? false
                 }
                 let start = index == 0 ? 0 : request.messageEnds[index - 1]
                 return pattern.matches(request.messages[start..<request.messageEnds[index]])

@@ -42,6 +42,7 @@ extension LogEventHandlers {
                 message: String(decoding: event.message, as: UTF8.self), logStream: "", log: "",
                 pointer: RecordPointer(source: 0, stream: 0, timestamp: 0, sequence: 0))
             record.transformedBytes = event.transformed
+            record.transformationFailed = event.transformationFailed
             var seen: Set<String> = []
             for (name, _) in record.allFields() where seen.insert(name).inserted {
                 if counts[name] == nil { order.append(name) }
@@ -97,10 +98,12 @@ extension LogEventHandlers {
                 ?? String(decoding: event.message, as: UTF8.self), logStream: streamName, log: "\(owner):\(name)",
             pointer: RecordPointer(source: 0, stream: stream, timestamp: timestamp, sequence: sequence))
         record.transformedBytes = event.transformed
+        record.transformationFailed = event.transformationFailed
         var fields: [String: String] = [
             "@timestamp": String(event.timestamp), "@ingestionTime": String(event.ingestionTime),
             "@message": record.message, "@logStream": streamName, "@log": record.log,
         ]
+        if let error = record.transformationError { fields["@transformationError"] = error }
         for (key, value) in record.discoveredFields() where fields[key] == nil {
             if let text = value.text { fields[key] = text }
         }

@@ -78,10 +78,8 @@ struct InsightsHandlers: Sendable {
             sources.append(QuerySource(owner: reference.owner.accountID, group: group.id, name: reference.name))
             // unmask(@message) reads what a data protection policy masked: logs:Unmask, the admin role, on the
             // caller's own groups.
-            if plan.unmasks, caller.role != .admin || reference.owner.accountID != caller.accountID {
-                throw AWSError.accessDenied(
-                    "User: \(caller.userARN) is not authorized to perform: logs:Unmask on resource: "
-                        + ResourceName.logGroup(reference.owner, reference.name))
+            if plan.unmasks {
+                try LogEventHandlers.authorizeUnmask(caller, owner: reference.owner, group: reference.name)
             }
         }
         let id = UUID()

@@ -76,7 +76,7 @@ extension LogEventHandlers {
             }
             // A transformer makes each event's transformed version from what is stored (masked text stays masked).
             let transformed = group.transformer.map { transformer in
-                Self.transform(request, accepted: accepted, with: transformer, caller)
+                Self.transform(request, accepted: accepted, with: transformer, masker: group.masker, caller)
             }
             nextSequence = try await storeChunk(
                 request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,
@@ -138,7 +138,7 @@ extension LogEventHandlers {
         // decompression limit is derived from it).
         let rawBytes =
             request.messageEnds[accepted.upperBound - 1] - firstMessage
-            + (transformed?.versions.reduce(0) { $0 + ($1?.count ?? 0) } ?? 0)
+            + (transformed?.byteCount ?? 0)
         // Sequence numbers are stored relative to the chunk's first one, so the payload can be built first.
         let plain = EventChunk.encode(
             timestamps: request.timestamps[accepted], messages: request.messages, messageEnds: request.messageEnds,
@@ -154,14 +154,14 @@ extension LogEventHandlers {
             ? []
             : try await filters.metricFilters(group: group.id, caller).points(
                 timestamps: request.timestamps[accepted], messages: request.messages,
-                messageEnds: request.messageEnds, transformed: transformed?.versions)
+                messageEnds: request.messageEnds, transformed: transformed)
         if let transformed {
             points = TransformedBatch.merged(
                 points, transformed.metrics(group: request.logGroupName ?? "", timestamps: request.timestamps[accepted])
             )
         }
         let subscriptions = try await filters.matchingSubscriptions(
-            group: group, request: request, accepted: accepted, transformed: transformed?.versions, caller)
+            group: group, request: request, accepted: accepted, transformed: transformed, caller)
         let metricSeal =
             points.isEmpty ? nil : try await metricKeys.seal(account: caller.accountID, region: caller.region)
 

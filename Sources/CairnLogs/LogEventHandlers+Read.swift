@@ -162,11 +162,7 @@ extension LogEventHandlers {
         _ unmask: Bool?, _ events: [LogEvent], group: Int64, groupName: String, owner: Caller, _ caller: Caller
     ) async throws -> [MaskedOriginals.EventIdentity: String] {
         guard unmask == true else { return [:] }
-        guard caller.role == .admin, owner.accountID == caller.accountID else {
-            throw AWSError.accessDenied(
-                "User: \(caller.userARN) is not authorized to perform: logs:Unmask on resource: "
-                    + ResourceName.logGroup(owner, groupName))
-        }
+        try Self.authorizeUnmask(caller, owner: owner, group: groupName)
         let originals = try await MaskedOriginals.read(
             events.map { (stream: $0.key.streamID, sequence: $0.key.sequence) }, account: owner.accountID,
             group: group, keyRing: keyRing, database: database)
@@ -174,6 +170,15 @@ extension LogEventHandlers {
             account: owner.accountID, region: owner.region, principal: caller.userARN, operation: "logs:Unmask",
             keyARN: nil, outcome: "\(originals.count) masked events of \(groupName) read unmasked")
         return originals
+    }
+
+    /// `logs:Unmask` (reading what a data protection policy masked): the admin role, on the caller's own groups.
+    static func authorizeUnmask(_ caller: Caller, owner: Caller, group: String) throws(AWSError) {
+        guard caller.role == .admin, owner.accountID == caller.accountID else {
+            throw AWSError.accessDenied(
+                "User: \(caller.userARN) is not authorized to perform: logs:Unmask on resource: "
+                    + ResourceName.logGroup(owner, group))
+        }
     }
 
     /// `[start, end)` of a read, never reaching before the group's retention.

@@ -113,7 +113,13 @@ struct LogGroupStore: Sendable {
             """)
         var allowed = false
         for try await document in rows.decode(String.self) {
-            guard let policy = try? ResourcePolicy(document) else { continue }
+            // A stored policy that no longer parses allows nothing and denies everything (it may hold a Deny).
+            guard let policy = try? ResourcePolicy(document) else {
+                database.logger.error(
+                    "a stored resource policy does not parse; cross-account reads are refused",
+                    metadata: ["account": "\(owner.accountID)"])
+                return false
+            }
             for resource in [arn, arn + ":*"] {
                 var request = PolicyRequest(
                     account: caller.accountID, principal: caller.userARN, action: "logs:\(operation)",

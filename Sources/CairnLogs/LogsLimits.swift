@@ -19,9 +19,11 @@ public enum LogsLimits {
     public static let resourceARNLength = 1...1011
     /// DescribeLogGroups `logGroupIdentifiers`: 1–50 entries; `accountIdentifiers`: at most 20.
     public static let logGroupIdentifiersCount = 1...50
-    /// A transformer's processors (PutTransformer, TestTransformer), and TestTransformer's messages.
-    public static let transformerProcessors = 1...20
+    /// TestTransformer's messages (a transformer's processors are CairnTransform's to count).
     public static let testTransformerMessages = 1...50
+    /// Account-level transformer policies per region, and an account policy document's length.
+    public static let transformerPolicies = 20
+    public static let accountPolicyDocumentLength = 30_720
     public static let accountIdentifiersMax = 20
     /// The retention values PutRetentionPolicy accepts.
     public static let retentionDays = [

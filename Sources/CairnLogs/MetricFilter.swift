@@ -98,7 +98,7 @@ extension [MetricFilter] {
     /// A filter with a default value reports it once for each minute that had events but no match.
     /// `transformed`, when the group has a transformer, holds each event's transformed version, by offset.
     func points(
-        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], transformed: [[UInt8]?]? = nil
+        timestamps: ArraySlice<Int64>, messages: [UInt8], messageEnds: [Int], transformed: TransformedBatch? = nil
     ) -> [MetricPoint] {
         guard !isEmpty else { return [] }
         var aggregator = MetricAggregator()
@@ -110,8 +110,9 @@ extension [MetricFilter] {
             for index in timestamps.indices {
                 let start = index == 0 ? 0 : messageEnds[index - 1]
                 var message = messages[start..<messageEnds[index]]
-                if filter.appliesToTransformed, let version = transformed?[index - timestamps.startIndex] {
-                    message = version[...]
+                if filter.appliesToTransformed, let transformed {
+                    guard let version = transformed.filterInput(index - timestamps.startIndex) else { continue }
+                    message = version
                 }
                 let seconds = Self.floorDivide(timestamps[index], 1000)
                 let minute = seconds - Self.floorModulo(seconds, 60)

@@ -56,8 +56,8 @@ extension MetricFilterHandlers {
             validation.string(transformation.metricValue, "\(member).metricValue", max: LogsLimits.metricValueMaxLength)
             validation.oneOf(transformation.unit, "\(member).unit", MetricsLimits.standardUnits)
         }
-        try Self.refuseCentralizationFields(request.fieldSelectionCriteria, request.emitSystemFieldDimensions)
         try validation.check()
+        try LogCentralization.refuse(request.fieldSelectionCriteria, request.emitSystemFieldDimensions)
         let transformation = request.metricTransformations![0]
         if !(transformation.dimensions ?? [:]).isEmpty, transformation.defaultValue != nil {
             throw AWSError.defaultValueWithDimensions
@@ -181,19 +181,5 @@ extension MetricFilterHandlers {
                     extractedValues: Dictionary(match.fields.map { ($0.name, $0.value) }) { first, _ in first }))
         }
         return TestMetricFilterResponse(matches: matches)
-    }
-}
-
-extension MetricFilterHandlers {
-    /// `fieldSelectionCriteria` and the system fields (`@aws.account`, `@aws.region`) belong to log
-    /// centralization, which Cairn does not have: a filter that asks for them is refused rather than stored
-    /// without them (README, "Differences from AWS"). Empty values ask for nothing.
-    static func refuseCentralizationFields(_ criteria: String?, _ systemFields: [String]?) throws(AWSError) {
-        if let criteria, !criteria.isEmpty {
-            throw AWSError.invalidParameter("fieldSelectionCriteria is not supported: Cairn has no log centralization.")
-        }
-        if let systemFields, !systemFields.isEmpty {
-            throw AWSError.invalidParameter("System fields are not supported: Cairn has no log centralization.")
-        }
     }
 }

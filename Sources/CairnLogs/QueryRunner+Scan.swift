@@ -44,6 +44,7 @@ struct ChunkReader: Sendable {
                 pointer: RecordPointer(
                     source: source, stream: event.streamID, timestamp: event.timestamp, sequence: event.sequence))
             record.transformedBytes = event.transformed
+            record.transformationFailed = event.transformationFailed
             return record
         }
         if let originals {

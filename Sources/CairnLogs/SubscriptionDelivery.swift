@@ -259,6 +259,7 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
             where: onTransformed ? { _ in true } : pattern.matches)
         if onTransformed {
             events = events.compactMap { event in
+                guard !event.transformationFailed else { return nil }
                 let delivered = event.transformed ?? event.message
                 guard pattern.matches(delivered) else { return nil }
                 return LogEvent(

@@ -37,7 +37,7 @@ extension SubscriptionHandlers {
         validation.string(request.roleArn, "roleArn", min: LogsLimits.arnMinLength)
         validation.oneOf(request.distribution, "distribution", LogsLimits.distributions)
         try validation.check()
-        try MetricFilterHandlers.refuseCentralizationFields(request.fieldSelectionCriteria, request.emitSystemFields)
+        try LogCentralization.refuse(request.fieldSelectionCriteria, request.emitSystemFields)
         _ = try FilterPatternCache.shared.pattern(request.filterPattern ?? "")
         let destination = request.destinationArn ?? ""
         try Self.checkRole(destination: destination, roleArn: request.roleArn)

@@ -1,11 +1,25 @@
+import CairnChunks
 import CairnMetrics
+import CairnProtection
 import CairnProtocol
 import CairnTransform
 
-/// A batch's transformed versions, one per accepted event (compact JSON), and how many failed.
+/// A batch's transformed versions, one per accepted event (compact JSON, or only `@transformationError` where
+/// the transformer failed).
 struct TransformedBatch: Sendable {
-    let versions: [[UInt8]?]
-    let failed: [Bool]
+    let versions: [EventChunk.Transformed]
+
+    /// All transformed versions of one batch together may hold at most this many bytes; past it, events fail
+    /// (a transformer that multiplies its input cannot make one request hold gigabytes).
+    static let maximumBatchBytes = 16 << 20
+
+    var byteCount: Int { versions.reduce(0) { $0 + $1.bytes.count } }
+
+    /// What a filter on transformed logs reads of the event at `offset`: its transformed version, or nil when the
+    /// transformer failed on it (such events are not evaluated, as AWS's Contributor Insights documents).
+    func filterInput(_ offset: Int) -> ArraySlice<UInt8>? {
+        versions[offset].failed ? nil : versions[offset].bytes[...]
+    }
 
     /// The AWS/Logs metrics AWS publishes for transformers, per minute of event time and log group:
     /// TransformedLogEvents, TransformedBytes (of the transformed versions) and TransformationErrors.
@@ -19,14 +33,14 @@ struct TransformedBatch: Sendable {
         for (offset, timestamp) in timestamps.enumerated() {
             let seconds = timestamp >= 0 ? timestamp / 1000 : (timestamp - 999) / 1000
             let resolution = MetricsLimits.standardResolution
-            if failed[offset] {
+            if versions[offset].failed {
                 aggregator.withPoint(errors, timestamp: seconds, resolution: resolution, unit: "Count") { $0.add(1) }
             } else {
                 aggregator.withPoint(transformedEvents, timestamp: seconds, resolution: resolution, unit: "Count") {
                     $0.add(1)
                 }
                 aggregator.withPoint(transformedBytes, timestamp: seconds, resolution: resolution, unit: "Bytes") {
-                    $0.add(Double(versions[offset]?.count ?? 0))
+                    $0.add(Double(versions[offset].bytes.count))
                 }
             }
         }
@@ -47,24 +61,34 @@ struct TransformedBatch: Sendable {
 }
 
 extension LogEventHandlers {
-    /// Runs the group's transformer over a batch's accepted events.
+    /// Runs the group's transformer over a batch's accepted events (after masking, and masking what it made
+    /// too: a parser that decodes `\u0040` or `%40` must not bring back what the policy hides), under one
+    /// regular-expression budget and one size limit for the request.
     static func transform(
-        _ request: PutLogEventsRequest, accepted: Range<Int>, with transformer: Transformer, _ caller: Caller
+        _ request: PutLogEventsRequest, accepted: Range<Int>, with transformer: Transformer, masker: Masker?,
+        _ caller: Caller
     ) -> TransformedBatch {
         let context = TransformContext(
             logGroupName: request.logGroupName ?? "", logStreamName: request.logStreamName ?? "",
             accountID: caller.accountID, region: caller.region)
-        var versions: [[UInt8]?] = []
-        var failed: [Bool] = []
+        let budget = TransformBudget()
+        var versions: [EventChunk.Transformed] = []
         versions.reserveCapacity(accepted.count)
-        failed.reserveCapacity(accepted.count)
+        var total = 0
         for index in accepted {
             let start = index == 0 ? 0 : request.messageEnds[index - 1]
             let message = String(decoding: request.messages[start..<request.messageEnds[index]], as: UTF8.self)
-            let outcome = transformer.transform(message, context: context)
-            versions.append(Array(outcome.json.utf8))
-            failed.append(outcome.failed)
+            let outcome = transformer.transform(message, context: context, budget: budget)
+            var bytes = Array(outcome.json.utf8)
+            var failed = outcome.failed
+            if total + bytes.count > TransformedBatch.maximumBatchBytes {
+                bytes = Array(TransformOutcome.batchLimitFailure.utf8)
+                failed = true
+            }
+            if let masker { masker.mask(&bytes, in: bytes.indices) }
+            total += bytes.count
+            versions.append(EventChunk.Transformed(bytes: bytes, failed: failed))
         }
-        return TransformedBatch(versions: versions, failed: failed)
+        return TransformedBatch(versions: versions)
     }
 }

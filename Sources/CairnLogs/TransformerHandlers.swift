@@ -52,6 +52,17 @@ extension LogGroupHandlers {
         validation.logGroupIdentifier(request.logGroupIdentifier)
         let configuration = try Self.configuration(request.transformerConfig, validation)
         let name = try ownGroup(request.logGroupIdentifier, caller)
+        // "You can create transformers only for the log groups in the Standard log class."
+        let classes = try await database.query(
+            """
+            SELECT log_group_class FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(name)
+            """)
+        for try await groupClass in classes.decode(String.self) where groupClass != "STANDARD" {
+            throw AWSError(
+                "InvalidOperationException",
+                "Transformers can be created only for log groups in the Standard log class.")
+        }
         let stored = String(decoding: configuration.storedJSON(), as: UTF8.self)
         let now = LogsService.now()
         let rows = try await database.query(
@@ -119,10 +130,11 @@ extension LogGroupHandlers {
         let configuration = try Self.configuration(request.transformerConfig, validation)
         let transformer = try Self.transformer(configuration)
         let context = TransformContext(logGroupName: "", logStreamName: "", accountID: "", region: "")
+        let budget = TransformBudget()
         let records = (request.logEventMessages ?? []).enumerated().map { index, message in
             TransformedLogRecord(
                 eventNumber: Int64(index + 1), eventMessage: message,
-                transformedEventMessage: transformer.transform(message, context: context).json)
+                transformedEventMessage: transformer.transform(message, context: context, budget: budget).json)
         }
         return TestTransformerResponse(transformedLogs: records)
     }
@@ -134,11 +146,6 @@ extension LogGroupHandlers {
     ) throws(AWSError) -> TransformerConfiguration {
         var validation = validation
         validation.required(processors, "transformerConfig")
-        if let processors {
-            validation.count(
-                processors.count, value: processors.isEmpty ? "[]" : "[...]", "transformerConfig",
-                min: LogsLimits.transformerProcessors.lowerBound, max: LogsLimits.transformerProcessors.upperBound)
-        }
         try validation.check()
         do {
             return try TransformerConfiguration(processors ?? [])

@@ -71,3 +71,17 @@ extension Validation {
         for (index, key) in keys.enumerated() { tagKey(key, "\(member).\(index + 1).member") }
     }
 }
+
+/// `fieldSelectionCriteria` and the system fields (`@aws.account`, `@aws.region`) of metric and subscription filters
+/// belong to log centralization, which Cairn does not have: a filter that asks for them is refused rather than
+/// stored without them (README, "Differences from AWS"). Empty values ask for nothing.
+enum LogCentralization {
+    static func refuse(_ criteria: String?, _ systemFields: [String]?) throws(AWSError) {
+        if let criteria, !criteria.isEmpty {
+            throw AWSError.invalidParameter("fieldSelectionCriteria is not supported: Cairn has no log centralization.")
+        }
+        if let systemFields, !systemFields.isEmpty {
+            throw AWSError.invalidParameter("System fields are not supported: Cairn has no log centralization.")
+        }
+    }
+}

@@ -113,9 +113,10 @@ enum Scanners {
                 (start == message.startIndex || !isAlphanumeric(message[start - 1]))
                 && (end == message.endIndex || !isAlphanumeric(message[end]) || message[end] == 0x25)
             var valid: Int?
-            if bounded {
+            // The longest text form is 45 characters (IPv4-mapped); at most two trailing characters are tried off.
+            if bounded, end - start <= maximumIPv6Length + 2 {
                 var candidate = end
-                while candidate > start {
+                while candidate > start, end - candidate <= 2 {
                     if isIPv6(message[start..<candidate]) {
                         valid = candidate
                         break
@@ -133,15 +134,21 @@ enum Scanners {
         return found
     }
 
+    static let maximumIPv6Length = 45
+
     /// Whether `text` is exactly one IPv6 address in text form.
     static func isIPv6(_ text: ArraySlice<UInt8>) -> Bool {
-        guard text.contains(where: isHex), text.count >= 2 else { return false }
-        let bytes = Array(text)
+        guard text.count >= 2, text.count <= maximumIPv6Length, text.contains(where: isHex) else { return false }
+        // Cheap refusals first: times (`12:00:00`) and JSON's `"key":"value"` have too few colons.
+        let colons = text.count { $0 == 0x3A }
+        guard colons >= 2, colons <= 7 else { return false }
+        let bytes = text
         var compressed: Int? = nil
-        for index in 0..<(bytes.count - 1) where bytes[index] == 0x3A && bytes[index + 1] == 0x3A {
+        for index in bytes.startIndex..<(bytes.endIndex - 1) where bytes[index] == 0x3A && bytes[index + 1] == 0x3A {
             guard compressed == nil || compressed == index - 1 else { return false }
             if compressed == nil { compressed = index } else { return false }
         }
+        if compressed == nil, colons < 6 { return false }
         func groups(_ part: ArraySlice<UInt8>, allowIPv4: Bool) -> Int? {
             guard !part.isEmpty else { return 0 }
             let pieces = part.split(separator: 0x3A, omittingEmptySubsequences: false)

@@ -24,7 +24,10 @@ struct CSVStep: EventStep {
     func apply(to event: inout JSONObject, input: EventInput) throws(ProcessorFailure) {
         let text = try sourceText(source, in: event, input: input)
         var fields = JSONObject()
-        for (index, value) in split(text).enumerated() {
+        let values = split(text)
+        // Past AWS's 200 fields the event fails here, before keys are compared with each other.
+        guard values.count <= TransformerLimits.maximumFields else { throw .tooManyFields }
+        for (index, value) in values.enumerated() {
             let name = index < columns.count ? columns[index] : "column_\(index + 1)"
             fields[name] = .string(value)
         }
@@ -92,6 +95,7 @@ struct ParseKeyValueStep: EventStep {
         let text = try sourceText(source, in: event, input: input)
         var fields = JSONObject()
         for pair in text.split(separator: fieldDelimiter) where !pair.isEmpty {
+            guard fields.count < TransformerLimits.maximumFields else { throw .tooManyFields }
             if let range = pair.firstRange(of: keyValueDelimiter) {
                 let key = keyPrefix + pair[..<range.lowerBound]
                 fields[key] = .string(String(pair[range.upperBound...]))

@@ -5,12 +5,16 @@ struct ProcessorFailure: Error, Equatable {
     init(_ reason: String) {
         self.reason = reason
     }
+
+    static let tooManyFields = ProcessorFailure(
+        "the event would have more than \(TransformerLimits.maximumFields) fields")
 }
 
 /// What a processor sees besides the event: the raw message and where it came from.
 struct EventInput {
     let message: String
     let context: TransformContext
+    let budget: TransformBudget
 }
 
 /// One compiled processor. Everything derived from the configuration (paths, regexes, date formats) is

@@ -9,10 +9,8 @@ public struct GrokPattern: Sendable {
     private let captures: [GrokCapture]
     private let outputOrder: [Int]
 
-    /// How long one match may backtrack before it counts as no match, in ICU progress reports (one per
-    /// 10,000 matcher steps, about 0.2 ms each here). Nested DATA patterns on long lines can otherwise take
-    /// seconds per event; AWS's own limit is not documented.
-    static let maximumMatchProgressReports = 500
+    // How long one match may backtrack before it counts as no match: `TransformBudget` (nested DATA patterns on
+    // long lines can otherwise take seconds per event; AWS's own limit is not documented).
 
     /// Compiles `match`, refusing what AWS refuses: custom patterns, unknown pattern names, more than 20
     /// patterns, a pattern used more often than its documented maximum, more than 5 free-text patterns
@@ -39,8 +37,8 @@ public struct GrokPattern: Sendable {
     /// typed outputs of the common log patterns. Patterns with documented sub-captures add them after their
     /// own field (HOSTPORT: `PORT`; URIHOST and URI: `port`; SYSLOGPROG: `program`, `pid`; SYSLOGFACILITY:
     /// `facility`, `priority`), whether or not the pattern itself is named.
-    public func match(_ text: String) -> [GrokField]? {
-        guard let result = wholeMatch(text) else { return nil }
+    public func match(_ text: String, budget: TransformBudget = TransformBudget()) -> [GrokField]? {
+        guard let result = wholeMatch(text, budget: budget) else { return nil }
         var fields: [GrokField] = []
         fields.reserveCapacity(outputOrder.count)
         for index in outputOrder {
@@ -53,21 +51,9 @@ public struct GrokPattern: Sendable {
         return fields
     }
 
-    /// The anchored match of the whole text, or nil when there is none or finding it costs too much.
-    private func wholeMatch(_ text: String) -> NSTextCheckingResult? {
-        var found: NSTextCheckingResult?
-        var progressReports = 0
-        expression.enumerateMatches(
-            in: text, options: [.anchored, .reportProgress], range: NSRange(location: 0, length: text.utf16.count)
-        ) { result, _, stop in
-            if let result {
-                found = result
-                stop.pointee = true
-            } else {
-                progressReports += 1
-                if progressReports > Self.maximumMatchProgressReports { stop.pointee = true }
-            }
-        }
-        return found
+    /// The anchored match of the whole text, or nil when there is none or finding it costs more than the
+    /// budget allows.
+    private func wholeMatch(_ text: String, budget: TransformBudget) -> NSTextCheckingResult? {
+        budget.matches(of: expression, in: text, options: .anchored, first: true)?.first
     }
 }

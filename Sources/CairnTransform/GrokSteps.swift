@@ -29,7 +29,10 @@ struct GrokStep: EventStep {
 
     func apply(to event: inout JSONObject, input: EventInput) throws(ProcessorFailure) {
         let text = try sourceText(source, in: event, input: input)
-        guard let fields = pattern.match(text) else { throw ProcessorFailure("the grok pattern does not match") }
+        guard let fields = pattern.match(text, budget: input.budget) else {
+            throw ProcessorFailure(
+                input.budget.isSpent ? TransformBudget.spentReason : "the grok pattern does not match")
+        }
         event.store(fields)
     }
 }

@@ -9,10 +9,14 @@ struct JSONSyntaxError: Error, Equatable {
 struct JSONParser {
     /// Deeper nesting is rejected instead of risking the stack.
     static let maximumDepth = 512
+    /// Object keys one document may hold in all (ten times AWS's 200 fields, arrays of objects included): a
+    /// message of a hundred thousand keys is refused before keys are compared with each other.
+    static let maximumKeys = 2_000
 
     private let bytes: [UInt8]
     private var position = 0
     private var depth = 0
+    private var keys = 0
 
     private init(bytes: [UInt8]) {
         self.bytes = bytes
@@ -89,6 +93,8 @@ struct JSONParser {
         while true {
             guard current == UInt8(ascii: "\"") else { throw error("expected a string key") }
             let key = try parseString()
+            keys += 1
+            guard keys <= Self.maximumKeys else { throw error("more than \(Self.maximumKeys) keys") }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1

@@ -1,13 +1,12 @@
 import Foundation
 
-/// A regular expression compiled once (ICU, through `NSRegularExpression`, as grok's), searched under a work
-/// budget: a user's pattern with nested quantifiers could otherwise backtrack for seconds on every ingested event.
+/// A regular expression compiled once (ICU, through `NSRegularExpression`, as grok's), searched under the
+/// request's `TransformBudget`: a user's pattern with nested quantifiers could otherwise backtrack for seconds on
+/// every ingested event.
 struct CompiledRegex: Sendable {
     let expression: NSRegularExpression
     /// ICU names groups with letters and digits only: `(?<account_id>…)` is compiled as `(?<g1>…)`, found here.
     let groupNames: [String: String]
-    /// Progress reports a search may take before it is abandoned (grok's budget: about 100 ms).
-    static let maximumProgressReports = GrokPattern.maximumMatchProgressReports
 
     /// Compiles a Java/PCRE-style pattern; Python's `(?P<name>…)` groups are accepted as `(?<name>…)`.
     init(_ pattern: String) throws(TransformerConfigurationError) {
@@ -35,27 +34,6 @@ struct CompiledRegex: Sendable {
         } catch {
             throw TransformerConfigurationError(message: "Invalid regular expression '\(pattern)'")
         }
-    }
-
-    /// Every match in `text`, in order, or nil when the search ran out of its budget.
-    func matches(in text: String) -> [NSTextCheckingResult]? {
-        var found: [NSTextCheckingResult] = []
-        var reports = 0
-        var exhausted = false
-        expression.enumerateMatches(
-            in: text, options: [.reportProgress], range: NSRange(location: 0, length: text.utf16.count)
-        ) { result, _, stop in
-            if let result {
-                found.append(result)
-            } else {
-                reports += 1
-                if reports > Self.maximumProgressReports {
-                    exhausted = true
-                    stop.pointee = true
-                }
-            }
-        }
-        return exhausted ? nil : found
     }
 }
 
@@ -169,9 +147,10 @@ struct SubstituteStringStep: EventStep {
     func apply(to event: inout JSONObject, input: EventInput) throws(ProcessorFailure) {
         for entry in entries {
             var exhausted = false
+            var tooLarge = false
             event.modifyValue(at: entry.source) { value in
                 guard case .string(let text) = value else { return }
-                guard let matches = entry.from.matches(in: text) else {
+                guard let matches = input.budget.matches(of: entry.from.expression, in: text) else {
                     exhausted = true
                     return
                 }
@@ -184,11 +163,20 @@ struct SubstituteStringStep: EventStep {
                         with: NSRange(location: position, length: match.range.location - position))
                     result += entry.to.expand(match, in: bridged, groupNames: entry.from.groupNames)
                     position = match.range.location + match.range.length
+                    if result.utf8.count > TransformerLimits.maximumTransformedBytes {
+                        tooLarge = true
+                        return
+                    }
                 }
                 result += bridged.substring(from: position)
                 value = .string(result)
             }
-            if exhausted { throw ProcessorFailure("the regular expression took too long on this event") }
+            if exhausted {
+                throw ProcessorFailure(
+                    input.budget.isSpent
+                        ? TransformBudget.spentReason : "the regular expression took too long on this event")
+            }
+            if tooLarge { throw ProcessorFailure("the substitution makes the value larger than 1 MB") }
         }
     }
 }

@@ -5,6 +5,11 @@ public struct TransformOutcome: Sendable, Equatable {
     public let json: String
     public let failed: Bool
 
+    /// The failure of an event whose request's transformed versions already fill their limit.
+    public static let batchLimitFailure = failure(
+        "The request's transformed events exceed their size limit"
+    ).json
+
     static func failure(_ text: String) -> TransformOutcome {
         TransformOutcome(json: JSONSerializer.string(.object(JSONObject([(errorKey, .string(text))]))), failed: true)
     }

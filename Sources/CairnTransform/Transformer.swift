@@ -10,11 +10,14 @@ public struct Transformer: Sendable {
     /// Runs the processors in order over one event's message, starting from an empty event. The first
     /// processor that fails stops the run; the outcome is then only `@transformationError`, naming the
     /// processor (1-based position and name) and the reason.
-    public func transform(_ message: String, context: TransformContext) -> TransformOutcome {
+    /// `budget` is shared by the events of one request (see `TransformBudget`).
+    public func transform(
+        _ message: String, context: TransformContext, budget: TransformBudget = TransformBudget()
+    ) -> TransformOutcome {
         guard message.utf8.count < TransformerLimits.maximumEventBytes else {
             return .failure("The log event is not smaller than the 512 KB transformation limit")
         }
-        let input = EventInput(message: message, context: context)
+        let input = EventInput(message: message, context: context, budget: budget)
         var event = JSONObject()
         for step in steps {
             do {
@@ -26,7 +29,11 @@ public struct Transformer: Sendable {
         guard event.fieldCount <= TransformerLimits.maximumFields else {
             return .failure("The transformed event has more than \(TransformerLimits.maximumFields) fields")
         }
-        return TransformOutcome(json: JSONSerializer.string(.object(event)), failed: false)
+        let json = JSONSerializer.string(.object(event))
+        guard json.utf8.count <= TransformerLimits.maximumTransformedBytes else {
+            return .failure("The transformed event is larger than 1 MB")
+        }
+        return TransformOutcome(json: json, failed: false)
     }
 }
 

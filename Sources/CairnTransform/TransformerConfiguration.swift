@@ -40,6 +40,9 @@ enum TransformerLimits {
     static let maximumFields = 200
     /// "Each log event MUST be below 512KB."
     static let maximumEventBytes = 512 * 1024
+    /// What a transformed event (and any value a processor makes) may weigh: AWS limits only the input, Cairn
+    /// also the output, so that a multiplying transformer cannot exhaust memory.
+    static let maximumTransformedBytes = 1024 * 1024
     /// Model `Source`, `Target`, `Key`, … : 1–128 characters.
     static let maximumKeyLength = 128
     /// Model `AddKeyValue`: 1–256.

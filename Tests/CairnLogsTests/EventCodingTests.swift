@@ -197,12 +197,16 @@ extension LogEvent {
         }
     }
 
-    /// A transformer's chunk (format 3) carries each event's transformed version after the messages; an event
-    /// without one (nil) stays without, an empty one stays empty, and both encoders agree.
+    /// A transformer's chunk (format 3) carries each event's transformed version after the messages, with whether
+    /// the transformer failed on it; an event without one (nil) stays without, an empty one stays empty, and both
+    /// encoders agree.
     @Test func transformedVersionsRoundTrip() throws {
         let header = EventChunk.Header(minTimestamp: 10, firstSequence: 5, ingestionTime: 99)
         let messages = ["a=1", "not parsed", "b=2"]
-        let transformed: [[UInt8]?] = [Array(#"{"a":"1"}"#.utf8), nil, []]
+        let transformed: [EventChunk.Transformed?] = [
+            .init(bytes: Array(#"{"a":"1"}"#.utf8), failed: false), nil,
+            .init(bytes: Array(#"{"@transformationError":"x"}"#.utf8), failed: true),
+        ]
         var buffer: [UInt8] = []
         var ends: [Int] = []
         for message in messages {
@@ -214,10 +218,12 @@ extension LogEvent {
         #expect(batch.first == EventChunk.transformedFormat)
         let read = try EventChunk.decode(batch, header: header, streamID: 1, expectedCount: 3)
         #expect(read.map { String(decoding: $0.message, as: UTF8.self) } == messages)
-        #expect(read.map { $0.transformed.map(Array.init) } == transformed)
+        #expect(read.map { $0.transformed.map(Array.init) } == transformed.map { $0?.bytes })
+        #expect(read.map(\.transformationFailed) == [false, false, true])
         let merged = try EventChunk.decode(
             EventChunk.encode(read, header: header), header: header, streamID: 1, expectedCount: 3)
-        #expect(merged.map { $0.transformed.map(Array.init) } == transformed)
+        #expect(merged.map { $0.transformed.map(Array.init) } == transformed.map { $0?.bytes })
+        #expect(merged.map(\.transformationFailed) == [false, false, true])
         #expect(throws: EventChunk.Corrupt.self) {
             try EventChunk.decode(Array(batch.dropLast()), header: header, streamID: 1, expectedCount: 3)
         }

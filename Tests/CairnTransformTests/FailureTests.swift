@@ -32,6 +32,15 @@ struct FailureTests {
         #expect(try run(config, #"{"s":"baaa"}"#).json == #"{"s":"bx"}"#)
     }
 
+    /// A transformer that multiplies its input fails the event at 1 MB instead of growing without end.
+    @Test func anOutputPast1MBFails() throws {
+        let config =
+            #"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"s","from":"y{10}|a|b","to":"$0$0$0"}]}}]"#
+        let outcome = try run(config, #"{"s":"\#(String(repeating: "y", count: 400_000))"}"#)
+        #expect(outcome.failed && outcome.json.contains("larger than 1 MB"))
+        #expect(try run(config, #"{"s":"ab"}"#).json == #"{"s":"aaabbb"}"#)
+    }
+
     @Test func missingParserSourceFails() throws {
         let outcome = try run(#"[{"parseJSON":{}},{"csv":{"source":"line"}}]"#, #"{"other":1}"#)
         #expect(
@@ -56,8 +65,18 @@ struct FailureTests {
     @Test func moreThan200FieldsFail() throws {
         let pairs = { (count: Int) in (1...count).map { "k\($0)=v" }.joined(separator: "&") }
         #expect(try run(#"[{"parseKeyValue":{}}]"#, pairs(200)).failed == false)
+        // The parser stops at the 201st pair; fields made by later processors are counted at the end.
         let outcome = try run(#"[{"parseKeyValue":{}}]"#, pairs(201))
-        #expect(outcome.json == #"{"@transformationError":"The transformed event has more than 200 fields"}"#)
+        #expect(
+            outcome.json
+                == #"{"@transformationError":"Processor 1 (parseKeyValue) failed: the event would have more than 200 fields"}"#
+        )
+        let added = try run(
+            #"[{"parseKeyValue":{}},{"addKeys":{"entries":[{"key":"extra","value":"x"}]}}]"#, pairs(200))
+        #expect(added.json == #"{"@transformationError":"The transformed event has more than 200 fields"}"#)
+        // A JSON message of more than 2,000 keys is refused while it is parsed.
+        let keys = (1...2_001).map { #""k\#($0)":1"# }.joined(separator: ",")
+        #expect(try run(#"[{"parseJSON":{}}]"#, "{\(keys)}").json.contains("more than 2000 keys"))
     }
 
     @Test func parseToOCSFIsNotSupported() throws {

@@ -292,3 +292,22 @@ def test_grok_at_ingestion_feeds_a_metric_filter_on_typed_fields(logs_a, cloudwa
                      logGroupName=name))
     assert [(r["http_method"], r["group"], r["stream"], r["n"]) for r in found] == [
         ("GET", name, "edge", "2"), ("POST", name, "edge", "1")]
+
+
+def test_what_a_transformer_decodes_is_masked_too(logs_a, name):
+    """A data protection policy masks the transformed version as well: parseJSON decodes `\\u0040` into an e-mail
+    address the raw message never spelled out, and Insights shows it masked. A failed event keeps its own fields
+    in Insights, next to @transformationError."""
+    from test_data_protection import policy
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy("EmailAddress"))
+    logs_a.put_transformer(logGroupIdentifier=name, transformerConfig=[{"parseJSON": {}}])
+    start = now_ms() - 2000
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": start, "message": '{"email": "alice\\u0040example.com", "n": 1}'},
+        {"timestamp": start + 1, "message": "user=bob not json"}])
+    found = rows(run(logs_a, "fields email, n, user, @transformationError | sort @timestamp asc", start,
+                     logGroupName=name))
+    assert found[0]["email"] == "*" * len("alice@example.com") and found[0]["n"] == "1"
+    assert found[1]["user"] == "bob" and "parseJSON" in found[1]["@transformationError"]

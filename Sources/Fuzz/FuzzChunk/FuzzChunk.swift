@@ -47,13 +47,13 @@ private func roundTrip(_ input: inout FuzzInput) {
     var events: [LogEvent] = []
     while !input.isEmpty, events.count < 64 {
         let message = input.bytes(Int(input.byte() ?? 0))
-        // An odd length byte brings a transformed version (possibly empty).
+        // An odd length byte brings a transformed version (possibly empty), failed when it is 4k+3.
         let transformedLength = Int(input.byte() ?? 0)
-        let transformed = transformedLength & 1 == 1 ? input.bytes(transformedLength / 2)[...] : nil
+        let transformed = transformedLength & 1 == 1 ? input.bytes(transformedLength / 4)[...] : nil
         events.append(
             LogEvent(
                 timestamp: input.int64(), streamID: 3, sequence: input.int64(), ingestionTime: input.int64(),
-                message: message[...], transformed: transformed))
+                message: message[...], transformed: transformed, transformationFailed: transformedLength & 3 == 3))
     }
     let hasTransformed = events.contains { $0.transformed != nil }
 
@@ -65,6 +65,7 @@ private func roundTrip(_ input: inout FuzzInput) {
         precondition(event.key == copy.key && event.ingestionTime == copy.ingestionTime)
         precondition(event.message.elementsEqual(copy.message))
         precondition(event.transformed.map(Array.init) == copy.transformed.map(Array.init))
+        precondition(event.transformationFailed == copy.transformationFailed)
     }
 
     // A PutLogEvents batch: consecutive sequences from the header's, one ingestion time.
@@ -75,7 +76,11 @@ private func roundTrip(_ input: inout FuzzInput) {
         ends.append(messages.count)
     }
     let timestamps = events.map(\.timestamp)
-    let transformed = hasTransformed ? events.map { $0.transformed.map(Array.init) } : nil
+    let transformed =
+        hasTransformed
+        ? events.map { event in
+            event.transformed.map { EventChunk.Transformed(bytes: Array($0), failed: event.transformationFailed) }
+        } : nil
     let batch = EventChunk.encode(
         timestamps: timestamps[...], messages: messages, messageEnds: ends, header: header, transformed: transformed)
     let read = try! EventChunk.decode(batch, header: header, streamID: 3, expectedCount: events.count)
@@ -85,6 +90,7 @@ private func roundTrip(_ input: inout FuzzInput) {
         precondition(event.ingestionTime == header.ingestionTime)
         precondition(event.message.elementsEqual(events[offset].message))
         precondition(event.transformed.map(Array.init) == events[offset].transformed.map(Array.init))
+        precondition(event.transformationFailed == events[offset].transformationFailed)
     }
 }
 
