@@ -24,23 +24,31 @@ struct TransformedBatch: Sendable {
     /// The AWS/Logs metrics AWS publishes for transformers, per minute of event time and log group:
     /// TransformedLogEvents, TransformedBytes (of the transformed versions) and TransformationErrors.
     func metrics(group: String, timestamps: ArraySlice<Int64>) -> [MetricPoint] {
-        let dimensions = [MetricIdentity.Dimension(name: "LogGroupName", value: group)]
-        let transformedEvents = MetricIdentity(
-            namespace: "AWS/Logs", name: "TransformedLogEvents", dimensions: dimensions)
-        let transformedBytes = MetricIdentity(namespace: "AWS/Logs", name: "TransformedBytes", dimensions: dimensions)
-        let errors = MetricIdentity(namespace: "AWS/Logs", name: "TransformationErrors", dimensions: dimensions)
-        var aggregator = MetricAggregator()
+        // Counted per minute first: a batch's events mostly share a few minutes.
+        var minutes: [Int64: (events: Double, bytes: Double, errors: Double)] = [:]
         for (offset, timestamp) in timestamps.enumerated() {
             let seconds = timestamp >= 0 ? timestamp / 1000 : (timestamp - 999) / 1000
-            let resolution = MetricsLimits.standardResolution
-            if versions[offset].failed {
-                aggregator.withPoint(errors, timestamp: seconds, resolution: resolution, unit: "Count") { $0.add(1) }
-            } else {
-                aggregator.withPoint(transformedEvents, timestamp: seconds, resolution: resolution, unit: "Count") {
-                    $0.add(1)
-                }
-                aggregator.withPoint(transformedBytes, timestamp: seconds, resolution: resolution, unit: "Bytes") {
-                    $0.add(Double(versions[offset].bytes.count))
+            let minute = seconds - ((seconds % 60) + 60) % 60
+            let version = versions[offset]
+            minutes[minute, default: (0, 0, 0)].events += version.failed ? 0 : 1
+            minutes[minute, default: (0, 0, 0)].bytes += version.failed ? 0 : Double(version.bytes.count)
+            minutes[minute, default: (0, 0, 0)].errors += version.failed ? 1 : 0
+        }
+        let dimensions = [MetricIdentity.Dimension(name: "LogGroupName", value: group)]
+        let series:
+            [(name: String, unit: String, value: KeyPath<(events: Double, bytes: Double, errors: Double), Double>)] = [
+                ("TransformedLogEvents", "Count", \.events), ("TransformedBytes", "Bytes", \.bytes),
+                ("TransformationErrors", "Count", \.errors),
+            ]
+        var aggregator = MetricAggregator()
+        for (minute, counts) in minutes {
+            for (name, unit, value) in series where counts[keyPath: value] > 0 {
+                let metric = MetricIdentity(namespace: "AWS/Logs", name: name, dimensions: dimensions)
+                let resolution = MetricsLimits.standardResolution
+                // One sample per event, as if each had been counted alone: the sum is what was counted.
+                aggregator.withPoint(metric, timestamp: minute, resolution: resolution, unit: unit) { point in
+                    let events = name == "TransformationErrors" ? counts.errors : counts.events
+                    point.add(counts[keyPath: value] / events, count: events)
                 }
             }
         }
