@@ -132,14 +132,16 @@ enum ProtectionPolicies {
         let key = documents.joined(separator: "\u{0}")
         if let masker = cache.withLock({ $0[key] }) { return masker }
         var identifiers: [ManagedIdentifier] = []
+        var custom: [CustomIdentifier] = []
         for document in documents {
             guard let policy = try? DataProtectionPolicy(document) else { continue }
             for identifier in policy.identifiers where !identifiers.contains(identifier) {
                 identifiers.append(identifier)
             }
+            for identifier in policy.customIdentifiers where !custom.contains(identifier) { custom.append(identifier) }
         }
-        guard !identifiers.isEmpty else { return nil }
-        let masker = Masker(identifiers)
+        guard !identifiers.isEmpty || !custom.isEmpty else { return nil }
+        let masker = Masker(identifiers, custom: custom)
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
             cache[key] = masker

@@ -7,7 +7,8 @@ import Foundation
 public struct DataProtectionPolicy: Sendable, Equatable {
     public let name: String?
     public let identifiers: [ManagedIdentifier]
-    public let customIdentifiers: [String]
+    /// The custom identifiers the statements name (declared in `Configuration.CustomDataIdentifier`).
+    public let customIdentifiers: [CustomIdentifier]
 
     /// AWS's limit on a document: 30,720 characters.
     public static let maxLength = 30_720
@@ -40,23 +41,29 @@ public struct DataProtectionPolicy: Sendable, Equatable {
         if let version = top["version"], version as? String != Self.version {
             throw Invalid(description: "The policy Version must be \(Self.version).")
         }
-        var custom: [String] = []
+        var declared: [CustomIdentifier] = []
         if let configuration = top["configuration"] {
             guard let object = configuration as? [String: Any] else {
                 throw Invalid(description: "Configuration must be an object.")
             }
             if let list = Self.folded(object)["customdataidentifier"] {
-                // Custom identifiers are declared here; Cairn does not detect them yet.
                 guard let entries = list as? [[String: Any]] else {
                     throw Invalid(description: "CustomDataIdentifier must be a list of objects.")
                 }
-                custom = entries.compactMap { Self.folded($0)["name"] as? String }
-                if !custom.isEmpty {
-                    throw Invalid(description: "Custom data identifiers are not supported by Cairn.")
+                guard entries.count <= CustomIdentifier.maximumCount else {
+                    throw Invalid(description: "A policy can have at most 10 custom data identifiers.")
+                }
+                for entry in entries.map(Self.folded) {
+                    guard let name = entry["name"] as? String, let pattern = entry["regex"] as? String else {
+                        throw Invalid(description: "Each custom data identifier needs a Name and a Regex.")
+                    }
+                    guard !declared.contains(where: { $0.name == name }) else {
+                        throw Invalid(description: "The custom data identifier \(name) is declared twice.")
+                    }
+                    declared.append(try CustomIdentifier(name: name, pattern: pattern))
                 }
             }
         }
-        customIdentifiers = custom
         guard let statements = top["statement"] as? [[String: Any]], statements.count == 2 else {
             throw Invalid(
                 description: "The policy must have exactly two statements: an Audit statement, then a Deidentify "
@@ -91,7 +98,12 @@ public struct DataProtectionPolicy: Sendable, Equatable {
             throw Invalid(description: "The DataIdentifier arrays of the two statements must match exactly.")
         }
         var identifiers: [ManagedIdentifier] = []
+        var custom: [CustomIdentifier] = []
         for reference in audited {
+            if let declared = declared.first(where: { $0.name == reference }) {
+                if !custom.contains(declared) { custom.append(declared) }
+                continue
+            }
             let name =
                 reference.hasPrefix(ManagedIdentifier.arnPrefix)
                 ? String(reference.dropFirst(ManagedIdentifier.arnPrefix.count)) : nil
@@ -101,6 +113,7 @@ public struct DataProtectionPolicy: Sendable, Equatable {
             if !identifiers.contains(identifier) { identifiers.append(identifier) }
         }
         self.identifiers = identifiers
+        customIdentifiers = custom
     }
 
     /// The object with its keys lower-cased.

@@ -2,14 +2,16 @@
 /// matches are ASCII, so the message keeps its length in characters and bytes).
 public struct Masker: Sendable {
     public let identifiers: [ManagedIdentifier]
+    public let custom: [CustomIdentifier]
 
-    public init(_ identifiers: [ManagedIdentifier]) {
+    public init(_ identifiers: [ManagedIdentifier], custom: [CustomIdentifier] = []) {
         self.identifiers = identifiers
+        self.custom = custom
     }
 
     /// The ranges to mask in `message` (in its indices), merged and in order.
     public func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
-        var ranges = identifiers.flatMap { $0.matches(in: message) }
+        var ranges = identifiers.flatMap { $0.matches(in: message) } + custom.flatMap { $0.matches(in: message) }
         guard !ranges.isEmpty else { return [] }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = [ranges[0]]

@@ -1,9 +1,11 @@
 import Foundation
 
 /// The regular-expression work (grok, substituteString) one request's events may spend together, counted in ICU's
-/// progress reports (a few thousand matcher steps each, about 0.2 ms). One search may take at most
-/// `maximumPerSearch`; once the budget is spent, the remaining searches fail their events. A user's pattern that
-/// backtracks badly thus costs a PutLogEvents request about two seconds at most, not minutes.
+/// progress reports. ICU reports once per position a search starts from, and again for every few thousand matcher
+/// steps: a search of a text of n UTF-16 units costs about n reports when it is cheap, and only what comes beyond
+/// those n is counted as work. One search may spend at most `maximumPerSearch` beyond its length; once the budget
+/// is spent, the remaining searches fail their events. A user's pattern that backtracks badly thus costs a
+/// PutLogEvents request a couple of seconds at most, not minutes.
 public final class TransformBudget {
     /// One request's budget: about two seconds of matching.
     public static let requestProgressReports = 10_000
@@ -29,7 +31,8 @@ public final class TransformBudget {
         first: Bool = false
     ) -> [NSTextCheckingResult]? {
         guard !isSpent else { return nil }
-        let allowed = min(Self.maximumPerSearch, remaining)
+        let length = text.utf16.count
+        let allowed = length + min(Self.maximumPerSearch, remaining)
         var found: [NSTextCheckingResult] = []
         var reports = 0
         var exhausted = false
@@ -51,7 +54,7 @@ public final class TransformBudget {
                 }
             }
         }
-        remaining -= reports
+        remaining -= max(0, reports - length)
         return exhausted ? nil : found
     }
 }

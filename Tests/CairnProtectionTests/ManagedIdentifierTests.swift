@@ -104,8 +104,8 @@ import Testing
             """
     }
 
-    /// AWS's example documents whose findings go nowhere (`{}`) are accepted; the ones with destinations or custom
-    /// identifiers are refused by name, since Cairn neither delivers audit findings nor runs custom identifiers.
+    /// AWS's example documents whose findings go nowhere (`{}`) are accepted, custom identifiers included; the ones
+    /// with destinations are refused by name, since Cairn does not deliver audit findings.
     @Test func awsExamplesAreAccepted() throws {
         let examples = ManagedIdentifierTests.fixture["policy_examples"] as? [Any] ?? []
         var checked = 0
@@ -119,9 +119,7 @@ import Testing
             do {
                 _ = try DataProtectionPolicy(text)
             } catch {
-                #expect(
-                    error.description == "Audit findings destinations are not supported by Cairn: use {}."
-                        || error.description == "Custom data identifiers are not supported by Cairn.")
+                #expect(error.description == "Audit findings destinations are not supported by Cairn: use {}.")
             }
         }
         #expect(checked >= 2)
@@ -159,6 +157,44 @@ import Testing
         #expect(throws: DataProtectionPolicy.Invalid.self) { try DataProtectionPolicy("not json") }
         #expect(throws: DataProtectionPolicy.Invalid.self) {
             try DataProtectionPolicy(#"{"Statement":[]}"#)
+        }
+    }
+
+    static func custom(_ declarations: String, _ identifiers: [String]) -> String {
+        let list = "[" + identifiers.map { "\"\($0)\"" }.joined(separator: ",") + "]"
+        return """
+            {"Name":"custom","Version":"2021-06-01","Configuration":{"CustomDataIdentifier":\(declarations)},
+             "Statement":[
+              {"DataIdentifier":\(list),"Operation":{"Audit":{"FindingsDestination":{}}}},
+              {"DataIdentifier":\(list),"Operation":{"Deidentify":{"MaskConfig":{}}}}]}
+            """
+    }
+
+    /// Custom data identifiers (AWS's page `CWL-custom-data-identifiers`: its example `EmployeeId-\d{9}`): declared
+    /// in Configuration, named in both statements, masked with the managed ones; AWS's limits refused.
+    @Test func customIdentifiersMask() throws {
+        let policy = try DataProtectionPolicy(
+            Self.custom(
+                #"[{"Name":"EmployeeId","Regex":"EmployeeId-\\d{9}"}]"#,
+                ["EmployeeId", ManagedIdentifier.emailAddress.arn]))
+        #expect(policy.customIdentifiers.map(\.name) == ["EmployeeId"] && policy.identifiers == [.emailAddress])
+        let masker = Masker(policy.identifiers, custom: policy.customIdentifiers)
+        var bytes = Array("ünï EmployeeId-123456789 mailed a@example.com, not EmployeeId-12345".utf8)
+        masker.mask(&bytes, in: bytes.indices)
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "ünï ******************** mailed *************, not EmployeeId-12345")
+        let refusals = [
+            Self.custom(#"[{"Name":"G","Regex":"(a)"}]"#, ["G"]),
+            Self.custom(#"[{"Name":"EmailAddress","Regex":"a"}]"#, ["EmailAddress"]),
+            Self.custom(#"[{"Name":"bad name","Regex":"a"}]"#, ["bad name"]),
+            Self.custom(#"[{"Name":"X","Regex":"a"}]"#, ["Y"]),
+            Self.custom(#"[{"Name":"X","Regex":""}]"#, ["X"]),
+            Self.custom(
+                "[" + (1...11).map { #"{"Name":"N\#($0)","Regex":"a"}"# }.joined(separator: ",") + "]", ["N1"]),
+        ]
+        for document in refusals {
+            #expect(throws: DataProtectionPolicy.Invalid.self) { try DataProtectionPolicy(document) }
         }
     }
 }

@@ -32,6 +32,22 @@ struct FailureTests {
         #expect(try run(config, #"{"s":"baaa"}"#).json == #"{"s":"bx"}"#)
     }
 
+    /// ICU reports progress once per position it starts from: a long value is substituted within the budget, and
+    /// a request of many such events does not run out of it.
+    @Test func longValuesAreSubstitutedWithinTheBudget() throws {
+        let config = #"[{"parseJSON":{}},{"substituteString":{"entries":[{"source":"s","from":"b","to":"c"}]}}]"#
+        let transformer = try Transformer(TransformerConfiguration(processors(config)))
+        let budget = TransformBudget()
+        let value = String(repeating: "a", count: 20_000) + "b"
+        for _ in 0..<20 {
+            let outcome = transformer.transform(
+                #"{"s":"\#(value)"}"#,
+                context: TransformContext(logGroupName: "g", logStreamName: "s", accountID: "1", region: "r"),
+                budget: budget)
+            #expect(!outcome.failed && outcome.json.hasSuffix(#"ac"}"#))
+        }
+    }
+
     /// A transformer that multiplies its input fails the event at 1 MB instead of growing without end.
     @Test func anOutputPast1MBFails() throws {
         let config =

@@ -195,3 +195,29 @@ def test_an_account_policy_masks_in_every_group_with_the_groups_own(logs_a, logs
                           logEvents=[{"timestamp": int(time.time() * 1000), "message": message}])
     last = logs_a.get_log_events(logGroupName=name, logStreamName="s", startFromHead=True)["events"][-1]
     assert last["message"] == masked(message, "10.9.8.7")
+
+
+def test_custom_data_identifiers_mask_what_their_regex_matches(logs_a, logs_a_raw, name):
+    """Custom data identifiers (CWL-custom-data-identifiers, its example `EmployeeId-\\d{9}`): declared in
+    Configuration.CustomDataIdentifier, named in both statements beside managed ones, masked at ingestion; a regex
+    outside AWS's syntax (groups) is refused."""
+    ids = ["EmployeeId", ARN + "EmailAddress"]
+    document = json.dumps({
+        "Name": "custom", "Version": "2021-06-01",
+        "Configuration": {"CustomDataIdentifier": [{"Name": "EmployeeId", "Regex": "EmployeeId-\\d{9}"}]},
+        "Statement": [
+            {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
+    message = "EmployeeId-123456789 wrote to ann@example.com about EmployeeId-42"
+    logs_a.put_log_events(logGroupName=name, logStreamName="s",
+                          logEvents=[{"timestamp": int(time.time() * 1000), "message": message}])
+    [event] = logs_a.get_log_events(logGroupName=name, logStreamName="s", startFromHead=True)["events"]
+    assert event["message"] == masked(message, "EmployeeId-123456789", "ann@example.com")
+    bad = json.loads(document)
+    bad["Configuration"]["CustomDataIdentifier"][0]["Regex"] = "(EmployeeId)-\\d{9}"
+    with pytest.raises(ClientError) as excinfo:
+        logs_a_raw.put_data_protection_policy(logGroupIdentifier=name, policyDocument=json.dumps(bad))
+    assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
