@@ -65,10 +65,12 @@ extension LogEventHandlers {
             // A data protection policy masks before anything reads the events; the originals are kept aside.
             var request = request
             var originals: [(index: Int, message: [UInt8])] = []
+            // One search budget for the request's custom identifiers, the transformed versions' included.
+            let searches = SearchBudget()
             if let masker = group.masker {
                 for index in accepted {
                     let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
-                    let found = masker.matches(in: request.messages[range])
+                    let found = masker.matches(in: request.messages[range], budget: searches)
                     guard !found.isEmpty else { continue }
                     originals.append((index, Array(request.messages[range])))
                     Masker.apply(found, to: &request.messages)
@@ -76,7 +78,8 @@ extension LogEventHandlers {
             }
             // A transformer makes each event's transformed version from what is stored (masked text stays masked).
             let transformed = group.transformer.map { transformer in
-                Self.transform(request, accepted: accepted, with: transformer, masker: group.masker, caller)
+                Self.transform(
+                    request, accepted: accepted, with: transformer, masker: group.masker, searches: searches, caller)
             }
             nextSequence = try await storeChunk(
                 request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,

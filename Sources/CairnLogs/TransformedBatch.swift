@@ -74,7 +74,7 @@ extension LogEventHandlers {
     /// regular-expression budget and one size limit for the request.
     static func transform(
         _ request: PutLogEventsRequest, accepted: Range<Int>, with transformer: Transformer, masker: Masker?,
-        _ caller: Caller
+        searches: SearchBudget, _ caller: Caller
     ) -> TransformedBatch {
         let context = TransformContext(
             logGroupName: request.logGroupName ?? "", logStreamName: request.logStreamName ?? "",
@@ -93,7 +93,7 @@ extension LogEventHandlers {
                 bytes = Array(TransformOutcome.batchLimitFailure.utf8)
                 failed = true
             }
-            if let masker { masker.mask(&bytes, in: bytes.indices) }
+            if let masker { masker.mask(&bytes, in: bytes.indices, budget: searches) }
             total += bytes.count
             versions.append(EventChunk.Transformed(bytes: bytes, failed: failed))
         }

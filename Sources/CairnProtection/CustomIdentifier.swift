@@ -2,8 +2,7 @@ import Foundation
 
 /// A custom data identifier of a policy's `Configuration.CustomDataIdentifier`: a name the statements refer to and
 /// a regular expression in AWS's restricted syntax (letters, digits, `_ # = @ / ; , -`, space and the operators
-/// `^ $ ? [ ] { } | \ * + .`; no groups), compiled once. A search runs under a small work budget, so a pattern
-/// that backtracks badly costs each event at most a few milliseconds.
+/// `^ $ ? [ ] { } | \ * + .`; no groups), compiled once. Searches run under the request's `SearchBudget`.
 public struct CustomIdentifier: Sendable, Equatable {
     public let name: String
     public let pattern: String
@@ -12,9 +11,6 @@ public struct CustomIdentifier: Sendable, Equatable {
     static let maximumCount = 10
     static let maximumNameLength = 128
     static let maximumPatternLength = 200
-    /// ICU progress reports a search may take beyond one per position of the text (each further report stands for
-    /// a few thousand matcher steps).
-    static let searchBudget = 50
     static let patternCharacters = Set(
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_#=@/;,- ^$?[]{}|\\*+.")
 
@@ -52,26 +48,11 @@ public struct CustomIdentifier: Sendable, Equatable {
         lhs.name == rhs.name && lhs.pattern == rhs.pattern
     }
 
-    /// The byte ranges (in the slice's indices) the expression matches; none when the message is not UTF-8 or the
-    /// search runs out of its budget.
-    func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
+    /// The byte ranges (in the slice's indices) the expression matches. When the search runs out of its budget
+    /// the whole message is one match: what could not be searched is masked, never left in clear.
+    func matches(in message: ArraySlice<UInt8>, budget: SearchBudget) -> [Range<Int>] {
         guard let text = String(validating: message, as: UTF8.self) else { return [] }
-        var found: [NSRange] = []
-        var reports = 0
-        let allowed = text.utf16.count + Self.searchBudget
-        expression.enumerateMatches(
-            in: text, options: [.reportProgress], range: NSRange(location: 0, length: text.utf16.count)
-        ) { result, _, stop in
-            if let result {
-                if result.range.length > 0 { found.append(result.range) }
-            } else {
-                reports += 1
-                if reports > allowed {
-                    found = []
-                    stop.pointee = true
-                }
-            }
-        }
+        guard let found = budget.ranges(of: expression, in: text) else { return [message.indices] }
         guard !found.isEmpty else { return [] }
         // UTF-16 offsets to UTF-8 offsets.
         return found.compactMap { range in

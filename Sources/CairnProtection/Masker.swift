@@ -9,9 +9,11 @@ public struct Masker: Sendable {
         self.custom = custom
     }
 
-    /// The ranges to mask in `message` (in its indices), merged and in order.
-    public func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
-        var ranges = identifiers.flatMap { $0.matches(in: message) } + custom.flatMap { $0.matches(in: message) }
+    /// The ranges to mask in `message` (in its indices), merged and in order. `budget` bounds the custom
+    /// identifiers' searches; one request's messages share one.
+    public func matches(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Range<Int>] {
+        var ranges =
+            identifiers.flatMap { $0.matches(in: message) } + custom.flatMap { $0.matches(in: message, budget: budget) }
         guard !ranges.isEmpty else { return [] }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = [ranges[0]]
@@ -30,8 +32,8 @@ public struct Masker: Sendable {
 
     /// Masks `bytes[range]` in place; returns whether anything was masked.
     @discardableResult
-    public func mask(_ bytes: inout [UInt8], in range: Range<Int>) -> Bool {
-        let found = matches(in: bytes[range])
+    public func mask(_ bytes: inout [UInt8], in range: Range<Int>, budget: SearchBudget = SearchBudget()) -> Bool {
+        let found = matches(in: bytes[range], budget: budget)
         Self.apply(found, to: &bytes)
         return !found.isEmpty
     }

@@ -1,26 +1,24 @@
 import Foundation
 
-/// The regular-expression work (grok, substituteString) one request's events may spend together, counted in ICU's
-/// progress reports. ICU reports once per position a search starts from, and again for every few thousand matcher
-/// steps: a search of a text of n UTF-16 units costs about n reports when it is cheap, and only what comes beyond
-/// those n is counted as work. One search may spend at most `maximumPerSearch` beyond its length; once the budget
-/// is spent, the remaining searches fail their events. A user's pattern that backtracks badly thus costs a
-/// PutLogEvents request a couple of seconds at most, not minutes.
+/// The regular-expression time (grok, substituteString) one request's events may spend together: one search may
+/// take at most `maximumPerSearch`, all of them `requestAllowance`; once it is spent, the remaining searches fail
+/// their events. A user's pattern that backtracks badly thus costs a PutLogEvents request about two seconds at
+/// most, not minutes. (ICU's progress reports, which are checked here, come once per start position and per few
+/// thousand matcher steps, so they are not a measure of work by themselves: the clock is.)
 public final class TransformBudget {
-    /// One request's budget: about two seconds of matching.
-    public static let requestProgressReports = 10_000
-    /// One search's share: about 100 ms.
-    static let maximumPerSearch = 500
+    public static let requestAllowance = Duration.seconds(2)
+    static let maximumPerSearch = Duration.milliseconds(100)
     /// Matches one search may collect (`.` over a 512 KB value would otherwise make half a million).
     static let maximumMatches = 65_536
 
-    private(set) var remaining: Int
+    private(set) var remaining: Duration
+    private let clock = ContinuousClock()
 
-    public init(progressReports: Int = TransformBudget.requestProgressReports) {
-        remaining = progressReports
+    public init(allowance: Duration = TransformBudget.requestAllowance) {
+        remaining = allowance
     }
 
-    var isSpent: Bool { remaining <= 0 }
+    var isSpent: Bool { remaining <= .zero }
 
     static let spentReason = "the request's regular-expression budget is spent"
 
@@ -31,11 +29,11 @@ public final class TransformBudget {
         first: Bool = false
     ) -> [NSTextCheckingResult]? {
         guard !isSpent else { return nil }
-        let length = text.utf16.count
-        let allowed = length + min(Self.maximumPerSearch, remaining)
+        let start = clock.now
+        let deadline = start + min(Self.maximumPerSearch, remaining)
         var found: [NSTextCheckingResult] = []
-        var reports = 0
         var exhausted = false
+        let clock = clock
         expression.enumerateMatches(
             in: text, options: options.union(.reportProgress), range: NSRange(location: 0, length: text.utf16.count)
         ) { result, _, stop in
@@ -46,15 +44,12 @@ public final class TransformBudget {
                     exhausted = true
                     stop.pointee = true
                 }
-            } else {
-                reports += 1
-                if reports > allowed {
-                    exhausted = true
-                    stop.pointee = true
-                }
+            } else if clock.now > deadline {
+                exhausted = true
+                stop.pointee = true
             }
         }
-        remaining -= max(0, reports - length)
+        remaining -= clock.now - start
         return exhausted ? nil : found
     }
 }

@@ -184,6 +184,11 @@ import Testing
         #expect(
             String(decoding: bytes, as: UTF8.self)
                 == "ünï ******************** mailed *************, not EmployeeId-12345")
+        // A request whose search time is spent masks the whole message: what could not be searched is not left in
+        // clear.
+        var unsearched = Array("EmployeeId-123456789 and more".utf8)
+        masker.mask(&unsearched, in: unsearched.indices, budget: SearchBudget(allowance: .zero))
+        #expect(unsearched == Array(repeating: UInt8(ascii: "*"), count: unsearched.count))
         let refusals = [
             Self.custom(#"[{"Name":"G","Regex":"(a)"}]"#, ["G"]),
             Self.custom(#"[{"Name":"EmailAddress","Regex":"a"}]"#, ["EmailAddress"]),

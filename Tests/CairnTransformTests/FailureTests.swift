@@ -48,6 +48,15 @@ struct FailureTests {
         }
     }
 
+    /// Once a request's regular-expression time is spent, its remaining grok and substituteString events fail.
+    @Test func aSpentBudgetFailsTheRemainingEvents() throws {
+        let transformer = try Transformer(TransformerConfiguration(processors(#"[{"grok":{"match":"%{WORD:w}"}}]"#)))
+        let context = TransformContext(logGroupName: "g", logStreamName: "s", accountID: "1", region: "r")
+        #expect(!transformer.transform("hello", context: context).failed)
+        let spent = transformer.transform("hello", context: context, budget: TransformBudget(allowance: .zero))
+        #expect(spent.failed && spent.json.contains("budget is spent"))
+    }
+
     /// A transformer that multiplies its input fails the event at 1 MB instead of growing without end.
     @Test func anOutputPast1MBFails() throws {
         let config =
