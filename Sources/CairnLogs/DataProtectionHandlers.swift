@@ -4,7 +4,6 @@ import CairnProtocol
 import CairnStore
 import Foundation
 import PostgresNIO
-import Synchronization
 
 struct DataProtectionPolicyRequest: Decodable {
     let logGroupIdentifier: String?
@@ -121,7 +120,7 @@ extension LogGroupHandlers {
 
 /// Parsed policies by their document: a group's masker is built once per process, not per batch.
 enum ProtectionPolicies {
-    private static let cache = Mutex<[String: Masker]>([:])
+    private static let cache = CompiledCache<Masker>(capacity: 10_000)
 
     /// The masker of a group's stored document and its account's (both apply: every identifier of either is
     /// masked); nil when neither parses (nothing stored is trusted blindly, and a document is validated before it
@@ -129,23 +128,20 @@ enum ProtectionPolicies {
     static func masker(_ document: String?, account: String? = nil) -> Masker? {
         let documents = [document, account].compactMap { $0 }
         guard !documents.isEmpty else { return nil }
-        let key = documents.joined(separator: "\u{0}")
-        if let masker = cache.withLock({ $0[key] }) { return masker }
-        var identifiers: [ManagedIdentifier] = []
-        var custom: [CustomIdentifier] = []
-        for document in documents {
-            guard let policy = try? DataProtectionPolicy(document) else { continue }
-            for identifier in policy.identifiers where !identifiers.contains(identifier) {
-                identifiers.append(identifier)
+        return cache.value(documents.joined(separator: "\u{0}")) {
+            var identifiers: [ManagedIdentifier] = []
+            var custom: [CustomIdentifier] = []
+            for document in documents {
+                guard let policy = try? DataProtectionPolicy(document) else { continue }
+                for identifier in policy.identifiers where !identifiers.contains(identifier) {
+                    identifiers.append(identifier)
+                }
+                for identifier in policy.customIdentifiers where !custom.contains(identifier) {
+                    custom.append(identifier)
+                }
             }
-            for identifier in policy.customIdentifiers where !custom.contains(identifier) { custom.append(identifier) }
+            guard !identifiers.isEmpty || !custom.isEmpty else { return nil }
+            return Masker(identifiers, custom: custom)
         }
-        guard !identifiers.isEmpty || !custom.isEmpty else { return nil }
-        let masker = Masker(identifiers, custom: custom)
-        cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[key] = masker
-        }
-        return masker
     }
 }

@@ -1,6 +1,5 @@
 import CairnFilter
 import CairnProtocol
-import Synchronization
 
 /// Compiled patterns by text, shared by every request of the process: metric and subscription filters run on
 /// each PutLogEvents batch, FilterLogEvents pages through one pattern, and compiling a regex into its DFA is worth
@@ -9,15 +8,9 @@ final class FilterPatternCache: Sendable {
     static let shared = FilterPatternCache()
     static let capacity = 4096
 
-    private let patterns = Mutex<[String: FilterPattern]>([:])
+    private let patterns = CompiledCache<FilterPattern>(capacity: FilterPatternCache.capacity)
 
     func pattern(_ text: String) throws(AWSError) -> FilterPattern {
-        if let known = patterns.withLock({ $0[text] }) { return known }
-        let compiled = try FilterPattern.parsing(text)
-        patterns.withLock { cache in
-            if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
-            cache[text] = compiled
-        }
-        return compiled
+        try patterns.value(text) { () throws(AWSError) in try FilterPattern.parsing(text) }
     }
 }

@@ -4,7 +4,6 @@ import CairnStore
 import CairnTransform
 import Foundation
 import PostgresNIO
-import Synchronization
 
 struct PutTransformerRequest: Decodable {
     let logGroupIdentifier: String?
@@ -166,21 +165,17 @@ extension LogGroupHandlers {
 /// Compiled transformers by their stored configuration: a group's transformer is built once per process, not
 /// per batch.
 enum Transformers {
-    private static let cache = Mutex<[String: Transformer]>([:])
+    private static let cache = CompiledCache<Transformer>(capacity: 10_000)
 
     /// The transformer of a stored configuration (nil when it no longer decodes or validates: nothing stored is
     /// trusted blindly).
     static func transformer(_ stored: String?) -> Transformer? {
         guard let stored else { return nil }
-        if let transformer = cache.withLock({ $0[stored] }) { return transformer }
-        guard let processors = try? JSONDecoder().decode([Processor].self, from: Data(stored.utf8)),
-            let configuration = try? TransformerConfiguration(processors),
-            let transformer = try? Transformer(configuration)
-        else { return nil }
-        cache.withLock { cache in
-            if cache.count > 10_000 { cache.removeAll() }
-            cache[stored] = transformer
+        return cache.value(stored) {
+            guard let processors = try? JSONDecoder().decode([Processor].self, from: Data(stored.utf8)),
+                let configuration = try? TransformerConfiguration(processors)
+            else { return nil }
+            return try? Transformer(configuration)
         }
-        return transformer
     }
 }
