@@ -66,13 +66,13 @@ let package = Package(
         .target(
             name: "CairnProtocol",
             dependencies: [
-                "CairnCrypto"
+                "CairnCalendar", "CairnCrypto",
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "CairnInsights",
-            dependencies: ["CairnFilter"],
+            dependencies: ["CairnCalendar", "CairnFilter"],
             // The engine touches a few class properties per event (rows, stage runners, group states); their
             // dynamic exclusivity checks cost a sixth of a JSON stats query in release builds. Debug builds (and
             // so the tests and fuzzers) keep checking.
@@ -94,8 +94,8 @@ let package = Package(
             name: "CairnLogs",
             dependencies: [
                 "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
-                "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol", "CairnQueue", "CairnStore",
-                "CairnTransform",
+                "CairnCalendar", "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol", "CairnQueue",
+                "CairnStore", "CairnTransform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -166,7 +166,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CairnCalendar",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CairnTransform",
+            dependencies: ["CairnCalendar"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,3 +1,4 @@
+import CairnCalendar
 import CairnProtocol
 
 /// The text of one export object, as AWS writes it: a line `<ISO-8601 timestamp> <message>` per event, the
@@ -44,8 +45,7 @@ struct ExportObject {
     static func appendTimestamp(_ milliseconds: Int64, to bytes: inout [UInt8]) {
         let (seconds, millis) = floorDivision(milliseconds, 1000)
         let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (civilYear, civilMonth, civilDay) = ISO8601Timestamp.civil(fromDays: Int(days))
-        let (year, month, day) = (Int64(civilYear), Int64(civilMonth), Int64(civilDay))
+        let (year, month, day) = CivilCalendar.date(days: days)
         appendDigits(year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
         appendDigits(month, count: 2, to: &bytes)

@@ -1,3 +1,5 @@
+import CairnCalendar
+
 /// Converts the HTTPDATE form of access logs (`03/Aug/2023:12:34:56 +0000`) to ISO 8601 UTC
 /// (`2023-08-03T12:34:56Z`), the form AWS's APACHE_ACCESS_LOG and NGINX_ACCESS_LOG examples output.
 enum GrokHTTPDate {
@@ -19,11 +21,11 @@ enum GrokHTTPDate {
             let monthIndex = monthPrefixes.firstIndex(of: date[1].prefix(3).lowercased())
         else { return nil }
         if date[2].count == 2 { year += 2000 }
-        let days = daysFromCivil(year: year, month: Int64(monthIndex + 1), day: day)
+        let days = CivilCalendar.days(year: year, month: Int64(monthIndex + 1), day: day)
         let seconds = days * secondsPerDay + hour * 3600 + minute * 60 + second - offset
         let utcDays = seconds >= 0 ? seconds / secondsPerDay : (seconds - secondsPerDay + 1) / secondsPerDay
         let secondOfDay = seconds - utcDays * secondsPerDay
-        let civil = civilFromDays(utcDays)
+        let civil = CivilCalendar.date(days: utcDays)
         return "\(padded(civil.year, 4))-\(padded(civil.month, 2))-\(padded(civil.day, 2))T"
             + "\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))Z"
     }
@@ -40,28 +42,5 @@ enum GrokHTTPDate {
     private static func padded(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let shiftedYear = month <= 2 ? year - 1 : year
-        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
-        let yearOfEra = shiftedYear - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The inverse of `daysFromCivil`.
-    private static func civilFromDays(_ days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
