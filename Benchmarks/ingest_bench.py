@@ -337,6 +337,15 @@ def metric_filter_benchmark(server, seconds, connections, seed):
 PROTECTED = ["EmailAddress", "IpAddress", "CreditCardNumber", "AwsSecretKey"]
 
 
+def protect(client, group):
+    """Puts the data protection policy of the PROTECTED identifiers on `group`."""
+    ids = ["arn:aws:dataprotection::aws:data-identifier/" + name for name in PROTECTED]
+    document = json.dumps({"Name": "bench", "Version": "2021-06-01", "Statement": [
+        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
+    client.call("PutDataProtectionPolicy", json.dumps({"logGroupIdentifier": group, "policyDocument": document}).encode())
+
+
 def protection_benchmark(server, seconds, connections, seed):
     """Ingestion into a group without a data protection policy vs a group whose policy masks e-mail addresses, IP
     addresses, card numbers and AWS secret keys (the corpus's access log lines all carry a client IP), the same
@@ -344,12 +353,7 @@ def protection_benchmark(server, seconds, connections, seed):
     plain = ingest(server, connections, seconds, seed, group="/bench/unprotected")
     setup = Client(server.endpoint)
     setup.call("CreateLogGroup", json.dumps({"logGroupName": "/bench/protected"}).encode())
-    ids = ["arn:aws:dataprotection::aws:data-identifier/" + name for name in PROTECTED]
-    document = json.dumps({"Name": "bench", "Version": "2021-06-01", "Statement": [
-        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
-        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
-    setup.call("PutDataProtectionPolicy", json.dumps(
-        {"logGroupIdentifier": "/bench/protected", "policyDocument": document}).encode())
+    protect(setup, "/bench/protected")
     protected = ingest(server, connections, seconds, seed, group="/bench/protected", create=False)
     masked = int(server.psql("SELECT count(*) FROM masked_originals"))  # batches that held masked events
     return plain["events_per_second"], protected["events_per_second"], masked, protected["events"]
@@ -372,11 +376,7 @@ def transformer_benchmark(server, seconds, connections, seed):
     setup = Client(server.endpoint)
     group = "/bench/transformed"
     setup.call("CreateLogGroup", json.dumps({"logGroupName": group}).encode())
-    ids = ["arn:aws:dataprotection::aws:data-identifier/" + name for name in PROTECTED]
-    document = json.dumps({"Name": "bench", "Version": "2021-06-01", "Statement": [
-        {"DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
-        {"DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
-    setup.call("PutDataProtectionPolicy", json.dumps({"logGroupIdentifier": group, "policyDocument": document}).encode())
+    protect(setup, group)
     setup.call("PutTransformer", json.dumps({"logGroupIdentifier": group, "transformerConfig": TRANSFORMER}).encode())
     transformed = ingest(server, connections, seconds, seed, group=group, create=False)
     counts = server.psql(
