@@ -87,7 +87,7 @@ extension LogEventHandlers {
             let start = index == 0 ? 0 : request.messageEnds[index - 1]
             let message = String(decoding: request.messages[start..<request.messageEnds[index]], as: UTF8.self)
             let outcome = transformer.transform(message, context: context, budget: budget)
-            var bytes = Array(outcome.json.utf8)
+            var bytes = outcome.bytes
             var failed = outcome.failed
             if total + bytes.count > TransformedBatch.maximumBatchBytes {
                 bytes = Array(TransformOutcome.batchLimitFailure.utf8)

@@ -17,7 +17,7 @@ public enum ManagedIdentifier: String, CaseIterable, Sendable {
     public var arn: String { Self.arnPrefix + rawValue }
 
     /// The ranges of `message` this identifier detects.
-    func matches(in message: ArraySlice<UInt8>) -> [Range<Int>] {
+    func matches(in message: Scanners.Bytes) -> [Range<Int>] {
         switch self {
         case .emailAddress: Scanners.emailAddresses(message)
         case .ipAddress: Scanners.ipv4Addresses(message) + Scanners.ipv6Addresses(message)

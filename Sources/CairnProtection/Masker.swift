@@ -12,8 +12,9 @@ public struct Masker: Sendable {
     /// The ranges to mask in `message` (in its indices), merged and in order. `budget` bounds the custom
     /// identifiers' searches; one request's messages share one.
     public func matches(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Range<Int>] {
-        var ranges =
-            identifiers.flatMap { $0.matches(in: message) } + custom.flatMap { $0.matches(in: message, budget: budget) }
+        guard !message.isEmpty else { return [] }
+        var ranges = Scanners.withBytes(message) { bytes in identifiers.flatMap { $0.matches(in: bytes) } }
+        ranges += custom.flatMap { $0.matches(in: message, budget: budget) }
         guard !ranges.isEmpty else { return [] }
         ranges.sort { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = [ranges[0]]

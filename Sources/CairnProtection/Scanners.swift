@@ -1,17 +1,33 @@
 /// The byte scanners behind the managed identifiers: each returns the ranges (in the slice's indices) to mask.
 enum Scanners {
+    /// A message's bytes, indexed as the caller's array slice is: unsafe buffers carry no reference count and no
+    /// bounds checks in release builds, and the scanners look at every byte.
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    /// Runs `body` over `message`'s bytes with the slice's own indices.
+    static func withBytes<Result>(_ message: ArraySlice<UInt8>, _ body: (Bytes) -> Result) -> Result {
+        message.withUnsafeBufferPointer { buffer in
+            // The buffer's base is moved back by the slice's start so that both index the same bytes alike.
+            let base = UnsafeBufferPointer(
+                start: buffer.baseAddress.map { $0 - message.startIndex }, count: message.endIndex)
+            return body(Slice(base: base, bounds: message.startIndex..<message.endIndex))
+        }
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
     static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
 
     // MARK: e-mail addresses
 
-    static func isLocal(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || "._%+-".utf8.contains(byte) }
+    static func isLocal(_ byte: UInt8) -> Bool {
+        isAlphanumeric(byte) || byte == 0x2E || byte == 0x5F || byte == 0x25 || byte == 0x2B || byte == 0x2D
+    }
     static func isDomain(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2E || byte == 0x2D }
 
     /// `local@domain.tld`: a local part of letters, digits and `._%+-`, a domain of labels with a top-level label
     /// of two letters or more.
-    static func emailAddresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func emailAddresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while let at = message[index...].firstIndex(of: 0x40) {
@@ -40,7 +56,7 @@ enum Scanners {
     // MARK: IP addresses
 
     /// Dotted IPv4 addresses, four octets of 0–255, not part of a longer run of digits and dots.
-    static func ipv4Addresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func ipv4Addresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while index < message.endIndex {
@@ -97,7 +113,7 @@ enum Scanners {
     /// `2001:db8:0:0:0:0:2:1`). Not part of a longer word; a trailing `:` or `.` (punctuation, a port written
     /// after the address) is left out when the address is valid without it. Times (`12:34:56`) and MAC addresses
     /// (six groups, no `::`) are not addresses.
-    static func ipv6Addresses(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func ipv6Addresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while let colon = message[index...].firstIndex(of: 0x3A) {
@@ -137,7 +153,7 @@ enum Scanners {
     static let maximumIPv6Length = 45
 
     /// Whether `text` is exactly one IPv6 address in text form.
-    static func isIPv6(_ text: ArraySlice<UInt8>) -> Bool {
+    static func isIPv6(_ text: Bytes) -> Bool {
         guard text.count >= 2, text.count <= maximumIPv6Length, text.contains(where: isHex) else { return false }
         // Cheap refusals first: times (`12:00:00`) and JSON's `"key":"value"` have too few colons.
         let colons = text.count { $0 == 0x3A }
@@ -149,7 +165,7 @@ enum Scanners {
             if compressed == nil { compressed = index } else { return false }
         }
         if compressed == nil, colons < 6 { return false }
-        func groups(_ part: ArraySlice<UInt8>, allowIPv4: Bool) -> Int? {
+        func groups(_ part: Bytes, allowIPv4: Bool) -> Int? {
             guard !part.isEmpty else { return 0 }
             let pieces = part.split(separator: 0x3A, omittingEmptySubsequences: false)
             var count = 0
@@ -179,7 +195,7 @@ enum Scanners {
 
     /// Runs of 13–19 digits (single spaces or dashes may separate groups) that pass the Luhn check, start with a
     /// card network's prefix, and are not one of the issuers' public test numbers, which AWS never reports.
-    static func cardNumbers(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func cardNumbers(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while index < message.endIndex {
@@ -247,7 +263,7 @@ enum Scanners {
     }
 
     /// `MM/YY`, `MM/YYYY`, `MM-YY` or `MM-YYYY` with a month of 01–12.
-    static func expirationDates(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func expirationDates(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while index + 4 < message.endIndex + 0 {
@@ -273,7 +289,7 @@ enum Scanners {
     }
 
     /// Runs of digits of the given lengths, not part of a longer alphanumeric run.
-    static func digitRuns(_ message: ArraySlice<UInt8>, lengths: ClosedRange<Int>) -> [Range<Int>] {
+    static func digitRuns(_ message: Bytes, lengths: ClosedRange<Int>) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while index < message.endIndex {
@@ -295,7 +311,7 @@ enum Scanners {
     static func isSecretCharacter(_ byte: UInt8) -> Bool { isAlphanumeric(byte) || byte == 0x2F || byte == 0x2B }
 
     /// 40 characters of `[A-Za-z0-9/+]` with a digit, `/` or `+` among them, bounded on both sides.
-    static func secretKeys(_ message: ArraySlice<UInt8>) -> [Range<Int>] {
+    static func secretKeys(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while index < message.endIndex {
@@ -320,7 +336,7 @@ enum Scanners {
 
     /// The candidates with a keyword (case-insensitive, not inside a word on its left) ending at most 30 characters
     /// before them or starting at most 30 characters after them.
-    static func near(_ keywords: [[UInt8]], in message: ArraySlice<UInt8>, _ candidates: [Range<Int>]) -> [Range<Int>] {
+    static func near(_ keywords: [[UInt8]], in message: Bytes, _ candidates: [Range<Int>]) -> [Range<Int>] {
         guard !candidates.isEmpty else { return [] }
         var spots: [Range<Int>] = []
         let lower = message.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }

@@ -10,25 +10,31 @@ struct GrokCapture: Sendable {
         case httpTimestamp
     }
 
-    let path: String
+    let path: FieldPath
     let conversion: Conversion
     /// Common-log fields leave out `-` and empty values.
     let omitsPlaceholders: Bool
+
+    init(path: String, conversion: Conversion, omitsPlaceholders: Bool) {
+        self.path = FieldPath(path)
+        self.conversion = conversion
+        self.omitsPlaceholders = omitsPlaceholders
+    }
 
     /// The field for `text`, or nil when it is left out.
     func field(_ text: Substring) -> GrokField? {
         if omitsPlaceholders, text.isEmpty || text == "-" { return nil }
         switch conversion {
         case .text:
-            return GrokField(path: path, value: .string(String(text)))
+            return GrokField(path, value: .string(String(text)))
         case .unquoted:
-            return GrokField(path: path, value: .string(String(text.dropFirst().dropLast())))
+            return GrokField(path, value: .string(String(text.dropFirst().dropLast())))
         case .integer:
-            if let number = Int64(text) { return GrokField(path: path, value: .integer(number)) }
-            return GrokField(path: path, value: .string(String(text)))
+            if let number = Int64(text) { return GrokField(path, value: .integer(number)) }
+            return GrokField(path, value: .string(String(text)))
         case .httpTimestamp:
             let normalised = GrokHTTPDate.iso8601UTC(text) ?? String(text)
-            return GrokField(path: path, value: .string(normalised))
+            return GrokField(path, value: .string(normalised))
         }
     }
 }

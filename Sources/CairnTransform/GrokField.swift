@@ -12,9 +12,21 @@ public enum GrokValue: Sendable, Equatable {
 public struct GrokField: Sendable, Equatable {
     public let path: String
     public let value: GrokValue
+    /// `path` split into its keys.
+    let fieldPath: FieldPath
 
     public init(path: String, value: GrokValue) {
-        self.path = path
+        self.init(FieldPath(path), value: value)
+    }
+
+    /// A field at a path split beforehand (a grok capture's, split when the pattern was compiled).
+    init(_ fieldPath: FieldPath, value: GrokValue) {
+        path = fieldPath.description
+        self.fieldPath = fieldPath
         self.value = value
+    }
+
+    public static func == (left: GrokField, right: GrokField) -> Bool {
+        left.path == right.path && left.value == right.value
     }
 }

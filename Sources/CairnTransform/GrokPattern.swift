@@ -8,6 +8,8 @@ public struct GrokPattern: Sendable {
     private let expression: NSRegularExpression
     private let captures: [GrokCapture]
     private let outputOrder: [Int]
+    /// The same pattern without ICU, for ASCII text, when it is made only of runs of a class.
+    private let byteMatcher: GrokByteMatcher?
 
     // How long one match may backtrack before it counts as no match: `TransformBudget` (nested DATA patterns on
     // long lines can otherwise take seconds per event; AWS's own limit is not documented).
@@ -18,6 +20,11 @@ public struct GrokPattern: Sendable {
     /// (APACHE_ACCESS_LOG, NGINX_ACCESS_LOG, SYSLOG5424) that is not first, not alone, or followed by anything
     /// but one DATA, GREEDYDATA or GREEDYDATA_MULTILINE, and a `match` longer than 512 characters.
     public init(_ match: String) throws(TransformerConfigurationError) {
+        try self.init(match, bytewise: true)
+    }
+
+    /// `bytewise: false` keeps every match with ICU (the tests compare both matchers).
+    init(_ match: String, bytewise: Bool) throws(TransformerConfigurationError) {
         let tokens = try GrokToken.tokens(of: match)
         try GrokRules.validate(match, tokens: tokens)
         var compiler = GrokRegexCompiler()
@@ -29,6 +36,7 @@ public struct GrokPattern: Sendable {
         }
         captures = compiler.captures
         outputOrder = compiler.outputOrder
+        byteMatcher = bytewise ? GrokByteMatcher(tokens) : nil
     }
 
     /// The named captures of a match of the whole `text`, or nil when `text` does not match.
@@ -38,6 +46,15 @@ public struct GrokPattern: Sendable {
     /// own field (HOSTPORT: `PORT`; URIHOST and URI: `port`; SYSLOGPROG: `program`, `pid`; SYSLOGFACILITY:
     /// `facility`, `priority`), whether or not the pattern itself is named.
     public func match(_ text: String, budget: TransformBudget = TransformBudget()) -> [GrokField]? {
+        // Outer nil: not ASCII, left to ICU; inner nil: no match.
+        if let byteMatcher,
+            let handled = text.utf8.withContiguousStorageIfAvailable({ bytes -> [GrokField]?? in
+                guard Self.isASCII(bytes) else { return .none }
+                return .some(budget.timed { byteMatch(byteMatcher, text, bytes, deadline: $0) })
+            }), let handled
+        {
+            return handled
+        }
         guard let result = wholeMatch(text, budget: budget) else { return nil }
         var fields: [GrokField] = []
         fields.reserveCapacity(outputOrder.count)
@@ -49,6 +66,29 @@ public struct GrokPattern: Sendable {
             fields.append(field)
         }
         return fields
+    }
+
+    /// The fields of an ASCII text's match by the byte matcher; nil when there is none or the deadline passed.
+    private func byteMatch(
+        _ matcher: GrokByteMatcher, _ text: String, _ bytes: UnsafeBufferPointer<UInt8>, deadline: SearchDeadline
+    ) -> [GrokField]? {
+        guard case .matched(let ranges) = matcher.match(bytes, deadline: deadline) else { return nil }
+        var fields: [GrokField] = []
+        fields.reserveCapacity(ranges.count)
+        let start = text.utf8.startIndex
+        for (index, range) in ranges.enumerated() {
+            guard let range else { continue }
+            let lower = text.utf8.index(start, offsetBy: range.lowerBound)
+            let upper = text.utf8.index(start, offsetBy: range.upperBound)
+            if let field = captures[index].field(text[lower..<upper]) { fields.append(field) }
+        }
+        return fields
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var combined: UInt8 = 0
+        for byte in bytes { combined |= byte }
+        return combined < 0x80
     }
 
     /// The anchored match of the whole text, or nil when there is none or finding it costs more than the

@@ -12,7 +12,7 @@ extension JSONObject {
     /// Stores grok captures at their dotted paths, replacing existing values.
     mutating func store(_ fields: [GrokField]) {
         for field in fields {
-            setValue(field.value.jsonValue, at: FieldPath(field.path), overwrite: true)
+            setValue(field.value.jsonValue, at: field.fieldPath, overwrite: true)
         }
     }
 }

@@ -7,8 +7,9 @@ enum JSONSerializer {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func bytes(_ value: JSONValue) -> [UInt8] {
+    static func bytes(_ value: JSONValue, capacity: Int = 0) -> [UInt8] {
         var output: [UInt8] = []
+        output.reserveCapacity(capacity)
         write(value, to: &output)
         return output
     }
@@ -70,19 +71,20 @@ enum JSONSerializer {
     }
 
     private static func writeEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        case 0x08: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "b")])
-        case 0x0C: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "f")])
-        case ..<0x20:
-            output.append(contentsOf: "\\u00".utf8)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        case 0x08: output.append(UInt8(ascii: "b"))
+        case 0x0C: output.append(UInt8(ascii: "f"))
+        default:
+            output.append(UInt8(ascii: "u"))
+            output.append(UInt8(ascii: "0"))
+            output.append(UInt8(ascii: "0"))
             output.append(hexDigits[Int(byte >> 4)])
             output.append(hexDigits[Int(byte & 0x0F)])
-        default: output.append(byte)
         }
     }
 }

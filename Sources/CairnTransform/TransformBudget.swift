@@ -22,6 +22,16 @@ public final class TransformBudget {
 
     static let spentReason = "the request's regular-expression budget is spent"
 
+    /// Runs a search of Cairn's own (no ICU) under the same allowance: `body` gives up once its deadline is past
+    /// and then returns nil.
+    func timed<Result>(_ body: (SearchDeadline) -> Result?) -> Result? {
+        guard !isSpent else { return nil }
+        let start = clock.now
+        let result = body(SearchDeadline(clock: clock, instant: start + min(Self.maximumPerSearch, remaining)))
+        remaining -= clock.now - start
+        return result
+    }
+
     /// The matches of `expression` in `text` (only the first with `first`), or nil when the search ran out of
     /// its share of the budget.
     func matches(
@@ -52,4 +62,12 @@ public final class TransformBudget {
         remaining -= clock.now - start
         return exhausted ? nil : found
     }
+}
+
+/// The instant past which one search gives up.
+struct SearchDeadline {
+    let clock: ContinuousClock
+    let instant: ContinuousClock.Instant
+
+    var isPast: Bool { clock.now > instant }
 }

@@ -2,8 +2,19 @@
 public struct TransformOutcome: Sendable, Equatable {
     /// The transformed event as compact JSON (keys in creation order, no `@message`), exactly what
     /// TestTransformer returns as `transformedEventMessage`. On failure `{"@transformationError":"…"}`.
-    public let json: String
+    public let bytes: [UInt8]
     public let failed: Bool
+
+    public var json: String { String(decoding: bytes, as: UTF8.self) }
+
+    init(bytes: [UInt8], failed: Bool) {
+        self.bytes = bytes
+        self.failed = failed
+    }
+
+    public init(json: String, failed: Bool) {
+        self.init(bytes: Array(json.utf8), failed: failed)
+    }
 
     /// The failure of an event whose request's transformed versions already fill their limit.
     public static let batchLimitFailure = failure(
@@ -11,7 +22,7 @@ public struct TransformOutcome: Sendable, Equatable {
     ).json
 
     static func failure(_ text: String) -> TransformOutcome {
-        TransformOutcome(json: JSONSerializer.string(.object(JSONObject([(errorKey, .string(text))]))), failed: true)
+        TransformOutcome(bytes: JSONSerializer.bytes(.object(JSONObject([(errorKey, .string(text))]))), failed: true)
     }
 
     /// The system field CloudWatch Logs adds to events that fail to transform.

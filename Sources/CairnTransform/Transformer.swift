@@ -29,11 +29,11 @@ public struct Transformer: Sendable {
         guard event.fieldCount <= TransformerLimits.maximumFields else {
             return .failure("The transformed event has more than \(TransformerLimits.maximumFields) fields")
         }
-        let json = JSONSerializer.string(.object(event))
-        guard json.utf8.count <= TransformerLimits.maximumTransformedBytes else {
+        let json = JSONSerializer.bytes(.object(event), capacity: message.utf8.count + 64)
+        guard json.count <= TransformerLimits.maximumTransformedBytes else {
             return .failure("The transformed event is larger than 1 MB")
         }
-        return TransformOutcome(json: json, failed: false)
+        return TransformOutcome(bytes: json, failed: false)
     }
 }
 

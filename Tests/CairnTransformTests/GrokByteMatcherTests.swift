@@ -1,0 +1,73 @@
+import Testing
+
+@testable import CairnTransform
+
+/// The byte matcher must find what ICU finds: the same match or none, with the same captures.
+@Suite("grok's byte matcher against ICU")
+struct GrokByteMatcherTests {
+    static let patterns = [
+        "%{NOTSPACE:first} %{GREEDYDATA:rest}",
+        "%{DATA:a} %{DATA:b} %{GREEDYDATA:c}",
+        "%{WORD:verb} %{NOTSPACE:path}%{SPACE}%{INT:code}",
+        "%{POSINT:n}-%{NONNEGINT:m}: %{USERNAME:user}",
+        "[%{WORD:level}] %{GREEDYDATA:message}",
+        "%{USER:u}@%{NOTSPACE:host}",
+        "%{INT:a}%{INT:b}",
+        "%{DATA:key}=%{DATA:value}",
+        "%{GREEDYDATA_MULTILINE:all}",
+        #"\[%{WORD}\] %{GREEDYDATA:m}"#,
+        "%{SPACE}%{WORD:w}%{SPACE}",
+        "%{NOTSPACE} %{NOTSPACE:second}",
+        "x%{DATA:d}",
+    ]
+
+    static let texts = [
+        "", " ", "GET /index.html 200", "GET /index.html  404", "get /a\t-12", "10.0.0.1 - - hello world",
+        "[INFO] started", "[INFO]  started", "[info_2] ok", "[IN-FO] nope", "12-0: deploy.user", "012-0: a",
+        "12-034: a-b", "1a-0: x", "alice@example.com", "@host", "a@", "+12-34", "-5", "123", "+-1",
+        "k=v", "k=v=w", "=", "a b c d", "a\tb c", "line\nbreak", "cr\rhere x", "tab\u{0B}vt x", "  word  ",
+        "word", "x", "xyz", "x\ny", "first second third",
+    ]
+
+    @Test("every pattern and text gets the same fields from both matchers")
+    func sameAsICU() throws {
+        for match in Self.patterns {
+            let bytewise = try GrokPattern(match, bytewise: true)
+            let icu = try GrokPattern(match, bytewise: false)
+            for text in Self.texts {
+                #expect(bytewise.match(text) == icu.match(text), "\(match) on \(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("random short texts over the patterns' alphabet get the same fields from both matchers")
+    func randomTexts() throws {
+        let alphabet = Array(" ab0912_-.+=@[]x\t\u{0B}\r")
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        let compiled = try Self.patterns.map {
+            (try GrokPattern($0, bytewise: true), try GrokPattern($0, bytewise: false))
+        }
+        for _ in 0..<3000 {
+            let text = String((0..<(next() % 14)).map { _ in alphabet[next() % alphabet.count] })
+            for (index, (bytewise, icu)) in compiled.enumerated() {
+                #expect(bytewise.match(text) == icu.match(text), "\(Self.patterns[index]) on \(text.debugDescription)")
+            }
+        }
+    }
+
+    @Test("patterns beyond the simple runs, and non-ASCII text, are left to ICU")
+    func scope() throws {
+        #expect(GrokByteMatcher(try GrokToken.tokens(of: "%{IP:ip} %{GREEDYDATA:m}")) == nil)
+        #expect(GrokByteMatcher(try GrokToken.tokens(of: "%{NOTSPACE:a} %{GREEDYDATA:m}")) != nil)
+        let pattern = try GrokPattern("%{NOTSPACE:a}%{SPACE}%{GREEDYDATA:m}")
+        // U+00A0 is white space to ICU's \s: the byte matcher would not know it.
+        #expect(
+            pattern.match("é\u{A0}x") == [
+                GrokField(path: "a", value: .string("é")), GrokField(path: "m", value: .string("x")),
+            ])
+    }
+}
