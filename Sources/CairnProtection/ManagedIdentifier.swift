@@ -17,10 +17,12 @@ public enum ManagedIdentifier: String, CaseIterable, Sendable {
     public var arn: String { Self.arnPrefix + rawValue }
 
     /// The ranges of `message` this identifier detects.
-    func matches(in message: Scanners.Bytes) -> [Range<Int>] {
-        switch self {
+    func matches(in message: Scanners.Bytes, traits: MessageTraits) -> [Range<Int>] {
+        guard traits.mayHold(self) else { return [] }
+        return switch self {
         case .emailAddress: Scanners.emailAddresses(message)
-        case .ipAddress: Scanners.ipv4Addresses(message) + Scanners.ipv6Addresses(message)
+        case .ipAddress:
+            Scanners.ipv4Addresses(message) + Scanners.ipv6Addresses(message)
         case .creditCardNumber:
             Scanners.near(Keywords.creditCard, in: message, Scanners.cardNumbers(message))
         case .creditCardExpiration:

@@ -13,7 +13,10 @@ public struct Masker: Sendable {
     /// identifiers' searches; one request's messages share one.
     public func matches(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Range<Int>] {
         guard !message.isEmpty else { return [] }
-        var ranges = Scanners.withBytes(message) { bytes in identifiers.flatMap { $0.matches(in: bytes) } }
+        var ranges = Scanners.withBytes(message) { bytes in
+            let traits = MessageTraits(bytes)
+            return identifiers.flatMap { $0.matches(in: bytes, traits: traits) }
+        }
         ranges += custom.flatMap { $0.matches(in: message, budget: budget) }
         guard !ranges.isEmpty else { return [] }
         ranges.sort { $0.lowerBound < $1.lowerBound }
