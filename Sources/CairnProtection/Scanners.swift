@@ -14,6 +14,49 @@ enum Scanners {
         }
     }
 
+    /// A set of ASCII bytes: membership is a shift and a mask.
+    struct ByteSet {
+        private var low: UInt64 = 0
+        private var high: UInt64 = 0
+
+        init(_ predicate: (UInt8) -> Bool) {
+            for byte in UInt8(0)..<128 where predicate(byte) {
+                if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
+            }
+        }
+
+        @inline(__always)
+        func contains(_ byte: UInt8) -> Bool {
+            byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
+        }
+
+        static let digitsAndDots = ByteSet { isDigit($0) || $0 == 0x2E }
+        /// What an AWS secret key is made of.
+        static let keyCharacters = ByteSet(isSecretCharacter)
+        /// What a card number is written with.
+        static let cardCharacters = ByteSet { isDigit($0) || $0 == 0x20 || $0 == 0x2D }
+    }
+
+    /// The first `target` in `message[start...]`, eight bytes at a time.
+    static func firstIndex(of target: UInt8, in message: Bytes, from start: Int) -> Int? {
+        guard let base = message.base.baseAddress else { return nil }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let pattern = UInt64(target) &* ones
+        var index = start
+        while index + 8 <= message.endIndex {
+            // A byte of `word` is zero where the target is (the classic "has a zero byte" test: no false alarm
+            // before the first zero byte, so the byte loop below finds the target in these eight).
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ pattern
+            if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
+            index += 8
+        }
+        while index < message.endIndex {
+            if message[index] == target { return index }
+            index += 1
+        }
+        return nil
+    }
+
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A }
     static func isAlphanumeric(_ byte: UInt8) -> Bool { isDigit(byte) || isLetter(byte) }
@@ -30,7 +73,7 @@ enum Scanners {
     static func emailAddresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
-        while let at = message[index...].firstIndex(of: 0x40) {
+        while let at = firstIndex(of: 0x40, in: message, from: index) {
             var start = at
             while start > message.startIndex, isLocal(message[start - 1]) { start -= 1 }
             while start < at, message[start] == 0x2E { start += 1 }
@@ -56,52 +99,60 @@ enum Scanners {
     // MARK: IP addresses
 
     /// Dotted IPv4 addresses, four octets of 0–255, not part of a longer run of digits and dots.
+    ///
+    /// An address starts a run of digits and dots of at least 7 bytes (`1.2.3.4`) with no letter before it, so only
+    /// such runs are parsed (found by probing every 7th byte).
     static func ipv4Addresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
-        var index = message.startIndex
-        while index < message.endIndex {
-            guard isDigit(message[index]),
-                index == message.startIndex
-                    || !(isDigit(message[index - 1]) || message[index - 1] == 0x2E || isLetter(message[index - 1]))
-            else {
-                index += 1
+        for run in runs(of: .digitsAndDots, atLeast: 7, in: message) {
+            let start = run.lowerBound
+            guard isDigit(message[start]), start == message.startIndex || !isLetter(message[start - 1]) else {
                 continue
             }
-            var cursor = index
-            var octets = 0
-            var valid = true
-            while octets < 4 {
-                let digitsStart = cursor
-                var value = 0
-                while cursor < message.endIndex, isDigit(message[cursor]), cursor - digitsStart < 4 {
-                    value = value * 10 + Int(message[cursor] - 0x30)
-                    cursor += 1
-                }
-                let length = cursor - digitsStart
-                guard (1...3).contains(length), value <= 255 else {
-                    valid = false
-                    break
-                }
-                octets += 1
-                if octets < 4 {
-                    guard cursor < message.endIndex, message[cursor] == 0x2E else {
-                        valid = false
-                        break
-                    }
-                    cursor += 1
-                }
+            if let address = ipv4Address(in: message, at: start) { found.append(address) }
+        }
+        return found
+    }
+
+    /// The address starting at `start` (four octets, not followed by a digit, a letter or a dot and a digit).
+    private static func ipv4Address(in message: Bytes, at start: Int) -> Range<Int>? {
+        var cursor = start
+        for octet in 1...4 {
+            let digitsStart = cursor
+            var value = 0
+            while cursor < message.endIndex, isDigit(message[cursor]), cursor - digitsStart < 4 {
+                value = value * 10 + Int(message[cursor] - 0x30)
+                cursor += 1
             }
-            let followed =
-                cursor < message.endIndex
-                && (isDigit(message[cursor]) || isLetter(message[cursor])
-                    || (message[cursor] == 0x2E && cursor + 1 < message.endIndex && isDigit(message[cursor + 1])))
-            if valid, !followed {
-                found.append(index..<cursor)
-                index = cursor
-            } else {
-                index += 1
-                while index < message.endIndex, isDigit(message[index]) || message[index] == 0x2E { index += 1 }
+            guard (1...3).contains(cursor - digitsStart), value <= 255 else { return nil }
+            if octet < 4 {
+                guard cursor < message.endIndex, message[cursor] == 0x2E else { return nil }
+                cursor += 1
             }
+        }
+        let followed =
+            cursor < message.endIndex
+            && (isDigit(message[cursor]) || isLetter(message[cursor])
+                || (message[cursor] == 0x2E && cursor + 1 < message.endIndex && isDigit(message[cursor + 1])))
+        return followed ? nil : start..<cursor
+    }
+
+    /// The maximal runs of `members` at least `length` bytes long, in order. Such a run covers one of every
+    /// `length`-th byte, so only runs through those bytes are measured.
+    static func runs(of members: ByteSet, atLeast length: Int, in message: Bytes) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var probe = message.startIndex + length - 1
+        var measuredUpTo = message.startIndex
+        while probe < message.endIndex {
+            if probe >= measuredUpTo, members.contains(message[probe]) {
+                var start = probe
+                while start > measuredUpTo, members.contains(message[start - 1]) { start -= 1 }
+                var end = probe + 1
+                while end < message.endIndex, members.contains(message[end]) { end += 1 }
+                if end - start >= length { found.append(start..<end) }
+                measuredUpTo = end
+            }
+            probe += length
         }
         return found
     }
@@ -116,7 +167,7 @@ enum Scanners {
     static func ipv6Addresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var index = message.startIndex
-        while let colon = message[index...].firstIndex(of: 0x3A) {
+        while let colon = firstIndex(of: 0x3A, in: message, from: index) {
             var start = colon
             while start > message.startIndex, isHex(message[start - 1]) || message[start - 1] == 0x3A {
                 start -= 1

@@ -20,8 +20,9 @@ struct GrokByteMatcher: Sendable {
             }
         }
 
+        @inline(__always)
         func contains(_ byte: UInt8) -> Bool {
-            byte < 64 ? low & (1 << UInt64(byte)) != 0 : byte < 128 && high & (1 << UInt64(byte &- 64)) != 0
+            byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
         }
 
         static let space = ByteClass { (9...13).contains($0) || $0 == 32 }

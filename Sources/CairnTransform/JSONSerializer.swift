@@ -52,22 +52,46 @@ enum JSONSerializer {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Runs of bytes that need no escape are copied at once; only `"`, `\` and control bytes are escaped.
+    /// Runs of bytes that need no escape are copied at once; only `"`, `\` and control bytes are escaped. Clean
+    /// runs are skipped eight bytes at a time.
     static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            let count = bytes.count
             var run = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if run < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
-                writeEscape(byte, to: &output)
-                run = index + 1
+            var index = 0
+            while index < count {
+                if index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+                let byte = base[index]
+                if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                    if run < index {
+                        output.append(contentsOf: UnsafeBufferPointer(start: base + run, count: index - run))
+                    }
+                    writeEscape(byte, to: &output)
+                    run = index + 1
+                }
+                index += 1
             }
-            if run < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+            if run < count { output.append(contentsOf: UnsafeBufferPointer(start: base + run, count: count - run)) }
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether one of eight bytes may be `"`, `\` or below 0x20 (the classic has-zero-byte and has-less-than
+    /// tests: a set bit can be a false alarm, a clear word never hides one).
+    @inline(__always)
+    private static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits = ones &* 0x80
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+        return found & highBits != 0
     }
 
     private static func writeEscape(_ byte: UInt8, to output: inout [UInt8]) {
