@@ -25,6 +25,18 @@ struct GrokByteMatcher: Sendable {
             byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
         }
 
+        /// Where the run of members starting at `start` ends (the bitmaps are held in registers for the loop).
+        func runEnd(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+            let (low, high) = (self.low, self.high)
+            var end = start
+            while end < text.count {
+                let byte = text[end]
+                guard byte < 128, ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0 else { break }
+                end += 1
+            }
+            return end
+        }
+
         static let space = ByteClass { (9...13).contains($0) || $0 == 32 }
         static let notSpace = ByteClass { !((9...13).contains($0) || $0 == 32) }
         static let notLineEnd = ByteClass { !(10...13).contains($0) }
@@ -176,8 +188,7 @@ struct GrokByteMatcher: Sendable {
             if run.optionalSign, start < text.count, text[start] == 0x2B || text[start] == 0x2D { start += 1 }
             if run.wordBounded, position > 0, ByteClass.word.contains(text[position - 1]) { return false }
             if run.nonZeroFirst, start < text.count, text[start] == 0x30 { return false }
-            var limit = start
-            while limit < text.count, run.members.contains(text[limit]) { limit += 1 }
+            let limit = run.members.runEnd(in: text, from: start)
             let shortest = start + run.minimum
             guard limit >= shortest else { return false }
             let isLast = element == elements.count - 1
