@@ -159,9 +159,16 @@ extension LogEventHandlers {
                 timestamps: request.timestamps[accepted], messages: request.messages,
                 messageEnds: request.messageEnds, transformed: transformed)
         if let transformed {
-            points = TransformedBatch.merged(
+            points = LogsMetrics.merged(
                 points, transformed.metrics(group: request.logGroupName ?? "", timestamps: request.timestamps[accepted])
             )
+        }
+        if !originals.isEmpty {
+            points = LogsMetrics.merged(
+                points,
+                LogsMetrics.findings(
+                    group: request.logGroupName ?? "", timestamps: request.timestamps[accepted],
+                    offsets: Set(originals.map { $0.index - accepted.lowerBound })))
         }
         let subscriptions = try await filters.matchingSubscriptions(
             group: group, request: request, accepted: accepted, transformed: transformed, caller)

@@ -24,47 +24,16 @@ struct TransformedBatch: Sendable {
     /// The AWS/Logs metrics AWS publishes for transformers, per minute of event time and log group:
     /// TransformedLogEvents, TransformedBytes (of the transformed versions) and TransformationErrors.
     func metrics(group: String, timestamps: ArraySlice<Int64>) -> [MetricPoint] {
-        // Counted per minute first: a batch's events mostly share a few minutes.
-        var minutes: [Int64: (events: Double, bytes: Double, errors: Double)] = [:]
-        for (offset, timestamp) in timestamps.enumerated() {
-            let seconds = timestamp >= 0 ? timestamp / 1000 : (timestamp - 999) / 1000
-            let minute = seconds - ((seconds % 60) + 60) % 60
-            let version = versions[offset]
-            minutes[minute, default: (0, 0, 0)].events += version.failed ? 0 : 1
-            minutes[minute, default: (0, 0, 0)].bytes += version.failed ? 0 : Double(version.bytes.count)
-            minutes[minute, default: (0, 0, 0)].errors += version.failed ? 1 : 0
-        }
-        let dimensions = [MetricIdentity.Dimension(name: "LogGroupName", value: group)]
-        let series:
-            [(name: String, unit: String, value: KeyPath<(events: Double, bytes: Double, errors: Double), Double>)] = [
-                ("TransformedLogEvents", "Count", \.events), ("TransformedBytes", "Bytes", \.bytes),
-                ("TransformationErrors", "Count", \.errors),
-            ]
-        var aggregator = MetricAggregator()
-        for (minute, counts) in minutes {
-            for (name, unit, value) in series where counts[keyPath: value] > 0 {
-                let metric = MetricIdentity(namespace: "AWS/Logs", name: name, dimensions: dimensions)
-                let resolution = MetricsLimits.standardResolution
-                // One sample per event, as if each had been counted alone: the sum is what was counted.
-                aggregator.withPoint(metric, timestamp: minute, resolution: resolution, unit: unit) { point in
-                    let events = name == "TransformationErrors" ? counts.errors : counts.events
-                    point.add(counts[keyPath: value] / events, count: events)
-                }
-            }
-        }
-        return aggregator.collected
-    }
-
-    /// Both sets of points in one lock order.
-    static func merged(_ first: [MetricPoint], _ second: [MetricPoint]) -> [MetricPoint] {
-        guard !second.isEmpty else { return first }
-        var aggregator = MetricAggregator()
-        for point in first + second {
-            aggregator.withPoint(
-                point.metric, timestamp: point.periodStart, resolution: point.resolution, unit: point.unit
-            ) { $0.merge(point) }
-        }
-        return aggregator.collected
+        let versions = versions
+        return LogsMetrics.points(
+            group: group, timestamps: timestamps,
+            series: [
+                .init(name: "TransformedLogEvents", unit: "Count") { versions[$0].failed ? nil : 1 },
+                .init(name: "TransformedBytes", unit: "Bytes") {
+                    versions[$0].failed ? nil : Double(versions[$0].bytes.count)
+                },
+                .init(name: "TransformationErrors", unit: "Count") { versions[$0].failed ? 1 : nil },
+            ])
     }
 }
 

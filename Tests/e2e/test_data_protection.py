@@ -221,3 +221,26 @@ def test_custom_data_identifiers_mask_what_their_regex_matches(logs_a, logs_a_ra
     with pytest.raises(ClientError) as excinfo:
         logs_a_raw.put_data_protection_policy(logGroupIdentifier=name, policyDocument=json.dumps(bad))
     assert excinfo.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+def test_events_with_findings_are_counted_in_aws_logs(server, logs_a, name):
+    """AWS/Logs LogEventsWithFindings counts the events in which the policy found sensitive data, each once however
+    many matches it holds (mask-sensitive-log-data-audit-findings.html: "the value of the LogEventsWithFindings
+    metric is incremented only by one")."""
+    from test_metrics import minute_start
+
+    cloudwatch = server.client(KEYS["a_admin"], service="cloudwatch")
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy("EmailAddress", "IpAddress"))
+    minute = minute_start(time.time()) - 120
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": minute * 1000 + 1, "message": "mail ann@example.com and bob@example.com"},
+        {"timestamp": minute * 1000 + 2, "message": "nothing to see"},
+        {"timestamp": minute * 1000 + 3, "message": "from 192.0.2.10"}])
+
+    points = cloudwatch.get_metric_statistics(
+        Namespace="AWS/Logs", MetricName="LogEventsWithFindings",
+        Dimensions=[{"Name": "LogGroupName", "Value": name}], StartTime=minute, EndTime=minute + 60, Period=60,
+        Statistics=["Sum", "SampleCount"])["Datapoints"]
+    assert [(p["Sum"], p["SampleCount"]) for p in points] == [(2.0, 2.0)]
