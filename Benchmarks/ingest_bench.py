@@ -370,8 +370,8 @@ TRANSFORMER = [
 
 def transformer_benchmark(server, seconds, connections, seed):
     """Ingestion into a plain group vs a group with a three-processor transformer and the four-identifier data
-    protection policy together, the same load, one after the other; returns both rates, how many events were
-    transformed and how many failed."""
+    protection policy together, then a group with the transformer alone, the same load, one after the other; returns
+    the three rates, how many events were transformed and how many failed."""
     plain = ingest(server, connections, seconds, seed, group="/bench/untransformed")
     setup = Client(server.endpoint)
     group = "/bench/transformed"
@@ -379,11 +379,17 @@ def transformer_benchmark(server, seconds, connections, seed):
     protect(setup, group)
     setup.call("PutTransformer", json.dumps({"logGroupIdentifier": group, "transformerConfig": TRANSFORMER}).encode())
     transformed = ingest(server, connections, seconds, seed, group=group, create=False)
+    # The transformer alone, to tell its share from the policy's.
+    alone = "/bench/transformed-alone"
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": alone}).encode())
+    setup.call("PutTransformer", json.dumps({"logGroupIdentifier": alone, "transformerConfig": TRANSFORMER}).encode())
+    transformed_alone = ingest(server, connections, seconds, seed, group=alone, create=False)
     counts = server.psql(
         "SELECT COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformedLogEvents'), 0)::bigint || ' ' || "
         "COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformationErrors'), 0)::bigint "
         "FROM metric_points p JOIN metric_series s USING (series_id) WHERE s.namespace = 'AWS/Logs'").split()
-    return plain["events_per_second"], transformed["events_per_second"], int(counts[0]), int(counts[1])
+    return (plain["events_per_second"], transformed["events_per_second"], transformed_alone["events_per_second"],
+            int(counts[0]), int(counts[1]))
 
 
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
@@ -492,12 +498,13 @@ def main():
                   f"{len(PROTECTED)} identifiers {protected_eps:,.0f} events/s: ratio {protected_eps / plain_eps:.3f}; "
                   f"{protected_events:,} events, {masked:,} batches with masked events", flush=True)
         if "transformer" in phases:
-            plain_eps, transformed_eps, done, failed = transformer_benchmark(
+            plain_eps, transformed_eps, alone_eps, done, failed = transformer_benchmark(
                 server, args.transformer_seconds, args.connections, args.seed)
             print(f"transformer: ingestion without {plain_eps:,.0f} events/s, with a {len(TRANSFORMER)}-processor "
                   f"transformer and a {len(PROTECTED)}-identifier data protection policy {transformed_eps:,.0f} "
-                  f"events/s: ratio {transformed_eps / plain_eps:.3f}; {done:,} events transformed, {failed:,} "
-                  f"failed", flush=True)
+                  f"events/s: ratio {transformed_eps / plain_eps:.3f}; with the transformer alone "
+                  f"{alone_eps:,.0f} events/s: ratio {alone_eps / plain_eps:.3f}; {done:,} events transformed, "
+                  f"{failed:,} failed", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

@@ -7,9 +7,11 @@ enum Scanners {
     /// Runs `body` over `message`'s bytes with the slice's own indices.
     static func withBytes<Result>(_ message: ArraySlice<UInt8>, _ body: (Bytes) -> Result) -> Result {
         message.withUnsafeBufferPointer { buffer in
+            guard let address = buffer.baseAddress else {
+                return body(Slice(base: UnsafeBufferPointer(start: nil, count: 0), bounds: 0..<0))
+            }
             // The buffer's base is moved back by the slice's start so that both index the same bytes alike.
-            let base = UnsafeBufferPointer(
-                start: buffer.baseAddress.map { $0 - message.startIndex }, count: message.endIndex)
+            let base = UnsafeBufferPointer(start: address - message.startIndex, count: message.endIndex)
             return body(Slice(base: base, bounds: message.startIndex..<message.endIndex))
         }
     }

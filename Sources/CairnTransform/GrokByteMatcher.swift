@@ -144,7 +144,8 @@ struct GrokByteMatcher: Sendable {
         case overdue
     }
 
-    /// Matches the whole of `text`, which must be ASCII. The deadline is checked every few thousand steps.
+    /// Matches the whole of `text`, which must be ASCII without carriage returns (see `GrokPattern.suitsByteMatcher`).
+    /// The deadline is checked every few thousand steps, each byte a run measures counting as one.
     func match(_ text: UnsafeBufferPointer<UInt8>, deadline: SearchDeadline) -> Outcome {
         var search = Search(text: text, elements: elements, deadline: deadline, captureCount: captureCount)
         guard search.matches(from: 0, at: 0) else { return search.overdue ? .overdue : .noMatch }
@@ -158,6 +159,8 @@ struct GrokByteMatcher: Sendable {
         let deadline: SearchDeadline
         var captures: [Range<Int>?]
         var steps = 0
+        var nextCheck = Search.stepsBetweenChecks
+        static let stepsBetweenChecks = 4096
         var overdue = false
 
         init(text: UnsafeBufferPointer<UInt8>, elements: [Element], deadline: SearchDeadline, captureCount: Int) {
@@ -169,8 +172,7 @@ struct GrokByteMatcher: Sendable {
 
         /// Whether `elements[element...]` match `text[position...]` exactly, recording captures on the way.
         mutating func matches(from element: Int, at position: Int) -> Bool {
-            steps += 1
-            if steps & 4095 == 0, deadline.isPast { overdue = true }
+            count(steps: 1)
             if overdue { return false }
             guard element < elements.count else { return position == text.count }
             switch elements[element] {
@@ -189,6 +191,7 @@ struct GrokByteMatcher: Sendable {
             if run.wordBounded, position > 0, ByteClass.word.contains(text[position - 1]) { return false }
             if run.nonZeroFirst, start < text.count, text[start] == 0x30 { return false }
             let limit = run.members.runEnd(in: text, from: start)
+            count(steps: limit - start)
             let shortest = start + run.minimum
             guard limit >= shortest else { return false }
             let isLast = element == elements.count - 1
@@ -206,6 +209,14 @@ struct GrokByteMatcher: Sendable {
                 }
             }
             return false
+        }
+
+        /// Counts work; past every few thousand steps, a deadline that has passed ends the search.
+        private mutating func count(steps taken: Int) {
+            steps += taken
+            guard steps >= nextCheck else { return }
+            nextCheck = steps + Self.stepsBetweenChecks
+            if deadline.isPast { overdue = true }
         }
 
         private mutating func attempt(_ run: Run, from element: Int, range: Range<Int>) -> Bool {

@@ -46,10 +46,10 @@ public struct GrokPattern: Sendable {
     /// own field (HOSTPORT: `PORT`; URIHOST and URI: `port`; SYSLOGPROG: `program`, `pid`; SYSLOGFACILITY:
     /// `facility`, `priority`), whether or not the pattern itself is named.
     public func match(_ text: String, budget: TransformBudget = TransformBudget()) -> [GrokField]? {
-        // Outer nil: not ASCII, left to ICU; inner nil: no match.
+        // Outer nil: left to ICU (see suitsByteMatcher); inner nil: no match.
         if let byteMatcher,
             let handled = text.utf8.withContiguousStorageIfAvailable({ bytes -> [GrokField]?? in
-                guard Self.isASCII(bytes) else { return .none }
+                guard Self.suitsByteMatcher(bytes) else { return .none }
                 return .some(budget.timed { byteMatch(byteMatcher, text, bytes, deadline: $0) })
             }), let handled
         {
@@ -85,10 +85,16 @@ public struct GrokPattern: Sendable {
         return fields
     }
 
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the byte matcher finds what ICU would: ASCII text (its classes are ASCII's) without a carriage
+    /// return (a capture that ends between `\r` and `\n` is not a String range, so the ICU path drops it).
+    static func suitsByteMatcher(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var combined: UInt8 = 0
-        for byte in bytes { combined |= byte }
-        return combined < 0x80
+        var carriageReturns: UInt8 = 0
+        for byte in bytes {
+            combined |= byte
+            carriageReturns |= byte == 0x0D ? 1 : 0
+        }
+        return combined < 0x80 && carriageReturns == 0
     }
 
     /// The anchored match of the whole text, or nil when there is none or finding it costs more than the

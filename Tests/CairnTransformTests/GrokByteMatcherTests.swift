@@ -42,7 +42,7 @@ struct GrokByteMatcherTests {
 
     @Test("random short texts over the patterns' alphabet get the same fields from both matchers")
     func randomTexts() throws {
-        let alphabet = Array(" ab0912_-.+=@[]x\t\u{0B}\r")
+        let alphabet = Array(" ab0912_-.+=@[]x\t\u{0B}\r\n")
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -56,6 +56,32 @@ struct GrokByteMatcherTests {
             for (index, (bytewise, icu)) in compiled.enumerated() {
                 #expect(bytewise.match(text) == icu.match(text), "\(Self.patterns[index]) on \(text.debugDescription)")
             }
+        }
+    }
+
+    @Test("a capture ending between \\r and \\n is dropped on both paths (the text goes to ICU)")
+    func carriageReturnLineFeed() throws {
+        let cases = [
+            ("%{GREEDYDATA_MULTILINE:a}\n%{WORD:b}", "x\r\ny"), ("%{DATA:a}\r%{GREEDYDATA_MULTILINE:b}", "x\r\ny"),
+            ("%{SPACE:s}\n%{WORD:w}", "\r\nabc"),
+        ]
+        for (match, text) in cases {
+            #expect(
+                try GrokPattern(match, bytewise: true).match(text) == GrokPattern(match, bytewise: false).match(text))
+        }
+    }
+
+    @Test("the deadline counts the bytes a run measures, not only the attempts")
+    func deadlineCountsBytes() throws {
+        // Fewer than 4,096 attempts, millions of bytes measured: a deadline already past must end the search.
+        let matcher = try #require(GrokByteMatcher(try GrokToken.tokens(of: "%{DATA:a}%{NOTSPACE:b}")))
+        let text = Array(repeating: UInt8(ascii: "a"), count: 1500) + [UInt8(ascii: " ")]
+        let clock = ContinuousClock()
+        let past = SearchDeadline(clock: clock, instant: clock.now - .seconds(1))
+        let outcome = text.withUnsafeBufferPointer { matcher.match($0, deadline: past) }
+        guard case .overdue = outcome else {
+            Issue.record("the search was not stopped: \(outcome)")
+            return
         }
     }
 
