@@ -80,11 +80,7 @@ extension LogGroupHandlers {
                     "selectionCriteria is valid only for SUBSCRIPTION_FILTER_POLICY, FIELD_INDEX_POLICY or "
                         + "TRANSFORMER_POLICY.")
             }
-            do {
-                _ = try DataProtectionPolicy(document)
-            } catch {
-                throw AWSError.invalidParameter(error.description)
-            }
+            try await validateProtectionPolicy(document, caller)
         case "TRANSFORMER_POLICY":
             let configuration = try Self.configuration(Self.processors(inPolicy: document), Validation())
             _ = try Self.transformer(configuration)

@@ -49,6 +49,25 @@ extension LogGroupHandlers {
         return try ownGroupName(identifier ?? "", caller)
     }
 
+    /// A policy document as AWS validates it, whose findings destination (if any) is one of the caller's groups.
+    func validateProtectionPolicy(_ document: String, _ caller: Caller) async throws {
+        let policy: DataProtectionPolicy
+        do {
+            policy = try DataProtectionPolicy(document)
+        } catch {
+            throw AWSError.invalidParameter(error.description)
+        }
+        guard let destination = policy.findingsLogGroup else { return }
+        let rows = try await database.query(
+            """
+            SELECT 1 FROM log_groups
+            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(destination)
+            """)
+        for try await _ in rows.decode(Int.self) { return }
+        throw AWSError.invalidParameter(
+            "The findings destination log group \(destination) does not exist: create it before the policy.")
+    }
+
     func putDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> DataProtectionPolicyResponse {
@@ -58,11 +77,7 @@ extension LogGroupHandlers {
         validation.required(request.policyDocument, "policyDocument")
         try validation.check()
         let document = request.policyDocument ?? ""
-        do {
-            _ = try DataProtectionPolicy(document)
-        } catch {
-            throw AWSError.invalidParameter(error.description)
-        }
+        try await validateProtectionPolicy(document, caller)
         let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
         let now = LogsService.now()
         let rows = try await database.query(
@@ -120,17 +135,25 @@ extension LogGroupHandlers {
 
 /// Parsed policies by their document: a group's masker is built once per process, not per batch.
 enum ProtectionPolicies {
-    private static let cache = CompiledCache<Masker>(capacity: 10_000)
+    /// What a group's policies (its own and its account's) do at ingestion.
+    struct Protection: Sendable {
+        let masker: Masker
+        /// The log groups the policies' Audit statements send findings reports to.
+        let findingsLogGroups: [String]
+    }
 
-    /// The masker of a group's stored document and its account's (both apply: every identifier of either is
-    /// masked); nil when neither parses (nothing stored is trusted blindly, and a document is validated before it
-    /// is stored).
-    static func masker(_ document: String?, account: String? = nil) -> Masker? {
+    private static let cache = CompiledCache<Protection>(capacity: 10_000)
+
+    /// The protection of a group's stored document and its account's (both apply: every identifier of either is
+    /// masked, findings go to each destination); nil when neither parses (nothing stored is trusted blindly, and a
+    /// document is validated before it is stored).
+    static func protection(_ document: String?, account: String? = nil) -> Protection? {
         let documents = [document, account].compactMap { $0 }
         guard !documents.isEmpty else { return nil }
         return cache.value(documents.joined(separator: "\u{0}")) {
             var identifiers: [ManagedIdentifier] = []
             var custom: [CustomIdentifier] = []
+            var destinations: [String] = []
             for document in documents {
                 guard let policy = try? DataProtectionPolicy(document) else { continue }
                 for identifier in policy.identifiers where !identifiers.contains(identifier) {
@@ -139,9 +162,15 @@ enum ProtectionPolicies {
                 for identifier in policy.customIdentifiers where !custom.contains(identifier) {
                     custom.append(identifier)
                 }
+                if let group = policy.findingsLogGroup, !destinations.contains(group) { destinations.append(group) }
             }
             guard !identifiers.isEmpty || !custom.isEmpty else { return nil }
-            return Masker(identifiers, custom: custom)
+            return Protection(masker: Masker(identifiers, custom: custom), findingsLogGroups: destinations)
         }
+    }
+
+    /// The masker alone.
+    static func masker(_ document: String?, account: String? = nil) -> Masker? {
+        protection(document, account: account)?.masker
     }
 }

@@ -65,15 +65,21 @@ extension LogEventHandlers {
             // A data protection policy masks before anything reads the events; the originals are kept aside.
             var request = request
             var originals: [(index: Int, message: [UInt8])] = []
+            var reports: [FindingsReport] = []
+            let reportsFindings = !group.findingsLogGroups.isEmpty && !request.isFindingsReport
             // One search budget for the request's custom identifiers, the transformed versions' included.
             let searches = SearchBudget()
             if let masker = group.masker {
                 for index in accepted {
                     let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
-                    let found = masker.matches(in: request.messages[range], budget: searches)
-                    guard !found.isEmpty else { continue }
-                    originals.append((index, Array(request.messages[range])))
-                    Masker.apply(found, to: &request.messages)
+                    let findings = masker.findings(in: request.messages[range], budget: searches)
+                    guard !findings.isEmpty else { continue }
+                    let original = Array(request.messages[range])
+                    originals.append((index, original))
+                    if reportsFindings {
+                        reports.append(FindingsReport(message: original, start: range.lowerBound, findings: findings))
+                    }
+                    Masker.apply(Masker.merged(findings.flatMap(\.ranges)), to: &request.messages)
                 }
             }
             // A transformer makes each event's transformed version from what is stored (masked text stays masked).
@@ -84,6 +90,7 @@ extension LogEventHandlers {
             nextSequence = try await storeChunk(
                 request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,
                 caller)
+            await sendFindings(reports, from: request, to: group.findingsLogGroups, now: now, caller)
         }
         return PutLogEventsResponse(
             nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)

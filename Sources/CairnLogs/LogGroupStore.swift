@@ -14,6 +14,8 @@ struct LogGroupRecord: Sendable {
     let hasSubscriptionFilters: Bool
     /// The group's data protection policy's masker, if it has one.
     var masker: Masker? = nil
+    /// The log groups its data protection policies send audit findings reports to.
+    var findingsLogGroups: [String] = []
     /// The group's transformer, if it has one.
     var transformer: Transformer? = nil
 }
@@ -59,9 +61,10 @@ struct LogGroupStore: Sendable {
         {
             // A group's own transformer wins over an account-level one (AWS: "It ignores the account-level
             // transformer"); account and group data protection policies both apply.
+            let policies = ProtectionPolicies.protection(protection, account: accountProtection)
             return LogGroupRecord(
                 id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions,
-                masker: ProtectionPolicies.masker(protection, account: accountProtection),
+                masker: policies?.masker, findingsLogGroups: policies?.findingsLogGroups ?? [],
                 transformer: Transformers.transformer(transformer ?? accountTransformer))
         }
         throw AWSError.logGroupNotFound

@@ -8,6 +8,8 @@ struct PutLogEventsRequest {
     var hasEvents = false
     /// How many times these events were already forwarded into a log group by a subscription (0 for a client's).
     var forwards = 0
+    /// Audit findings reports Cairn writes: they are masked like any event but never reported on themselves.
+    var isFindingsReport = false
     var timestamps: [Int64] = []
     /// `messages[messageEnds[i-1]..<messageEnds[i]]` is event i's message.
     var messageEnds: [Int] = []

@@ -12,26 +12,41 @@ public struct Masker: Sendable {
     /// The ranges to mask in `message` (in its indices), merged and in order. `budget` bounds the custom
     /// identifiers' searches; one request's messages share one.
     public func matches(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Range<Int>] {
-        guard !message.isEmpty else { return [] }
-        var ranges = Scanners.withBytes(message) { bytes in
-            let traits = MessageTraits(bytes)
-            return identifiers.flatMap { $0.matches(in: bytes, traits: traits) }
-        }
-        ranges += custom.flatMap { $0.matches(in: message, budget: budget) }
+        Self.merged(findings(in: message, budget: budget).flatMap(\.ranges))
+    }
+
+    /// Ranges sorted, overlapping or touching ones joined.
+    public static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
         guard !ranges.isEmpty else { return [] }
-        ranges.sort { $0.lowerBound < $1.lowerBound }
+        let ranges = ranges.sorted { $0.lowerBound < $1.lowerBound }
         var merged: [Range<Int>] = [ranges[0]]
         for range in ranges.dropFirst() {
             if range.lowerBound <= merged[merged.count - 1].upperBound {
                 merged[merged.count - 1] =
-                    merged[merged.count - 1]
-                    .lowerBound..<max(
-                        merged[merged.count - 1].upperBound, range.upperBound)
+                    merged[merged.count - 1].lowerBound..<max(merged[merged.count - 1].upperBound, range.upperBound)
             } else {
                 merged.append(range)
             }
         }
         return merged
+    }
+
+    /// What one identifier found in a message: its name (a managed identifier's AWS name, a custom identifier's
+    /// own) and the ranges, in the message's indices, in the order found.
+    public struct Finding: Sendable, Equatable {
+        public let name: String
+        public let ranges: [Range<Int>]
+    }
+
+    /// Each identifier's matches in `message`, for identifiers that found something (an audit findings report).
+    public func findings(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Finding] {
+        guard !message.isEmpty else { return [] }
+        var found = Scanners.withBytes(message) { bytes in
+            let traits = MessageTraits(bytes)
+            return identifiers.map { Finding(name: $0.rawValue, ranges: $0.matches(in: bytes, traits: traits)) }
+        }
+        found += custom.map { Finding(name: $0.name, ranges: $0.matches(in: message, budget: budget)) }
+        return found.filter { !$0.ranges.isEmpty }
     }
 
     /// Masks `bytes[range]` in place; returns whether anything was masked.

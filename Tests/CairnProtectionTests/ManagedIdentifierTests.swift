@@ -104,8 +104,9 @@ import Testing
             """
     }
 
-    /// AWS's example documents whose findings go nowhere (`{}`) are accepted, custom identifiers included; the ones
-    /// with destinations are refused by name, since Cairn does not deliver audit findings.
+    /// AWS's example documents whose findings go nowhere (`{}`) or to a log group are accepted, custom identifiers
+    /// included; the ones with S3 or Firehose destinations are refused by name, since Cairn delivers findings only to
+    /// CloudWatch Logs.
     @Test func awsExamplesAreAccepted() throws {
         let examples = ManagedIdentifierTests.fixture["policy_examples"] as? [Any] ?? []
         var checked = 0
@@ -119,13 +120,23 @@ import Testing
             do {
                 _ = try DataProtectionPolicy(text)
             } catch {
-                #expect(error.description == "Audit findings destinations are not supported by Cairn: use {}.")
+                #expect(
+                    error.description
+                        == "Cairn sends audit findings only to CloudWatch Logs: FindingsDestination may hold "
+                        + "CloudWatchLogs.LogGroup, not S3 or Firehose.")
             }
         }
         #expect(checked >= 2)
         let policy = try DataProtectionPolicy(
             Self.document([ManagedIdentifier.emailAddress.arn, ManagedIdentifier.ipAddress.arn]))
         #expect(policy.identifiers == [.emailAddress, .ipAddress])
+        #expect(policy.findingsLogGroup == nil)
+        let reporting = try DataProtectionPolicy(
+            Self.document(destination: #"{"CloudWatchLogs":{"LogGroup":"audit-findings"}}"#))
+        #expect(reporting.findingsLogGroup == "audit-findings")
+        #expect(throws: DataProtectionPolicy.Invalid.self) {
+            try DataProtectionPolicy(Self.document(destination: #"{"CloudWatchLogs":{}}"#))
+        }
         // CDK's lower-camel-case keys.
         var lower = Self.document()
         for key in [

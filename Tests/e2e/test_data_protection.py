@@ -18,12 +18,13 @@ from test_insights import rows, run
 ARN = "arn:aws:dataprotection::aws:data-identifier/"
 
 
-def policy(*identifiers, name="data-protection-policy"):
+def policy(*identifiers, name="data-protection-policy", destination=None):
     ids = [ARN + i for i in identifiers]
     return json.dumps({
         "Name": name, "Description": "", "Version": "2021-06-01",
         "Statement": [
-            {"Sid": "audit", "DataIdentifier": ids, "Operation": {"Audit": {"FindingsDestination": {}}}},
+            {"Sid": "audit", "DataIdentifier": ids,
+             "Operation": {"Audit": {"FindingsDestination": destination or {}}}},
             {"Sid": "redact", "DataIdentifier": ids, "Operation": {"Deidentify": {"MaskConfig": {}}}}]})
 
 
@@ -244,3 +245,44 @@ def test_events_with_findings_are_counted_in_aws_logs(server, logs_a, name):
         Dimensions=[{"Name": "LogGroupName", "Value": name}], StartTime=minute, EndTime=minute + 60, Period=60,
         Statistics=["Sum", "SampleCount"])["Datapoints"]
     assert [(p["Sum"], p["SampleCount"]) for p in points] == [(2.0, 2.0)]
+
+
+def test_findings_reports_go_to_the_audit_statements_log_group(logs_a, name):
+    """FindingsDestination.CloudWatchLogs.LogGroup receives one report per event with sensitive data, in AWS's
+    format (mask-sensitive-log-data-audit-findings.html); the destination must exist; S3 and Firehose are refused."""
+    import re
+
+    findings = name + "-findings"
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    to_findings = {"CloudWatchLogs": {"LogGroup": findings}}
+    document = policy("EmailAddress", "IpAddress", destination=to_findings)
+    with pytest.raises(ClientError) as missing:
+        logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
+    assert missing.value.response["Error"]["Code"] == "InvalidParameterException"
+    with pytest.raises(ClientError) as s3:
+        logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy(
+            "EmailAddress", destination={"S3": {"Bucket": "audit"}}))
+    assert s3.value.response["Error"]["Code"] == "InvalidParameterException"
+
+    logs_a.create_log_group(logGroupName=findings)
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now, "message": "mail ann@example.com and bob@example.com"},
+        {"timestamp": now + 1, "message": "nothing to see"},
+        {"timestamp": now + 2, "message": "é from 192.0.2.10"}])
+
+    [stream] = logs_a.describe_log_streams(logGroupName=findings)["logStreams"]
+    assert stream["logStreamName"] == name
+    reports = [json.loads(e["message"]) for e in logs_a.get_log_events(
+        logGroupName=findings, logStreamName=name, startFromHead=True)["events"]]
+    assert len(reports) == 2
+    for report in reports:
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", report["auditTimestamp"])
+        assert report["resourceArn"] == f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:{name}:*"
+    assert reports[0]["dataIdentifiers"] == [{"name": "EmailAddress", "count": 2, "detections": [
+        {"start": 5, "end": 20}, {"start": 25, "end": 40}]}]
+    # Offsets count characters: "é" is one, though two bytes.
+    assert reports[1]["dataIdentifiers"] == [{"name": "IpAddress", "count": 1, "detections": [
+        {"start": 7, "end": 17}]}]
