@@ -32,7 +32,10 @@ struct ListToMapStep: EventStep {
         guard case .array(let elements) = value else {
             throw ProcessorFailure("source field '\(source)' is not a list")
         }
-        var map = JSONObject()
+        // Collected by hashing, then laid out in the order keys first appeared (JSONObject's lookups are linear,
+        // and a list of thousands would make them quadratic).
+        var order: [String] = []
+        var values: [String: [JSONValue]] = [:]
         for case .object(let element) in elements {
             guard let name = element[key].flatMap(Self.mapKey) else { continue }
             let mapped: JSONValue
@@ -42,17 +45,17 @@ struct ListToMapStep: EventStep {
             } else {
                 mapped = .object(element)
             }
+            if values[name] == nil { order.append(name) }
             switch flattenedElement {
-            case .first: if map[name] == nil { map[name] = mapped }
-            case .last: map[name] = mapped
-            case nil:
-                if case .array(var list)? = map[name] {
-                    list.append(mapped)
-                    map[name] = .array(list)
-                } else {
-                    map[name] = .array([mapped])
-                }
+            case .first: if values[name] == nil { values[name] = [mapped] }
+            case .last: values[name] = [mapped]
+            case nil: values[name, default: []].append(mapped)
             }
+        }
+        var map = JSONObject()
+        for name in order {
+            let collected = values[name] ?? []
+            map[name] = flattenedElement == nil ? .array(collected) : collected.first
         }
         guard event.merge(map, under: target, overwrite: true) else {
             throw ProcessorFailure("target '\(target?.description ?? "")' is not an object")
