@@ -162,7 +162,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CairnBytes",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "CairnProtection",
+            dependencies: ["CairnBytes"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -171,7 +176,7 @@ let package = Package(
         ),
         .target(
             name: "CairnTransform",
-            dependencies: ["CairnCalendar"],
+            dependencies: ["CairnBytes", "CairnCalendar"],
             swiftSettings: swiftSettings
         ),
         .target(

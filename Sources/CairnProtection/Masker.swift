@@ -41,12 +41,19 @@ public struct Masker: Sendable {
     /// Each identifier's matches in `message`, for identifiers that found something (an audit findings report).
     public func findings(in message: ArraySlice<UInt8>, budget: SearchBudget = SearchBudget()) -> [Finding] {
         guard !message.isEmpty else { return [] }
-        var found = Scanners.withBytes(message) { bytes in
+        var found: [Finding] = []
+        Scanners.withBytes(message) { bytes in
             let traits = MessageTraits(bytes)
-            return identifiers.map { Finding(name: $0.rawValue, ranges: $0.matches(in: bytes, traits: traits)) }
+            for identifier in identifiers {
+                let ranges = identifier.matches(in: bytes, traits: traits)
+                if !ranges.isEmpty { found.append(Finding(name: identifier.rawValue, ranges: ranges)) }
+            }
         }
-        found += custom.map { Finding(name: $0.name, ranges: $0.matches(in: message, budget: budget)) }
-        return found.filter { !$0.ranges.isEmpty }
+        for identifier in custom {
+            let ranges = identifier.matches(in: message, budget: budget)
+            if !ranges.isEmpty { found.append(Finding(name: identifier.name, ranges: ranges)) }
+        }
+        return found
     }
 
     /// Masks `bytes[range]` in place; returns whether anything was masked.

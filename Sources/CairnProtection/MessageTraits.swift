@@ -1,3 +1,5 @@
+import CairnBytes
+
 /// Cheap refusals before the scanners run: most messages hold no `@`, no run of 40 key characters and no 13
 /// digits together, so the e-mail, secret key and card scanners need not walk them. Each check is a necessary
 /// condition of its scanner's matches, never a sufficient one.

@@ -1,3 +1,5 @@
+import CairnBytes
+
 /// The byte scanners behind the managed identifiers: each returns the ranges (in the slice's indices) to mask.
 enum Scanners {
     /// A message's bytes, indexed as the caller's array slice is: unsafe buffers carry no reference count and no
@@ -14,29 +16,6 @@ enum Scanners {
             let base = UnsafeBufferPointer(start: address - message.startIndex, count: message.endIndex)
             return body(Slice(base: base, bounds: message.startIndex..<message.endIndex))
         }
-    }
-
-    /// A set of ASCII bytes: membership is a shift and a mask.
-    struct ByteSet {
-        private var low: UInt64 = 0
-        private var high: UInt64 = 0
-
-        init(_ predicate: (UInt8) -> Bool) {
-            for byte in UInt8(0)..<128 where predicate(byte) {
-                if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
-            }
-        }
-
-        @inline(__always)
-        func contains(_ byte: UInt8) -> Bool {
-            byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
-        }
-
-        static let digitsAndDots = ByteSet { isDigit($0) || $0 == 0x2E }
-        /// What an AWS secret key is made of.
-        static let keyCharacters = ByteSet(isSecretCharacter)
-        /// What a card number is written with.
-        static let cardCharacters = ByteSet { isDigit($0) || $0 == 0x20 || $0 == 0x2D }
     }
 
     /// The first `target` in `message[start...]`, eight bytes at a time.
@@ -471,4 +450,13 @@ enum Scanners {
         "6799990100000000019",
         "76009244561",
     ]
+}
+
+/// The byte classes the scanners' candidate runs are made of.
+extension ByteSet {
+    static let digitsAndDots = ByteSet { Scanners.isDigit($0) || $0 == 0x2E }
+    /// What an AWS secret key is made of.
+    static let keyCharacters = ByteSet(Scanners.isSecretCharacter)
+    /// What a card number is written with.
+    static let cardCharacters = ByteSet { Scanners.isDigit($0) || $0 == 0x20 || $0 == 0x2D }
 }

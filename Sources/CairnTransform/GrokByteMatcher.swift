@@ -1,3 +1,5 @@
+import CairnBytes
+
 /// Cairn's own matcher for grok `match` strings made only of literal text and the run-of-a-class patterns
 /// (NOTSPACE, SPACE, DATA, GREEDYDATA, GREEDYDATA_MULTILINE, WORD, USERNAME, USER, INT, POSINT, NONNEGINT), over
 /// the UTF-8 bytes of ASCII text.
@@ -9,50 +11,9 @@
 /// vertical tab, form feed, carriage return and space; `.` is every byte but line feed, vertical tab, form feed
 /// and carriage return; `\w` is letters, digits and `_`.
 struct GrokByteMatcher: Sendable {
-    /// A set of ASCII bytes.
-    struct ByteClass: Sendable {
-        private var low: UInt64 = 0
-        private var high: UInt64 = 0
-
-        init(_ predicate: (UInt8) -> Bool) {
-            for byte in UInt8(0)..<128 where predicate(byte) {
-                if byte < 64 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 64) }
-            }
-        }
-
-        @inline(__always)
-        func contains(_ byte: UInt8) -> Bool {
-            byte < 128 && ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0
-        }
-
-        /// Where the run of members starting at `start` ends (the bitmaps are held in registers for the loop).
-        func runEnd(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-            let (low, high) = (self.low, self.high)
-            var end = start
-            while end < text.count {
-                let byte = text[end]
-                guard byte < 128, ((byte < 64 ? low : high) >> UInt64(byte & 63)) & 1 != 0 else { break }
-                end += 1
-            }
-            return end
-        }
-
-        static let space = ByteClass { (9...13).contains($0) || $0 == 32 }
-        static let notSpace = ByteClass { !((9...13).contains($0) || $0 == 32) }
-        static let notLineEnd = ByteClass { !(10...13).contains($0) }
-        static let any = ByteClass { _ in true }
-        static let word = ByteClass { isWordByte($0) }
-        static let digit = ByteClass { (48...57).contains($0) }
-        static let userName = ByteClass { isWordByte($0) || $0 == 46 || $0 == 45 }
-
-        static func isWordByte(_ byte: UInt8) -> Bool {
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 95
-        }
-    }
-
     /// A pattern as a run of bytes of one class.
     struct Run: Sendable {
-        let members: ByteClass
+        let members: ByteSet
         let minimum: Int
         /// DATA's `.*?`: shortest first.
         var lazy = false
@@ -188,7 +149,7 @@ struct GrokByteMatcher: Sendable {
         private mutating func matches(_ run: Run, from element: Int, at position: Int) -> Bool {
             var start = position
             if run.optionalSign, start < text.count, text[start] == 0x2B || text[start] == 0x2D { start += 1 }
-            if run.wordBounded, position > 0, ByteClass.word.contains(text[position - 1]) { return false }
+            if run.wordBounded, position > 0, ByteSet.word.contains(text[position - 1]) { return false }
             if run.nonZeroFirst, start < text.count, text[start] == 0x30 { return false }
             let limit = run.members.runEnd(in: text, from: start)
             count(steps: limit - start)
@@ -197,7 +158,7 @@ struct GrokByteMatcher: Sendable {
             let isLast = element == elements.count - 1
             if run.wordBounded || isLast {
                 // Only the whole run can be followed by a boundary, or by the end of the text.
-                if run.wordBounded, limit < text.count, ByteClass.word.contains(text[limit]) { return false }
+                if run.wordBounded, limit < text.count, ByteSet.word.contains(text[limit]) { return false }
                 return attempt(run, from: element, range: position..<limit)
             }
             if run.lazy {
@@ -223,5 +184,20 @@ struct GrokByteMatcher: Sendable {
             if let capture = run.capture { captures[capture] = range }
             return matches(from: element + 1, at: range.upperBound)
         }
+    }
+}
+
+/// grok's classes over ASCII, as ICU defines them (see `GrokByteMatcher`).
+extension ByteSet {
+    static let space = ByteSet { (9...13).contains($0) || $0 == 32 }
+    static let notSpace = ByteSet { !((9...13).contains($0) || $0 == 32) }
+    static let notLineEnd = ByteSet { !(10...13).contains($0) }
+    static let any = ByteSet { _ in true }
+    static let word = ByteSet(isWordByte)
+    static let digit = ByteSet { (48...57).contains($0) }
+    static let userName = ByteSet { isWordByte($0) || $0 == 46 || $0 == 45 }
+
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 95
     }
 }
