@@ -20,10 +20,11 @@ struct FindingsReport {
     /// The report's JSON. `start` and `end` count characters (UTF-16 code units, as Java's strings do) from the
     /// message's start; `end` is exclusive.
     func json(group: String, at now: Int64, _ caller: Caller) -> [UInt8] {
+        let characters = characterOffsets()
         var identifiers: [[String: Any]] = []
         for finding in findings {
             let detections = finding.ranges.map { range -> [String: Int] in
-                ["start": characters(upTo: range.lowerBound), "end": characters(upTo: range.upperBound)]
+                ["start": characters[range.lowerBound - start] ?? 0, "end": characters[range.upperBound - start] ?? 0]
             }
             identifiers.append(["name": finding.name, "count": finding.ranges.count, "detections": detections])
         }
@@ -36,9 +37,19 @@ struct FindingsReport {
         return Array(data)
     }
 
-    /// The UTF-16 length of the message's bytes before `offset` (an offset in the request's buffer).
-    private func characters(upTo offset: Int) -> Int {
-        String(decoding: message[..<(offset - start)], as: UTF8.self).utf16.count
+    /// For each byte offset a detection starts or ends at, the UTF-16 length of the message before it: one pass
+    /// over the message however many detections it holds (a megabyte of addresses has tens of thousands).
+    private func characterOffsets() -> [Int: Int] {
+        let wanted = Set(findings.flatMap { $0.ranges.flatMap { [$0.lowerBound - start, $0.upperBound - start] } })
+        var offsets: [Int: Int] = [:]
+        var units = 0
+        for (offset, byte) in message.enumerated() {
+            if wanted.contains(offset) { offsets[offset] = units }
+            // A lead byte starts a scalar: one UTF-16 unit, two from U+10000 on (4-byte sequences).
+            if byte & 0xC0 != 0x80 { units += byte >= 0xF0 ? 2 : 1 }
+        }
+        if wanted.contains(message.count) { offsets[message.count] = units }
+        return offsets
     }
 
     /// `2023-01-23T21:11:20Z`.
@@ -58,17 +69,27 @@ extension LogEventHandlers {
     ) async {
         guard !reports.isEmpty else { return }
         let source = request.logGroupName ?? ""
+        // As many PutLogEvents batches as AWS's limits need (10,000 events, 1 MB).
+        var batches: [PutLogEventsRequest] = []
         var batch = PutLogEventsRequest()
-        batch.isFindingsReport = true
-        batch.logStreamName = source
-        batch.hasEvents = true
+        var bytes = 0
         for report in reports {
+            let json = report.json(group: source, at: now, caller)
+            let size = json.count + LogsLimits.eventOverheadBytes
+            if batch.count == LogsLimits.eventsPerBatch.upperBound
+                || (batch.count > 0 && bytes + size > LogsLimits.maxBatchBytes)
+            {
+                batches.append(batch)
+                batch = PutLogEventsRequest()
+                bytes = 0
+            }
             batch.timestamps.append(now)
-            batch.messages += report.json(group: source, at: now, caller)
+            batch.messages += json
             batch.messageEnds.append(batch.messages.count)
+            bytes += size
         }
+        batches.append(batch)
         for destination in destinations {
-            batch.logGroupName = destination
             do {
                 let group = try await groups.resolve(destination, caller)
                 try await database.query(
@@ -76,7 +97,13 @@ extension LogEventHandlers {
                     INSERT INTO log_streams (account_id, group_id, name, creation_time)
                     VALUES (\(caller.accountID), \(group.id), \(source), \(now)) ON CONFLICT DO NOTHING
                     """)
-                _ = try await ingest(batch, caller)
+                for var batch in batches {
+                    batch.isFindingsReport = true
+                    batch.logGroupName = destination
+                    batch.logStreamName = source
+                    batch.hasEvents = true
+                    _ = try await ingest(batch, caller)
+                }
             } catch {
                 database.logger.warning(
                     "audit findings not delivered",

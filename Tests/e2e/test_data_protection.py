@@ -286,3 +286,27 @@ def test_findings_reports_go_to_the_audit_statements_log_group(logs_a, name):
     # Offsets count characters: "é" is one, though two bytes.
     assert reports[1]["dataIdentifiers"] == [{"name": "IpAddress", "count": 1, "detections": [
         {"start": 7, "end": 17}]}]
+
+
+def test_findings_of_a_full_batch_are_all_delivered(logs_a, name):
+    """10,000 events with findings make more than 1 MB of reports: they go to the destination in several batches,
+    none lost."""
+    findings = name + "-findings"
+    logs_a.create_log_group(logGroupName=findings)
+    logs_a.create_log_group(logGroupName=name)
+    logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+    logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy(
+        "EmailAddress", destination={"CloudWatchLogs": {"LogGroup": findings}}))
+    now = int(time.time() * 1000)
+    logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+        {"timestamp": now, "message": f"user{i}@example.com signed in from user{i}@example.org"}
+        for i in range(10_000)])
+    delivered, token = 0, None
+    while True:
+        page = logs_a.get_log_events(logGroupName=findings, logStreamName=name, startFromHead=True,
+                                     **({"nextToken": token} if token else {}))
+        delivered += len(page["events"])
+        if page["nextForwardToken"] == token:
+            break
+        token = page["nextForwardToken"]
+    assert delivered == 10_000
