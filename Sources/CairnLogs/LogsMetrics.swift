@@ -12,17 +12,31 @@ enum LogsMetrics {
     }
 
     static func points(group: String, timestamps: ArraySlice<Int64>, series: [Series]) -> [MetricPoint] {
-        // Summed per minute first: a batch's events mostly share a few minutes.
+        // Summed per minute first. A batch's events are in time order, so each minute is one run: its totals are
+        // kept in an array until the minute changes.
         var sums: [Int64: [(sum: Double, count: Double)]] = [:]
+        var minute: Int64? = nil
+        var totals = Array(repeating: (sum: 0.0, count: 0.0), count: series.count)
+        func flush() {
+            guard let minute else { return }
+            let previous = sums[minute] ?? Array(repeating: (0, 0), count: series.count)
+            sums[minute] = zip(previous, totals).map { ($0.sum + $1.sum, $0.count + $1.count) }
+        }
         for (offset, timestamp) in timestamps.enumerated() {
             let seconds = timestamp >= 0 ? timestamp / 1000 : (timestamp - 999) / 1000
-            let minute = seconds - ((seconds % 60) + 60) % 60
-            for (index, one) in series.enumerated() {
-                guard let value = one.value(offset) else { continue }
-                sums[minute, default: Array(repeating: (0, 0), count: series.count)][index].sum += value
-                sums[minute, default: Array(repeating: (0, 0), count: series.count)][index].count += 1
+            let eventMinute = seconds - ((seconds % 60) + 60) % 60
+            if eventMinute != minute {
+                flush()
+                minute = eventMinute
+                totals = Array(repeating: (0, 0), count: series.count)
+            }
+            for index in series.indices {
+                guard let value = series[index].value(offset) else { continue }
+                totals[index].sum += value
+                totals[index].count += 1
             }
         }
+        flush()
         let dimensions = [MetricIdentity.Dimension(name: "LogGroupName", value: group)]
         var aggregator = MetricAggregator()
         for (minute, totals) in sums {

@@ -37,11 +37,18 @@ public struct Transformer: Sendable {
     }
 }
 
-/// One processor ready to run, with what a failure message names.
-struct CompiledProcessor: Sendable {
+/// One processor ready to run, with what a failure message names. A class: the per-event loop over the steps
+/// then retains one reference per step instead of copying an existential and a string.
+final class CompiledProcessor: Sendable {
     let position: Int
     let name: String
     let step: any EventStep
+
+    init(position: Int, name: String, step: any EventStep) {
+        self.position = position
+        self.name = name
+        self.step = step
+    }
 }
 
 /// Builds the ``EventStep`` for each processor.
