@@ -168,9 +168,4 @@ enum ProtectionPolicies {
             return Protection(masker: Masker(identifiers, custom: custom), findingsLogGroups: destinations)
         }
     }
-
-    /// The masker alone.
-    static func masker(_ document: String?, account: String? = nil) -> Masker? {
-        protection(document, account: account)?.masker
-    }
 }

@@ -274,16 +274,21 @@ extension DestinationHandlers {
 }
 
 extension LogEventHandlers {
+    /// Creates the stream in the caller's group unless it exists (streams Cairn writes into on the owner's behalf).
+    func createStreamIfMissing(_ stream: String, in group: String, _ caller: Caller) async throws {
+        let groupID = try await groups.resolve(group, caller).id
+        try await database.query(
+            """
+            INSERT INTO log_streams (account_id, group_id, name, creation_time)
+            VALUES (\(caller.accountID), \(groupID), \(stream), \(LogsService.now())) ON CONFLICT DO NOTHING
+            """)
+    }
+
     /// Writes delivered events into a destination's log group, in a stream named after their source
     /// (`<account>/<group>/<stream>`), created on first use: one account centralizes the logs of many.
     func forward(_ events: [LogEvent], from delivery: DeliveryJob, to group: String, of owner: Caller) async throws {
         let stream = "\(delivery.account)/\(delivery.groupName)/\(delivery.streamName ?? "")"
-        let groupID = try await groups.resolve(group, owner).id
-        try await database.query(
-            """
-            INSERT INTO log_streams (account_id, group_id, name, creation_time)
-            VALUES (\(owner.accountID), \(groupID), \(stream), \(LogsService.now())) ON CONFLICT DO NOTHING
-            """)
+        try await createStreamIfMissing(stream, in: group, owner)
         var request = PutLogEventsRequest()
         request.forwards = (delivery.forwards ?? 0) + 1
         request.logGroupName = group

@@ -31,7 +31,8 @@ struct FindingsReport {
         var arn = ResourceName.logGroup(caller, group)
         if !arn.hasSuffix(":*") { arn += ":*" }
         let report: [String: Any] = [
-            "auditTimestamp": Self.secondsTimestamp(now), "resourceArn": arn, "dataIdentifiers": identifiers,
+            "auditTimestamp": ISO8601Timestamp.format(Double(now / 1000), milliseconds: false), "resourceArn": arn,
+            "dataIdentifiers": identifiers,
         ]
         let data = (try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])) ?? Data()
         return Array(data)
@@ -50,12 +51,6 @@ struct FindingsReport {
         }
         if wanted.contains(message.count) { offsets[message.count] = units }
         return offsets
-    }
-
-    /// `2023-01-23T21:11:20Z`.
-    static func secondsTimestamp(_ milliseconds: Int64) -> String {
-        let text = ISO8601Timestamp.format(Double(milliseconds / 1000))
-        return text.hasSuffix(".000Z") ? String(text.dropLast(5)) + "Z" : text
     }
 }
 
@@ -91,12 +86,7 @@ extension LogEventHandlers {
         batches.append(batch)
         for destination in destinations {
             do {
-                let group = try await groups.resolve(destination, caller)
-                try await database.query(
-                    """
-                    INSERT INTO log_streams (account_id, group_id, name, creation_time)
-                    VALUES (\(caller.accountID), \(group.id), \(source), \(now)) ON CONFLICT DO NOTHING
-                    """)
+                try await createStreamIfMissing(source, in: destination, caller)
                 for var batch in batches {
                     batch.isFindingsReport = true
                     batch.logGroupName = destination

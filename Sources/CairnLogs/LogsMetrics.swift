@@ -24,7 +24,7 @@ enum LogsMetrics {
         }
         for (offset, timestamp) in timestamps.enumerated() {
             let seconds = timestamp >= 0 ? timestamp / 1000 : (timestamp - 999) / 1000
-            let eventMinute = seconds - ((seconds % 60) + 60) % 60
+            let eventMinute = MetricAggregator.periodStart(of: seconds, resolution: MetricsLimits.standardResolution)
             if eventMinute != minute {
                 flush()
                 minute = eventMinute

@@ -121,11 +121,16 @@ public struct MetricAggregator: Sendable {
     public var isEmpty: Bool { points.isEmpty }
 
     /// The point for `metric` at `timestamp` (epoch seconds), created on first use.
+    /// The start of the period of `resolution` seconds that holds `timestamp` (seconds; negative ones too).
+    public static func periodStart(of timestamp: Int64, resolution: Int) -> Int64 {
+        timestamp - ((timestamp % Int64(resolution)) + Int64(resolution)) % Int64(resolution)
+    }
+
     public mutating func withPoint(
         _ metric: MetricIdentity, timestamp: Int64, resolution: Int, unit: String?,
         _ update: (inout MetricPoint) -> Void
     ) {
-        let start = timestamp - ((timestamp % Int64(resolution)) + Int64(resolution)) % Int64(resolution)
+        let start = Self.periodStart(of: timestamp, resolution: resolution)
         let key = Key(metric: metric, periodStart: start, unit: unit ?? "None")
         if points[key] == nil {
             points[key] = MetricPoint(metric: metric, periodStart: start, resolution: resolution, unit: key.unit)

@@ -53,8 +53,9 @@ public enum ISO8601Timestamp {
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }
 
-    /// `2026-12-04T20:30:00.000Z`: how AWS's XML responses write a timestamp.
-    public static func format(_ seconds: Double) -> String {
+    /// `2026-12-04T20:30:00.000Z`: how AWS's XML responses write a timestamp; without `milliseconds`,
+    /// `2026-12-04T20:30:00Z` (audit findings reports).
+    public static func format(_ seconds: Double, milliseconds showsMilliseconds: Bool = true) -> String {
         let milliseconds = Int64((seconds * 1000).rounded(.down))
         let days = Int(milliseconds.floorDivided(by: 86_400_000))
         let inDay = Int(milliseconds - Int64(days) * 86_400_000)
@@ -65,7 +66,8 @@ public enum ISO8601Timestamp {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(inDay / 3_600_000, 2)):"
-            + "\(pad(inDay / 60_000 % 60, 2)):\(pad(inDay / 1000 % 60, 2)).\(pad(inDay % 1000, 3))Z"
+            + "\(pad(inDay / 60_000 % 60, 2)):\(pad(inDay / 1000 % 60, 2))"
+            + (showsMilliseconds ? ".\(pad(inDay % 1000, 3))Z" : "Z")
     }
 }
 

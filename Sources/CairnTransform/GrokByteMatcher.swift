@@ -76,24 +76,9 @@ struct GrokByteMatcher: Sendable {
         captureCount = captures
     }
 
-    /// The bytes a literal part of `match` stands for (as `GrokRegexCompiler.escapedLiteral` writes it for ICU): a
-    /// backslash before punctuation is dropped, before a letter, digit or white space it is kept.
+    /// The bytes a literal part of `match` stands for (`GrokRegexCompiler.literalText`, as ICU matches it).
     static func literalBytes(_ text: String) -> [UInt8] {
-        var result: [UInt8] = []
-        var characters = text.makeIterator()
-        while let character = characters.next() {
-            if character == "\\" {
-                guard let next = characters.next() else {
-                    result.append(0x5C)
-                    break
-                }
-                if next.isLetter || next.isNumber || next.isWhitespace { result.append(0x5C) }
-                result += Array(next.utf8)
-            } else {
-                result += Array(character.utf8)
-            }
-        }
-        return result
+        Array(GrokRegexCompiler.literalText(text).utf8)
     }
 
     /// What a match attempt found.

@@ -94,26 +94,32 @@ struct GrokRegexCompiler {
     }
 
     /// Literal text of a `match` string, matched as written. A backslash before punctuation is dropped, so the
-    /// regex-style `\[` and AWS's plain `[` (Redis example) both match `[`.
-    static func escapedLiteral(_ text: String) -> String {
+    /// regex-style `\[` and AWS's plain `[` (Redis example) both match `[`; before a letter, digit or white space
+    /// (and at the end) it stays a backslash.
+    static func literalText(_ text: String) -> String {
         var result = ""
         var characters = text.makeIterator()
         while let character = characters.next() {
-            var literal = character
-            if character == "\\" {
-                guard let next = characters.next() else {
-                    result += #"\\"#
-                    break
-                }
-                if next.isLetter || next.isNumber || next.isWhitespace {
-                    result += #"\\"#
-                }
-                literal = next
+            guard character == "\\" else {
+                result.append(character)
+                continue
             }
-            if literal.isASCII, literal.isPunctuation || literal.isSymbol {
-                result += "\\"
+            guard let next = characters.next() else {
+                result.append("\\")
+                break
             }
-            result.append(literal)
+            if next.isLetter || next.isNumber || next.isWhitespace { result.append("\\") }
+            result.append(next)
+        }
+        return result
+    }
+
+    /// The literal text as ICU source: ASCII punctuation and symbols escaped.
+    static func escapedLiteral(_ text: String) -> String {
+        var result = ""
+        for character in literalText(text) {
+            if character.isASCII, character.isPunctuation || character.isSymbol { result += "\\" }
+            result.append(character)
         }
         return result
     }
