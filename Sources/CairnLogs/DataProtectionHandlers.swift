@@ -49,7 +49,8 @@ extension LogGroupHandlers {
         return try ownGroupName(identifier ?? "", caller)
     }
 
-    /// A policy document as AWS validates it, whose findings destination (if any) is one of the caller's groups.
+    /// A policy document as AWS validates it, whose findings destinations (if any) are the caller's: a log group
+    /// of its region, a delivery stream of its region, a bucket mapped to its account.
     func validateProtectionPolicy(_ document: String, _ caller: Caller) async throws {
         let policy: DataProtectionPolicy
         do {
@@ -57,15 +58,36 @@ extension LogGroupHandlers {
         } catch {
             throw AWSError.invalidParameter(error.description)
         }
-        guard let destination = policy.findingsLogGroup else { return }
-        let rows = try await database.query(
-            """
-            SELECT 1 FROM log_groups
-            WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(destination)
-            """)
-        for try await _ in rows.decode(Int.self) { return }
-        throw AWSError.invalidParameter(
-            "The findings destination log group \(destination) does not exist: create it before the policy.")
+        let findings = policy.findings
+        if let group = findings.logGroup,
+            !(try await exists(
+                "SELECT 1 FROM log_groups WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(group)"
+            ))
+        {
+            throw AWSError.invalidParameter(
+                "The findings destination log group \(group) does not exist: create it before the policy.")
+        }
+        if let stream = findings.deliveryStream,
+            !(try await exists(
+                """
+                SELECT 1 FROM delivery_streams
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(stream)
+                """))
+        {
+            throw AWSError.invalidParameter(
+                "The findings destination delivery stream \(stream) does not exist in this account and region.")
+        }
+        if let bucket = findings.bucket,
+            !(try await exists("SELECT 1 FROM buckets WHERE account_id = \(caller.accountID) AND name = \(bucket)"))
+        {
+            throw AWSError.invalidParameter(
+                "The findings destination bucket \(bucket) is not one of this account's buckets.")
+        }
+    }
+
+    private func exists(_ query: PostgresQuery) async throws -> Bool {
+        for try await _ in try await database.query(query).decode(Int.self) { return true }
+        return false
     }
 
     func putDataProtectionPolicy(
@@ -138,8 +160,8 @@ enum ProtectionPolicies {
     /// What a group's policies (its own and its account's) do at ingestion.
     struct Protection: Sendable {
         let masker: Masker
-        /// The log groups the policies' Audit statements send findings reports to.
-        let findingsLogGroups: [String]
+        /// Where the policies' Audit statements send findings reports.
+        let findings: FindingsTargets
     }
 
     private static let cache = CompiledCache<Protection>(capacity: 10_000)
@@ -153,7 +175,7 @@ enum ProtectionPolicies {
         return cache.value(documents.joined(separator: "\u{0}")) {
             var identifiers: [ManagedIdentifier] = []
             var custom: [CustomIdentifier] = []
-            var destinations: [String] = []
+            var findings = FindingsTargets()
             for document in documents {
                 guard let policy = try? DataProtectionPolicy(document) else { continue }
                 for identifier in policy.identifiers where !identifiers.contains(identifier) {
@@ -162,10 +184,10 @@ enum ProtectionPolicies {
                 for identifier in policy.customIdentifiers where !custom.contains(identifier) {
                     custom.append(identifier)
                 }
-                if let group = policy.findingsLogGroup, !destinations.contains(group) { destinations.append(group) }
+                findings.add(policy.findings)
             }
             guard !identifiers.isEmpty || !custom.isEmpty else { return nil }
-            return Protection(masker: Masker(identifiers, custom: custom), findingsLogGroups: destinations)
+            return Protection(masker: Masker(identifiers, custom: custom), findings: findings)
         }
     }
 }

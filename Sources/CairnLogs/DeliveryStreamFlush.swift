@@ -225,16 +225,21 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
     /// Firehose's S3 layout: `YYYY/MM/DD/HH/<stream>-<version>-YYYY-MM-DD-HH-MM-SS-<id>` in UTC, from the oldest
     /// record's arrival.
     static func objectKey(_ stream: String, arrival: Int64, id: String) -> String {
+        let (year, month, day, hour, minute, second) = utcParts(arrival)
+        return "\(year)/\(month)/\(day)/\(hour)/\(stream)-1-\(year)-\(month)-\(day)-\(hour)-\(minute)-\(second)-\(id)"
+    }
+
+    /// A time's UTC year, month, day, hour, minute and second as zero-padded text (`2026`, `12`, `04`, …).
+    static func utcParts(
+        _ milliseconds: Int64
+    ) -> (year: String, month: String, day: String, hour: String, minute: String, second: String) {
         var text: [UInt8] = []
-        ExportObject.appendTimestamp(arrival, to: &text)
+        ExportObject.appendTimestamp(milliseconds, to: &text)
         let stamp = String(decoding: text, as: UTF8.self)  // 2026-12-04T11:11:11.123Z
         func part(_ offset: Int, _ length: Int) -> String {
             String(stamp.dropFirst(offset).prefix(length))
         }
-        let (year, month, day, hour, minute, second) = (
-            part(0, 4), part(5, 2), part(8, 2), part(11, 2), part(14, 2), part(17, 2)
-        )
-        return "\(year)/\(month)/\(day)/\(hour)/\(stream)-1-\(year)-\(month)-\(day)-\(hour)-\(minute)-\(second)-\(id)"
+        return (part(0, 4), part(5, 2), part(8, 2), part(11, 2), part(14, 2), part(17, 2))
     }
 
     /// Firehose's HTTP endpoint delivery request: `{"requestId", "timestamp", "records": [{"data": base64}]}` with
@@ -285,19 +290,23 @@ struct DeliveryStreamBuffer: Sendable {
         Array("cairn/delivery-record/\(account)/\(region)/\(stream)/\(groupAccount)/\(group)/\(version)".utf8)
     }
 
-    /// Appends one record (already gzip), sealed under the source group's current data key.
+    /// Appends records (a subscription's are already gzip), sealed under the source group's current data key, in
+    /// one transaction.
     func append(
-        _ data: [UInt8], to stream: (account: String, region: String, name: String), groupAccount: String,
+        _ records: [[UInt8]], to stream: (account: String, region: String, name: String), groupAccount: String,
         groupRegion: String, group: Int64
     ) async throws {
+        guard !records.isEmpty else { return }
         let key = try await keyRing.sealingKey(account: groupAccount, region: groupRegion, group: group)
-        let sealed = try AESGCM.seal(
-            data, key: key.material,
-            authenticating: Self.context(
-                account: stream.account, region: stream.region, stream: stream.name, groupAccount: groupAccount,
-                group: group, version: key.version))
+        let context = Self.context(
+            account: stream.account, region: stream.region, stream: stream.name, groupAccount: groupAccount,
+            group: group, version: key.version)
+        let sealed = try records.map {
+            ByteBuffer(bytes: try AESGCM.seal($0, key: key.material, authenticating: context))
+        }
+        let sizes = records.map { Int32($0.count) }
         try await database.transaction { connection in
-            // Held until the record commits: the flusher cannot move `queued_through` past an uncommitted record.
+            // Held until the records commit: the flusher cannot move `queued_through` past an uncommitted record.
             try await connection.query(
                 """
                 SELECT 1 FROM delivery_streams
@@ -307,8 +316,10 @@ struct DeliveryStreamBuffer: Sendable {
                 """
                 INSERT INTO delivery_stream_records (account_id, region, stream_name, created_at, bytes, group_account,
                     group_id, dek_version, payload)
-                VALUES (\(stream.account), \(stream.region), \(stream.name), \(WallClock.system.milliseconds),
-                    \(Int32(data.count)), \(groupAccount), \(group), \(key.version), \(ByteBuffer(bytes: sealed)))
+                SELECT \(stream.account), \(stream.region), \(stream.name), \(WallClock.system.milliseconds), r.bytes,
+                    \(groupAccount), \(group), \(key.version), r.payload
+                FROM unnest(\(sizes), \(sealed)) WITH ORDINALITY AS r(bytes, payload, position)
+                ORDER BY r.position
                 """, logger: database.logger)
         }
     }

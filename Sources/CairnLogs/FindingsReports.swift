@@ -54,22 +54,50 @@ struct FindingsReport {
     }
 }
 
+/// Every findings destination of a group's policies (its own and its account's), each once.
+struct FindingsTargets: Sendable, Hashable {
+    var logGroups: [String] = []
+    var deliveryStreams: [String] = []
+    var buckets: [String] = []
+
+    var isEmpty: Bool { logGroups.isEmpty && deliveryStreams.isEmpty && buckets.isEmpty }
+
+    mutating func add(_ destinations: FindingsDestinations) {
+        if let group = destinations.logGroup, !logGroups.contains(group) { logGroups.append(group) }
+        if let stream = destinations.deliveryStream, !deliveryStreams.contains(stream) {
+            deliveryStreams.append(stream)
+        }
+        if let bucket = destinations.bucket, !buckets.contains(bucket) { buckets.append(bucket) }
+    }
+
+    /// The jobs that take one batch's reports to the delivery streams and buckets (log groups get them at once).
+    func jobs(_ reports: [[UInt8]], group: Int64, groupName: String, now: Int64, _ caller: Caller) -> [FindingsJob] {
+        guard !reports.isEmpty else { return [] }
+        let texts = reports.map { String(decoding: $0, as: UTF8.self) }
+        let job = { (stream: String?, bucket: String?) in
+            FindingsJob(
+                account: caller.accountID, region: caller.region, group: group, groupName: groupName,
+                deliveryStream: stream, bucket: bucket, id: UUID(), time: now, reports: texts)
+        }
+        return deliveryStreams.map { job($0, nil) } + buckets.map { job(nil, $0) }
+    }
+}
+
 extension LogEventHandlers {
-    /// Writes the reports of one batch to each findings destination, in a stream named after the source log group
+    /// Writes the reports of one batch to each findings log group, in a stream named after the source log group
     /// (created on first use). The source events are committed already: a destination that cannot take them (it
     /// was deleted) is logged, not the request's failure. Reports are not themselves audited.
     func sendFindings(
-        _ reports: [FindingsReport], from request: PutLogEventsRequest, to destinations: [String], now: Int64,
+        _ reports: [[UInt8]], from request: PutLogEventsRequest, to destinations: [String], now: Int64,
         _ caller: Caller
     ) async {
-        guard !reports.isEmpty else { return }
+        guard !reports.isEmpty, !destinations.isEmpty else { return }
         let source = request.logGroupName ?? ""
         // As many PutLogEvents batches as AWS's limits need (10,000 events, 1 MB).
         var batches: [PutLogEventsRequest] = []
         var batch = PutLogEventsRequest()
         var bytes = 0
-        for report in reports {
-            let json = report.json(group: source, at: now, caller)
+        for json in reports {
             let size = json.count + LogsLimits.eventOverheadBytes
             if batch.count == LogsLimits.eventsPerBatch.upperBound
                 || (batch.count > 0 && bytes + size > LogsLimits.maxBatchBytes)

@@ -66,7 +66,7 @@ extension LogEventHandlers {
             var request = request
             var originals: [(index: Int, message: [UInt8])] = []
             var reports: [FindingsReport] = []
-            let reportsFindings = !group.findingsLogGroups.isEmpty && !request.isFindingsReport
+            let reportsFindings = !group.findings.isEmpty && !request.isFindingsReport
             // One search budget for the request's custom identifiers, the transformed versions' included.
             let searches = SearchBudget()
             if let masker = group.masker {
@@ -87,10 +87,13 @@ extension LogEventHandlers {
                 Self.transform(
                     request, accepted: accepted, with: transformer, masker: group.masker, searches: searches, caller)
             }
+            let reportTexts = reports.map { $0.json(group: request.logGroupName ?? "", at: now, caller) }
             nextSequence = try await storeChunk(
                 request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,
+                findings: group.findings.jobs(
+                    reportTexts, group: group.id, groupName: request.logGroupName ?? "", now: now, caller),
                 caller)
-            await sendFindings(reports, from: request, to: group.findingsLogGroups, now: now, caller)
+            await sendFindings(reportTexts, from: request, to: group.findings.logGroups, now: now, caller)
         }
         return PutLogEventsResponse(
             nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)
@@ -139,7 +142,8 @@ extension LogEventHandlers {
     /// The stream row is locked only for the two statements of the transaction.
     private func storeChunk(
         _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64,
-        originals: [(index: Int, message: [UInt8])], transformed: TransformedBatch?, _ caller: Caller
+        originals: [(index: Int, message: [UInt8])], transformed: TransformedBatch?, findings: [FindingsJob],
+        _ caller: Caller
     ) async throws -> Int64 {
         let minTimestamp = request.timestamps[accepted.lowerBound]
         let maxTimestamp = request.timestamps[accepted.upperBound - 1]
@@ -181,6 +185,7 @@ extension LogEventHandlers {
             group: group, request: request, accepted: accepted, transformed: transformed, caller)
         let metricSeal =
             points.isEmpty ? nil : try await metricKeys.seal(account: caller.accountID, region: caller.region)
+        let findingsPayloads = try findings.map(FindingsDelivery.jobText)
 
         return try await database.transaction { connection in
             let updated = try await connection.query(
@@ -237,6 +242,10 @@ extension LogEventHandlers {
                 LogsService.deliveryQueue, payloads: jobs,
                 orderingKeys: subscriptions.map { "\(group.id)/\(target.stream)/\($0)" }, tenant: caller.accountID,
                 policy: SubscriptionDelivery.policy, on: connection, logger: database.logger)
+            // Findings reports for delivery streams and buckets commit with the events they are about.
+            try await JobQueue.enqueue(
+                FindingsDelivery.queue, payloads: findingsPayloads, tenant: caller.accountID,
+                policy: FindingsDelivery.policy, on: connection, logger: database.logger)
             return target.firstSequence + count
         }
     }

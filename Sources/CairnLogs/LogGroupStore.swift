@@ -14,8 +14,8 @@ struct LogGroupRecord: Sendable {
     let hasSubscriptionFilters: Bool
     /// The group's data protection policy's masker, if it has one.
     var masker: Masker? = nil
-    /// The log groups its data protection policies send audit findings reports to.
-    var findingsLogGroups: [String] = []
+    /// Where its data protection policies send audit findings reports.
+    var findings = FindingsTargets()
     /// The group's transformer, if it has one.
     var transformer: Transformer? = nil
 }
@@ -64,7 +64,7 @@ struct LogGroupStore: Sendable {
             let policies = ProtectionPolicies.protection(protection, account: accountProtection)
             return LogGroupRecord(
                 id: id, retentionDays: retention, hasMetricFilters: filters, hasSubscriptionFilters: subscriptions,
-                masker: policies?.masker, findingsLogGroups: policies?.findingsLogGroups ?? [],
+                masker: policies?.masker, findings: policies?.findings ?? FindingsTargets(),
                 transformer: Transformers.transformer(transformer ?? accountTransformer))
         }
         throw AWSError.logGroupNotFound

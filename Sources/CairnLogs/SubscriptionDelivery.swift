@@ -147,8 +147,8 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
             for message in messages {
                 let record = try Gzip.compress(Array(message.utf8))
                 try await logs.deliveryStreamBuffer.append(
-                    record, to: (account, region, name), groupAccount: delivery.account, groupRegion: delivery.region,
-                    group: delivery.group)
+                    [record], to: (account, region, name), groupAccount: delivery.account,
+                    groupRegion: delivery.region, group: delivery.group)
             }
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {

@@ -9,8 +9,8 @@ public struct DataProtectionPolicy: Sendable, Equatable {
     public let identifiers: [ManagedIdentifier]
     /// The custom identifiers the statements name (declared in `Configuration.CustomDataIdentifier`).
     public let customIdentifiers: [CustomIdentifier]
-    /// The log group the Audit statement sends findings reports to (`FindingsDestination.CloudWatchLogs.LogGroup`).
-    public let findingsLogGroup: String?
+    /// Where the Audit statement sends findings reports (`FindingsDestination`).
+    public let findings: FindingsDestinations
 
     /// AWS's limit on a document: 30,720 characters.
     public static let maxLength = 30_720
@@ -90,7 +90,7 @@ public struct DataProtectionPolicy: Sendable, Equatable {
                     + "MaskConfig object.")
         }
         guard maskConfig.isEmpty else { throw Invalid(description: "The MaskConfig object must be empty.") }
-        findingsLogGroup = try Self.findingsLogGroup(auditAction["findingsdestination"] as? [String: Any] ?? [:])
+        findings = try FindingsDestinations(auditAction["findingsdestination"] as? [String: Any] ?? [:])
         guard let audited = audit["dataidentifier"] as? [String], !audited.isEmpty,
             let masked = deidentify["dataidentifier"] as? [String]
         else { throw Invalid(description: "Each statement must have a DataIdentifier list.") }
@@ -114,22 +114,6 @@ public struct DataProtectionPolicy: Sendable, Equatable {
         }
         self.identifiers = identifiers
         customIdentifiers = custom
-    }
-
-    /// The findings destination's log group: `{}` has none; `CloudWatchLogs.LogGroup` names one; S3 and Firehose
-    /// destinations are refused (Cairn has no findings delivery to them).
-    static func findingsLogGroup(_ destination: [String: Any]) throws(Invalid) -> String? {
-        let folded = Self.folded(destination)
-        guard Set(folded.keys).isSubset(of: ["cloudwatchlogs"]) else {
-            throw Invalid(
-                description: "Cairn sends audit findings only to CloudWatch Logs: FindingsDestination may hold "
-                    + "CloudWatchLogs.LogGroup, not S3 or Firehose.")
-        }
-        guard let logs = folded["cloudwatchlogs"] else { return nil }
-        guard let target = (logs as? [String: Any]).map(Self.folded), let group = target["loggroup"] as? String,
-            !group.isEmpty
-        else { throw Invalid(description: "FindingsDestination.CloudWatchLogs must name its LogGroup.") }
-        return group
     }
 
     /// The object with its keys lower-cased.

@@ -146,6 +146,7 @@ public struct ApplicationDependencies: Sendable {
             QueryRunner(logs: logs, sliceBytes: insightsSliceBytes, logger: logger),
             ExportRunner(logs: logs, objectBytes: exportObjectBytes, pause: exportPause, logger: logger),
             DeliveryStreamFlusher(logs: logs, logger: logger),
+            FindingsDelivery(logs: logs, logger: logger),
         ]
     }
 }

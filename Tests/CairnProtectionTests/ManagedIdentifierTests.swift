@@ -104,9 +104,9 @@ import Testing
             """
     }
 
-    /// AWS's example documents whose findings go nowhere (`{}`) or to a log group are accepted, custom identifiers
-    /// included; the ones with S3 or Firehose destinations are refused by name, since Cairn delivers findings only to
-    /// CloudWatch Logs.
+    /// AWS's example documents are accepted, whatever their findings destinations (none, a log group, a
+    /// delivery stream, a bucket), custom identifiers included — but for identifiers Cairn does not have
+    /// (`DriversLicense-US`), which are refused by name.
     @Test func awsExamplesAreAccepted() throws {
         let examples = ManagedIdentifierTests.fixture["policy_examples"] as? [Any] ?? []
         var checked = 0
@@ -122,20 +122,29 @@ import Testing
             } catch {
                 #expect(
                     error.description
-                        == "Cairn sends audit findings only to CloudWatch Logs: FindingsDestination may hold "
-                        + "CloudWatchLogs.LogGroup, not S3 or Firehose.")
+                        == "arn:aws:dataprotection::aws:data-identifier/DriversLicense-US is not a valid Data Identifier"
+                )
             }
         }
         #expect(checked >= 2)
         let policy = try DataProtectionPolicy(
             Self.document([ManagedIdentifier.emailAddress.arn, ManagedIdentifier.ipAddress.arn]))
         #expect(policy.identifiers == [.emailAddress, .ipAddress])
-        #expect(policy.findingsLogGroup == nil)
+        #expect(policy.findings.isEmpty)
         let reporting = try DataProtectionPolicy(
-            Self.document(destination: #"{"CloudWatchLogs":{"LogGroup":"audit-findings"}}"#))
-        #expect(reporting.findingsLogGroup == "audit-findings")
-        #expect(throws: DataProtectionPolicy.Invalid.self) {
-            try DataProtectionPolicy(Self.document(destination: #"{"CloudWatchLogs":{}}"#))
+            Self.document(
+                destination: #"{"CloudWatchLogs":{"LogGroup":"audit-findings"},"Firehose":{"DeliveryStream":"audit"},"#
+                    + #""S3":{"Bucket":"audit-bucket"}}"#))
+        #expect(
+            reporting.findings
+                == FindingsDestinations(logGroup: "audit-findings", deliveryStream: "audit", bucket: "audit-bucket"))
+        for destination in [
+            #"{"CloudWatchLogs":{}}"#, #"{"Firehose":{"DeliveryStream":""}}"#, #"{"S3":{"Name":"b"}}"#,
+            #"{"Kinesis":{"Stream":"s"}}"#,
+        ] {
+            #expect(throws: DataProtectionPolicy.Invalid.self) {
+                try DataProtectionPolicy(Self.document(destination: destination))
+            }
         }
         // CDK's lower-camel-case keys.
         var lower = Self.document()

@@ -249,7 +249,7 @@ def test_events_with_findings_are_counted_in_aws_logs(server, logs_a, name):
 
 def test_findings_reports_go_to_the_audit_statements_log_group(logs_a, name):
     """FindingsDestination.CloudWatchLogs.LogGroup receives one report per event with sensitive data, in AWS's
-    format (mask-sensitive-log-data-audit-findings.html); the destination must exist; S3 and Firehose are refused."""
+    format (mask-sensitive-log-data-audit-findings.html); the destination must exist."""
     import re
 
     findings = name + "-findings"
@@ -260,10 +260,6 @@ def test_findings_reports_go_to_the_audit_statements_log_group(logs_a, name):
     with pytest.raises(ClientError) as missing:
         logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
     assert missing.value.response["Error"]["Code"] == "InvalidParameterException"
-    with pytest.raises(ClientError) as s3:
-        logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy(
-            "EmailAddress", destination={"S3": {"Bucket": "audit"}}))
-    assert s3.value.response["Error"]["Code"] == "InvalidParameterException"
 
     logs_a.create_log_group(logGroupName=findings)
     logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=document)
@@ -286,6 +282,75 @@ def test_findings_reports_go_to_the_audit_statements_log_group(logs_a, name):
     # Offsets count characters: "é" is one, though two bytes.
     assert reports[1]["dataIdentifiers"] == [{"name": "IpAddress", "count": 1, "detections": [
         {"start": 7, "end": 17}]}]
+
+
+def test_findings_reports_go_to_a_bucket_and_a_delivery_stream(server, logs_a, name):
+    """FindingsDestination.S3.Bucket gets one object per batch of events with findings, one report per line, under
+    AWSLogs/<account>/DataProtection/<region>/<group>/YYYY/MM/DD/HH/; FindingsDestination.Firehose.DeliveryStream
+    gets one record per report. Both must be the account's when the policy is put."""
+    import base64
+    import shutil
+    import tempfile
+
+    from test_delivery_streams import FirehoseEndpoint, create_stream, wait_for
+
+    directory = tempfile.mkdtemp(prefix="cairn-findings-")
+    endpoint = FirehoseEndpoint(access_key="findings-key").start()
+    try:
+        bucket = "findings-" + uuid.uuid4().hex[:10]
+        stream = "findings" + uuid.uuid4().hex[:8]
+        logs_a.create_log_group(logGroupName=name)
+        logs_a.create_log_stream(logGroupName=name, logStreamName="s")
+        destinations = {"S3": {"Bucket": bucket}, "Firehose": {"DeliveryStream": stream}}
+        for missing in ({"S3": {"Bucket": bucket}}, {"Firehose": {"DeliveryStream": stream}}):
+            with pytest.raises(ClientError) as refused:
+                logs_a.put_data_protection_policy(
+                    logGroupIdentifier=name, policyDocument=policy("EmailAddress", destination=missing))
+            assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+        server.admin("bucket", "add", "--account", ACCOUNT_A, "--name", bucket, "--directory", directory)
+        create_stream(server, stream, "--url", endpoint.url, "--access-key", "findings-key",
+                      "--allow-private-network", "--buffer-seconds", "0", "--buffer-mib", "1")
+        logs_a.put_data_protection_policy(logGroupIdentifier=name, policyDocument=policy(
+            "EmailAddress", destination=destinations))
+        now = int(time.time() * 1000)
+        logs_a.put_log_events(logGroupName=name, logStreamName="s", logEvents=[
+            {"timestamp": now, "message": "mail ann@example.com"},
+            {"timestamp": now + 1, "message": "nothing to see"},
+            {"timestamp": now + 2, "message": "é bob@example.com and cy@example.org"}])
+        expected = [
+            [{"name": "EmailAddress", "count": 1, "detections": [{"start": 5, "end": 20}]}],
+            [{"name": "EmailAddress", "count": 2, "detections": [{"start": 2, "end": 17}, {"start": 22, "end": 36}]}],
+        ]
+
+        def records():
+            with endpoint.lock:
+                bodies = [body for _, body in endpoint.requests]
+            return [base64.b64decode(r["data"]) for b in bodies for r in b["records"]]
+
+        assert wait_for(lambda: len(records()) >= 2, timeout=120)
+        assert endpoint.violations == []
+        delivered = records()
+        assert all(r.endswith(b"\n") for r in delivered)
+        reports = [json.loads(r) for r in delivered]
+        assert [r["dataIdentifiers"] for r in reports] == expected
+        assert all(r["resourceArn"] == f"arn:aws:logs:us-east-1:{ACCOUNT_A}:log-group:{name}:*" for r in reports)
+
+        prefix = os.path.join(directory, "AWSLogs", ACCOUNT_A, "DataProtection", "us-east-1", name.lstrip("/"))
+
+        def objects():
+            return [os.path.join(root, f) for root, _, files in os.walk(prefix) for f in files
+                    if not f.startswith(".")]
+
+        assert wait_for(objects, timeout=120)
+        [written] = objects()
+        hours = {time.strftime("%Y/%m/%d/%H", time.gmtime(t)) for t in (now / 1000, time.time())}
+        assert os.path.relpath(os.path.dirname(written), prefix) in hours
+        assert written.endswith(".json")
+        lines = open(written, encoding="utf-8").read().splitlines()
+        assert [json.loads(line)["dataIdentifiers"] for line in lines] == expected
+    finally:
+        endpoint.stop()
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def test_findings_of_a_full_batch_are_all_delivered(logs_a, name):
