@@ -4,11 +4,8 @@ import CairnCalendar
 enum DateText {
     /// Formats epoch milliseconds.
     static func format(_ milliseconds: Int64) -> String {
-        let (days, millisecondOfDay) = floorDivide(milliseconds, 86_400_000)
-        let (year, month, day) = CivilCalendar.date(days: days)
-        let seconds = millisecondOfDay / 1000
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2)) \(pad(seconds / 3600, 2)):"
-            + "\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(millisecondOfDay % 1000, 3))"
+        let time = UTCTime(milliseconds: milliseconds)
+        return "\(time.dateText) \(time.clockText).\(UTCTime.padded(time.millisecond, 3))"
     }
 
     /// Reads `yyyy-MM-dd HH:mm:ss.SSS` (or with `T` and an optional `Z`, fraction optional) back into epoch ms.
@@ -50,10 +47,5 @@ enum DateText {
     static func floorDivide(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
         let remainder = ((value % divisor) + divisor) % divisor
         return ((value - remainder) / divisor, remainder)
-    }
-
-    private static func pad(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import CairnCalendar
 import CairnCrypto
 import CairnKeys
 import CairnObjects
@@ -225,21 +226,14 @@ public struct DeliveryStreamFlusher: Service, CustomStringConvertible {
     /// Firehose's S3 layout: `YYYY/MM/DD/HH/<stream>-<version>-YYYY-MM-DD-HH-MM-SS-<id>` in UTC, from the oldest
     /// record's arrival.
     static func objectKey(_ stream: String, arrival: Int64, id: String) -> String {
-        let (year, month, day, hour, minute, second) = utcParts(arrival)
+        let time = UTCTime(milliseconds: arrival)
+        let (year, month, day) = (
+            UTCTime.padded(time.year, 4), UTCTime.padded(time.month, 2), UTCTime.padded(time.day, 2)
+        )
+        let (hour, minute, second) = (
+            UTCTime.padded(time.hour, 2), UTCTime.padded(time.minute, 2), UTCTime.padded(time.second, 2)
+        )
         return "\(year)/\(month)/\(day)/\(hour)/\(stream)-1-\(year)-\(month)-\(day)-\(hour)-\(minute)-\(second)-\(id)"
-    }
-
-    /// A time's UTC year, month, day, hour, minute and second as zero-padded text (`2026`, `12`, `04`, …).
-    static func utcParts(
-        _ milliseconds: Int64
-    ) -> (year: String, month: String, day: String, hour: String, minute: String, second: String) {
-        var text: [UInt8] = []
-        ExportObject.appendTimestamp(milliseconds, to: &text)
-        let stamp = String(decoding: text, as: UTF8.self)  // 2026-12-04T11:11:11.123Z
-        func part(_ offset: Int, _ length: Int) -> String {
-            String(stamp.dropFirst(offset).prefix(length))
-        }
-        return (part(0, 4), part(5, 2), part(8, 2), part(11, 2), part(14, 2), part(17, 2))
     }
 
     /// Firehose's HTTP endpoint delivery request: `{"requestId", "timestamp", "records": [{"data": base64}]}` with

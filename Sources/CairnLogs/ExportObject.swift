@@ -15,7 +15,7 @@ struct ExportObject {
     }
 
     mutating func append(timestamp: Int64, message: ArraySlice<UInt8>) {
-        let (eventSecond, millis) = Self.floorDivision(max(0, timestamp), 1000)
+        let (eventSecond, millis) = (max(0, timestamp) / 1000, max(0, timestamp) % 1000)
         if eventSecond != second {
             var text: [UInt8] = []
             Self.appendTimestamp(eventSecond * 1000, to: &text)
@@ -43,28 +43,21 @@ struct ExportObject {
 
     /// Milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ` (no calendar objects per event).
     static func appendTimestamp(_ milliseconds: Int64, to bytes: inout [UInt8]) {
-        let (seconds, millis) = floorDivision(milliseconds, 1000)
-        let (days, secondOfDay) = floorDivision(seconds, 86_400)
-        let (year, month, day) = CivilCalendar.date(days: days)
-        appendDigits(year, count: 4, to: &bytes)
+        let time = UTCTime(milliseconds: milliseconds)
+        appendDigits(time.year, count: 4, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(month, count: 2, to: &bytes)
+        appendDigits(time.month, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: "-"))
-        appendDigits(day, count: 2, to: &bytes)
+        appendDigits(time.day, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: "T"))
-        appendDigits(secondOfDay / 3600, count: 2, to: &bytes)
+        appendDigits(time.hour, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay / 60 % 60, count: 2, to: &bytes)
+        appendDigits(time.minute, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        appendDigits(secondOfDay % 60, count: 2, to: &bytes)
+        appendDigits(time.second, count: 2, to: &bytes)
         bytes.append(UInt8(ascii: "."))
-        appendDigits(millis, count: 3, to: &bytes)
+        appendDigits(time.millisecond, count: 3, to: &bytes)
         bytes.append(UInt8(ascii: "Z"))
-    }
-
-    private static func floorDivision(_ value: Int64, _ divisor: Int64) -> (Int64, Int64) {
-        let quotient = value >= 0 ? value / divisor : (value - divisor + 1) / divisor
-        return (quotient, value - quotient * divisor)
     }
 
     /// At least `count` decimal digits, zero-padded (more when the value needs them); `value` is not negative.

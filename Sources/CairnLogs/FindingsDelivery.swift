@@ -1,4 +1,5 @@
 public import AsyncHTTPClient
+import CairnCalendar
 import CairnObjects
 public import CairnQueue
 import CairnStore
@@ -76,10 +77,11 @@ public struct FindingsDelivery: Service, CustomStringConvertible {
 
     /// `AWSLogs/<account>/DataProtection/<region>/<log group without leading slashes>/YYYY/MM/DD/HH/<id>.json`.
     static func objectKey(_ findings: FindingsJob) -> String {
-        let time = DeliveryStreamFlusher.utcParts(findings.time)
+        let time = UTCTime(milliseconds: findings.time)
         let group = findings.groupName.drop(while: { $0 == "/" })
         return "AWSLogs/\(findings.account)/DataProtection/\(findings.region)/\(group)/"
-            + "\(time.year)/\(time.month)/\(time.day)/\(time.hour)/\(findings.id.uuidString.lowercased()).json"
+            + "\(time.dateText.replacingOccurrences(of: "-", with: "/"))/\(UTCTime.padded(time.hour, 2))/"
+            + "\(findings.id.uuidString.lowercased()).json"
     }
 
     private func dropped(_ findings: FindingsJob, destination: String) {

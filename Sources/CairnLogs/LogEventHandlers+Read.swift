@@ -1,3 +1,4 @@
+import CairnCalendar
 import CairnChunks
 import CairnFilter
 import CairnKeys
@@ -13,7 +14,7 @@ extension AWSError {
 /// GetLogEvents positions: `f/` or `b/`, then the timestamp + 1 and the sequence number, 19 digits each.
 enum StreamToken {
     static func make(_ direction: Character, _ key: EventKey) -> String {
-        "\(direction)/" + pad(key.timestamp + 1) + pad(key.sequence)
+        "\(direction)/" + UTCTime.padded(key.timestamp + 1, 19) + UTCTime.padded(key.sequence, 19)
     }
 
     static func read(_ token: String, stream: Int64) throws(AWSError) -> (forward: Bool, key: EventKey) {
@@ -26,11 +27,6 @@ enum StreamToken {
         return (
             characters[0] == UInt8(ascii: "f"), EventKey(timestamp: timestamp - 1, streamID: stream, sequence: sequence)
         )
-    }
-
-    private static func pad(_ value: Int64) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, 19 - digits.count)) + digits
     }
 }
 
@@ -205,11 +201,7 @@ extension LogEventHandlers {
 
     /// A stable event id: the stream id and the sequence number, 20 digits each.
     static func eventID(_ key: EventKey) -> String {
-        func pad(_ value: Int64) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, 20 - digits.count)) + digits
-        }
-        return pad(key.streamID) + pad(key.sequence)
+        UTCTime.padded(key.streamID, 20) + UTCTime.padded(key.sequence, 20)
     }
 
     func streamID(named name: String?, group: Int64, _ caller: Caller) async throws -> Int64 {

@@ -116,7 +116,7 @@ public struct S3Bucket: ObjectStore {
     ) async throws -> Answer {
         let signed = S3Request(
             method: method, location: location, key: key, query: query, body: body, accessKeyID: accessKeyID,
-            secret: secret, amzDate: S3Request.amzDate(Date()),
+            secret: secret, amzDate: SignedRequest.format(Date()),
             extraHeaders: contentType.map { [("content-type", $0)] } ?? [])
         var request = HTTPClientRequest(url: signed.url)
         request.method = HTTPMethod(rawValue: method)

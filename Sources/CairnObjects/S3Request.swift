@@ -82,13 +82,4 @@ public struct S3Request: Sendable {
             .joined(separator: "/")
     }
 
-    /// `yyyyMMdd'T'HHmmss'Z'` in UTC.
-    public static func amzDate(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-        return "\(parts.year ?? 1970)\(two(parts.month))\(two(parts.day))T\(two(parts.hour))\(two(parts.minute))"
-            + "\(two(parts.second))Z"
-    }
 }

@@ -56,24 +56,8 @@ public enum ISO8601Timestamp {
     /// `2026-12-04T20:30:00.000Z`: how AWS's XML responses write a timestamp; without `milliseconds`,
     /// `2026-12-04T20:30:00Z` (audit findings reports).
     public static func format(_ seconds: Double, milliseconds showsMilliseconds: Bool = true) -> String {
-        let milliseconds = Int64((seconds * 1000).rounded(.down))
-        let days = Int(milliseconds.floorDivided(by: 86_400_000))
-        let inDay = Int(milliseconds - Int64(days) * 86_400_000)
-        let date = CivilCalendar.date(days: Int64(days))
-        let (year, month, day) = (Int(date.year), Int(date.month), Int(date.day))
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(inDay / 3_600_000, 2)):"
-            + "\(pad(inDay / 60_000 % 60, 2)):\(pad(inDay / 1000 % 60, 2))"
-            + (showsMilliseconds ? ".\(pad(inDay % 1000, 3))Z" : "Z")
-    }
-}
-
-extension Int64 {
-    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+        let time = UTCTime(milliseconds: Int64((seconds * 1000).rounded(.down)))
+        return "\(time.dateText)T\(time.clockText)"
+            + (showsMilliseconds ? ".\(UTCTime.padded(time.millisecond, 3))Z" : "Z")
     }
 }

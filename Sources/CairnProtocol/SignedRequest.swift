@@ -1,3 +1,4 @@
+import CairnCalendar
 import CairnCrypto
 public import Foundation
 
@@ -114,14 +115,11 @@ public struct SignedRequest: Sendable, Equatable {
         return utcCalendar.date(from: components)
     }
 
+    /// `yyyyMMdd'T'HHmmss'Z'`, UTC (X-Amz-Date).
     public static func format(_ date: Date) -> String {
-        let c = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        func pad(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return pad(c.year, 4) + pad(c.month, 2) + pad(c.day, 2) + "T" + pad(c.hour, 2) + pad(c.minute, 2)
-            + pad(c.second, 2) + "Z"
+        let time = UTCTime(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
+        return UTCTime.padded(time.year, 4) + UTCTime.padded(time.month, 2) + UTCTime.padded(time.day, 2) + "T"
+            + UTCTime.padded(time.hour, 2) + UTCTime.padded(time.minute, 2) + UTCTime.padded(time.second, 2) + "Z"
     }
 
     private static let utcCalendar: Calendar = {

@@ -23,11 +23,8 @@ enum GrokHTTPDate {
         if date[2].count == 2 { year += 2000 }
         let days = CivilCalendar.days(year: year, month: Int64(monthIndex + 1), day: day)
         let seconds = days * secondsPerDay + hour * 3600 + minute * 60 + second - offset
-        let utcDays = seconds >= 0 ? seconds / secondsPerDay : (seconds - secondsPerDay + 1) / secondsPerDay
-        let secondOfDay = seconds - utcDays * secondsPerDay
-        let civil = CivilCalendar.date(days: utcDays)
-        return "\(padded(civil.year, 4))-\(padded(civil.month, 2))-\(padded(civil.day, 2))T"
-            + "\(padded(secondOfDay / 3600, 2)):\(padded(secondOfDay / 60 % 60, 2)):\(padded(secondOfDay % 60, 2))Z"
+        let time = UTCTime(milliseconds: seconds * 1000)
+        return "\(time.dateText)T\(time.clockText)Z"
     }
 
     /// `+0530` → 19800; `-09` → -32400.
@@ -37,10 +34,5 @@ enum GrokHTTPDate {
         guard digits.count == 4 || digits.count <= 2, let value = Int64(digits) else { return nil }
         let minutes = digits.count == 4 ? value / 100 * 60 + value % 100 : value * 60
         return (sign == "-" ? -minutes : minutes) * 60
-    }
-
-    private static func padded(_ value: Int64, _ width: Int) -> String {
-        let digits = String(value)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 }

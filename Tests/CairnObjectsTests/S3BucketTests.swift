@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import CairnProtocol
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -35,7 +36,7 @@ struct S3BucketTests {
     func get(_ key: String?, query: String = "", _ client: HTTPClient) async throws -> (UInt, [UInt8]) {
         let signed = S3Request(
             method: "GET", location: Self.location, key: key, query: query, body: [], accessKeyID: "test",
-            secret: "test", amzDate: S3Request.amzDate(Date()))
+            secret: "test", amzDate: SignedRequest.format(Date()))
         var request = HTTPClientRequest(url: signed.url)
         for header in signed.headers { request.headers.add(name: header.name, value: header.value) }
         let response = try await client.execute(request, timeout: .seconds(30))

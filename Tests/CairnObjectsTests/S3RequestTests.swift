@@ -1,3 +1,4 @@
+import CairnProtocol
 import Foundation
 import Testing
 
@@ -71,8 +72,8 @@ import Testing
     }
 
     @Test func amzDateIsUTC() {
-        #expect(S3Request.amzDate(Date(timeIntervalSince1970: 1_369_353_600)) == "20130524T000000Z")
-        #expect(S3Request.amzDate(Date(timeIntervalSince1970: 1_796_382_671)) == "20261204T111111Z")
+        #expect(SignedRequest.format(Date(timeIntervalSince1970: 1_369_353_600)) == "20130524T000000Z")
+        #expect(SignedRequest.format(Date(timeIntervalSince1970: 1_796_382_671)) == "20261204T111111Z")
     }
 
     @Test func completeMultipartUploadListsThePartsInOrder() {
