@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Verified access keys of this process for a short while, so that a request does not read and unseal its

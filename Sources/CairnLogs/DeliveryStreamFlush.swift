@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import CairnCalendar
 import CairnCrypto
 import CairnKeys

@@ -1,4 +1,4 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import CairnChunks
 import CairnCrypto
 import CairnKeys

@@ -1,7 +1,7 @@
-public import AsyncHTTPClient
+import AsyncHTTPClient
 import CairnCalendar
 import CairnObjects
-public import CairnQueue
+import CairnQueue
 import CairnStore
 import Foundation
 public import Logging

@@ -1,5 +1,5 @@
 public import CairnStore
-public import Foundation
+import Foundation
 public import Logging
 import PostgresNIO
 public import ServiceLifecycle

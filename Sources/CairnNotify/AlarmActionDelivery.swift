@@ -2,7 +2,7 @@ import AsyncHTTPClient
 public import CairnLogs
 import CairnMetrics
 import CairnProtocol
-public import CairnQueue
+import CairnQueue
 import CairnStore
 import Foundation
 public import Logging

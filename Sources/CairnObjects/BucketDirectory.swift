@@ -2,7 +2,7 @@ public import AsyncHTTPClient
 public import CairnAccounts
 import CairnCrypto
 public import CairnStore
-public import Foundation
+import Foundation
 import NIOCore
 import PostgresNIO
 

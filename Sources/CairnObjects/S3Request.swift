@@ -1,6 +1,6 @@
 import CairnCrypto
-public import CairnProtocol
-public import Foundation
+import CairnProtocol
+import Foundation
 
 /// Where an S3-compatible bucket lives and how to sign for it.
 public struct S3Location: Sendable, Equatable {
