@@ -48,7 +48,7 @@ struct DeleteAccountPolicyRequest: Decodable {
 /// account-level data protection policy (masking with every group's own policy), and up to 20 transformer policies
 /// (for groups without a transformer of their own, chosen by name prefix). Subscription filter, field index and
 /// metric extraction policies are refused: Cairn would store them without applying them.
-extension LogGroupHandlers {
+extension AccountPolicyHandlers {
     static let policyTypes = [
         "DATA_PROTECTION_POLICY", "SUBSCRIPTION_FILTER_POLICY", "FIELD_INDEX_POLICY", "TRANSFORMER_POLICY",
         "METRIC_EXTRACTION_POLICY",
@@ -80,10 +80,10 @@ extension LogGroupHandlers {
                     "selectionCriteria is valid only for SUBSCRIPTION_FILTER_POLICY, FIELD_INDEX_POLICY or "
                         + "TRANSFORMER_POLICY.")
             }
-            try await validateProtectionPolicy(document, caller)
+            try await dataProtection.validateProtectionPolicy(document, caller)
         case "TRANSFORMER_POLICY":
-            let configuration = try Self.configuration(Self.processors(inPolicy: document), Validation())
-            _ = try Self.transformer(configuration)
+            let configuration = try TransformerHandlers.configuration(Self.processors(inPolicy: document), Validation())
+            _ = try TransformerHandlers.transformer(configuration)
             transformerConfig = String(decoding: configuration.storedJSON(), as: UTF8.self)
             if let criteria = request.selectionCriteria { prefixes = try Self.namePrefixes(criteria) }
         default:
@@ -145,7 +145,7 @@ extension LogGroupHandlers {
             request.accountIdentifiers?.count, value: "[...]", "accountIdentifiers", min: 0,
             max: LogsLimits.accountIdentifiersMax)
         try validation.check()
-        let accounts = try await searchedAccounts(
+        let accounts = try await self.accounts.searched(
             linked: request.accountIdentifiers?.isEmpty == false, only: request.accountIdentifiers, caller)
         let rows = try await database.query(
             """

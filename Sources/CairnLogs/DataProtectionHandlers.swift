@@ -20,35 +20,7 @@ struct DataProtectionPolicyResponse: Encodable {
 /// caller's own, by name or ARN). From the next PutLogEvents on, what the policy's identifiers detect is masked
 /// at ingestion — in what is stored and what every read, filter, subscription, export and query sees — and the
 /// original kept sealed for admins who read with `unmask`.
-extension LogGroupHandlers {
-    /// The accounts a listing searches: the caller's, and with `linked` the source accounts linked to it;
-    /// `only` narrows them.
-    func searchedAccounts(linked: Bool?, only wanted: [String]?, _ caller: Caller) async throws -> [String] {
-        var accounts = [caller.accountID]
-        if linked == true { accounts += try await self.accounts.sources(of: caller.accountID) }
-        if let wanted, !wanted.isEmpty { accounts = accounts.filter(wanted.contains) }
-        return accounts
-    }
-
-    /// The caller's own group an identifier (name or ARN) names: another account's ARN names nothing it may
-    /// change.
-    func ownGroupName(_ identifier: String, _ caller: Caller) throws(AWSError) -> String {
-        guard identifier.hasPrefix("arn:") else { return identifier }
-        guard let reference = ResourceName.logGroupReference(identifier, caller: caller),
-            reference.accountID == caller.accountID, reference.region == caller.region
-        else { throw AWSError.logGroupNotFound }
-        return reference.name
-    }
-
-    /// The caller's own group a required `logGroupIdentifier` names, after validating it.
-    func ownGroup(_ identifier: String?, _ caller: Caller) throws(AWSError) -> String {
-        var validation = Validation()
-        validation.required(identifier, "logGroupIdentifier")
-        validation.logGroupIdentifier(identifier)
-        try validation.check()
-        return try ownGroupName(identifier ?? "", caller)
-    }
-
+extension DataProtectionHandlers {
     /// A policy document as AWS validates it, whose findings destinations (if any) are the caller's: a log group
     /// of its region, a delivery stream of its region, a bucket mapped to its account.
     func validateProtectionPolicy(_ document: String, _ caller: Caller) async throws {
@@ -100,7 +72,7 @@ extension LogGroupHandlers {
         try validation.check()
         let document = request.policyDocument ?? ""
         try await validateProtectionPolicy(document, caller)
-        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let name = try OwnGroup.name(request.logGroupIdentifier ?? "", caller)
         let now = LogsService.now()
         let rows = try await database.query(
             """
@@ -118,7 +90,7 @@ extension LogGroupHandlers {
     func getDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> DataProtectionPolicyResponse {
-        let name = try ownGroup(request.logGroupIdentifier, caller)
+        let name = try OwnGroup.validated(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             SELECT data_protection_policy, data_protection_updated FROM log_groups
@@ -135,7 +107,7 @@ extension LogGroupHandlers {
     func deleteDataProtectionPolicy(
         _ request: DataProtectionPolicyRequest, _ caller: Caller
     ) async throws -> EmptyResponse {
-        let name = try ownGroup(request.logGroupIdentifier, caller)
+        let name = try OwnGroup.validated(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             UPDATE log_groups g SET data_protection_policy = NULL, data_protection_updated = \(LogsService.now()),

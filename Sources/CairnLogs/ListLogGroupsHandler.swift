@@ -103,7 +103,7 @@ extension LogGroupHandlers {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "ListLogGroups", caller: caller, fields: 2)
         }
-        let accounts = try await searchedAccounts(
+        let accounts = try await self.accounts.searched(
             linked: request.includeLinkedAccounts, only: request.accountIdentifiers, caller)
         let likes = (alternatives ?? []).map { ($0.prefix ? "" : "%") + LogsService.likeEscaped($0.text) + "%" }
         var groups: [LogGroupSummary] = []

@@ -98,7 +98,7 @@ extension LogGroupHandlers {
         let after = try request.nextToken.map {
             try pageToken.read($0, operation: "DescribeLogGroups", caller: caller, fields: 2)
         }
-        let accounts = try await searchedAccounts(
+        let accounts = try await self.accounts.searched(
             linked: request.includeLinkedAccounts, only: request.accountIdentifiers, caller)
         // Identifiers are names (the caller's own groups) or ARNs, of the accounts searched, in this region.
         let identified: [ResourceName.LogGroupReference]? = request.logGroupIdentifiers.map { identifiers in
@@ -172,7 +172,7 @@ extension LogGroupHandlers {
         validation.logGroupIdentifier(request.logGroupIdentifier)
         validation.required(request.deletionProtectionEnabled, "deletionProtectionEnabled")
         try validation.check()
-        let name = try ownGroupName(request.logGroupIdentifier ?? "", caller)
+        let name = try OwnGroup.name(request.logGroupIdentifier ?? "", caller)
         let rows = try await database.query(
             """
             UPDATE log_groups SET deletion_protection = \(request.deletionProtectionEnabled ?? false)

@@ -14,6 +14,24 @@ struct LogGroupHandlers: Sendable {
     let quotas: AccountQuotas
 }
 
+/// PutDataProtectionPolicy, GetDataProtectionPolicy, DeleteDataProtectionPolicy.
+struct DataProtectionHandlers: Sendable {
+    let database: Database
+}
+
+/// PutTransformer, GetTransformer, DeleteTransformer, TestTransformer.
+struct TransformerHandlers: Sendable {
+    let database: Database
+}
+
+/// PutAccountPolicy, DescribeAccountPolicies, DeleteAccountPolicy (data protection and transformer policies).
+struct AccountPolicyHandlers: Sendable {
+    let database: Database
+    let accounts: AccountDirectory
+    /// A data protection policy is validated as PutDataProtectionPolicy validates it.
+    let dataProtection: DataProtectionHandlers
+}
+
 /// CreateLogStream, DeleteLogStream, DescribeLogStreams.
 struct LogStreamHandlers: Sendable {
     let database: Database

@@ -25,34 +25,34 @@ extension LogsService {
                 handler: resourcePolicies.deleteResourcePolicy),
             Operation(
                 .logs, "PutDataProtectionPolicy", roles: .admins, input: DataProtectionPolicyRequest.self,
-                handler: logGroups.putDataProtectionPolicy),
+                handler: dataProtection.putDataProtectionPolicy),
             Operation(
                 .logs, "GetDataProtectionPolicy", roles: .readers, input: DataProtectionPolicyRequest.self,
-                handler: logGroups.getDataProtectionPolicy),
+                handler: dataProtection.getDataProtectionPolicy),
             Operation(
                 .logs, "DeleteDataProtectionPolicy", roles: .admins, input: DataProtectionPolicyRequest.self,
-                handler: logGroups.deleteDataProtectionPolicy),
+                handler: dataProtection.deleteDataProtectionPolicy),
             Operation(
                 .logs, "PutAccountPolicy", roles: .admins, input: PutAccountPolicyRequest.self,
-                handler: logGroups.putAccountPolicy),
+                handler: accountPolicies.putAccountPolicy),
             Operation(
                 .logs, "DescribeAccountPolicies", roles: .readers, input: DescribeAccountPoliciesRequest.self,
-                handler: logGroups.describeAccountPolicies),
+                handler: accountPolicies.describeAccountPolicies),
             Operation(
                 .logs, "DeleteAccountPolicy", roles: .admins, input: DeleteAccountPolicyRequest.self,
-                handler: logGroups.deleteAccountPolicy),
+                handler: accountPolicies.deleteAccountPolicy),
             Operation(
                 .logs, "PutTransformer", roles: .admins, input: PutTransformerRequest.self,
-                handler: logGroups.putTransformer),
+                handler: transformers.putTransformer),
             Operation(
                 .logs, "GetTransformer", roles: .readers, input: TransformerRequest.self,
-                handler: logGroups.getTransformer),
+                handler: transformers.getTransformer),
             Operation(
                 .logs, "DeleteTransformer", roles: .admins, input: TransformerRequest.self,
-                handler: logGroups.deleteTransformer),
+                handler: transformers.deleteTransformer),
             Operation(
                 .logs, "TestTransformer", roles: .readers, input: TestTransformerRequest.self,
-                handler: logGroups.testTransformer),
+                handler: transformers.testTransformer),
             Operation(
                 .logs, "ListLogGroups", roles: .readers, input: ListLogGroupsRequest.self,
                 handler: logGroups.listLogGroups),

@@ -24,6 +24,9 @@ public struct LogsService: Sendable {
     let audit: AuditTrail
     // The handlers of each area, built once over shared stores.
     let logGroups: LogGroupHandlers
+    let dataProtection: DataProtectionHandlers
+    let transformers: TransformerHandlers
+    let accountPolicies: AccountPolicyHandlers
     let logStreams: LogStreamHandlers
     let events: LogEventHandlers
     let metricFilters: MetricFilterHandlers
@@ -58,6 +61,9 @@ public struct LogsService: Sendable {
         logGroups = LogGroupHandlers(
             database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys,
             quotas: quotas)
+        dataProtection = DataProtectionHandlers(database: database)
+        transformers = TransformerHandlers(database: database)
+        accountPolicies = AccountPolicyHandlers(database: database, accounts: accounts, dataProtection: dataProtection)
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,

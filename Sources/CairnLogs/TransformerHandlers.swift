@@ -44,13 +44,13 @@ extension AWSError {
 /// caller's own, by name or ARN). From the next PutLogEvents on, each event's transformed version is made at
 /// ingestion and stored beside the original; reads return the original, Insights and filters that ask for it
 /// (`applyOnTransformedLogs`) see the transformed one.
-extension LogGroupHandlers {
+extension TransformerHandlers {
     func putTransformer(_ request: PutTransformerRequest, _ caller: Caller) async throws -> EmptyResponse {
         var validation = Validation()
         validation.required(request.logGroupIdentifier, "logGroupIdentifier")
         validation.logGroupIdentifier(request.logGroupIdentifier)
         let configuration = try Self.configuration(request.transformerConfig, validation)
-        let name = try ownGroup(request.logGroupIdentifier, caller)
+        let name = try OwnGroup.validated(request.logGroupIdentifier, caller)
         // "You can create transformers only for the log groups in the Standard log class."
         let classes = try await database.query(
             """
@@ -76,7 +76,7 @@ extension LogGroupHandlers {
     }
 
     func getTransformer(_ request: TransformerRequest, _ caller: Caller) async throws -> GetTransformerResponse {
-        let name = try ownGroup(request.logGroupIdentifier, caller)
+        let name = try OwnGroup.validated(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             SELECT transformer_config, transformer_created, transformer_updated FROM log_groups
@@ -94,7 +94,7 @@ extension LogGroupHandlers {
     }
 
     func deleteTransformer(_ request: TransformerRequest, _ caller: Caller) async throws -> EmptyResponse {
-        let name = try ownGroup(request.logGroupIdentifier, caller)
+        let name = try OwnGroup.validated(request.logGroupIdentifier, caller)
         let rows = try await database.query(
             """
             UPDATE log_groups g SET transformer_config = NULL, transformer_created = NULL, transformer_updated = NULL
