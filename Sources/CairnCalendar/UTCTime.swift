@@ -11,7 +11,8 @@ public struct UTCTime: Sendable, Equatable {
 
     public init(milliseconds: Int64) {
         let remainder = ((milliseconds % 86_400_000) + 86_400_000) % 86_400_000
-        (year, month, day) = CivilCalendar.date(days: (milliseconds - remainder) / 86_400_000)
+        (year, month, day) = CivilCalendar.date(
+            days: milliseconds / 86_400_000 - (milliseconds % 86_400_000 < 0 ? 1 : 0))
         hour = remainder / 3_600_000
         minute = remainder / 60_000 % 60
         second = remainder / 1000 % 60

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import CairnCalendar
+import CairnKeys
 import CairnObjects
 import CairnQueue
 import CairnStore
@@ -28,8 +29,10 @@ struct FindingsJob: Codable {
 
 /// Delivers findings reports from the `findings-delivery` queue: to a delivery stream as one record per report
 /// (its JSON and a newline), to a bucket as one object per batch of events (the reports, one per line) under
-/// `AWSLogs/<account>/DataProtection/<region>/<log group>/YYYY/MM/DD/HH/<id>.json`. A destination deleted since
-/// the policy was put drops the reports (logged with metadata); other failures are retried.
+/// `AWSLogs/<account>/DataProtection/<region>/<log group>/YYYY/MM/DD/HH/<id>.json`. A destination (or, for a
+/// delivery stream, the source group) deleted since the policy was put drops the reports (logged with metadata);
+/// other failures are retried, then dead-lettered. One job at a time: a claim never waits behind another job's
+/// delivery (an appended record is not taken back, so a second attempt repeats it).
 public struct FindingsDelivery: Service, CustomStringConvertible {
     public var description: String { "FindingsDelivery" }
 
@@ -47,7 +50,7 @@ public struct FindingsDelivery: Service, CustomStringConvertible {
 
     public func run() async throws {
         try await SubscriptionDelivery.workQueue(
-            Self.queue, policy: Self.policy, concurrency: 1, batchSize: 4, database: logs.database, logger: logger
+            Self.queue, policy: Self.policy, concurrency: 1, batchSize: 1, database: logs.database, logger: logger
         ) { job, client in try await deliver(job, client) }
     }
 
@@ -62,10 +65,15 @@ public struct FindingsDelivery: Service, CustomStringConvertible {
                 try await logs.deliveryStreams.stream(account: findings.account, region: findings.region, name: stream)
                     != nil
             else { return dropped(findings, destination: stream) }
-            try await logs.deliveryStreamBuffer.append(
-                findings.reports.map { Array(($0 + "\n").utf8) },
-                to: (findings.account, findings.region, stream), groupAccount: findings.account,
-                groupRegion: findings.region, group: findings.group)
+            do {
+                try await logs.deliveryStreamBuffer.append(
+                    findings.reports.map { Array(($0 + "\n").utf8) },
+                    to: (findings.account, findings.region, stream), groupAccount: findings.account,
+                    groupRegion: findings.region, group: findings.group)
+            } catch DataKeyError.destroyed {
+                // The source group was deleted since: its records could not be sealed, nor ever opened.
+                return dropped(findings, destination: stream)
+            }
         }
         if let bucket = findings.bucket {
             guard let store = try await logs.buckets.store(account: findings.account, name: bucket, client: client)

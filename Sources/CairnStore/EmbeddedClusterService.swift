@@ -1,8 +1,11 @@
 import Foundation
 public import Logging
+import NIOPosix
 public import ServiceLifecycle
 
-/// Supervises the embedded cluster: restarts it if it dies, stops it on graceful shutdown.
+/// Supervises the embedded cluster: restarts it if it dies, stops it on graceful shutdown. Starting and stopping
+/// wait on `pg_ctl` for seconds: they run on NIO's blocking thread pool, never on a cooperative thread that
+/// requests need.
 public struct EmbeddedClusterService: Service, CustomStringConvertible {
     /// Its name in ServiceLifecycle's logs, which print a service's description (never its keys or stores).
     public var description: String { "EmbeddedClusterService" }
@@ -24,7 +27,9 @@ public struct EmbeddedClusterService: Service, CustomStringConvertible {
                 if Task.isCancelled { break }
                 if !cluster.isRunning() {
                     logger.error("embedded PostgreSQL is not running; restarting it")
-                    do { try cluster.start(logger: logger) } catch {
+                    do {
+                        _ = try await NIOThreadPool.singleton.runIfActive { try cluster.start(logger: logger) }
+                    } catch {
                         logger.error(
                             "embedded PostgreSQL failed to restart", metadata: ["error": "\(String(reflecting: error))"]
                         )
@@ -32,6 +37,8 @@ public struct EmbeddedClusterService: Service, CustomStringConvertible {
                 }
             }
         }
-        if ownsServer { cluster.stop(logger: logger) }
+        if ownsServer {
+            try? await NIOThreadPool.singleton.runIfActive { cluster.stop(logger: logger) }
+        }
     }
 }
