@@ -252,9 +252,8 @@ def copy_baseline(server, bodies, target_events):
     return written / elapsed, written, size
 
 
-def latency(server, rate, seconds):
+def latency(server, rate, seconds, stream="latency"):
     clients = 4
-    stream = "latency"
     Client(server.endpoint).call("CreateLogStream", json.dumps({"logGroupName": GROUP, "logStreamName": stream}).encode())
     results = [[] for _ in range(clients)]
     stop_at = time.monotonic() + seconds
@@ -392,6 +391,40 @@ def transformer_benchmark(server, seconds, connections, seed):
             int(counts[0]), int(counts[1]))
 
 
+def isolation_benchmark(server, seconds, connections):
+    """Small PutLogEvents latency alone, then beside `connections` clients whose every request spends its whole
+    regular-expression budget (a grok pattern that backtracks on every event of 3,000 characters): such requests
+    must not hold the threads that other requests need."""
+    alone = latency(server, 20, seconds, stream="isolation-alone")
+    setup = Client(server.endpoint)
+    group = "/bench/backtracking"
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": group}).encode())
+    setup.call("PutTransformer", json.dumps({"logGroupIdentifier": group, "transformerConfig": [
+        {"grok": {"match": "%{DATA:a}%{DATA:b}%{DATA:c}%{DATA:d}%{DATA:e}Z"}}]}).encode())
+    stop = threading.Event()
+    heavy = [[] for _ in range(connections)]
+
+    def worker(index):
+        client = Client(server.endpoint)
+        stream = f"heavy-{index}"
+        client.call("CreateLogStream", json.dumps({"logGroupName": group, "logStreamName": stream}).encode())
+        while not stop.is_set():
+            started = time.monotonic()
+            client.call("PutLogEvents", json.dumps({"logGroupName": group, "logStreamName": stream, "logEvents": [
+                {"timestamp": int(time.time() * 1000), "message": "a" * 3000} for _ in range(50)]}).encode())
+            heavy[index].append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    time.sleep(2)
+    beside = latency(server, 20, seconds, stream="isolation-beside")
+    stop.set()
+    for t in threads:
+        t.join()
+    return alone, beside, [x for per in heavy for x in per]
+
+
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
     """GenerateDataKey and Decrypt requests/s through the API; ingestion under a customer key vs the default key."""
     setup = Client(server.endpoint)
@@ -435,9 +468,10 @@ def main():
     parser.add_argument("--copy-events", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--phases",
-                        default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection,transformer")
+                        default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection,transformer,isolation")
     parser.add_argument("--protection-seconds", type=float, default=20)
     parser.add_argument("--transformer-seconds", type=float, default=20)
+    parser.add_argument("--isolation-seconds", type=float, default=20)
     parser.add_argument("--metric-filter-seconds", type=float, default=20)
     parser.add_argument("--kms-seconds", type=float, default=10)
     parser.add_argument("--kms-ingest-seconds", type=float, default=20)
@@ -505,6 +539,13 @@ def main():
                   f"events/s: ratio {transformed_eps / plain_eps:.3f}; with the transformer alone "
                   f"{alone_eps:,.0f} events/s: ratio {alone_eps / plain_eps:.3f}; {done:,} events transformed, "
                   f"{failed:,} failed", flush=True)
+        if "isolation" in phases:
+            alone, beside, heavy = isolation_benchmark(server, args.isolation_seconds, 4)
+            print(f"isolation: single-event PutLogEvents at 20/s alone p50 {alone['p50_ms']:.1f} ms, p99 "
+                  f"{alone['p99_ms']:.1f} ms; beside 4 clients whose requests each spend the 2 s regular-expression "
+                  f"budget ({len(heavy)} such requests, p50 {percentile(heavy, 50):.2f} s) p50 {beside['p50_ms']:.1f} ms, "
+                  f"p99 {beside['p99_ms']:.1f} ms ({beside['requests']} requests, {beside['achieved_rate']:.1f}/s)",
+                  flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

@@ -8,6 +8,7 @@ import CairnQueue
 import CairnStore
 import CairnTransform
 import NIOCore
+import NIOPosix
 import PostgresNIO
 
 extension AWSError {
@@ -62,41 +63,67 @@ extension LogEventHandlers {
         if accepted.isEmpty {
             nextSequence = try await touchStream(request.logStreamName, group: group.id, caller)
         } else {
-            // A data protection policy masks before anything reads the events; the originals are kept aside.
-            var request = request
-            var originals: [(index: Int, message: [UInt8])] = []
-            var reports: [FindingsReport] = []
-            let reportsFindings = !group.findings.isEmpty && !request.isFindingsReport
-            // One search budget for the request's custom identifiers, the transformed versions' included.
-            let searches = SearchBudget()
-            if let masker = group.masker {
-                for index in accepted {
-                    let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
-                    let findings = masker.findings(in: request.messages[range], budget: searches)
-                    guard !findings.isEmpty else { continue }
-                    let original = Array(request.messages[range])
-                    originals.append((index, original))
-                    if reportsFindings {
-                        reports.append(FindingsReport(message: original, start: range.lowerBound, findings: findings))
-                    }
-                    Masker.apply(Masker.merged(findings.flatMap(\.ranges)), to: &request.messages)
+            // Masking and transformation may spend seconds of a request's regular-expression budgets: they run on
+            // NIO's blocking pool, so such a request never holds a cooperative thread other requests need.
+            let prepared =
+                group.masker == nil && group.transformer == nil
+                ? PreparedBatch(request: request)
+                : try await NIOThreadPool.singleton.runIfActive {
+                    Self.prepare(request, accepted: accepted, group: group, now: now, caller)
                 }
-            }
-            // A transformer makes each event's transformed version from what is stored (masked text stays masked).
-            let transformed = group.transformer.map { transformer in
-                Self.transform(
-                    request, accepted: accepted, with: transformer, masker: group.masker, searches: searches, caller)
-            }
-            let reportTexts = reports.map { $0.json(group: request.logGroupName ?? "", at: now, caller) }
+            let request = prepared.request
             nextSequence = try await storeChunk(
-                request, accepted: accepted, group: group, now: now, originals: originals, transformed: transformed,
+                request, accepted: accepted, group: group, now: now, originals: prepared.originals,
+                transformed: prepared.transformed,
                 findings: group.findings.jobs(
-                    reportTexts, group: group.id, groupName: request.logGroupName ?? "", now: now, caller),
+                    prepared.reports, group: group.id, groupName: request.logGroupName ?? "", now: now, caller),
                 caller)
-            await sendFindings(reportTexts, from: request, to: group.findings.logGroups, now: now, caller)
+            await sendFindings(prepared.reports, from: request, to: group.findings.logGroups, now: now, caller)
         }
         return PutLogEventsResponse(
             nextSequenceToken: SequenceToken.make(nextSequence), rejectedLogEventsInfo: rejected)
+    }
+
+    /// A batch as it is stored: masked, its originals kept aside, its findings reports written, and its
+    /// transformed versions made.
+    struct PreparedBatch: Sendable {
+        var request: PutLogEventsRequest
+        var originals: [(index: Int, message: [UInt8])] = []
+        /// The findings reports' JSON, one per event with findings (none for a report itself).
+        var reports: [[UInt8]] = []
+        var transformed: TransformedBatch? = nil
+    }
+
+    /// Masks what the group's data protection policies find (before anything reads the events), keeping the
+    /// originals aside, then makes each event's transformed version from what is stored (masked text stays masked).
+    static func prepare(
+        _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64, _ caller: Caller
+    ) -> PreparedBatch {
+        var prepared = PreparedBatch(request: request)
+        let reportsFindings = !group.findings.isEmpty && !request.isFindingsReport
+        // One search budget for the request's custom identifiers, the transformed versions' included.
+        let searches = SearchBudget()
+        if let masker = group.masker {
+            for index in accepted {
+                let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
+                let findings = masker.findings(in: prepared.request.messages[range], budget: searches)
+                guard !findings.isEmpty else { continue }
+                let original = Array(prepared.request.messages[range])
+                prepared.originals.append((index, original))
+                if reportsFindings {
+                    prepared.reports.append(
+                        FindingsReport(message: original, start: range.lowerBound, findings: findings).json(
+                            group: request.logGroupName ?? "", at: now, caller))
+                }
+                Masker.apply(Masker.merged(findings.flatMap(\.ranges)), to: &prepared.request.messages)
+            }
+        }
+        prepared.transformed = group.transformer.map { transformer in
+            transform(
+                prepared.request, accepted: accepted, with: transformer, masker: group.masker, searches: searches,
+                caller)
+        }
+        return prepared
     }
 
     static func validate(_ request: PutLogEventsRequest) throws(AWSError) {

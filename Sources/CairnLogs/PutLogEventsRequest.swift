@@ -1,7 +1,7 @@
 import CairnProtocol
 
 /// A PutLogEvents body, read by the byte scanner: the messages of all events in one buffer.
-struct PutLogEventsRequest {
+struct PutLogEventsRequest: Sendable {
     var logGroupName: String?
     var logStreamName: String?
     var sequenceToken: String?
