@@ -3,6 +3,7 @@ import CairnProtocol
 import CairnStore
 import CairnTransform
 import Foundation
+import NIOPosix
 import PostgresNIO
 
 struct PutTransformerRequest: Decodable {
@@ -128,12 +129,16 @@ extension TransformerHandlers {
         }
         let configuration = try Self.configuration(request.transformerConfig, validation)
         let transformer = try Self.transformer(configuration)
-        let context = TransformContext(logGroupName: "", logStreamName: "", accountID: "", region: "")
-        let budget = TransformBudget()
-        let records = (request.logEventMessages ?? []).enumerated().map { index, message in
-            TransformedLogRecord(
-                eventNumber: Int64(index + 1), eventMessage: message,
-                transformedEventMessage: transformer.transform(message, context: context, budget: budget).json)
+        let messages = request.logEventMessages ?? []
+        // Up to the 2 s regular-expression budget, on NIO's blocking pool (as ingestion's transformation).
+        let records = try await NIOThreadPool.singleton.runIfActive {
+            let context = TransformContext(logGroupName: "", logStreamName: "", accountID: "", region: "")
+            let budget = TransformBudget()
+            return messages.enumerated().map { index, message in
+                TransformedLogRecord(
+                    eventNumber: Int64(index + 1), eventMessage: message,
+                    transformedEventMessage: transformer.transform(message, context: context, budget: budget).json)
+            }
         }
         return TestTransformerResponse(transformedLogs: records)
     }
