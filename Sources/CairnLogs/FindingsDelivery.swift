@@ -37,8 +37,8 @@ public struct FindingsDelivery: Service, CustomStringConvertible {
     public var description: String { "FindingsDelivery" }
 
     public static let queue = "findings-delivery"
-    static let policy = RetryPolicy(
-        maxAttempts: 10, baseDelayMilliseconds: 1000, maxDelayMilliseconds: 60_000, visibilityMilliseconds: 120_000)
+    /// A delivery stream flush's retries: about 5 minutes, then the dead letters.
+    static let policy = DeliveryStreamFlusher.policy
 
     let logs: LogsService
     let logger: Logger
