@@ -925,7 +925,7 @@ def test_every_registered_operation_is_covered():
     assert all(op in MODEL["operations"] for op in OPERATIONS)
 
 
-@pytest.mark.parametrize("operation", _params())
+@pytest.mark.parametrize("operation", list(_params()))
 def test_response_matches_the_model(world, operation):
     w = world
     w.recorder.clear()
