@@ -144,12 +144,9 @@ public struct SubscriptionDelivery: Service, CustomStringConvertible {
                 delivery.kind == .control
                 ? [Self.controlMessage(now: LogsService.now(), destination: "Firehose")]
                 : Self.slices(events).map { Self.dataMessage(delivery, Array($0)) }
-            for message in messages {
-                let record = try Gzip.compress(Array(message.utf8))
-                try await logs.deliveryStreamBuffer.append(
-                    [record], to: (account, region, name), groupAccount: delivery.account,
-                    groupRegion: delivery.region, group: delivery.group)
-            }
+            try await logs.deliveryStreamBuffer.append(
+                try messages.map { try Gzip.compress(Array($0.utf8)) }, to: (account, region, name),
+                groupAccount: delivery.account, groupRegion: delivery.region, group: delivery.group)
         case .function(let arn):
             guard let (function, secret) = try await functions.resolve(arn: arn) else {
                 throw DeliveryError.destinationMissing(arn)
