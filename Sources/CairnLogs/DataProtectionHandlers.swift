@@ -1,4 +1,5 @@
 import CairnAccounts
+import CairnObjects
 import CairnProtection
 import CairnProtocol
 import CairnStore
@@ -31,35 +32,29 @@ extension DataProtectionHandlers {
             throw AWSError.invalidParameter(error.description)
         }
         let findings = policy.findings
-        if let group = findings.logGroup,
-            !(try await exists(
-                "SELECT 1 FROM log_groups WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(group)"
-            ))
-        {
-            throw AWSError.invalidParameter(
-                "The findings destination log group \(group) does not exist: create it before the policy.")
+        if let group = findings.logGroup {
+            let rows = try await database.query(
+                """
+                SELECT 1 FROM log_groups
+                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(group)
+                """)
+            var found = false
+            for try await _ in rows.decode(Int.self) { found = true }
+            guard found else {
+                throw AWSError.invalidParameter(
+                    "The findings destination log group \(group) does not exist: create it before the policy.")
+            }
         }
         if let stream = findings.deliveryStream,
-            !(try await exists(
-                """
-                SELECT 1 FROM delivery_streams
-                WHERE account_id = \(caller.accountID) AND region = \(caller.region) AND name = \(stream)
-                """))
+            try await deliveryStreams.stream(account: caller.accountID, region: caller.region, name: stream) == nil
         {
             throw AWSError.invalidParameter(
                 "The findings destination delivery stream \(stream) does not exist in this account and region.")
         }
-        if let bucket = findings.bucket,
-            !(try await exists("SELECT 1 FROM buckets WHERE account_id = \(caller.accountID) AND name = \(bucket)"))
-        {
+        if let bucket = findings.bucket, !(try await buckets.exists(account: caller.accountID, name: bucket)) {
             throw AWSError.invalidParameter(
                 "The findings destination bucket \(bucket) is not one of this account's buckets.")
         }
-    }
-
-    private func exists(_ query: PostgresQuery) async throws -> Bool {
-        for try await _ in try await database.query(query).decode(Int.self) { return true }
-        return false
     }
 
     func putDataProtectionPolicy(

@@ -1,6 +1,7 @@
 import CairnAccounts
 import CairnKeys
 import CairnMetrics
+import CairnObjects
 import CairnStore
 
 /// CreateLogGroup, DeleteLogGroup, DescribeLogGroups, retention, and the group's KMS key.
@@ -17,6 +18,9 @@ struct LogGroupHandlers: Sendable {
 /// PutDataProtectionPolicy, GetDataProtectionPolicy, DeleteDataProtectionPolicy.
 struct DataProtectionHandlers: Sendable {
     let database: Database
+    /// Findings destinations must exist when a policy names them.
+    let deliveryStreams: DeliveryStreamDirectory
+    let buckets: BucketDirectory
 }
 
 /// PutTransformer, GetTransformer, DeleteTransformer, TestTransformer.

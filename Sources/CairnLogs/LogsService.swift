@@ -61,7 +61,8 @@ public struct LogsService: Sendable {
         logGroups = LogGroupHandlers(
             database: database, pageToken: pageToken, accounts: accounts, groups: groups, keyRing: keyRing, keys: keys,
             quotas: quotas)
-        dataProtection = DataProtectionHandlers(database: database)
+        dataProtection = DataProtectionHandlers(
+            database: database, deliveryStreams: deliveryStreams, buckets: buckets)
         transformers = TransformerHandlers(database: database)
         accountPolicies = AccountPolicyHandlers(database: database, accounts: accounts, dataProtection: dataProtection)
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
