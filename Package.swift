@@ -294,7 +294,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnTransformTests",
-            dependencies: ["CairnTransform"],
+            dependencies: ["CairnBytes", "CairnTransform"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -24,15 +24,15 @@ struct TransformedBatch: Sendable {
     /// The AWS/Logs metrics AWS publishes for transformers, per minute of event time and log group:
     /// TransformedLogEvents, TransformedBytes (of the transformed versions) and TransformationErrors.
     func metrics(group: String, timestamps: ArraySlice<Int64>) -> [MetricPoint] {
-        let versions = versions
+        // Plain arrays for the per-event closures: reading a version there would retain and release its bytes.
+        let failed = versions.map(\.failed)
+        let sizes = versions.map { Double($0.bytes.count) }
         return LogsMetrics.points(
             group: group, timestamps: timestamps,
             series: [
-                .init(name: "TransformedLogEvents", unit: "Count") { versions[$0].failed ? nil : 1 },
-                .init(name: "TransformedBytes", unit: "Bytes") {
-                    versions[$0].failed ? nil : Double(versions[$0].bytes.count)
-                },
-                .init(name: "TransformationErrors", unit: "Count") { versions[$0].failed ? 1 : nil },
+                .init(name: "TransformedLogEvents", unit: "Count") { failed[$0] ? nil : 1 },
+                .init(name: "TransformedBytes", unit: "Bytes") { failed[$0] ? nil : sizes[$0] },
+                .init(name: "TransformationErrors", unit: "Count") { failed[$0] ? 1 : nil },
             ])
     }
 }

@@ -21,8 +21,7 @@ public enum ManagedIdentifier: String, CaseIterable, Sendable {
         guard traits.mayHold(self) else { return [] }
         return switch self {
         case .emailAddress: Scanners.emailAddresses(message)
-        case .ipAddress:
-            Scanners.ipv4Addresses(message) + Scanners.ipv6Addresses(message)
+        case .ipAddress: Scanners.ipAddresses(message)
         case .creditCardNumber:
             Scanners.near(Keywords.creditCard, in: message, Scanners.cardNumbers(message))
         case .creditCardExpiration:

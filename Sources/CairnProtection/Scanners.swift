@@ -79,16 +79,24 @@ enum Scanners {
 
     // MARK: IP addresses
 
+    /// IPv4 and IPv6 addresses (one array: most messages hold one address or none).
+    static func ipAddresses(_ message: Bytes) -> [Range<Int>] {
+        var found = ipv4Addresses(message)
+        let ipv6 = ipv6Addresses(message)
+        if !ipv6.isEmpty { found.append(contentsOf: ipv6) }
+        return found
+    }
+
     /// Dotted IPv4 addresses, four octets of 0–255, not part of a longer run of digits and dots.
     ///
     /// An address starts a run of digits and dots of at least 7 bytes (`1.2.3.4`) with no letter before it, so only
     /// such runs are parsed (found by probing every 7th byte).
     static func ipv4Addresses(_ message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
-        for run in runs(of: .digitsAndDots, atLeast: 7, in: message) {
+        forEachRun(of: .digitsAndDots, atLeast: 7, in: message) { run in
             let start = run.lowerBound
             guard isDigit(message[start]), start == message.startIndex || !isLetter(message[start - 1]) else {
-                continue
+                return
             }
             if let address = ipv4Address(in: message, at: start) { found.append(address) }
         }
@@ -122,6 +130,15 @@ enum Scanners {
     /// `length`-th byte, so only runs through those bytes are measured.
     static func runs(of members: ByteSet, atLeast length: Int, in message: Bytes) -> [Range<Int>] {
         var found: [Range<Int>] = []
+        forEachRun(of: members, atLeast: length, in: message) { found.append($0) }
+        return found
+    }
+
+    /// Calls `body` with each run `runs(of:atLeast:in:)` returns, without collecting them.
+    @inline(__always)
+    static func forEachRun(
+        of members: ByteSet, atLeast length: Int, in message: Bytes, _ body: (Range<Int>) -> Void
+    ) {
         var probe = message.startIndex + length - 1
         var measuredUpTo = message.startIndex
         while probe < message.endIndex {
@@ -130,12 +147,11 @@ enum Scanners {
                 while start > measuredUpTo, members.contains(message[start - 1]) { start -= 1 }
                 var end = probe + 1
                 while end < message.endIndex, members.contains(message[end]) { end += 1 }
-                if end - start >= length { found.append(start..<end) }
+                if end - start >= length { body(start..<end) }
                 measuredUpTo = end
             }
             probe += length
         }
-        return found
     }
 
     static func isHex(_ byte: UInt8) -> Bool { isDigit(byte) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x66) }

@@ -59,6 +59,22 @@ struct GrokByteMatcherTests {
         }
     }
 
+    @Test("texts with a carriage return or a non-ASCII byte anywhere go to ICU, eight-byte words included")
+    func suitsByteMatcherFindsEveryCarriageReturnAndHighByte() {
+        for length in 0..<40 {
+            let clean = (0..<length).map { UInt8(0x20 + ($0 * 7) % 95) }
+            for position in 0..<max(length, 1) {
+                for odd: UInt8 in [0x0D, 0x80, 0xC3, 0xFF, 0x0A, 0x0C, 0x8D] {
+                    var text = clean
+                    if length > 0 { text[position] = odd }
+                    let expected = !text.contains { $0 >= 0x80 || $0 == 0x0D }
+                    let suits = text.withUnsafeBufferPointer { GrokPattern.suitsByteMatcher($0) }
+                    #expect(suits == expected, "\(text)")
+                }
+            }
+        }
+    }
+
     @Test("a capture ending between \\r and \\n is dropped on both paths (the text goes to ICU)")
     func carriageReturnLineFeed() throws {
         let cases = [
