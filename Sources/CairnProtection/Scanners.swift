@@ -165,16 +165,21 @@ enum Scanners {
         var found: [Range<Int>] = []
         var index = message.startIndex
         while let colon = firstIndex(of: 0x3A, in: message, from: index) {
+            // Colons are counted on the way: every address has two or more (`::`), and most colons in text
+            // (JSON's `"key":"value"`, `Error: …`) stand alone.
+            var colons = 1
             var start = colon
             while start > message.startIndex, isHex(message[start - 1]) || message[start - 1] == 0x3A {
                 start -= 1
+                if message[start] == 0x3A { colons += 1 }
             }
-            var end = colon
+            var end = colon + 1
             while end < message.endIndex, isHex(message[end]) || message[end] == 0x3A || message[end] == 0x2E {
+                if message[end] == 0x3A { colons += 1 }
                 end += 1
             }
             let bounded =
-                (start == message.startIndex || !isAlphanumeric(message[start - 1]))
+                colons >= 2 && (start == message.startIndex || !isAlphanumeric(message[start - 1]))
                 && (end == message.endIndex || !isAlphanumeric(message[end]) || message[end] == 0x25)
             var valid: Int?
             // The longest text form is 45 characters (IPv4-mapped); at most two trailing characters are tried off.
