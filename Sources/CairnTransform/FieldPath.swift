@@ -40,11 +40,7 @@ extension JSONObject {
 
     private mutating func setValue(_ value: JSONValue, at segments: ArraySlice<String>, overwrite: Bool) -> Bool {
         guard let first = segments.first else { return false }
-        if segments.count == 1 {
-            if self[first] != nil && !overwrite { return false }
-            self[first] = value
-            return true
-        }
+        if segments.count == 1 { return setValue(value, forKey: first, overwrite: overwrite) }
         if self[first] == nil { self[first] = .object(JSONObject()) }
         return modifyValue(forKey: first) { child in
             guard case .object(var object) = child else { return false }

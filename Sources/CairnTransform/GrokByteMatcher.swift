@@ -92,9 +92,11 @@ struct GrokByteMatcher: Sendable {
 
     /// Matches the whole of `text`, which must be ASCII without carriage returns (see `GrokPattern.suitsByteMatcher`).
     /// The deadline is checked every few thousand steps, each byte a run measures counting as one.
-    func match(_ text: UnsafeBufferPointer<UInt8>, deadline: SearchDeadline) -> Outcome {
+    func match(_ text: UnsafeBufferPointer<UInt8>, deadline: inout SearchDeadline) -> Outcome {
         var search = Search(text: text, elements: elements, deadline: deadline, captureCount: captureCount)
-        guard search.matches(from: 0, at: 0) else { return search.overdue ? .overdue : .noMatch }
+        let matched = search.matches(from: 0, at: 0)
+        deadline = search.deadline
+        guard matched else { return search.overdue ? .overdue : .noMatch }
         return .matched(search.captures)
     }
 
@@ -102,7 +104,7 @@ struct GrokByteMatcher: Sendable {
     private struct Search {
         let text: UnsafeBufferPointer<UInt8>
         let elements: [Element]
-        let deadline: SearchDeadline
+        var deadline: SearchDeadline
         var captures: [Range<Int>?]
         var steps = 0
         var nextCheck = Search.stepsBetweenChecks
@@ -124,6 +126,8 @@ struct GrokByteMatcher: Sendable {
             switch elements[element] {
             case .literal(let bytes):
                 guard text.count - position >= bytes.count else { return false }
+                // Each byte compared is a step: a search's first steps read no clock (see SearchDeadline).
+                count(steps: bytes.count)
                 for offset in bytes.indices where text[position + offset] != bytes[offset] { return false }
                 return matches(from: element + 1, at: position + bytes.count)
             case .run(let run):
@@ -162,7 +166,7 @@ struct GrokByteMatcher: Sendable {
             steps += taken
             guard steps >= nextCheck else { return }
             nextCheck = steps + Self.stepsBetweenChecks
-            if deadline.isPast { overdue = true }
+            if deadline.isPast() { overdue = true }
         }
 
         private mutating func attempt(_ run: Run, from element: Int, range: Range<Int>) -> Bool {

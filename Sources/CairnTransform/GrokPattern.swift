@@ -50,7 +50,7 @@ public struct GrokPattern: Sendable {
         if let byteMatcher,
             let handled = text.utf8.withContiguousStorageIfAvailable({ bytes -> [GrokField]?? in
                 guard Self.suitsByteMatcher(bytes) else { return .none }
-                return .some(budget.timed { byteMatch(byteMatcher, text, bytes, deadline: $0) })
+                return .some(budget.timed { byteMatch(byteMatcher, text, bytes, deadline: &$0) })
             }), let handled
         {
             return handled
@@ -70,9 +70,10 @@ public struct GrokPattern: Sendable {
 
     /// The fields of an ASCII text's match by the byte matcher; nil when there is none or the deadline passed.
     private func byteMatch(
-        _ matcher: GrokByteMatcher, _ text: String, _ bytes: UnsafeBufferPointer<UInt8>, deadline: SearchDeadline
+        _ matcher: GrokByteMatcher, _ text: String, _ bytes: UnsafeBufferPointer<UInt8>,
+        deadline: inout SearchDeadline
     ) -> [GrokField]? {
-        guard case .matched(let ranges) = matcher.match(bytes, deadline: deadline) else { return nil }
+        guard case .matched(let ranges) = matcher.match(bytes, deadline: &deadline) else { return nil }
         var fields: [GrokField] = []
         fields.reserveCapacity(ranges.count)
         let start = text.utf8.startIndex

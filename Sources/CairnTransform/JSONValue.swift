@@ -69,10 +69,32 @@ struct JSONObject: Sendable, Equatable {
                     values.remove(at: index)
                 }
             } else if let newValue {
+                if keys.capacity == 0 {
+                    keys.reserveCapacity(8)
+                    values.reserveCapacity(8)
+                }
                 keys.append(key)
                 values.append(newValue)
             }
         }
+    }
+
+    /// Stores `value` under `key` (appended when new); an existing key keeps its value unless `overwrite`.
+    /// Returns whether the value was stored. One lookup; a new object's arrays are made for eight keys at once
+    /// (transformed events are built one key at a time).
+    mutating func setValue(_ value: JSONValue, forKey key: String, overwrite: Bool) -> Bool {
+        if let index = index(of: key) {
+            guard overwrite else { return false }
+            values[index] = value
+            return true
+        }
+        if keys.capacity == 0 {
+            keys.reserveCapacity(8)
+            values.reserveCapacity(8)
+        }
+        keys.append(key)
+        values.append(value)
+        return true
     }
 
     /// Removes a key and returns its value.
