@@ -38,6 +38,10 @@ from corpus import Corpus  # noqa: E402
 ACCOUNT = "999999999999"
 KEY_ID = "AKIABENCHMARK0000001"
 SECRET = "benchmark-secret-000000000000001"
+# A second tenant, for the isolation phase.
+OTHER_ACCOUNT = "888888888888"
+OTHER_KEY_ID = "AKIABENCHMARK0000002"
+OTHER_SECRET = "benchmark-secret-000000000000002"
 GROUP = "/bench/ingest"
 MAX_BATCH_BYTES = 1_048_576
 MAX_BATCH_EVENTS = 10_000
@@ -124,6 +128,8 @@ class Server:
         admin = lambda *a: subprocess.run([cairn, "admin", *a], env=self.env, check=True, capture_output=True)
         admin("account", "create", "--id", ACCOUNT)
         admin("key", "import", "--account", ACCOUNT, "--access-key-id", KEY_ID, "--secret", SECRET)
+        admin("account", "create", "--id", OTHER_ACCOUNT)
+        admin("key", "import", "--account", OTHER_ACCOUNT, "--access-key-id", OTHER_KEY_ID, "--secret", OTHER_SECRET)
 
     def psql(self, sql, *extra):
         return subprocess.run(
@@ -141,14 +147,15 @@ class Server:
 class Client:
     """One keep-alive connection sending signed requests."""
 
-    def __init__(self, endpoint):
+    def __init__(self, endpoint, key_id=KEY_ID, secret=SECRET):
         self.endpoint = endpoint
+        self.key_id, self.secret = key_id, secret
         host, port = endpoint.split("://")[1].split(":")
         self.connection = http.client.HTTPConnection(host, int(port), timeout=60)
 
     def call(self, target, body, body_hash=None, service="logs"):
         prefix = "TrentService." if service == "kms" else "Logs_20140328."
-        headers = sigv4.signed_headers(self.endpoint, KEY_ID, SECRET, body, prefix + target,
+        headers = sigv4.signed_headers(self.endpoint, self.key_id, self.secret, body, prefix + target,
                                        body_hash=body_hash, service=service)
         if service == "kms":
             headers["content-type"] = "application/x-amz-json-1.1"
@@ -252,20 +259,21 @@ def copy_baseline(server, bodies, target_events):
     return written / elapsed, written, size
 
 
-def latency(server, rate, seconds, stream="latency"):
+def latency(server, rate, seconds, stream="latency", group=GROUP, key=(KEY_ID, SECRET)):
     clients = 4
-    Client(server.endpoint).call("CreateLogStream", json.dumps({"logGroupName": GROUP, "logStreamName": stream}).encode())
+    Client(server.endpoint, *key).call(
+        "CreateLogStream", json.dumps({"logGroupName": group, "logStreamName": stream}).encode())
     results = [[] for _ in range(clients)]
     stop_at = time.monotonic() + seconds
 
     def worker(index):
-        client = Client(server.endpoint)
+        client = Client(server.endpoint, *key)
         interval = clients / rate
         next_at = time.monotonic() + index * interval / clients
         n = 0
         while next_at < stop_at:
             time.sleep(max(0, next_at - time.monotonic()))
-            body = json.dumps({"logGroupName": GROUP, "logStreamName": stream,
+            body = json.dumps({"logGroupName": group, "logStreamName": stream,
                                "logEvents": [{"timestamp": int(time.time() * 1000), "message": f"single {index} {n}"}]}).encode()
             started = time.monotonic()
             client.call("PutLogEvents", body)
@@ -394,8 +402,16 @@ def transformer_benchmark(server, seconds, connections, seed):
 def isolation_benchmark(server, seconds, connections):
     """Small PutLogEvents latency alone, then beside `connections` clients whose every request spends its whole
     regular-expression budget (a grok pattern that backtracks on every event of 3,000 characters): such requests
-    must not hold the threads that other requests need."""
+    must not hold the threads that other requests need. Measured twice each: into a plain group of the same
+    account, and into another account's group with a data protection policy (whose masking runs on the same
+    blocking work as the heavy requests' transformation)."""
+    other_key = (OTHER_KEY_ID, OTHER_SECRET)
+    other_group = "/bench/other-tenant-protected"
+    other = Client(server.endpoint, *other_key)
+    other.call("CreateLogGroup", json.dumps({"logGroupName": other_group}).encode())
+    protect(other, other_group)
     alone = latency(server, 20, seconds, stream="isolation-alone")
+    other_alone = latency(server, 20, seconds, stream="isolation-alone", group=other_group, key=other_key)
     setup = Client(server.endpoint)
     group = "/bench/backtracking"
     setup.call("CreateLogGroup", json.dumps({"logGroupName": group}).encode())
@@ -419,10 +435,11 @@ def isolation_benchmark(server, seconds, connections):
         t.start()
     time.sleep(2)
     beside = latency(server, 20, seconds, stream="isolation-beside")
+    other_beside = latency(server, 20, seconds, stream="isolation-beside", group=other_group, key=other_key)
     stop.set()
     for t in threads:
         t.join()
-    return alone, beside, [x for per in heavy for x in per]
+    return alone, beside, other_alone, other_beside, [x for per in heavy for x in per]
 
 
 def kms_benchmark(server, seconds, connections, ingest_seconds, seed):
@@ -540,12 +557,16 @@ def main():
                   f"{alone_eps:,.0f} events/s: ratio {alone_eps / plain_eps:.3f}; {done:,} events transformed, "
                   f"{failed:,} failed", flush=True)
         if "isolation" in phases:
-            alone, beside, heavy = isolation_benchmark(server, args.isolation_seconds, 4)
+            alone, beside, other_alone, other_beside, heavy = isolation_benchmark(server, args.isolation_seconds, 4)
             print(f"isolation: single-event PutLogEvents at 20/s alone p50 {alone['p50_ms']:.1f} ms, p99 "
                   f"{alone['p99_ms']:.1f} ms; beside 4 clients whose requests each spend the 2 s regular-expression "
                   f"budget ({len(heavy)} such requests, p50 {percentile(heavy, 50):.2f} s) p50 {beside['p50_ms']:.1f} ms, "
                   f"p99 {beside['p99_ms']:.1f} ms ({beside['requests']} requests, {beside['achieved_rate']:.1f}/s)",
                   flush=True)
+            print(f"isolation, another account's protected group: alone p50 {other_alone['p50_ms']:.1f} ms, p99 "
+                  f"{other_alone['p99_ms']:.1f} ms; beside p50 {other_beside['p50_ms']:.1f} ms, p99 "
+                  f"{other_beside['p99_ms']:.1f} ms ({other_beside['requests']} requests, "
+                  f"{other_beside['achieved_rate']:.1f}/s)", flush=True)
         if "kms" in phases:
             generate_rate, decrypt_rate, default_eps, customer_eps = kms_benchmark(
                 server, args.kms_seconds, 4, args.kms_ingest_seconds, args.seed)

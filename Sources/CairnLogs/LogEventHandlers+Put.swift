@@ -8,7 +8,6 @@ import CairnQueue
 import CairnStore
 import CairnTransform
 import NIOCore
-import NIOPosix
 import PostgresNIO
 
 extension AWSError {
@@ -64,11 +63,12 @@ extension LogEventHandlers {
             nextSequence = try await touchStream(request.logStreamName, group: group.id, caller)
         } else {
             // Masking and transformation may spend seconds of a request's regular-expression budgets: they run on
-            // NIO's blocking pool, so such a request never holds a cooperative thread other requests need.
+            // NIO's blocking pool, so such a request never holds a cooperative thread other requests need, and
+            // accounts take turns there (BlockingWork).
             let prepared =
                 group.masker == nil && group.transformer == nil
                 ? PreparedBatch(request: request)
-                : try await NIOThreadPool.singleton.runIfActive {
+                : try await blockingWork.run(account: caller.accountID) {
                     Self.prepare(request, accepted: accepted, group: group, now: now, caller)
                 }
             let request = prepared.request

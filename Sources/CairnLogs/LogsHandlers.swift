@@ -26,6 +26,8 @@ struct DataProtectionHandlers: Sendable {
 /// PutTransformer, GetTransformer, DeleteTransformer, TestTransformer.
 struct TransformerHandlers: Sendable {
     let database: Database
+    /// TestTransformer's transformation runs there, as ingestion's does.
+    let blockingWork: BlockingWork
 }
 
 /// PutAccountPolicy, DescribeAccountPolicies, DeleteAccountPolicy (data protection and transformer policies).
@@ -56,6 +58,8 @@ struct LogEventHandlers: Sendable {
     let scans: ScanLimiter
     /// Metric filters' dimension values are log text: their series are stored sealed.
     let metricKeys: MetricsKeyRing
+    /// Masking and transformation run there, accounts taking turns.
+    let blockingWork: BlockingWork
 }
 
 /// PutMetricFilter, DeleteMetricFilter, DescribeMetricFilters, TestMetricFilter.

@@ -41,6 +41,8 @@ public struct LogsService: Sendable {
     let liveTailSessions: LiveTailHandlers
     /// Live Tail's fan-out in this process: a Service, run by processes that answer requests.
     public let liveTail: LiveTailHub
+    /// The threads masking and transformation run on: a Service, run by every process.
+    public let blockingWork: BlockingWork
 
     public init(database: Database, pageTokenKey: [UInt8], keyRing: DataKeyRing, rootKey: RootKey) {
         let pageToken = PageToken(key: pageTokenKey)
@@ -50,6 +52,8 @@ public struct LogsService: Sendable {
         let keys = KeyService(keyRing: keyRing)
         let quotas = AccountQuotas(database: database)
         let filters = FilterStore(database: database, quotas: quotas)
+        let blockingWork = BlockingWork()
+        self.blockingWork = blockingWork
         self.database = database
         self.keyRing = keyRing
         chunks = ChunkStore(database: database, keyRing: keyRing)
@@ -63,13 +67,13 @@ public struct LogsService: Sendable {
             quotas: quotas)
         dataProtection = DataProtectionHandlers(
             database: database, deliveryStreams: deliveryStreams, buckets: buckets)
-        transformers = TransformerHandlers(database: database)
+        transformers = TransformerHandlers(database: database, blockingWork: blockingWork)
         accountPolicies = AccountPolicyHandlers(database: database, accounts: accounts, dataProtection: dataProtection)
         logStreams = LogStreamHandlers(database: database, pageToken: pageToken, groups: groups)
         events = LogEventHandlers(
             database: database, pageToken: pageToken, groups: groups, chunks: chunks, filters: filters,
             keyRing: keyRing, audit: audit, scans: ScanLimiter(),
-            metricKeys: MetricsKeyRing(database: database, rootKey: rootKey))
+            metricKeys: MetricsKeyRing(database: database, rootKey: rootKey), blockingWork: blockingWork)
         metricFilters = MetricFilterHandlers(database: database, pageToken: pageToken, groups: groups, filters: filters)
         destinations = DestinationHandlers(
             database: database, pageToken: pageToken, groups: groups, functions: functions,

@@ -3,7 +3,6 @@ import CairnProtocol
 import CairnStore
 import CairnTransform
 import Foundation
-import NIOPosix
 import PostgresNIO
 
 struct PutTransformerRequest: Decodable {
@@ -131,7 +130,7 @@ extension TransformerHandlers {
         let transformer = try Self.transformer(configuration)
         let messages = request.logEventMessages ?? []
         // Up to the 2 s regular-expression budget, on NIO's blocking pool (as ingestion's transformation).
-        let records = try await NIOThreadPool.singleton.runIfActive {
+        let records = try await blockingWork.run(account: caller.accountID) {
             let context = TransformContext(logGroupName: "", logStreamName: "", accountID: "", region: "")
             let budget = TransformBudget()
             return messages.enumerated().map { index, message in

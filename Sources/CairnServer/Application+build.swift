@@ -191,6 +191,8 @@ public func buildApplication(
     if configuration.role != .api { services += dependencies.workers }
     // Live Tail sessions are served where requests are.
     if configuration.role != .worker { services.append(dependencies.logs.liveTail) }
+    // Masking and transformation run on its threads in every role (workers ingest subscription deliveries).
+    services.append(dependencies.logs.blockingWork)
     let router = buildRouter(dependencies, servesAPI: configuration.role != .worker)
     if let adminPort = configuration.adminPort {
         let admin = Router(context: CairnRequestContext.self)

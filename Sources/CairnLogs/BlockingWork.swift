@@ -1,0 +1,117 @@
+import NIOCore
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs masking and transformation (CPU work that may spend a request's regular-expression budgets, seconds of it)
+/// off Swift's cooperative threads, on a thread pool of its own, so that no account can make another wait for it.
+///
+/// The pool has twice as many threads as the machine has cores, and one account may run at most as many jobs as
+/// there are cores: an account that fills its share with requests that spend their whole budgets leaves threads
+/// free, and another account's job starts at once (the cores are then shared by the operating system, not queued
+/// for). Beyond that, jobs wait here, each account in its own line; a freed thread goes to the waiting account
+/// served longest ago (an account never served first, then the earliest to arrive). One account alone gets its
+/// full share: as many threads as cores, the throughput of the machine.
+public final class BlockingWork: Service, Sendable, CustomStringConvertible {
+    public var description: String { "BlockingWork" }
+
+    let threads: Int
+    let perAccount: Int
+    private let pool: NIOThreadPool
+    private let state = Mutex(State())
+
+    private struct State {
+        var running = 0
+        var runningByAccount: [String: Int] = [:]
+        var arrivals = 0
+        var dispatches = 0
+        /// Each account's waiting jobs, first come first.
+        var waiting: [String: [(arrival: Int, resume: CheckedContinuation<Void, Never>)]] = [:]
+        /// When each account last got a thread (the dispatch count then).
+        var lastServed: [String: Int] = [:]
+
+        mutating func dispatch(_ account: String) {
+            running += 1
+            runningByAccount[account, default: 0] += 1
+            dispatches += 1
+            lastServed[account] = dispatches
+        }
+    }
+
+    /// Work on a pool of `threads` threads (started here), at most `perAccount` jobs of one account at once.
+    init(threads: Int, perAccount: Int) {
+        self.threads = max(1, threads)
+        self.perAccount = max(1, min(perAccount, threads))
+        pool = NIOThreadPool(numberOfThreads: self.threads)
+        pool.start()
+    }
+
+    /// Twice as many threads as cores, as many per account as cores.
+    public convenience init() {
+        self.init(threads: 2 * System.coreCount, perAccount: System.coreCount)
+    }
+
+    /// Runs until shutdown, then stops the pool once its running jobs end.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await stop()
+    }
+
+    /// Stops the pool once its running jobs end; later jobs fail.
+    func stop() async throws {
+        try await pool.shutdownGracefully()
+    }
+
+    /// Runs `work` on the pool when `account`'s turn comes.
+    func run<Result: Sendable>(
+        account: String, _ work: @escaping @Sendable () throws -> Result
+    ) async throws -> Result {
+        await acquire(account)
+        defer { release(account) }
+        return try await pool.runIfActive(work)
+    }
+
+    /// How many jobs wait for a thread (for tests).
+    var waitingCount: Int { state.withLock { $0.waiting.values.reduce(0) { $0 + $1.count } } }
+
+    private func acquire(_ account: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let admitted = state.withLock { state in
+                // Never ahead of the account's own waiting jobs; another account waits only at its share.
+                if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
+                    state.waiting[account] == nil
+                {
+                    state.dispatch(account)
+                    return true
+                }
+                state.arrivals += 1
+                state.waiting[account, default: []].append((state.arrivals, continuation))
+                return false
+            }
+            if admitted { continuation.resume() }
+        }
+    }
+
+    /// Frees the job's thread and hands threads to waiting jobs while any may run.
+    private func release(_ account: String) {
+        let next = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.running -= 1
+            let remaining = state.runningByAccount[account, default: 1] - 1
+            state.runningByAccount[account] = remaining > 0 ? remaining : nil
+            var resumed: [CheckedContinuation<Void, Never>] = []
+            while state.running < threads {
+                let eligible = state.waiting.filter { state.runningByAccount[$0.key, default: 0] < perAccount }
+                let chosen = eligible.min { left, right in
+                    (state.lastServed[left.key] ?? -1, left.value[0].arrival)
+                        < (state.lastServed[right.key] ?? -1, right.value[0].arrival)
+                }?.key
+                guard let chosen, var line = state.waiting[chosen] else { break }
+                resumed.append(line.removeFirst().resume)
+                state.waiting[chosen] = line.isEmpty ? nil : line
+                state.dispatch(chosen)
+            }
+            return resumed
+        }
+        for continuation in next { continuation.resume() }
+    }
+}

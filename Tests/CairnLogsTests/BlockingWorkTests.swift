@@ -1,0 +1,109 @@
+import Dispatch
+import Synchronization
+import Testing
+
+@testable import CairnLogs
+
+/// Accounts take turns on the blocking work's threads, and one account cannot take them all.
+@Suite struct BlockingWorkTests {
+    /// The order in which jobs ran.
+    final class Log: Sendable {
+        private let names = Mutex<[String]>([])
+        func append(_ name: String) { names.withLock { $0.append(name) } }
+        var entries: [String] { names.withLock { $0 } }
+    }
+
+    /// Runs `body` with work of its own, stopped afterwards.
+    static func withWork(
+        threads: Int, perAccount: Int, _ body: (BlockingWork) async throws -> Void
+    ) async throws {
+        let work = BlockingWork(threads: threads, perAccount: perAccount)
+        do {
+            try await body(work)
+        } catch {
+            try await work.stop()
+            throw error
+        }
+        try await work.stop()
+    }
+
+    /// Waits (without sleeping) until `count` jobs wait for a thread.
+    static func waitUntil(_ work: BlockingWork, waiting count: Int) async {
+        while work.waitingCount < count { await Task.yield() }
+    }
+
+    /// Waits for `count` signals.
+    static func receive(_ count: Int, from stream: AsyncStream<Void>) async {
+        var received = 0
+        for await _ in stream {
+            received += 1
+            if received == count { break }
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func theAccountServedLongestAgoGoesNext() async throws {
+        let log = Log()
+        try await Self.withWork(threads: 1, perAccount: 1) { work in
+            let gate = DispatchSemaphore(value: 0)
+            let (started, signal) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // A1 takes the only thread and holds it until every other job is queued.
+                group.addTask {
+                    try await work.run(account: "A") {
+                        signal.yield()
+                        gate.wait()
+                        log.append("A1")
+                    }
+                }
+                await Self.receive(1, from: started)
+                // Queued in this order: A2, A3, then B1. First come first served would run B1 last.
+                for (index, (account, name)) in [("A", "A2"), ("A", "A3"), ("B", "B1")].enumerated() {
+                    group.addTask { try await work.run(account: account) { log.append(name) } }
+                    await Self.waitUntil(work, waiting: index + 1)
+                }
+                gate.signal()
+                try await group.waitForAll()
+            }
+            #expect(work.waitingCount == 0)
+        }
+        #expect(log.entries == ["A1", "B1", "A2", "A3"])
+    }
+
+    /// An account that holds its whole share (two threads of four) with jobs that do not end leaves threads to
+    /// the others: another account's job runs at once, while the first account's third job waits.
+    @Test(.timeLimit(.minutes(1))) func anAccountUsesItsShareAndNoMore() async throws {
+        try await Self.withWork(threads: 4, perAccount: 2) { work in
+            let gate = DispatchSemaphore(value: 0)
+            let (started, signal) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<3 {
+                    group.addTask {
+                        try await work.run(account: "A") {
+                            signal.yield()
+                            gate.wait()
+                        }
+                    }
+                }
+                // Two of A's jobs run at once (each signals before any may end); the third waits.
+                await Self.receive(2, from: started)
+                await Self.waitUntil(work, waiting: 1)
+                // B's job runs while A's two still hold their threads.
+                let answer = try await work.run(account: "B") { 42 }
+                #expect(answer == 42)
+                #expect(work.waitingCount == 1)
+                for _ in 0..<3 { gate.signal() }
+                try await group.waitForAll()
+            }
+            #expect(work.waitingCount == 0)
+        }
+    }
+
+    @Test func aFailingJobFreesItsThread() async throws {
+        struct Failure: Error {}
+        try await Self.withWork(threads: 1, perAccount: 1) { work in
+            await #expect(throws: Failure.self) { try await work.run(account: "A") { throw Failure() } }
+            let answer = try await work.run(account: "A") { 42 }
+            #expect(answer == 42)
+        }
+    }
+}
