@@ -19,17 +19,17 @@ struct ByteSetTests {
     func runEndIsTheFirstNonMember(_ index: Int) {
         let (_, predicate) = Self.sets[index]
         let set = ByteSet(predicate)
-        var generator = SplitMix(seed: UInt64(index) + 1)
-        // Texts mostly of members, with non-members (bytes above 127 among them) at random places.
+        let members = (0..<128).map(UInt8.init).filter(predicate)
+        // Texts mostly of members, with non-members (bytes above 127 among them) at random places; a failure
+        // prints its text.
         for _ in 0..<300 {
-            let length = Int(generator.next() % 70)
+            let length = Int.random(in: 0..<70)
             let text: [UInt8] = (0..<length).map { _ in
-                let roll = generator.next() % 16
-                if roll == 0 { return UInt8(128 + generator.next() % 128) }
-                if roll == 1 { return UInt8(generator.next() % 128) }
-                let member = (0..<128).map(UInt8.init).filter(predicate)
-                return member.isEmpty
-                    ? UInt8(generator.next() % 128) : member[Int(generator.next() % UInt64(member.count))]
+                switch Int.random(in: 0..<16) {
+                case 0: UInt8.random(in: 128...255)
+                case 1: UInt8.random(in: 0..<128)
+                default: members.randomElement() ?? UInt8.random(in: 0..<128)
+                }
             }
             text.withUnsafeBufferPointer { buffer in
                 for start in 0...length {
@@ -38,18 +38,5 @@ struct ByteSetTests {
                 }
             }
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
