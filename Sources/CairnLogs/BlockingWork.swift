@@ -19,6 +19,11 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
     let perAccount: Int
     private let pool: NIOThreadPool
     private let state = Mutex(State())
+    /// The pool's threads start with the first job (a process that never masks or transforms starts none) and
+    /// stop once, at shutdown.
+    private let poolState = Mutex(PoolState.idle)
+
+    private enum PoolState { case idle, started, stopped }
 
     private struct State {
         var running = 0
@@ -27,7 +32,8 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         var dispatches = 0
         /// Each account's waiting jobs, first come first.
         var waiting: [String: [(arrival: Int, resume: CheckedContinuation<Void, Never>)]] = [:]
-        /// When each account last got a thread (the dispatch count then).
+        /// When each account with a job running or waiting last got a thread (the dispatch count then); an
+        /// account's entry goes when its last job ends, so it counts as never served when it comes back.
         var lastServed: [String: Int] = [:]
 
         mutating func dispatch(_ account: String) {
@@ -38,12 +44,11 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Work on a pool of `threads` threads (started here), at most `perAccount` jobs of one account at once.
+    /// Work on a pool of `threads` threads, at most `perAccount` jobs of one account at once.
     init(threads: Int, perAccount: Int) {
         self.threads = max(1, threads)
         self.perAccount = max(1, min(perAccount, threads))
         pool = NIOThreadPool(numberOfThreads: self.threads)
-        pool.start()
     }
 
     /// Twice as many threads as cores, as many per account as cores.
@@ -59,7 +64,11 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
 
     /// Stops the pool once its running jobs end; later jobs fail.
     func stop() async throws {
-        try await pool.shutdownGracefully()
+        let started = poolState.withLock { state in
+            defer { state = .stopped }
+            return state == .started
+        }
+        if started { try await pool.shutdownGracefully() }
     }
 
     /// Runs `work` on the pool when `account`'s turn comes.
@@ -68,6 +77,12 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
     ) async throws -> Result {
         await acquire(account)
         defer { release(account) }
+        poolState.withLock { state in
+            if state == .idle {
+                pool.start()
+                state = .started
+            }
+        }
         return try await pool.runIfActive(work)
     }
 
@@ -98,6 +113,7 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
             state.running -= 1
             let remaining = state.runningByAccount[account, default: 1] - 1
             state.runningByAccount[account] = remaining > 0 ? remaining : nil
+            if remaining <= 0, state.waiting[account] == nil { state.lastServed[account] = nil }
             var resumed: [CheckedContinuation<Void, Never>] = []
             while state.running < threads {
                 let eligible = state.waiting.filter { state.runningByAccount[$0.key, default: 0] < perAccount }

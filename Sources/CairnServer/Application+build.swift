@@ -188,11 +188,12 @@ public func buildApplication(
             database: dependencies.database, channel: CredentialCache.notificationChannel, logger: logger,
             forget: { credentials.forgetAll() }),
     ]
+    // Masking and transformation run on its threads in every role (workers ingest subscription deliveries). Before
+    // the workers and the server: services stop in reverse order, so its threads outlive what uses them.
+    services.append(dependencies.logs.blockingWork)
     if configuration.role != .api { services += dependencies.workers }
     // Live Tail sessions are served where requests are.
     if configuration.role != .worker { services.append(dependencies.logs.liveTail) }
-    // Masking and transformation run on its threads in every role (workers ingest subscription deliveries).
-    services.append(dependencies.logs.blockingWork)
     let router = buildRouter(dependencies, servesAPI: configuration.role != .worker)
     if let adminPort = configuration.adminPort {
         let admin = Router(context: CairnRequestContext.self)

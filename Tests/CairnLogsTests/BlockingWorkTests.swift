@@ -98,12 +98,24 @@ import Testing
         }
     }
 
-    @Test func aFailingJobFreesItsThread() async throws {
+    @Test(.timeLimit(.minutes(1))) func aFailingJobFreesItsThread() async throws {
         struct Failure: Error {}
         try await Self.withWork(threads: 1, perAccount: 1) { work in
             await #expect(throws: Failure.self) { try await work.run(account: "A") { throw Failure() } }
             let answer = try await work.run(account: "A") { 42 }
             #expect(answer == 42)
         }
+    }
+
+    /// After shutdown, jobs fail (and free their turn) instead of waiting for threads that are gone.
+    @Test(.timeLimit(.minutes(1))) func jobsFailAfterShutdown() async throws {
+        let work = BlockingWork(threads: 1, perAccount: 1)
+        let before = try await work.run(account: "A") { 1 }
+        #expect(before == 1)
+        try await work.stop()
+        for _ in 0..<2 {
+            await #expect(throws: (any Error).self) { try await work.run(account: "A") { 2 } }
+        }
+        #expect(work.waitingCount == 0)
     }
 }
