@@ -100,7 +100,9 @@ public enum EventChunk {
         let messageStart = first == 0 ? 0 : messageEnds[first - 1]
         let messageEnd = timestamps.isEmpty ? messageStart : messageEnds[timestamps.endIndex - 1]
         var output: [UInt8] = [transformed == nil ? format : transformedFormat]
-        output.reserveCapacity(messageEnd - messageStart + timestamps.count * 6 + 8)
+        // Room for the transformed versions too: growing a megabyte array would copy it.
+        let transformedBytes = transformed?.reduce(0) { $0 + ($1?.bytes.count ?? 0) + 5 } ?? 0
+        output.reserveCapacity(messageEnd - messageStart + timestamps.count * 6 + 8 + transformedBytes)
         appendVarint(UInt64(timestamps.count), to: &output)
         var previous = header.minTimestamp
         for timestamp in timestamps {
@@ -118,13 +120,18 @@ public enum EventChunk {
     }
 
     /// An event's transformed version as stored: its bytes, and whether the transformer failed on it.
+    /// The bytes may be a slice of a buffer that holds a whole batch's versions.
     public struct Transformed: Sendable, Equatable {
-        public let bytes: [UInt8]
+        public let bytes: ArraySlice<UInt8>
         public let failed: Bool
 
-        public init(bytes: [UInt8], failed: Bool) {
+        public init(bytes: ArraySlice<UInt8>, failed: Bool) {
             self.bytes = bytes
             self.failed = failed
+        }
+
+        public init(bytes: [UInt8], failed: Bool) {
+            self.init(bytes: bytes[...], failed: failed)
         }
     }
 
@@ -157,7 +164,7 @@ public enum EventChunk {
         if hasTransformed {
             appendTransformed(
                 events.map { event in
-                    event.transformed.map { Transformed(bytes: Array($0), failed: event.transformationFailed) }
+                    event.transformed.map { Transformed(bytes: $0, failed: event.transformationFailed) }
                 }, to: &output)
         }
         return output

@@ -49,23 +49,28 @@ extension LogEventHandlers {
             logGroupName: request.logGroupName ?? "", logStreamName: request.logStreamName ?? "",
             accountID: caller.accountID, region: caller.region)
         let budget = TransformBudget()
-        var versions: [EventChunk.Transformed] = []
-        versions.reserveCapacity(accepted.count)
-        var total = 0
+        // All versions in one buffer (each a slice of it): one allocation per batch, not one per event kept until
+        // the chunk is stored and freed on another thread.
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(request.messages.count + accepted.count * 64)
+        var entries: [(range: Range<Int>, failed: Bool)] = []
+        entries.reserveCapacity(accepted.count)
         for index in accepted {
             let start = index == 0 ? 0 : request.messageEnds[index - 1]
             let message = String(decoding: request.messages[start..<request.messageEnds[index]], as: UTF8.self)
             let outcome = transformer.transform(message, context: context, budget: budget)
-            var bytes = outcome.bytes
+            let versionStart = buffer.count
             var failed = outcome.failed
-            if total + bytes.count > TransformedBatch.maximumBatchBytes {
-                bytes = Array(TransformOutcome.batchLimitFailure.utf8)
+            if buffer.count + outcome.bytes.count > TransformedBatch.maximumBatchBytes {
+                buffer.append(contentsOf: TransformOutcome.batchLimitFailure.utf8)
                 failed = true
+            } else {
+                buffer.append(contentsOf: outcome.bytes)
             }
-            if let masker { masker.mask(&bytes, in: bytes.indices, budget: searches) }
-            total += bytes.count
-            versions.append(EventChunk.Transformed(bytes: bytes, failed: failed))
+            if let masker { masker.mask(&buffer, in: versionStart..<buffer.count, budget: searches) }
+            entries.append((versionStart..<buffer.count, failed))
         }
-        return TransformedBatch(versions: versions)
+        return TransformedBatch(
+            versions: entries.map { EventChunk.Transformed(bytes: buffer[$0.range], failed: $0.failed) })
     }
 }

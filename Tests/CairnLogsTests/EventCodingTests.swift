@@ -218,11 +218,11 @@ extension LogEvent {
         #expect(batch.first == EventChunk.transformedFormat)
         let read = try EventChunk.decode(batch, header: header, streamID: 1, expectedCount: 3)
         #expect(read.map { String(decoding: $0.message, as: UTF8.self) } == messages)
-        #expect(read.map { $0.transformed.map(Array.init) } == transformed.map { $0?.bytes })
+        #expect(read.map { $0.transformed.map(Array.init) } == transformed.map { $0.map { Array($0.bytes) } })
         #expect(read.map(\.transformationFailed) == [false, false, true])
         let merged = try EventChunk.decode(
             EventChunk.encode(read, header: header), header: header, streamID: 1, expectedCount: 3)
-        #expect(merged.map { $0.transformed.map(Array.init) } == transformed.map { $0?.bytes })
+        #expect(merged.map { $0.transformed.map(Array.init) } == transformed.map { $0.map { Array($0.bytes) } })
         #expect(merged.map(\.transformationFailed) == [false, false, true])
         #expect(throws: EventChunk.Corrupt.self) {
             try EventChunk.decode(Array(batch.dropLast()), header: header, streamID: 1, expectedCount: 3)
