@@ -168,7 +168,7 @@ class Client:
         return json.loads(payload)
 
 
-def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None, create=True):
+def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None, create=True, stream_prefix="stream"):
     setup = Client(server.endpoint)
     request = {"logGroupName": group}
     if kms_key_id:
@@ -180,7 +180,7 @@ def ingest(server, connections, duration, seed, group=GROUP, kms_key_id=None, cr
     corpus = Corpus(seed)
     bodies = []
     for index in range(connections):
-        stream = f"stream-{index}"
+        stream = f"{stream_prefix}-{index}"
         setup.call("CreateLogStream", json.dumps({"logGroupName": group, "logStreamName": stream}).encode())
         lines = full_batch(corpus)
         bodies.append((lines, BatchBody(stream, lines, start_ts, group)))
@@ -375,28 +375,36 @@ TRANSFORMER = [
 ]
 
 
-def transformer_benchmark(server, seconds, connections, seed):
+def transformer_benchmark(server, seconds, connections, seed, rounds=2):
     """Ingestion into a plain group vs a group with a three-processor transformer and the four-identifier data
-    protection policy together, then a group with the transformer alone, the same load, one after the other; returns
-    the three rates, how many events were transformed and how many failed."""
-    plain = ingest(server, connections, seconds, seed, group="/bench/untransformed")
+    protection policy together, and a group with the transformer alone, the same load. The three take turns for
+    `rounds` rounds (each `seconds / rounds` long), so that the machine's drift during the phase falls on all of
+    them alike; each rate is its events over its seconds. Returns the three rates, how many events were
+    transformed and how many failed."""
     setup = Client(server.endpoint)
     group = "/bench/transformed"
     setup.call("CreateLogGroup", json.dumps({"logGroupName": group}).encode())
     protect(setup, group)
     setup.call("PutTransformer", json.dumps({"logGroupIdentifier": group, "transformerConfig": TRANSFORMER}).encode())
-    transformed = ingest(server, connections, seconds, seed, group=group, create=False)
     # The transformer alone, to tell its share from the policy's.
     alone = "/bench/transformed-alone"
     setup.call("CreateLogGroup", json.dumps({"logGroupName": alone}).encode())
     setup.call("PutTransformer", json.dumps({"logGroupIdentifier": alone, "transformerConfig": TRANSFORMER}).encode())
-    transformed_alone = ingest(server, connections, seconds, seed, group=alone, create=False)
+    plain = "/bench/untransformed"
+    setup.call("CreateLogGroup", json.dumps({"logGroupName": plain}).encode())
+    totals = {name: [0, 0.0] for name in (plain, group, alone)}
+    for round_number in range(rounds):
+        for name in (plain, group, alone):
+            result = ingest(server, connections, seconds / rounds, seed, group=name, create=False,
+                            stream_prefix=f"round-{round_number}")
+            totals[name][0] += result["events"]
+            totals[name][1] += result["seconds"]
+    rate = {name: events / elapsed for name, (events, elapsed) in totals.items()}
     counts = server.psql(
         "SELECT COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformedLogEvents'), 0)::bigint || ' ' || "
         "COALESCE(sum(p.sum) FILTER (WHERE s.metric_name = 'TransformationErrors'), 0)::bigint "
         "FROM metric_points p JOIN metric_series s USING (series_id) WHERE s.namespace = 'AWS/Logs'").split()
-    return (plain["events_per_second"], transformed["events_per_second"], transformed_alone["events_per_second"],
-            int(counts[0]), int(counts[1]))
+    return rate[plain], rate[group], rate[alone], int(counts[0]), int(counts[1])
 
 
 def isolation_benchmark(server, seconds, connections):
@@ -488,6 +496,8 @@ def main():
                         default="ingest,storage,copy,latency,scan,scanjson,kms,metricfilters,protection,transformer,isolation")
     parser.add_argument("--protection-seconds", type=float, default=20)
     parser.add_argument("--transformer-seconds", type=float, default=20)
+    parser.add_argument("--transformer-rounds", type=int, default=2,
+                        help="the plain, transformed and transformer-only groups take turns this many times")
     parser.add_argument("--isolation-seconds", type=float, default=20)
     parser.add_argument("--metric-filter-seconds", type=float, default=20)
     parser.add_argument("--kms-seconds", type=float, default=10)
@@ -550,7 +560,7 @@ def main():
                   f"{protected_events:,} events, {masked:,} batches with masked events", flush=True)
         if "transformer" in phases:
             plain_eps, transformed_eps, alone_eps, done, failed = transformer_benchmark(
-                server, args.transformer_seconds, args.connections, args.seed)
+                server, args.transformer_seconds, args.connections, args.seed, args.transformer_rounds)
             print(f"transformer: ingestion without {plain_eps:,.0f} events/s, with a {len(TRANSFORMER)}-processor "
                   f"transformer and a {len(PROTECTED)}-identifier data protection policy {transformed_eps:,.0f} "
                   f"events/s: ratio {transformed_eps / plain_eps:.3f}; with the transformer alone "
