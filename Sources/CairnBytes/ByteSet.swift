@@ -4,11 +4,9 @@
 public struct ByteSet: Sendable {
     @usableFromInline let low: UInt64
     @usableFromInline let high: UInt64
-    /// The longest range of consecutive members (`first...last`), as the constants of two word-at-a-time tests:
-    /// `runEnd` steps over eight bytes at once where all of them lie in it.
-    @usableFromInline let spanFirst: UInt64
-    @usableFromInline let spanPastLast: UInt64
-    @usableFromInline let hasSpan: Bool
+    /// The longest range of consecutive members, when it is eight bytes or more: `runEnd` steps over eight bytes at
+    /// once where all of them lie in it.
+    @usableFromInline let span: ClosedRange<UInt8>?
 
     public init(_ predicate: (UInt8) -> Bool) {
         var low: UInt64 = 0
@@ -27,10 +25,7 @@ public struct ByteSet: Sendable {
         }
         self.low = low
         self.high = high
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        hasSpan = (best?.count ?? 0) >= 8
-        spanFirst = ones &* UInt64(best?.lowerBound ?? 0)
-        spanPastLast = ones &* UInt64(127 - (best?.upperBound ?? 127))
+        span = (best?.count ?? 0) >= 8 ? best : nil
     }
 
     @inlinable @inline(__always)
@@ -40,20 +35,19 @@ public struct ByteSet: Sendable {
 
     /// Where the run of members of `text` starting at `start` ends (the maps are held in registers for the loop).
     /// Words of eight bytes inside the longest span of members are skipped at once: none of their bytes is below
-    /// the span's first (the "has a byte less than n" test) or above its last ("has a byte more than n"); both
-    /// tests are exact about whether such a byte exists.
+    /// the span's first or above its last.
     @inlinable
     public func runEnd(in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         let (low, high) = (self.low, self.high)
         var end = start
-        if hasSpan, let base = text.baseAddress {
-            let highBits: UInt64 = 0x8080_8080_8080_8080
-            let (first, pastLast) = (spanFirst, spanPastLast)
+        if let span, let base = text.baseAddress {
             while end + 8 <= text.count {
-                let word = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
-                let below = (word &- first) & ~word
-                let above = (word &+ pastLast) | word
-                if (below | above) & highBits != 0 { break }
+                let word = ByteWord.load(base, at: end)
+                if ByteWord.containsByte(below: span.lowerBound, in: word)
+                    || ByteWord.containsByte(above: span.upperBound, in: word)
+                {
+                    break
+                }
                 end += 8
             }
         }

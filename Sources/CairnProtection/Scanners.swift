@@ -21,14 +21,9 @@ enum Scanners {
     /// The first `target` in `message[start...]`, eight bytes at a time.
     static func firstIndex(of target: UInt8, in message: Bytes, from start: Int) -> Int? {
         guard let base = message.base.baseAddress else { return nil }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let pattern = UInt64(target) &* ones
         var index = start
-        while index + 8 <= message.endIndex {
-            // A byte of `word` is zero where the target is (the classic "has a zero byte" test: no false alarm
-            // before the first zero byte, so the byte loop below finds the target in these eight).
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) ^ pattern
-            if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
+        // Eight bytes at a time up to the word that holds the target; the byte loop finds it there.
+        while index + 8 <= message.endIndex, !ByteWord.contains(target, in: ByteWord.load(base, at: index)) {
             index += 8
         }
         while index < message.endIndex {

@@ -1,3 +1,4 @@
+import CairnBytes
 import Foundation
 
 /// A compiled grok `match` string.
@@ -88,16 +89,13 @@ public struct GrokPattern: Sendable {
 
     /// Whether the byte matcher finds what ICU would: ASCII text (its classes are ASCII's) without a carriage
     /// return (a capture that ends between `\r` and `\n` is not a String range, so the ICU path drops it).
-    /// Eight bytes at a time: a set high bit is a non-ASCII byte, a zero byte of `word ^ 0x0D…` a carriage return.
+    /// Eight bytes at a time.
     static func suitsByteMatcher(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits = ones &* 0x80
         var index = 0
         while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-            let returns = word ^ (ones &* 0x0D)
-            if (word | ((returns &- ones) & ~returns)) & highBits != 0 { return false }
+            let word = ByteWord.load(base, at: index)
+            if ByteWord.containsByte(above: 0x7F, in: word) || ByteWord.contains(0x0D, in: word) { return false }
             index += 8
         }
         while index < bytes.count {

@@ -1,3 +1,5 @@
+import CairnBytes
+
 /// Writes ``JSONValue``s as compact JSON (no whitespace), escaping strings as RFC 8259 requires.
 enum JSONSerializer {
     static func string(_ value: JSONValue) -> String {
@@ -63,7 +65,7 @@ enum JSONSerializer {
             var run = 0
             var index = 0
             while index < count {
-                if index + 8 <= count, !mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)) {
+                if index + 8 <= count, !needsEscape(ByteWord.load(base, at: index)) {
                     index += 8
                     continue
                 }
@@ -82,16 +84,11 @@ enum JSONSerializer {
         output.append(UInt8(ascii: "\""))
     }
 
-    /// Whether one of eight bytes may be `"`, `\` or below 0x20 (the classic has-zero-byte and has-less-than
-    /// tests: a set bit can be a false alarm, a clear word never hides one).
+    /// Whether one of eight bytes is `"`, `\` or below 0x20.
     @inline(__always)
-    private static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits = ones &* 0x80
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-        return found & highBits != 0
+    private static func needsEscape(_ word: UInt64) -> Bool {
+        ByteWord.contains(UInt8(ascii: "\""), in: word) || ByteWord.contains(UInt8(ascii: "\\"), in: word)
+            || ByteWord.containsByte(below: 0x20, in: word)
     }
 
     private static func writeEscape(_ byte: UInt8, to output: inout [UInt8]) {
