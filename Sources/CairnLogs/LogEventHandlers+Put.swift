@@ -63,8 +63,8 @@ extension LogEventHandlers {
             nextSequence = try await touchStream(request.logStreamName, group: group.id, caller)
         } else {
             // Masking and transformation may spend seconds of a request's regular-expression budgets: they run on
-            // NIO's blocking pool, so such a request never holds a cooperative thread other requests need, and
-            // accounts take turns there (BlockingWork).
+            // BlockingWork's threads, so such a request never holds a cooperative thread other requests need, and
+            // accounts take turns there.
             let prepared =
                 group.masker == nil && group.transformer == nil
                 ? PreparedBatch(request: request)

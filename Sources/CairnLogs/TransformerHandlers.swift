@@ -129,7 +129,7 @@ extension TransformerHandlers {
         let configuration = try Self.configuration(request.transformerConfig, validation)
         let transformer = try Self.transformer(configuration)
         let messages = request.logEventMessages ?? []
-        // Up to the 2 s regular-expression budget, on NIO's blocking pool (as ingestion's transformation).
+        // Up to the 2 s regular-expression budget, on BlockingWork's threads (as ingestion's transformation).
         let records = try await blockingWork.run(account: caller.accountID) {
             let context = TransformContext(logGroupName: "", logStreamName: "", accountID: "", region: "")
             let budget = TransformBudget()

@@ -69,32 +69,32 @@ struct JSONObject: Sendable, Equatable {
                     values.remove(at: index)
                 }
             } else if let newValue {
-                if keys.capacity == 0 {
-                    keys.reserveCapacity(8)
-                    values.reserveCapacity(8)
-                }
-                keys.append(key)
-                values.append(newValue)
+                append(key, newValue)
             }
         }
     }
 
     /// Stores `value` under `key` (appended when new); an existing key keeps its value unless `overwrite`.
-    /// Returns whether the value was stored. One lookup; a new object's arrays are made for eight keys at once
-    /// (transformed events are built one key at a time).
+    /// Returns whether the value was stored. One lookup.
     mutating func setValue(_ value: JSONValue, forKey key: String, overwrite: Bool) -> Bool {
         if let index = index(of: key) {
             guard overwrite else { return false }
             values[index] = value
             return true
         }
+        append(key, value)
+        return true
+    }
+
+    /// Adds a new key. A new object's arrays are made for eight keys at once (transformed events are built one key
+    /// at a time).
+    private mutating func append(_ key: String, _ value: JSONValue) {
         if keys.capacity == 0 {
             keys.reserveCapacity(8)
             values.reserveCapacity(8)
         }
         keys.append(key)
         values.append(value)
-        return true
     }
 
     /// Removes a key and returns its value.
