@@ -93,8 +93,9 @@ let package = Package(
         .target(
             name: "CairnLogs",
             dependencies: [
-                "CairnAccounts", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights", "CairnKeys",
-                "CairnCalendar", "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol", "CairnQueue",
+                "CairnAccounts", "CairnBytes", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnInsights",
+                "CairnKeys", "CairnCalendar", "CairnMetrics", "CairnObjects", "CairnProtection", "CairnProtocol",
+                "CairnQueue",
                 "CairnStore", "CairnTransform",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -133,6 +134,7 @@ let package = Package(
         ),
         .target(
             name: "CairnChunks",
+            dependencies: ["CairnBytes"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -1,3 +1,5 @@
+import CairnBytes
+
 /// One event as stored and read: its position (timestamp, stream, sequence), its message bytes, and the
 /// transformed version a log group's transformer made of it at ingestion (compact JSON), if any.
 public struct LogEvent: Sendable {
@@ -269,25 +271,10 @@ public enum EventChunk {
     static func unzigzag(_ value: UInt64) -> Int64 { Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1) }
 
     static func appendVarint(_ value: UInt64, to output: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            output.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        output.append(UInt8(value))
+        Varint.append(value, to: &output)
     }
 
     static func readVarint(_ bytes: [UInt8], _ index: inout Int) throws -> UInt64 {
-        var result: UInt64 = 0
-        var shift: UInt64 = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            guard shift < 64 else { throw Corrupt() }
-            result |= UInt64(byte & 0x7f) << shift
-            if byte < 0x80 { return result }
-            shift += 7
-        }
-        throw Corrupt()
+        do { return try Varint.read(bytes, &index) } catch { throw Corrupt() }
     }
 }

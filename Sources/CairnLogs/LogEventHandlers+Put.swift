@@ -88,7 +88,8 @@ extension LogEventHandlers {
     /// transformed versions made.
     struct PreparedBatch: Sendable {
         var request: PutLogEventsRequest
-        var originals: [(index: Int, message: [UInt8])] = []
+        /// What masking replaced, to put back for readers with `unmask`.
+        var originals = MaskedOriginals.Record()
         /// The findings reports' JSON, one per event with findings (none for a report itself).
         var reports: [[UInt8]] = []
         var transformed: TransformedBatch? = nil
@@ -108,14 +109,17 @@ extension LogEventHandlers {
                 let range = (index == 0 ? 0 : request.messageEnds[index - 1])..<request.messageEnds[index]
                 let findings = masker.findings(in: prepared.request.messages[range], budget: searches)
                 guard !findings.isEmpty else { continue }
-                let original = Array(prepared.request.messages[range])
-                prepared.originals.append((index, original))
                 if reportsFindings {
                     prepared.reports.append(
-                        FindingsReport(message: original, start: range.lowerBound, findings: findings).json(
-                            group: request.logGroupName ?? "", at: now, caller))
+                        FindingsReport(
+                            message: Array(prepared.request.messages[range]), start: range.lowerBound,
+                            findings: findings
+                        ).json(group: request.logGroupName ?? "", at: now, caller))
                 }
-                Masker.apply(Masker.merged(findings.flatMap(\.ranges)), to: &prepared.request.messages)
+                let masked = Masker.merged(findings.flatMap(\.ranges))
+                prepared.originals.append(
+                    offset: index - accepted.lowerBound, ranges: masked, of: prepared.request.messages[range])
+                Masker.apply(masked, to: &prepared.request.messages)
             }
         }
         prepared.transformed = group.transformer.map { transformer in
@@ -169,7 +173,7 @@ extension LogEventHandlers {
     /// The stream row is locked only for the two statements of the transaction.
     private func storeChunk(
         _ request: PutLogEventsRequest, accepted: Range<Int>, group: LogGroupRecord, now: Int64,
-        originals: [(index: Int, message: [UInt8])], transformed: TransformedBatch?, findings: [FindingsJob],
+        originals: MaskedOriginals.Record, transformed: TransformedBatch?, findings: [FindingsJob],
         _ caller: Caller
     ) async throws -> Int64 {
         let minTimestamp = request.timestamps[accepted.lowerBound]
@@ -206,7 +210,7 @@ extension LogEventHandlers {
                 points,
                 LogsMetrics.findings(
                     group: request.logGroupName ?? "", timestamps: request.timestamps[accepted],
-                    offsets: Set(originals.map { $0.index - accepted.lowerBound })))
+                    offsets: Set(originals.offsets)))
         }
         let subscriptions = try await filters.matchingSubscriptions(
             group: group, request: request, accepted: accepted, transformed: transformed, caller)
@@ -236,7 +240,7 @@ extension LogEventHandlers {
                 key: dataKey, on: connection)
             if !originals.isEmpty {
                 try await MaskedOriginals.store(
-                    originals.map { (offset: $0.index - accepted.lowerBound, message: $0.message) },
+                    originals,
                     firstSequence: target.firstSequence, lastSequence: target.firstSequence + count - 1,
                     maxTime: maxTimestamp, account: caller.accountID, group: group.id, stream: target.stream,
                     key: dataKey, on: connection, logger: database.logger)

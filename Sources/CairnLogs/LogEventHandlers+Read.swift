@@ -160,8 +160,7 @@ extension LogEventHandlers {
         guard unmask == true else { return [:] }
         try Self.authorizeUnmask(caller, owner: owner, group: groupName)
         let originals = try await MaskedOriginals.read(
-            events.map { (stream: $0.key.streamID, sequence: $0.key.sequence) }, account: owner.accountID,
-            group: group, keyRing: keyRing, database: database)
+            events, account: owner.accountID, group: group, keyRing: keyRing, database: database)
         await audit.record(
             account: owner.accountID, region: owner.region, principal: caller.userARN, operation: "logs:Unmask",
             keyARN: nil, outcome: "\(originals.count) masked events of \(groupName) read unmasked")

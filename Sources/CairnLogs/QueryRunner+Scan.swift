@@ -18,7 +18,7 @@ struct ChunkReader: Sendable {
     let headerCountPeriod: Int64?
     /// For a query that reads `unmask(@message)`: the originals of a chunk's masked events.
     var originals:
-        (@Sendable ([(stream: Int64, sequence: Int64)]) async throws -> [MaskedOriginals.EventIdentity: String])? =
+        (@Sendable ([LogEvent]) async throws -> [MaskedOriginals.EventIdentity: String])? =
             nil
 
     /// Reads `chunk` into `execution`, unless `execution` can no longer use anything so old.
@@ -55,7 +55,7 @@ struct ChunkReader: Sendable {
                 visit: { event in
                     if event.timestamp >= start, event.timestamp < end { events.append(event) }
                 })
-            let found = try await originals(events.map { (stream: $0.streamID, sequence: $0.sequence) })
+            let found = try await originals(events)
             for event in events {
                 var unmasked = record(event)
                 if let original = found[.init(stream: event.streamID, sequence: event.sequence)] {
