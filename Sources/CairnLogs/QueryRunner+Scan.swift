@@ -17,9 +17,8 @@ struct ChunkReader: Sendable {
     let terms: [[UInt8]]
     let headerCountPeriod: Int64?
     /// For a query that reads `unmask(@message)`: the originals of a chunk's masked events.
-    var originals:
-        (@Sendable ([LogEvent]) async throws -> [MaskedOriginals.EventIdentity: String])? =
-            nil
+    var originals: (@Sendable ([LogEvent]) async throws -> [MaskedOriginals.EventIdentity: String])? =
+        nil
 
     /// Reads `chunk` into `execution`, unless `execution` can no longer use anything so old.
     /// Returns the events and raw bytes it scanned.
