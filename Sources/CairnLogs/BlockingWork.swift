@@ -31,7 +31,11 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         var arrivals = 0
         var dispatches = 0
         /// Each account's waiting jobs, first come first.
-        var waiting: [String: [(arrival: Int, resume: CheckedContinuation<Void, Never>)]] = [:]
+        var waiting: [String: [(arrival: Int, resume: CheckedContinuation<Void, any Error>)]] = [:]
+        /// Jobs that have their arrival number but are not yet admitted or waiting, and those of them whose task
+        /// was cancelled in between (they then leave at once).
+        var arriving: Set<Int> = []
+        var cancelledOnArrival: Set<Int> = []
         /// When each account with a job running or waiting last got a thread (the dispatch count then); an
         /// account's entry goes when its last job ends, so it counts as never served when it comes back.
         var lastServed: [String: Int] = [:]
@@ -71,11 +75,12 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         if started { try await pool.shutdownGracefully() }
     }
 
-    /// Runs `work` on the pool when `account`'s turn comes.
+    /// Runs `work` on the pool when `account`'s turn comes. A job whose task is cancelled while it waits leaves its
+    /// line at once and throws `CancellationError`.
     func run<Result: Sendable>(
         account: String, _ work: @escaping @Sendable () throws -> Result
     ) async throws -> Result {
-        await acquire(account)
+        try await acquire(account)
         defer { release(account) }
         poolState.withLock { state in
             if state == .idle {
@@ -89,32 +94,65 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
     /// How many jobs wait for a thread (for tests).
     var waitingCount: Int { state.withLock { $0.waiting.values.reduce(0) { $0 + $1.count } } }
 
-    private func acquire(_ account: String) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let admitted = state.withLock { state in
-                // Never ahead of the account's own waiting jobs; another account waits only at its share.
-                if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
-                    state.waiting[account] == nil
-                {
-                    state.dispatch(account)
-                    return true
-                }
-                state.arrivals += 1
-                state.waiting[account, default: []].append((state.arrivals, continuation))
-                return false
-            }
-            if admitted { continuation.resume() }
+    private enum Admission { case admitted, waiting, cancelled }
+
+    private func acquire(_ account: String) async throws {
+        let arrival = state.withLock { state in
+            state.arrivals += 1
+            state.arriving.insert(state.arrivals)
+            return state.arrivals
         }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let admission = state.withLock { state -> Admission in
+                    state.arriving.remove(arrival)
+                    if state.cancelledOnArrival.remove(arrival) != nil { return .cancelled }
+                    // Never ahead of the account's own waiting jobs; another account waits only at its share.
+                    if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
+                        state.waiting[account] == nil
+                    {
+                        state.dispatch(account)
+                        return .admitted
+                    }
+                    state.waiting[account, default: []].append((arrival, continuation))
+                    return .waiting
+                }
+                switch admission {
+                case .admitted: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .waiting: break
+                }
+            }
+        } onCancel: {
+            leave(account, arrival: arrival)
+        }
+    }
+
+    /// Takes a cancelled job out of its line (or marks it, if it has not reached it yet); an admitted job runs on.
+    private func leave(_ account: String, arrival: Int) {
+        let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+            if state.arriving.contains(arrival) {
+                state.cancelledOnArrival.insert(arrival)
+                return nil
+            }
+            guard var line = state.waiting[account], let index = line.firstIndex(where: { $0.arrival == arrival })
+            else { return nil }
+            let continuation = line.remove(at: index).resume
+            state.waiting[account] = line.isEmpty ? nil : line
+            if line.isEmpty, state.runningByAccount[account] == nil { state.lastServed[account] = nil }
+            return continuation
+        }
+        continuation?.resume(throwing: CancellationError())
     }
 
     /// Frees the job's thread and hands threads to waiting jobs while any may run.
     private func release(_ account: String) {
-        let next = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let next = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
             state.running -= 1
             let remaining = state.runningByAccount[account, default: 1] - 1
             state.runningByAccount[account] = remaining > 0 ? remaining : nil
             if remaining <= 0, state.waiting[account] == nil { state.lastServed[account] = nil }
-            var resumed: [CheckedContinuation<Void, Never>] = []
+            var resumed: [CheckedContinuation<Void, any Error>] = []
             while state.running < threads {
                 let eligible = state.waiting.filter { state.runningByAccount[$0.key, default: 0] < perAccount }
                 let chosen = eligible.min { left, right in

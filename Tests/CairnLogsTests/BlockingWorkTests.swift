@@ -118,4 +118,42 @@ import Testing
         }
         #expect(work.waitingCount == 0)
     }
+
+    /// A request whose client went away while its job waited leaves the line at once (its task is cancelled) and
+    /// holds no place there; the jobs behind it run as before.
+    @Test(.timeLimit(.minutes(1))) func aCancelledJobLeavesItsLineAtOnce() async throws {
+        let log = Log()
+        try await Self.withWork(threads: 1, perAccount: 1) { work in
+            let gate = DispatchSemaphore(value: 0)
+            let (started, signal) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await work.run(account: "A") {
+                        signal.yield()
+                        gate.wait()
+                        log.append("A1")
+                    }
+                }
+                await Self.receive(1, from: started)
+                let cancelled = Task { try await work.run(account: "A") { log.append("A2") } }
+                await Self.waitUntil(work, waiting: 1)
+                group.addTask { try await work.run(account: "B") { log.append("B1") } }
+                await Self.waitUntil(work, waiting: 2)
+                // While A1 still holds the only thread, A2 is cancelled: it fails now, not after A1 ends.
+                cancelled.cancel()
+                await #expect(throws: CancellationError.self) { try await cancelled.value }
+                #expect(work.waitingCount == 1)
+                gate.signal()
+                try await group.waitForAll()
+            }
+            #expect(work.waitingCount == 0)
+            // A job cancelled before it reaches the line does not run either.
+            let early = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await work.run(account: "A") { log.append("A3") }
+            }
+            await #expect(throws: CancellationError.self) { try await early.value }
+        }
+        #expect(log.entries == ["A1", "B1"])
+    }
 }
