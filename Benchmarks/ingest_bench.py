@@ -362,8 +362,10 @@ def protection_benchmark(server, seconds, connections, seed):
     setup.call("CreateLogGroup", json.dumps({"logGroupName": "/bench/protected"}).encode())
     protect(setup, "/bench/protected")
     protected = ingest(server, connections, seconds, seed, group="/bench/protected", create=False)
-    masked = int(server.psql("SELECT count(*) FROM masked_originals"))  # batches that held masked events
-    return plain["events_per_second"], protected["events_per_second"], masked, protected["events"]
+    # Batches that held masked events, and the sealed bytes kept of what masking replaced.
+    masked, sealed = (int(value) for value in server.psql(
+        "SELECT count(*) || ' ' || COALESCE(sum(length(sealed)), 0) FROM masked_originals").split())
+    return plain["events_per_second"], protected["events_per_second"], masked, sealed, protected["events"]
 
 
 # A transformer every corpus line passes through (access log, syslog and JSON lines all have a first word):
@@ -553,11 +555,12 @@ def main():
                   f"events/s: ratio {filtered_eps / plain_eps:.3f}; {points:,} metric points holding {samples:,.0f} "
                   f"samples from {filtered_events:,} events", flush=True)
         if "protection" in phases:
-            plain_eps, protected_eps, masked, protected_events = protection_benchmark(
+            plain_eps, protected_eps, masked, sealed, protected_events = protection_benchmark(
                 server, args.protection_seconds, args.connections, args.seed)
             print(f"data protection: ingestion without a policy {plain_eps:,.0f} events/s, with a policy of "
                   f"{len(PROTECTED)} identifiers {protected_eps:,.0f} events/s: ratio {protected_eps / plain_eps:.3f}; "
-                  f"{protected_events:,} events, {masked:,} batches with masked events", flush=True)
+                  f"{protected_events:,} events, {masked:,} batches with masked events, {sealed:,} bytes of their "
+                  f"originals sealed ({sealed / max(protected_events, 1):.1f} per event)", flush=True)
         if "transformer" in phases:
             plain_eps, transformed_eps, alone_eps, done, failed = transformer_benchmark(
                 server, args.transformer_seconds, args.connections, args.seed, args.transformer_rounds)
