@@ -271,7 +271,7 @@ let package = Package(
         .testTarget(
             name: "CairnLogsTests",
             dependencies: [
-                "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+                "CairnBytes", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
             ],
             swiftSettings: swiftSettings
         ),

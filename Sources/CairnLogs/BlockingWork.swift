@@ -75,12 +75,14 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         if started { try await pool.shutdownGracefully() }
     }
 
-    /// Runs `work` on the pool when `account`'s turn comes. A job whose task is cancelled while it waits leaves its
-    /// line at once and throws `CancellationError`.
+    /// Runs `work` on the pool when `account`'s turn comes. When `leavesWhenCancelled`, a job whose task is
+    /// cancelled never waits and never runs: it leaves its line at once (or does not join it) and throws
+    /// `CancellationError`. A job that must not be lost (an audit findings report, after its source chunk
+    /// committed) waits its turn and runs whatever happens to its task.
     func run<Result: Sendable>(
-        account: String, _ work: @escaping @Sendable () throws -> Result
+        account: String, leavesWhenCancelled: Bool = true, _ work: @escaping @Sendable () throws -> Result
     ) async throws -> Result {
-        try await acquire(account)
+        try await acquire(account, leavesWhenCancelled: leavesWhenCancelled)
         defer { release(account) }
         poolState.withLock { state in
             if state == .idle {
@@ -88,7 +90,16 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
                 state = .started
             }
         }
-        return try await pool.runIfActive(work)
+        if leavesWhenCancelled { return try await pool.runIfActive(work) }
+        // NIO's runIfActive refuses a cancelled task's work; submit runs it unless the pool has stopped.
+        return try await withCheckedThrowingContinuation { continuation in
+            pool.submit { state in
+                guard state == .active else {
+                    return continuation.resume(throwing: NIOThreadPoolError.ThreadPoolInactive())
+                }
+                continuation.resume(with: Swift.Result { try work() })
+            }
+        }
     }
 
     /// How many jobs wait for a thread (for tests).
@@ -96,35 +107,42 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
 
     private enum Admission { case admitted, waiting, cancelled }
 
-    private func acquire(_ account: String) async throws {
+    private func acquire(_ account: String, leavesWhenCancelled: Bool) async throws {
         let arrival = state.withLock { state in
             state.arrivals += 1
             state.arriving.insert(state.arrivals)
             return state.arrivals
         }
+        guard leavesWhenCancelled else { return try await join(account, arrival: arrival) }
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let admission = state.withLock { state -> Admission in
-                    state.arriving.remove(arrival)
-                    if state.cancelledOnArrival.remove(arrival) != nil { return .cancelled }
-                    // Never ahead of the account's own waiting jobs; another account waits only at its share.
-                    if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
-                        state.waiting[account] == nil
-                    {
-                        state.dispatch(account)
-                        return .admitted
-                    }
-                    state.waiting[account, default: []].append((arrival, continuation))
-                    return .waiting
-                }
-                switch admission {
-                case .admitted: continuation.resume()
-                case .cancelled: continuation.resume(throwing: CancellationError())
-                case .waiting: break
-                }
-            }
+            try await join(account, arrival: arrival)
         } onCancel: {
             leave(account, arrival: arrival)
+        }
+    }
+
+    /// Takes a thread if the job may have one now, else joins the account's line; a job whose task was cancelled on
+    /// the way does neither.
+    private func join(_ account: String, arrival: Int) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let admission = state.withLock { state -> Admission in
+                state.arriving.remove(arrival)
+                if state.cancelledOnArrival.remove(arrival) != nil { return .cancelled }
+                // Never ahead of the account's own waiting jobs; another account waits only at its share.
+                if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
+                    state.waiting[account] == nil
+                {
+                    state.dispatch(account)
+                    return .admitted
+                }
+                state.waiting[account, default: []].append((arrival, continuation))
+                return .waiting
+            }
+            switch admission {
+            case .admitted: continuation.resume()
+            case .cancelled: continuation.resume(throwing: CancellationError())
+            case .waiting: break
+            }
         }
     }
 

@@ -68,7 +68,9 @@ extension LogEventHandlers {
             let prepared =
                 group.masker == nil && group.transformer == nil
                 ? PreparedBatch(request: request)
-                : try await blockingWork.run(account: caller.accountID) {
+                // A findings report is not dropped because the request it came from went away.
+                : try await blockingWork.run(account: caller.accountID, leavesWhenCancelled: !request.isFindingsReport)
+                {
                     Self.prepare(request, accepted: accepted, group: group, now: now, caller)
                 }
             let request = prepared.request

@@ -61,9 +61,11 @@ enum MaskedOriginals {
         var at = 1
         do {
             while at < record.count {
-                let offset = Int(clamping: try Varint.read(record, &at))
+                let offset = try Varint.read(record, &at)
+                // A batch holds at most 10,000 events: a larger offset is a damaged record.
+                guard offset < LogsLimits.eventsPerBatch.upperBound else { return originals }
                 let rangeCount = try Varint.read(record, &at)
-                var original = masked(offset).map(Array.init)
+                var original = masked(Int(offset)).map(Array.init)
                 var position = 0
                 for _ in 0..<rangeCount {
                     let gap = try Varint.read(record, &at)
@@ -81,7 +83,7 @@ enum MaskedOriginals {
                     }
                     at += length
                 }
-                if let original { originals[offset] = original }
+                if let original { originals[Int(offset)] = original }
             }
         } catch {
             return originals
@@ -94,8 +96,8 @@ enum MaskedOriginals {
         var originals: [Int: [UInt8]] = [:]
         var at = 4
         for _ in 0..<count {
-            guard let offset = read32(record, at), let length = read32(record, at + 4),
-                at + 8 + length <= record.count
+            guard let offset = read32(record, at), offset < LogsLimits.eventsPerBatch.upperBound,
+                let length = read32(record, at + 4), at + 8 + length <= record.count
             else { break }
             originals[offset] = Array(record[(at + 8)..<(at + 8 + length)])
             at += 8 + length

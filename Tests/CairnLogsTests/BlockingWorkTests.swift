@@ -147,13 +147,41 @@ import Testing
                 try await group.waitForAll()
             }
             #expect(work.waitingCount == 0)
-            // A job cancelled before it reaches the line does not run either.
+            // A job cancelled before it arrives does not run, even with a thread free.
             let early = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
                 return try await work.run(account: "A") { log.append("A3") }
             }
             await #expect(throws: CancellationError.self) { try await early.value }
+            #expect(work.waitingCount == 0)
         }
         #expect(log.entries == ["A1", "B1"])
+    }
+
+    /// A job that must not be lost (an audit findings report) keeps its place when its task is cancelled, and runs.
+    @Test(.timeLimit(.minutes(1))) func aJobThatMustRunRunsWhenCancelled() async throws {
+        let log = Log()
+        try await Self.withWork(threads: 1, perAccount: 1) { work in
+            let gate = DispatchSemaphore(value: 0)
+            let (started, signal) = AsyncStream.makeStream(of: Void.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await work.run(account: "A") {
+                        signal.yield()
+                        gate.wait()
+                        log.append("A1")
+                    }
+                }
+                await Self.receive(1, from: started)
+                let kept = Task { try await work.run(account: "B", leavesWhenCancelled: false) { log.append("B2") } }
+                await Self.waitUntil(work, waiting: 1)
+                kept.cancel()
+                gate.signal()
+                try await kept.value
+                try await group.waitForAll()
+            }
+            #expect(work.waitingCount == 0)
+        }
+        #expect(log.entries == ["A1", "B2"])
     }
 }

@@ -1,3 +1,4 @@
+import CairnBytes
 import Testing
 
 @testable import CairnLogs
@@ -124,9 +125,17 @@ struct MaskedOriginalsTests {
             }
             #expect(cut.count <= 1)
         }
-        let huge: [UInt8] = [
-            MaskedOriginals.format, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 1,
-        ]
-        #expect(MaskedOriginals.originals(in: huge) { _ in batch.messages[batch.range(0)] }.isEmpty)
+        // A gap past the message's end, with its byte present, leaves the event out.
+        let farGap: [UInt8] = [MaskedOriginals.format, 0, 1] + Array(repeating: 0xFF, count: 9) + [0x01, 1, 0x41]
+        #expect(MaskedOriginals.originals(in: farGap) { _ in batch.messages[batch.range(0)] }.isEmpty)
+        // An offset no batch can have ends the record.
+        var farOffset: [UInt8] = [MaskedOriginals.format]
+        for value: UInt64 in [UInt64(Int.max), 1, 0, 1] { Varint.append(value, to: &farOffset) }
+        farOffset.append(0x41)
+        #expect(MaskedOriginals.originals(in: farOffset) { _ in batch.messages[batch.range(0)] }.isEmpty)
+        var formatOne: [UInt8] = [0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 1, 0x41]
+        #expect(MaskedOriginals.originals(in: formatOne) { _ in nil }.isEmpty)
+        formatOne[4...7] = [0, 0, 0, 0]
+        #expect(MaskedOriginals.originals(in: formatOne) { _ in nil } == [0: [0x41]])
     }
 }
