@@ -41,28 +41,43 @@ import Testing
         }
     }
 
+    /// Runs `body` while account A's job "A1" holds the only thread; A1 ends after `body` returns, then every job
+    /// `body` added to the group.
+    static func whileA1Holds(
+        _ work: BlockingWork, _ log: Log, _ body: (inout ThrowingTaskGroup<Void, any Error>) async throws -> Void
+    ) async throws {
+        let gate = DispatchSemaphore(value: 0)
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await work.run(account: "A") {
+                    signal.yield()
+                    gate.wait()
+                    log.append("A1")
+                }
+            }
+            await receive(1, from: started)
+            do {
+                try await body(&group)
+            } catch {
+                gate.signal()
+                throw error
+            }
+            gate.signal()
+            try await group.waitForAll()
+        }
+    }
+
     @Test(.timeLimit(.minutes(1))) func theAccountServedLongestAgoGoesNext() async throws {
         let log = Log()
         try await Self.withWork(threads: 1, perAccount: 1) { work in
-            let gate = DispatchSemaphore(value: 0)
-            let (started, signal) = AsyncStream.makeStream(of: Void.self)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                // A1 takes the only thread and holds it until every other job is queued.
-                group.addTask {
-                    try await work.run(account: "A") {
-                        signal.yield()
-                        gate.wait()
-                        log.append("A1")
-                    }
-                }
-                await Self.receive(1, from: started)
-                // Queued in this order: A2, A3, then B1. First come first served would run B1 last.
+            // A1 holds the only thread until every other job is queued, in this order: A2, A3, then B1. First come
+            // first served would run B1 last.
+            try await Self.whileA1Holds(work, log) { group in
                 for (index, (account, name)) in [("A", "A2"), ("A", "A3"), ("B", "B1")].enumerated() {
                     group.addTask { try await work.run(account: account) { log.append(name) } }
                     await Self.waitUntil(work, waiting: index + 1)
                 }
-                gate.signal()
-                try await group.waitForAll()
             }
             #expect(work.waitingCount == 0)
         }
@@ -124,17 +139,7 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func aCancelledJobLeavesItsLineAtOnce() async throws {
         let log = Log()
         try await Self.withWork(threads: 1, perAccount: 1) { work in
-            let gate = DispatchSemaphore(value: 0)
-            let (started, signal) = AsyncStream.makeStream(of: Void.self)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await work.run(account: "A") {
-                        signal.yield()
-                        gate.wait()
-                        log.append("A1")
-                    }
-                }
-                await Self.receive(1, from: started)
+            try await Self.whileA1Holds(work, log) { group in
                 let cancelled = Task { try await work.run(account: "A") { log.append("A2") } }
                 await Self.waitUntil(work, waiting: 1)
                 group.addTask { try await work.run(account: "B") { log.append("B1") } }
@@ -143,8 +148,6 @@ import Testing
                 cancelled.cancel()
                 await #expect(throws: CancellationError.self) { try await cancelled.value }
                 #expect(work.waitingCount == 1)
-                gate.signal()
-                try await group.waitForAll()
             }
             #expect(work.waitingCount == 0)
             // A job cancelled before it arrives does not run, even with a thread free.
@@ -162,23 +165,11 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func aJobThatMustRunRunsWhenCancelled() async throws {
         let log = Log()
         try await Self.withWork(threads: 1, perAccount: 1) { work in
-            let gate = DispatchSemaphore(value: 0)
-            let (started, signal) = AsyncStream.makeStream(of: Void.self)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    try await work.run(account: "A") {
-                        signal.yield()
-                        gate.wait()
-                        log.append("A1")
-                    }
-                }
-                await Self.receive(1, from: started)
+            try await Self.whileA1Holds(work, log) { group in
                 let kept = Task { try await work.run(account: "B", leavesWhenCancelled: false) { log.append("B2") } }
                 await Self.waitUntil(work, waiting: 1)
                 kept.cancel()
-                gate.signal()
-                try await kept.value
-                try await group.waitForAll()
+                group.addTask { try await kept.value }
             }
             #expect(work.waitingCount == 0)
         }
