@@ -271,7 +271,9 @@ let package = Package(
         .testTarget(
             name: "CairnLogsTests",
             dependencies: [
-                "CairnBytes", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics", "CairnProtocol",
+                "CairnBytes", "CairnChunks", "CairnCrypto", "CairnFilter", "CairnLogs", "CairnMetrics",
+                "CairnProtection",
+                "CairnProtocol", "CairnTransform",
             ],
             swiftSettings: swiftSettings
         ),

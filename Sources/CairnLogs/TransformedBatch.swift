@@ -49,8 +49,8 @@ extension LogEventHandlers {
             logGroupName: request.logGroupName ?? "", logStreamName: request.logStreamName ?? "",
             accountID: caller.accountID, region: caller.region)
         let budget = TransformBudget()
-        // All versions in one buffer (each a slice of it): one allocation per batch, not one per event kept until
-        // the chunk is stored and freed on another thread.
+        // All versions in one buffer (each a slice of it), written straight into it: one allocation per batch, not
+        // one per event kept until the chunk is stored and freed on another thread.
         var buffer: [UInt8] = []
         buffer.reserveCapacity(request.messages.count + accepted.count * 64)
         var entries: [(range: Range<Int>, failed: Bool)] = []
@@ -58,14 +58,12 @@ extension LogEventHandlers {
         for index in accepted {
             let start = index == 0 ? 0 : request.messageEnds[index - 1]
             let message = String(decoding: request.messages[start..<request.messageEnds[index]], as: UTF8.self)
-            let outcome = transformer.transform(message, context: context, budget: budget)
             let versionStart = buffer.count
-            var failed = outcome.failed
-            if buffer.count + outcome.bytes.count > TransformedBatch.maximumBatchBytes {
+            var failed = transformer.transform(message, context: context, budget: budget, appendingTo: &buffer)
+            if buffer.count > TransformedBatch.maximumBatchBytes {
+                buffer.removeSubrange(versionStart...)
                 buffer.append(contentsOf: TransformOutcome.batchLimitFailure.utf8)
                 failed = true
-            } else {
-                buffer.append(contentsOf: outcome.bytes)
             }
             if let masker { masker.mask(&buffer, in: versionStart..<buffer.count, budget: searches) }
             entries.append((versionStart..<buffer.count, failed))

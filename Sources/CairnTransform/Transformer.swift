@@ -14,8 +14,39 @@ public struct Transformer: Sendable {
     public func transform(
         _ message: String, context: TransformContext, budget: TransformBudget = TransformBudget()
     ) -> TransformOutcome {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(message.utf8.count + 64)
+        let failed = transform(message, context: context, budget: budget, appendingTo: &bytes)
+        return TransformOutcome(bytes: bytes, failed: failed)
+    }
+
+    /// As `transform(_:context:budget:)`, writing the outcome's JSON at the end of `output` (a batch's buffer of
+    /// transformed versions) instead of into an array of its own. Returns whether the transformer failed.
+    public func transform(
+        _ message: String, context: TransformContext, budget: TransformBudget, appendingTo output: inout [UInt8]
+    ) -> Bool {
+        let start = output.count
+        switch run(message, context: context, budget: budget) {
+        case .failure(let failure):
+            output += TransformOutcome.failure(failure.reason).bytes
+            return true
+        case .success(let event):
+            JSONSerializer.write(.object(event), to: &output)
+            guard output.count - start <= TransformerLimits.maximumTransformedBytes else {
+                output.removeSubrange(start...)
+                output += TransformOutcome.failure("The transformed event is larger than 1 MB").bytes
+                return true
+            }
+            return false
+        }
+    }
+
+    /// The transformed event, or why the transformation failed.
+    private func run(
+        _ message: String, context: TransformContext, budget: TransformBudget
+    ) -> Result<JSONObject, TransformFailure> {
         guard message.utf8.count < TransformerLimits.maximumEventBytes else {
-            return .failure("The log event is not smaller than the 512 KB transformation limit")
+            return .failure(TransformFailure("The log event is not smaller than the 512 KB transformation limit"))
         }
         let input = EventInput(message: message, context: context, budget: budget)
         var event = JSONObject()
@@ -23,17 +54,23 @@ public struct Transformer: Sendable {
             do {
                 try step.step.apply(to: &event, input: input)
             } catch {
-                return .failure("Processor \(step.position) (\(step.name)) failed: \(error.reason)")
+                return .failure(TransformFailure("Processor \(step.position) (\(step.name)) failed: \(error.reason)"))
             }
         }
         guard event.fieldCount <= TransformerLimits.maximumFields else {
-            return .failure("The transformed event has more than \(TransformerLimits.maximumFields) fields")
+            return .failure(
+                TransformFailure("The transformed event has more than \(TransformerLimits.maximumFields) fields"))
         }
-        let json = JSONSerializer.bytes(.object(event), capacity: message.utf8.count + 64)
-        guard json.count <= TransformerLimits.maximumTransformedBytes else {
-            return .failure("The transformed event is larger than 1 MB")
-        }
-        return TransformOutcome(bytes: json, failed: false)
+        return .success(event)
+    }
+}
+
+/// Why an event's transformation failed: the text of its `@transformationError`.
+struct TransformFailure: Error {
+    let reason: String
+
+    init(_ reason: String) {
+        self.reason = reason
     }
 }
 
