@@ -64,18 +64,25 @@ public struct EventKey: Comparable, Hashable, Sendable {
 ///     lengths:     varint message length
 ///     messages:    the message bytes, back to back
 ///
-/// Format 3 (a chunk of a log group with a transformer) adds the transformed versions after the messages:
+/// Format 4 (a chunk of a log group with a transformer) also holds each event's transformed version, right after
+/// its message (the version repeats most of the message, and zstd finds a repeat nearby faster):
 ///
+///     lengths:             varint message length
 ///     transformed lengths: varint ((length << 1 | failed) + 1), 0 for an event without one
-///     transformed:         their bytes, back to back
+///     events:              each message followed by its transformed version
+///
+/// Format 3 (written until 2026-12-06, still read) kept the transformed lengths and versions after all the
+/// messages: `… lengths · messages · transformed lengths · transformed versions`.
 ///
 /// Per-event sequence and ingestion values let compaction merge batches without losing either.
 /// Differences wrap around 64 bits in the encoders as the decoder's sums do, so every `Int64` value round-trips
 /// (and no value can trap an encoder).
 public enum EventChunk {
     public static let format: UInt8 = 2
-    /// The format of a chunk that carries transformed versions.
-    public static let transformedFormat: UInt8 = 3
+    /// The format of a chunk that carries transformed versions, each after its message.
+    public static let transformedFormat: UInt8 = 4
+    /// The earlier format with transformed versions, after all the messages.
+    public static let transformedAfterMessagesFormat: UInt8 = 3
     /// zstd level for chunk payloads (see Benchmarks/README.md for the throughput and size it buys).
     public static let compressionLevel: Int32 = 3
 
@@ -116,8 +123,15 @@ public enum EventChunk {
             let start = index == 0 ? 0 : messageEnds[index - 1]
             appendVarint(UInt64(messageEnds[index] - start), to: &output)
         }
-        output.append(contentsOf: messages[messageStart..<messageEnd])
-        if let transformed { appendTransformed(transformed, to: &output) }
+        guard let transformed else {
+            output.append(contentsOf: messages[messageStart..<messageEnd])
+            return output
+        }
+        appendTransformedLengths(transformed, to: &output)
+        for index in timestamps.indices {
+            output.append(contentsOf: messages[(index == 0 ? 0 : messageEnds[index - 1])..<messageEnds[index]])
+            if let version = transformed[index - first] { output.append(contentsOf: version.bytes) }
+        }
         return output
     }
 
@@ -137,18 +151,17 @@ public enum EventChunk {
         }
     }
 
-    static func appendTransformed(_ transformed: [Transformed?], to output: inout [UInt8]) {
+    static func appendTransformedLengths(_ transformed: [Transformed?], to output: inout [UInt8]) {
         for version in transformed {
             appendVarint(version.map { (UInt64($0.bytes.count) << 1 | ($0.failed ? 1 : 0)) + 1 } ?? 0, to: &output)
         }
-        for version in transformed { if let version { output.append(contentsOf: version.bytes) } }
     }
 
     /// Encodes events of any origin (a compaction's merge): each keeps its own sequence and ingestion time.
     public static func encode(_ events: [LogEvent], header: Header) -> [UInt8] {
         let hasTransformed = events.contains { $0.transformed != nil }
         var output: [UInt8] = [hasTransformed ? transformedFormat : format]
-        output.reserveCapacity(events.reduce(16) { $0 + $1.message.count + 6 })
+        output.reserveCapacity(events.reduce(16) { $0 + $1.message.count + ($1.transformed?.count ?? 0) + 10 })
         appendVarint(UInt64(events.count), to: &output)
         var previous = header.minTimestamp
         for event in events {
@@ -162,12 +175,15 @@ public enum EventChunk {
         }
         for event in events { appendVarint(zigzag(event.ingestionTime &- header.ingestionTime), to: &output) }
         for event in events { appendVarint(UInt64(event.message.count), to: &output) }
-        for event in events { output.append(contentsOf: event.message) }
         if hasTransformed {
-            appendTransformed(
+            appendTransformedLengths(
                 events.map { event in
                     event.transformed.map { Transformed(bytes: $0, failed: event.transformationFailed) }
                 }, to: &output)
+        }
+        for event in events {
+            output.append(contentsOf: event.message)
+            if let transformed = event.transformed { output.append(contentsOf: transformed) }
         }
         return output
     }
@@ -190,7 +206,9 @@ public enum EventChunk {
         _ plain: [UInt8], header: Header, streamID: Int64, expectedCount: Int,
         where keep: (ArraySlice<UInt8>) -> Bool, visit: (LogEvent) -> Void
     ) throws {
-        guard let chunkFormat = plain.first, chunkFormat == format || chunkFormat == transformedFormat else {
+        guard let chunkFormat = plain.first,
+            [format, transformedFormat, transformedAfterMessagesFormat].contains(chunkFormat)
+        else {
             throw Corrupt()
         }
         var index = 1
@@ -220,13 +238,14 @@ public enum EventChunk {
             lengths[event] = Int(length)
             total += Int(length)
         }
-        var transformedStart: Int? = nil
-        var transformedLengths = [Int](repeating: -1, count: chunkFormat == transformedFormat ? count : 0)
+        let hasTransformed = chunkFormat != format
+        var transformedLengths = [Int](repeating: -1, count: hasTransformed ? count : 0)
         var failures = [Bool](repeating: false, count: transformedLengths.count)
-        if chunkFormat == transformedFormat {
-            guard total <= plain.count - index else { throw Corrupt() }
-            var cursor = index + total
-            var transformedTotal = 0
+        // Format 3's transformed lengths follow the messages; format 4's follow the message lengths.
+        guard total <= plain.count - index else { throw Corrupt() }
+        var cursor = chunkFormat == transformedAfterMessagesFormat ? index + total : index
+        var transformedTotal = 0
+        if hasTransformed {
             for event in 0..<count {
                 let encoded = try readVarint(plain, &cursor)
                 guard encoded <= 2 * UInt64(plain.count) + 2 else { throw Corrupt() }
@@ -236,26 +255,37 @@ public enum EventChunk {
                     transformedTotal += transformedLengths[event]
                 }
             }
+        }
+        // Format 3's transformed versions start after its transformed lengths.
+        var transformedIndex = cursor
+        switch chunkFormat {
+        case transformedFormat:
+            index = cursor
+            guard total + transformedTotal == plain.count - index else { throw Corrupt() }
+        case transformedAfterMessagesFormat:
             guard transformedTotal == plain.count - cursor else { throw Corrupt() }
-            transformedStart = cursor
-        } else {
+        default:
             guard total == plain.count - index else { throw Corrupt() }
         }
-        var transformedIndex = transformedStart ?? 0
         for event in 0..<count {
             let message = plain[index..<(index + lengths[event])]
             index += lengths[event]
             var transformed: ArraySlice<UInt8>? = nil
-            if transformedStart != nil, transformedLengths[event] >= 0 {
-                transformed = plain[transformedIndex..<(transformedIndex + transformedLengths[event])]
-                transformedIndex += transformedLengths[event]
+            if hasTransformed, transformedLengths[event] >= 0 {
+                if chunkFormat == transformedFormat {
+                    transformed = plain[index..<(index + transformedLengths[event])]
+                    index += transformedLengths[event]
+                } else {
+                    transformed = plain[transformedIndex..<(transformedIndex + transformedLengths[event])]
+                    transformedIndex += transformedLengths[event]
+                }
             }
             if keep(message) {
                 visit(
                     LogEvent(
                         timestamp: timestamps[event], streamID: streamID, sequence: sequences[event],
                         ingestionTime: ingestion[event], message: message, transformed: transformed,
-                        transformationFailed: transformedStart != nil && failures[event]))
+                        transformationFailed: hasTransformed && failures[event]))
             }
         }
     }

@@ -197,9 +197,9 @@ extension LogEvent {
         }
     }
 
-    /// A transformer's chunk (format 3) carries each event's transformed version after the messages, with whether
-    /// the transformer failed on it; an event without one (nil) stays without, an empty one stays empty, and both
-    /// encoders agree.
+    /// A transformer's chunk (format 4) carries each event's transformed version right after its message, with
+    /// whether the transformer failed on it; an event without one (nil) stays without, an empty one stays empty, and
+    /// both encoders agree.
     @Test func transformedVersionsRoundTrip() throws {
         let header = EventChunk.Header(minTimestamp: 10, firstSequence: 5, ingestionTime: 99)
         let messages = ["a=1", "not parsed", "b=2"]
@@ -229,6 +229,38 @@ extension LogEvent {
         }
         // Without transformed versions, a merge writes format 2 as before.
         #expect(EventChunk.encode(read.map { $0.withoutTransformed() }, header: header).first == EventChunk.format)
+        // Each version follows its message.
+        let tail = messages.indices.flatMap {
+            Array(messages[$0].utf8) + (transformed[$0].map { Array($0.bytes) } ?? [])
+        }
+        #expect(Array(batch.suffix(tail.count)) == tail)
+    }
+
+    /// Chunks written before 2026-12-06 (format 3) keep the transformed lengths and versions after all the messages;
+    /// they still read, and a merge rewrites them as format 4.
+    @Test func formatThreeChunksStillRead() throws {
+        let header = EventChunk.Header(minTimestamp: 10, firstSequence: 5, ingestionTime: 99)
+        let messages = ["a=1", "not parsed", "b=2"]
+        let versions: [(String, Bool)?] = [(#"{"a":"1"}"#, false), nil, (#"{"@transformationError":"x"}"#, true)]
+        // format · count · timestamp deltas · sequence deltas · ingestion deltas · lengths · messages
+        var plain: [UInt8] = [EventChunk.transformedAfterMessagesFormat, 3, 0, 2, 2, 0, 0, 0, 0, 0, 0]
+        plain += messages.map { UInt8($0.utf8.count) }
+        plain += messages.flatMap { Array($0.utf8) }
+        // transformed lengths ((length << 1 | failed) + 1, 0 for none) · versions
+        plain += versions.map { $0.map { UInt8(($0.0.utf8.count << 1 | ($0.1 ? 1 : 0)) + 1) } ?? 0 }
+        plain += versions.flatMap { $0.map { Array($0.0.utf8) } ?? [] }
+        let read = try EventChunk.decode(plain, header: header, streamID: 1, expectedCount: 3)
+        #expect(read.map(\.timestamp) == [10, 11, 12] && read.map(\.sequence) == [5, 6, 7])
+        #expect(read.map { String(decoding: $0.message, as: UTF8.self) } == messages)
+        #expect(read.map { $0.transformed.map { String(decoding: $0, as: UTF8.self) } } == versions.map { $0?.0 })
+        #expect(read.map(\.transformationFailed) == [false, false, true])
+        let merged = EventChunk.encode(read, header: header)
+        #expect(merged.first == EventChunk.transformedFormat)
+        let reread = try EventChunk.decode(merged, header: header, streamID: 1, expectedCount: 3)
+        #expect(reread.map { $0.transformed.map(Array.init) } == read.map { $0.transformed.map(Array.init) })
+        #expect(throws: EventChunk.Corrupt.self) {
+            try EventChunk.decode(Array(plain.dropLast()), header: header, streamID: 1, expectedCount: 3)
+        }
     }
 
     /// Found by FuzzChunk: differences between extreme values overflowed and trapped the encoders; they wrap

@@ -25,14 +25,18 @@ private func decodeArbitraryPayload(_ input: inout FuzzInput) {
         return
     }
     precondition(events.count == expectedCount)
-    // The messages are the tail of the payload, back to back (format 2), or followed by the transformed versions,
-    // back to back (format 3).
+    // The messages are the tail of the payload, back to back (format 2), each followed by its transformed version
+    // (format 4), or followed by the transformed versions, back to back (format 3).
     let total = events.reduce(0) { $0 + $1.message.count }
     let transformedTotal = events.reduce(0) { $0 + ($1.transformed?.count ?? 0) }
     precondition(events.allSatisfy { $0.streamID == 7 } && total + transformedTotal <= plain.count)
-    precondition(events.flatMap { $0.transformed ?? [] }.elementsEqual(plain.suffix(transformedTotal)))
     if plain.first == EventChunk.format {
         precondition(transformedTotal == 0 && events.flatMap(\.message).elementsEqual(plain.suffix(total)))
+    } else if plain.first == EventChunk.transformedFormat {
+        let interleaved = events.flatMap { Array($0.message) + Array($0.transformed ?? []) }
+        precondition(interleaved.elementsEqual(plain.suffix(total + transformedTotal)))
+    } else {
+        precondition(events.flatMap { $0.transformed ?? [] }.elementsEqual(plain.suffix(transformedTotal)))
     }
     var kept: [LogEvent] = []
     try? EventChunk.decode(
