@@ -1,4 +1,5 @@
-/// Why one processor could not transform an event; becomes part of `@transformationError`.
+/// Why one processor could not transform an event (its reason becomes part of `@transformationError`), or why
+/// the whole event failed (its reason is then all of it).
 struct ProcessorFailure: Error, Equatable {
     let reason: String
 

@@ -9,9 +9,8 @@ enum JSONSerializer {
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func bytes(_ value: JSONValue, capacity: Int = 0) -> [UInt8] {
+    static func bytes(_ value: JSONValue) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(capacity)
         write(value, to: &output)
         return output
     }

@@ -26,27 +26,28 @@ public struct Transformer: Sendable {
         _ message: String, context: TransformContext, budget: TransformBudget, appendingTo output: inout [UInt8]
     ) -> Bool {
         let start = output.count
-        switch run(message, context: context, budget: budget) {
-        case .failure(let failure):
-            output += TransformOutcome.failure(failure.reason).bytes
+        let event: JSONObject
+        do {
+            event = try run(message, context: context, budget: budget)
+        } catch {
+            output += TransformOutcome.failure(error.reason).bytes
             return true
-        case .success(let event):
-            JSONSerializer.write(.object(event), to: &output)
-            guard output.count - start <= TransformerLimits.maximumTransformedBytes else {
-                output.removeSubrange(start...)
-                output += TransformOutcome.failure("The transformed event is larger than 1 MB").bytes
-                return true
-            }
-            return false
         }
+        JSONSerializer.write(.object(event), to: &output)
+        guard output.count - start <= TransformerLimits.maximumTransformedBytes else {
+            output.removeSubrange(start...)
+            output += TransformOutcome.failure("The transformed event is larger than 1 MB").bytes
+            return true
+        }
+        return false
     }
 
-    /// The transformed event, or why the transformation failed.
+    /// The transformed event; throws why the transformation failed.
     private func run(
         _ message: String, context: TransformContext, budget: TransformBudget
-    ) -> Result<JSONObject, TransformFailure> {
+    ) throws(ProcessorFailure) -> JSONObject {
         guard message.utf8.count < TransformerLimits.maximumEventBytes else {
-            return .failure(TransformFailure("The log event is not smaller than the 512 KB transformation limit"))
+            throw ProcessorFailure("The log event is not smaller than the 512 KB transformation limit")
         }
         let input = EventInput(message: message, context: context, budget: budget)
         var event = JSONObject()
@@ -54,23 +55,13 @@ public struct Transformer: Sendable {
             do {
                 try step.step.apply(to: &event, input: input)
             } catch {
-                return .failure(TransformFailure("Processor \(step.position) (\(step.name)) failed: \(error.reason)"))
+                throw ProcessorFailure("Processor \(step.position) (\(step.name)) failed: \(error.reason)")
             }
         }
         guard event.fieldCount <= TransformerLimits.maximumFields else {
-            return .failure(
-                TransformFailure("The transformed event has more than \(TransformerLimits.maximumFields) fields"))
+            throw ProcessorFailure("The transformed event has more than \(TransformerLimits.maximumFields) fields")
         }
-        return .success(event)
-    }
-}
-
-/// Why an event's transformation failed: the text of its `@transformationError`.
-struct TransformFailure: Error {
-    let reason: String
-
-    init(_ reason: String) {
-        self.reason = reason
+        return event
     }
 }
 
