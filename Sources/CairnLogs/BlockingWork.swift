@@ -32,10 +32,6 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         var dispatches = 0
         /// Each account's waiting jobs, first come first.
         var waiting: [String: [(arrival: Int, resume: CheckedContinuation<Void, any Error>)]] = [:]
-        /// Jobs that have their arrival number but are not yet admitted or waiting, and those of them whose task
-        /// was cancelled in between (they then leave at once).
-        var arriving: Set<Int> = []
-        var cancelledOnArrival: Set<Int> = []
         /// When each account with a job running or waiting last got a thread (the dispatch count then); an
         /// account's entry goes when its last job ends, so it counts as never served when it comes back.
         var lastServed: [String: Int] = [:]
@@ -110,24 +106,23 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
     private func acquire(_ account: String, leavesWhenCancelled: Bool) async throws {
         let arrival = state.withLock { state in
             state.arrivals += 1
-            state.arriving.insert(state.arrivals)
             return state.arrivals
         }
-        guard leavesWhenCancelled else { return try await join(account, arrival: arrival) }
+        guard leavesWhenCancelled else { return try await join(account, arrival: arrival, unlessCancelled: false) }
         try await withTaskCancellationHandler {
-            try await join(account, arrival: arrival)
+            try await join(account, arrival: arrival, unlessCancelled: true)
         } onCancel: {
             leave(account, arrival: arrival)
         }
     }
 
-    /// Takes a thread if the job may have one now, else joins the account's line; a job whose task was cancelled on
-    /// the way does neither.
-    private func join(_ account: String, arrival: Int) async throws {
+    /// Takes a thread if the job may have one now, else joins the account's line. With `unlessCancelled`, a job
+    /// whose task is already cancelled does neither: a cancellation after this check finds the job in its line
+    /// (both hold the lock, and a task is marked cancelled before its cancellation handler runs).
+    private func join(_ account: String, arrival: Int, unlessCancelled: Bool) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let admission = state.withLock { state -> Admission in
-                state.arriving.remove(arrival)
-                if state.cancelledOnArrival.remove(arrival) != nil { return .cancelled }
+                if unlessCancelled, Task.isCancelled { return .cancelled }
                 // Never ahead of the account's own waiting jobs; another account waits only at its share.
                 if state.running < threads, state.runningByAccount[account, default: 0] < perAccount,
                     state.waiting[account] == nil
@@ -146,13 +141,9 @@ public final class BlockingWork: Service, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Takes a cancelled job out of its line (or marks it, if it has not reached it yet); an admitted job runs on.
+    /// Takes a cancelled job out of its line; a job not (yet) in it is left alone (see `join`).
     private func leave(_ account: String, arrival: Int) {
         let continuation = state.withLock { state -> CheckedContinuation<Void, any Error>? in
-            if state.arriving.contains(arrival) {
-                state.cancelledOnArrival.insert(arrival)
-                return nil
-            }
             guard var line = state.waiting[account], let index = line.firstIndex(where: { $0.arrival == arrival })
             else { return nil }
             let continuation = line.remove(at: index).resume

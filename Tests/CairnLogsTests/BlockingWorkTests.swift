@@ -148,6 +148,13 @@ import Testing
                 cancelled.cancel()
                 await #expect(throws: CancellationError.self) { try await cancelled.value }
                 #expect(work.waitingCount == 1)
+                // A job whose task is cancelled before it arrives does not join the line either.
+                let early = Task {
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    return try await work.run(account: "C") { log.append("C1") }
+                }
+                await #expect(throws: CancellationError.self) { try await early.value }
+                #expect(work.waitingCount == 1)
             }
             #expect(work.waitingCount == 0)
             // A job cancelled before it arrives does not run, even with a thread free.
