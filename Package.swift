@@ -338,6 +338,8 @@ if Context.environment["CAIRN_FUZZ"] == "1" {
         ("FuzzSigV4", ["CairnProtocol"]),
         ("FuzzChunk", ["CairnChunks"]),
         ("FuzzInsightsQuery", ["CairnInsights"]),
+        ("FuzzTransformer", ["CairnTransform"]),
+        ("FuzzMasking", ["CairnProtection"]),
     ]
     package.targets.append(
         .target(

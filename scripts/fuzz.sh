@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS
 #
-# TARGET is json, cbor, filter-pattern, sigv4, chunk, insights-query or all; SECONDS is how long each target runs (default 60).
+# TARGET is json, cbor, filter-pattern, sigv4, chunk, insights-query, transformer, masking or all; SECONDS is how long each target runs (default 60).
 # The targets are declared only when CAIRN_FUZZ=1 and are built with `--sanitize=fuzzer` in release mode into
 # .build-fuzz, so that neither the normal build nor `swift test` sees them. Each run starts from the seeds
 # committed in Tests/fuzz-corpus/TARGET (valid inputs and every crash found so far, replayed first) plus the
@@ -17,7 +17,7 @@ ROOT=$(pwd)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 usage() {
-    echo "usage: scripts/fuzz.sh json|cbor|filter-pattern|sigv4|chunk|insights-query|all [SECONDS]" >&2
+    echo "usage: scripts/fuzz.sh json|cbor|filter-pattern|sigv4|chunk|insights-query|transformer|masking|all [SECONDS]" >&2
     exit 2
 }
 
@@ -29,6 +29,8 @@ product() {
     sigv4) echo FuzzSigV4 ;;
     chunk) echo FuzzChunk ;;
     insights-query) echo FuzzInsightsQuery ;;
+    transformer) echo FuzzTransformer ;;
+    masking) echo FuzzMasking ;;
     *) usage ;;
     esac
 }
@@ -37,7 +39,7 @@ product() {
 SECONDS_PER_TARGET=${2:-60}
 [[ "$SECONDS_PER_TARGET" =~ ^[0-9]+$ ]] && [ "$SECONDS_PER_TARGET" -gt 0 ] || usage
 if [ "$1" = all ]; then
-    TARGETS=(json cbor filter-pattern sigv4 chunk insights-query)
+    TARGETS=(json cbor filter-pattern sigv4 chunk insights-query transformer masking)
 else
     product "$1" >/dev/null
     TARGETS=("$1")
