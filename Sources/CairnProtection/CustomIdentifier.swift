@@ -48,10 +48,11 @@ public struct CustomIdentifier: Sendable, Equatable {
         lhs.name == rhs.name && lhs.pattern == rhs.pattern
     }
 
-    /// The byte ranges (in the slice's indices) the expression matches. When the search runs out of its budget
-    /// the whole message is one match: what could not be searched is masked, never left in clear.
+    /// The byte ranges (in the slice's indices) the expression matches. When the search runs out of its budget,
+    /// or the bytes are not UTF-8 (requests' messages always are), the whole message is one match: what could not
+    /// be searched is masked, never left in clear.
     func matches(in message: ArraySlice<UInt8>, budget: SearchBudget) -> [Range<Int>] {
-        guard let text = String(validating: message, as: UTF8.self) else { return [] }
+        guard let text = String(validating: message, as: UTF8.self) else { return [message.indices] }
         guard let found = budget.ranges(of: expression, in: text) else { return [message.indices] }
         guard !found.isEmpty else { return [] }
         // UTF-16 offsets to UTF-8 offsets.

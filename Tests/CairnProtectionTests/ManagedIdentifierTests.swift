@@ -209,6 +209,10 @@ import Testing
         var unsearched = Array("EmployeeId-123456789 and more".utf8)
         masker.mask(&unsearched, in: unsearched.indices, budget: SearchBudget(allowance: .zero))
         #expect(unsearched == Array(repeating: UInt8(ascii: "*"), count: unsearched.count))
+        // Bytes that are not UTF-8 cannot be searched by a regular expression either: masked whole too.
+        var undecodable = Array("EmployeeId-123456789 ".utf8) + [0xFF]
+        masker.mask(&undecodable, in: undecodable.indices)
+        #expect(undecodable == Array(repeating: UInt8(ascii: "*"), count: undecodable.count))
         let refusals = [
             Self.custom(#"[{"Name":"G","Regex":"(a)"}]"#, ["G"]),
             Self.custom(#"[{"Name":"EmailAddress","Regex":"a"}]"#, ["EmailAddress"]),
