@@ -20,7 +20,7 @@ struct DateTimeConverterStep: EventStep {
     init(_ member: Processor.DateTimeConverter) throws(TransformerConfigurationError) {
         source = FieldPath(member.source ?? "")
         target = FieldPath(member.target ?? "")
-        let locale = Locale(identifier: Self.localeIdentifier(member.locale))
+        let locale = Locale(identifier: try Self.localeIdentifier(member.locale))
         let sourceZone = try Self.timeZone(member.sourceTimezone, member: "sourceTimezone")
         let targetZone = try Self.timeZone(member.targetTimezone, member: "targetTimezone")
         parsers = (member.matchPatterns ?? []).map { Self.formatter($0, locale: locale, timeZone: sourceZone) }
@@ -47,13 +47,26 @@ struct DateTimeConverterStep: EventStep {
         return formatter
     }
 
-    /// `locale.ROOT` (or nothing) means the fixed English POSIX locale; Java's `de-DE` becomes `de_DE`.
-    private static func localeIdentifier(_ locale: String?) -> String {
+    /// `locale.ROOT` (or nothing) means the fixed English POSIX locale; Java's `de-DE` becomes `de_DE`. A locale
+    /// is a language tag (`en-US`, `de_DE@calendar=gregorian`): ASCII letters, digits and `_ - @ = ; .`, at most 64
+    /// of them. Anything else is refused: Foundation traps when it formats a date in a locale named by some
+    /// non-ASCII identifiers (`é`), so such a configuration would stop the server at its first event.
+    private static func localeIdentifier(_ locale: String?) throws(TransformerConfigurationError) -> String {
         guard let locale, locale.lowercased() != "locale.root", locale.lowercased() != "root" else {
             return rootLocale
         }
+        guard locale.utf8.count <= maximumLocaleLength,
+            locale.utf8.allSatisfy({ byte in
+                (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+                    || "_-@=;.".utf8.contains(byte)
+            })
+        else {
+            throw TransformerConfigurationError(message: "Unknown locale '\(locale)' in dateTimeConverter locale")
+        }
         return locale.replacingOccurrences(of: "-", with: "_")
     }
+
+    static let maximumLocaleLength = 64
 
     private static func timeZone(
         _ identifier: String?, member: String

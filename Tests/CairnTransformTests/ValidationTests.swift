@@ -164,4 +164,22 @@ struct ValidationTests {
                 #"[{"parseJSON":{}},{"dateTimeConverter":{"source":"a","target":"b","matchPatterns":["yyyy"],"sourceTimezone":"Mars/Base"}}]"#
             ) == "Unknown time zone 'Mars/Base' in dateTimeConverter sourceTimezone")
     }
+
+    /// Foundation traps when it formats a date in a locale named by some non-ASCII identifiers (`é`): the locale
+    /// must be a language tag, so such a configuration is refused instead of stopping the server at its first event.
+    @Test func refusesLocalesThatAreNotLanguageTags() throws {
+        func config(_ locale: String) -> String {
+            #"[{"parseJSON":{}},{"dateTimeConverter":{"source":"a","target":"b","matchPatterns":["yyyy"],"locale":""#
+                + locale + #""}}]"#
+        }
+        for (written, locale) in [
+            ("é", "é"), ("\\u00e9", "é"), ("日本", "日本"), ("ß", "ß"), ("en_USé", "en_USé"), ("a b", "a b"),
+            (String(repeating: "a", count: 65), String(repeating: "a", count: 65)),
+        ] {
+            #expect(try rejection(config(written)) == "Unknown locale '\(locale)' in dateTimeConverter locale")
+        }
+        for locale in ["en-US", "de_DE", "fr", "en_US_POSIX", "de_DE@calendar=gregorian", "Locale.ROOT"] {
+            #expect(try !run(config(locale), #"{"a":"2024"}"#).failed, "locale \(locale)")
+        }
+    }
 }

@@ -152,7 +152,8 @@ struct ProcessorInput {
             return [
                 "dateTimeConverter": optional([
                     "targetFormat": pick(Self.datePatterns), "sourceTimezone": pick(Self.timezones),
-                    "targetTimezone": pick(Self.timezones), "locale": pick(["en", "de", "fr_FR", "xx", ""]),
+                    "targetTimezone": pick(Self.timezones),
+                    "locale": pick(["en", "de", "fr_FR", "xx", "", "é", "日本", "de-DE@calendar=gregorian"]),
                 ]).merging([
                     "source": key(), "target": key(),
                     "matchPatterns": (0...(Int(byte() % 2))).map { _ in pick(Self.datePatterns) },
