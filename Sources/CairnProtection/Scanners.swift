@@ -400,12 +400,28 @@ enum Scanners {
                 position += 1
             }
         }
+        // Sorted once, each candidate looks up only the nearest spot on each side: a message of a million keywords
+        // and candidates takes milliseconds, not the minutes of comparing every pair.
+        let ends = spots.map(\.upperBound).sorted()
+        let starts = spots.map(\.lowerBound).sorted()
         return candidates.filter { candidate in
-            spots.contains { spot in
-                (spot.upperBound <= candidate.lowerBound && candidate.lowerBound - spot.upperBound <= 30)
-                    || (spot.lowerBound >= candidate.upperBound && spot.lowerBound - candidate.upperBound <= 30)
-            }
+            // The first keyword ending at or after 30 characters before the candidate, if it ends before it.
+            let before = firstIndex(in: ends, notBelow: candidate.lowerBound - 30)
+            if before < ends.count, ends[before] <= candidate.lowerBound { return true }
+            // The first keyword starting at or after the candidate's end, if it starts within 30 characters.
+            let after = firstIndex(in: starts, notBelow: candidate.upperBound)
+            return after < starts.count && starts[after] - candidate.upperBound <= 30
         }
+    }
+
+    /// The index of the first element of the sorted `values` that is at least `bound` (`values.count` if none).
+    static func firstIndex(in values: [Int], notBelow bound: Int) -> Int {
+        var (low, high) = (0, values.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if values[middle] < bound { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The issuers' public test numbers AWS lists as never reported.
