@@ -43,8 +43,9 @@ struct VendedLogStep: EventStep {
     let name: String
 
     func apply(to event: inout JSONObject, input: EventInput) throws(ProcessorFailure) {
-        guard let fields = format.parse(input.message) else {
-            throw ProcessorFailure("the message is not a valid \(name) log line")
+        guard let fields = format.parse(input.message, budget: input.budget) else {
+            throw ProcessorFailure(
+                input.budget.isSpent ? TransformBudget.spentReason : "the message is not a valid \(name) log line")
         }
         event.store(fields)
     }

@@ -11,10 +11,9 @@ extension VendedLogFormat {
 
     /// The prefix fields (all strings, as AWS's example shows; empty ones, as in `::@:` of background
     /// processes, are left out). AWS's example has no field for the message after the level, so none is made.
-    static func parsePostgresPrefix(_ text: String) -> [GrokField]? {
-        let whole = NSRange(location: 0, length: text.utf16.count)
+    static func parsePostgresPrefix(_ text: String, budget: TransformBudget) -> [GrokField]? {
         guard let expression = postgresPrefix,
-            let result = expression.firstMatch(in: text, options: [.anchored], range: whole)
+            let result = budget.matches(of: expression, in: text, options: [.anchored], first: true)?.first
         else { return nil }
         var fields: [GrokField] = []
         for (group, name) in postgresFieldNames.enumerated() {

@@ -10,12 +10,14 @@ public enum VendedLogFormat: Sendable {
 extension VendedLogFormat {
     /// The fields of one vended log line as the docs' examples show (names, order, numbers vs strings), or nil
     /// when the line is not of that format.
-    public func parse(_ text: String) -> [GrokField]? {
+    /// The fields of one log line, or nil when it is not one. The PostgreSQL prefix is a regular expression that
+    /// backtracks on some lines (a run of colons), so it searches under `budget`, as grok does.
+    public func parse(_ text: String, budget: TransformBudget = TransformBudget()) -> [GrokField]? {
         switch self {
         case .cloudfront: VendedLogColumn.parse(text, columns: VendedLogColumn.cloudfrontStandardLog)
         case .vpc: VendedLogColumn.parse(text, columns: VendedLogColumn.vpcFlowLogVersion2)
         case .route53: VendedLogColumn.parse(text, columns: VendedLogColumn.route53PublicQueryLog)
-        case .postgres: VendedLogFormat.parsePostgresPrefix(text)
+        case .postgres: VendedLogFormat.parsePostgresPrefix(text, budget: budget)
         }
     }
 }

@@ -57,6 +57,17 @@ struct FailureTests {
         #expect(spent.failed && spent.json.contains("budget is spent"))
     }
 
+    /// parsePostgres's prefix is a regular expression that backtracks on a run of colons (about a second for 10 KB
+    /// of them): it searches under the request's budget too, so a spent budget fails even a valid line.
+    @Test func parsePostgresSearchesUnderTheBudget() throws {
+        let transformer = try Transformer(TransformerConfiguration(processors(#"[{"parsePostgres":{}}]"#)))
+        let context = TransformContext(logGroupName: "g", logStreamName: "s", accountID: "1", region: "r")
+        let line = "2019-03-10 03:54:59 UTC:10.0.0.123(52834):postgres@logtestdb:[20175]:ERROR: relation missing"
+        #expect(!transformer.transform(line, context: context).failed)
+        let spent = transformer.transform(line, context: context, budget: TransformBudget(allowance: .zero))
+        #expect(spent.failed && spent.json.contains("budget is spent"))
+    }
+
     /// A transformer that multiplies its input fails the event at 1 MB instead of growing without end.
     @Test func anOutputPast1MBFails() throws {
         let config =
