@@ -30,13 +30,22 @@ enum JSONValue: Sendable, Equatable {
 
 /// A JSON object whose keys keep the order in which they were added.
 ///
-/// Lookups are linear: log events hold at most a few hundred fields, and a linear scan over a small array
-/// beats hashing for such sizes.
+/// Lookups in small objects are linear (a scan over a few keys beats hashing); an object of more than
+/// `indexedCount` keys also keeps a dictionary of their positions, so that parsing a message of 2,000 keys (or
+/// merging one) stays linear instead of comparing every key with every other.
 struct JSONObject: Sendable, Equatable {
     private(set) var keys: [String] = []
     private(set) var values: [JSONValue] = []
+    /// Each key's position, once the object has more than `indexedCount` keys.
+    private var positions: [String: Int]? = nil
+
+    static let indexedCount = 32
 
     init() {}
+
+    static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.keys == rhs.keys && lhs.values == rhs.values
+    }
 
     /// Creates an object from key/value pairs; a repeated key keeps its first position and its last value.
     init(_ pairs: [(String, JSONValue)]) {
@@ -50,7 +59,8 @@ struct JSONObject: Sendable, Equatable {
     var entries: Zip2Sequence<[String], [JSONValue]> { zip(keys, values) }
 
     func index(of key: String) -> Int? {
-        keys.firstIndex(of: key)
+        if let positions { return positions[key] }
+        return keys.firstIndex(of: key)
     }
 
     /// Reads a key; setting a new key appends it, setting an existing key replaces its value in place,
@@ -65,8 +75,7 @@ struct JSONObject: Sendable, Equatable {
                 if let newValue {
                     values[index] = newValue
                 } else {
-                    keys.remove(at: index)
-                    values.remove(at: index)
+                    remove(at: index)
                 }
             } else if let newValue {
                 append(key, newValue)
@@ -95,14 +104,29 @@ struct JSONObject: Sendable, Equatable {
         }
         keys.append(key)
         values.append(value)
+        if positions != nil {
+            positions?[key] = keys.count - 1
+        } else if keys.count > Self.indexedCount {
+            positions = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+        }
+    }
+
+    /// Removes the key at `index` and returns its value; the positions after it move down by one.
+    @discardableResult
+    private mutating func remove(at index: Int) -> JSONValue {
+        let key = keys.remove(at: index)
+        if positions != nil {
+            positions?[key] = nil
+            for later in index..<keys.count { positions?[keys[later]] = later }
+        }
+        return values.remove(at: index)
     }
 
     /// Removes a key and returns its value.
     @discardableResult
     mutating func removeValue(forKey key: String) -> JSONValue? {
         guard let index = index(of: key) else { return nil }
-        keys.remove(at: index)
-        return values.remove(at: index)
+        return remove(at: index)
     }
 
     /// Mutates the value stored under `key` in place without copying it (the slot is emptied while the
