@@ -101,9 +101,20 @@ def test_configurations_are_validated_and_change_nothing(logs_a, logs_a_raw, nam
     refused([{"addKeys": {"entries": [{"key": "a", "value": "b"}]}}])
     assert "20" in refused([{"parseJSON": {}}] + [{"addKeys": {"entries": [{"key": "a", "value": "b"}]}}] * 20)
     assert "transformerConfig" in refused([])
+    # A locale that is not a language tag: Foundation trapped formatting dates in it, so the server stopped at the
+    # group's first event (and at once in TestTransformer). Refused, and the server goes on serving.
+    bad_locale = [{"parseJSON": {}}, {"dateTimeConverter": {
+        "source": "t", "target": "u", "matchPatterns": ["yyyy"], "locale": "\u00e9"}}]
+    assert refused(bad_locale) == "Unknown locale '\u00e9' in dateTimeConverter locale"
+    with pytest.raises(ClientError) as excinfo:
+        logs_a_raw.test_transformer(transformerConfig=bad_locale, logEventMessages=['{"t": "2024"}'])
+    assert error_of(excinfo)[0] == "InvalidParameterException"
     with pytest.raises(ClientError) as excinfo:
         logs_a.get_transformer(logGroupIdentifier=name)
     assert error_of(excinfo)[0] == "ResourceNotFoundException"
+    good_locale = [bad_locale[0], {"dateTimeConverter": {**bad_locale[1]["dateTimeConverter"], "locale": "de-DE"}}]
+    out = logs_a.test_transformer(transformerConfig=good_locale, logEventMessages=['{"t": "2024"}'])
+    assert json.loads(out["transformedLogs"][0]["transformedEventMessage"])["u"].startswith("2024-01-01T00:00:00")
 
 
 def test_test_transformer_numbers_events_from_one_and_returns_compact_json(logs_a):
