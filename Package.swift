@@ -340,6 +340,7 @@ if Context.environment["CAIRN_FUZZ"] == "1" {
         ("FuzzInsightsQuery", ["CairnInsights"]),
         ("FuzzTransformer", ["CairnTransform"]),
         ("FuzzMasking", ["CairnProtection"]),
+        ("FuzzPolicy", ["CairnProtocol"]),
     ]
     package.targets.append(
         .target(

@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh TARGET SECONDS
 #
-# TARGET is json, cbor, filter-pattern, sigv4, chunk, insights-query, transformer, masking or all; SECONDS is how long each target runs (default 60).
+# TARGET is json, cbor, filter-pattern, sigv4, chunk, insights-query, transformer, masking, policy or all; SECONDS is how long each target runs (default 60).
 # The targets are declared only when CAIRN_FUZZ=1 and are built with `--sanitize=fuzzer` in release mode into
 # .build-fuzz, so that neither the normal build nor `swift test` sees them. Each run starts from the seeds
 # committed in Tests/fuzz-corpus/TARGET (valid inputs and every crash found so far, replayed first) plus the
@@ -17,7 +17,7 @@ ROOT=$(pwd)
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 usage() {
-    echo "usage: scripts/fuzz.sh json|cbor|filter-pattern|sigv4|chunk|insights-query|transformer|masking|all [SECONDS]" >&2
+    echo "usage: scripts/fuzz.sh json|cbor|filter-pattern|sigv4|chunk|insights-query|transformer|masking|policy|all [SECONDS]" >&2
     exit 2
 }
 
@@ -31,6 +31,7 @@ product() {
     insights-query) echo FuzzInsightsQuery ;;
     transformer) echo FuzzTransformer ;;
     masking) echo FuzzMasking ;;
+    policy) echo FuzzPolicy ;;
     *) usage ;;
     esac
 }
@@ -39,7 +40,7 @@ product() {
 SECONDS_PER_TARGET=${2:-60}
 [[ "$SECONDS_PER_TARGET" =~ ^[0-9]+$ ]] && [ "$SECONDS_PER_TARGET" -gt 0 ] || usage
 if [ "$1" = all ]; then
-    TARGETS=(json cbor filter-pattern sigv4 chunk insights-query transformer masking)
+    TARGETS=(json cbor filter-pattern sigv4 chunk insights-query transformer masking policy)
 else
     product "$1" >/dev/null
     TARGETS=("$1")

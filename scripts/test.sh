@@ -26,7 +26,7 @@ swift format lint --strict --recursive Sources Tests Package.swift
 # first. CAIRN_FUZZ_SECONDS=0 skips this step.
 FUZZ_SECONDS=${CAIRN_FUZZ_SECONDS:-20}
 if [ "$FUZZ_SECONDS" != 0 ]; then
-    say "fuzzing json, cbor, filter-pattern, sigv4, chunk, insights-query, transformer and masking for $FUZZ_SECONDS s each (scripts/fuzz.sh; CAIRN_FUZZ_SECONDS=0 skips)"
+    say "fuzzing json, cbor, filter-pattern, sigv4, chunk, insights-query, transformer, masking and policy for $FUZZ_SECONDS s each (scripts/fuzz.sh; CAIRN_FUZZ_SECONDS=0 skips)"
     scripts/fuzz.sh all "$FUZZ_SECONDS"
 else
     say "skipping the fuzz targets (CAIRN_FUZZ_SECONDS=0)"
