@@ -85,7 +85,9 @@ struct Evaluator {
         default: return .null
         }
         // A time shifted by a duration stays a time.
-        if case .time = a, op == .add || op == .subtract, !(b.isTime) { return .time(Int64(result)) }
+        if case .time = a, op == .add || op == .subtract, !(b.isTime) {
+            return Functions.milliseconds(result).map(Value.time) ?? .null
+        }
         return .number(result)
     }
 

@@ -70,12 +70,13 @@ enum Functions {
         case .bin, .now: return .null  // evaluated by the evaluator: they read the row's time or the query's
         case .datefloor: return floor(first, values[1])
         case .dateceil:
-            guard let time = first.number, let period = values[1].number, period > 0 else { return .null }
-            let floored = DateText.floorDivide(Int64(time), Int64(period)).0 * Int64(period)
-            return .time(floored == Int64(time) ? floored : floored + Int64(period))
+            guard let time = first.number.flatMap(milliseconds), let period = values[1].number.flatMap(milliseconds),
+                period >= 1
+            else { return .null }
+            let floored = DateText.floorDivide(time, period).0 * period
+            return .time(floored == time ? floored : floored + period)
         case .frommillis:
-            guard let milliseconds = first.number else { return .null }
-            return .time(Int64(milliseconds))
+            return first.number.flatMap(milliseconds).map(Value.time) ?? .null
         case .tomillis:
             if case .time(let milliseconds) = first { return .number(Double(milliseconds)) }
             if let text = first.text, let milliseconds = DateText.parse(text) { return .number(Double(milliseconds)) }
@@ -101,9 +102,21 @@ enum Functions {
 
     /// `bin(period)` and `datefloor(time, period)`: the time rounded down to a multiple of the period.
     static func floor(_ time: Value, _ period: Value) -> Value {
-        guard let milliseconds = time.number, let length = period.number, length >= 1 else { return .null }
-        let step = Int64(length)
-        return .time(DateText.floorDivide(Int64(milliseconds), step).0 * step)
+        guard let instant = time.number.flatMap(milliseconds), let step = period.number.flatMap(milliseconds),
+            step >= 1
+        else { return .null }
+        return .time(DateText.floorDivide(instant, step).0 * step)
+    }
+
+    /// The largest time, in milliseconds either side of 1970, that a number may stand for (2^53, about 285,000
+    /// years): every such number is a whole Double, and sums and products of two of them fit in an `Int64`.
+    static let maximumMilliseconds = Double(1 << 53)
+
+    /// A number as whole milliseconds, or nil when it is not finite or lies beyond `maximumMilliseconds` (a
+    /// query's or a message's number must never trap the conversion).
+    static func milliseconds(_ number: Double) -> Int64? {
+        guard number.isFinite, Swift.abs(number) <= maximumMilliseconds else { return nil }
+        return Int64(number)
     }
 
     static func power(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
@@ -134,13 +147,14 @@ enum Functions {
 
     /// `substr(text, start[, length])`: characters from the 0-based `start`.
     private static func substring(_ value: Value, _ start: Value, _ length: Value?) -> Value {
-        guard let text = value.text, let from = start.number else { return .null }
+        guard let text = value.text, let from = start.number, !from.isNaN else { return .null }
         let characters = Array(text)
-        let begin = Swift.max(0, Swift.min(characters.count, Int(from)))
+        // Clamped as Doubles first: an infinite or huge start or length must not trap the conversion.
+        let begin = Int(Swift.max(0, Swift.min(Double(characters.count), from)))
         var end = characters.count
         if let length {
-            guard let count = length.number else { return .null }
-            end = Swift.max(begin, Swift.min(characters.count, begin + Int(count)))
+            guard let count = length.number, !count.isNaN else { return .null }
+            end = begin + Int(Swift.max(0, Swift.min(Double(characters.count - begin), count)))
         }
         return .string(String(characters[begin..<end]))
     }

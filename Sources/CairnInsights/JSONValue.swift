@@ -228,6 +228,8 @@ struct JSONTreeReader {
             if byte == UInt8(ascii: "."), fraction < 0 {
                 fraction = 0
             } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                // Past 15 digits this is not the fast path: stop before the mantissa could overflow.
+                guard count < 15 else { return nil }
                 mantissa = mantissa * 10 + Int64(byte - UInt8(ascii: "0"))
                 count += 1
                 if fraction >= 0 { fraction += 1 }

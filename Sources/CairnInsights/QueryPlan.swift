@@ -168,7 +168,7 @@ public struct QueryPlan: @unchecked Sendable {
         guard groups.count == 1, case .call(.bin, let arguments) = groups[0].1, arguments.count == 1,
             case .constant(.number(let period)) = arguments[0], period >= 1
         else { return nil }
-        return Int64(period)
+        return Functions.milliseconds(period)
     }
 
     static func sortsOrLimits(_ stage: Stage) -> Bool {

@@ -122,7 +122,7 @@ final class StatsRunner: StageRunner {
         let key = self.key(row, evaluator)
         // AWS leaves out events whose group-by fields are all missing.
         if key.isMissing { return }
-        let time = readsTime ? row.value("@timestamp").number.map { Int64($0) } ?? 0 : 0
+        let time = readsTime ? row.value("@timestamp").number.flatMap(Functions.milliseconds) ?? 0 : 0
         let group = self.group(key)
         for (index, call) in calls.enumerated() {
             let value = call.argument.map { evaluator.evaluate($0, row) } ?? .null
