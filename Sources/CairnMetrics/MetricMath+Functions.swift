@@ -115,6 +115,14 @@ struct MetricMathEvaluator {
                     throw MetricMathError(
                         message: "The array at char \(node.position) holds a scalar; it can hold only time series")
                 }
+                // Checked as it grows: arrays of arrays of other expressions' arrays (empty series cost no points)
+                // would otherwise multiply to billions of series.
+                guard array.count <= MetricExpression.maximumArraySeries else {
+                    throw MetricMathError(
+                        message:
+                            "The array at char \(node.position) holds more than \(MetricExpression.maximumArraySeries) time series"
+                    )
+                }
             }
             return .array(array)
         case .negation(let operand):

@@ -147,6 +147,8 @@ public struct MetricExpression: Sendable {
     /// Points one evaluation may compute, intermediate results included; Cairn's bound on CPU and memory (500
     /// metrics of 1,440 points, transformed a few times, stay well below it).
     public static let maximumComputedPoints = 10_000_000
+    /// The time series one array may hold (AWS: an expression returns at most 500 time series).
+    public static let maximumArraySeries = 500
 
     public let text: String
     /// The ids the expression names, metrics or other expressions; `METRICS()` is not expanded (see `callsMetrics`).

@@ -44,6 +44,33 @@ import Testing
         }
     }
 
+    /// Arrays of other expressions' arrays multiplied without a bound (empty series cost no points): three levels of
+    /// 1,023 references made a billion series and ran the server out of memory (found by a review).
+    @Test func arraysHoldAtMost500Series() throws {
+        let empty = MetricSeries(id: "m", period: 60, timestamps: [], values: [])
+        let references = Array(repeating: "m", count: 300).joined(separator: ",")
+        let a = try Self.evaluate("[\(references)]", [empty])
+        guard case .array(let array) = a.value else {
+            Issue.record("not an array")
+            return
+        }
+        #expect(array.count == 300)
+        let doubled = Self.refusalOf("[a,a]", [empty], expressions: ["a": a.value])
+        #expect(doubled == "The array at char 0 holds more than 500 time series")
+        #expect(Self.refusalOf("SUM([a,a,a,a])", [empty], expressions: ["a": a.value]) != nil)
+    }
+
+    static func refusalOf(
+        _ text: String, _ metrics: [MetricSeries], expressions: [String: MetricMathValue]
+    ) -> String? {
+        do {
+            _ = try evaluate(text, metrics, expressions: expressions)
+            return nil
+        } catch {
+            return (error as? MetricMathError)?.message
+        }
+    }
+
     /// A series' values at `count` periods from 0, nil where it has no point; nil if it has points elsewhere.
     static func slots(_ series: MetricSeries, _ count: Int = 5, period: Int64 = 60) -> [Double?]? {
         let values = (0..<count).map { slot in
