@@ -43,16 +43,26 @@ enum Functions {
         case .coalesce: return values.first { !$0.isNull } ?? .null
         case .if: return first.isTrue ? values[1] : (values.count > 2 ? values[2] : .null)
         case .strlen: return first.text.map { .number(Double($0.count)) } ?? .null
-        case .toupper: return first.text.map { .string($0.uppercased()) } ?? .null
-        case .tolower: return first.text.map { .string($0.lowercased()) } ?? .null
+        case .toupper: return first.text.map { bounded($0.uppercased()) } ?? .null
+        case .tolower: return first.text.map { bounded($0.lowercased()) } ?? .null
         case .trim, .ltrim, .rtrim: return trim(function, first, values.count > 1 ? values[1].text : nil)
-        case .concat: return .string(values.compactMap(\.text).joined())
+        case .concat:
+            let parts = values.compactMap(\.text)
+            guard parts.reduce(0, { $0 + $1.utf8.count }) <= maximumTextBytes else { return .null }
+            return .string(parts.joined())
         case .substr: return substring(first, values[1], values.count > 2 ? values[2] : nil)
         case .replace:
             guard let text = first.text, let search = values[1].text, let replacement = values[2].text else {
                 return .null
             }
-            return .string(search.isEmpty ? text : text.replacingOccurrences(of: search, with: replacement))
+            guard !search.isEmpty else { return .string(text) }
+            // The result's size is known before it is built: each occurrence changes it by the same amount.
+            let growth = replacement.utf8.count - search.utf8.count
+            if growth > 0, text.utf8.count + text.utf8.count / search.utf8.count * growth > maximumTextBytes {
+                let occurrences = text.components(separatedBy: search).count - 1
+                guard text.utf8.count + occurrences * growth <= maximumTextBytes else { return .null }
+            }
+            return .string(text.replacingOccurrences(of: search, with: replacement))
         case .strcontains:
             guard let text = first.text, let search = values[1].text else { return .null }
             return .bool(search.isEmpty || text.contains(search))
@@ -99,6 +109,12 @@ enum Functions {
             return first.text.map { .string(JSONValue.string($0).stringified) } ?? .null
         }
     }
+
+    /// The most bytes a string function may make (4 MB): chained `concat(a, a)` or `replace` would otherwise
+    /// double a value at every stage until the server runs out of memory. A longer result is null.
+    static let maximumTextBytes = 4 << 20
+
+    static func bounded(_ text: String) -> Value { text.utf8.count <= maximumTextBytes ? .string(text) : .null }
 
     /// `bin(period)` and `datefloor(time, period)`: the time rounded down to a multiple of the period.
     static func floor(_ time: Value, _ period: Value) -> Value {

@@ -48,6 +48,23 @@ import Testing
         }
     }
 
+    /// Chained `concat(a, a)` doubled a value at every stage (30 stages made 2 GiB from `ab`) until the server ran
+    /// out of memory; `replace` multiplied it likewise. A string function's result is at most 4 MB, else null.
+    @Test func stringFunctionsStopAt4MB() throws {
+        var query = "fields @message as a0"
+        for stage in 1...24 { query += " | fields concat(a\(stage - 1), a\(stage - 1)) as a\(stage)" }
+        query += " | display strlen(a21) as n21, strlen(a22) as n22, strlen(a24) as n24"
+        let row = try #require(try Self.run(query, ["ab"]).first)
+        // A null shows as an empty or missing field; concat leaves nulls out, so the stages after it start over.
+        #expect(row["n21"] == "4194304" && (row["n22"] ?? "").isEmpty && row["n24"] == "0")
+        let text = String(repeating: "a", count: 500_000)
+        let replaced = try Self.run(
+            "fields strlen(replace(@message, 'a', 'aaaaaaaa')) as n, strlen(replace(@message, 'a', 'aaaaaaaaa')) as m",
+            [text])
+        #expect(replaced.first?["n"] == "4000000" && (replaced.first?["m"] ?? "").isEmpty)
+        #expect(try Self.run("fields replace(@message, 'b', 'cc') as r", ["abab"]).first?["r"] == "accacc")
+    }
+
     @Test func ordinaryValuesStillConvert() throws {
         let rows = try Self.run(
             "fields fromMillis(1796378400000) as t, datefloor(1796378401234, 1000) as f, "
