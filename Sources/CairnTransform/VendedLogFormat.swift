@@ -9,9 +9,8 @@ public enum VendedLogFormat: Sendable {
 
 extension VendedLogFormat {
     /// The fields of one vended log line as the docs' examples show (names, order, numbers vs strings), or nil
-    /// when the line is not of that format.
-    /// The fields of one log line, or nil when it is not one. The PostgreSQL prefix is a regular expression that
-    /// backtracks on some lines (a run of colons), so it searches under `budget`, as grok does.
+    /// when the line is not of that format. The PostgreSQL prefix is a regular expression that backtracks on some
+    /// lines (a run of colons), so it searches under `budget`, as grok does.
     public func parse(_ text: String, budget: TransformBudget = TransformBudget()) -> [GrokField]? {
         switch self {
         case .cloudfront: VendedLogColumn.parse(text, columns: VendedLogColumn.cloudfrontStandardLog)

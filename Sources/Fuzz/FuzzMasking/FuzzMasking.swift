@@ -50,7 +50,8 @@ public func fuzzMasking(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// A policy whose one custom identifier has `expression`, masking with it and the four common managed ones.
+/// A policy whose one custom identifier has `expression`, audited and masked by it alone (the managed identifiers
+/// the input chose are given to the masker directly).
 private func document(custom expression: String) -> String {
     let escaped = expression.unicodeScalars.map { scalar -> String in
         switch scalar {
